@@ -1,0 +1,275 @@
+//! CometBFT's side: the four ABCI connections as tower services over one `App`.
+//!
+//! Each request is handled synchronously inside `call`, so requests of a connection are
+//! applied in the order CometBFT sent them (tower-abci may poll futures concurrently).
+
+use std::future::{ready, Ready};
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use tendermint::abci::{response, types::ExecTxResult, Code, Event as AbciEvent};
+use tendermint::merkle::proof::{ProofOp, ProofOps};
+use tendermint::v0_38::abci::{
+    ConsensusRequest, ConsensusResponse, InfoRequest, InfoResponse, MempoolRequest, MempoolResponse,
+    SnapshotRequest, SnapshotResponse,
+};
+use tower::Service;
+use tower_abci::BoxError;
+
+use crate::exec::{self, TxOutcome};
+use crate::App;
+
+/// Reported in `Info` so operators can tell versions apart.
+pub const APP_VERSION: u64 = 1;
+
+/// The ABCI application as CometBFT's four connections see it.
+#[derive(Clone)]
+pub struct AbciService {
+    app: Arc<App>,
+}
+
+impl AbciService {
+    pub fn new(app: Arc<App>) -> Self {
+        Self { app }
+    }
+
+    pub fn app(&self) -> &Arc<App> {
+        &self.app
+    }
+
+    pub fn consensus(&self, req: ConsensusRequest) -> Result<ConsensusResponse, BoxError> {
+        let app = &self.app;
+        Ok(match req {
+            ConsensusRequest::InitChain(req) => {
+                app.init_chain(&req.chain_id, req.initial_height.value(), &req.app_state_bytes)?;
+                tracing::info!(chain_id = %req.chain_id, "genesis applied");
+                ConsensusResponse::InitChain(response::InitChain {
+                    consensus_params: None,
+                    validators: Vec::new(),
+                    app_hash: Vec::new().try_into()?,
+                })
+            }
+            ConsensusRequest::PrepareProposal(req) => {
+                // Keep transactions that can be valid (decode statelessly) within the byte limit.
+                let limits = &app.config().decode_limits;
+                let max = usize::try_from(req.max_tx_bytes).unwrap_or(0);
+                let mut total = 0usize;
+                let txs = req
+                    .txs
+                    .into_iter()
+                    .filter(|tx| exec::decode(tx, limits).is_ok())
+                    .take_while(|tx| {
+                        total += tx.len();
+                        total <= max
+                    })
+                    .collect();
+                ConsensusResponse::PrepareProposal(response::PrepareProposal { txs })
+            }
+            ConsensusRequest::ProcessProposal(req) => {
+                let limits = &app.config().decode_limits;
+                let all_decode = exec::decode_all(&req.txs, limits).iter().all(Result::is_ok);
+                ConsensusResponse::ProcessProposal(if all_decode {
+                    response::ProcessProposal::Accept
+                } else {
+                    response::ProcessProposal::Reject
+                })
+            }
+            ConsensusRequest::FinalizeBlock(req) => {
+                let stamp = tendermint_proto::google::protobuf::Timestamp::from(req.time);
+                let nanos = u32::try_from(stamp.nanos).unwrap_or(0);
+                let outcome = app.finalize_block(req.height.value(), stamp.seconds, nanos, &req.txs)?;
+                ConsensusResponse::FinalizeBlock(response::FinalizeBlock {
+                    events: Vec::new(),
+                    tx_results: outcome.tx_outcomes.into_iter().map(exec_tx_result).collect(),
+                    validator_updates: Vec::new(),
+                    consensus_param_updates: None,
+                    app_hash: outcome.app_hash.to_vec().try_into()?,
+                })
+            }
+            ConsensusRequest::Commit => {
+                let height = app.commit()?;
+                tracing::debug!(height, "committed");
+                ConsensusResponse::Commit(response::Commit { data: Bytes::new(), retain_height: 0u32.into() })
+            }
+            ConsensusRequest::ExtendVote(_) => {
+                ConsensusResponse::ExtendVote(response::ExtendVote { vote_extension: Bytes::new() })
+            }
+            ConsensusRequest::VerifyVoteExtension(_) => {
+                ConsensusResponse::VerifyVoteExtension(response::VerifyVoteExtension::Accept)
+            }
+        })
+    }
+
+    pub fn mempool(&self, req: MempoolRequest) -> MempoolResponse {
+        let MempoolRequest::CheckTx(req) = req;
+        let outcome = self.app.check_tx(&req.tx);
+        let result = exec_tx_result(outcome);
+        MempoolResponse::CheckTx(response::CheckTx {
+            code: result.code,
+            data: result.data,
+            log: result.log,
+            info: String::new(),
+            gas_wanted: result.gas_wanted,
+            gas_used: result.gas_used,
+            events: result.events,
+            codespace: result.codespace,
+            ..Default::default()
+        })
+    }
+
+    pub fn info(&self, req: InfoRequest) -> Result<InfoResponse, BoxError> {
+        Ok(match req {
+            InfoRequest::Info(_) => {
+                let (height, app_hash) = self.app.last_block();
+                InfoResponse::Info(response::Info {
+                    data: "agora".into(),
+                    version: env!("CARGO_PKG_VERSION").into(),
+                    app_version: APP_VERSION,
+                    last_block_height: height.try_into()?,
+                    last_block_app_hash: if height == 0 { Vec::new() } else { app_hash.to_vec() }.try_into()?,
+                })
+            }
+            InfoRequest::Query(req) => InfoResponse::Query(self.query(req)),
+            InfoRequest::Echo(req) => InfoResponse::Echo(response::Echo { message: req.message }),
+        })
+    }
+
+    fn query(&self, req: tendermint::abci::request::Query) -> response::Query {
+        match self.app.query(&req.path, &req.data, req.height.value(), req.prove) {
+            Ok(answer) => response::Query {
+                code: Code::Ok,
+                key: answer.key.into(),
+                value: answer.value.into(),
+                proof: (!answer.proof_ops.is_empty()).then(|| ProofOps {
+                    ops: answer
+                        .proof_ops
+                        .into_iter()
+                        .map(|(field_type, key, data)| ProofOp { field_type, key, data })
+                        .collect(),
+                }),
+                height: answer.height.try_into().unwrap_or_default(),
+                ..Default::default()
+            },
+            Err(error) => response::Query {
+                code: Code::from(error.code),
+                log: error.log,
+                codespace: error.codespace,
+                ..Default::default()
+            },
+        }
+    }
+
+    /// State sync is not offered yet: no snapshots are listed and offers are refused.
+    pub fn snapshot(&self, req: SnapshotRequest) -> SnapshotResponse {
+        match req {
+            SnapshotRequest::ListSnapshots => SnapshotResponse::ListSnapshots(Default::default()),
+            SnapshotRequest::OfferSnapshot(_) => SnapshotResponse::OfferSnapshot(response::OfferSnapshot::Reject),
+            SnapshotRequest::LoadSnapshotChunk(_) => SnapshotResponse::LoadSnapshotChunk(Default::default()),
+            SnapshotRequest::ApplySnapshotChunk(_) => SnapshotResponse::ApplySnapshotChunk(response::ApplySnapshotChunk {
+                result: response::ApplySnapshotChunkResult::Abort,
+                refetch_chunks: Vec::new(),
+                reject_senders: Vec::new(),
+            }),
+        }
+    }
+}
+
+/// Renders a transaction outcome as CometBFT's `ExecTxResult`.
+pub fn exec_tx_result(outcome: TxOutcome) -> ExecTxResult {
+    let events = outcome.events.iter().map(to_abci_event).collect();
+    let gas_wanted = i64::try_from(outcome.gas_wanted).unwrap_or(i64::MAX);
+    let gas_used = i64::try_from(outcome.gas_used).unwrap_or(i64::MAX);
+    match outcome.result {
+        Ok(()) => ExecTxResult { code: Code::Ok, gas_wanted, gas_used, events, ..Default::default() },
+        Err(error) => ExecTxResult {
+            code: Code::from(error.code),
+            log: error.log,
+            codespace: error.codespace,
+            gas_wanted,
+            gas_used,
+            events,
+            ..Default::default()
+        },
+    }
+}
+
+fn to_abci_event(event: &agora_types::Event) -> AbciEvent {
+    AbciEvent::new(
+        event.kind.clone(),
+        event.attributes.iter().map(|a| (a.key.clone(), a.value.clone(), a.index)),
+    )
+}
+
+impl Service<ConsensusRequest> for AbciService {
+    type Response = ConsensusResponse;
+    type Error = BoxError;
+    type Future = Ready<Result<ConsensusResponse, BoxError>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, req: ConsensusRequest) -> Self::Future {
+        let result = self.consensus(req);
+        if let Err(e) = &result {
+            tracing::error!(error = %e, "consensus request failed");
+        }
+        ready(result)
+    }
+}
+
+impl Service<MempoolRequest> for AbciService {
+    type Response = MempoolResponse;
+    type Error = BoxError;
+    type Future = Ready<Result<MempoolResponse, BoxError>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, req: MempoolRequest) -> Self::Future {
+        ready(Ok(self.mempool(req)))
+    }
+}
+
+impl Service<InfoRequest> for AbciService {
+    type Response = InfoResponse;
+    type Error = BoxError;
+    type Future = Ready<Result<InfoResponse, BoxError>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, req: InfoRequest) -> Self::Future {
+        ready(self.info(req))
+    }
+}
+
+impl Service<SnapshotRequest> for AbciService {
+    type Response = SnapshotResponse;
+    type Error = BoxError;
+    type Future = Ready<Result<SnapshotResponse, BoxError>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, req: SnapshotRequest) -> Self::Future {
+        ready(Ok(self.snapshot(req)))
+    }
+}
+
+/// Serves ABCI on `addr` (e.g. `127.0.0.1:26658`) until the process ends.
+pub async fn serve(app: Arc<App>, addr: &str) -> Result<(), BoxError> {
+    let service = AbciService::new(app);
+    let server = tower_abci::v038::Server::builder()
+        .consensus(service.clone())
+        .mempool(service.clone())
+        .info(service.clone())
+        .snapshot(service)
+        .finish()
+        .ok_or("incomplete ABCI server")?;
+    server.listen_tcp(addr).await
+}

@@ -1,0 +1,186 @@
+//! The synchronous state machine behind every ABCI call.
+
+use std::sync::Mutex;
+
+use agora_auth::ante::{AnteMode, SignatureCheck};
+use agora_genesis::AppGenesis;
+use agora_store::{Changes, PreparedCommit, Snapshot, StateDelta, StateRead, StateWrite, Storage};
+use agora_types::{BlockContext, TxError};
+
+use crate::config::AppConfig;
+use crate::exec::{self, TxOutcome};
+
+/// Substores besides `main`, each with its own Merkle root (IBC proofs are made against `ibc`).
+pub const SUBSTORES: &[&str] = &["ibc"];
+
+/// State key of the chain id, written at genesis (`FinalizeBlock` does not carry it).
+pub const CHAIN_ID_KEY: &[u8] = b"app/chain_id";
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("store: {0}")]
+    Store(#[from] agora_store::StoreError),
+    #[error("genesis: {0}")]
+    Genesis(#[from] agora_genesis::GenesisError),
+    #[error("{0}")]
+    Consensus(String),
+}
+
+/// Result of executing a block, before it is committed.
+#[derive(Debug, Clone)]
+pub struct BlockOutcome {
+    pub height: u64,
+    pub app_hash: [u8; 32],
+    pub tx_outcomes: Vec<TxOutcome>,
+}
+
+#[derive(Default)]
+struct ConsensusState {
+    /// Genesis writes, carried into the first block (InitChain itself commits nothing, so a
+    /// crash before block 1 simply reruns InitChain).
+    genesis: Option<Changes>,
+    /// The executed block waiting for `Commit`.
+    pending: Option<PreparedCommit>,
+}
+
+pub struct App {
+    storage: Storage,
+    config: AppConfig,
+    consensus: Mutex<ConsensusState>,
+    /// Mempool view: the last committed state plus the ante effects of admitted transactions,
+    /// so one account can queue several transactions with increasing sequences.
+    mempool: Mutex<StateDelta<Snapshot>>,
+}
+
+impl App {
+    pub fn new(storage: Storage, config: AppConfig) -> Self {
+        let mempool = Mutex::new(StateDelta::new(storage.latest_snapshot()));
+        Self { storage, config, consensus: Mutex::new(ConsensusState::default()), mempool }
+    }
+
+    pub fn storage(&self) -> &Storage {
+        &self.storage
+    }
+
+    pub fn config(&self) -> &AppConfig {
+        &self.config
+    }
+
+    fn consensus_state(&self) -> Result<std::sync::MutexGuard<'_, ConsensusState>, AppError> {
+        self.consensus.lock().map_err(|_| AppError::Consensus("consensus state lock poisoned".into()))
+    }
+
+    /// Last committed height and app hash (`Info`).
+    pub fn last_block(&self) -> (u64, [u8; 32]) {
+        (self.storage.latest_version(), self.storage.latest_app_hash())
+    }
+
+    /// Chain id recorded at genesis, if any block or genesis exists.
+    pub fn chain_id<S: StateRead>(state: &S) -> Result<Option<String>, AppError> {
+        Ok(state.get_raw(CHAIN_ID_KEY)?.map(|b| String::from_utf8_lossy(&b).into_owned()))
+    }
+
+    /// `InitChain`: validates and applies the genesis app state, held until block 1.
+    pub fn init_chain(&self, chain_id: &str, initial_height: u64, app_state: &[u8]) -> Result<(), AppError> {
+        if initial_height > 1 {
+            return Err(AppError::Consensus(format!(
+                "initial_height {initial_height} is not supported: Agora chains start at height 1"
+            )));
+        }
+        if self.storage.latest_version() != 0 {
+            return Err(AppError::Consensus("InitChain on a store that already has blocks".into()));
+        }
+        let genesis = AppGenesis::from_json(app_state)?;
+        let mut state = StateDelta::new(self.storage.latest_snapshot());
+        state.put_raw(CHAIN_ID_KEY.to_vec(), chain_id.as_bytes().to_vec());
+        genesis.apply(&mut state)?;
+        self.consensus_state()?.genesis = Some(state.into_changes());
+        Ok(())
+    }
+
+    /// `FinalizeBlock`: executes every transaction and computes the app hash, writing nothing.
+    pub fn finalize_block(
+        &self,
+        height: u64,
+        time_unix_secs: i64,
+        time_nanos: u32,
+        txs: &[impl AsRef<[u8]> + Sync],
+    ) -> Result<BlockOutcome, AppError> {
+        let mut consensus = self.consensus_state()?;
+        let expected = self.storage.latest_version() + 1;
+        if height != expected {
+            return Err(AppError::Consensus(format!("FinalizeBlock for height {height}, expected {expected}")));
+        }
+        let mut block = StateDelta::new(self.storage.latest_snapshot());
+        if let Some(genesis) = consensus.genesis.take() {
+            block.apply(genesis);
+        }
+        let chain_id = Self::chain_id(&block)?.ok_or_else(|| AppError::Consensus("no chain id in state: InitChain never ran".into()))?;
+        let ctx = BlockContext { chain_id, height, time_unix_secs, time_nanos };
+
+        let decoded = exec::decode_all(txs, &self.config.decode_limits);
+        let presigned = exec::preverify(&block, &ctx.chain_id, &decoded);
+        let mut tx_outcomes = Vec::with_capacity(decoded.len());
+        for (tx, presigned) in decoded.iter().zip(&presigned) {
+            let outcome = match tx {
+                Ok(tx) => exec::execute_tx(&mut block, &ctx, tx, AnteMode::Deliver, presigned),
+                Err(error) => TxOutcome { result: Err(error.clone()), gas_wanted: 0, gas_used: 0, events: Vec::new() },
+            };
+            tx_outcomes.push(outcome);
+        }
+
+        let prepared = self.storage.prepare_commit(block.into_changes())?;
+        let app_hash = prepared.app_hash;
+        consensus.pending = Some(prepared);
+        Ok(BlockOutcome { height, app_hash, tx_outcomes })
+    }
+
+    /// `Commit`: persists the executed block in one write batch and resets the mempool view.
+    pub fn commit(&self) -> Result<u64, AppError> {
+        let prepared = self
+            .consensus_state()?
+            .pending
+            .take()
+            .ok_or_else(|| AppError::Consensus("Commit without a finalized block".into()))?;
+        self.storage.commit(prepared)?;
+        let mut mempool = self.mempool.lock().map_err(|_| AppError::Consensus("mempool lock poisoned".into()))?;
+        *mempool = StateDelta::new(self.storage.latest_snapshot());
+        Ok(self.storage.latest_version())
+    }
+
+    /// `CheckTx`: stateless checks and the ante handler against the mempool view.
+    pub fn check_tx(&self, tx_bytes: &[u8]) -> TxOutcome {
+        let tx = match exec::decode(tx_bytes, &self.config.decode_limits) {
+            Ok(tx) => tx,
+            Err(error) => return TxOutcome { result: Err(error), gas_wanted: 0, gas_used: 0, events: Vec::new() },
+        };
+        let Ok(mut mempool) = self.mempool.lock() else {
+            return internal_outcome("mempool lock poisoned");
+        };
+        let chain_id = match Self::chain_id(&*mempool) {
+            Ok(Some(id)) => id,
+            _ => return internal_outcome("the chain has not started yet"),
+        };
+        let height = self.storage.latest_version() + 1;
+        let ctx = BlockContext { chain_id, height, ..BlockContext::default() };
+        let mode = AnteMode::Check { min_gas_prices: &self.config.min_gas_prices };
+        exec::execute_tx(&mut mempool, &ctx, &tx, mode, &SignatureCheck::default())
+    }
+
+    /// Gas estimate for a transaction against the latest state, signatures not checked.
+    pub fn simulate(&self, tx_bytes: &[u8]) -> Result<TxOutcome, TxError> {
+        let tx = exec::decode(tx_bytes, &self.config.decode_limits)?;
+        let snapshot = self.storage.latest_snapshot();
+        let chain_id = Self::chain_id(&snapshot)
+            .ok()
+            .flatten()
+            .ok_or_else(|| TxError::new("sdk", 1, "the chain has not started yet"))?;
+        let ctx = BlockContext { chain_id, height: snapshot.version() + 1, ..BlockContext::default() };
+        let mut state = StateDelta::new(snapshot);
+        Ok(exec::execute_tx(&mut state, &ctx, &tx, AnteMode::Simulate, &SignatureCheck::default()))
+    }
+}
+
+fn internal_outcome(msg: &str) -> TxOutcome {
+    TxOutcome { result: Err(TxError::new("sdk", 1, msg)), gas_wanted: 0, gas_used: 0, events: Vec::new() }
+}

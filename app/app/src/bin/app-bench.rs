@@ -1,0 +1,90 @@
+//! `bank_send_tps_app`: signed `MsgSend` transactions executed per second through
+//! `FinalizeBlock` + `Commit` in-process (signature verification included), for blocks of
+//! 1,000 and 10,000 transactions. Signing happens before the clock starts. Prints one JSON
+//! line per figure.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use agora_app::harness::TestNode;
+use agora_app::{App, AppConfig};
+use agora_genesis::AppGenesis;
+use agora_store::{Storage, StorageConfig};
+use agora_tx::{to_any, SigningKey, TxBuilder};
+use cosmos_sdk_proto::cosmos::bank::v1beta1::MsgSend;
+use rayon::prelude::*;
+
+const CHAIN_ID: &str = "agora-bench";
+const SENDERS: usize = 1_000;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let dir = tempfile::tempdir()?;
+    let storage = Storage::open(dir.path(), StorageConfig { substores: vec!["ibc".into()], keep_recent: 100 })?;
+    let app = Arc::new(App::new(storage, AppConfig::default()));
+
+    let keys: Vec<SigningKey> = (0..SENDERS)
+        .map(|i| {
+            let mut secret = [7u8; 32];
+            secret[..8].copy_from_slice(&(i as u64 + 1).to_be_bytes());
+            SigningKey::secp256k1_from_bytes(&secret)
+        })
+        .collect::<Result<_, _>>()?;
+    let mut genesis = AppGenesis::new_chain()?;
+    for key in &keys {
+        genesis.add_account(key.address(), &"1000000000000uagora".parse()?)?;
+    }
+    let mut node = TestNode::start(app, CHAIN_ID, &serde_json::to_vec(&genesis)?)?;
+    node.make_block(vec![])?;
+
+    // Account numbers: 0 is the fee collector, then senders in genesis order.
+    let recipient = SigningKey::secp256k1_from_bytes(&[9u8; 32])?.address();
+    let mut sequences = vec![0u64; SENDERS];
+    let mut sign_block = |size: usize| -> Vec<Vec<u8>> {
+        let jobs: Vec<(usize, u64)> = (0..size)
+            .map(|i| {
+                let sender = i % SENDERS;
+                let seq = sequences[sender];
+                sequences[sender] += 1;
+                (sender, seq)
+            })
+            .collect();
+        jobs.par_iter()
+            .map(|&(sender, seq)| {
+                let key = &keys[sender];
+                let msg = MsgSend {
+                    from_address: key.address().to_bech32(),
+                    to_address: recipient.to_bech32(),
+                    amount: vec![cosmos_sdk_proto::cosmos::base::v1beta1::Coin { denom: "uagora".into(), amount: "1".into() }],
+                };
+                TxBuilder::new()
+                    .any_message(to_any(&msg))
+                    .fee("2000uagora".parse().unwrap_or_default())
+                    .gas_limit(200_000)
+                    .sign(key, CHAIN_ID, sender as u64 + 1, seq)
+            })
+            .collect()
+    };
+
+    for (size, rounds) in [(1_000usize, 5usize), (10_000, 3)] {
+        let mut rates = Vec::new();
+        for _ in 0..rounds {
+            let txs = sign_block(size);
+            let height = node.height() + 1;
+            let start = Instant::now();
+            let results = node.finalize_and_commit(height, txs.into_iter().map(Into::into).collect())?;
+            let elapsed = start.elapsed().as_secs_f64();
+            let failed = results.iter().filter(|r| r.code.value() != 0).count();
+            if failed > 0 {
+                return Err(format!("{failed} transactions failed, e.g. {}", results.iter().find(|r| r.code.value() != 0).map(|r| r.log.clone()).unwrap_or_default()).into());
+            }
+            rates.push(size as f64 / elapsed);
+        }
+        rates.sort_by(|a, b| a.total_cmp(b));
+        let median = rates[rates.len() / 2];
+        println!(
+            "{}",
+            serde_json::json!({"name": "bank_send_tps_app", "value": median.round(), "unit": "tx/s", "block_txs": size, "rounds": rounds})
+        );
+    }
+    Ok(())
+}

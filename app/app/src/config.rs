@@ -1,0 +1,18 @@
+//! Node-local settings of the application (not consensus: each operator sets its own).
+
+use agora_auth::ante::MinGasPrice;
+use agora_tx::DecodeLimits;
+
+#[derive(Clone, Debug)]
+pub struct AppConfig {
+    /// Minimum gas prices enforced in `CheckTx` (mempool admission only).
+    pub min_gas_prices: Vec<MinGasPrice>,
+    /// Stateless limits applied to every transaction.
+    pub decode_limits: DecodeLimits,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        Self { min_gas_prices: Vec::new(), decode_limits: DecodeLimits::default() }
+    }
+}

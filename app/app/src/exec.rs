@@ -1,0 +1,185 @@
+//! The transaction pipeline: stateless decoding, parallel signature pre-verification, and
+//! ordered execution (ante handler, then messages) against the block state.
+
+use agora_auth::ante::{AnteMode, SignatureCheck};
+use agora_auth::{AuthError, AuthRead, FeeBank};
+use agora_bank::BankWrite;
+use agora_store::{StateDelta, StateRead, StateWrite};
+use agora_tx::{decode_tx, DecodeLimits, ParsedTx, PublicKey};
+use agora_types::{AbciError, Address, BlockContext, Coins, Event, GasMeter, TxError};
+use rayon::prelude::*;
+
+use crate::metered::Metered;
+use crate::router::AppMsg;
+
+/// A transaction that passed every stateless check.
+#[derive(Debug)]
+pub struct DecodedTx {
+    pub parsed: ParsedTx,
+    pub msgs: Vec<AppMsg>,
+    /// Required signers in order of first appearance, without duplicates.
+    pub signers: Vec<Address>,
+}
+
+/// Decodes a transaction and validates its messages; nothing here reads state.
+pub fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<DecodedTx, TxError> {
+    let parsed = decode_tx(bytes, limits).map_err(|e| e.to_tx_error())?;
+    let msgs = parsed.messages.iter().map(AppMsg::decode).collect::<Result<Vec<_>, _>>()?;
+    let mut signers = Vec::new();
+    for signer in msgs.iter().flat_map(AppMsg::signers) {
+        if !signers.contains(&signer) {
+            signers.push(signer);
+        }
+    }
+    Ok(DecodedTx { parsed, msgs, signers })
+}
+
+/// Decodes a block's transactions in parallel.
+pub fn decode_all(txs: &[impl AsRef<[u8]> + Sync], limits: &DecodeLimits) -> Vec<Result<DecodedTx, TxError>> {
+    txs.par_iter().map(|tx| decode(tx.as_ref(), limits)).collect()
+}
+
+/// Verifies, in parallel, every signature whose signer account exists in `state` (the state
+/// at the start of the block). Signers created during the block are verified in order later.
+pub fn preverify<S: StateRead + Sync>(
+    state: &S,
+    chain_id: &str,
+    txs: &[Result<DecodedTx, TxError>],
+) -> Vec<SignatureCheck> {
+    txs.par_iter()
+        .map(|tx| {
+            let Ok(tx) = tx else {
+                return SignatureCheck::default();
+            };
+            let verified = tx
+                .signers
+                .iter()
+                .zip(&tx.parsed.signers)
+                .enumerate()
+                .map(|(index, (address, signer))| {
+                    let account = state.account(address).ok().flatten()?;
+                    let key = match (&signer.public_key, &account.pub_key) {
+                        (Some(given), _) => given.clone(),
+                        (None, Some(stored)) => PublicKey::from_any(stored).ok()?,
+                        (None, None) => return None,
+                    };
+                    tx.parsed.verify_signer(index, &key, chain_id, account.account_number).ok()?;
+                    Some((account.account_number, key.to_any().value))
+                })
+                .collect();
+            SignatureCheck { verified }
+        })
+        .collect()
+}
+
+/// The bank as the ante handler sees it: fee payment only.
+pub struct BankFees;
+
+impl FeeBank for BankFees {
+    fn pay_fee<S: StateWrite>(
+        &self,
+        state: &mut S,
+        payer: &Address,
+        collector: &Address,
+        fee: &Coins,
+    ) -> Result<Vec<Event>, AuthError> {
+        state.send_coins(payer, collector, fee).map_err(|e| match e {
+            agora_bank::BankError::InsufficientFunds { available, needed } => AuthError::InsufficientFunds(format!(
+                "{available} is smaller than {needed}: insufficient funds to pay the fee"
+            )),
+            other => AuthError::Internal(other.to_string()),
+        })
+    }
+}
+
+/// What executing one transaction produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TxOutcome {
+    pub result: Result<(), TxError>,
+    pub gas_wanted: u64,
+    pub gas_used: u64,
+    pub events: Vec<Event>,
+}
+
+impl TxOutcome {
+    fn refused(error: TxError, gas_wanted: u64, gas_used: u64) -> Self {
+        Self { result: Err(error), gas_wanted, gas_used, events: Vec::new() }
+    }
+}
+
+/// Runs one transaction against `state`. The ante handler's effects (fee, sequence) are kept
+/// once it passes; the messages' effects are kept only if every message succeeds within the
+/// gas limit. In `Check` mode only the ante handler runs, as in the Cosmos SDK.
+pub fn execute_tx<S: StateRead>(
+    state: &mut StateDelta<S>,
+    ctx: &BlockContext,
+    tx: &DecodedTx,
+    mode: AnteMode<'_>,
+    presigned: &SignatureCheck,
+) -> TxOutcome {
+    let simulate = matches!(mode, AnteMode::Simulate);
+    let gas_wanted = tx.parsed.gas_limit;
+    let gas = if simulate { GasMeter::infinite() } else { GasMeter::new(gas_wanted) };
+
+    let ante = {
+        let mut fork = Metered::new(StateDelta::new(&*state), &gas);
+        match agora_auth::run_ante(&mut fork, ctx, &tx.parsed, &tx.signers, mode, presigned, &gas, &BankFees) {
+            Ok(outcome) => match gas.check("ante") {
+                Ok(()) => Ok((outcome, fork.into_inner().into_changes())),
+                Err(out) => Err(AuthError::from(out).to_tx_error()),
+            },
+            Err(e) => Err(e.to_tx_error()),
+        }
+    };
+    let (ante_outcome, ante_changes) = match ante {
+        Ok(ok) => ok,
+        Err(error) => return TxOutcome::refused(error, gas_wanted, gas.used()),
+    };
+    state.apply(ante_changes);
+    let mut events = ante_outcome.events;
+
+    if matches!(mode, AnteMode::Check { .. }) {
+        return TxOutcome { result: Ok(()), gas_wanted, gas_used: gas.used(), events };
+    }
+
+    let messages = {
+        let mut fork = Metered::new(StateDelta::new(&*state), &gas);
+        let mut msg_events = Vec::new();
+        let mut result = Ok(());
+        for (index, msg) in tx.msgs.iter().enumerate() {
+            let step = msg.execute(&mut fork, ctx).and_then(|evs| {
+                gas.check("message execution")
+                    .map(|()| evs)
+                    .map_err(|out| AuthError::from(out).to_tx_error())
+            });
+            match step {
+                Ok(evs) => {
+                    let sender = msg.signers().first().map(|a| a.to_string()).unwrap_or_default();
+                    msg_events.push(
+                        Event::new("message")
+                            .attr("action", msg.type_url())
+                            .attr("sender", sender)
+                            .attr("module", msg.module())
+                            .attr("msg_index", index),
+                    );
+                    msg_events.extend(evs.into_iter().map(|e| e.attr("msg_index", index)));
+                }
+                Err(mut error) => {
+                    error.log = format!("failed to execute message; message index: {index}: {}", error.log);
+                    result = Err(error);
+                    break;
+                }
+            }
+        }
+        result.map(|()| (msg_events, fork.into_inner().into_changes()))
+    };
+    match messages {
+        Ok((msg_events, changes)) => {
+            state.apply(changes);
+            events.extend(msg_events);
+            TxOutcome { result: Ok(()), gas_wanted, gas_used: gas.used(), events }
+        }
+        // The ante handler's events (fee, sequence) stand: those effects were kept.
+        Err(error) => TxOutcome { result: Err(error), gas_wanted, gas_used: gas.used(), events },
+    }
+}

@@ -1,0 +1,227 @@
+//! A mock-consensus driver: plays CometBFT's part against the real ABCI services in-process
+//! (InitChain, then PrepareProposal → ProcessProposal → FinalizeBlock → Commit per block), so
+//! tests and benchmarks exercise exactly what a node runs, without networking.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use tendermint::abci::{request, response, types::ExecTxResult, Code};
+use tendermint::v0_38::abci::{ConsensusRequest, ConsensusResponse, InfoRequest, InfoResponse, MempoolRequest, MempoolResponse};
+
+use crate::abci::AbciService;
+use crate::App;
+
+/// Block interval of the simulated chain.
+const BLOCK_SECONDS: i64 = 1;
+/// Genesis time of the simulated chain (2026-01-01T00:00:00Z).
+const GENESIS_UNIX: i64 = 1_767_225_600;
+
+pub struct TestNode {
+    service: AbciService,
+    chain_id: String,
+    height: u64,
+    last_app_hash: Vec<u8>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum HarnessError {
+    #[error("ABCI error: {0}")]
+    Abci(String),
+    #[error("unexpected ABCI response: {0}")]
+    Unexpected(String),
+}
+
+fn abci(e: impl std::fmt::Display) -> HarnessError {
+    HarnessError::Abci(e.to_string())
+}
+
+fn time_at(height: u64) -> tendermint::Time {
+    let secs = GENESIS_UNIX + BLOCK_SECONDS * height as i64;
+    tendermint::Time::from_unix_timestamp(secs, 0).unwrap_or_else(|_| tendermint::Time::unix_epoch())
+}
+
+impl TestNode {
+    /// Starts a chain from `app_state` (genesis JSON), or resumes one if the store has blocks.
+    pub fn start(app: Arc<App>, chain_id: &str, app_state: &[u8]) -> Result<Self, HarnessError> {
+        let service = AbciService::new(app);
+        let InfoResponse::Info(info) = service
+            .info(InfoRequest::Info(request::Info {
+                version: String::new(),
+                block_version: 0,
+                p2p_version: 0,
+                abci_version: String::new(),
+            }))
+            .map_err(abci)?
+        else {
+            return Err(HarnessError::Unexpected("info".into()));
+        };
+        let mut node = Self {
+            service,
+            chain_id: chain_id.to_string(),
+            height: info.last_block_height.value(),
+            last_app_hash: info.last_block_app_hash.as_bytes().to_vec(),
+        };
+        if node.height == 0 {
+            node.service
+                .consensus(ConsensusRequest::InitChain(request::InitChain {
+                    time: time_at(0),
+                    chain_id: chain_id.to_string(),
+                    consensus_params: default_consensus_params(),
+                    validators: Vec::new(),
+                    app_state_bytes: Bytes::copy_from_slice(app_state),
+                    initial_height: 1u32.into(),
+                }))
+                .map_err(abci)?;
+        }
+        Ok(node)
+    }
+
+    pub fn app(&self) -> &Arc<App> {
+        self.service.app()
+    }
+
+    pub fn service(&self) -> &AbciService {
+        &self.service
+    }
+
+    pub fn chain_id(&self) -> &str {
+        &self.chain_id
+    }
+
+    pub fn height(&self) -> u64 {
+        self.height
+    }
+
+    pub fn last_app_hash(&self) -> &[u8] {
+        &self.last_app_hash
+    }
+
+    /// `CheckTx` as the mempool would run it.
+    pub fn check_tx(&self, tx: &[u8]) -> response::CheckTx {
+        let MempoolResponse::CheckTx(res) = self.service.mempool(MempoolRequest::CheckTx(request::CheckTx {
+            tx: Bytes::copy_from_slice(tx),
+            kind: request::CheckTxKind::New,
+        }));
+        res
+    }
+
+    /// Proposes, accepts, finalizes and commits one block with `txs`; returns their results.
+    pub fn make_block(&mut self, txs: Vec<Vec<u8>>) -> Result<Vec<ExecTxResult>, HarnessError> {
+        let height = self.height + 1;
+        let txs: Vec<Bytes> = txs.into_iter().map(Bytes::from).collect();
+        let max_tx_bytes = txs.iter().map(Bytes::len).sum::<usize>() as i64 + 1;
+        let ConsensusResponse::PrepareProposal(prepared) = self
+            .service
+            .consensus(ConsensusRequest::PrepareProposal(request::PrepareProposal {
+                max_tx_bytes,
+                txs,
+                local_last_commit: None,
+                misbehavior: Vec::new(),
+                height: height.try_into().map_err(abci)?,
+                time: time_at(height),
+                next_validators_hash: Default::default(),
+                proposer_address: proposer(),
+            }))
+            .map_err(abci)?
+        else {
+            return Err(HarnessError::Unexpected("prepare proposal".into()));
+        };
+        let ConsensusResponse::ProcessProposal(verdict) = self
+            .service
+            .consensus(ConsensusRequest::ProcessProposal(request::ProcessProposal {
+                txs: prepared.txs.clone(),
+                proposed_last_commit: None,
+                misbehavior: Vec::new(),
+                hash: Default::default(),
+                height: height.try_into().map_err(abci)?,
+                time: time_at(height),
+                next_validators_hash: Default::default(),
+                proposer_address: proposer(),
+            }))
+            .map_err(abci)?
+        else {
+            return Err(HarnessError::Unexpected("process proposal".into()));
+        };
+        if verdict != response::ProcessProposal::Accept {
+            return Err(HarnessError::Unexpected("own proposal rejected".into()));
+        }
+        self.finalize_and_commit(height, prepared.txs)
+    }
+
+    /// Finalizes and commits exactly `txs` (skipping the proposal steps, as a node replaying a
+    /// block decided by others would); used to feed transactions a proposer would have dropped.
+    pub fn finalize_and_commit(&mut self, height: u64, txs: Vec<Bytes>) -> Result<Vec<ExecTxResult>, HarnessError> {
+        let ConsensusResponse::FinalizeBlock(finalized) = self
+            .service
+            .consensus(ConsensusRequest::FinalizeBlock(request::FinalizeBlock {
+                txs,
+                decided_last_commit: tendermint::abci::types::CommitInfo { round: 0u8.into(), votes: Vec::new() },
+                misbehavior: Vec::new(),
+                hash: Default::default(),
+                height: height.try_into().map_err(abci)?,
+                time: time_at(height),
+                next_validators_hash: Default::default(),
+                proposer_address: proposer(),
+            }))
+            .map_err(abci)?
+        else {
+            return Err(HarnessError::Unexpected("finalize block".into()));
+        };
+        self.service.consensus(ConsensusRequest::Commit).map_err(abci)?;
+        self.height = height;
+        self.last_app_hash = finalized.app_hash.as_bytes().to_vec();
+        Ok(finalized.tx_results)
+    }
+
+    /// Finalizes a block built from raw transactions exactly as given (no proposal filtering).
+    pub fn make_raw_block(&mut self, txs: Vec<Vec<u8>>) -> Result<Vec<ExecTxResult>, HarnessError> {
+        let height = self.height + 1;
+        self.finalize_and_commit(height, txs.into_iter().map(Bytes::from).collect())
+    }
+
+    /// ABCI `Query`.
+    pub fn query(&self, path: &str, data: Vec<u8>, height: u64, prove: bool) -> Result<response::Query, HarnessError> {
+        let InfoResponse::Query(res) = self
+            .service
+            .info(InfoRequest::Query(request::Query {
+                data: data.into(),
+                path: path.to_string(),
+                height: height.try_into().map_err(abci)?,
+                prove,
+            }))
+            .map_err(abci)?
+        else {
+            return Err(HarnessError::Unexpected("query".into()));
+        };
+        Ok(res)
+    }
+
+    /// A protobuf query that must succeed.
+    pub fn query_proto<Req: prost::Message, Res: prost::Message + Default>(&self, path: &str, req: &Req) -> Result<Res, HarnessError> {
+        let res = self.query(path, req.encode_to_vec(), 0, false)?;
+        if res.code != Code::Ok {
+            return Err(HarnessError::Abci(format!("query {path} failed: {} {}: {}", res.codespace, res.code.value(), res.log)));
+        }
+        Res::decode(res.value.as_ref()).map_err(abci)
+    }
+}
+
+fn proposer() -> tendermint::account::Id {
+    tendermint::account::Id::new([0u8; 20])
+}
+
+fn default_consensus_params() -> tendermint::consensus::Params {
+    tendermint::consensus::Params {
+        block: tendermint::block::Size { max_bytes: 22_020_096, max_gas: -1, time_iota_ms: 1_000 },
+        evidence: tendermint::evidence::Params {
+            max_age_num_blocks: 100_000,
+            max_age_duration: tendermint::evidence::Duration(std::time::Duration::from_secs(172_800)),
+            max_bytes: 1_048_576,
+        },
+        validator: tendermint::consensus::params::ValidatorParams {
+            pub_key_types: vec![tendermint::public_key::Algorithm::Ed25519],
+        },
+        version: None,
+        abci: Default::default(),
+    }
+}

@@ -1,0 +1,21 @@
+//! The Agora ABCI application.
+//!
+//! The state machine (`App`) is synchronous and deterministic; `abci` adapts it to CometBFT
+//! through tower-abci, and `grpc` serves the same queries over gRPC. A block runs as:
+//! decode and verify signatures of all its transactions in parallel, execute them in order
+//! (ante handler, then messages, each in its own fork of the block state), compute the app
+//! hash, and persist everything in one write batch at `Commit`.
+#![deny(clippy::unwrap_used)]
+
+pub mod abci;
+pub mod app;
+pub mod config;
+pub mod exec;
+pub mod grpc;
+pub mod harness;
+pub mod metered;
+pub mod query;
+pub mod router;
+
+pub use app::App;
+pub use config::AppConfig;

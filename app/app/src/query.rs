@@ -1,0 +1,131 @@
+//! ABCI `Query`: gRPC-style paths with protobuf request/response (the same paths the gRPC
+//! server exposes), `Simulate`, and raw store reads with ICS-23 proofs (`/store/<substore>/key`).
+
+use agora_store::{Snapshot, StateRead};
+use agora_types::TxError;
+use cosmos_sdk_proto::cosmos::base::abci::v1beta1 as abci_pb;
+use cosmos_sdk_proto::cosmos::tx::v1beta1 as tx_pb;
+use prost::Message;
+
+use crate::App;
+
+pub const SIMULATE: &str = "/cosmos.tx.v1beta1.Service/Simulate";
+
+/// Proof operation type of both levels of an Agora proof (substore, then root).
+pub const PROOF_OP_TYPE: &str = "ics23:jmt";
+
+/// A query answer: value, the height it was read at, and proof operations if asked for.
+#[derive(Debug, Default)]
+pub struct QueryAnswer {
+    pub key: Vec<u8>,
+    pub value: Vec<u8>,
+    pub height: u64,
+    pub proof_ops: Vec<(String, Vec<u8>, Vec<u8>)>,
+}
+
+impl App {
+    /// Answers a query at `height` (0 = latest committed).
+    pub fn query(&self, path: &str, data: &[u8], height: u64, prove: bool) -> Result<QueryAnswer, TxError> {
+        if path == SIMULATE {
+            return self.simulate_query(data).map(|value| QueryAnswer {
+                value,
+                height: self.storage().latest_version(),
+                ..QueryAnswer::default()
+            });
+        }
+        let snapshot = self.snapshot_for(height)?;
+        if let Some(store_path) = path.strip_prefix("/store/") {
+            return store_query(&snapshot, store_path, data, prove);
+        }
+        let value = route(&snapshot, path, data)
+            .unwrap_or_else(|| Err(TxError::new("sdk", 6, format!("unknown query path {path:?}"))))?;
+        Ok(QueryAnswer { value, height: snapshot.version(), ..QueryAnswer::default() })
+    }
+
+    fn snapshot_for(&self, height: u64) -> Result<Snapshot, TxError> {
+        if height == 0 || height == self.storage().latest_version() {
+            return Ok(self.storage().latest_snapshot());
+        }
+        self.storage()
+            .snapshot_at(height)
+            .map_err(|e| TxError::new("sdk", 26, format!("cannot query height {height}: {e}")))
+    }
+
+    fn simulate_query(&self, data: &[u8]) -> Result<Vec<u8>, TxError> {
+        let req = tx_pb::SimulateRequest::decode(data)
+            .map_err(|e| TxError::new("sdk", 2, format!("invalid simulate request: {e}")))?;
+        #[allow(deprecated)]
+        let tx_bytes = if !req.tx_bytes.is_empty() {
+            req.tx_bytes
+        } else if let Some(tx) = req.tx {
+            tx_pb::TxRaw {
+                body_bytes: tx.body.map(|b| b.encode_to_vec()).unwrap_or_default(),
+                auth_info_bytes: tx.auth_info.map(|a| a.encode_to_vec()).unwrap_or_default(),
+                signatures: tx.signatures,
+            }
+            .encode_to_vec()
+        } else {
+            return Err(TxError::new("sdk", 18, "empty simulate request: set tx_bytes"));
+        };
+        let outcome = self.simulate(&tx_bytes)?;
+        outcome.result?;
+        Ok(tx_pb::SimulateResponse {
+            gas_info: Some(abci_pb::GasInfo { gas_wanted: outcome.gas_wanted, gas_used: outcome.gas_used }),
+            result: Some(abci_pb::Result {
+                #[allow(deprecated)]
+                data: Vec::new(),
+                log: String::new(),
+                events: outcome
+                    .events
+                    .iter()
+                    .map(|e| tendermint_proto::v0_34::abci::Event {
+                        r#type: e.kind.clone(),
+                        attributes: e
+                            .attributes
+                            .iter()
+                            .map(|a| tendermint_proto::v0_34::abci::EventAttribute {
+                                key: a.key.clone().into_bytes().into(),
+                                value: a.value.clone().into_bytes().into(),
+                                index: a.index,
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+                msg_responses: Vec::new(),
+            }),
+        }
+        .encode_to_vec())
+    }
+}
+
+/// The module query services, in one match over their paths.
+pub fn route<S: StateRead>(state: &S, path: &str, data: &[u8]) -> Option<Result<Vec<u8>, TxError>> {
+    agora_auth::query::query(state, path, data).or_else(|| agora_bank::query::query(state, path, data))
+}
+
+/// `/store/<substore>/key`: the raw value at `data` in that substore, with a two-level
+/// ICS-23 proof (substore, then root) against the app hash if `prove`.
+fn store_query(snapshot: &Snapshot, store_path: &str, key: &[u8], prove: bool) -> Result<QueryAnswer, TxError> {
+    let substore = store_path
+        .strip_suffix("/key")
+        .ok_or_else(|| TxError::new("sdk", 6, format!("unknown store query /store/{store_path}: use /store/<substore>/key")))?;
+    let full_key = match substore {
+        "main" => key.to_vec(),
+        name if crate::app::SUBSTORES.contains(&name) => [name.as_bytes(), b"/", key].concat(),
+        other => return Err(TxError::new("sdk", 18, format!("unknown substore {other:?}"))),
+    };
+    let internal = |e: agora_store::StoreError| TxError::new("sdk", 1, e.to_string());
+    if !prove {
+        let value = snapshot.get_raw(&full_key).map_err(internal)?.unwrap_or_default();
+        return Ok(QueryAnswer { key: key.to_vec(), value, height: snapshot.version(), proof_ops: Vec::new() });
+    }
+    let (value, proofs) = snapshot.get_with_proof(&full_key).map_err(internal)?;
+    let (name, inner) = agora_store::substore_of(&full_key);
+    let keys = [inner.to_vec(), name.as_bytes().to_vec()];
+    let proof_ops = proofs
+        .iter()
+        .zip(keys)
+        .map(|(proof, op_key)| (PROOF_OP_TYPE.to_string(), op_key, proof.encode_to_vec()))
+        .collect();
+    Ok(QueryAnswer { key: key.to_vec(), value: value.unwrap_or_default(), height: snapshot.version(), proof_ops })
+}

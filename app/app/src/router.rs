@@ -1,0 +1,60 @@
+//! Every message Agora accepts, decoded from its `Any` by type URL in one exhaustive match.
+
+use agora_bank::msg::{MSG_MULTI_SEND_URL, MSG_SEND_URL};
+use agora_bank::BankMsg;
+use agora_store::StateWrite;
+use agora_types::{AbciError, Address, BlockContext, Event, TxError};
+use cosmos_sdk_proto::Any;
+use prost::Message;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AppMsg {
+    Bank(BankMsg),
+}
+
+fn decode_proto<M: Message + Default>(any: &Any) -> Result<M, TxError> {
+    M::decode(any.value.as_slice())
+        .map_err(|e| TxError::new("sdk", 2, format!("cannot decode {}: {e}", any.type_url)))
+}
+
+impl AppMsg {
+    /// Decodes and statelessly validates one message.
+    pub fn decode(any: &Any) -> Result<Self, TxError> {
+        let bank = |r: Result<BankMsg, agora_bank::BankError>| r.map(Self::Bank).map_err(|e| e.to_tx_error());
+        match any.type_url.as_str() {
+            MSG_SEND_URL => bank(
+                decode_proto::<cosmos_sdk_proto::cosmos::bank::v1beta1::MsgSend>(any)?.try_into().map(BankMsg::Send),
+            ),
+            MSG_MULTI_SEND_URL => bank(
+                decode_proto::<cosmos_sdk_proto::cosmos::bank::v1beta1::MsgMultiSend>(any)?
+                    .try_into()
+                    .map(BankMsg::MultiSend),
+            ),
+            other => Err(TxError::new("sdk", 6, format!("unrecognized message type: {other:?}"))),
+        }
+    }
+
+    pub fn signers(&self) -> Vec<Address> {
+        match self {
+            Self::Bank(m) => m.signers(),
+        }
+    }
+
+    pub fn type_url(&self) -> &'static str {
+        match self {
+            Self::Bank(m) => m.type_url(),
+        }
+    }
+
+    pub fn module(&self) -> &'static str {
+        match self {
+            Self::Bank(_) => "bank",
+        }
+    }
+
+    pub fn execute<S: StateWrite>(&self, state: &mut S, _ctx: &BlockContext) -> Result<Vec<Event>, TxError> {
+        match self {
+            Self::Bank(m) => agora_bank::handler::execute(state, m).map_err(|e| e.to_tx_error()),
+        }
+    }
+}

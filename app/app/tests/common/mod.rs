@@ -1,0 +1,141 @@
+//! Shared fixtures of the in-process app tests.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use agora_app::harness::TestNode;
+use agora_app::{App, AppConfig};
+use agora_genesis::AppGenesis;
+use agora_store::{Storage, StorageConfig};
+use agora_tx::{to_any, SigningKey, TxBuilder};
+use agora_types::{Address, Coins};
+use cosmos_sdk_proto::cosmos::bank::v1beta1 as bank_pb;
+use cosmos_sdk_proto::cosmos::base::v1beta1::Coin as PbCoin;
+use tendermint::abci::types::ExecTxResult;
+
+pub const CHAIN_ID: &str = "agora-test-1";
+pub const FEE: &str = "5000uagora";
+pub const GAS: u64 = 200_000;
+
+pub fn key(seed: u8) -> SigningKey {
+    SigningKey::secp256k1_from_bytes(&[seed; 32]).expect("valid secret")
+}
+
+pub fn ed_key(seed: u8) -> SigningKey {
+    SigningKey::ed25519_from_bytes(&[seed; 32])
+}
+
+pub fn coins(s: &str) -> Coins {
+    s.parse().expect("coins")
+}
+
+pub fn pb_coin(denom: &str, amount: &str) -> PbCoin {
+    PbCoin { denom: denom.into(), amount: amount.into() }
+}
+
+/// A chain whose genesis funds each of `funded` with 1,000,000,000 uagora (and 500 ufoo).
+pub struct Chain {
+    pub node: TestNode,
+    pub dir: tempfile::TempDir,
+}
+
+pub fn genesis_json(funded: &[Address]) -> Vec<u8> {
+    let mut genesis = AppGenesis::new_chain().expect("genesis");
+    for addr in funded {
+        genesis.add_account(*addr, &coins("1000000000uagora,500ufoo")).expect("add");
+    }
+    serde_json::to_vec(&genesis).expect("json")
+}
+
+pub fn open_app(dir: &std::path::Path, config: AppConfig) -> Arc<App> {
+    let storage = Storage::open(dir, StorageConfig { substores: vec!["ibc".into()], keep_recent: 100 }).expect("open");
+    Arc::new(App::new(storage, config))
+}
+
+pub fn chain_with(funded: &[Address], config: AppConfig) -> Chain {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = open_app(dir.path(), config);
+    let node = TestNode::start(app, CHAIN_ID, &genesis_json(funded)).expect("start");
+    Chain { node, dir }
+}
+
+pub fn chain(funded: &[Address]) -> Chain {
+    chain_with(funded, AppConfig::default())
+}
+
+pub fn msg_send(from: &Address, to: &Address, amount: Vec<PbCoin>) -> bank_pb::MsgSend {
+    bank_pb::MsgSend { from_address: from.to_bech32(), to_address: to.to_bech32(), amount }
+}
+
+/// A signed single-message transaction.
+pub fn signed<M: prost::Name>(key: &SigningKey, msg: &M, account_number: u64, sequence: u64) -> Vec<u8> {
+    signed_with(key, msg, account_number, sequence, CHAIN_ID, FEE)
+}
+
+pub fn signed_with<M: prost::Name>(
+    key: &SigningKey,
+    msg: &M,
+    account_number: u64,
+    sequence: u64,
+    chain_id: &str,
+    fee: &str,
+) -> Vec<u8> {
+    TxBuilder::new()
+        .any_message(to_any(msg))
+        .fee(coins(fee))
+        .gas_limit(GAS)
+        .sign(key, chain_id, account_number, sequence)
+}
+
+pub fn send_tx(key: &SigningKey, to: &Address, amount: &str, account_number: u64, sequence: u64) -> Vec<u8> {
+    let c: agora_types::Coin = amount.parse().expect("coin");
+    signed(key, &msg_send(&key.address(), to, vec![c.to_proto()]), account_number, sequence)
+}
+
+impl Chain {
+    /// Makes a block and checks the invariants after it.
+    pub fn block(&mut self, txs: Vec<Vec<u8>>) -> Vec<ExecTxResult> {
+        let results = self.node.make_block(txs).expect("block");
+        self.check_invariants();
+        results
+    }
+
+    /// Finalizes txs exactly as given (a proposer could have included anything).
+    pub fn raw_block(&mut self, txs: Vec<Vec<u8>>) -> Vec<ExecTxResult> {
+        let results = self.node.make_raw_block(txs).expect("block");
+        self.check_invariants();
+        results
+    }
+
+    pub fn check_invariants(&self) {
+        let snapshot = self.node.app().storage().latest_snapshot();
+        agora_bank::invariant::check_supply(&snapshot).expect("supply invariant");
+    }
+
+    pub fn balance(&self, addr: &Address, denom: &str) -> u128 {
+        let res: bank_pb::QueryBalanceResponse = self
+            .node
+            .query_proto(
+                "/cosmos.bank.v1beta1.Query/Balance",
+                &bank_pb::QueryBalanceRequest { address: addr.to_bech32(), denom: denom.into() },
+            )
+            .expect("balance");
+        res.balance.expect("coin").amount.parse().expect("amount")
+    }
+
+    pub fn account(&self, addr: &Address) -> Option<agora_auth::Account> {
+        use agora_auth::AuthRead;
+        self.node.app().storage().latest_snapshot().account(addr).expect("read")
+    }
+
+    pub fn app_hash(&self) -> Vec<u8> {
+        self.node.last_app_hash().to_vec()
+    }
+}
+
+/// Asserts a refusal with the given codespace and code whose log mentions `needle`.
+pub fn assert_refused(result: &ExecTxResult, codespace: &str, code: u32, needle: &str) {
+    assert_eq!(result.code.value(), code, "code; log: {}", result.log);
+    assert_eq!(result.codespace, codespace, "codespace; log: {}", result.log);
+    assert!(result.log.contains(needle), "log {:?} should mention {needle:?}", result.log);
+}

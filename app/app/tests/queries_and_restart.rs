@@ -1,0 +1,187 @@
+//! Queries (protobuf paths, raw store reads with ICS-23 proofs) and restart behaviour.
+
+mod common;
+
+use agora_app::harness::TestNode;
+use agora_app::AppConfig;
+use common::*;
+use cosmos_sdk_proto::cosmos::auth::v1beta1 as auth_pb;
+use cosmos_sdk_proto::cosmos::bank::v1beta1 as bank_pb;
+use cosmos_sdk_proto::cosmos::base::query::v1beta1::PageRequest;
+use prost::Message;
+
+#[test]
+fn bank_and_auth_queries_answer_with_standard_types() {
+    let (alice, bob) = (key(1), key(2));
+    let mut chain = chain(&[alice.address(), bob.address()]);
+    chain.block(vec![send_tx(&alice, &bob.address(), "10uagora", 1, 0)]);
+
+    let all: bank_pb::QueryAllBalancesResponse = chain
+        .node
+        .query_proto(
+            "/cosmos.bank.v1beta1.Query/AllBalances",
+            &bank_pb::QueryAllBalancesRequest { address: bob.address().to_bech32(), pagination: None, resolve_denom: false },
+        )
+        .expect("all balances");
+    let shown: Vec<_> = all.balances.iter().map(|c| format!("{}{}", c.amount, c.denom)).collect();
+    assert_eq!(shown, vec!["1000000010uagora", "500ufoo"]);
+
+    let page: bank_pb::QueryAllBalancesResponse = chain
+        .node
+        .query_proto(
+            "/cosmos.bank.v1beta1.Query/AllBalances",
+            &bank_pb::QueryAllBalancesRequest {
+                address: bob.address().to_bech32(),
+                pagination: Some(PageRequest { limit: 1, count_total: true, ..Default::default() }),
+                resolve_denom: false,
+            },
+        )
+        .expect("page");
+    assert_eq!(page.balances.len(), 1);
+    let pagination = page.pagination.expect("pagination");
+    assert_eq!(pagination.total, 2);
+    assert_eq!(pagination.next_key, b"ufoo".to_vec());
+
+    let supply: bank_pb::QuerySupplyOfResponse = chain
+        .node
+        .query_proto("/cosmos.bank.v1beta1.Query/SupplyOf", &bank_pb::QuerySupplyOfRequest { denom: "uagora".into() })
+        .expect("supply");
+    assert_eq!(supply.amount.expect("coin").amount, "2000000000");
+    let total: bank_pb::QueryTotalSupplyResponse = chain
+        .node
+        .query_proto("/cosmos.bank.v1beta1.Query/TotalSupply", &bank_pb::QueryTotalSupplyRequest { pagination: None })
+        .expect("total");
+    assert_eq!(total.supply.len(), 2);
+
+    let account: auth_pb::QueryAccountResponse = chain
+        .node
+        .query_proto("/cosmos.auth.v1beta1.Query/Account", &auth_pb::QueryAccountRequest { address: alice.address().to_bech32() })
+        .expect("account");
+    let any = account.account.expect("any");
+    assert_eq!(any.type_url, "/cosmos.auth.v1beta1.BaseAccount");
+    let base = auth_pb::BaseAccount::decode(any.value.as_slice()).expect("base account");
+    assert_eq!((base.account_number, base.sequence), (1, 1));
+    assert_eq!(base.pub_key.expect("pubkey set by first tx").type_url, "/cosmos.crypto.secp256k1.PubKey");
+
+    let metadata: bank_pb::QueryDenomMetadataResponse = chain
+        .node
+        .query_proto("/cosmos.bank.v1beta1.Query/DenomMetadata", &bank_pb::QueryDenomMetadataRequest { denom: "uagora".into() })
+        .expect("metadata");
+    assert_eq!(metadata.metadata.expect("metadata").display, "agora");
+}
+
+#[test]
+fn query_refusals_carry_codes() {
+    let alice = key(1);
+    let chain = chain(&[alice.address()]);
+    let res = chain.node.query("/cosmos.bank.v1beta1.Query/Nope", vec![], 0, false).expect("query");
+    assert_eq!(res.code.value(), 6);
+    let res = chain
+        .node
+        .query(
+            "/cosmos.bank.v1beta1.Query/Balance",
+            bank_pb::QueryBalanceRequest { address: "nonsense".into(), denom: "uagora".into() }.encode_to_vec(),
+            0,
+            false,
+        )
+        .expect("query");
+    assert_eq!(res.code.value(), 7, "{}", res.log);
+    let res = chain
+        .node
+        .query("/cosmos.auth.v1beta1.Query/Account", auth_pb::QueryAccountRequest { address: key(9).address().to_bech32() }.encode_to_vec(), 0, false)
+        .expect("query");
+    assert_eq!(res.code.value(), 38, "{}", res.log);
+    let res = chain.node.query("/cosmos.bank.v1beta1.Query/Balance", vec![0xff, 0xff, 0xff], 0, false).expect("query");
+    assert_eq!(res.code.value(), 2, "{}", res.log);
+}
+
+#[test]
+fn store_queries_prove_values_against_the_app_hash() {
+    let (alice, bob) = (key(1), key(2));
+    let mut chain = chain(&[alice.address()]);
+    chain.block(vec![send_tx(&alice, &bob.address(), "10uagora", 1, 0)]);
+    let app_hash = chain.app_hash();
+    let height = chain.node.height();
+
+    let denom = agora_types::Denom::new("uagora").expect("denom");
+    let key_bytes = agora_bank::state::keys::balance(&bob.address(), &denom);
+    let res = chain.node.query("/store/main/key", key_bytes.clone(), 0, true).expect("query");
+    assert_eq!(res.code.value(), 0, "{}", res.log);
+    assert_eq!(res.height.value(), height);
+    assert_eq!(u128::from_be_bytes(res.value.as_ref().try_into().expect("16 bytes")), 10);
+    let ops = res.proof.expect("proof ops").ops;
+    assert_eq!(ops.len(), 2);
+    assert!(ops.iter().all(|op| op.field_type == "ics23:jmt"));
+
+    let spec = agora_store::proof_spec();
+    let inner = ics23::CommitmentProof::decode(ops[0].data.as_slice()).expect("inner proof");
+    let outer = ics23::CommitmentProof::decode(ops[1].data.as_slice()).expect("outer proof");
+    let substore_root = match &inner.proof {
+        Some(ics23::commitment_proof::Proof::Exist(exist)) => {
+            ics23::calculate_existence_root::<ics23::HostFunctionsManager>(exist).expect("root")
+        }
+        other => panic!("expected an existence proof, got {other:?}"),
+    };
+    assert!(ics23::verify_membership::<ics23::HostFunctionsManager>(&inner, &spec, &substore_root, &key_bytes, &res.value));
+    assert!(ics23::verify_membership::<ics23::HostFunctionsManager>(&outer, &spec, &app_hash, b"main", &substore_root));
+    assert!(!ics23::verify_membership::<ics23::HostFunctionsManager>(&inner, &spec, &substore_root, &key_bytes, b"tampered"));
+
+    // An absent key gets a non-membership proof.
+    let absent = agora_bank::state::keys::balance(&key(7).address(), &denom);
+    let res = chain.node.query("/store/main/key", absent.clone(), 0, true).expect("query");
+    let ops = res.proof.expect("proof ops").ops;
+    let inner = ics23::CommitmentProof::decode(ops[0].data.as_slice()).expect("inner proof");
+    assert!(ics23::verify_non_membership::<ics23::HostFunctionsManager>(&inner, &spec, &substore_root, &absent));
+}
+
+#[test]
+fn historical_queries_read_older_heights() {
+    let (alice, bob) = (key(1), key(2));
+    let mut chain = chain(&[alice.address()]);
+    chain.block(vec![send_tx(&alice, &bob.address(), "10uagora", 1, 0)]);
+    let first = chain.node.height();
+    chain.block(vec![send_tx(&alice, &bob.address(), "5uagora", 1, 1)]);
+    let req = bank_pb::QueryBalanceRequest { address: bob.address().to_bech32(), denom: "uagora".into() };
+    let old = chain.node.query("/cosmos.bank.v1beta1.Query/Balance", req.encode_to_vec(), first, false).expect("query");
+    assert_eq!(old.height.value(), first);
+    let old = bank_pb::QueryBalanceResponse::decode(old.value.as_ref()).expect("decode");
+    assert_eq!(old.balance.expect("coin").amount, "10");
+    assert_eq!(chain.balance(&bob.address(), "uagora"), 15);
+}
+
+#[test]
+fn a_restarted_node_reports_its_last_block_and_continues() {
+    let (alice, bob) = (key(1), key(2));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (height, hash) = {
+        let app = open_app(dir.path(), AppConfig::default());
+        let mut node = TestNode::start(app, CHAIN_ID, &genesis_json(&[alice.address()])).expect("start");
+        node.make_block(vec![send_tx(&alice, &bob.address(), "10uagora", 1, 0)]).expect("block");
+        node.make_block(vec![]).expect("block");
+        (node.height(), node.last_app_hash().to_vec())
+    };
+    let app = open_app(dir.path(), AppConfig::default());
+    let mut node = TestNode::start(app, CHAIN_ID, b"{}").expect("restart");
+    assert_eq!(node.height(), height, "Info reports the last committed height");
+    assert_eq!(node.last_app_hash(), hash.as_slice(), "and its app hash");
+    let results = node.make_block(vec![send_tx(&alice, &bob.address(), "5uagora", 1, 1)]).expect("block");
+    assert_eq!(results[0].code.value(), 0, "{}", results[0].log);
+}
+
+#[test]
+fn the_same_blocks_give_the_same_app_hash_on_every_node() {
+    let (alice, bob) = (key(1), key(2));
+    let blocks: Vec<Vec<Vec<u8>>> = vec![
+        vec![send_tx(&alice, &bob.address(), "10uagora", 1, 0), send_tx(&alice, &bob.address(), "3ufoo", 1, 1)],
+        vec![],
+        vec![send_tx(&bob, &alice.address(), "1uagora", 2, 0)],
+    ];
+    let run = || {
+        let mut chain = chain(&[alice.address(), bob.address()]);
+        blocks.iter().map(|b| {
+            chain.block(b.clone());
+            chain.app_hash()
+        }).collect::<Vec<_>>()
+    };
+    assert_eq!(run(), run());
+}

@@ -1,0 +1,267 @@
+//! In-process app tests: signed transactions through the real ABCI application.
+
+mod common;
+
+use agora_app::AppConfig;
+use agora_tx::{to_any, TxBuilder};
+use agora_types::Address;
+use common::*;
+use cosmos_sdk_proto::cosmos::bank::v1beta1 as bank_pb;
+use prost::Message;
+
+const FEE_AMOUNT: u128 = 5_000;
+
+fn fee_collector() -> Address {
+    Address::module("fee_collector")
+}
+
+#[test]
+fn a_signed_send_moves_funds_and_pays_the_fee() {
+    let (alice, bob) = (key(1), key(2));
+    let mut chain = chain(&[alice.address()]);
+    let results = chain.block(vec![send_tx(&alice, &bob.address(), "1000uagora", 1, 0)]);
+    assert_eq!(results[0].code.value(), 0, "{}", results[0].log);
+    assert!(results[0].gas_used > 0 && results[0].gas_used <= results[0].gas_wanted);
+    assert_eq!(chain.balance(&alice.address(), "uagora"), 1_000_000_000 - 1_000 - FEE_AMOUNT);
+    assert_eq!(chain.balance(&bob.address(), "uagora"), 1_000);
+    assert_eq!(chain.balance(&fee_collector(), "uagora"), FEE_AMOUNT);
+    assert_eq!(chain.account(&alice.address()).expect("alice").sequence, 1);
+    let bob_account = chain.account(&bob.address()).expect("bob's account is created on receipt");
+    assert_eq!(bob_account.sequence, 0);
+
+    // Events are Cosmos-shaped so the tx indexer can find the transfer.
+    let transfer = results[0].events.iter().find(|e| e.kind == "transfer").expect("transfer event");
+    let attrs: Vec<(String, String)> = transfer
+        .attributes
+        .iter()
+        .map(|a| (a.key_str().unwrap_or_default().to_string(), a.value_str().unwrap_or_default().to_string()))
+        .collect();
+    assert!(attrs.contains(&("recipient".into(), bob.address().to_bech32())));
+    assert!(attrs.contains(&("amount".into(), "1000uagora".into())));
+    assert!(results[0].events.iter().any(|e| e.kind == "message"));
+    assert!(results[0].events.iter().any(|e| e.kind == "tx"));
+}
+
+#[test]
+fn several_transactions_of_one_sender_in_a_block_and_in_the_mempool() {
+    let (alice, bob) = (key(1), key(2));
+    let mut chain = chain(&[alice.address()]);
+    let txs: Vec<_> = (0..5).map(|seq| send_tx(&alice, &bob.address(), "10uagora", 1, seq)).collect();
+    for tx in &txs {
+        let res = chain.node.check_tx(tx);
+        assert_eq!(res.code.value(), 0, "{}", res.log);
+    }
+    // The mempool view tracks sequences: a replay is refused before any block.
+    let replay = chain.node.check_tx(&txs[0]);
+    assert_eq!(replay.code.value(), 32, "{}", replay.log);
+    let results = chain.block(txs);
+    assert!(results.iter().all(|r| r.code.value() == 0));
+    assert_eq!(chain.balance(&bob.address(), "uagora"), 50);
+}
+
+#[test]
+fn multi_send_pays_every_output() {
+    let (alice, bob, carol) = (key(1), key(2), key(3));
+    let mut chain = chain(&[alice.address()]);
+    let msg = bank_pb::MsgMultiSend {
+        inputs: vec![bank_pb::Input { address: alice.address().to_bech32(), coins: vec![pb_coin("uagora", "30")] }],
+        outputs: vec![
+            bank_pb::Output { address: bob.address().to_bech32(), coins: vec![pb_coin("uagora", "10")] },
+            bank_pb::Output { address: carol.address().to_bech32(), coins: vec![pb_coin("uagora", "20")] },
+        ],
+    };
+    let results = chain.block(vec![signed(&alice, &msg, 1, 0)]);
+    assert_eq!(results[0].code.value(), 0, "{}", results[0].log);
+    assert_eq!(chain.balance(&bob.address(), "uagora"), 10);
+    assert_eq!(chain.balance(&carol.address(), "uagora"), 20);
+}
+
+#[test]
+fn ed25519_accounts_can_send() {
+    let (ed, bob) = (ed_key(9), key(2));
+    let mut chain = chain(&[ed.address()]);
+    let results = chain.block(vec![send_tx(&ed, &bob.address(), "7uagora", 1, 0)]);
+    assert_eq!(results[0].code.value(), 0, "{}", results[0].log);
+    assert_eq!(chain.balance(&bob.address(), "uagora"), 7);
+}
+
+/// A refusal before or in the ante handler changes nothing at all: same app hash.
+fn assert_changes_nothing(chain: &mut Chain, tx: Vec<u8>, codespace: &str, code: u32, needle: &str) {
+    let before = chain.app_hash();
+    let results = chain.raw_block(vec![tx]);
+    assert_refused(&results[0], codespace, code, needle);
+    assert_eq!(chain.app_hash(), before, "a refused transaction must not change state");
+}
+
+#[test]
+fn malformed_transactions_are_refused_and_change_nothing() {
+    let (alice, bob) = (key(1), key(2));
+    let mut chain = chain(&[alice.address()]);
+    chain.block(vec![]);
+    let good = send_tx(&alice, &bob.address(), "1uagora", 1, 0);
+
+    assert_changes_nothing(&mut chain, vec![0xde, 0xad, 0xbe, 0xef, 0x01], "sdk", 2, "");
+    assert_changes_nothing(&mut chain, good[..good.len() / 2].to_vec(), "sdk", 2, "");
+    let oversized = TxBuilder::new()
+        .any_message(to_any(&msg_send(&alice.address(), &bob.address(), vec![pb_coin("uagora", "1")])))
+        .memo("x".repeat(2_000_000))
+        .fee(coins(FEE))
+        .gas_limit(GAS)
+        .sign(&alice, CHAIN_ID, 1, 0);
+    assert_changes_nothing(&mut chain, oversized, "sdk", 21, "");
+    let unknown = TxBuilder::new()
+        .any_message(cosmos_sdk_proto::Any { type_url: "/agora.nothing.v1.MsgNothing".into(), value: vec![] })
+        .fee(coins(FEE))
+        .gas_limit(GAS)
+        .sign(&alice, CHAIN_ID, 1, 0);
+    assert_changes_nothing(&mut chain, unknown, "sdk", 6, "unrecognized message type");
+}
+
+#[test]
+fn invalid_messages_are_refused_and_change_nothing() {
+    let (alice, bob) = (key(1), key(2));
+    let mut chain = chain(&[alice.address()]);
+    let send = |amount: Vec<cosmos_sdk_proto::cosmos::base::v1beta1::Coin>| {
+        signed(&alice, &msg_send(&alice.address(), &bob.address(), amount), 1, 0)
+    };
+    assert_changes_nothing(&mut chain, send(vec![pb_coin("uagora", "0")]), "sdk", 10, "must be positive");
+    assert_changes_nothing(&mut chain, send(vec![pb_coin("uagora", "-5")]), "sdk", 10, "invalid amount");
+    assert_changes_nothing(
+        &mut chain,
+        send(vec![pb_coin("uagora", "340282366920938463463374607431768211456")]),
+        "sdk",
+        10,
+        "invalid amount",
+    );
+    assert_changes_nothing(&mut chain, send(vec![pb_coin("1nvalid", "5")]), "sdk", 10, "invalid denom");
+    let bad_to = bank_pb::MsgSend {
+        from_address: alice.address().to_bech32(),
+        to_address: "cosmos1qypqxpq9qcrsszg2pvxq6rs0zqg3yyc5lzv7xu".into(),
+        amount: vec![pb_coin("uagora", "1")],
+    };
+    assert_changes_nothing(&mut chain, signed(&alice, &bad_to, 1, 0), "sdk", 7, "to_address");
+}
+
+#[test]
+fn authentication_failures_are_refused_and_change_nothing() {
+    let (alice, bob, mallory) = (key(1), key(2), key(3));
+    let mut chain = chain(&[alice.address(), mallory.address()]);
+    let msg = msg_send(&alice.address(), &bob.address(), vec![pb_coin("uagora", "1")]);
+
+    // Signed by someone else, carrying that someone's key: key does not match the signer.
+    assert_changes_nothing(&mut chain, signed(&mallory, &msg, 1, 0), "sdk", 8, "public key");
+    assert_changes_nothing(&mut chain, signed_with(&alice, &msg, 1, 0, "other-chain", FEE), "sdk", 4, "signature verification failed");
+    assert_changes_nothing(&mut chain, signed(&alice, &msg, 7, 0), "sdk", 4, "signature verification failed");
+    assert_changes_nothing(&mut chain, signed(&alice, &msg, 1, 3), "sdk", 32, "expected 0, got 3");
+
+    // A valid transaction, then its replay.
+    let tx = signed(&alice, &msg, 1, 0);
+    assert_eq!(chain.block(vec![tx.clone()])[0].code.value(), 0);
+    assert_changes_nothing(&mut chain, tx, "sdk", 32, "expected 1, got 0");
+
+    // A corrupted signature on an otherwise valid transaction.
+    let mut raw = cosmos_sdk_proto::cosmos::tx::v1beta1::TxRaw::decode(signed(&alice, &msg, 1, 1).as_slice()).expect("raw");
+    raw.signatures[0][5] ^= 0x01;
+    assert_changes_nothing(&mut chain, raw.encode_to_vec(), "sdk", 4, "signature verification failed");
+}
+
+#[test]
+fn a_fee_the_sender_cannot_pay_is_refused_and_changes_nothing() {
+    let (poor, bob) = (key(4), key(2));
+    let mut chain = chain(&[poor.address()]);
+    let msg = msg_send(&poor.address(), &bob.address(), vec![pb_coin("uagora", "1")]);
+    let tx = signed_with(&poor, &msg, 1, 0, CHAIN_ID, "2000000000uagora");
+    assert_changes_nothing(&mut chain, tx, "sdk", 5, "insufficient funds");
+}
+
+#[test]
+fn a_failing_message_keeps_the_fee_paid_and_nothing_else() {
+    let (alice, bob) = (key(1), key(2));
+    let mut chain = chain(&[alice.address()]);
+    let results = chain.block(vec![send_tx(&alice, &bob.address(), "999999999uagora", 1, 0)]);
+    assert_refused(&results[0], "sdk", 5, "insufficient funds");
+    assert_eq!(chain.balance(&alice.address(), "uagora"), 1_000_000_000 - FEE_AMOUNT);
+    assert_eq!(chain.balance(&bob.address(), "uagora"), 0);
+    assert!(chain.account(&bob.address()).is_none());
+    assert_eq!(chain.account(&alice.address()).expect("alice").sequence, 1, "the sequence is used up");
+    assert_eq!(chain.balance(&fee_collector(), "uagora"), FEE_AMOUNT);
+
+    // A multi-message transaction is atomic: the second message fails, the first is undone.
+    let first = msg_send(&alice.address(), &bob.address(), vec![pb_coin("uagora", "5")]);
+    let second = msg_send(&alice.address(), &bob.address(), vec![pb_coin("ufoo", "501")]);
+    let tx = TxBuilder::new()
+        .any_message(to_any(&first))
+        .any_message(to_any(&second))
+        .fee(coins(FEE))
+        .gas_limit(GAS)
+        .sign(&alice, CHAIN_ID, 1, 1);
+    let results = chain.block(vec![tx]);
+    assert_refused(&results[0], "sdk", 5, "message index: 1");
+    assert_eq!(chain.balance(&bob.address(), "uagora"), 0);
+}
+
+#[test]
+fn sending_to_a_module_account_is_refused() {
+    let alice = key(1);
+    let mut chain = chain(&[alice.address()]);
+    let results = chain.block(vec![send_tx(&alice, &fee_collector(), "1uagora", 1, 0)]);
+    assert_refused(&results[0], "sdk", 4, "not allowed to receive funds");
+}
+
+#[test]
+fn running_out_of_gas_is_refused_with_code_11() {
+    let (alice, bob) = (key(1), key(2));
+    let mut chain = chain(&[alice.address()]);
+    let tx = TxBuilder::new()
+        .any_message(to_any(&msg_send(&alice.address(), &bob.address(), vec![pb_coin("uagora", "1")])))
+        .fee(coins(FEE))
+        .gas_limit(1_500)
+        .sign(&alice, CHAIN_ID, 1, 0);
+    let results = chain.raw_block(vec![tx]);
+    assert_refused(&results[0], "sdk", 11, "out of gas");
+}
+
+#[test]
+fn check_tx_enforces_the_node_minimum_gas_price() {
+    let (alice, bob) = (key(1), key(2));
+    let config = AppConfig { min_gas_prices: vec!["0.025uagora".parse().expect("price")], ..AppConfig::default() };
+    let chain = chain_with(&[alice.address()], config);
+    let msg = msg_send(&alice.address(), &bob.address(), vec![pb_coin("uagora", "1")]);
+    let cheap = chain.node.check_tx(&signed_with(&alice, &msg, 1, 0, CHAIN_ID, "4999uagora"));
+    assert_eq!(cheap.code.value(), 13, "{}", cheap.log);
+    assert!(cheap.log.contains("required: 5000uagora"), "{}", cheap.log);
+    let enough = chain.node.check_tx(&signed_with(&alice, &msg, 1, 0, CHAIN_ID, "5000uagora"));
+    assert_eq!(enough.code.value(), 0, "{}", enough.log);
+}
+
+#[test]
+fn check_tx_refuses_what_finalize_block_would_refuse() {
+    let (alice, bob) = (key(1), key(2));
+    let chain = chain(&[alice.address()]);
+    assert_eq!(chain.node.check_tx(b"garbage").code.value(), 2);
+    let wrong_chain = signed_with(&alice, &msg_send(&alice.address(), &bob.address(), vec![pb_coin("uagora", "1")]), 1, 0, "x", FEE);
+    assert_eq!(chain.node.check_tx(&wrong_chain).code.value(), 4);
+}
+
+#[test]
+fn simulate_estimates_gas_without_changing_state() {
+    use cosmos_sdk_proto::cosmos::tx::v1beta1::{SimulateRequest, SimulateResponse};
+    let (alice, bob) = (key(1), key(2));
+    let mut chain = chain(&[alice.address()]);
+    chain.block(vec![]);
+    let before = chain.app_hash();
+    let tx = send_tx(&alice, &bob.address(), "5uagora", 1, 0);
+    #[allow(deprecated)]
+    let res: SimulateResponse = chain
+        .node
+        .query_proto("/cosmos.tx.v1beta1.Service/Simulate", &SimulateRequest { tx: None, tx_bytes: tx.clone() })
+        .expect("simulate");
+    let simulated = res.gas_info.expect("gas").gas_used;
+    assert!(simulated > 10_000, "gas estimate {simulated}");
+    let results = chain.block(vec![]);
+    assert!(results.is_empty());
+    assert_eq!(chain.app_hash(), before);
+    let results = chain.block(vec![tx]);
+    let used = results[0].gas_used as u64;
+    assert!(used <= simulated && simulated - used < 2_000, "simulated {simulated}, used {used}");
+}

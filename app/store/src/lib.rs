@@ -1,0 +1,19 @@
+//! Agora's state store.
+//!
+//! * [`StateRead`] / [`StateWrite`]: synchronous key-value access used by every module.
+//! * [`StateDelta`]: a fork-and-apply write buffer; a transaction runs in a fork of the block's
+//!   delta and its changes are applied only if it succeeds.
+//! * [`Storage`]: RocksDB + Jellyfish Merkle trees. Each substore (`main`, `ibc`, …) has its own
+//!   tree; a root tree maps substore names to their roots, and its root is the app hash, so a
+//!   value is proven with two ICS-23 proofs. One RocksDB write batch per block.
+#![deny(clippy::unwrap_used)]
+
+mod delta;
+mod error;
+mod state;
+mod storage;
+
+pub use delta::{Changes, StateDelta};
+pub use error::StoreError;
+pub use state::{Key, StateRead, StateReadExt, StateWrite, StateWriteExt, Value};
+pub use storage::{proof_spec, substore_of, PreparedCommit, Snapshot, Storage, StorageConfig, MAIN_SUBSTORE};

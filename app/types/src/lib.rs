@@ -1,0 +1,18 @@
+//! Domain types shared by every Agora crate: bech32 addresses, validated denoms and coins,
+//! ABCI events, the error-code contract of modules and the per-block context.
+#![deny(clippy::unwrap_used)]
+
+pub mod address;
+pub mod coin;
+pub mod context;
+pub mod error;
+pub mod event;
+pub mod gas;
+pub mod pagination;
+
+pub use address::{Address, AddressError, ADDRESS_PREFIX};
+pub use coin::{Coin, CoinError, Coins, Denom};
+pub use context::BlockContext;
+pub use error::{AbciError, TxError};
+pub use event::{Event, EventAttribute, TypedEvent};
+pub use gas::{GasMeter, OutOfGas};

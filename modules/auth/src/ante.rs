@@ -1,0 +1,257 @@
+//! The ante handler: what every transaction must pass before its messages run. Its effects
+//! (sequence increments, public keys, the fee) are kept even when a message later fails.
+
+use agora_store::StateWrite;
+use agora_tx::{KeyKind, ParsedTx, PublicKey};
+use agora_types::{Address, BlockContext, Coin, Coins, Denom, Event, GasMeter};
+
+use crate::{AuthError, AuthRead, AuthWrite, FEE_COLLECTOR};
+
+/// Fixed-point scale of minimum gas prices (18 decimals, like the Cosmos SDK's `Dec`).
+pub const PRICE_SCALE: u128 = 1_000_000_000_000_000_000;
+
+/// A node-local minimum gas price, e.g. `0.025uagora`, as an 18-decimal fixed-point number.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MinGasPrice {
+    pub denom: Denom,
+    pub scaled_amount: u128,
+}
+
+impl MinGasPrice {
+    /// Fee required for `gas` units at this price, rounded up.
+    pub fn required_fee(&self, gas: u64) -> Option<u128> {
+        let product = self.scaled_amount.checked_mul(u128::from(gas))?;
+        Some(product.div_ceil(PRICE_SCALE))
+    }
+}
+
+impl std::str::FromStr for MinGasPrice {
+    type Err = String;
+
+    /// Parses `0.025uagora`: a decimal with at most 18 fractional digits followed by a denom.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        let split = s
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .ok_or_else(|| format!("invalid gas price {s:?}: missing denom"))?;
+        let (number, denom) = s.split_at(split);
+        let denom = Denom::new(denom).map_err(|e| e.to_string())?;
+        let (int_part, frac_part) = number.split_once('.').unwrap_or((number, ""));
+        if int_part.is_empty() && frac_part.is_empty() || frac_part.len() > 18 {
+            return Err(format!("invalid gas price {s:?}: expected a decimal like 0.025uagora"));
+        }
+        let parse = |digits: &str| -> Result<u128, String> {
+            if digits.is_empty() {
+                return Ok(0);
+            }
+            if !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(format!("invalid gas price {s:?}"));
+            }
+            digits.parse::<u128>().map_err(|_| format!("invalid gas price {s:?}: too large"))
+        };
+        let frac_scaled = parse(frac_part)?
+            .checked_mul(10u128.pow(18 - frac_part.len() as u32))
+            .ok_or_else(|| format!("invalid gas price {s:?}: too large"))?;
+        let scaled_amount = parse(int_part)?
+            .checked_mul(PRICE_SCALE)
+            .and_then(|v| v.checked_add(frac_scaled))
+            .ok_or_else(|| format!("invalid gas price {s:?}: too large"))?;
+        Ok(Self { denom, scaled_amount })
+    }
+}
+
+/// How the ante handler runs.
+#[derive(Clone, Copy, Debug)]
+pub enum AnteMode<'a> {
+    /// Mempool admission: the node's minimum gas prices apply.
+    Check { min_gas_prices: &'a [MinGasPrice] },
+    /// Block execution: only consensus rules apply.
+    Deliver,
+    /// Gas estimation: signatures are not checked, but their gas is charged.
+    Simulate,
+}
+
+/// Signatures already verified (in parallel, before the block's transactions ran in order):
+/// for each signer index, the account number and public key it was verified against.
+#[derive(Clone, Debug, Default)]
+pub struct SignatureCheck {
+    pub verified: Vec<Option<(u64, Vec<u8>)>>,
+}
+
+impl SignatureCheck {
+    fn already_verified(&self, index: usize, account_number: u64, key: &PublicKey) -> bool {
+        matches!(self.verified.get(index), Some(Some((n, k))) if *n == account_number && *k == key.to_any().value)
+    }
+}
+
+/// What auth needs from the bank: moving the fee to the fee collector.
+pub trait FeeBank {
+    fn pay_fee<S: StateWrite>(&self, state: &mut S, payer: &Address, collector: &Address, fee: &Coins) -> Result<Vec<Event>, AuthError>;
+}
+
+/// What the ante handler did.
+#[derive(Debug, Default)]
+pub struct AnteOutcome {
+    pub events: Vec<Event>,
+    pub fee_payer: Option<Address>,
+}
+
+/// Runs every check of the ante handler and applies its effects to `state`.
+/// `signers` are the addresses the messages require, in order, without duplicates.
+#[allow(clippy::too_many_arguments)]
+pub fn run_ante<S: StateWrite>(
+    state: &mut S,
+    ctx: &BlockContext,
+    tx: &ParsedTx,
+    signers: &[Address],
+    mode: AnteMode<'_>,
+    presigned: &SignatureCheck,
+    gas: &GasMeter,
+    bank: &impl FeeBank,
+) -> Result<AnteOutcome, AuthError> {
+    let params = state.auth_params()?;
+
+    if tx.timeout_height != 0 && ctx.height > tx.timeout_height {
+        return Err(AuthError::TxTimeoutHeight { height: ctx.height, timeout: tx.timeout_height });
+    }
+    let memo_chars = tx.memo.chars().count() as u64;
+    if memo_chars > params.max_memo_characters {
+        return Err(AuthError::MemoTooLarge { max: params.max_memo_characters, got: memo_chars });
+    }
+    if tx.signers.len() as u64 > params.tx_sig_limit {
+        return Err(AuthError::TooManySignatures { got: tx.signers.len() as u64, limit: params.tx_sig_limit });
+    }
+    if signers.is_empty() || tx.signers.len() != signers.len() {
+        return Err(AuthError::WrongSignerCount { expected: signers.len(), got: tx.signers.len() });
+    }
+
+    gas.consume(params.tx_size_cost_per_byte.saturating_mul(tx.size as u64), "txSize")?;
+
+    if let AnteMode::Check { min_gas_prices } = mode {
+        check_min_fee(&tx.fee, tx.gas_limit, min_gas_prices)?;
+    }
+
+    let fee_payer = match tx.fee_payer {
+        Some(payer) if !signers.contains(&payer) => {
+            return Err(AuthError::InvalidRequest(format!("fee payer {payer} is not a signer of the transaction")))
+        }
+        Some(payer) => payer,
+        None => signers[0],
+    };
+
+    let mut outcome = AnteOutcome { fee_payer: Some(fee_payer), ..AnteOutcome::default() };
+    if !tx.fee.is_empty() {
+        let collector = agora_types::Address::module(FEE_COLLECTOR);
+        let fee_events = bank.pay_fee(state, &fee_payer, &collector, &tx.fee)?;
+        outcome.events.extend(fee_events);
+    }
+    outcome.events.push(Event::new("tx").attr("fee", tx.fee.to_string()).attr("fee_payer", fee_payer));
+
+    for (index, (address, signer)) in signers.iter().zip(&tx.signers).enumerate() {
+        let mut account = state
+            .account(address)?
+            .ok_or_else(|| AuthError::UnknownAddress(address.to_string()))?;
+
+        let key = match (&account.pub_key, &signer.public_key) {
+            (Some(stored), None) => PublicKey::from_any(stored).map_err(|e| AuthError::Internal(e.to_string()))?,
+            (Some(stored), Some(given)) => {
+                if stored.value != given.to_any().value || stored.type_url != given.to_any().type_url {
+                    return Err(AuthError::InvalidPubKey(format!(
+                        "public key of signer {index} does not match the key registered for {address}"
+                    )));
+                }
+                given.clone()
+            }
+            (None, Some(given)) => {
+                if given.address() != *address {
+                    return Err(AuthError::InvalidPubKey(format!(
+                        "public key of signer {index} is for address {}, not {address}",
+                        given.address()
+                    )));
+                }
+                account.pub_key = Some(given.to_any());
+                given.clone()
+            }
+            (None, None) => {
+                return Err(AuthError::InvalidPubKey(format!(
+                    "signer {index} ({address}) has no public key on chain and the transaction carries none"
+                )))
+            }
+        };
+
+        let sig_cost = match key.kind() {
+            KeyKind::Secp256k1 => params.sig_verify_cost_secp256k1,
+            KeyKind::Ed25519 => params.sig_verify_cost_ed25519,
+        };
+        gas.consume(sig_cost, "signature verification")?;
+
+        if signer.sequence != account.sequence {
+            return Err(AuthError::WrongSequence { expected: account.sequence, got: signer.sequence });
+        }
+
+        let needs_check = !matches!(mode, AnteMode::Simulate)
+            && !presigned.already_verified(index, account.account_number, &key);
+        if needs_check {
+            tx.verify_signer(index, &key, &ctx.chain_id, account.account_number).map_err(|_| {
+                AuthError::Unauthorized(format!(
+                    "signature verification failed; please verify account number ({}), sequence ({}) and chain-id ({})",
+                    account.account_number, account.sequence, ctx.chain_id
+                ))
+            })?;
+        }
+
+        outcome.events.push(Event::new("tx").attr("acc_seq", format!("{address}/{}", account.sequence)));
+        account.sequence = account
+            .sequence
+            .checked_add(1)
+            .ok_or_else(|| AuthError::Internal("sequence overflow".into()))?;
+        state.put_account(&account);
+    }
+
+    Ok(outcome)
+}
+
+/// The fee must meet at least one of the node's minimum gas prices (none set: any fee passes).
+fn check_min_fee(fee: &Coins, gas_limit: u64, min_gas_prices: &[MinGasPrice]) -> Result<(), AuthError> {
+    if min_gas_prices.is_empty() || min_gas_prices.iter().all(|p| p.scaled_amount == 0) {
+        return Ok(());
+    }
+    let mut required = Vec::new();
+    for price in min_gas_prices {
+        let need = price.required_fee(gas_limit).unwrap_or(u128::MAX);
+        if fee.amount_of(&price.denom) >= need {
+            return Ok(());
+        }
+        required.push(Coin::new(price.denom.clone(), need).to_string());
+    }
+    Err(AuthError::InsufficientFee(format!("got: {fee} required: {}", required.join(","))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gas_prices_parse_as_fixed_point() {
+        let p: MinGasPrice = "0.025uagora".parse().expect("parse");
+        assert_eq!(p.scaled_amount, 25_000_000_000_000_000);
+        assert_eq!(p.required_fee(200_000), Some(5_000));
+        assert_eq!(p.required_fee(1), Some(1), "rounds up");
+        let whole: MinGasPrice = "2uagora".parse().expect("parse");
+        assert_eq!(whole.required_fee(3), Some(6));
+        for bad in ["uagora", "0.0.1uagora", "1", "0.1234567890123456789uagora", "1x"] {
+            assert!(bad.parse::<MinGasPrice>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn min_fee_needs_one_denom_to_suffice() {
+        let prices = vec!["0.025uagora".parse::<MinGasPrice>().expect("p")];
+        let enough: Coins = "5000uagora".parse().expect("c");
+        let short: Coins = "4999uagora".parse().expect("c");
+        assert!(check_min_fee(&enough, 200_000, &prices).is_ok());
+        let err = check_min_fee(&short, 200_000, &prices).expect_err("short");
+        assert!(err.to_string().contains("required: 5000uagora"), "{err}");
+        assert!(check_min_fee(&Coins::new(), 200_000, &[]).is_ok());
+    }
+}

@@ -1,0 +1,125 @@
+//! `bank` genesis: parameters, initial balances (which define the supply) and denom metadata.
+
+use std::collections::BTreeSet;
+
+use agora_store::StateWrite;
+use agora_types::{Address, Coins};
+use cosmos_sdk_proto::cosmos::bank::v1beta1 as pb;
+use serde::{Deserialize, Serialize};
+
+use crate::{BankError, BankWrite, Params};
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GenesisState {
+    #[serde(default)]
+    pub params: Params,
+    #[serde(default)]
+    pub balances: Vec<Balance>,
+    /// If non-empty, must equal the sum of `balances` per denom (a cross-check for hand-edited files).
+    #[serde(default)]
+    pub supply: Coins,
+    #[serde(default)]
+    pub denom_metadata: Vec<DenomMetadata>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Balance {
+    pub address: Address,
+    pub coins: Coins,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DenomUnit {
+    pub denom: String,
+    pub exponent: u32,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+/// Display information of a denom (`cosmos.bank.v1beta1.Metadata`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DenomMetadata {
+    #[serde(default)]
+    pub description: String,
+    pub base: agora_types::Denom,
+    pub display: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub symbol: String,
+    pub denom_units: Vec<DenomUnit>,
+}
+
+impl DenomMetadata {
+    pub fn to_proto(&self) -> pb::Metadata {
+        pb::Metadata {
+            description: self.description.clone(),
+            denom_units: self
+                .denom_units
+                .iter()
+                .map(|u| pb::DenomUnit { denom: u.denom.clone(), exponent: u.exponent, aliases: u.aliases.clone() })
+                .collect(),
+            base: self.base.to_string(),
+            display: self.display.clone(),
+            name: self.name.clone(),
+            symbol: self.symbol.clone(),
+            uri: String::new(),
+            uri_hash: String::new(),
+        }
+    }
+}
+
+impl GenesisState {
+    /// Checks the state and returns the supply it implies.
+    pub fn validate(&self) -> Result<Coins, BankError> {
+        let invalid = |msg: String| BankError::InvalidGenesis(msg);
+        let mut seen = BTreeSet::new();
+        let mut supply = Coins::new();
+        for (i, balance) in self.balances.iter().enumerate() {
+            if !seen.insert(balance.address) {
+                return Err(invalid(format!("bank.balances[{i}]: duplicate balance for {}", balance.address)));
+            }
+            for coin in balance.coins.iter() {
+                supply.add(&coin).map_err(|e| invalid(format!("bank.balances[{i}]: {e}")))?;
+            }
+        }
+        if !self.supply.is_empty() && self.supply != supply {
+            return Err(invalid(format!("bank.supply is {} but balances add up to {supply}", self.supply)));
+        }
+        let mut bases = BTreeSet::new();
+        for (i, meta) in self.denom_metadata.iter().enumerate() {
+            if !bases.insert(meta.base.clone()) {
+                return Err(invalid(format!("bank.denom_metadata[{i}]: duplicate metadata for {}", meta.base)));
+            }
+            if !meta.denom_units.iter().any(|u| u.denom == meta.base.as_str() && u.exponent == 0) {
+                return Err(invalid(format!(
+                    "bank.denom_metadata[{i}]: denom_units must contain the base denom {} with exponent 0",
+                    meta.base
+                )));
+            }
+            if !meta.denom_units.iter().any(|u| u.denom == meta.display) {
+                return Err(invalid(format!(
+                    "bank.denom_metadata[{i}]: display denom {:?} is not one of denom_units",
+                    meta.display
+                )));
+            }
+        }
+        Ok(supply)
+    }
+
+    pub fn apply<S: StateWrite>(&self, state: &mut S) -> Result<(), BankError> {
+        self.validate()?;
+        state.put_bank_params(&self.params);
+        for meta in &self.denom_metadata {
+            state.put_denom_metadata(&meta.to_proto());
+        }
+        for balance in &self.balances {
+            state.mint_coins(&balance.address, &balance.coins)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,166 @@
+//! Bank messages as validated domain types: a `Send` can only be built from a `MsgSend`
+//! whose addresses and coins are valid, so handlers never see a malformed message.
+
+use agora_types::{Address, Coin, Coins};
+use cosmos_sdk_proto::cosmos::bank::v1beta1 as pb;
+
+use crate::BankError;
+
+pub const MSG_SEND_URL: &str = "/cosmos.bank.v1beta1.MsgSend";
+pub const MSG_MULTI_SEND_URL: &str = "/cosmos.bank.v1beta1.MsgMultiSend";
+
+/// Every message of the bank module.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BankMsg {
+    Send(Send),
+    MultiSend(MultiSend),
+}
+
+impl BankMsg {
+    /// Addresses whose signatures the message requires.
+    pub fn signers(&self) -> Vec<Address> {
+        match self {
+            Self::Send(m) => vec![m.from],
+            Self::MultiSend(m) => vec![m.input.0],
+        }
+    }
+
+    pub fn type_url(&self) -> &'static str {
+        match self {
+            Self::Send(_) => MSG_SEND_URL,
+            Self::MultiSend(_) => MSG_MULTI_SEND_URL,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Send {
+    pub from: Address,
+    pub to: Address,
+    pub amount: Coins,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MultiSend {
+    /// The single sender (the Cosmos SDK allows exactly one input since v0.47).
+    pub input: (Address, Coins),
+    pub outputs: Vec<(Address, Coins)>,
+}
+
+fn address(field: &str, value: &str) -> Result<Address, BankError> {
+    value.parse().map_err(|e: agora_types::AddressError| BankError::InvalidAddress(format!("{field}: {e}")))
+}
+
+/// Valid, positive, non-empty coins with distinct denoms.
+fn coins(field: &str, protos: &[cosmos_sdk_proto::cosmos::base::v1beta1::Coin]) -> Result<Coins, BankError> {
+    if protos.is_empty() {
+        return Err(BankError::InvalidCoins(format!("{field}: no coins")));
+    }
+    let mut list = Vec::with_capacity(protos.len());
+    for proto in protos {
+        let coin = Coin::from_proto(proto).map_err(|e| BankError::InvalidCoins(format!("{field}: {e}")))?;
+        if coin.amount == 0 {
+            return Err(BankError::InvalidCoins(format!("{field}: amount of {} must be positive", coin.denom)));
+        }
+        list.push(coin);
+    }
+    Coins::from_list(list).map_err(|e| BankError::InvalidCoins(format!("{field}: {e}")))
+}
+
+impl TryFrom<pb::MsgSend> for Send {
+    type Error = BankError;
+
+    fn try_from(msg: pb::MsgSend) -> Result<Self, Self::Error> {
+        Ok(Self {
+            from: address("from_address", &msg.from_address)?,
+            to: address("to_address", &msg.to_address)?,
+            amount: coins("amount", &msg.amount)?,
+        })
+    }
+}
+
+impl TryFrom<pb::MsgMultiSend> for MultiSend {
+    type Error = BankError;
+
+    fn try_from(msg: pb::MsgMultiSend) -> Result<Self, Self::Error> {
+        let input = match msg.inputs.as_slice() {
+            [] => return Err(BankError::NoInputs),
+            [one] => (address("inputs[0].address", &one.address)?, coins("inputs[0].coins", &one.coins)?),
+            _ => return Err(BankError::MultipleSenders),
+        };
+        if msg.outputs.is_empty() {
+            return Err(BankError::NoOutputs);
+        }
+        let mut outputs = Vec::with_capacity(msg.outputs.len());
+        let mut total = Coins::new();
+        for (i, out) in msg.outputs.iter().enumerate() {
+            let addr = address(&format!("outputs[{i}].address"), &out.address)?;
+            let amount = coins(&format!("outputs[{i}].coins"), &out.coins)?;
+            for coin in amount.iter() {
+                total.add(&coin).map_err(|e| BankError::InvalidCoins(e.to_string()))?;
+            }
+            outputs.push((addr, amount));
+        }
+        if total != input.1 {
+            return Err(BankError::InputOutputMismatch { inputs: input.1.to_string(), outputs: total.to_string() });
+        }
+        Ok(Self { input, outputs })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cosmos_sdk_proto::cosmos::base::v1beta1::Coin as PbCoin;
+
+    fn pb_coin(denom: &str, amount: &str) -> PbCoin {
+        PbCoin { denom: denom.into(), amount: amount.into() }
+    }
+
+    fn addr(b: u8) -> String {
+        Address::new([b; 20]).to_bech32()
+    }
+
+    fn send(amount: Vec<PbCoin>) -> pb::MsgSend {
+        pb::MsgSend { from_address: addr(1), to_address: addr(2), amount }
+    }
+
+    #[test]
+    fn valid_send_builds() {
+        let msg = Send::try_from(send(vec![pb_coin("uagora", "10")])).expect("valid");
+        assert_eq!(msg.amount.to_string(), "10uagora");
+    }
+
+    #[test]
+    fn send_refusals_name_what_is_wrong() {
+        let cases = [
+            (send(vec![]), "no coins"),
+            (send(vec![pb_coin("uagora", "0")]), "must be positive"),
+            (send(vec![pb_coin("uagora", "-5")]), "invalid amount"),
+            (send(vec![pb_coin("uagora", "340282366920938463463374607431768211456")]), "invalid amount"),
+            (send(vec![pb_coin("u$", "5")]), "invalid denom"),
+            (send(vec![pb_coin("uagora", "5"), pb_coin("uagora", "6")]), "duplicate denom"),
+            (pb::MsgSend { from_address: "cosmos1xyz".into(), ..send(vec![pb_coin("uagora", "1")]) }, "from_address"),
+        ];
+        for (msg, needle) in cases {
+            let err = Send::try_from(msg).expect_err(needle);
+            assert!(err.to_string().contains(needle), "{err} should contain {needle}");
+        }
+    }
+
+    #[test]
+    fn multi_send_needs_one_input_and_balanced_outputs() {
+        let input = pb::Input { address: addr(1), coins: vec![pb_coin("uagora", "10")] };
+        let out = |n: &str| pb::Output { address: addr(2), coins: vec![pb_coin("uagora", n)] };
+        let ok = pb::MsgMultiSend { inputs: vec![input.clone()], outputs: vec![out("4"), out("6")] };
+        assert!(MultiSend::try_from(ok).is_ok());
+        let bad = pb::MsgMultiSend { inputs: vec![input.clone()], outputs: vec![out("4")] };
+        assert!(matches!(MultiSend::try_from(bad), Err(BankError::InputOutputMismatch { .. })));
+        let two = pb::MsgMultiSend { inputs: vec![input.clone(), input.clone()], outputs: vec![out("20")] };
+        assert!(matches!(MultiSend::try_from(two), Err(BankError::MultipleSenders)));
+        let none = pb::MsgMultiSend { inputs: vec![], outputs: vec![out("1")] };
+        assert!(matches!(MultiSend::try_from(none), Err(BankError::NoInputs)));
+        let no_out = pb::MsgMultiSend { inputs: vec![input], outputs: vec![] };
+        assert!(matches!(MultiSend::try_from(no_out), Err(BankError::NoOutputs)));
+    }
+}

@@ -1,0 +1,151 @@
+//! `cosmos.bank.v1beta1.Query` over ABCI query paths, with the standard request and response types.
+
+use agora_store::StateRead;
+use agora_types::pagination::Page;
+use agora_types::{Address, Coin, Denom, TxError};
+use cosmos_sdk_proto::cosmos::bank::v1beta1 as pb;
+use prost::Message;
+
+use crate::state::keys;
+use crate::{BankError, BankRead};
+
+pub const BALANCE: &str = "/cosmos.bank.v1beta1.Query/Balance";
+pub const ALL_BALANCES: &str = "/cosmos.bank.v1beta1.Query/AllBalances";
+pub const SPENDABLE_BALANCES: &str = "/cosmos.bank.v1beta1.Query/SpendableBalances";
+pub const TOTAL_SUPPLY: &str = "/cosmos.bank.v1beta1.Query/TotalSupply";
+pub const SUPPLY_OF: &str = "/cosmos.bank.v1beta1.Query/SupplyOf";
+pub const PARAMS: &str = "/cosmos.bank.v1beta1.Query/Params";
+pub const DENOM_METADATA: &str = "/cosmos.bank.v1beta1.Query/DenomMetadata";
+pub const DENOMS_METADATA: &str = "/cosmos.bank.v1beta1.Query/DenomsMetadata";
+
+/// The query paths this module answers.
+pub const PATHS: &[&str] =
+    &[BALANCE, ALL_BALANCES, SPENDABLE_BALANCES, TOTAL_SUPPLY, SUPPLY_OF, PARAMS, DENOM_METADATA, DENOMS_METADATA];
+
+fn invalid(msg: impl Into<String>) -> TxError {
+    TxError::new("sdk", 18, msg)
+}
+
+fn internal(e: impl ToString) -> TxError {
+    TxError::new("sdk", 1, e.to_string())
+}
+
+fn decode<M: Message + Default>(data: &[u8]) -> Result<M, TxError> {
+    M::decode(data).map_err(|e| TxError::new("sdk", 2, format!("invalid request encoding: {e}")))
+}
+
+fn address(s: &str) -> Result<Address, TxError> {
+    s.parse().map_err(|e: agora_types::AddressError| TxError::new("sdk", 7, e.to_string()))
+}
+
+fn denom(s: &str) -> Result<Denom, TxError> {
+    Denom::new(s).map_err(|e| TxError::new("sdk", 10, e.to_string()))
+}
+
+fn amount(bytes: &[u8]) -> Result<u128, TxError> {
+    Ok(u128::from_be_bytes(bytes.try_into().map_err(|_| internal("corrupt amount record"))?))
+}
+
+/// Answers `path`; `None` if the path is not one of this module's.
+pub fn query<S: StateRead>(state: &S, path: &str, data: &[u8]) -> Option<Result<Vec<u8>, TxError>> {
+    let result = match path {
+        BALANCE => balance(state, data),
+        ALL_BALANCES => all_balances(state, data),
+        SPENDABLE_BALANCES => spendable_balances(state, data),
+        TOTAL_SUPPLY => total_supply(state, data),
+        SUPPLY_OF => supply_of(state, data),
+        PARAMS => state
+            .bank_params()
+            .map(|p| pb::QueryParamsResponse { params: Some(p.to_proto()) }.encode_to_vec())
+            .map_err(internal),
+        DENOM_METADATA => denom_metadata(state, data),
+        DENOMS_METADATA => denoms_metadata(state, data),
+        _ => return None,
+    };
+    Some(result)
+}
+
+fn balance<S: StateRead>(state: &S, data: &[u8]) -> Result<Vec<u8>, TxError> {
+    let req: pb::QueryBalanceRequest = decode(data)?;
+    let addr = address(&req.address)?;
+    let denom = denom(&req.denom)?;
+    let amount = state.balance(&addr, &denom).map_err(internal)?;
+    Ok(pb::QueryBalanceResponse { balance: Some(Coin::new(denom, amount).to_proto()) }.encode_to_vec())
+}
+
+/// Balances of one account, one page, keyed by denom.
+fn balances_page<S: StateRead>(
+    state: &S,
+    addr: &Address,
+    pagination: Option<&cosmos_sdk_proto::cosmos::base::query::v1beta1::PageRequest>,
+) -> Result<(Vec<cosmos_sdk_proto::cosmos::base::v1beta1::Coin>, cosmos_sdk_proto::cosmos::base::query::v1beta1::PageResponse), TxError> {
+    let page = Page::from_request(pagination).map_err(|e| invalid(e.to_string()))?;
+    let prefix = keys::balances_of(addr);
+    let start = [prefix.as_slice(), page.key.as_slice()].concat();
+    let items = state
+        .prefix_raw(&prefix, (!page.key.is_empty()).then_some(start.as_slice()))
+        .map(|item| item.map(|(k, v)| (k[prefix.len()..].to_vec(), v)).map_err(internal));
+    page.collect(items, |key, value| {
+        let denom = std::str::from_utf8(key).map_err(|_| internal("corrupt balance key"))?;
+        Ok(cosmos_sdk_proto::cosmos::base::v1beta1::Coin { denom: denom.to_string(), amount: amount(value)?.to_string() })
+    })
+}
+
+fn all_balances<S: StateRead>(state: &S, data: &[u8]) -> Result<Vec<u8>, TxError> {
+    let req: pb::QueryAllBalancesRequest = decode(data)?;
+    let addr = address(&req.address)?;
+    let (balances, pagination) = balances_page(state, &addr, req.pagination.as_ref())?;
+    Ok(pb::QueryAllBalancesResponse { balances, pagination: Some(pagination) }.encode_to_vec())
+}
+
+/// Nothing is locked or vesting yet, so every balance is spendable.
+fn spendable_balances<S: StateRead>(state: &S, data: &[u8]) -> Result<Vec<u8>, TxError> {
+    let req: pb::QuerySpendableBalancesRequest = decode(data)?;
+    let addr = address(&req.address)?;
+    let (balances, pagination) = balances_page(state, &addr, req.pagination.as_ref())?;
+    Ok(pb::QuerySpendableBalancesResponse { balances, pagination: Some(pagination) }.encode_to_vec())
+}
+
+fn total_supply<S: StateRead>(state: &S, data: &[u8]) -> Result<Vec<u8>, TxError> {
+    let req: pb::QueryTotalSupplyRequest = decode(data)?;
+    let page = Page::from_request(req.pagination.as_ref()).map_err(|e| invalid(e.to_string()))?;
+    let start = [keys::SUPPLY_PREFIX, page.key.as_slice()].concat();
+    let items = state
+        .prefix_raw(keys::SUPPLY_PREFIX, (!page.key.is_empty()).then_some(start.as_slice()))
+        .map(|item| item.map(|(k, v)| (k[keys::SUPPLY_PREFIX.len()..].to_vec(), v)).map_err(internal));
+    let (supply, pagination) = page.collect(items, |key, value| {
+        let denom = std::str::from_utf8(key).map_err(|_| internal("corrupt supply key"))?;
+        Ok(cosmos_sdk_proto::cosmos::base::v1beta1::Coin { denom: denom.to_string(), amount: amount(value)?.to_string() })
+    })?;
+    Ok(pb::QueryTotalSupplyResponse { supply, pagination: Some(pagination) }.encode_to_vec())
+}
+
+fn supply_of<S: StateRead>(state: &S, data: &[u8]) -> Result<Vec<u8>, TxError> {
+    let req: pb::QuerySupplyOfRequest = decode(data)?;
+    let denom = denom(&req.denom)?;
+    let amount = state.supply_of(&denom).map_err(internal)?;
+    Ok(pb::QuerySupplyOfResponse { amount: Some(Coin::new(denom, amount).to_proto()) }.encode_to_vec())
+}
+
+fn denom_metadata<S: StateRead>(state: &S, data: &[u8]) -> Result<Vec<u8>, TxError> {
+    let req: pb::QueryDenomMetadataRequest = decode(data)?;
+    let metadata = state.denom_metadata(&req.denom).map_err(internal)?;
+    let metadata = metadata.ok_or_else(|| {
+        let e = BankError::DenomMetadataNotFound(req.denom.clone());
+        agora_types::AbciError::to_tx_error(&e)
+    })?;
+    Ok(pb::QueryDenomMetadataResponse { metadata: Some(metadata) }.encode_to_vec())
+}
+
+fn denoms_metadata<S: StateRead>(state: &S, data: &[u8]) -> Result<Vec<u8>, TxError> {
+    let req: pb::QueryDenomsMetadataRequest = decode(data)?;
+    let page = Page::from_request(req.pagination.as_ref()).map_err(|e| invalid(e.to_string()))?;
+    let prefix = keys::DENOM_METADATA_PREFIX;
+    let start = [prefix, page.key.as_slice()].concat();
+    let items = state
+        .prefix_raw(prefix, (!page.key.is_empty()).then_some(start.as_slice()))
+        .map(|item| item.map(|(k, v)| (k[prefix.len()..].to_vec(), v)).map_err(internal));
+    let (metadatas, pagination) =
+        page.collect(items, |_, value| pb::Metadata::decode(value).map_err(|e| internal(format!("corrupt metadata: {e}"))))?;
+    Ok(pb::QueryDenomsMetadataResponse { metadatas, pagination: Some(pagination) }.encode_to_vec())
+}

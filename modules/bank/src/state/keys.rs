@@ -1,0 +1,51 @@
+//! Every state key of `bank`, in one place. Addresses are raw 20 bytes (fixed length, so one
+//! account's balances share a prefix); amounts are 16-byte big-endian u128.
+
+use agora_types::{Address, Denom};
+
+/// `bank/params`
+pub const PARAMS: &[u8] = b"bank/params";
+/// `bank/balances/` prefix of all balances.
+pub const BALANCES_PREFIX: &[u8] = b"bank/balances/";
+/// `bank/supply/` prefix of the total supply per denom.
+pub const SUPPLY_PREFIX: &[u8] = b"bank/supply/";
+/// `bank/denom_metadata/` prefix of denom metadata.
+pub const DENOM_METADATA_PREFIX: &[u8] = b"bank/denom_metadata/";
+
+/// `bank/balances/<20 address bytes>/`: all balances of one account.
+pub fn balances_of(address: &Address) -> Vec<u8> {
+    [BALANCES_PREFIX, address.as_bytes().as_slice(), b"/"].concat()
+}
+
+/// `bank/balances/<20 address bytes>/<denom>`
+pub fn balance(address: &Address, denom: &Denom) -> Vec<u8> {
+    [balances_of(address).as_slice(), denom.as_str().as_bytes()].concat()
+}
+
+/// `bank/supply/<denom>`
+pub fn supply(denom: &Denom) -> Vec<u8> {
+    [SUPPLY_PREFIX, denom.as_str().as_bytes()].concat()
+}
+
+/// `bank/denom_metadata/<denom>`
+pub fn denom_metadata(denom: &str) -> Vec<u8> {
+    [DENOM_METADATA_PREFIX, denom.as_bytes()].concat()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_should_not_change() {
+        let addr = Address::new([1; 20]);
+        let denom = Denom::new("uagora").expect("denom");
+        let mut expected = b"bank/balances/".to_vec();
+        expected.extend([1u8; 20]);
+        expected.extend(b"/uagora");
+        assert_eq!(balance(&addr, &denom), expected);
+        assert_eq!(supply(&denom), b"bank/supply/uagora".to_vec());
+        assert_eq!(denom_metadata("uagora"), b"bank/denom_metadata/uagora".to_vec());
+        assert_eq!(PARAMS, b"bank/params");
+    }
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Benchmarks. Prints one JSON object per line: {"name":…,"value":…,"unit":…}. Progress on stderr.
+#   scripts/bench.sh            all benchmarks
+#   scripts/bench.sh app store  only some (app, store, localnet)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/agora/target}"
+which=("$@")
+[ ${#which[@]} -gt 0 ] || which=(app store localnet)
+
+"$ROOT/scripts/install-deps.sh"
+cargo build --release --locked -q -p agora-app -p agora-store -p agorad >&2
+
+for bench in "${which[@]}"; do
+  case "$bench" in
+    app) "$CARGO_TARGET_DIR/release/app-bench" ;;
+    store) "$CARGO_TARGET_DIR/release/store-bench" ;;
+    localnet) "$ROOT/scripts/bench-localnet.sh" ;;
+    *) echo "unknown benchmark $bench" >&2; exit 2 ;;
+  esac
+done

@@ -1,0 +1,252 @@
+#!/usr/bin/env bash
+# Agora localnet: N validators on 127.0.0.1, each `agorad start` running CometBFT as its child.
+#
+#   scripts/localnet.sh up [--validators N]   build what is missing, create the network if needed, start it
+#   scripts/localnet.sh status [--json]       chain id, nodes (rpc, grpc, home) and dev accounts
+#   scripts/localnet.sh down                  stop the nodes, keep their data
+#   scripts/localnet.sh reset                 stop the nodes and wipe their data
+#
+# Environment: LOCALNET_DIR (default localnet/data), LOCALNET_BASE_PORT (default 26656; node i uses
+# base+100*i for p2p, +1 RPC, +2 ABCI), LOCALNET_GRPC_BASE_PORT (default 9090), LOCALNET_CHAIN_ID
+# (default agora-localnet), LOCALNET_BLOCK_TIME (default 1s), CARGO_TARGET_DIR.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+DATA="${LOCALNET_DIR:-$ROOT/localnet/data}"
+BASE_PORT="${LOCALNET_BASE_PORT:-26656}"
+GRPC_BASE_PORT="${LOCALNET_GRPC_BASE_PORT:-9090}"
+CHAIN_ID="${LOCALNET_CHAIN_ID:-agora-localnet}"
+BLOCK_TIME="${LOCALNET_BLOCK_TIME:-1s}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/agora/target}"
+AGORAD="${AGORAD:-$CARGO_TARGET_DIR/release/agorad}"
+
+# Development accounts, funded at genesis. Their mnemonics are public: never use them elsewhere.
+DEV_ACCOUNTS=(alice bob)
+declare -A MNEMONIC=(
+  [alice]="__ALICE_MNEMONIC__"
+  [bob]="__BOB_MNEMONIC__"
+)
+DEV_BALANCE="1000000000000uagora"
+VALIDATOR_BALANCE="1000000000uagora"
+
+say() { echo "localnet: $*" >&2; }
+die() { echo "localnet: error: $*" >&2; exit 1; }
+
+node_home() { echo "$DATA/node$1"; }
+p2p_port() { echo $((BASE_PORT + 100 * $1)); }
+rpc_port() { echo $((BASE_PORT + 100 * $1 + 1)); }
+abci_port() { echo $((BASE_PORT + 100 * $1 + 2)); }
+grpc_port() { echo $((GRPC_BASE_PORT + $1)); }
+node_count() { ls -d "$DATA"/node* 2>/dev/null | wc -l; }
+
+ensure_tools() {
+  local cometbft
+  cometbft="$("$ROOT/scripts/install-cometbft.sh")"
+  export PATH="$(dirname "$cometbft"):$PATH"
+  if [ -z "${AGORAD_SKIP_BUILD:-}" ]; then
+    say "building agorad (release; the first build takes several minutes)..."
+    (cd "$ROOT" && cargo build --release -q -p agorad) || die "cargo build failed"
+  fi
+  [ -x "$AGORAD" ] || die "agorad not found at $AGORAD"
+}
+
+# Edits `key = value` lines of a CometBFT config.toml (first match after an optional [section]).
+set_toml() {
+  local file="$1" section="$2" key="$3" value="$4"
+  python3 - "$file" "$section" "$key" "$value" <<'PY'
+import re, sys
+path, section, key, value = sys.argv[1:]
+lines = open(path).read().split("\n")
+current = ""
+for i, line in enumerate(lines):
+    m = re.match(r"^\[(.+)\]\s*$", line)
+    if m:
+        current = m.group(1)
+        continue
+    if current == section and re.match(rf"^{re.escape(key)}\s*=", line):
+        lines[i] = f"{key} = {value}"
+        break
+else:
+    sys.exit(f"{key} not found in [{section or 'top'}] of {path}")
+open(path, "w").write("\n".join(lines))
+PY
+}
+
+create() {
+  local n="$1"
+  say "creating a $n-validator network in $DATA (chain id $CHAIN_ID)"
+  mkdir -p "$DATA"
+  local keys="$DATA/keys"
+  for ((i = 0; i < n; i++)); do
+    "$AGORAD" init "node$i" --chain-id "$CHAIN_ID" --home "$(node_home "$i")" >/dev/null
+  done
+  local genesis="$(node_home 0)/config/genesis.json"
+  for name in "${DEV_ACCOUNTS[@]}"; do
+    printf '%s\n' "${MNEMONIC[$name]}" | "$AGORAD" keys add "$name" --recover --home "$keys" >/dev/null
+    "$AGORAD" genesis add-account "$("$AGORAD" keys show "$name" -a --home "$keys")" "$DEV_BALANCE" --home "$(node_home 0)"
+  done
+  for ((i = 0; i < n; i++)); do
+    "$AGORAD" keys add "validator$i" --home "$keys" -o json > "$DATA/validator$i.key.json"
+    "$AGORAD" genesis add-account "$("$AGORAD" keys show "validator$i" -a --home "$keys")" "$VALIDATOR_BALANCE" --home "$(node_home 0)"
+  done
+  # One genesis for all: every node's CometBFT validator key with equal power.
+  python3 - "$genesis" "$n" "$DATA" <<'PY'
+import json, sys
+path, n, data = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+doc = json.load(open(path))
+validators = []
+for i in range(n):
+    key = json.load(open(f"{data}/node{i}/config/priv_validator_key.json"))
+    validators.append({"address": key["address"], "pub_key": key["pub_key"], "power": "10", "name": f"node{i}"})
+doc["validators"] = validators
+json.dump(doc, open(path, "w"), indent=2)
+PY
+  "$AGORAD" genesis validate --home "$(node_home 0)" >/dev/null
+  local peers=""
+  for ((i = 0; i < n; i++)); do
+    local id
+    id="$(cometbft show-node-id --home "$(node_home "$i")")"
+    peers="${peers:+$peers,}$id@127.0.0.1:$(p2p_port "$i")"
+  done
+  for ((i = 0; i < n; i++)); do
+    local home cfg
+    home="$(node_home "$i")"
+    cfg="$home/config/config.toml"
+    [ "$i" -eq 0 ] || cp "$genesis" "$home/config/genesis.json"
+    set_toml "$cfg" "" proxy_app "\"tcp://127.0.0.1:$(abci_port "$i")\""
+    set_toml "$cfg" rpc laddr "\"tcp://127.0.0.1:$(rpc_port "$i")\""
+    set_toml "$cfg" p2p laddr "\"tcp://127.0.0.1:$(p2p_port "$i")\""
+    set_toml "$cfg" p2p persistent_peers "\"$peers\""
+    set_toml "$cfg" p2p addr_book_strict false
+    set_toml "$cfg" p2p allow_duplicate_ip true
+    set_toml "$cfg" consensus timeout_commit "\"$BLOCK_TIME\""
+    set_toml "$cfg" "" log_level "\"info\""
+    set_toml "$home/config/app.toml" "" abci_address "\"127.0.0.1:$(abci_port "$i")\""
+    set_toml "$home/config/app.toml" "" grpc_address "\"127.0.0.1:$(grpc_port "$i")\""
+  done
+  echo "$CHAIN_ID" > "$DATA/chain_id"
+}
+
+is_running() {
+  local pidfile="$(node_home "$1")/agorad.pid"
+  [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null
+}
+
+start_node() {
+  local i="$1" home
+  home="$(node_home "$i")"
+  if is_running "$i"; then
+    say "node$i already running"
+    return
+  fi
+  nohup "$AGORAD" start --home "$home" >>"$home/agorad.log" 2>&1 &
+  echo $! > "$home/agorad.pid"
+}
+
+height_of() {
+  curl -fsS "http://127.0.0.1:$(rpc_port "$1")/status" 2>/dev/null |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["result"]["sync_info"]["latest_block_height"])' 2>/dev/null || echo 0
+}
+
+wait_for_blocks() {
+  local n="$1" target="${2:-2}" deadline=$((SECONDS + ${LOCALNET_WAIT_SECS:-120}))
+  say "waiting for blocks..."
+  while ((SECONDS < deadline)); do
+    local h
+    h="$(height_of 0)"
+    if [ "${h:-0}" -ge "$target" ]; then
+      say "up: $n validators, height $h, RPC http://127.0.0.1:$(rpc_port 0)"
+      return 0
+    fi
+    sleep 0.5
+  done
+  die "no blocks after ${LOCALNET_WAIT_SECS:-120}s; see $(node_home 0)/agorad.log and cometbft.log"
+}
+
+cmd_up() {
+  local n=4
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --validators) n="$2"; shift 2 ;;
+      --validators=*) n="${1#*=}"; shift ;;
+      *) die "unknown option $1" ;;
+    esac
+  done
+  [[ "$n" =~ ^[1-9][0-9]*$ ]] || die "--validators must be a positive number"
+  ensure_tools
+  if [ "$(node_count)" -eq 0 ]; then
+    create "$n"
+  elif [ "$(node_count)" -ne "$n" ]; then
+    say "keeping the existing $(node_count)-validator network (run 'reset' to change the size)"
+    n="$(node_count)"
+  fi
+  say "starting $n nodes"
+  for ((i = 0; i < n; i++)); do start_node "$i"; done
+  wait_for_blocks "$n"
+}
+
+cmd_down() {
+  local n
+  n="$(node_count)"
+  for ((i = 0; i < n; i++)); do
+    local pidfile="$(node_home "$i")/agorad.pid"
+    if is_running "$i"; then
+      kill "$(cat "$pidfile")" 2>/dev/null || true
+    fi
+  done
+  for ((i = 0; i < n; i++)); do
+    local pidfile="$(node_home "$i")/agorad.pid"
+    for _ in $(seq 1 50); do is_running "$i" || break; sleep 0.2; done
+    if is_running "$i"; then kill -9 "$(cat "$pidfile")" 2>/dev/null || true; fi
+    rm -f "$pidfile"
+  done
+  say "stopped ($n nodes; data kept in $DATA)"
+}
+
+cmd_reset() {
+  cmd_down
+  rm -rf "$DATA"
+  say "wiped $DATA"
+}
+
+cmd_status() {
+  [ -f "$DATA/chain_id" ] || die "no localnet in $DATA (run: scripts/localnet.sh up)"
+  local json=0
+  [ "${1:-}" = "--json" ] && json=1
+  local accounts=""
+  for name in "${DEV_ACCOUNTS[@]}"; do
+    local addr
+    addr="$("$AGORAD" keys show "$name" -a --home "$DATA/keys")"
+    accounts="$accounts$name	$addr	${MNEMONIC[$name]}
+"
+  done
+  local nodes=""
+  for ((i = 0; i < $(node_count); i++)); do
+    local running=false
+    is_running "$i" && running=true
+    nodes="${nodes}node$i	http://127.0.0.1:$(rpc_port "$i")	127.0.0.1:$(grpc_port "$i")	$(node_home "$i")	$running
+"
+  done
+  python3 - "$(cat "$DATA/chain_id")" "$json" <<PY
+import json, sys
+chain_id, as_json = sys.argv[1], sys.argv[2] == "1"
+nodes = [dict(zip(["moniker", "rpc", "grpc", "home", "running"], l.split("\t"))) for l in """$nodes""".splitlines() if l]
+for n in nodes: n["running"] = n["running"] == "true"
+accounts = [dict(zip(["name", "address", "mnemonic"], l.split("\t"))) for l in """$accounts""".splitlines() if l]
+status = {"chain_id": chain_id, "nodes": nodes, "accounts": accounts}
+if as_json:
+    print(json.dumps(status))
+else:
+    print(f"chain id: {chain_id}")
+    for n in nodes: print(f"  {n['moniker']}: rpc {n['rpc']}  grpc {n['grpc']}  {'running' if n['running'] else 'stopped'}  ({n['home']})")
+    for a in accounts: print(f"  {a['name']}: {a['address']}")
+PY
+}
+
+case "${1:-}" in
+  up) shift; cmd_up "$@" ;;
+  down) cmd_down ;;
+  reset) cmd_reset ;;
+  status) shift; [ -x "$AGORAD" ] || die "agorad is not built yet (run: scripts/localnet.sh up)"; cmd_status "$@" ;;
+  *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac

@@ -1,0 +1,184 @@
+//! Drives `scripts/localnet.sh` and the `agorad` CLI as a user would, for end-to-end tests.
+//! Each localnet lives in its own temporary directory on its own ports, and is stopped on drop.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+pub type Result<T> = std::result::Result<T, String>;
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+/// The `agorad` binary under test: `$AGORAD`, or the release build in the target dir.
+pub fn agorad_bin() -> PathBuf {
+    if let Ok(path) = std::env::var("AGORAD") {
+        return PathBuf::from(path);
+    }
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| repo_root().join("target"));
+    target.join("release").join("agorad")
+}
+
+pub struct Node {
+    pub moniker: String,
+    pub rpc: String,
+    pub home: PathBuf,
+}
+
+pub struct Localnet {
+    dir: tempfile::TempDir,
+    base_port: u16,
+    pub chain_id: String,
+    pub nodes: Vec<Node>,
+    /// (name, address) of the funded development accounts.
+    pub accounts: Vec<(String, String)>,
+}
+
+impl Localnet {
+    /// Starts `validators` nodes on ports from `base_port` (node i: base+100*i ..= base+100*i+2).
+    pub fn up(validators: usize, base_port: u16) -> Result<Self> {
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let net = Self { dir, base_port, chain_id: String::new(), nodes: Vec::new(), accounts: Vec::new() };
+        net.script(&["up", "--validators", &validators.to_string()])?;
+        net.load_status()
+    }
+
+    fn script(&self, args: &[&str]) -> Result<String> {
+        let out = Command::new(repo_root().join("scripts/localnet.sh"))
+            .args(args)
+            .env("LOCALNET_DIR", self.dir.path())
+            .env("LOCALNET_BASE_PORT", self.base_port.to_string())
+            .env("LOCALNET_GRPC_BASE_PORT", (self.base_port + 50).to_string())
+            .env("LOCALNET_CHAIN_ID", "agora-e2e")
+            .env("AGORAD", agorad_bin())
+            .env("AGORAD_SKIP_BUILD", "1")
+            .output()
+            .map_err(|e| format!("cannot run localnet.sh: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "localnet.sh {args:?} failed: {}\n{}",
+                String::from_utf8_lossy(&out.stderr),
+                self.logs_tail()
+            ));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
+    fn load_status(mut self) -> Result<Self> {
+        let status: Value = serde_json::from_str(&self.script(&["status", "--json"])?).map_err(|e| e.to_string())?;
+        self.chain_id = status["chain_id"].as_str().unwrap_or_default().to_string();
+        self.nodes = status["nodes"]
+            .as_array()
+            .ok_or("status has no nodes")?
+            .iter()
+            .map(|n| Node {
+                moniker: n["moniker"].as_str().unwrap_or_default().into(),
+                rpc: n["rpc"].as_str().unwrap_or_default().into(),
+                home: PathBuf::from(n["home"].as_str().unwrap_or_default()),
+            })
+            .collect();
+        self.accounts = status["accounts"]
+            .as_array()
+            .ok_or("status has no accounts")?
+            .iter()
+            .map(|a| (a["name"].as_str().unwrap_or_default().into(), a["address"].as_str().unwrap_or_default().into()))
+            .collect();
+        Ok(self)
+    }
+
+    /// Starts nodes that are not running (after a crash), as `localnet.sh up` does.
+    pub fn restart_stopped(&self) -> Result<()> {
+        self.script(&["up", "--validators", &self.nodes.len().to_string()]).map(|_| ())
+    }
+
+    pub fn keys_dir(&self) -> PathBuf {
+        self.dir.path().join("keys")
+    }
+
+    pub fn account(&self, name: &str) -> Result<String> {
+        self.accounts.iter().find(|(n, _)| n == name).map(|(_, a)| a.clone()).ok_or(format!("no account {name}"))
+    }
+
+    /// PID of a node's `agorad`.
+    pub fn pid(&self, node: usize) -> Result<u32> {
+        let text = std::fs::read_to_string(self.nodes[node].home.join("agorad.pid")).map_err(|e| e.to_string())?;
+        text.trim().parse().map_err(|e| format!("bad pid file: {e}"))
+    }
+
+    /// Runs `agorad` with `args` plus `--node` of `node` and `-o json`, returning parsed JSON.
+    pub fn agorad_json(&self, node: usize, args: &[&str]) -> Result<Value> {
+        let out = Command::new(agorad_bin())
+            .args(args)
+            .args(["--node", &self.nodes[node].rpc, "-o", "json"])
+            .output()
+            .map_err(|e| format!("cannot run agorad: {e}"))?;
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        if !out.status.success() {
+            return Err(format!("agorad {args:?} failed: {}{}", stdout, String::from_utf8_lossy(&out.stderr)));
+        }
+        serde_json::from_str(stdout.trim()).map_err(|e| format!("agorad {args:?} printed non-JSON {stdout:?}: {e}"))
+    }
+
+    fn logs_tail(&self) -> String {
+        let mut out = String::new();
+        for node in &self.nodes {
+            for log in ["agorad.log", "cometbft.log"] {
+                if let Ok(text) = std::fs::read_to_string(node.home.join(log)) {
+                    let tail: Vec<&str> = text.lines().rev().take(15).collect();
+                    out.push_str(&format!("--- {} {log}\n{}\n", node.moniker, tail.into_iter().rev().collect::<Vec<_>>().join("\n")));
+                }
+            }
+        }
+        out
+    }
+}
+
+impl Drop for Localnet {
+    fn drop(&mut self) {
+        let _ = self.script(&["down"]);
+    }
+}
+
+/// JSON-RPC GET against a CometBFT node.
+pub fn rpc(base: &str, path: &str) -> Result<Value> {
+    let resp = ureq::get(&format!("{base}{path}"))
+        .timeout(Duration::from_secs(5))
+        .call()
+        .map_err(|e| format!("GET {base}{path}: {e}"))?;
+    let body: Value = resp.into_json().map_err(|e| e.to_string())?;
+    body.get("result").cloned().ok_or_else(|| format!("GET {base}{path}: no result in {body}"))
+}
+
+pub fn height(rpc_url: &str) -> Result<u64> {
+    let status = rpc(rpc_url, "/status")?;
+    status["sync_info"]["latest_block_height"]
+        .as_str()
+        .and_then(|h| h.parse().ok())
+        .ok_or_else(|| format!("no height in {status}"))
+}
+
+/// The app hash after executing block `h` (recorded in block h+1's header).
+pub fn app_hash_after(rpc_url: &str, h: u64) -> Result<String> {
+    let block = rpc(rpc_url, &format!("/block?height={}", h + 1))?;
+    block["block"]["header"]["app_hash"].as_str().map(str::to_string).ok_or_else(|| format!("no app hash in {block}"))
+}
+
+/// Polls until `cond` holds, or fails after `timeout`.
+pub fn wait_for(what: &str, timeout: Duration, mut cond: impl FnMut() -> Result<bool>) -> Result<()> {
+    let start = Instant::now();
+    let mut last_err = String::new();
+    while start.elapsed() < timeout {
+        match cond() {
+            Ok(true) => return Ok(()),
+            Ok(false) => {}
+            Err(e) => last_err = e,
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    Err(format!("timed out after {timeout:?} waiting for {what} {last_err}"))
+}

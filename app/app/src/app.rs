@@ -94,7 +94,12 @@ impl App {
         let mut state = StateDelta::new(self.storage.latest_snapshot());
         state.put_raw(CHAIN_ID_KEY.to_vec(), chain_id.as_bytes().to_vec());
         genesis.apply(&mut state)?;
-        self.consensus_state()?.genesis = Some(state.into_changes());
+        let changes = state.into_changes();
+        // The mempool sees genesis at once: CometBFT may send CheckTx before block 1 commits.
+        let mut mempool = self.mempool.lock().map_err(|_| AppError::Consensus("mempool lock poisoned".into()))?;
+        *mempool = StateDelta::new(self.storage.latest_snapshot());
+        mempool.apply(changes.clone());
+        self.consensus_state()?.genesis = Some(changes);
         Ok(())
     }
 

@@ -49,52 +49,55 @@ impl GrpcService {
     }
 }
 
-/// Methods whose answer is `path` through `App::query`.
-macro_rules! forward {
-    ($($method:ident: $req:ty => $res:ty = $path:literal;)*) => {
-        $(
-            async fn $method(&self, req: Request<$req>) -> Result<Response<$res>, Status> {
-                self.call($path, req)
-            }
-        )*
+/// Implements one standard service: `forward` methods answer through `App::query` at the
+/// given path, `not_served` ones say so with `UNIMPLEMENTED`.
+macro_rules! service {
+    (
+        $service:path;
+        forward { $($method:ident: $req:ty => $res:ty = $path:literal;)* }
+        not_served { $($missing:ident: $mreq:ty => $mres:ty;)* }
+        $($extra:item)*
+    ) => {
+        #[tonic::async_trait]
+        impl $service for GrpcService {
+            $(
+                async fn $method(&self, req: Request<$req>) -> Result<Response<$res>, Status> {
+                    self.call($path, req)
+                }
+            )*
+            $(
+                async fn $missing(&self, _: Request<$mreq>) -> Result<Response<$mres>, Status> {
+                    Err(Status::unimplemented(concat!(stringify!($missing), " is not served by Agora")))
+                }
+            )*
+            $($extra)*
+        }
     };
 }
 
-/// Methods of the standard services that Agora does not serve yet.
-macro_rules! not_served {
-    ($($method:ident: $req:ty => $res:ty;)*) => {
-        $(
-            async fn $method(&self, _: Request<$req>) -> Result<Response<$res>, Status> {
-                Err(Status::unimplemented(concat!(stringify!($method), " is not served by Agora")))
-            }
-        )*
-    };
-}
-
-#[tonic::async_trait]
-impl auth::query_server::Query for GrpcService {
-    forward! {
+service! {
+    auth::query_server::Query;
+    forward {
         accounts: auth::QueryAccountsRequest => auth::QueryAccountsResponse = "/cosmos.auth.v1beta1.Query/Accounts";
         account: auth::QueryAccountRequest => auth::QueryAccountResponse = "/cosmos.auth.v1beta1.Query/Account";
         params: auth::QueryParamsRequest => auth::QueryParamsResponse = "/cosmos.auth.v1beta1.Query/Params";
         module_account_by_name: auth::QueryModuleAccountByNameRequest => auth::QueryModuleAccountByNameResponse = "/cosmos.auth.v1beta1.Query/ModuleAccountByName";
     }
-    not_served! {
+    not_served {
         account_address_by_id: auth::QueryAccountAddressByIdRequest => auth::QueryAccountAddressByIdResponse;
         module_accounts: auth::QueryModuleAccountsRequest => auth::QueryModuleAccountsResponse;
         address_bytes_to_string: auth::AddressBytesToStringRequest => auth::AddressBytesToStringResponse;
         address_string_to_bytes: auth::AddressStringToBytesRequest => auth::AddressStringToBytesResponse;
         account_info: auth::QueryAccountInfoRequest => auth::QueryAccountInfoResponse;
     }
-
     async fn bech32_prefix(&self, _: Request<auth::Bech32PrefixRequest>) -> Result<Response<auth::Bech32PrefixResponse>, Status> {
         Ok(Response::new(auth::Bech32PrefixResponse { bech32_prefix: agora_types::ADDRESS_PREFIX.into() }))
     }
 }
 
-#[tonic::async_trait]
-impl bank::query_server::Query for GrpcService {
-    forward! {
+service! {
+    bank::query_server::Query;
+    forward {
         balance: bank::QueryBalanceRequest => bank::QueryBalanceResponse = "/cosmos.bank.v1beta1.Query/Balance";
         all_balances: bank::QueryAllBalancesRequest => bank::QueryAllBalancesResponse = "/cosmos.bank.v1beta1.Query/AllBalances";
         spendable_balances: bank::QuerySpendableBalancesRequest => bank::QuerySpendableBalancesResponse = "/cosmos.bank.v1beta1.Query/SpendableBalances";
@@ -104,7 +107,7 @@ impl bank::query_server::Query for GrpcService {
         denom_metadata: bank::QueryDenomMetadataRequest => bank::QueryDenomMetadataResponse = "/cosmos.bank.v1beta1.Query/DenomMetadata";
         denoms_metadata: bank::QueryDenomsMetadataRequest => bank::QueryDenomsMetadataResponse = "/cosmos.bank.v1beta1.Query/DenomsMetadata";
     }
-    not_served! {
+    not_served {
         spendable_balance_by_denom: bank::QuerySpendableBalanceByDenomRequest => bank::QuerySpendableBalanceByDenomResponse;
         denom_metadata_by_query_string: bank::QueryDenomMetadataByQueryStringRequest => bank::QueryDenomMetadataByQueryStringResponse;
         denom_owners: bank::QueryDenomOwnersRequest => bank::QueryDenomOwnersResponse;
@@ -113,12 +116,12 @@ impl bank::query_server::Query for GrpcService {
     }
 }
 
-#[tonic::async_trait]
-impl tx::service_server::Service for GrpcService {
-    forward! {
+service! {
+    tx::service_server::Service;
+    forward {
         simulate: tx::SimulateRequest => tx::SimulateResponse = "/cosmos.tx.v1beta1.Service/Simulate";
     }
-    not_served! {
+    not_served {
         get_tx: tx::GetTxRequest => tx::GetTxResponse;
         broadcast_tx: tx::BroadcastTxRequest => tx::BroadcastTxResponse;
         get_txs_event: tx::GetTxsEventRequest => tx::GetTxsEventResponse;

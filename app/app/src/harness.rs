@@ -55,7 +55,7 @@ impl TestNode {
         else {
             return Err(HarnessError::Unexpected("info".into()));
         };
-        let mut node = Self {
+        let node = Self {
             service,
             chain_id: chain_id.to_string(),
             height: info.last_block_height.value(),

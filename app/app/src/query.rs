@@ -75,22 +75,7 @@ impl App {
                 #[allow(deprecated)]
                 data: Vec::new(),
                 log: String::new(),
-                events: outcome
-                    .events
-                    .iter()
-                    .map(|e| tendermint_proto::v0_34::abci::Event {
-                        r#type: e.kind.clone(),
-                        attributes: e
-                            .attributes
-                            .iter()
-                            .map(|a| tendermint_proto::v0_34::abci::EventAttribute {
-                                key: a.key.clone().into_bytes().into(),
-                                value: a.value.clone().into_bytes().into(),
-                                index: a.index,
-                            })
-                            .collect(),
-                    })
-                    .collect(),
+                events: outcome.events.iter().map(agora_types::Event::to_abci).collect(),
                 msg_responses: Vec::new(),
             }),
         }

@@ -17,4 +17,4 @@ fn app_hash_should_not_change() {
     assert_eq!(hash, APP_HASH_SNAPSHOT);
 }
 
-const APP_HASH_SNAPSHOT: &str = "to-be-recorded";
+const APP_HASH_SNAPSHOT: &str = "3a8bf8226f52954e1459f6ce92f63ca2d6a1c814a78c2e6f37c47048063acfa6";

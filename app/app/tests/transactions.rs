@@ -30,14 +30,21 @@ fn a_signed_send_moves_funds_and_pays_the_fee() {
     assert_eq!(bob_account.sequence, 0);
 
     // Events are Cosmos-shaped so the tx indexer can find the transfer.
-    let transfer = results[0].events.iter().find(|e| e.kind == "transfer").expect("transfer event");
-    let attrs: Vec<(String, String)> = transfer
-        .attributes
+    let transfers: Vec<Vec<(String, String)>> = results[0]
+        .events
         .iter()
-        .map(|a| (a.key_str().unwrap_or_default().to_string(), a.value_str().unwrap_or_default().to_string()))
+        .filter(|e| e.kind == "transfer")
+        .map(|e| {
+            e.attributes
+                .iter()
+                .map(|a| (a.key_str().unwrap_or_default().to_string(), a.value_str().unwrap_or_default().to_string()))
+                .collect()
+        })
         .collect();
-    assert!(attrs.contains(&("recipient".into(), bob.address().to_bech32())));
-    assert!(attrs.contains(&("amount".into(), "1000uagora".into())));
+    assert_eq!(transfers.len(), 2, "the fee transfer and the send");
+    assert!(transfers[0].contains(&("recipient".into(), fee_collector().to_bech32())));
+    assert!(transfers[1].contains(&("recipient".into(), bob.address().to_bech32())));
+    assert!(transfers[1].contains(&("amount".into(), "1000uagora".into())));
     assert!(results[0].events.iter().any(|e| e.kind == "message"));
     assert!(results[0].events.iter().any(|e| e.kind == "tx"));
 }

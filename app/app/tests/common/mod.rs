@@ -55,7 +55,9 @@ pub fn open_app(dir: &std::path::Path, config: AppConfig) -> Arc<App> {
 pub fn chain_with(funded: &[Address], config: AppConfig) -> Chain {
     let dir = tempfile::tempdir().expect("tempdir");
     let app = open_app(dir.path(), config);
-    let node = TestNode::start(app, CHAIN_ID, &genesis_json(funded)).expect("start");
+    let mut node = TestNode::start(app, CHAIN_ID, &genesis_json(funded)).expect("start");
+    // Block 1 commits genesis, so every test starts from committed state.
+    node.make_block(vec![]).expect("first block");
     Chain { node, dir }
 }
 

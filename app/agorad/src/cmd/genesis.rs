@@ -1,0 +1,67 @@
+//! `agorad genesis`: edit and check the genesis app state before the chain starts.
+
+use std::path::PathBuf;
+
+use agora_genesis::{read_app_state, write_app_state};
+use agora_types::Coins;
+use anyhow::{anyhow, bail, Result};
+use clap::Subcommand;
+
+use crate::cmd::{genesis_path, resolve_address};
+use crate::GlobalOpts;
+
+#[derive(Subcommand, Debug)]
+pub enum GenesisCmd {
+    /// Give an account a genesis balance (added to any existing one)
+    AddAccount {
+        /// Address (agora1…) or key name
+        address: String,
+        /// Coins, e.g. 1000000uagora,5foo
+        coins: String,
+    },
+    /// Check a genesis file (default HOME/config/genesis.json)
+    Validate {
+        file: Option<PathBuf>,
+    },
+}
+
+pub fn run(g: &GlobalOpts, cmd: GenesisCmd) -> Result<()> {
+    let home = g.home()?;
+    match cmd {
+        GenesisCmd::AddAccount { address, coins } => {
+            let address = resolve_address(&home, &address)?;
+            let coins: Coins = coins.parse().map_err(|e| anyhow!("invalid coins {coins:?}: {e}"))?;
+            if coins.is_empty() {
+                bail!("no coins given");
+            }
+            let file = genesis_path(&home);
+            let mut state = read_app_state(&file)?;
+            state.add_account(address, &coins)?;
+            state.validate()?;
+            write_app_state(&file, &state)?;
+            eprintln!("added {coins} to {} in {}", address.to_bech32(), file.display());
+            Ok(())
+        }
+        GenesisCmd::Validate { file } => {
+            let file = file.unwrap_or_else(|| genesis_path(&home));
+            match validate_file(&file) {
+                Ok(()) => {
+                    println!("OK: {} is a valid genesis file", file.display());
+                    Ok(())
+                }
+                Err(e) => Err(e.context(format!("{} is not a valid genesis file", file.display()))),
+            }
+        }
+    }
+}
+
+fn validate_file(file: &std::path::Path) -> Result<()> {
+    let doc = agora_genesis::read_genesis_doc(file)?;
+    match doc.get("chain_id").and_then(|v| v.as_str()) {
+        Some(id) if !id.is_empty() => {}
+        _ => bail!("chain_id is missing or empty"),
+    }
+    let state = read_app_state(file)?;
+    state.validate()?;
+    Ok(())
+}

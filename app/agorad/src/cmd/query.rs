@@ -1,0 +1,218 @@
+//! `agorad query …` and `agorad status`: reads through the node's RPC (`abci_query`, `tx`,
+//! `status`).
+
+use agora_types::Address;
+use anyhow::{anyhow, bail, Context, Result};
+use base64::Engine as _;
+use clap::Subcommand;
+use cosmos_sdk_proto::cosmos::auth::v1beta1 as auth_pb;
+use cosmos_sdk_proto::cosmos::bank::v1beta1 as bank_pb;
+use cosmos_sdk_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
+use cosmos_sdk_proto::Any;
+use prost::Message;
+use serde_json::{json, Value};
+
+use crate::cmd::resolve_address;
+use crate::rpc::{json_str, tx_summary, Rpc};
+use crate::{output, GlobalOpts};
+
+pub const ACCOUNT_PATH: &str = "/cosmos.auth.v1beta1.Query/Account";
+const BALANCE_PATH: &str = "/cosmos.bank.v1beta1.Query/Balance";
+const ALL_BALANCES_PATH: &str = "/cosmos.bank.v1beta1.Query/AllBalances";
+const TOTAL_SUPPLY_PATH: &str = "/cosmos.bank.v1beta1.Query/TotalSupply";
+/// Code the auth module answers for an unknown account (`sdk` codespace, ErrNotFound).
+const CODE_NOT_FOUND: u32 = 38;
+
+#[derive(Subcommand, Debug)]
+pub enum QueryCmd {
+    /// Bank module queries
+    #[command(subcommand)]
+    Bank(BankQuery),
+    /// An account's number, sequence and public key
+    Account {
+        /// Address (agora1…) or key name
+        address: String,
+        /// Query at this height (default latest)
+        #[arg(long)]
+        height: Option<u64>,
+    },
+    /// A committed transaction by hash
+    Tx {
+        hash: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BankQuery {
+    /// Balances of an address
+    Balances {
+        /// Address (agora1…) or key name
+        address: String,
+        /// Only this denom
+        #[arg(long)]
+        denom: Option<String>,
+        /// Query at this height (default latest)
+        #[arg(long)]
+        height: Option<u64>,
+    },
+    /// Total supply of every denom
+    Total {
+        /// Query at this height (default latest)
+        #[arg(long)]
+        height: Option<u64>,
+    },
+}
+
+pub fn run(g: &GlobalOpts, cmd: QueryCmd) -> Result<()> {
+    let rpc = g.rpc();
+    let home = g.home()?;
+    let value = match cmd {
+        QueryCmd::Bank(BankQuery::Balances { address, denom, height }) => {
+            let address = resolve_address(&home, &address)?.to_bech32();
+            match denom {
+                Some(denom) => {
+                    let resp: bank_pb::QueryBalanceResponse = rpc.query_proto(
+                        BALANCE_PATH,
+                        &bank_pb::QueryBalanceRequest { address, denom: denom.clone() },
+                        height,
+                    )?;
+                    let coin = resp.balance.unwrap_or(ProtoCoin { denom, amount: "0".into() });
+                    coin_json(&coin)
+                }
+                None => {
+                    let resp: bank_pb::QueryAllBalancesResponse = rpc.query_proto(
+                        ALL_BALANCES_PATH,
+                        &bank_pb::QueryAllBalancesRequest { address, pagination: None, resolve_denom: false },
+                        height,
+                    )?;
+                    json!({ "balances": resp.balances.iter().map(coin_json).collect::<Vec<_>>() })
+                }
+            }
+        }
+        QueryCmd::Bank(BankQuery::Total { height }) => {
+            let resp: bank_pb::QueryTotalSupplyResponse =
+                rpc.query_proto(TOTAL_SUPPLY_PATH, &bank_pb::QueryTotalSupplyRequest { pagination: None }, height)?;
+            json!({ "supply": resp.supply.iter().map(coin_json).collect::<Vec<_>>() })
+        }
+        QueryCmd::Account { address, height } => {
+            let address = resolve_address(&home, &address)?;
+            match query_account(&rpc, &address, height)? {
+                Some(acc) => acc.to_json(),
+                None => bail!("account {} not found: it has never received funds", address.to_bech32()),
+            }
+        }
+        QueryCmd::Tx { hash } => {
+            let hash = hash.trim_start_matches("0x").to_ascii_uppercase();
+            if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+                bail!("invalid tx hash {hash:?}: expected 64 hex characters");
+            }
+            let result = rpc.tx(&hash)?.ok_or_else(|| anyhow!("transaction {hash} not found"))?;
+            let mut summary = tx_summary(&result);
+            if let (Some(obj), Some(events)) = (summary.as_object_mut(), result.pointer("/tx_result/events")) {
+                obj.insert("events".into(), events.clone());
+            }
+            summary
+        }
+    };
+    output::print(&value, g.output);
+    Ok(())
+}
+
+/// `agorad status`: the node's identity and latest block, always JSON.
+pub fn status(g: &GlobalOpts) -> Result<()> {
+    let s = g.rpc().status()?;
+    let sync = s.get("sync_info").cloned().unwrap_or(Value::Null);
+    let value = json!({
+        "chain_id": json_str(s.pointer("/node_info/network")),
+        "moniker": json_str(s.pointer("/node_info/moniker")),
+        "latest_block_height": json_str(sync.get("latest_block_height")),
+        "latest_app_hash": json_str(sync.get("latest_app_hash")),
+        "latest_block_time": json_str(sync.get("latest_block_time")),
+        "catching_up": sync.get("catching_up").and_then(Value::as_bool).unwrap_or(false),
+    });
+    output::print(&value, crate::OutputFormat::Json);
+    Ok(())
+}
+
+fn coin_json(c: &ProtoCoin) -> Value {
+    json!({ "denom": c.denom, "amount": c.amount })
+}
+
+/// The parts of an account the CLI needs.
+#[derive(Debug, Clone)]
+pub struct AccountInfo {
+    pub address: String,
+    pub account_number: u64,
+    pub sequence: u64,
+    pub pub_key: Option<Any>,
+}
+
+impl AccountInfo {
+    fn to_json(&self) -> Value {
+        let pub_key = match &self.pub_key {
+            Some(any) => pubkey_json(any),
+            None => Value::Null,
+        };
+        json!({
+            "address": self.address,
+            "account_number": self.account_number.to_string(),
+            "sequence": self.sequence.to_string(),
+            "pub_key": pub_key,
+        })
+    }
+}
+
+/// Cosmos JSON form of a public key: `{"@type": url, "key": base64}`.
+fn pubkey_json(any: &Any) -> Value {
+    use cosmos_sdk_proto::cosmos::crypto::{ed25519, secp256k1};
+    let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
+    let key = match any.type_url.as_str() {
+        "/cosmos.crypto.secp256k1.PubKey" => secp256k1::PubKey::decode(any.value.as_slice()).ok().map(|k| b64(&k.key)),
+        "/cosmos.crypto.ed25519.PubKey" => ed25519::PubKey::decode(any.value.as_slice()).ok().map(|k| b64(&k.key)),
+        _ => None,
+    };
+    match key {
+        Some(key) => json!({ "@type": any.type_url, "key": key }),
+        None => json!({ "@type": any.type_url, "value": b64(&any.value) }),
+    }
+}
+
+/// Looks an account up; `None` if the chain does not know it.
+pub fn query_account(rpc: &Rpc, address: &Address, height: Option<u64>) -> Result<Option<AccountInfo>> {
+    let req = auth_pb::QueryAccountRequest { address: address.to_bech32() };
+    let resp = rpc.abci_query(ACCOUNT_PATH, &req.encode_to_vec(), height)?;
+    if resp.code == CODE_NOT_FOUND && resp.codespace == "sdk" {
+        return Ok(None);
+    }
+    let resp = resp.ok(ACCOUNT_PATH)?;
+    let answer = auth_pb::QueryAccountResponse::decode(resp.value.as_slice())
+        .context("cannot decode the account query answer")?;
+    let any = answer.account.ok_or_else(|| anyhow!("account query answered no account"))?;
+    let base = match any.type_url.as_str() {
+        "/cosmos.auth.v1beta1.BaseAccount" => {
+            auth_pb::BaseAccount::decode(any.value.as_slice()).context("cannot decode BaseAccount")?
+        }
+        "/cosmos.auth.v1beta1.ModuleAccount" => auth_pb::ModuleAccount::decode(any.value.as_slice())
+            .context("cannot decode ModuleAccount")?
+            .base_account
+            .ok_or_else(|| anyhow!("module account without base account"))?,
+        other => bail!("unsupported account type {other}"),
+    };
+    Ok(Some(AccountInfo {
+        address: base.address,
+        account_number: base.account_number,
+        sequence: base.sequence,
+        pub_key: base.pub_key,
+    }))
+}
+
+/// Account number and sequence for signing; an unknown account is an error that says why.
+pub fn signer_info(rpc: &Rpc, address: &Address) -> Result<(u64, u64)> {
+    match query_account(rpc, address, None)? {
+        Some(acc) => Ok((acc.account_number, acc.sequence)),
+        None => bail!(
+            "account {} not found on chain: it must receive funds before it can send transactions",
+            address.to_bech32()
+        ),
+    }
+}

@@ -1,0 +1,217 @@
+//! `agorad start`: the ABCI application, with CometBFT as a child process.
+//!
+//! CometBFT is started only once the ABCI listener is up (it connects immediately), and is
+//! tied to us both ways: it gets SIGTERM if agorad dies (even by SIGKILL, via
+//! `PR_SET_PDEATHSIG`), and agorad exits non-zero if it dies.
+
+use std::fs::OpenOptions;
+use std::path::Path;
+use std::process::Stdio;
+use std::sync::Arc;
+use std::time::Duration;
+
+use agora_app::{App, AppConfig};
+use agora_store::{Storage, StorageConfig};
+use anyhow::{anyhow, bail, Context, Result};
+use clap::Args;
+use tokio::process::{Child, Command};
+use tokio::signal::unix::{signal, SignalKind};
+
+use crate::cmd::cometbft_bin;
+use crate::config::{parse_min_gas_prices, AppToml};
+use crate::GlobalOpts;
+
+/// Time given to the ABCI listener to bind before CometBFT connects to it.
+const LISTENER_GRACE: Duration = Duration::from_millis(300);
+/// Time CometBFT gets to stop after SIGTERM before it is killed.
+const CHILD_STOP_TIMEOUT: Duration = Duration::from_secs(10);
+
+#[derive(Args, Debug)]
+pub struct StartArgs {
+    /// Run only the ABCI server; start CometBFT yourself
+    #[arg(long)]
+    pub abci_only: bool,
+    /// ABCI listen address (overrides app.toml)
+    #[arg(long)]
+    pub abci_address: Option<String>,
+    /// gRPC listen address (overrides app.toml; reserved)
+    #[arg(long)]
+    pub grpc_address: Option<String>,
+    /// Minimum gas prices for mempool admission, e.g. 0.025uagora (overrides app.toml)
+    #[arg(long)]
+    pub minimum_gas_prices: Option<String>,
+    /// Recent versions kept queryable (overrides app.toml)
+    #[arg(long)]
+    pub pruning_keep_recent: Option<u64>,
+}
+
+pub fn run(g: &GlobalOpts, args: StartArgs) -> Result<()> {
+    init_tracing();
+    let home = g.home()?;
+    let mut cfg = AppToml::load(&home)?;
+    if let Some(v) = args.abci_address {
+        cfg.abci_address = v;
+    }
+    if let Some(v) = args.grpc_address {
+        cfg.grpc_address = v;
+    }
+    if let Some(v) = args.minimum_gas_prices {
+        cfg.minimum_gas_prices = v;
+    }
+    if let Some(v) = args.pruning_keep_recent {
+        cfg.pruning_keep_recent = v;
+    }
+    let app_config = AppConfig {
+        min_gas_prices: parse_min_gas_prices(&cfg.minimum_gas_prices)?,
+        decode_limits: agora_tx::DecodeLimits::default(),
+    };
+
+    let db_path = home.join("data").join("agora.db");
+    std::fs::create_dir_all(home.join("data"))
+        .with_context(|| format!("cannot create {}", home.join("data").display()))?;
+    let storage = Storage::open(
+        &db_path,
+        StorageConfig {
+            substores: agora_app::app::SUBSTORES.iter().map(|s| s.to_string()).collect(),
+            keep_recent: cfg.pruning_keep_recent,
+        },
+    )
+    .with_context(|| format!("cannot open the state database {}", db_path.display()))?;
+    let app = Arc::new(App::new(storage, app_config));
+    let (height, app_hash) = app.last_block();
+    tracing::info!(
+        height,
+        app_hash = %hex::encode_upper(app_hash),
+        abci = %cfg.abci_address,
+        grpc = %cfg.grpc_address,
+        min_gas_prices = %cfg.minimum_gas_prices,
+        keep_recent = cfg.pruning_keep_recent,
+        "agorad starting"
+    );
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(serve(app, &home, &cfg, args.abci_only))
+}
+
+async fn serve(app: Arc<App>, home: &Path, cfg: &AppToml, abci_only: bool) -> Result<()> {
+    let mut sigint = signal(SignalKind::interrupt()).context("cannot install SIGINT handler")?;
+    let mut sigterm = signal(SignalKind::terminate()).context("cannot install SIGTERM handler")?;
+
+    let addr = cfg.abci_address.clone();
+    let mut server = tokio::spawn(async move {
+        agora_app::abci::serve(app, &addr).await.map_err(|e| anyhow!("{e}"))
+    });
+    tokio::time::sleep(LISTENER_GRACE).await;
+    if server.is_finished() {
+        return Err(server_end(server.await, &cfg.abci_address));
+    }
+    tracing::info!(address = %cfg.abci_address, "ABCI server listening");
+
+    if abci_only {
+        tokio::select! {
+            r = &mut server => return Err(server_end(r, &cfg.abci_address)),
+            _ = sigint.recv() => tracing::info!("SIGINT: stopping"),
+            _ = sigterm.recv() => tracing::info!("SIGTERM: stopping"),
+        }
+        return Ok(());
+    }
+
+    // Spawned from this (the main) thread: PR_SET_PDEATHSIG fires when the spawning thread
+    // exits, and the main thread lives as long as the process.
+    let mut child = spawn_cometbft(home, &cfg.abci_address)?;
+    tokio::select! {
+        r = &mut server => {
+            stop_child(&mut child).await;
+            Err(server_end(r, &cfg.abci_address))
+        }
+        status = child.wait() => {
+            let status = status.context("cannot wait for cometbft")?;
+            bail!("cometbft exited ({status}); see {}", home.join("cometbft.log").display())
+        }
+        _ = sigint.recv() => {
+            tracing::info!("SIGINT: stopping cometbft");
+            stop_child(&mut child).await;
+            Ok(())
+        }
+        _ = sigterm.recv() => {
+            tracing::info!("SIGTERM: stopping cometbft");
+            stop_child(&mut child).await;
+            Ok(())
+        }
+    }
+}
+
+fn server_end(r: Result<Result<()>, tokio::task::JoinError>, addr: &str) -> anyhow::Error {
+    match r {
+        Ok(Ok(())) => anyhow!("ABCI server on {addr} stopped"),
+        Ok(Err(e)) => e.context(format!("ABCI server on {addr} failed")),
+        Err(e) => anyhow!("ABCI server task on {addr} failed: {e}"),
+    }
+}
+
+fn spawn_cometbft(home: &Path, abci_address: &str) -> Result<Child> {
+    let log_path = home.join("cometbft.log");
+    let log = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&log_path)
+        .with_context(|| format!("cannot open {}", log_path.display()))?;
+    let log_err = log.try_clone().with_context(|| format!("cannot open {}", log_path.display()))?;
+    let bin = cometbft_bin();
+    let parent = std::process::id();
+    let mut cmd = Command::new(&bin);
+    cmd.arg("start")
+        .arg("--home")
+        .arg(home)
+        .arg("--proxy_app")
+        .arg(format!("tcp://{abci_address}"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::from(log))
+        .stderr(Stdio::from(log_err))
+        .kill_on_drop(true);
+    // SAFETY: runs in the forked child before exec; only async-signal-safe libc calls.
+    unsafe {
+        cmd.pre_exec(move || {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM as libc::c_ulong, 0, 0, 0) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            // The parent may have died between fork and prctl: then nobody would signal us.
+            if libc::getppid() as u32 != parent {
+                return Err(std::io::Error::other("agorad exited before cometbft started"));
+            }
+            Ok(())
+        });
+    }
+    let child = cmd
+        .spawn()
+        .with_context(|| format!("cannot start {} (install CometBFT v0.38 or set AGORA_COMETBFT)", bin.display()))?;
+    tracing::info!(pid = child.id().unwrap_or(0), log = %log_path.display(), "cometbft started");
+    Ok(child)
+}
+
+/// SIGTERM, then SIGKILL if CometBFT has not stopped in time.
+async fn stop_child(child: &mut Child) {
+    if let Some(pid) = child.id() {
+        // SAFETY: plain kill(2) on our own child's pid, which is not reaped yet.
+        unsafe {
+            libc::kill(pid as libc::pid_t, libc::SIGTERM);
+        }
+    }
+    match tokio::time::timeout(CHILD_STOP_TIMEOUT, child.wait()).await {
+        Ok(Ok(status)) => tracing::info!(%status, "cometbft stopped"),
+        Ok(Err(e)) => tracing::warn!(error = %e, "cannot wait for cometbft"),
+        Err(_) => {
+            tracing::warn!("cometbft did not stop in time; killing it");
+            let _ = child.kill().await;
+        }
+    }
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}

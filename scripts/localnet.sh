@@ -23,8 +23,8 @@ AGORAD="${AGORAD:-$CARGO_TARGET_DIR/release/agorad}"
 # Development accounts, funded at genesis. Their mnemonics are public: never use them elsewhere.
 DEV_ACCOUNTS=(alice bob)
 declare -A MNEMONIC=(
-  [alice]="__ALICE_MNEMONIC__"
-  [bob]="__BOB_MNEMONIC__"
+  [alice]="clinic debris motion language public rural family fringe eagle fancy replace galaxy gap volcano gorilla exercise home track follow gym inject step wise moon"
+  [bob]="tackle elegant evoke range august frequent scout bird opinion people blanket sugar news ensure reveal shallow suffer crane will advice faith buzz attack illegal"
 )
 DEV_BALANCE="1000000000000uagora"
 VALIDATOR_BALANCE="1000000000uagora"

@@ -100,6 +100,20 @@ async fn serve(app: Arc<App>, home: &Path, cfg: &AppToml, abci_only: bool) -> Re
     let mut sigint = signal(SignalKind::interrupt()).context("cannot install SIGINT handler")?;
     let mut sigterm = signal(SignalKind::terminate()).context("cannot install SIGTERM handler")?;
 
+    if !cfg.grpc_address.is_empty() {
+        let grpc_addr: std::net::SocketAddr = cfg
+            .grpc_address
+            .parse()
+            .with_context(|| format!("invalid grpc_address {:?}", cfg.grpc_address))?;
+        let grpc_app = Arc::clone(&app);
+        tokio::spawn(async move {
+            if let Err(e) = agora_app::grpc::serve(grpc_app, grpc_addr).await {
+                tracing::error!(error = %e, address = %grpc_addr, "gRPC server stopped");
+            }
+        });
+        tracing::info!(address = %grpc_addr, "gRPC server listening");
+    }
+
     let addr = cfg.abci_address.clone();
     let mut server = tokio::spawn(async move {
         agora_app::abci::serve(app, &addr).await.map_err(|e| anyhow!("{e}"))
@@ -213,5 +227,11 @@ async fn stop_child(child: &mut Child) {
 fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    // Colours only on a terminal: logs are usually redirected to files.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(ansi)
+        .with_writer(std::io::stderr)
+        .try_init();
 }

@@ -174,7 +174,8 @@ impl App {
 
     /// Gas estimate for a transaction against the latest state, signatures not checked.
     pub fn simulate(&self, tx_bytes: &[u8]) -> Result<TxOutcome, TxError> {
-        let tx = exec::decode(tx_bytes, &self.config.decode_limits)?;
+        let limits = agora_tx::DecodeLimits { allow_zero_gas: true, ..self.config.decode_limits.clone() };
+        let tx = exec::decode(tx_bytes, &limits)?;
         let snapshot = self.storage.latest_snapshot();
         let chain_id = Self::chain_id(&snapshot)
             .ok()

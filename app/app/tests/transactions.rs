@@ -272,3 +272,24 @@ fn simulate_estimates_gas_without_changing_state() {
     let used = results[0].gas_used as u64;
     assert!(used <= simulated && simulated - used < 2_000, "simulated {simulated}, used {used}");
 }
+
+#[test]
+fn simulate_accepts_the_zero_gas_limit_and_empty_signature_cosmjs_sends() {
+    use cosmos_sdk_proto::cosmos::tx::v1beta1::{SimulateRequest, SimulateResponse, TxRaw};
+    let (alice, bob) = (key(1), key(2));
+    let chain = chain(&[alice.address()]);
+    let signed_tx = TxBuilder::new()
+        .any_message(to_any(&msg_send(&alice.address(), &bob.address(), vec![pb_coin("uagora", "1")])))
+        .gas_limit(0)
+        .sign(&alice, CHAIN_ID, 1, 0);
+    let mut raw = TxRaw::decode(signed_tx.as_slice()).expect("raw");
+    raw.signatures = vec![Vec::new()];
+    #[allow(deprecated)]
+    let res: SimulateResponse = chain
+        .node
+        .query_proto("/cosmos.tx.v1beta1.Service/Simulate", &SimulateRequest { tx: None, tx_bytes: raw.encode_to_vec() })
+        .expect("simulate");
+    assert!(res.gas_info.expect("gas").gas_used > 10_000);
+    // The same transaction is still refused for execution.
+    assert_eq!(chain.node.check_tx(&raw.encode_to_vec()).code.value(), 41);
+}

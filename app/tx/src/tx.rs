@@ -55,6 +55,9 @@ pub struct DecodeLimits {
     pub max_memo_chars: usize,
     /// The SDK's `tx_sig_limit`.
     pub max_signers: usize,
+    /// Accept a zero gas limit: only for simulation, where clients such as cosmjs send 0
+    /// because estimating the gas is the point.
+    pub allow_zero_gas: bool,
 }
 
 impl Default for DecodeLimits {
@@ -65,6 +68,7 @@ impl Default for DecodeLimits {
             max_messages: 64,
             max_memo_chars: 256,
             max_signers: 7,
+            allow_zero_gas: false,
         }
     }
 }
@@ -98,7 +102,7 @@ pub fn decode_tx(bytes: &[u8], limits: &DecodeLimits) -> Result<ParsedTx, Decode
 
     check_body(&body, limits)?;
     let signers = check_signers(&auth_info, &raw.signatures, limits)?;
-    let (fee, gas_limit, fee_payer) = check_fee(&auth_info)?;
+    let (fee, gas_limit, fee_payer) = check_fee(&auth_info, limits)?;
 
     Ok(ParsedTx {
         hash: Sha256::digest(bytes).into(),
@@ -205,7 +209,7 @@ fn check_signers(
         .collect()
 }
 
-fn check_fee(auth_info: &AuthInfo) -> Result<(Coins, u64, Option<Address>), DecodeError> {
+fn check_fee(auth_info: &AuthInfo, limits: &DecodeLimits) -> Result<(Coins, u64, Option<Address>), DecodeError> {
     #[allow(deprecated)] // `tip` is deprecated upstream; we only refuse it.
     if auth_info.tip.is_some() {
         return Err(DecodeError::TipUnsupported);
@@ -214,7 +218,7 @@ fn check_fee(auth_info: &AuthInfo) -> Result<(Coins, u64, Option<Address>), Deco
     let coins = Coins::from_protos(&fee.amount).map_err(|e| DecodeError::InvalidFee {
         reason: e.to_string(),
     })?;
-    if fee.gas_limit == 0 {
+    if fee.gas_limit == 0 && !limits.allow_zero_gas {
         return Err(DecodeError::ZeroGasLimit);
     }
     if fee.gas_limit > MAX_GAS_WANTED {

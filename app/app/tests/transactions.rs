@@ -293,3 +293,24 @@ fn simulate_accepts_the_zero_gas_limit_and_empty_signature_cosmjs_sends() {
     // The same transaction is still refused for execution.
     assert_eq!(chain.node.check_tx(&raw.encode_to_vec()).code.value(), 41);
 }
+
+#[test]
+fn signatures_are_checked_in_every_verification_chunk_of_a_large_block() {
+    let (alice, bob, carol) = (key(1), key(2), key(3));
+    let mut chain = chain(&[alice.address()]);
+    // 300 sends span two verification chunks; carol's account only exists after tx 0, so her
+    // signature cannot be verified ahead of time and is checked in order.
+    let mut txs = vec![send_tx(&alice, &carol.address(), "100000uagora", 1, 0)];
+    txs.extend((1..299).map(|seq| send_tx(&alice, &bob.address(), "1uagora", 1, seq)));
+    let mut forged = cosmos_sdk_proto::cosmos::tx::v1beta1::TxRaw::decode(send_tx(&alice, &bob.address(), "1uagora", 1, 299).as_slice()).expect("raw");
+    forged.signatures[0][10] ^= 0x01;
+    txs.push(forged.encode_to_vec());
+    let fee_collector_number = 0;
+    let carol_number = 2 + fee_collector_number;
+    txs.push(send_tx(&carol, &bob.address(), "5uagora", carol_number, 0));
+    let results = chain.block(txs);
+    assert!(results[..299].iter().all(|r| r.code.value() == 0));
+    assert_refused(&results[299], "sdk", 4, "signature verification failed");
+    assert_eq!(results[300].code.value(), 0, "{}", results[300].log);
+    assert_eq!(chain.balance(&bob.address(), "uagora"), 298 + 5);
+}

@@ -31,6 +31,14 @@ pub struct AppGenesis {
     pub auth: agora_auth::GenesisState,
     #[serde(default)]
     pub bank: agora_bank::GenesisState,
+    #[serde(default)]
+    pub provider: agora_provider::GenesisState,
+    #[serde(default)]
+    pub escrow: agora_escrow::GenesisState,
+    #[serde(default)]
+    pub deployment: agora_market::genesis::DeploymentGenesis,
+    #[serde(default)]
+    pub market: agora_market::genesis::MarketGenesis,
 }
 
 impl AppGenesis {
@@ -45,14 +53,21 @@ impl AppGenesis {
     pub fn validate(&self) -> Result<(), GenesisError> {
         self.auth.validate().map_err(|e| GenesisError::Invalid(e.to_string()))?;
         self.bank.validate().map_err(|e| GenesisError::Invalid(e.to_string()))?;
+        self.provider.validate().map_err(|e| GenesisError::Invalid(e.to_string()))?;
+        self.escrow.validate().map_err(|e| GenesisError::Invalid(e.to_string()))?;
+        agora_market::genesis::validate(&self.deployment, &self.market).map_err(|e| GenesisError::Invalid(e.to_string()))?;
         Ok(())
     }
 
-    /// Writes every module's genesis into `state`, auth first (account numbers), then bank.
+    /// Writes every module's genesis into `state`: auth first (account numbers), then bank,
+    /// then the marketplace modules (their module accounts and parameters).
     pub fn apply<S: StateWrite>(&self, state: &mut S) -> Result<(), GenesisError> {
         self.validate()?;
         self.auth.apply(state).map_err(|e| GenesisError::Invalid(e.to_string()))?;
         self.bank.apply(state).map_err(|e| GenesisError::Invalid(e.to_string()))?;
+        self.provider.apply(state).map_err(|e| GenesisError::Invalid(e.to_string()))?;
+        self.escrow.apply(state).map_err(|e| GenesisError::Invalid(e.to_string()))?;
+        agora_market::genesis::apply(state, &self.deployment, &self.market).map_err(|e| GenesisError::Invalid(e.to_string()))?;
         Ok(())
     }
 

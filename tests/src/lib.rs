@@ -49,7 +49,13 @@ impl Localnet {
     }
 
     fn script(&self, args: &[&str]) -> Result<String> {
-        let out = Command::new(repo_root().join("scripts/localnet.sh"))
+        self.run_script("localnet.sh", args)
+    }
+
+    /// Runs `scripts/<name>` against this localnet (the same environment `localnet.sh` reads),
+    /// returning its standard output.
+    pub fn run_script(&self, name: &str, args: &[&str]) -> Result<String> {
+        let out = Command::new(repo_root().join("scripts").join(name))
             .args(args)
             .env("LOCALNET_DIR", self.dir.path())
             .env("LOCALNET_BASE_PORT", self.base_port.to_string())
@@ -58,10 +64,11 @@ impl Localnet {
             .env("AGORAD", agorad_bin())
             .env("AGORAD_SKIP_BUILD", "1")
             .output()
-            .map_err(|e| format!("cannot run localnet.sh: {e}"))?;
+            .map_err(|e| format!("cannot run {name}: {e}"))?;
         if !out.status.success() {
             return Err(format!(
-                "localnet.sh {args:?} failed: {}\n{}",
+                "{name} {args:?} failed:\n{}\n{}\n{}",
+                String::from_utf8_lossy(&out.stdout),
                 String::from_utf8_lossy(&out.stderr),
                 self.logs_tail()
             ));

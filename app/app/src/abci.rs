@@ -80,7 +80,7 @@ impl AbciService {
                 let nanos = u32::try_from(stamp.nanos).unwrap_or(0);
                 let outcome = app.finalize_block(req.height.value(), stamp.seconds, nanos, &req.txs)?;
                 ConsensusResponse::FinalizeBlock(response::FinalizeBlock {
-                    events: Vec::new(),
+                    events: outcome.end_block_events.iter().map(to_abci_event).collect(),
                     tx_results: outcome.tx_outcomes.into_iter().map(exec_tx_result).collect(),
                     validator_updates: Vec::new(),
                     consensus_param_updates: None,

@@ -5,7 +5,7 @@ use std::sync::Mutex;
 use agora_auth::ante::{AnteMode, SignatureCheck};
 use agora_genesis::AppGenesis;
 use agora_store::{Changes, PreparedCommit, Snapshot, StateDelta, StateRead, StateWrite, Storage};
-use agora_types::{BlockContext, TxError};
+use agora_types::{BlockContext, Event, TxError};
 
 use crate::config::AppConfig;
 use crate::exec::{self, TxOutcome};
@@ -35,6 +35,8 @@ pub struct BlockOutcome {
     pub height: u64,
     pub app_hash: [u8; 32],
     pub tx_outcomes: Vec<TxOutcome>,
+    /// Events of the block hooks (bond returns, auctions, expiries, escrow depletion).
+    pub end_block_events: Vec<Event>,
 }
 
 #[derive(Default)]
@@ -156,10 +158,12 @@ impl App {
             presigned = next_presigned.unwrap_or_default();
         }
 
+        let end_block_events = end_block(&mut block, &ctx);
+
         let prepared = self.storage.prepare_commit(block.into_changes())?;
         let app_hash = prepared.app_hash;
         consensus.pending = Some(prepared);
-        Ok(BlockOutcome { height, app_hash, tx_outcomes })
+        Ok(BlockOutcome { height, app_hash, tx_outcomes, end_block_events })
     }
 
     /// `Commit`: persists the executed block in one write batch and resets the mempool view.
@@ -207,6 +211,30 @@ impl App {
         let mut state = StateDelta::new(snapshot);
         Ok(exec::execute_tx(&mut state, &ctx, &tx, AnteMode::Simulate, &SignatureCheck::default()))
     }
+}
+
+/// The modules' `EndBlock` hooks, each on its own fork: a hook that fails (a bug, never bad
+/// input) leaves state as it was and reports an `end_block_error` event instead of halting
+/// the chain. Every node fails the same way, so consensus is unaffected.
+fn end_block<S: StateRead>(block: &mut StateDelta<S>, ctx: &BlockContext) -> Vec<Event> {
+    let mut events = Vec::new();
+    let mut run = |module: &str, hook: &dyn Fn(&mut StateDelta<&StateDelta<S>>) -> Result<Vec<Event>, String>| {
+        let mut fork = StateDelta::new(&*block);
+        match hook(&mut fork) {
+            Ok(hook_events) => {
+                let changes = fork.into_changes();
+                block.apply(changes);
+                events.extend(hook_events);
+            }
+            Err(error) => {
+                tracing::error!(module, %error, height = ctx.height, "end block hook failed; its changes are dropped");
+                events.push(Event::new("end_block_error").attr("module", module).attr("error", error));
+            }
+        }
+    };
+    run("provider", &|state| agora_provider::component::end_block(state, ctx).map_err(|e| e.to_string()));
+    run("market", &|state| agora_market::end_block(state, ctx.height).map_err(|e| e.to_string()));
+    events
 }
 
 fn internal_outcome(msg: &str) -> TxOutcome {

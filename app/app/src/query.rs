@@ -37,7 +37,7 @@ impl App {
         if let Some(store_path) = path.strip_prefix("/store/") {
             return store_query(&snapshot, store_path, data, prove);
         }
-        let value = route(&snapshot, path, data)
+        let value = route(&snapshot, snapshot.version(), path, data)
             .unwrap_or_else(|| Err(TxError::new("sdk", 6, format!("unknown query path {path:?}"))))?;
         Ok(QueryAnswer { value, height: snapshot.version(), ..QueryAnswer::default() })
     }
@@ -83,9 +83,18 @@ impl App {
     }
 }
 
-/// The module query services, in one match over their paths.
-pub fn route<S: StateRead>(state: &S, path: &str, data: &[u8]) -> Option<Result<Vec<u8>, TxError>> {
-    agora_auth::query::query(state, path, data).or_else(|| agora_bank::query::query(state, path, data))
+/// The module query services, by the package of their path. `height` is the height `state`
+/// was read at (escrow figures are settled up to it).
+pub fn route<S: StateRead>(state: &S, height: u64, path: &str, data: &[u8]) -> Option<Result<Vec<u8>, TxError>> {
+    let package = path.trim_start_matches('/').split('.').take(2).collect::<Vec<_>>().join(".");
+    match package.as_str() {
+        "cosmos.auth" => agora_auth::query::query(state, path, data),
+        "cosmos.bank" => agora_bank::query::query(state, path, data),
+        "agora.provider" | "agora.audit" => agora_provider::query::query(state, path, data),
+        "agora.escrow" => agora_escrow::query::query(state, height, path, data),
+        "agora.deployment" | "agora.market" => agora_market::query::query(state, height, path, data),
+        _ => None,
+    }
 }
 
 /// `/store/<substore>/key`: the raw value at `data` in that substore, with a two-level

@@ -2,14 +2,18 @@
 
 use agora_bank::msg::{MSG_MULTI_SEND_URL, MSG_SEND_URL};
 use agora_bank::BankMsg;
+use agora_market::MarketMsg;
+use agora_provider::ProviderMsg;
 use agora_store::StateWrite;
 use agora_types::{AbciError, Address, BlockContext, Event, TxError};
 use cosmos_sdk_proto::Any;
 use prost::Message;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum AppMsg {
     Bank(BankMsg),
+    Provider(ProviderMsg),
+    Market(MarketMsg),
 }
 
 fn decode_proto<M: Message + Default>(any: &Any) -> Result<M, TxError> {
@@ -30,31 +34,48 @@ impl AppMsg {
                     .try_into()
                     .map(BankMsg::MultiSend),
             ),
-            other => Err(TxError::new("sdk", 6, format!("unrecognized message type: {other:?}"))),
+            other => {
+                if let Some(result) = ProviderMsg::from_any(any) {
+                    return result.map(Self::Provider).map_err(|e| e.to_tx_error());
+                }
+                if let Some(result) = MarketMsg::decode(other, &any.value) {
+                    return result.map(Self::Market).map_err(|e| e.to_tx_error());
+                }
+                Err(TxError::new("sdk", 6, format!("unrecognized message type: {other:?}")))
+            }
         }
     }
 
     pub fn signers(&self) -> Vec<Address> {
         match self {
             Self::Bank(m) => m.signers(),
+            Self::Provider(m) => m.signers(),
+            Self::Market(m) => m.signers(),
         }
     }
 
-    pub fn type_url(&self) -> &'static str {
+    pub fn type_url(&self) -> String {
         match self {
-            Self::Bank(m) => m.type_url(),
+            Self::Bank(m) => m.type_url().to_string(),
+            Self::Provider(m) => m.type_url().to_string(),
+            Self::Market(m) => m.type_url(),
         }
     }
 
     pub fn module(&self) -> &'static str {
         match self {
             Self::Bank(_) => "bank",
+            Self::Provider(m) if m.type_url().starts_with("/agora.audit.") => "audit",
+            Self::Provider(_) => "provider",
+            Self::Market(m) => m.module(),
         }
     }
 
-    pub fn execute<S: StateWrite>(&self, state: &mut S, _ctx: &BlockContext) -> Result<Vec<Event>, TxError> {
+    pub fn execute<S: StateWrite>(&self, state: &mut S, ctx: &BlockContext) -> Result<Vec<Event>, TxError> {
         match self {
             Self::Bank(m) => agora_bank::handler::execute(state, m).map_err(|e| e.to_tx_error()),
+            Self::Provider(m) => agora_provider::execute(state, ctx, m).map_err(|e| e.to_tx_error()),
+            Self::Market(m) => agora_market::handler::execute(state, ctx, m).map_err(|e| e.to_tx_error()),
         }
     }
 }

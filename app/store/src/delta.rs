@@ -17,10 +17,12 @@ pub struct StateDelta<S> {
 }
 
 impl<S: StateRead> StateDelta<S> {
+    /// A buffer with no writes over `base`.
     pub fn new(base: S) -> Self {
         Self { base, changes: Changes::new() }
     }
 
+    /// The view this buffer reads through to.
     pub fn base(&self) -> &S {
         &self.base
     }
@@ -35,6 +37,12 @@ impl<S: StateRead> StateDelta<S> {
         self.changes.extend(changes);
     }
 
+    /// The buffered writes, without consuming the buffer.
+    pub fn changes(&self) -> &Changes {
+        &self.changes
+    }
+
+    /// Whether nothing has been written.
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty()
     }
@@ -53,11 +61,11 @@ impl<S: StateRead> StateRead for StateDelta<S> {
         prefix: &[u8],
         start: Option<&[u8]>,
     ) -> Box<dyn Iterator<Item = Result<(Key, Value), StoreError>> + 'a> {
-        let from = start.unwrap_or(prefix).to_vec();
+        let from = range_start(prefix, start);
         let prefix_owned = prefix.to_vec();
         let overlay = self
             .changes
-            .range::<[u8], _>((Bound::Included(from.as_slice()), Bound::Unbounded))
+            .range::<[u8], _>((Bound::Included(from), Bound::Unbounded))
             .take_while(move |(k, _)| k.starts_with(&prefix_owned))
             .peekable();
         Box::new(Merge { base: self.base.prefix_raw(prefix, start).peekable(), overlay })
@@ -71,6 +79,14 @@ impl<S: StateRead> StateWrite for StateDelta<S> {
 
     fn delete(&mut self, key: Key) {
         self.changes.insert(key, None);
+    }
+}
+
+/// Where a prefix scan begins: `start` if given, but never below the prefix itself.
+pub(crate) fn range_start<'k>(prefix: &'k [u8], start: Option<&'k [u8]>) -> &'k [u8] {
+    match start {
+        Some(start) if start > prefix => start,
+        _ => prefix,
     }
 }
 
@@ -135,7 +151,7 @@ mod tests {
             prefix: &[u8],
             start: Option<&[u8]>,
         ) -> Box<dyn Iterator<Item = Result<(Key, Value), StoreError>> + 'a> {
-            let from = start.unwrap_or(prefix).to_vec();
+            let from = range_start(prefix, start).to_vec();
             let prefix = prefix.to_vec();
             Box::new(
                 self.0
@@ -195,5 +211,112 @@ mod tests {
         parent.apply(changes);
         assert_eq!(parent.get_raw(b"c").expect("get"), Some(b"2".to_vec()));
         assert_eq!(keys(&parent, "a/", None), vec!["a/2", "a/4"]);
+    }
+
+    #[test]
+    fn nested_forks_apply_level_by_level() {
+        let mut block = StateDelta::new(base());
+        {
+            let mut tx = StateDelta::new(&block);
+            tx.put_raw(b"a/3".to_vec(), b"tx".to_vec());
+            {
+                let mut call = StateDelta::new(&tx);
+                call.delete(b"a/1".to_vec());
+                call.put_raw(b"a/3".to_vec(), b"call".to_vec());
+                assert_eq!(keys(&call, "a/", None), vec!["a/2", "a/3", "a/4"]);
+                let changes = call.into_changes();
+                tx.apply(changes);
+            }
+            assert_eq!(tx.get_raw(b"a/3").expect("get"), Some(b"call".to_vec()));
+            // The block has seen nothing yet.
+            assert_eq!(keys(&block, "a/", None), vec!["a/1", "a/2", "a/4"]);
+            let changes = tx.into_changes();
+            block.apply(changes);
+        }
+        assert_eq!(keys(&block, "a/", None), vec!["a/2", "a/3", "a/4"]);
+        assert_eq!(block.changes().len(), 2);
+        // A later apply wins over an earlier one, including a re-put after a delete.
+        block.apply([(b"a/1".to_vec(), Some(b"back".to_vec())), (b"a/3".to_vec(), None)].into_iter().collect());
+        assert_eq!(keys(&block, "a/", None), vec!["a/1", "a/2", "a/4"]);
+        assert_eq!(block.get_raw(b"a/1").expect("get"), Some(b"back".to_vec()));
+    }
+
+    #[test]
+    fn prefix_scans_respect_start_and_bounds() {
+        let mut d = StateDelta::new(base());
+        d.put_raw(b"a".to_vec(), b"bare".to_vec());
+        d.put_raw(b"a/0".to_vec(), b"x".to_vec());
+        d.put_raw(b"b/0".to_vec(), b"x".to_vec());
+        d.delete(b"b/1".to_vec());
+        assert_eq!(keys(&d, "a/", Some("0")), vec!["a/0", "a/1", "a/2", "a/4"]);
+        assert_eq!(keys(&d, "a/", Some("a/3")), vec!["a/4"]);
+        assert!(keys(&d, "a/", Some("a/5")).is_empty());
+        assert_eq!(keys(&d, "b/", None), vec!["b/0"]);
+        assert_eq!(keys(&d, "", None), vec!["a", "a/0", "a/1", "a/2", "a/4", "b/0"]);
+        assert!(StateDelta::new(base()).is_empty());
+    }
+
+    /// A base whose scans fail, to check errors reach the caller.
+    struct Failing;
+
+    impl StateRead for Failing {
+        fn get_raw(&self, _key: &[u8]) -> Result<Option<Value>, StoreError> {
+            Err(StoreError::Corrupt("boom".into()))
+        }
+
+        fn prefix_raw<'a>(
+            &'a self,
+            _prefix: &[u8],
+            _start: Option<&[u8]>,
+        ) -> Box<dyn Iterator<Item = Result<(Key, Value), StoreError>> + 'a> {
+            Box::new(std::iter::once(Err(StoreError::Corrupt("boom".into()))))
+        }
+    }
+
+    #[test]
+    fn base_errors_propagate_and_the_overlay_still_answers() {
+        let mut d = StateDelta::new(Failing);
+        d.put_raw(b"k".to_vec(), b"v".to_vec());
+        assert_eq!(d.get_raw(b"k").expect("overlay"), Some(b"v".to_vec()));
+        assert!(d.get_raw(b"other").is_err());
+        assert!(d.prefix_raw(b"", None).any(|item| item.is_err()));
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        /// Merged scans equal a scan of the model map with the overlay applied.
+        #[test]
+        fn merged_scans_match_a_model(
+            base_keys in proptest::collection::btree_set(proptest::collection::vec(0u8..4, 0..4), 0..20),
+            ops in proptest::collection::vec((proptest::collection::vec(0u8..4, 0..4), any::<bool>()), 0..20),
+            prefix in proptest::collection::vec(0u8..4, 0..2),
+            start in proptest::option::of(proptest::collection::vec(0u8..4, 0..4)),
+        ) {
+            let mut mem = Mem::default();
+            for k in &base_keys {
+                mem.0.insert(k.clone(), b"base".to_vec());
+            }
+            let mut model = mem.0.clone();
+            let mut d = StateDelta::new(mem);
+            for (k, put) in &ops {
+                if *put {
+                    d.put_raw(k.clone(), b"new".to_vec());
+                    model.insert(k.clone(), b"new".to_vec());
+                } else {
+                    d.delete(k.clone());
+                    model.remove(k);
+                }
+            }
+            let from = range_start(&prefix, start.as_deref()).to_vec();
+            let expected: Vec<(Key, Value)> = model
+                .range(from..)
+                .take_while(|(k, _)| k.starts_with(&prefix))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            let got: Vec<(Key, Value)> = d.prefix_raw(&prefix, start.as_deref()).collect::<Result<_, _>>().expect("scan");
+            prop_assert_eq!(got, expected);
+        }
     }
 }

@@ -1,3 +1,6 @@
+//! The store's error type. Every fallible store operation returns it; nothing in the store panics.
+
+/// Why a store operation failed.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("rocksdb: {0}")]
@@ -6,22 +9,26 @@ pub enum StoreError {
     Jmt(String),
     #[error("corrupt store: {0}")]
     Corrupt(String),
+    #[error("invalid store configuration: {0}")]
+    InvalidConfig(String),
     #[error("version {requested} is pruned; the earliest kept is {earliest}")]
     VersionPruned { requested: u64, earliest: u64 },
-    #[error("version {0} does not exist yet")]
+    #[error("version {0} does not exist")]
     VersionNotFound(u64),
+    /// Range queries are served only from the flat latest-state column; see [`crate::Snapshot`].
     #[error("range queries are only served at the latest height")]
     HistoricalRangeUnsupported,
-    #[error("the snapshot at version {0} was superseded by a commit while reading; retry")]
-    SnapshotSuperseded(u64),
     #[error("commit of version {got} out of order: expected {expected}")]
     OutOfOrder { got: u64, expected: u64 },
     #[error("decode: {0}")]
     Decode(String),
+    #[error("encode: {0}")]
+    Encode(String),
 }
 
+/// jmt reports errors as `anyhow::Error`; keep the message.
 impl From<anyhow::Error> for StoreError {
     fn from(e: anyhow::Error) -> Self {
-        Self::Jmt(e.to_string())
+        Self::Jmt(format!("{e:#}"))
     }
 }

@@ -6,14 +6,22 @@
 //! * [`Storage`]: RocksDB + Jellyfish Merkle trees. Each substore (`main`, `ibc`, …) has its own
 //!   tree; a root tree maps substore names to their roots, and its root is the app hash, so a
 //!   value is proven with two ICS-23 proofs. One RocksDB write batch per block.
-#![deny(clippy::unwrap_used)]
+//! * [`Snapshot`]: a consistent read view of one committed version.
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, unsafe_code)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 mod delta;
 mod error;
+mod layout;
+mod snapshot;
 mod state;
 mod storage;
 
 pub use delta::{Changes, StateDelta};
 pub use error::StoreError;
+pub use snapshot::Snapshot;
 pub use state::{Key, StateRead, StateReadExt, StateWrite, StateWriteExt, Value};
-pub use storage::{proof_spec, substore_of, PreparedCommit, Snapshot, Storage, StorageConfig, MAIN_SUBSTORE};
+pub use storage::{
+    proof_spec, substore_of, PreparedCommit, Storage, StorageConfig, DEFAULT_SUBSTORES, EMPTY_APP_HASH,
+    MAIN_SUBSTORE,
+};

@@ -6,10 +6,15 @@ pub type Key = Vec<u8>;
 pub type Value = Vec<u8>;
 
 /// Read access to a consistent view of state.
+///
+/// Implemented by [`crate::Snapshot`], [`crate::StateDelta`], and by `&T` / `&mut T`, so a
+/// delta can borrow its parent.
 pub trait StateRead {
     fn get_raw(&self, key: &[u8]) -> Result<Option<Value>, StoreError>;
 
-    /// Ascending iteration over keys starting with `prefix`, from `start` (inclusive) if given.
+    /// Ascending iteration over keys with `prefix`, starting at `start` (inclusive) if given.
+    /// `start` should itself begin with `prefix`; a `start` below the prefix is treated as the
+    /// prefix and one above every prefixed key yields nothing.
     fn prefix_raw<'a>(
         &'a self,
         prefix: &[u8],
@@ -17,7 +22,8 @@ pub trait StateRead {
     ) -> Box<dyn Iterator<Item = Result<(Key, Value), StoreError>> + 'a>;
 }
 
-/// Write access; only write buffers ([`crate::StateDelta`]) implement it.
+/// Write access; only write buffers ([`crate::StateDelta`]) implement it, so committed state
+/// can never be mutated behind the merkle trees' back.
 pub trait StateWrite: StateRead {
     fn put_raw(&mut self, key: Key, value: Value);
     fn delete(&mut self, key: Key);
@@ -61,22 +67,34 @@ impl<S: StateWrite + ?Sized> StateWrite for &mut S {
     }
 }
 
-/// Typed reads of protobuf values.
+/// Typed reads (protobuf and borsh values) on top of [`StateRead`].
 pub trait StateReadExt: StateRead {
     fn get_proto<M: prost::Message + Default>(&self, key: &[u8]) -> Result<Option<M>, StoreError> {
-        match self.get_raw(key)? {
-            Some(bytes) => M::decode(bytes.as_slice()).map(Some).map_err(|e| StoreError::Decode(e.to_string())),
-            None => Ok(None),
-        }
+        self.get_raw(key)?
+            .map(|bytes| M::decode(bytes.as_slice()).map_err(|e| StoreError::Decode(e.to_string())))
+            .transpose()
+    }
+
+    fn get_borsh<T: borsh::BorshDeserialize>(&self, key: &[u8]) -> Result<Option<T>, StoreError> {
+        self.get_raw(key)?
+            .map(|bytes| borsh::from_slice(&bytes).map_err(|e| StoreError::Decode(e.to_string())))
+            .transpose()
     }
 }
 
 impl<S: StateRead + ?Sized> StateReadExt for S {}
 
-/// Typed writes of protobuf values.
+/// Typed writes (protobuf and borsh values) on top of [`StateWrite`].
 pub trait StateWriteExt: StateWrite {
     fn put_proto<M: prost::Message>(&mut self, key: Key, value: &M) {
         self.put_raw(key, value.encode_to_vec());
+    }
+
+    /// Fails only if the value's own `BorshSerialize` impl fails (never for derived impls).
+    fn put_borsh<T: borsh::BorshSerialize>(&mut self, key: Key, value: &T) -> Result<(), StoreError> {
+        let bytes = borsh::to_vec(value).map_err(|e| StoreError::Encode(e.to_string()))?;
+        self.put_raw(key, bytes);
+        Ok(())
     }
 }
 

@@ -35,7 +35,15 @@ impl Denom {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// `uagora`, the native (fee and staking) denom.
+    pub fn native() -> Self {
+        Self(NATIVE_DENOM.to_string())
+    }
 }
+
+/// The native (fee and staking) denom.
+pub const NATIVE_DENOM: &str = "uagora";
 
 fn is_valid_denom(s: &str) -> bool {
     let bytes = s.as_bytes();

@@ -5,6 +5,7 @@
 pub mod address;
 pub mod coin;
 pub mod context;
+pub mod dec;
 pub mod error;
 pub mod event;
 pub mod gas;
@@ -13,6 +14,7 @@ pub mod pagination;
 pub use address::{Address, AddressError, ADDRESS_PREFIX};
 pub use coin::{Coin, CoinError, Coins, Denom};
 pub use context::BlockContext;
+pub use dec::{Dec, DecCoin, DecError, DEC_ONE};
 pub use error::{AbciError, TxError};
 pub use event::{Event, EventAttribute, TypedEvent};
 pub use gas::{GasMeter, OutOfGas};

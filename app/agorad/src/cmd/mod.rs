@@ -4,6 +4,7 @@ pub mod genesis;
 pub mod init;
 pub mod keys;
 pub mod load;
+pub mod market;
 pub mod query;
 pub mod start;
 pub mod tx;

@@ -1,5 +1,5 @@
 //! `agorad query …` and `agorad status`: reads through the node's RPC (`abci_query`, `tx`,
-//! `status`).
+//! `status`). The marketplace queries are in [`crate::cmd::market::query`].
 
 use agora_types::Address;
 use anyhow::{anyhow, bail, Context, Result};
@@ -12,6 +12,7 @@ use cosmos_sdk_proto::Any;
 use prost::Message;
 use serde_json::{json, Value};
 
+use crate::cmd::market::query as mq;
 use crate::cmd::resolve_address;
 use crate::rpc::{json_str, tx_summary, Rpc};
 use crate::{output, GlobalOpts};
@@ -40,6 +41,30 @@ pub enum QueryCmd {
     Tx {
         hash: String,
     },
+    /// A module account (e.g. community_pool, fee_collector, escrow) by module name; the
+    /// address is shown even if the chain has not created the account yet
+    ModuleAccount {
+        /// Module name
+        name: String,
+        /// Query at this height (default latest)
+        #[arg(long)]
+        height: Option<u64>,
+    },
+    /// Provider registry
+    #[command(subcommand)]
+    Provider(mq::ProviderQuery),
+    /// Auditors' signed provider attributes
+    #[command(subcommand)]
+    Audit(mq::AuditQuery),
+    /// Deployments and groups
+    #[command(subcommand)]
+    Deployment(mq::DeploymentQuery),
+    /// Orders, bids and leases
+    #[command(subcommand)]
+    Market(mq::MarketQuery),
+    /// Escrow accounts and payments
+    #[command(subcommand)]
+    Escrow(mq::EscrowQuery),
 }
 
 #[derive(Subcommand, Debug)]
@@ -113,6 +138,24 @@ pub fn run(g: &GlobalOpts, cmd: QueryCmd) -> Result<()> {
             }
             summary
         }
+        QueryCmd::ModuleAccount { name, height } => {
+            // The address derives from the name, so it is shown even before the chain has
+            // created the account (a module account exists once it first holds funds).
+            let address = Address::module(&name);
+            let mut v = match query_account(&rpc, &address, height)? {
+                Some(acc) => acc.to_json(),
+                None => json!({ "address": address.to_bech32(), "account_number": null, "sequence": null, "pub_key": null }),
+            };
+            if let Some(obj) = v.as_object_mut() {
+                obj.insert("name".into(), Value::String(name));
+            }
+            v
+        }
+        QueryCmd::Provider(c) => mq::run_provider(g, c)?,
+        QueryCmd::Audit(c) => mq::run_audit(g, c)?,
+        QueryCmd::Deployment(c) => mq::run_deployment(g, c)?,
+        QueryCmd::Market(c) => mq::run_market(g, c)?,
+        QueryCmd::Escrow(c) => mq::run_escrow(g, c)?,
     };
     output::print(&value, g.output);
     Ok(())

@@ -1,4 +1,6 @@
-//! `agorad tx bank send`: sign with a keyring key and broadcast through the node.
+//! `agorad tx …`: sign with a keyring key and broadcast through the node. `bank send` lives
+//! here with the signing and broadcasting shared by every transaction; the marketplace
+//! transactions are in [`crate::cmd::market::tx`].
 
 use std::time::{Duration, Instant};
 
@@ -10,6 +12,7 @@ use cosmos_sdk_proto::cosmos::bank::v1beta1::MsgSend;
 use cosmos_sdk_proto::cosmos::tx::v1beta1 as tx_pb;
 use serde_json::{json, Value};
 
+use crate::cmd::market::tx as market_tx;
 use crate::cmd::{confirm, query::signer_info, resolve_address};
 use crate::keyring::Keyring;
 use crate::rpc::{tx_hash, tx_summary, Rpc};
@@ -28,6 +31,21 @@ pub enum TxCmd {
     /// Bank module transactions
     #[command(subcommand)]
     Bank(BankTx),
+    /// Provider registry: register, update, unbond
+    #[command(subcommand)]
+    Provider(market_tx::ProviderTx),
+    /// Auditors' signed provider attributes
+    #[command(subcommand)]
+    Audit(market_tx::AuditTx),
+    /// Deployments and their groups
+    #[command(subcommand)]
+    Deployment(market_tx::DeploymentTx),
+    /// Bids and leases
+    #[command(subcommand)]
+    Market(market_tx::MarketTx),
+    /// Escrow accounts
+    #[command(subcommand)]
+    Escrow(market_tx::EscrowTx),
 }
 
 #[derive(Subcommand, Debug)]
@@ -80,6 +98,11 @@ pub enum BroadcastMode {
 pub fn run(g: &GlobalOpts, cmd: TxCmd) -> Result<()> {
     match cmd {
         TxCmd::Bank(BankTx::Send(args)) => send(g, args),
+        TxCmd::Provider(c) => market_tx::run_provider(g, c),
+        TxCmd::Audit(c) => market_tx::run_audit(g, c),
+        TxCmd::Deployment(c) => market_tx::run_deployment(g, c),
+        TxCmd::Market(c) => market_tx::run_market(g, c),
+        TxCmd::Escrow(c) => market_tx::run_escrow(g, c),
     }
 }
 

@@ -61,6 +61,16 @@ pub fn chain_with(funded: &[Address], config: AppConfig) -> Chain {
     Chain { node, dir }
 }
 
+/// A chain started from the given genesis app state.
+pub fn chain_from_genesis(genesis: &AppGenesis) -> Chain {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = open_app(dir.path(), AppConfig::default());
+    let json = serde_json::to_vec(genesis).expect("json");
+    let mut node = TestNode::start(app, CHAIN_ID, &json).expect("start");
+    node.make_block(vec![]).expect("first block");
+    Chain { node, dir }
+}
+
 pub fn chain(funded: &[Address]) -> Chain {
     chain_with(funded, AppConfig::default())
 }
@@ -112,6 +122,8 @@ impl Chain {
     pub fn check_invariants(&self) {
         let snapshot = self.node.app().storage().latest_snapshot();
         agora_bank::invariant::check_supply(&snapshot).expect("supply invariant");
+        agora_escrow::invariant::check_escrow(&snapshot).expect("escrow invariant");
+        agora_market::invariant::check_market(&snapshot).expect("market invariant");
     }
 
     pub fn balance(&self, addr: &Address, denom: &str) -> u128 {

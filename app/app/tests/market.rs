@@ -1,0 +1,613 @@
+//! In-process app tests of the compute market: providers, deployments, bids, auctions,
+//! leases and escrow, driven through the real ABCI application with signed transactions.
+//! Every block is followed by the supply, escrow and capacity invariants (see `common`).
+
+mod common;
+
+use agora_genesis::AppGenesis;
+use agora_proto::base::v1::{Attribute, DecCoin, GpuClass, Resources, StorageCapacity};
+use agora_proto::deployment::v1 as dpb;
+use agora_proto::escrow::v1 as epb;
+use agora_proto::market::v1 as mpb;
+use agora_proto::provider::v1 as ppb;
+use agora_tx::SigningKey;
+use agora_types::{Address, Coin};
+use common::*;
+use tendermint::abci::types::ExecTxResult;
+
+const FEE_AMOUNT: u128 = 5_000;
+const FUNDS: u128 = 1_000_000_000;
+const BOND: u128 = 1_000_000;
+const BID_DEPOSIT: u128 = 10_000;
+const AUCTION_WINDOW: u64 = 3;
+const ORDER_TTL: u64 = 40;
+const GIB: u64 = 1 << 30;
+
+/// A funded account that signs transactions with increasing sequences.
+struct Actor {
+    key: SigningKey,
+    number: u64,
+    sequence: u64,
+}
+
+impl Actor {
+    fn address(&self) -> Address {
+        self.key.address()
+    }
+
+    fn tx<M: prost::Name>(&mut self, msg: &M) -> Vec<u8> {
+        let tx = signed(&self.key, msg, self.number, self.sequence);
+        self.sequence += 1;
+        tx
+    }
+}
+
+struct Market {
+    chain: Chain,
+    alice: Actor,
+    bob: Actor,
+    carol: Actor,
+    auditor: Actor,
+}
+
+fn genesis(funded: &[Address]) -> AppGenesis {
+    let mut genesis = AppGenesis::new_chain().expect("genesis");
+    for address in funded {
+        genesis.add_account(*address, &coins(&format!("{FUNDS}uagora,1000000uusdc"))).expect("fund");
+    }
+    genesis.provider.params.min_bond = Coin::new(agora_types::Denom::native(), BOND);
+    genesis.provider.params.unbonding_blocks = 5;
+    genesis.market.params.order_ttl_blocks = ORDER_TTL;
+    genesis.market.params.auction_window_blocks = AUCTION_WINDOW;
+    genesis.market.params.bid_min_deposit = Coin::new(agora_types::Denom::native(), BID_DEPOSIT);
+    genesis.deployment.params.min_deposit = vec![Coin::new(agora_types::Denom::native(), 1_000)];
+    genesis
+}
+
+fn market() -> Market {
+    let keys = [key(11), key(12), key(13), key(14)];
+    let addresses: Vec<Address> = keys.iter().map(SigningKey::address).collect();
+    let chain = chain_from_genesis(&genesis(&addresses));
+    let [a, b, c, d] = keys;
+    let actor = |key: SigningKey| {
+        let number = chain.account(&key.address()).expect("funded account").account_number;
+        Actor { key, number, sequence: 0 }
+    };
+    let (alice, bob, carol, auditor) = (actor(a), actor(b), actor(c), actor(d));
+    Market { chain, alice, bob, carol, auditor }
+}
+
+fn ok(results: &[ExecTxResult]) {
+    for (i, r) in results.iter().enumerate() {
+        assert_eq!(r.code.value(), 0, "tx {i}: {} {}", r.codespace, r.log);
+    }
+}
+
+fn a100s(count: u32) -> GpuClass {
+    GpuClass { vendor: "nvidia".into(), model: "a100".into(), vram_gib: 80, interface: "sxm".into(), count }
+}
+
+fn capacity(gpus: u32) -> Resources {
+    Resources {
+        cpu_millis: 128_000,
+        memory_bytes: 1024 * GIB,
+        storage: vec![StorageCapacity { class: "default".into(), bytes: 10_240 * GIB }],
+        gpus: vec![a100s(gpus)],
+    }
+}
+
+fn create_provider(owner: &Actor, gpus: u32) -> ppb::MsgCreateProvider {
+    ppb::MsgCreateProvider {
+        owner: owner.address().to_bech32(),
+        host_uri: "https://provider.example.com".into(),
+        attributes: vec![Attribute { key: "region".into(), value: "eu".into() }],
+        info: Some(ppb::ProviderInfo { email: "ops@example.com".into(), website: "https://example.com".into() }),
+        capacity: Some(capacity(gpus)),
+        bond: Some(Coin::new(agora_types::Denom::native(), BOND).to_proto()),
+    }
+}
+
+/// A group of `replicas` replicas of 2 A100s each, at most `price` per replica per block.
+fn gpu_group(name: &str, replicas: u32, price: &str, auction: bool) -> dpb::GroupSpec {
+    dpb::GroupSpec {
+        name: name.into(),
+        requirements: Some(dpb::PlacementRequirements {
+            attributes: vec![Attribute { key: "region".into(), value: "eu".into() }],
+            signed_by: None,
+        }),
+        resources: vec![dpb::ResourceUnit {
+            cpu_millis: 8_000,
+            memory_bytes: 64 * GIB,
+            storage: vec![StorageCapacity { class: "default".into(), bytes: 100 * GIB }],
+            gpu: Some(dpb::GpuRequest { count: 2, vendor: "nvidia".into(), model: "a100".into(), min_vram_gib: 40, interface: String::new() }),
+            count: replicas,
+            price: Some(DecCoin { denom: "uagora".into(), amount: price.into() }),
+        }],
+        auction,
+    }
+}
+
+fn create_deployment(owner: &Actor, dseq: u64, groups: Vec<dpb::GroupSpec>, deposit: u128) -> dpb::MsgCreateDeployment {
+    dpb::MsgCreateDeployment {
+        id: Some(dpb::DeploymentId { owner: owner.address().to_bech32(), dseq }),
+        groups,
+        deposit: Some(pb_coin("uagora", &deposit.to_string())),
+        version_hash: vec![7; 32],
+    }
+}
+
+fn order_id(owner: &Actor, dseq: u64, gseq: u32, oseq: u32) -> mpb::OrderId {
+    mpb::OrderId { owner: owner.address().to_bech32(), dseq, gseq, oseq }
+}
+
+fn bid_id(owner: &Actor, dseq: u64, gseq: u32, oseq: u32, provider: &Actor) -> mpb::BidId {
+    mpb::BidId { owner: owner.address().to_bech32(), dseq, gseq, oseq, provider: provider.address().to_bech32() }
+}
+
+fn create_bid(order: mpb::OrderId, provider: &Actor, price: &str) -> mpb::MsgCreateBid {
+    mpb::MsgCreateBid {
+        order_id: Some(order),
+        provider: provider.address().to_bech32(),
+        price: Some(DecCoin { denom: "uagora".into(), amount: price.into() }),
+        deposit: Some(pb_coin("uagora", &BID_DEPOSIT.to_string())),
+    }
+}
+
+impl Market {
+    fn block(&mut self, txs: Vec<Vec<u8>>) -> Vec<ExecTxResult> {
+        self.chain.block(txs)
+    }
+
+    fn empty_blocks(&mut self, n: u64) {
+        for _ in 0..n {
+            self.chain.block(vec![]);
+        }
+    }
+
+    fn height(&self) -> u64 {
+        self.chain.node.height()
+    }
+
+    fn uagora(&self, address: &Address) -> u128 {
+        self.chain.balance(address, "uagora")
+    }
+
+    fn lease(&self, id: &mpb::BidId) -> mpb::QueryLeaseResponse {
+        self.chain
+            .node
+            .query_proto("/agora.market.v1.Query/Lease", &mpb::QueryLeaseRequest { id: Some(id.clone()) })
+            .expect("lease")
+    }
+
+    fn deployment(&self, owner: &Actor, dseq: u64) -> dpb::QueryDeploymentResponse {
+        self.chain
+            .node
+            .query_proto(
+                "/agora.deployment.v1.Query/Deployment",
+                &dpb::QueryDeploymentRequest { id: Some(dpb::DeploymentId { owner: owner.address().to_bech32(), dseq }) },
+            )
+            .expect("deployment")
+    }
+
+    fn provider(&self, owner: &Actor) -> ppb::Provider {
+        let res: ppb::QueryProviderResponse = self
+            .chain
+            .node
+            .query_proto("/agora.provider.v1.Query/Provider", &ppb::QueryProviderRequest { owner: owner.address().to_bech32() })
+            .expect("provider");
+        res.provider.expect("provider record")
+    }
+
+    /// Registers bob (and carol) as providers of `gpus` A100s each.
+    fn with_providers(&mut self, gpus: u32) {
+        let (b, c) = (create_provider(&self.bob, gpus), create_provider(&self.carol, gpus));
+        let txs = vec![self.bob.tx(&b), self.carol.tx(&c)];
+        ok(&self.block(txs));
+    }
+}
+
+fn dec(s: &str) -> agora_types::Dec {
+    s.parse().expect("dec")
+}
+
+fn dec_amount(coin: &Option<DecCoin>) -> agora_types::Dec {
+    dec(&coin.as_ref().expect("amount").amount)
+}
+
+fn community_pool() -> Address {
+    Address::module("community_pool")
+}
+
+#[test]
+fn a_lease_pays_the_provider_every_block_exactly_and_closing_refunds_the_rest() {
+    let mut m = market();
+    let bob_start = m.uagora(&m.bob.address());
+    m.with_providers(8);
+    assert_eq!(m.uagora(&m.bob.address()), bob_start - BOND - FEE_AMOUNT);
+    assert_eq!(m.uagora(&Address::module("provider")), 2 * BOND);
+
+    let alice_start = m.uagora(&m.alice.address());
+    let deploy = create_deployment(&m.alice, 1, vec![gpu_group("gpu", 2, "5", false)], 1_000_000);
+    let tx = m.alice.tx(&deploy);
+    ok(&m.block(vec![tx]));
+    assert_eq!(m.uagora(&m.alice.address()), alice_start - 1_000_000 - FEE_AMOUNT);
+
+    // A fractional price: 7.5 per block for the whole group (the maximum is 2 × 5).
+    let bob_before_bid = m.uagora(&m.bob.address());
+    let tx = m.bob.tx(&create_bid(order_id(&m.alice, 1, 1, 1), &m.bob, "7.5"));
+    ok(&m.block(vec![tx]));
+    assert_eq!(m.uagora(&m.bob.address()), bob_before_bid - BID_DEPOSIT - FEE_AMOUNT);
+
+    let lease_id = bid_id(&m.alice, 1, 1, 1, &m.bob);
+    let tx = m.alice.tx(&mpb::MsgCreateLease { bid_id: Some(lease_id.clone()) });
+    let results = m.block(vec![tx]);
+    ok(&results);
+    assert!(results[0].events.iter().any(|e| e.kind == "lease_created"));
+    let started = m.height();
+    let lease = m.lease(&lease_id);
+    let leased = lease.lease.as_ref().expect("lease");
+    assert_eq!(leased.state, mpb::LeaseState::Active as i32);
+    assert_eq!(leased.resources.as_ref().expect("resources").gpus, vec![a100s(4)], "2 replicas × 2 A100s");
+    assert_eq!(m.provider(&m.bob).allocated.expect("allocated").gpus, vec![a100s(4)]);
+
+    m.empty_blocks(10);
+    // Queries settle in memory up to the queried height without writing.
+    let payment = m.lease(&lease_id).escrow_payment.expect("payment");
+    assert_eq!(dec_amount(&payment.balance), dec("75"), "10 blocks × 7.5");
+
+    let bob_before = m.uagora(&m.bob.address());
+    let tx = m.bob.tx(&mpb::MsgWithdrawLease { id: Some(lease_id.clone()) });
+    ok(&m.block(vec![tx]));
+    let blocks = m.height() - started;
+    assert_eq!(blocks, 11);
+    // 11 × 7.5 = 82.5: 82 paid out (2% take = 1), 0.5 carried over.
+    assert_eq!(m.uagora(&m.bob.address()), bob_before - FEE_AMOUNT + 81);
+    assert_eq!(m.uagora(&community_pool()), 1);
+    let payment = m.lease(&lease_id).escrow_payment.expect("payment");
+    assert_eq!(dec_amount(&payment.balance), dec("0.5"));
+    assert_eq!(dec_amount(&payment.withdrawn), dec("82"));
+
+    let alice_before = m.uagora(&m.alice.address());
+    let bob_before = m.uagora(&m.bob.address());
+    let tx = m.alice.tx(&dpb::MsgCloseDeployment { id: Some(dpb::DeploymentId { owner: m.alice.address().to_bech32(), dseq: 1 }) });
+    let results = m.block(vec![tx]);
+    ok(&results);
+    // One more block: 0.5 + 7.5 = 8 paid (take 0.16 rounds to 0); the bid deposit comes back.
+    assert_eq!(m.uagora(&m.bob.address()), bob_before + 8 + BID_DEPOSIT);
+    // Alice gets back everything not paid: 1,000,000 − 82.5 − 7.5 − 0 = 999,910.
+    assert_eq!(m.uagora(&m.alice.address()), alice_before - FEE_AMOUNT + 999_910);
+    assert_eq!(m.uagora(&Address::module("escrow")), 0);
+    assert_eq!(m.uagora(&Address::module("market")), 0);
+    let closed = m.lease(&lease_id).lease.expect("lease");
+    assert_eq!(closed.state, mpb::LeaseState::Closed as i32);
+    assert_eq!(closed.close_reason, mpb::LeaseCloseReason::Owner as i32);
+    assert!(m.provider(&m.bob).allocated.unwrap_or_default().gpus.is_empty());
+    let deployment = m.deployment(&m.alice, 1);
+    assert_eq!(deployment.deployment.expect("deployment").state, dpb::DeploymentState::Closed as i32);
+    assert_eq!(deployment.escrow_account.expect("account").state, epb::AccountState::Closed as i32);
+    for kind in ["lease_closed", "escrow_withdrawal", "escrow_refund", "deployment_closed", "group_state_changed"] {
+        assert!(results[0].events.iter().any(|e| e.kind == kind), "missing {kind} event");
+    }
+}
+
+#[test]
+fn the_auction_awards_the_lowest_bid_without_tenant_action() {
+    let mut m = market();
+    m.with_providers(8);
+    let tx = m.alice.tx(&create_deployment(&m.alice, 1, vec![gpu_group("gpu", 1, "10", true)], 100_000));
+    ok(&m.block(vec![tx]));
+    let created = m.height();
+    let order = order_id(&m.alice, 1, 1, 1);
+    let txs = vec![m.bob.tx(&create_bid(order.clone(), &m.bob, "9")), m.carol.tx(&create_bid(order.clone(), &m.carol, "8"))];
+    ok(&m.block(txs));
+    let bob_before = m.uagora(&m.bob.address());
+    while m.height() < created + AUCTION_WINDOW {
+        m.empty_blocks(1);
+    }
+    let carol_lease = m.lease(&bid_id(&m.alice, 1, 1, 1, &m.carol)).lease.expect("carol won");
+    assert_eq!(carol_lease.state, mpb::LeaseState::Active as i32);
+    assert_eq!(carol_lease.created_height, created + AUCTION_WINDOW);
+    let bob_bid: mpb::QueryBidResponse = m
+        .chain
+        .node
+        .query_proto("/agora.market.v1.Query/Bid", &mpb::QueryBidRequest { id: Some(bid_id(&m.alice, 1, 1, 1, &m.bob)) })
+        .expect("bid");
+    assert_eq!(bob_bid.bid.expect("bid").state, mpb::BidState::Lost as i32);
+    assert_eq!(m.uagora(&m.bob.address()), bob_before + BID_DEPOSIT, "the losing deposit comes back");
+}
+
+#[test]
+fn an_auction_tie_goes_to_the_earliest_bid() {
+    let mut m = market();
+    m.with_providers(8);
+    let tx = m.alice.tx(&create_deployment(&m.alice, 1, vec![gpu_group("gpu", 1, "10", true)], 100_000));
+    ok(&m.block(vec![tx]));
+    let order = order_id(&m.alice, 1, 1, 1);
+    // Carol's bid is first in the block, so it is earlier although carol sorts after bob.
+    let txs = vec![m.carol.tx(&create_bid(order.clone(), &m.carol, "8")), m.bob.tx(&create_bid(order, &m.bob, "8"))];
+    ok(&m.block(txs));
+    m.empty_blocks(AUCTION_WINDOW);
+    assert_eq!(m.lease(&bid_id(&m.alice, 1, 1, 1, &m.carol)).lease.expect("lease").state, mpb::LeaseState::Active as i32);
+}
+
+#[test]
+fn funds_run_out_at_an_exact_height_and_a_deposit_restarts_the_group() {
+    let mut m = market();
+    m.with_providers(8);
+    let tx = m.alice.tx(&create_deployment(&m.alice, 1, vec![gpu_group("gpu", 1, "7", false)], 1_000));
+    ok(&m.block(vec![tx]));
+    let tx = m.bob.tx(&create_bid(order_id(&m.alice, 1, 1, 1), &m.bob, "7"));
+    ok(&m.block(vec![tx]));
+    let lease_id = bid_id(&m.alice, 1, 1, 1, &m.bob);
+    let tx = m.alice.tx(&mpb::MsgCreateLease { bid_id: Some(lease_id.clone()) });
+    ok(&m.block(vec![tx]));
+    let started = m.height();
+    // 1,000 pays 142 blocks of 7 (994); 6 is left, less than one block.
+    let runs_out = started + 142;
+    let account = m.deployment(&m.alice, 1).escrow_account.expect("account");
+    assert_eq!(account.depletes_height, runs_out);
+
+    let bob_before = m.uagora(&m.bob.address());
+    while m.height() < runs_out - 1 {
+        m.empty_blocks(1);
+    }
+    assert_eq!(m.lease(&lease_id).lease.expect("lease").state, mpb::LeaseState::Active as i32);
+    m.empty_blocks(1);
+    assert_eq!(m.height(), runs_out);
+    let lease = m.lease(&lease_id);
+    let closed = lease.lease.expect("lease");
+    assert_eq!(closed.state, mpb::LeaseState::InsufficientFunds as i32);
+    assert_eq!(closed.closed_height, runs_out);
+    assert_eq!(closed.close_reason, mpb::LeaseCloseReason::InsufficientFunds as i32);
+    let payment = lease.escrow_payment.expect("payment");
+    assert_eq!(dec_amount(&payment.withdrawn), dec("994"), "paid exactly up to the height the funds cover");
+    // 994 less the 2% take (19), and the bid deposit back.
+    assert_eq!(m.uagora(&m.bob.address()), bob_before + 975 + BID_DEPOSIT);
+    let deployment = m.deployment(&m.alice, 1);
+    assert_eq!(deployment.deployment.expect("deployment").state, dpb::DeploymentState::Active as i32, "the deployment stays");
+    assert_eq!(deployment.groups[0].state, dpb::GroupState::InsufficientFunds as i32);
+    let account = deployment.escrow_account.expect("account");
+    assert_eq!(account.state, epb::AccountState::Overdrawn as i32);
+    assert_eq!(dec_amount(&account.balance), dec("6"));
+    assert!(m.provider(&m.bob).allocated.unwrap_or_default().gpus.is_empty());
+
+    m.empty_blocks(3);
+    let tx = m.alice.tx(&dpb::MsgDepositDeployment {
+        id: Some(dpb::DeploymentId { owner: m.alice.address().to_bech32(), dseq: 1 }),
+        amount: Some(pb_coin("uagora", "1000")),
+        depositor: m.alice.address().to_bech32(),
+    });
+    let results = m.block(vec![tx]);
+    ok(&results);
+    let deployment = m.deployment(&m.alice, 1);
+    assert_eq!(deployment.groups[0].state, dpb::GroupState::Open as i32);
+    assert_eq!(deployment.groups[0].last_oseq, 2, "a new order opened");
+    let account = deployment.escrow_account.expect("account");
+    assert_eq!(account.state, epb::AccountState::Open as i32);
+    assert_eq!(dec_amount(&account.balance), dec("1006"));
+    // The restarted group takes bids again.
+    let tx = m.bob.tx(&create_bid(order_id(&m.alice, 1, 1, 2), &m.bob, "7"));
+    ok(&m.block(vec![tx]));
+}
+
+#[test]
+fn one_provider_winning_several_auctions_at_once_is_never_oversubscribed() {
+    let mut m = market();
+    m.with_providers(8);
+    // Two deployments each needing 6 A100s (3 replicas × 2); bob has 8.
+    let txs = vec![
+        m.alice.tx(&create_deployment(&m.alice, 1, vec![gpu_group("gpu", 3, "10", true)], 100_000)),
+        m.alice.tx(&create_deployment(&m.alice, 2, vec![gpu_group("gpu", 3, "10", true)], 100_000)),
+    ];
+    ok(&m.block(txs));
+    // Bids do not lock capacity: bob may bid on both; carol bids higher on the second.
+    let txs = vec![
+        m.bob.tx(&create_bid(order_id(&m.alice, 1, 1, 1), &m.bob, "20")),
+        m.bob.tx(&create_bid(order_id(&m.alice, 2, 1, 1), &m.bob, "20")),
+        m.carol.tx(&create_bid(order_id(&m.alice, 2, 1, 1), &m.carol, "25")),
+    ];
+    ok(&m.block(txs));
+    m.empty_blocks(AUCTION_WINDOW);
+    assert_eq!(m.lease(&bid_id(&m.alice, 1, 1, 1, &m.bob)).lease.expect("lease").state, mpb::LeaseState::Active as i32);
+    // Bob had no room for the second: carol's dearer bid won it.
+    assert_eq!(m.lease(&bid_id(&m.alice, 2, 1, 1, &m.carol)).lease.expect("lease").state, mpb::LeaseState::Active as i32);
+    assert_eq!(m.provider(&m.bob).allocated.expect("allocated").gpus, vec![a100s(6)]);
+    assert_eq!(m.provider(&m.carol).allocated.expect("allocated").gpus, vec![a100s(6)]);
+    let util: ppb::QueryGpuUtilizationResponse = m
+        .chain
+        .node
+        .query_proto("/agora.provider.v1.Query/GpuUtilization", &ppb::QueryGpuUtilizationRequest {})
+        .expect("utilization");
+    assert_eq!(util.classes.len(), 1);
+    assert_eq!((util.classes[0].registered, util.classes[0].leased), (16, 12));
+}
+
+#[test]
+fn unfilled_orders_expire_pause_the_group_and_return_bid_deposits() {
+    let mut m = market();
+    m.with_providers(8);
+    let tx = m.alice.tx(&create_deployment(&m.alice, 1, vec![gpu_group("gpu", 1, "10", false)], 100_000));
+    ok(&m.block(vec![tx]));
+    let created = m.height();
+    let tx = m.bob.tx(&create_bid(order_id(&m.alice, 1, 1, 1), &m.bob, "9"));
+    ok(&m.block(vec![tx]));
+    let bob_before = m.uagora(&m.bob.address());
+    while m.height() < created + ORDER_TTL {
+        m.empty_blocks(1);
+    }
+    let order: mpb::QueryOrderResponse = m
+        .chain
+        .node
+        .query_proto("/agora.market.v1.Query/Order", &mpb::QueryOrderRequest { id: Some(order_id(&m.alice, 1, 1, 1)) })
+        .expect("order");
+    assert_eq!(order.order.expect("order").state, mpb::OrderState::Closed as i32);
+    assert_eq!(m.deployment(&m.alice, 1).groups[0].state, dpb::GroupState::Paused as i32);
+    assert_eq!(m.uagora(&m.bob.address()), bob_before + BID_DEPOSIT);
+    assert_eq!(m.provider(&m.bob).open_bids, 0);
+    // The tenant restarts it.
+    let tx = m.alice.tx(&dpb::MsgStartGroup { id: Some(dpb::GroupId { owner: m.alice.address().to_bech32(), dseq: 1, gseq: 1 }) });
+    ok(&m.block(vec![tx]));
+    assert_eq!(m.deployment(&m.alice, 1).groups[0].last_oseq, 2);
+}
+
+#[test]
+fn a_provider_closing_a_lease_reopens_the_order() {
+    let mut m = market();
+    m.with_providers(8);
+    let tx = m.alice.tx(&create_deployment(&m.alice, 1, vec![gpu_group("gpu", 1, "10", false)], 100_000));
+    ok(&m.block(vec![tx]));
+    let tx = m.bob.tx(&create_bid(order_id(&m.alice, 1, 1, 1), &m.bob, "9"));
+    ok(&m.block(vec![tx]));
+    let lease_id = bid_id(&m.alice, 1, 1, 1, &m.bob);
+    let tx = m.alice.tx(&mpb::MsgCreateLease { bid_id: Some(lease_id.clone()) });
+    ok(&m.block(vec![tx]));
+    let tx = m.bob.tx(&mpb::MsgCloseBid { id: Some(lease_id.clone()), reason: mpb::LeaseCloseReason::ProviderDecommission as i32 });
+    ok(&m.block(vec![tx]));
+    let lease = m.lease(&lease_id).lease.expect("lease");
+    assert_eq!(lease.close_reason, mpb::LeaseCloseReason::ProviderDecommission as i32);
+    let deployment = m.deployment(&m.alice, 1);
+    assert_eq!(deployment.groups[0].state, dpb::GroupState::Open as i32);
+    assert_eq!(deployment.groups[0].last_oseq, 2);
+}
+
+#[test]
+fn auditor_signed_attributes_gate_bids_when_the_order_names_auditors() {
+    let mut m = market();
+    m.with_providers(8);
+    let mut group = gpu_group("gpu", 1, "10", false);
+    group.requirements.as_mut().expect("requirements").signed_by =
+        Some(dpb::SignedBy { all_of: vec![m.auditor.address().to_bech32()], any_of: vec![] });
+    let tx = m.alice.tx(&create_deployment(&m.alice, 1, vec![group], 100_000));
+    ok(&m.block(vec![tx]));
+    // Bob claims region=eu himself, but the auditor has not signed it.
+    let tx = m.bob.tx(&create_bid(order_id(&m.alice, 1, 1, 1), &m.bob, "9"));
+    let results = m.block(vec![tx]);
+    assert_refused(&results[0], "market", 15, "auditor");
+    let sign = agora_proto::audit::v1::MsgSignProviderAttributes {
+        auditor: m.auditor.address().to_bech32(),
+        provider: m.bob.address().to_bech32(),
+        attributes: vec![Attribute { key: "region".into(), value: "eu".into() }],
+    };
+    let tx = m.auditor.tx(&sign);
+    ok(&m.block(vec![tx]));
+    let tx = m.bob.tx(&create_bid(order_id(&m.alice, 1, 1, 1), &m.bob, "9"));
+    ok(&m.block(vec![tx]));
+}
+
+/// Each refusal returns its own code and a message saying what was wrong, and changes
+/// nothing but the fee (and the sender's sequence).
+#[test]
+fn every_market_refusal_has_its_own_code_and_changes_nothing_but_the_fee() {
+    let mut m = market();
+    m.with_providers(2);
+    let tx = m.alice.tx(&create_deployment(&m.alice, 1, vec![gpu_group("gpu", 1, "10", false)], 100_000));
+    ok(&m.block(vec![tx]));
+    let order = order_id(&m.alice, 1, 1, 1);
+
+    let mut bad_cpu = gpu_group("gpu", 1, "10", false);
+    bad_cpu.resources[0].cpu_millis = 1;
+    let mut short_hash = create_deployment(&m.alice, 3, vec![gpu_group("gpu", 1, "10", false)], 100_000);
+    short_hash.version_hash = vec![1; 5];
+    let mut usdc = create_deployment(&m.alice, 4, vec![gpu_group("gpu", 1, "10", false)], 100_000);
+    usdc.deposit = Some(pb_coin("uusdc", "100000"));
+    usdc.groups[0].resources[0].price = Some(DecCoin { denom: "uusdc".into(), amount: "10".into() });
+    let mut mixed = create_deployment(&m.alice, 5, vec![gpu_group("gpu", 1, "10", false)], 100_000);
+    mixed.groups[0].resources[0].price = Some(DecCoin { denom: "uusdc".into(), amount: "10".into() });
+    let mut small_deposit = create_bid(order.clone(), &m.bob, "9");
+    small_deposit.deposit = Some(pb_coin("uagora", "1"));
+
+    // (who signs, message, codespace, code, what the log must mention)
+    type Case = (&'static str, Box<dyn Fn(&Market) -> cosmos_sdk_proto::Any>, &'static str, u32, &'static str);
+    let cases: Vec<Case> = vec![
+        ("alice", Box::new(|m| to_any(&create_deployment(&m.alice, 1, vec![gpu_group("gpu", 1, "10", false)], 100_000))), "deployment", 4, "already exists"),
+        ("alice", Box::new(|m| to_any(&create_deployment(&m.alice, 2, vec![gpu_group("gpu", 1, "10", false)], 10))), "deployment", 10, "below the minimum"),
+        ("alice", Box::new(move |_| to_any(&usdc)), "deployment", 9, "uusdc"),
+        ("alice", Box::new(move |_| to_any(&mixed)), "deployment", 3, "priced in uusdc"),
+        ("alice", Box::new(move |m| to_any(&create_deployment(&m.alice, 2, vec![bad_cpu.clone()], 100_000))), "deployment", 2, "cpu_millis"),
+        ("alice", Box::new(move |_| to_any(&short_hash)), "deployment", 11, "32 bytes"),
+        ("alice", Box::new(|m| to_any(&dpb::MsgCloseDeployment { id: Some(dpb::DeploymentId { owner: m.alice.address().to_bech32(), dseq: 9 }) })), "deployment", 5, "not found"),
+        ("alice", Box::new(|m| to_any(&dpb::MsgStartGroup { id: Some(dpb::GroupId { owner: m.alice.address().to_bech32(), dseq: 1, gseq: 1 }) })), "deployment", 8, "starting it"),
+        ("bob", Box::new(|m| to_any(&create_bid(order_id(&m.alice, 1, 1, 1), &m.bob, "10.5"))), "market", 10, "exceeds the order's maximum"),
+        ("bob", Box::new(move |_| to_any(&small_deposit)), "market", 12, "below the minimum"),
+        ("bob", Box::new(|m| to_any(&create_bid(order_id(&m.alice, 1, 1, 9), &m.bob, "9"))), "market", 2, "not found"),
+        ("alice", Box::new(|m| to_any(&create_bid(order_id(&m.alice, 1, 1, 1), &m.alice, "9"))), "market", 14, "own order"),
+        ("auditor", Box::new(|m| to_any(&create_bid(order_id(&m.alice, 1, 1, 1), &m.auditor, "9"))), "market", 13, "not registered"),
+        ("bob", Box::new(|m| to_any(&create_bid(order_id(&m.alice, 1, 1, 1), &m.bob, "abc"))), "market", 9, "invalid decimal"),
+        ("alice", Box::new(|m| to_any(&mpb::MsgCreateLease { bid_id: Some(bid_id(&m.alice, 1, 1, 1, &m.bob)) })), "market", 4, "not found"),
+        ("alice", Box::new(|m| to_any(&mpb::MsgCloseLease { id: Some(bid_id(&m.alice, 1, 1, 1, &m.bob)) })), "market", 7, "not found"),
+        ("bob", Box::new(|m| to_any(&mpb::MsgWithdrawLease { id: Some(bid_id(&m.alice, 1, 1, 1, &m.bob)) })), "market", 7, "not found"),
+        ("bob", Box::new(|m| to_any(&mpb::MsgCloseBid { id: Some(bid_id(&m.alice, 1, 1, 1, &m.bob)), reason: 0 })), "market", 4, "not found"),
+    ];
+    for (i, (who, msg, codespace, code, needle)) in cases.into_iter().enumerate() {
+        let any = msg(&m);
+        let actor = match who {
+            "alice" => &mut m.alice,
+            "bob" => &mut m.bob,
+            _ => &mut m.auditor,
+        };
+        let address = actor.address();
+        let tx = agora_tx::TxBuilder::new()
+            .any_message(any)
+            .fee(coins(FEE))
+            .gas_limit(GAS)
+            .sign(&actor.key, CHAIN_ID, actor.number, actor.sequence);
+        // Stateless refusals stop at CheckTx (and a proposer drops them): no fee, no sequence.
+        let check = m.chain.node.check_tx(&tx);
+        if check.code.value() != 0 {
+            assert_eq!((check.codespace.as_str(), check.code.value()), (codespace, code), "case {i}: {}", check.log);
+            assert!(check.log.contains(needle), "case {i}: log {:?} should mention {needle:?}", check.log);
+            continue;
+        }
+        actor.sequence += 1;
+        let before = m.chain.node.app().storage().latest_snapshot();
+        let balance_before = m.uagora(&address);
+        let results = m.block(vec![tx]);
+        assert!(results[0].code.value() != 0, "case {i} should be refused");
+        assert_refused(&results[0], codespace, code, needle);
+        assert_eq!(m.uagora(&address), balance_before - FEE_AMOUNT, "case {i}: only the fee is paid");
+        // Nothing of the market changed.
+        let after = m.chain.node.app().storage().latest_snapshot();
+        for prefix in [&b"deployment/"[..], b"market/", b"escrow/", b"provider/", b"audit/"] {
+            let scan = |s: &agora_store::Snapshot| -> Vec<(Vec<u8>, Vec<u8>)> {
+                use agora_store::StateRead;
+                s.prefix_raw(prefix, None).collect::<Result<_, _>>().expect("scan")
+            };
+            assert_eq!(scan(&before), scan(&after), "case {i} changed {}", String::from_utf8_lossy(prefix));
+        }
+    }
+
+    // Capacity: bob has 2 A100s; a group needing 4 is refused at bid time.
+    let tx = m.alice.tx(&create_deployment(&m.alice, 7, vec![gpu_group("big", 2, "10", false)], 100_000));
+    ok(&m.block(vec![tx]));
+    let tx = m.bob.tx(&create_bid(order_id(&m.alice, 7, 1, 1), &m.bob, "9"));
+    let results = m.block(vec![tx]);
+    assert_refused(&results[0], "market", 16, "gpu");
+    // One bid per provider per order.
+    let txs = vec![m.bob.tx(&create_bid(order.clone(), &m.bob, "9")), m.bob.tx(&create_bid(order.clone(), &m.bob, "8"))];
+    let results = m.block(txs);
+    ok(&results[..1]);
+    assert_refused(&results[1], "market", 5, "one bid per provider");
+    // A provider with a bid open cannot leave.
+    let tx = m.bob.tx(&ppb::MsgDeleteProvider { owner: m.bob.address().to_bech32() });
+    let results = m.block(vec![tx]);
+    assert_eq!(results[0].codespace, "provider", "{}", results[0].log);
+    // A client reason is not a provider reason.
+    let lease = bid_id(&m.alice, 1, 1, 1, &m.bob);
+    let tx = m.alice.tx(&mpb::MsgCreateLease { bid_id: Some(lease.clone()) });
+    ok(&m.block(vec![tx]));
+    let tx = m.bob.tx(&mpb::MsgCloseBid { id: Some(lease.clone()), reason: mpb::LeaseCloseReason::Owner as i32 });
+    let results = m.block(vec![tx]);
+    assert_refused(&results[0], "market", 18, "provider reason");
+    // Someone else cannot close the tenant's lease: the signature must be the tenant's.
+    let forged = agora_tx::TxBuilder::new()
+        .message(&mpb::MsgCloseLease { id: Some(lease) })
+        .fee(coins(FEE))
+        .gas_limit(GAS)
+        .sign(&m.bob.key, CHAIN_ID, m.bob.number, m.bob.sequence);
+    let results = m.block(vec![forged]);
+    assert!(results[0].code.value() != 0, "a forged close is refused");
+}
+
+fn to_any<M: prost::Name>(msg: &M) -> cosmos_sdk_proto::Any {
+    agora_tx::to_any(msg)
+}

@@ -1,0 +1,253 @@
+//! Consistent read views of committed state.
+
+use std::sync::Arc;
+
+use jmt::storage::{HasPreimage, LeafNode, Node, NodeKey, TreeReader};
+use jmt::{KeyHash, OwnedValue, Sha256Jmt};
+use rocksdb::{ColumnFamily, DBRawIteratorWithThreadMode, ReadOptions, SnapshotWithThreadMode, DB};
+use sha2::Sha256;
+
+use crate::delta::range_start;
+use crate::layout::{
+    decode_value, hash_key, prefix_end, u64_from, value_key, CF_NODES, CF_PREIMAGES, CF_STATE, CF_VALUES,
+    ROOT_PREFIX,
+};
+use crate::storage::{Storage, EMPTY_APP_HASH};
+use crate::{Key, StateRead, StoreError, Value};
+
+/// A read view of the store at one version, backed by a RocksDB snapshot so later commits and
+/// pruning never change what it sees. Cheap to clone.
+///
+/// Point reads and proofs work at any kept version. Range reads (`prefix_raw`) need the flat
+/// latest-state column, so only a snapshot taken while its version was the latest serves them;
+/// an older one yields a single [`StoreError::HistoricalRangeUnsupported`] item.
+#[derive(Clone)]
+pub struct Snapshot(Arc<SnapshotInner>);
+
+pub(crate) struct SnapshotInner {
+    // Declared before `storage` so it is dropped first: it borrows the DB that `storage` owns.
+    snap: SnapshotWithThreadMode<'static, DB>,
+    storage: Storage,
+    version: u64,
+    /// Whether the flat `state` column in `snap` is exactly this version.
+    flat: bool,
+}
+
+impl std::fmt::Debug for Snapshot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Snapshot").field("version", &self.0.version).finish_non_exhaustive()
+    }
+}
+
+impl Snapshot {
+    /// Takes a RocksDB snapshot now. The caller guarantees `version`/`flat` describe the
+    /// database at this instant (it holds the storage's commit-state lock).
+    pub(crate) fn new(storage: Storage, version: u64, flat: bool) -> Self {
+        let db: *const DB = storage.db();
+        // SAFETY: the DB lives inside the `Arc` that `storage` keeps alive for as long as this
+        // snapshot exists, is never moved out of it, and `snap` is dropped before `storage`
+        // (field order). The `'static` lifetime never escapes this module: every borrow handed
+        // out is tied to `&self`.
+        #[allow(unsafe_code)]
+        let db: &'static DB = unsafe { &*db };
+        let snap = db.snapshot();
+        Self(Arc::new(SnapshotInner { snap, storage, version, flat }))
+    }
+
+    /// The block height this view shows (0 = nothing committed).
+    pub fn version(&self) -> u64 {
+        self.0.version
+    }
+
+    /// The app hash at this version.
+    pub fn app_hash(&self) -> Result<[u8; 32], StoreError> {
+        let Some(jmt_version) = self.jmt_version() else {
+            return Ok(EMPTY_APP_HASH);
+        };
+        let reader = self.tree(ROOT_PREFIX);
+        Ok(Sha256Jmt::new(&reader).get_root_hash(jmt_version)?.0)
+    }
+
+    /// The root hash of substore `name` at this version.
+    pub fn substore_root(&self, name: &str) -> Result<[u8; 32], StoreError> {
+        let index = self.0.storage.tree_index(name)?;
+        let jmt_version = self.jmt_version().ok_or(StoreError::VersionNotFound(0))?;
+        let reader = self.tree(self.0.storage.tree_prefix_at(index));
+        Ok(Sha256Jmt::new(&reader).get_root_hash(jmt_version)?.0)
+    }
+
+    /// The value at `key` with exactly two ICS-23 proofs: `[inner key in its substore (existence
+    /// or non-existence), substore name → substore root in the root tree (existence)]`. The root
+    /// tree's root is the app hash; both verify with [`crate::proof_spec`].
+    pub fn get_with_proof(&self, key: &[u8]) -> Result<(Option<Value>, Vec<ics23::CommitmentProof>), StoreError> {
+        let jmt_version = self.jmt_version().ok_or(StoreError::VersionNotFound(0))?;
+        let (index, inner_key) = self.0.storage.route(key);
+        let reader = self.tree(self.0.storage.tree_prefix_at(index));
+        let (value, inner_proof) = Sha256Jmt::new(&reader).get_with_ics23_proof(inner_key.to_vec(), jmt_version)?;
+        let name = self.0.storage.tree_name_at(index);
+        let root_reader = self.tree(ROOT_PREFIX);
+        let (root, root_proof) =
+            Sha256Jmt::new(&root_reader).get_with_ics23_proof(name.as_bytes().to_vec(), jmt_version)?;
+        if root.is_none() {
+            return Err(StoreError::Corrupt(format!("substore {name} missing from the root tree")));
+        }
+        Ok((value, vec![inner_proof, root_proof]))
+    }
+
+    /// Block version `v` is JMT version `v - 1`; `None` for the empty version 0.
+    fn jmt_version(&self) -> Option<u64> {
+        self.0.version.checked_sub(1)
+    }
+
+    pub(crate) fn tree<'s>(&'s self, prefix: &'s [u8]) -> TreeDb<'s> {
+        TreeDb { snap: &self.0, prefix }
+    }
+
+    /// A cursor over the value history, reused across many lookups.
+    pub(crate) fn history(&self) -> Result<History<'_>, StoreError> {
+        let cf = self.0.cf(CF_VALUES)?;
+        Ok(History { iter: self.0.snap.raw_iterator_cf_opt(cf, ReadOptions::default()), buf: Vec::new() })
+    }
+
+    fn historical_get(&self, key: &[u8]) -> Result<Option<Value>, StoreError> {
+        let Some(jmt_version) = self.jmt_version() else {
+            return Ok(None);
+        };
+        let (index, inner_key) = self.0.storage.route(key);
+        let hash = KeyHash::with::<Sha256>(inner_key);
+        let mut history = self.history()?;
+        Ok(history.latest(self.0.storage.tree_prefix_at(index), &hash, jmt_version)?.and_then(|(_, v)| v.map(<[u8]>::to_vec)))
+    }
+}
+
+impl SnapshotInner {
+    fn cf(&self, name: &str) -> Result<&ColumnFamily, StoreError> {
+        self.storage.cf(name)
+    }
+}
+
+impl StateRead for Snapshot {
+    fn get_raw(&self, key: &[u8]) -> Result<Option<Value>, StoreError> {
+        if self.0.flat {
+            Ok(self.0.snap.get_cf(self.0.cf(CF_STATE)?, key)?)
+        } else {
+            self.historical_get(key)
+        }
+    }
+
+    fn prefix_raw<'a>(
+        &'a self,
+        prefix: &[u8],
+        start: Option<&[u8]>,
+    ) -> Box<dyn Iterator<Item = Result<(Key, Value), StoreError>> + 'a> {
+        if !self.0.flat {
+            return Box::new(std::iter::once(Err(StoreError::HistoricalRangeUnsupported)));
+        }
+        let cf = match self.0.cf(CF_STATE) {
+            Ok(cf) => cf,
+            Err(e) => return Box::new(std::iter::once(Err(e))),
+        };
+        let mut opts = ReadOptions::default();
+        if let Some(end) = prefix_end(prefix) {
+            opts.set_iterate_upper_bound(end);
+        }
+        let mut iter = self.0.snap.raw_iterator_cf_opt(cf, opts);
+        iter.seek(range_start(prefix, start));
+        Box::new(PrefixIter { iter, prefix: prefix.to_vec(), done: false })
+    }
+}
+
+/// Ascending scan of the flat state column while keys carry the prefix.
+struct PrefixIter<'a> {
+    iter: DBRawIteratorWithThreadMode<'a, DB>,
+    prefix: Vec<u8>,
+    done: bool,
+}
+
+impl Iterator for PrefixIter<'_> {
+    type Item = Result<(Key, Value), StoreError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let item = match (self.iter.key(), self.iter.value()) {
+            (Some(k), Some(v)) if k.starts_with(&self.prefix) => (k.to_vec(), v.to_vec()),
+            _ => {
+                self.done = true;
+                return self.iter.status().err().map(|e| Err(e.into()));
+            }
+        };
+        self.iter.next();
+        Some(Ok(item))
+    }
+}
+
+/// A value-history entry: the JMT version it was written at, and the value (`None` = deleted).
+pub(crate) type HistoryEntry<'a> = (u64, Option<&'a [u8]>);
+
+/// Seek-for-prev lookups in the value history.
+pub(crate) struct History<'a> {
+    iter: DBRawIteratorWithThreadMode<'a, DB>,
+    buf: Vec<u8>,
+}
+
+impl History<'_> {
+    /// The newest entry for `hash` in tree `prefix` at a JMT version `<= max_version`:
+    /// `(version, Some(value))`, or `(version, None)` for a recorded deletion.
+    pub(crate) fn latest(
+        &mut self,
+        prefix: &[u8],
+        hash: &KeyHash,
+        max_version: u64,
+    ) -> Result<Option<HistoryEntry<'_>>, StoreError> {
+        let seek = value_key(&mut self.buf, prefix, hash, max_version);
+        self.iter.seek_for_prev(seek);
+        let head = prefix.len() + hash.0.len();
+        let (Some(key), Some(value)) = (self.iter.key(), self.iter.value()) else {
+            self.iter.status()?;
+            return Ok(None);
+        };
+        if key.len() != head + 8 || key[..head] != self.buf[..head] {
+            return Ok(None);
+        }
+        Ok(Some((u64_from(&key[head..])?, decode_value(value)?)))
+    }
+}
+
+/// One tree's JMT storage, read through a snapshot.
+pub(crate) struct TreeDb<'s> {
+    snap: &'s SnapshotInner,
+    prefix: &'s [u8],
+}
+
+impl TreeReader for TreeDb<'_> {
+    fn get_node_option(&self, node_key: &NodeKey) -> anyhow::Result<Option<Node>> {
+        let mut key = Vec::with_capacity(self.prefix.len() + 48);
+        key.extend_from_slice(self.prefix);
+        borsh::to_writer(&mut key, node_key)?;
+        match self.snap.snap.get_pinned_cf(self.snap.cf(CF_NODES)?, key)? {
+            Some(bytes) => Ok(Some(borsh::from_slice(&bytes)?)),
+            None => Ok(None),
+        }
+    }
+
+    fn get_value_option(&self, max_version: u64, key_hash: KeyHash) -> anyhow::Result<Option<OwnedValue>> {
+        let cf = self.snap.cf(CF_VALUES)?;
+        let mut history = History { iter: self.snap.snap.raw_iterator_cf_opt(cf, ReadOptions::default()), buf: Vec::new() };
+        Ok(history.latest(self.prefix, &key_hash, max_version)?.and_then(|(_, v)| v.map(<[u8]>::to_vec)))
+    }
+
+    fn get_rightmost_leaf(&self) -> anyhow::Result<Option<(NodeKey, LeafNode)>> {
+        // Only tree restoration (state sync) uses this, which Agora does not do.
+        anyhow::bail!("get_rightmost_leaf is not supported")
+    }
+}
+
+impl HasPreimage for TreeDb<'_> {
+    fn preimage(&self, key_hash: KeyHash) -> anyhow::Result<Option<Vec<u8>>> {
+        let mut buf = Vec::new();
+        let key = hash_key(&mut buf, self.prefix, &key_hash);
+        Ok(self.snap.snap.get_cf(self.snap.cf(CF_PREIMAGES)?, key)?)
+    }
+}

@@ -1,0 +1,29 @@
+//! `escrow` genesis: parameters, and the module accounts that hold escrowed funds and the take.
+
+use agora_auth::AuthWrite;
+use agora_store::StateWrite;
+use serde::{Deserialize, Serialize};
+
+use crate::state::EscrowWrite;
+use crate::{EscrowError, Params, COMMUNITY_POOL, ESCROW_MODULE};
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GenesisState {
+    #[serde(default)]
+    pub params: Params,
+}
+
+impl GenesisState {
+    pub fn validate(&self) -> Result<(), EscrowError> {
+        self.params.validate()
+    }
+
+    pub fn apply<S: StateWrite>(&self, state: &mut S) -> Result<(), EscrowError> {
+        self.validate()?;
+        state.put_escrow_params(&self.params);
+        state.ensure_module_account(ESCROW_MODULE, &[])?;
+        state.ensure_module_account(COMMUNITY_POOL, &[])?;
+        Ok(())
+    }
+}

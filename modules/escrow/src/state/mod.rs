@@ -1,0 +1,295 @@
+//! Typed access to `escrow` state. Other modules use the narrow [`EscrowWrite`] operations
+//! (open an account, deposit, open/withdraw/close a payment, close an account); they never
+//! touch balances or the depletion index directly.
+
+pub mod keys;
+
+use agora_bank::{BankRead, BankWrite};
+use agora_store::{StateRead, StateReadExt, StateWrite, StateWriteExt};
+use agora_proto::escrow::v1 as pb;
+use agora_types::{Address, Coin, Coins, Dec, Event, TypedEvent};
+
+use crate::account::{Account, AccountId, AccountState, Payment, PaymentId, PaymentState};
+use crate::event::{Deposited, Overdrawn, PaymentClosed, PaymentOpened, Refunded, Withdrawn};
+use crate::params::BPS_ONE;
+use crate::{EscrowError, Params, COMMUNITY_POOL, ESCROW_MODULE};
+
+/// An account with the height under which the depletion index holds it (to move the entry).
+pub struct Loaded {
+    pub account: Account,
+    indexed_at: Option<u64>,
+}
+
+pub trait EscrowRead: StateRead {
+    fn escrow_params(&self) -> Result<Params, EscrowError> {
+        match self.get_proto::<pb::Params>(keys::PARAMS)? {
+            Some(proto) => Params::from_proto(proto),
+            None => Ok(Params::default()),
+        }
+    }
+
+    fn escrow_account(&self, id: &AccountId) -> Result<Option<Account>, EscrowError> {
+        self.get_proto::<pb::Account>(&keys::account(id))?.as_ref().map(Account::from_proto).transpose()
+    }
+
+    fn escrow_payment(&self, id: &AccountId, pid: &PaymentId) -> Result<Option<Payment>, EscrowError> {
+        self.get_proto::<pb::Payment>(&keys::payment(id, pid))?.as_ref().map(Payment::from_proto).transpose()
+    }
+
+    /// The open payments of an account, in key order.
+    fn open_payments(&self, id: &AccountId) -> Result<Vec<Payment>, EscrowError> {
+        let prefix = keys::open_payments_of(id);
+        let mut out = Vec::new();
+        for item in self.prefix_raw(&prefix, None) {
+            let (key, _) = item?;
+            let pid = keys::parse_payment_tail(&key[prefix.len()..])
+                .ok_or_else(|| EscrowError::Internal("corrupt open-payment key".into()))?;
+            let payment = self
+                .escrow_payment(id, &pid)?
+                .ok_or_else(|| EscrowError::Internal(format!("open payment {pid} of {id} has no record")))?;
+            out.push(payment);
+        }
+        Ok(out)
+    }
+
+    /// An account and its open payments as they would be after settling up to `height`,
+    /// without writing anything (queries).
+    fn settled_view(&self, id: &AccountId, height: u64) -> Result<Option<(Account, Vec<Payment>)>, EscrowError> {
+        let Some(mut account) = self.escrow_account(id)? else {
+            return Ok(None);
+        };
+        let mut payments = self.open_payments(id)?;
+        account.settle(&mut payments, height)?;
+        Ok(Some((account, payments)))
+    }
+}
+
+impl<S: StateRead + ?Sized> EscrowRead for S {}
+
+fn whole(denom: &agora_types::Denom, amount: u128) -> Coin {
+    Coin::new(denom.clone(), amount)
+}
+
+pub trait EscrowWrite: StateWrite + EscrowRead {
+    fn put_escrow_params(&mut self, params: &Params) {
+        self.put_proto(keys::PARAMS.to_vec(), &params.to_proto());
+    }
+
+    /// Loads an account that must exist and not be closed.
+    fn load_account(&self, id: &AccountId) -> Result<Loaded, EscrowError> {
+        let account = self.escrow_account(id)?.ok_or_else(|| EscrowError::AccountNotFound(id.to_string()))?;
+        if account.state == AccountState::Closed {
+            return Err(EscrowError::AccountClosed(id.to_string()));
+        }
+        let indexed_at = account.depletes_height();
+        Ok(Loaded { account, indexed_at })
+    }
+
+    /// Writes an account and moves its depletion-index entry to its new height.
+    fn store_account(&mut self, loaded: &Loaded) {
+        let account = &loaded.account;
+        let now = account.depletes_height();
+        if loaded.indexed_at != now {
+            if let Some(old) = loaded.indexed_at {
+                self.delete(keys::depletion(old, &account.id));
+            }
+            if let Some(new) = now {
+                self.put_raw(keys::depletion(new, &account.id), Vec::new());
+            }
+        }
+        self.put_proto(keys::account(&account.id), &account.to_proto());
+    }
+
+    fn store_payment(&mut self, payment: &Payment, denom: &agora_types::Denom) {
+        self.put_proto(keys::payment(&payment.account, &payment.id), &payment.to_proto(denom));
+        let open_key = keys::open_payment(&payment.account, &payment.id);
+        if payment.state == PaymentState::Open {
+            self.put_raw(open_key, Vec::new());
+        } else {
+            self.delete(open_key);
+        }
+    }
+
+    /// Settles an account up to `height` and writes it and its open payments. Returns the
+    /// loaded account for further changes (the caller stores it again if it changes it).
+    fn settle_to(&mut self, id: &AccountId, height: u64) -> Result<Loaded, EscrowError> {
+        let mut loaded = self.load_account(id)?;
+        let mut payments = self.open_payments(id)?;
+        if loaded.account.settle(&mut payments, height)? > 0 {
+            for payment in &payments {
+                self.store_payment(payment, &loaded.account.denom);
+            }
+        }
+        Ok(loaded)
+    }
+
+    /// Creates the account of a deployment, funded by `deposit` from `depositor`.
+    fn open_account(&mut self, id: &AccountId, depositor: &Address, deposit: &Coin, height: u64) -> Result<Vec<Event>, EscrowError> {
+        if self.escrow_account(id)?.is_some() {
+            return Err(EscrowError::AccountExists(id.to_string()));
+        }
+        let account = Account {
+            id: *id,
+            denom: deposit.denom.clone(),
+            state: AccountState::Open,
+            balance: Dec::ZERO,
+            rate: Dec::ZERO,
+            settled_height: height,
+            depositors: Vec::new(),
+        };
+        let loaded = Loaded { account, indexed_at: None };
+        self.store_account(&loaded);
+        self.deposit(id, depositor, deposit, height)
+    }
+
+    /// Adds funds. An overdrawn account opens again (its payments were all closed).
+    fn deposit(&mut self, id: &AccountId, depositor: &Address, amount: &Coin, height: u64) -> Result<Vec<Event>, EscrowError> {
+        if amount.amount == 0 {
+            return Err(EscrowError::ZeroDeposit);
+        }
+        let mut loaded = self.settle_to(id, height)?;
+        let account = &mut loaded.account;
+        if amount.denom != account.denom {
+            return Err(EscrowError::DenomMismatch { got: amount.to_string(), expected: account.denom.to_string() });
+        }
+        let dec = Dec::from_units(amount.amount).ok_or_else(|| EscrowError::Overflow(amount.to_string()))?;
+        let max = self.escrow_params()?.max_depositors;
+        account.deposit(*depositor, dec, max)?;
+        if account.state == AccountState::Overdrawn {
+            account.state = AccountState::Open;
+            account.settled_height = height;
+        }
+        let coins = Coins::from_list(vec![amount.clone()]).map_err(|e| EscrowError::Internal(e.to_string()))?;
+        let mut events = self.send_coins(depositor, &Address::module(ESCROW_MODULE), &coins)?;
+        events.push(Deposited { account: id, depositor, amount }.to_event());
+        self.store_account(&loaded);
+        Ok(events)
+    }
+
+    /// Starts paying `rate` per block from the account, from `height` on.
+    fn open_payment(&mut self, id: &AccountId, pid: &PaymentId, rate: Dec, height: u64) -> Result<Vec<Event>, EscrowError> {
+        if self.escrow_payment(id, pid)?.is_some() {
+            return Err(EscrowError::PaymentExists(format!("{id}/{pid}")));
+        }
+        let mut loaded = self.settle_to(id, height)?;
+        if loaded.account.state != AccountState::Open {
+            return Err(EscrowError::InsufficientFunds(format!("escrow account {id} is overdrawn: deposit first")));
+        }
+        loaded.account.rate = loaded.account.rate.checked_add(rate).ok_or_else(|| EscrowError::Overflow(rate.to_string()))?;
+        let payment = Payment { account: *id, id: *pid, state: PaymentState::Open, rate, balance: Dec::ZERO, withdrawn: Dec::ZERO };
+        self.store_payment(&payment, &loaded.account.denom);
+        self.put_raw(keys::by_provider(id, pid), Vec::new());
+        self.store_account(&loaded);
+        let rate_text = format!("{rate}{}", loaded.account.denom);
+        Ok(vec![PaymentOpened { account: id, payment: pid, rate: &rate_text }.to_event()])
+    }
+
+    /// Pays the provider the whole units a payment has accrued, less the take rate.
+    fn withdraw_payment(&mut self, id: &AccountId, pid: &PaymentId, height: u64) -> Result<Vec<Event>, EscrowError> {
+        let loaded = self.settle_to(id, height)?;
+        self.store_account(&loaded);
+        let mut payment = self.escrow_payment(id, pid)?.ok_or_else(|| EscrowError::PaymentNotFound(format!("{id}/{pid}")))?;
+        let events = self.pay_out(&mut payment, &loaded.account.denom)?;
+        self.store_payment(&payment, &loaded.account.denom);
+        Ok(events)
+    }
+
+    /// Transfers a payment's whole units to its provider, the take to the community pool.
+    fn pay_out(&mut self, payment: &mut Payment, denom: &agora_types::Denom) -> Result<Vec<Event>, EscrowError> {
+        let amount = payment.take_whole_units();
+        if amount == 0 {
+            return Ok(Vec::new());
+        }
+        let bps = self.escrow_params()?.take_rate_bps(denom);
+        // amount × bps fits easily: bps ≤ 10,000 and amount < 2^128 / 10^18 (it was a Dec).
+        let take = amount.checked_mul(u128::from(bps)).map(|t| t / u128::from(BPS_ONE)).ok_or_else(|| EscrowError::Overflow(amount.to_string()))?;
+        let module = Address::module(ESCROW_MODULE);
+        let mut events = Vec::new();
+        let to_provider = whole(denom, amount - take);
+        let take_coin = whole(denom, take);
+        for (to, coin) in [(payment.id.provider, &to_provider), (Address::module(COMMUNITY_POOL), &take_coin)] {
+            if coin.amount > 0 {
+                let coins = Coins::from_list(vec![coin.clone()]).map_err(|e| EscrowError::Internal(e.to_string()))?;
+                events.extend(self.send_coins(&module, &to, &coins)?);
+            }
+        }
+        events.push(Withdrawn { account: &payment.account, payment: &payment.id, amount: &to_provider, take: &take_coin }.to_event());
+        Ok(events)
+    }
+
+    /// Ends a payment: settles, pays the provider what has accrued, and returns the unpaid
+    /// fraction to the account.
+    fn close_payment(&mut self, id: &AccountId, pid: &PaymentId, height: u64, overdrawn: bool) -> Result<Vec<Event>, EscrowError> {
+        let mut loaded = self.settle_to(id, height)?;
+        let mut payment = self.escrow_payment(id, pid)?.ok_or_else(|| EscrowError::PaymentNotFound(format!("{id}/{pid}")))?;
+        if payment.state != PaymentState::Open {
+            return Err(EscrowError::PaymentNotOpen(format!("{id}/{pid}")));
+        }
+        let denom = loaded.account.denom.clone();
+        let mut events = self.pay_out(&mut payment, &denom)?;
+        let fraction = std::mem::replace(&mut payment.balance, Dec::ZERO);
+        loaded.account.refund_fraction(fraction)?;
+        loaded.account.rate = loaded
+            .account
+            .rate
+            .checked_sub(payment.rate)
+            .ok_or_else(|| EscrowError::Internal(format!("account {id} rate below its payment's")))?;
+        payment.state = if overdrawn { PaymentState::Overdrawn } else { PaymentState::Closed };
+        self.store_payment(&payment, &denom);
+        self.store_account(&loaded);
+        events.push(PaymentClosed { account: id, payment: pid, overdrawn }.to_event());
+        Ok(events)
+    }
+
+    /// Closes an account whose payments are all closed, returning each depositor's unspent
+    /// funds (whole units; the owner receives what the fractions add up to).
+    fn close_account(&mut self, id: &AccountId, height: u64) -> Result<Vec<Event>, EscrowError> {
+        let mut loaded = self.settle_to(id, height)?;
+        if !self.open_payments(id)?.is_empty() {
+            return Err(EscrowError::Internal(format!("account {id} closed with open payments")));
+        }
+        let account = &mut loaded.account;
+        if !account.balance.fract().is_zero() {
+            return Err(EscrowError::Internal(format!("account {id} holds a fraction of a unit at close: {}", account.balance)));
+        }
+        let denom = account.denom.clone();
+        let total = account.balance.floor();
+        let mut refunds: Vec<(Address, u128)> = account.depositors.iter().map(|d| (d.address, d.balance.floor())).collect();
+        let floors: u128 = refunds.iter().map(|(_, a)| *a).sum();
+        let rest = total.checked_sub(floors).ok_or_else(|| EscrowError::Internal("refunds exceed the balance".into()))?;
+        if rest > 0 {
+            match refunds.iter_mut().find(|(a, _)| *a == id.owner) {
+                Some(entry) => entry.1 += rest,
+                None => refunds.push((id.owner, rest)),
+            }
+        }
+        account.balance = Dec::ZERO;
+        account.depositors.clear();
+        account.state = AccountState::Closed;
+        self.store_account(&loaded);
+        let module = Address::module(ESCROW_MODULE);
+        let mut events = Vec::new();
+        for (depositor, amount) in refunds.into_iter().filter(|(_, a)| *a > 0) {
+            let coin = whole(&denom, amount);
+            let coins = Coins::from_list(vec![coin.clone()]).map_err(|e| EscrowError::Internal(e.to_string()))?;
+            events.extend(self.send_coins(&module, &depositor, &coins)?);
+            events.push(Refunded { account: id, depositor: &depositor, amount: &coin }.to_event());
+        }
+        Ok(events)
+    }
+
+    /// Marks an account whose funds cannot pay the next block as overdrawn.
+    fn mark_overdrawn(&mut self, loaded: &mut Loaded) -> Event {
+        loaded.account.state = AccountState::Overdrawn;
+        self.store_account(loaded);
+        Overdrawn { account: &loaded.account.id, settled_height: loaded.account.settled_height }.to_event()
+    }
+}
+
+impl<S: StateWrite + ?Sized> EscrowWrite for S {}
+
+/// Module balance check used by the invariant: the escrow module holds exactly what accounts
+/// and payments say, per denom.
+pub fn module_balance<S: StateRead>(state: &S, denom: &agora_types::Denom) -> Result<u128, EscrowError> {
+    Ok(state.balance(&Address::module(ESCROW_MODULE), denom)?)
+}

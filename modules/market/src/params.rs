@@ -1,0 +1,141 @@
+//! Parameters of deployments (payment denoms, minimum deposits, size limits) and of the market
+//! (bids, order lifetime, auction window).
+
+use agora_proto::deployment::v1 as dpb;
+use agora_proto::market::v1 as mpb;
+use agora_types::{Coin, Denom};
+use serde::{Deserialize, Serialize};
+
+use crate::MarketError;
+
+fn uagora(amount: u128) -> Coin {
+    Coin::new(Denom::native(), amount)
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DeploymentParams {
+    pub allowed_payment_denoms: Vec<Denom>,
+    pub min_deposit: Vec<Coin>,
+    pub max_groups: u32,
+    pub max_units_per_group: u32,
+    pub max_replicas_per_unit: u32,
+}
+
+impl Default for DeploymentParams {
+    fn default() -> Self {
+        Self {
+            allowed_payment_denoms: vec![Denom::native()],
+            min_deposit: vec![uagora(500_000)],
+            max_groups: 20,
+            max_units_per_group: 16,
+            max_replicas_per_unit: 1_000,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MarketParams {
+    pub order_max_bids: u32,
+    pub bid_min_deposit: Coin,
+    pub order_ttl_blocks: u64,
+    pub auction_window_blocks: u64,
+}
+
+impl Default for MarketParams {
+    fn default() -> Self {
+        Self {
+            order_max_bids: 20,
+            bid_min_deposit: uagora(500_000),
+            order_ttl_blocks: 14_400,
+            auction_window_blocks: 10,
+        }
+    }
+}
+
+fn invalid(msg: String) -> MarketError {
+    MarketError::InvalidParams(msg)
+}
+
+impl DeploymentParams {
+    pub fn min_deposit_of(&self, denom: &Denom) -> u128 {
+        self.min_deposit.iter().find(|c| &c.denom == denom).map_or(0, |c| c.amount)
+    }
+
+    pub fn validate(&self) -> Result<(), MarketError> {
+        if self.allowed_payment_denoms.is_empty() {
+            return Err(invalid("deployment.params.allowed_payment_denoms must not be empty".into()));
+        }
+        for (i, coin) in self.min_deposit.iter().enumerate() {
+            if !self.allowed_payment_denoms.contains(&coin.denom) {
+                return Err(invalid(format!("deployment.params.min_deposit[{i}]: {} is not an allowed payment denom", coin.denom)));
+            }
+        }
+        for (name, value) in [
+            ("max_groups", self.max_groups),
+            ("max_units_per_group", self.max_units_per_group),
+            ("max_replicas_per_unit", self.max_replicas_per_unit),
+        ] {
+            if value == 0 {
+                return Err(invalid(format!("deployment.params.{name} must be positive")));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn to_proto(&self) -> dpb::Params {
+        dpb::Params {
+            allowed_payment_denoms: self.allowed_payment_denoms.iter().map(ToString::to_string).collect(),
+            min_deposit: self.min_deposit.iter().map(Coin::to_proto).collect(),
+            max_groups: self.max_groups,
+            max_units_per_group: self.max_units_per_group,
+            max_replicas_per_unit: self.max_replicas_per_unit,
+        }
+    }
+
+    pub fn from_proto(p: dpb::Params) -> Result<Self, MarketError> {
+        let internal = |e: agora_types::CoinError| MarketError::Internal(format!("deployment params: {e}"));
+        Ok(Self {
+            allowed_payment_denoms: p.allowed_payment_denoms.into_iter().map(Denom::new).collect::<Result<_, _>>().map_err(internal)?,
+            min_deposit: p.min_deposit.iter().map(Coin::from_proto).collect::<Result<_, _>>().map_err(internal)?,
+            max_groups: p.max_groups,
+            max_units_per_group: p.max_units_per_group,
+            max_replicas_per_unit: p.max_replicas_per_unit,
+        })
+    }
+}
+
+impl MarketParams {
+    pub fn validate(&self) -> Result<(), MarketError> {
+        if self.order_max_bids == 0 {
+            return Err(invalid("market.params.order_max_bids must be positive".into()));
+        }
+        if self.order_ttl_blocks == 0 {
+            return Err(invalid("market.params.order_ttl_blocks must be positive".into()));
+        }
+        if self.auction_window_blocks == 0 || self.auction_window_blocks >= self.order_ttl_blocks {
+            return Err(invalid("market.params.auction_window_blocks must be positive and below order_ttl_blocks".into()));
+        }
+        Ok(())
+    }
+
+    pub fn to_proto(&self) -> mpb::Params {
+        mpb::Params {
+            order_max_bids: self.order_max_bids,
+            bid_min_deposit: Some(self.bid_min_deposit.to_proto()),
+            order_ttl_blocks: self.order_ttl_blocks,
+            auction_window_blocks: self.auction_window_blocks,
+        }
+    }
+
+    pub fn from_proto(p: mpb::Params) -> Result<Self, MarketError> {
+        let deposit = p.bid_min_deposit.ok_or_else(|| MarketError::Internal("market params without bid_min_deposit".into()))?;
+        Ok(Self {
+            order_max_bids: p.order_max_bids,
+            bid_min_deposit: Coin::from_proto(&deposit).map_err(|e| MarketError::Internal(format!("market params: {e}")))?,
+            order_ttl_blocks: p.order_ttl_blocks,
+            auction_window_blocks: p.auction_window_blocks,
+        })
+    }
+}

@@ -1,0 +1,51 @@
+//! Agora's own protobuf types, one module per package (`agora.provider.v1` is
+//! [`provider::v1`]). Every message implements `prost::Name`, so `type_url()` gives the
+//! `/agora.provider.v1.MsgCreateProvider` form used in transactions.
+
+macro_rules! package {
+    ($file:literal) => {
+        include!(concat!(env!("OUT_DIR"), "/", $file));
+    };
+}
+
+pub mod base {
+    pub mod v1 {
+        package!("agora.base.v1.rs");
+    }
+}
+pub mod provider {
+    pub mod v1 {
+        package!("agora.provider.v1.rs");
+    }
+}
+pub mod audit {
+    pub mod v1 {
+        package!("agora.audit.v1.rs");
+    }
+}
+pub mod deployment {
+    pub mod v1 {
+        package!("agora.deployment.v1.rs");
+    }
+}
+pub mod market {
+    pub mod v1 {
+        package!("agora.market.v1.rs");
+    }
+}
+pub mod escrow {
+    pub mod v1 {
+        package!("agora.escrow.v1.rs");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use prost::Name;
+
+    #[test]
+    fn type_urls_are_the_full_proto_names() {
+        assert_eq!(super::provider::v1::MsgCreateProvider::type_url(), "/agora.provider.v1.MsgCreateProvider");
+        assert_eq!(super::market::v1::MsgCreateBid::type_url(), "/agora.market.v1.MsgCreateBid");
+    }
+}

@@ -1,0 +1,297 @@
+#!/usr/bin/env bash
+# Agora marketplace demo on a running localnet (scripts/localnet.sh up), with exact accounting:
+#
+#   bob registers an 8×A100 provider, alice deploys a GPU group (2 replicas × 2 A100), bob bids,
+#   alice accepts the bid (lease), blocks pass, bob withdraws, more blocks pass, alice closes
+#   the deployment. Every step is printed; then balances (bank, escrow account, lease payment)
+#   are checked to add up exactly, in integer arithmetic:
+#
+#     alice:          spent = her fees + what the escrow paid out for the lease
+#     bob:            gained = paid out − take − his fees − bond (bid deposit back)
+#     community pool: gained = the take of each payout (floor(amount × bps / 10000))
+#     fee collector:  gained = all fees; escrow and market module accounts end where they began
+#     escrow account: closed and empty; payouts = floor(price × leased blocks)
+#
+# Exits non-zero on any failed step or mismatch. Non-interactive (CI: an e2e test runs it).
+#
+# Environment: AGORAD (default $CARGO_TARGET_DIR/release/agorad, CARGO_TARGET_DIR defaulting to
+# ~/.cache/agora/target), LOCALNET_DIR (default localnet/data), NODE (default
+# http://127.0.0.1:$((LOCALNET_BASE_PORT+1)), LOCALNET_BASE_PORT default 26656),
+# DEMO_BLOCKS (blocks the lease runs before the withdrawal, default 5),
+# DEMO_PRICE (bid, default 12.35uagora per block: fractions carry), DEMO_DEPOSIT (default 5000000uagora),
+# DEMO_KEEP=1 (keep the JSON of every step in a temporary directory).
+# The accounting assumes nothing else moves these accounts' funds while the demo runs (a fresh
+# localnet); re-running it on the same localnet is fine (bob's provider is then updated).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+DATA="${LOCALNET_DIR:-$ROOT/localnet/data}"
+BASE_PORT="${LOCALNET_BASE_PORT:-26656}"
+NODE="${NODE:-http://127.0.0.1:$((BASE_PORT + 1))}"
+CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/agora/target}"
+AGORAD="${AGORAD:-$CARGO_TARGET_DIR/release/agorad}"
+KEYS="$DATA/keys"
+EXAMPLES="$ROOT/localnet/examples"
+PROVIDER_FILE="$EXAMPLES/provider-a100.yaml"
+DEPLOYMENT_FILE="$EXAMPLES/deployment-gpu.yaml"
+DENOM=uagora
+FEE=5000
+PRICE="${DEMO_PRICE:-12.35$DENOM}"
+DEPOSIT="${DEMO_DEPOSIT:-5000000$DENOM}"
+BID_DEPOSIT="500000$DENOM"
+BLOCKS="${DEMO_BLOCKS:-5}"
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/agora-demo.XXXXXX")"
+if [ -n "${DEMO_KEEP:-}" ]; then
+  trap 'echo "demo: results kept in $WORK" >&2' EXIT
+else
+  trap 'rm -rf "$WORK"' EXIT
+fi
+
+say() { printf '\n==> %s\n' "$*"; }
+info() { printf '    %s\n' "$*"; }
+die() { printf 'demo: error: %s\n' "$*" >&2; exit 1; }
+
+[ -x "$AGORAD" ] || die "agorad not found at $AGORAD (build it, or set AGORAD)"
+[ -d "$KEYS" ] || die "no localnet keyring in $KEYS (run: scripts/localnet.sh up)"
+command -v python3 >/dev/null || die "python3 is required"
+
+ag() { "$AGORAD" --home "$KEYS" --node "$NODE" "$@"; }
+
+# get FILE PATH: a field of a saved JSON document ("a.b.0.c"); absent fields are an error.
+get() {
+  python3 - "$1" "$2" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+for part in sys.argv[2].split("."):
+    if isinstance(doc, list):
+        doc = doc[int(part)]
+    elif isinstance(doc, dict) and part in doc:
+        doc = doc[part]
+    else:
+        sys.exit(f"field {sys.argv[2]!r} missing in {sys.argv[1]}")
+print(doc if not isinstance(doc, (dict, list)) else json.dumps(doc))
+PY
+}
+
+# q NAME ARGS...: runs `agorad query ARGS -o json`, saves it as $WORK/NAME.json.
+q() {
+  local name="$1"
+  shift
+  ag query "$@" -o json >"$WORK/$name.json" || die "query failed: agorad query $*"
+}
+
+height() { ag status | python3 -c 'import json,sys; print(json.load(sys.stdin)["latest_block_height"])'; }
+
+wait_height() {
+  local target="$1" deadline=$((SECONDS + 120))
+  while [ "$(height)" -lt "$target" ]; do
+    ((SECONDS < deadline)) || die "the chain did not reach height $target"
+    sleep 0.3
+  done
+}
+
+TXS=()
+# tx NAME WHO ARGS...: signs `agorad tx ARGS` with key WHO, fixed fee, waits for the block; saves
+# the result as $WORK/NAME.json and records "NAME WHO" for the fee accounting.
+tx() {
+  local name="$1" who="$2"
+  shift 2
+  if ! ag tx "$@" --from "$who" --fees "$FEE$DENOM" --gas auto -y -o json >"$WORK/$name.json" 2>"$WORK/$name.err"; then
+    cat "$WORK/$name.err" >&2
+    cat "$WORK/$name.json" >&2 2>/dev/null || true
+    die "transaction '$name' failed: agorad tx $* --from $who"
+  fi
+  TXS+=("$name $who")
+  info "$name: height $(get "$WORK/$name.json" height), tx $(get "$WORK/$name.json" txhash), gas used $(get "$WORK/$name.json" gas_used)"
+}
+
+ag status >/dev/null || die "no node at $NODE (run: scripts/localnet.sh up)"
+ALICE="$(ag keys show alice -a)"
+BOB="$(ag keys show bob -a)"
+# Module accounts: fees, take, bonds, escrow funds and bid deposits. Their addresses derive
+# from the module names.
+module_address() { ag query module-account "$1" -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)["address"])'; }
+POOL="$(module_address community_pool)"
+FEE_COLLECTOR="$(module_address fee_collector)"
+PROVIDER_MODULE="$(module_address provider)"
+ESCROW_MODULE="$(module_address escrow)"
+MARKET_MODULE="$(module_address market)"
+
+say "localnet at $NODE: alice $ALICE, bob $BOB"
+info "community pool $POOL, fee collector $FEE_COLLECTOR"
+q escrow_params escrow params
+q market_params market params
+q provider_params provider params
+info "take rates: $(get "$WORK/escrow_params.json" params.take_rates), default $(get "$WORK/escrow_params.json" params.default_take_rate_bps) bps"
+
+# Balances at one height, for every account the demo moves funds between.
+ACCOUNTS=(alice:"$ALICE" bob:"$BOB" community_pool:"$POOL" fee_collector:"$FEE_COLLECTOR"
+  provider_module:"$PROVIDER_MODULE" escrow_module:"$ESCROW_MODULE" market_module:"$MARKET_MODULE")
+balances() {
+  local tag="$1" h="$2" entry
+  for entry in "${ACCOUNTS[@]}"; do
+    q "bal_${tag}_${entry%%:*}" bank balances "${entry#*:}" --denom "$DENOM" --height "$h"
+  done
+}
+
+H0="$(height)"
+balances start "$H0"
+info "start (height $H0): alice $(get "$WORK/bal_start_alice.json" amount), bob $(get "$WORK/bal_start_bob.json" amount) $DENOM"
+
+say "1. bob registers the 8×A100 provider ($PROVIDER_FILE)"
+if ag query provider get bob -o json >"$WORK/provider_before.json" 2>/dev/null; then
+  [ "$(get "$WORK/provider_before.json" state)" = active ] || die "bob is already a provider, but not active (unbonding?): reset the localnet"
+  info "bob is already registered (earlier run): updating instead"
+  tx provider_update bob provider update "$PROVIDER_FILE"
+  BONDED=0
+else
+  tx provider_create bob provider create "$PROVIDER_FILE"
+  BONDED="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["bond"]["amount"])' <(ag query provider get bob -o json))"
+fi
+q provider provider get bob
+info "provider $(get "$WORK/provider.json" host_uri): state $(get "$WORK/provider.json" state), gpus $(get "$WORK/provider.json" capacity.gpus), bond $(get "$WORK/provider.json" bond.amount)"
+q gpu_util provider gpu-utilization
+info "gpu utilization: $(get "$WORK/gpu_util.json" classes)"
+
+DSEQ="$(height)"
+say "2. alice creates deployment dseq $DSEQ ($DEPLOYMENT_FILE), deposit $DEPOSIT"
+tx deployment_create alice deployment create "$DEPLOYMENT_FILE" --dseq "$DSEQ" --deposit "$DEPOSIT"
+q deployment deployment get --owner alice --dseq "$DSEQ"
+info "deployment state $(get "$WORK/deployment.json" deployment.state), version $(get "$WORK/deployment.json" deployment.version_hash)"
+info "escrow account: balance $(get "$WORK/deployment.json" escrow_account.balance.amount), state $(get "$WORK/deployment.json" escrow_account.state)"
+q order market order get --owner alice --dseq "$DSEQ" --gseq 1 --oseq 1
+[ "$(get "$WORK/order.json" state)" = open ] || die "order $DSEQ/1/1 is not open"
+info "order $DSEQ/1/1 open, max price $(get "$WORK/order.json" spec.resources.0.price.amount) × $(get "$WORK/order.json" spec.resources.0.count) replicas per block"
+
+say "3. bob bids $PRICE per block, deposit $BID_DEPOSIT"
+tx bid_create bob market bid create --owner alice --dseq "$DSEQ" --gseq 1 --oseq 1 --price "$PRICE" --deposit "$BID_DEPOSIT"
+q bid market bid get --owner alice --provider bob --dseq "$DSEQ"
+info "bid state $(get "$WORK/bid.json" state), price $(get "$WORK/bid.json" price.amount), resources $(get "$WORK/bid.json" resources.gpus)"
+
+say "4. alice accepts bob's bid: the lease starts"
+tx lease_create alice market lease create --provider bob --dseq "$DSEQ" --gseq 1 --oseq 1
+HL="$(get "$WORK/lease_create.json" height)"
+q lease_start market lease get --owner alice --provider bob --dseq "$DSEQ" --height "$HL"
+[ "$(get "$WORK/lease_start.json" lease.state)" = active ] || die "lease is not active after lease create"
+info "lease active from height $HL at $(get "$WORK/lease_start.json" lease.price.amount) $DENOM per block"
+
+say "5. $BLOCKS blocks pass"
+wait_height $((HL + BLOCKS))
+q lease_mid market lease get --owner alice --provider bob --dseq "$DSEQ" --height $((HL + BLOCKS))
+info "at height $((HL + BLOCKS)): accrued, not withdrawn: $(get "$WORK/lease_mid.json" escrow_payment.balance.amount) $DENOM"
+
+say "6. bob withdraws what the lease has accrued"
+tx withdraw bob market lease withdraw --owner alice --dseq "$DSEQ" --gseq 1 --oseq 1
+HW="$(get "$WORK/withdraw.json" height)"
+q pay_withdraw escrow payments --owner alice --dseq "$DSEQ" --height "$HW"
+q acct_withdraw escrow account --owner alice --dseq "$DSEQ" --height "$HW"
+info "at height $HW: paid out $(get "$WORK/pay_withdraw.json" payments.0.withdrawn.amount), carried $(get "$WORK/pay_withdraw.json" payments.0.balance.amount), escrow balance $(get "$WORK/acct_withdraw.json" balance.amount)"
+
+say "7. more blocks pass, then alice closes the deployment"
+wait_height $((HW + 3))
+tx deployment_close alice deployment close --dseq "$DSEQ"
+HC="$(get "$WORK/deployment_close.json" height)"
+q acct_end escrow account --owner alice --dseq "$DSEQ" --height "$HC"
+q pay_end escrow payments --owner alice --dseq "$DSEQ" --height "$HC"
+q lease_end market lease get --owner alice --provider bob --dseq "$DSEQ" --height "$HC"
+q bid_end market bid get --owner alice --provider bob --dseq "$DSEQ" --height "$HC"
+q deployment_end deployment get --owner alice --dseq "$DSEQ" --height "$HC"
+info "deployment $(get "$WORK/deployment_end.json" deployment.state), lease $(get "$WORK/lease_end.json" lease.state) ($(get "$WORK/lease_end.json" lease.close_reason)), escrow account $(get "$WORK/acct_end.json" state) with $(get "$WORK/acct_end.json" balance.amount) left"
+balances end "$HC"
+
+say "8. accounting (heights: start $H0, lease $HL, withdraw $HW, close $HC)"
+printf '%s\n' "${TXS[@]}" >"$WORK/txs"
+python3 - "$WORK" "$FEE" "$BONDED" "$HL" "$HW" "$HC" "$DEPOSIT" "$DENOM" "$BID_DEPOSIT" <<'PY'
+import json, os, sys
+from fractions import Fraction
+
+work, fee, bonded, hl, hw, hc, deposit, denom, bid_deposit = sys.argv[1:]
+fee, bonded, hl, hw, hc = int(fee), int(bonded), int(hl), int(hw), int(hc)
+deposit = int(deposit[: -len(denom)])
+bid_deposit = int(bid_deposit[: -len(denom)])
+
+def load(name):
+    with open(os.path.join(work, name + ".json")) as f:
+        return json.load(f)
+
+def show(x):
+    """A Fraction as exact decimal text when it has one (12.35, 0.1), else as n/d."""
+    if not isinstance(x, Fraction):
+        return str(x)
+    for digits in range(0, 19):
+        scaled = x * 10**digits
+        if scaled.denominator == 1:
+            whole, frac = divmod(scaled.numerator, 10**digits)
+            return f"{whole}.{frac:0{digits}d}" if digits else str(whole)
+    return str(x)
+
+failures = []
+def check(what, got, want):
+    ok = got == want
+    print(f"    [{'ok' if ok else 'MISMATCH'}] {what}: {show(got)}" + ("" if ok else f" (expected {show(want)})"))
+    if not ok:
+        failures.append(what)
+
+txs = [line.split() for line in open(os.path.join(work, "txs")) if line.strip()]
+fees = {"alice": 0, "bob": 0}
+for name, who in txs:
+    check(f"tx {name} succeeded (code)", load(name)["code"], 0)
+    fees[who] += fee
+
+# Balances.
+names = sorted({f[len("bal_start_"):-5] for f in os.listdir(work) if f.startswith("bal_start_")})
+start = {n: int(load(f"bal_start_{n}")["amount"]) for n in names}
+end = {n: int(load(f"bal_end_{n}")["amount"]) for n in names}
+delta = {n: end[n] - start[n] for n in names}
+print(f"    {'account':<16}{'start':>18}{'end':>18}{'change':>14}")
+for n in names:
+    print(f"    {n:<16}{start[n]:>18}{end[n]:>18}{delta[n]:>+14}")
+
+# The lease's price and the take rate.
+price = Fraction(load("lease_start")["lease"]["price"]["amount"])
+params = load("escrow_params")["params"]
+bps = next((t["bps"] for t in params["take_rates"] if t["denom"] == denom), params["default_take_rate_bps"])
+print(f"    price {show(price)} {denom}/block, take {bps} bps; lease ran {hc - hl} blocks ({hw - hl} before the withdrawal)")
+
+# Escrow: what accrued and what was paid out.
+pay_w = load("pay_withdraw")["payments"]
+pay_e = load("pay_end")["payments"]
+check("payments of the deployment (withdraw, close)", (len(pay_w), len(pay_e)), (1, 1))
+w1 = Fraction(pay_w[0]["withdrawn"]["amount"])
+w2 = Fraction(pay_e[0]["withdrawn"]["amount"])
+check("paid out at the withdrawal = floor(price × blocks)", w1, Fraction(int(price * (hw - hl))))
+check("carried fraction at the withdrawal", Fraction(pay_w[0]["balance"]["amount"]), price * (hw - hl) - w1)
+check("escrow balance at the withdrawal = deposit − price × blocks", Fraction(load("acct_withdraw")["balance"]["amount"]), deposit - price * (hw - hl))
+check("paid out in all at the close = floor(price × blocks)", w2, Fraction(int(price * (hc - hl))))
+check("payment state at the close", pay_e[0]["state"], "closed")
+check("payment balance at the close", Fraction(pay_e[0]["balance"]["amount"]), 0)
+paid = int(w2)
+take = (int(w1) * bps // 10000) + ((paid - int(w1)) * bps // 10000)
+print(f"    escrow paid out {paid} = {int(w1)} (withdrawal) + {paid - int(w1)} (close); take {take}")
+
+acct = load("acct_end")
+check("escrow account state", acct["state"], "closed")
+check("escrow account balance", Fraction(acct["balance"]["amount"]), 0)
+check("escrow account depositors", acct["depositors"], [])
+lease = load("lease_end")["lease"]
+check("lease state / reason / closed height", (lease["state"], lease["close_reason"], int(lease["closed_height"])), ("closed", "owner", hc))
+check("bid state", load("bid_end")["state"], "closed")
+check("deployment state", load("deployment_end")["deployment"]["state"], "closed")
+
+# Bank balances.
+check("alice spent = fees + escrow payout (deposit − refund)", -delta["alice"], fees["alice"] + paid)
+check("bob gained = payout − take − fees − bond", delta["bob"], paid - take - fees["bob"] - bonded)
+check("community pool gained the take", delta["community_pool"], take)
+check("fee collector gained every fee", delta["fee_collector"], sum(fees.values()))
+check("escrow module back where it began", delta["escrow_module"], 0)
+check("market module back where it began (bid deposit returned)", delta["market_module"], 0)
+check("provider module holds the new bond", delta["provider_module"], bonded)
+check("every change adds up to zero", sum(delta.values()), 0)
+
+if failures:
+    print(f"\nFAILED: {len(failures)} mismatch(es): {', '.join(failures)}")
+    sys.exit(1)
+print(f"\nOK: alice paid {fees['alice']} in fees and {paid} for {hc - hl} blocks of 2×2 A100; "
+      f"bob earned {paid - take} after a {take} take, paid {fees['bob']} in fees and bonded {bonded}.")
+PY

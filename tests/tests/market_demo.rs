@@ -1,0 +1,25 @@
+//! End-to-end: `scripts/demo.sh` runs the whole market flow (provider, deployment, bid, lease,
+//! withdrawal, close) on a real 4-validator localnet and checks its numbers add up; afterwards
+//! every node agrees on the app hash.
+
+use std::time::Duration;
+
+use agora_e2e::{app_hash_after, height, wait_for, Localnet};
+
+#[test]
+fn the_market_demo_passes_on_a_four_validator_localnet_and_all_nodes_agree() {
+    let net = Localnet::up(4, 38656).expect("localnet up");
+    let rpc0 = net.nodes[0].rpc.clone();
+    wait_for("height 2", Duration::from_secs(60), || Ok(height(&rpc0)? >= 2)).expect("blocks");
+
+    let out = net.run_script("demo.sh", &[]).expect("demo.sh passes");
+    assert!(!out.trim().is_empty(), "the demo prints its steps");
+
+    let h = height(&rpc0).expect("height");
+    wait_for("every node past the demo's last height", Duration::from_secs(60), || {
+        Ok(net.nodes.iter().all(|n| height(&n.rpc).map(|x| x > h).unwrap_or(false)))
+    })
+    .expect("sync");
+    let hashes: Vec<String> = net.nodes.iter().map(|n| app_hash_after(&n.rpc, h).expect("hash")).collect();
+    assert!(hashes.iter().all(|x| x == &hashes[0] && !x.is_empty()), "app hashes differ at height {h}: {hashes:?}");
+}

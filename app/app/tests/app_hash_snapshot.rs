@@ -17,4 +17,6 @@ fn app_hash_should_not_change() {
     assert_eq!(hash, APP_HASH_SNAPSHOT);
 }
 
-const APP_HASH_SNAPSHOT: &str = "3a8bf8226f52954e1459f6ce92f63ca2d6a1c814a78c2e6f37c47048063acfa6";
+/// Changed when the marketplace modules arrived: genesis now writes their parameters and module
+/// accounts (`provider`, `escrow`, `community_pool`, `market`). No chain had launched yet.
+const APP_HASH_SNAPSHOT: &str = "d89dc8e220ac5349df32ffdafc24fa9cb4dc006d855969c014dd671e0d3a3e68";

@@ -581,7 +581,7 @@ fn every_market_refusal_has_its_own_code_and_changes_nothing_but_the_fee() {
     ok(&m.block(vec![tx]));
     let tx = m.bob.tx(&create_bid(order_id(&m.alice, 7, 1, 1), &m.bob, "9"));
     let results = m.block(vec![tx]);
-    assert_refused(&results[0], "market", 16, "gpu");
+    assert_refused(&results[0], "market", 16, "no room for the group");
     // One bid per provider per order.
     let txs = vec![m.bob.tx(&create_bid(order.clone(), &m.bob, "9")), m.bob.tx(&create_bid(order.clone(), &m.bob, "8"))];
     let results = m.block(txs);

@@ -184,19 +184,21 @@ info "at height $((HL + BLOCKS)): accrued, not withdrawn: $(get "$WORK/lease_mid
 say "6. bob withdraws what the lease has accrued"
 tx withdraw bob market lease withdraw --owner alice --dseq "$DSEQ" --gseq 1 --oseq 1
 HW="$(get "$WORK/withdraw.json" height)"
-q pay_withdraw escrow payments --owner alice --dseq "$DSEQ" --height "$HW"
+# Point queries work at any kept height; list queries (escrow payments, a deployment's groups)
+# only at the latest, which for the closed deployment is the same as at its close.
+q pay_withdraw market lease get --owner alice --provider bob --dseq "$DSEQ" --height "$HW"
 q acct_withdraw escrow account --owner alice --dseq "$DSEQ" --height "$HW"
-info "at height $HW: paid out $(get "$WORK/pay_withdraw.json" payments.0.withdrawn.amount), carried $(get "$WORK/pay_withdraw.json" payments.0.balance.amount), escrow balance $(get "$WORK/acct_withdraw.json" balance.amount)"
+info "at height $HW: paid out $(get "$WORK/pay_withdraw.json" escrow_payment.withdrawn.amount), carried $(get "$WORK/pay_withdraw.json" escrow_payment.balance.amount), escrow balance $(get "$WORK/acct_withdraw.json" balance.amount)"
 
 say "7. more blocks pass, then alice closes the deployment"
 wait_height $((HW + 3))
 tx deployment_close alice deployment close --dseq "$DSEQ"
 HC="$(get "$WORK/deployment_close.json" height)"
 q acct_end escrow account --owner alice --dseq "$DSEQ" --height "$HC"
-q pay_end escrow payments --owner alice --dseq "$DSEQ" --height "$HC"
+q pay_end escrow payments --owner alice --dseq "$DSEQ"
 q lease_end market lease get --owner alice --provider bob --dseq "$DSEQ" --height "$HC"
 q bid_end market bid get --owner alice --provider bob --dseq "$DSEQ" --height "$HC"
-q deployment_end deployment get --owner alice --dseq "$DSEQ" --height "$HC"
+q deployment_end deployment get --owner alice --dseq "$DSEQ"
 info "deployment $(get "$WORK/deployment_end.json" deployment.state), lease $(get "$WORK/lease_end.json" lease.state) ($(get "$WORK/lease_end.json" lease.close_reason)), escrow account $(get "$WORK/acct_end.json" state) with $(get "$WORK/acct_end.json" balance.amount) left"
 balances end "$HC"
 
@@ -255,7 +257,7 @@ bps = next((t["bps"] for t in params["take_rates"] if t["denom"] == denom), para
 print(f"    price {show(price)} {denom}/block, take {bps} bps; lease ran {hc - hl} blocks ({hw - hl} before the withdrawal)")
 
 # Escrow: what accrued and what was paid out.
-pay_w = load("pay_withdraw")["payments"]
+pay_w = [load("pay_withdraw")["escrow_payment"]]
 pay_e = load("pay_end")["payments"]
 check("payments of the deployment (withdraw, close)", (len(pay_w), len(pay_e)), (1, 1))
 w1 = Fraction(pay_w[0]["withdrawn"]["amount"])

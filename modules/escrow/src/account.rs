@@ -152,39 +152,59 @@ impl Account {
         Ok(())
     }
 
-    /// Pays every open payment up to `height`, or up to the last block the funds cover.
-    /// Returns how many blocks were paid; fewer than asked means the account ran dry.
-    pub fn settle(&mut self, payments: &mut [Payment], height: u64) -> Result<u64, EscrowError> {
+    /// Spends the funds for the blocks up to `height`, or up to the last block they cover,
+    /// and returns how many blocks were paid (fewer than asked means the account ran dry).
+    /// The payments' shares (`rate × blocks` each) are credited by the caller.
+    pub fn advance(&mut self, height: u64) -> Result<u64, EscrowError> {
         if self.state != AccountState::Open || height <= self.settled_height {
             return Ok(0);
         }
         let blocks = height - self.settled_height;
         if self.rate.is_zero() {
             self.settled_height = height;
-            return Ok(blocks);
+            return Ok(0);
         }
         let affordable = self.balance.div_floor(self.rate).unwrap_or(0);
         let paid_blocks = u64::try_from(affordable).unwrap_or(u64::MAX).min(blocks);
-        let mut total = Dec::ZERO;
-        for payment in payments.iter_mut().filter(|p| p.state == PaymentState::Open) {
-            let due = payment.rate.checked_mul_int(u128::from(paid_blocks)).ok_or_else(|| overflow("payment due"))?;
-            payment.balance = payment.balance.checked_add(due).ok_or_else(|| overflow("payment balance"))?;
-            total = total.checked_add(due).ok_or_else(|| overflow("settlement"))?;
-        }
-        let expected = self.rate.checked_mul_int(u128::from(paid_blocks)).ok_or_else(|| overflow("settlement"))?;
-        if total != expected {
+        let cost = self.rate.checked_mul_int(u128::from(paid_blocks)).ok_or_else(|| overflow("settlement"))?;
+        self.spend(cost)?;
+        self.settled_height += paid_blocks;
+        Ok(paid_blocks)
+    }
+
+    /// Pays every open payment up to `height`, or up to the last block the funds cover.
+    /// Returns how many blocks were paid; fewer than asked means the account ran dry.
+    pub fn settle(&mut self, payments: &mut [Payment], height: u64) -> Result<u64, EscrowError> {
+        let open_rate = payments
+            .iter()
+            .filter(|p| p.state == PaymentState::Open)
+            .try_fold(Dec::ZERO, |sum, p| sum.checked_add(p.rate))
+            .ok_or_else(|| overflow("rates"))?;
+        if self.state == AccountState::Open && height > self.settled_height && open_rate != self.rate {
             return Err(EscrowError::Internal(format!(
-                "account {} rate {} does not match its open payments (due {total}, expected {expected})",
+                "account {} rate {} does not match its open payments ({open_rate})",
                 self.id, self.rate
             )));
         }
-        self.spend(total)?;
-        self.settled_height += paid_blocks;
+        let paid_blocks = self.advance(height)?;
+        for payment in payments.iter_mut() {
+            payment.accrue(paid_blocks)?;
+        }
         Ok(paid_blocks)
     }
 }
 
 impl Payment {
+    /// Credits an open payment with `blocks` blocks at its rate.
+    pub fn accrue(&mut self, blocks: u64) -> Result<(), EscrowError> {
+        if self.state != PaymentState::Open || blocks == 0 {
+            return Ok(());
+        }
+        let due = self.rate.checked_mul_int(u128::from(blocks)).ok_or_else(|| overflow("payment due"))?;
+        self.balance = self.balance.checked_add(due).ok_or_else(|| overflow("payment balance"))?;
+        Ok(())
+    }
+
     /// Splits what can be paid out now (whole units) from the fraction that stays.
     pub fn take_whole_units(&mut self) -> u128 {
         let whole = self.balance.floor();

@@ -56,13 +56,14 @@ pub fn settled_account<S: StateRead>(state: &S, id: &AccountId, height: u64) -> 
 
 /// One payment settled to `height`.
 pub fn settled_payment<S: StateRead>(state: &S, id: &AccountId, pid: &PaymentId, height: u64) -> Result<Option<pb::Payment>, EscrowError> {
-    let Some((account, open)) = state.settled_view(id, height)? else {
+    let Some((account, paid_blocks)) = state.settled_view(id, height)? else {
         return Ok(None);
     };
-    if let Some(payment) = open.iter().find(|p| p.id == *pid) {
-        return Ok(Some(payment.to_proto(&account.denom)));
-    }
-    Ok(state.escrow_payment(id, pid)?.map(|p| p.to_proto(&account.denom)))
+    let Some(mut payment) = state.escrow_payment(id, pid)? else {
+        return Ok(None);
+    };
+    payment.accrue(paid_blocks)?;
+    Ok(Some(payment.to_proto(&account.denom)))
 }
 
 fn account<S: StateRead>(state: &S, height: u64, data: &[u8]) -> Result<Vec<u8>, TxError> {
@@ -78,7 +79,7 @@ fn account<S: StateRead>(state: &S, height: u64, data: &[u8]) -> Result<Vec<u8>,
 struct Settled<'s, S> {
     state: &'s S,
     height: u64,
-    cache: BTreeMap<AccountId, Option<(Account, Vec<Payment>)>>,
+    cache: BTreeMap<AccountId, Option<(Account, u64)>>,
 }
 
 impl<S: StateRead> Settled<'_, S> {
@@ -87,19 +88,17 @@ impl<S: StateRead> Settled<'_, S> {
             let view = self.state.settled_view(id, self.height).map_err(internal)?;
             self.cache.insert(*id, view);
         }
-        let (account, open) = self
+        let (account, paid_blocks) = self
             .cache
             .get(id)
             .and_then(Option::as_ref)
             .ok_or_else(|| internal(format!("payment of missing account {id}")))?;
-        if let Some(p) = open.iter().find(|p| p.id == *pid) {
-            return Ok(p.to_proto(&account.denom));
-        }
-        let stored = self
+        let mut stored = self
             .state
             .escrow_payment(id, pid)
             .map_err(internal)?
             .ok_or_else(|| internal(format!("missing payment {id}/{pid}")))?;
+        stored.accrue(*paid_blocks).map_err(internal)?;
         Ok(stored.to_proto(&account.denom))
     }
 }

@@ -52,15 +52,15 @@ pub trait EscrowRead: StateRead {
         Ok(out)
     }
 
-    /// An account and its open payments as they would be after settling up to `height`,
-    /// without writing anything (queries).
-    fn settled_view(&self, id: &AccountId, height: u64) -> Result<Option<(Account, Vec<Payment>)>, EscrowError> {
+    /// An account as it would be after settling up to `height`, and the blocks that settling
+    /// pays for, without writing anything (queries). Point reads only, so it also works at
+    /// historical heights.
+    fn settled_view(&self, id: &AccountId, height: u64) -> Result<Option<(Account, u64)>, EscrowError> {
         let Some(mut account) = self.escrow_account(id)? else {
             return Ok(None);
         };
-        let mut payments = self.open_payments(id)?;
-        account.settle(&mut payments, height)?;
-        Ok(Some((account, payments)))
+        let paid_blocks = account.advance(height)?;
+        Ok(Some((account, paid_blocks)))
     }
 }
 

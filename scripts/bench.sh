@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Benchmarks. Prints one JSON object per line: {"name":…,"value":…,"unit":…}. Progress on stderr.
 #   scripts/bench.sh            all benchmarks
-#   scripts/bench.sh app store  only some (app, store, localnet)
+#   scripts/bench.sh app store  only some (app, market, store, localnet)
+#   AGORA_BENCH_LEASES=100000 scripts/bench.sh market   a quicker market run (default 1,000,000 leases)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/agora/target}"
 which=("$@")
-[ ${#which[@]} -gt 0 ] || which=(app store localnet)
+[ ${#which[@]} -gt 0 ] || which=(app market store localnet)
 
 "$ROOT/scripts/install-deps.sh"
 cargo build --release --locked -q -p agora-app -p agora-store -p agorad >&2
@@ -16,6 +17,7 @@ cargo build --release --locked -q -p agora-app -p agora-store -p agorad >&2
 for bench in "${which[@]}"; do
   case "$bench" in
     app) "$CARGO_TARGET_DIR/release/app-bench" ;;
+    market) "$CARGO_TARGET_DIR/release/market-bench" ;;
     store) "$CARGO_TARGET_DIR/release/store-bench" ;;
     localnet) "$ROOT/scripts/bench-localnet.sh" ;;
     *) echo "unknown benchmark $bench" >&2; exit 2 ;;

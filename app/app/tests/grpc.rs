@@ -49,3 +49,75 @@ async fn grpc_serves_bank_and_auth_queries() {
     let prefix = auth_client.bech32_prefix(auth::Bech32PrefixRequest {}).await.expect("prefix").into_inner();
     assert_eq!(prefix.bech32_prefix, "agora");
 }
+
+/// Calls `path` with a protobuf request as a generated client would.
+async fn unary<Req, Res>(channel: &tonic::transport::Channel, path: &'static str, request: Req) -> Result<Res, tonic::Status>
+where
+    Req: prost::Message + Send + Sync + 'static,
+    Res: prost::Message + Default + Send + Sync + 'static,
+{
+    let mut client = tonic::client::Grpc::new(channel.clone());
+    client.ready().await.map_err(|e| tonic::Status::unknown(e.to_string()))?;
+    let codec = tonic::codec::ProstCodec::<Req, Res>::default();
+    let path = tonic::codegen::http::uri::PathAndQuery::from_static(path);
+    client.unary(tonic::Request::new(request), path, codec).await.map(tonic::Response::into_inner)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn grpc_serves_the_agora_query_services() {
+    use agora_proto::{deployment::v1 as dpb, escrow::v1 as epb, market::v1 as mpb, provider::v1 as ppb};
+
+    let alice = key(1);
+    let mut chain = chain(&[alice.address()]);
+    chain.block(vec![]);
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
+    let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().expect("addr");
+    let app = Arc::clone(chain.node.app());
+    tokio::spawn(agora_app::grpc::serve(app, addr));
+    let channel = loop {
+        match tonic::transport::Endpoint::from_shared(format!("http://{addr}")).expect("url").connect().await {
+            Ok(channel) => break channel,
+            Err(_) => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
+        }
+    };
+
+    // Each service answers exactly what ABCI `Query` answers.
+    let market: mpb::QueryParamsResponse =
+        unary(&channel, "/agora.market.v1.Query/Params", mpb::QueryParamsRequest {}).await.expect("market params");
+    let abci: mpb::QueryParamsResponse =
+        chain.node.query_proto("/agora.market.v1.Query/Params", &mpb::QueryParamsRequest {}).expect("abci");
+    assert_eq!(market, abci);
+    assert!(market.params.is_some());
+    let deployment: dpb::QueryParamsResponse =
+        unary(&channel, "/agora.deployment.v1.Query/Params", dpb::QueryParamsRequest {}).await.expect("deployment params");
+    assert!(!deployment.params.expect("params").allowed_payment_denoms.is_empty());
+    let escrow: epb::QueryParamsResponse =
+        unary(&channel, "/agora.escrow.v1.Query/Params", epb::QueryParamsRequest {}).await.expect("escrow params");
+    assert!(escrow.params.is_some());
+    let providers: ppb::QueryProvidersResponse =
+        unary(&channel, "/agora.provider.v1.Query/Providers", ppb::QueryProvidersRequest::default()).await.expect("providers");
+    assert!(providers.providers.is_empty());
+
+    // Refusals keep their meaning: unknown record, bad argument, unknown method.
+    let missing = unary::<_, ppb::QueryProviderResponse>(
+        &channel,
+        "/agora.provider.v1.Query/Provider",
+        ppb::QueryProviderRequest { owner: alice.address().to_bech32() },
+    )
+    .await
+    .expect_err("no such provider");
+    assert_eq!(missing.code(), tonic::Code::NotFound, "{missing:?}");
+    let bad = unary::<_, ppb::QueryProviderResponse>(
+        &channel,
+        "/agora.provider.v1.Query/Provider",
+        ppb::QueryProviderRequest { owner: "not-an-address".into() },
+    )
+    .await
+    .expect_err("bad address");
+    assert_eq!(bad.code(), tonic::Code::InvalidArgument, "{bad:?}");
+    let unknown = unary::<_, mpb::QueryParamsResponse>(&channel, "/agora.market.v1.Query/NoSuchMethod", mpb::QueryParamsRequest {})
+        .await
+        .expect_err("unknown method");
+    assert_eq!(unknown.code(), tonic::Code::Unimplemented, "{unknown:?}");
+}

@@ -26,6 +26,12 @@ impl TxError {
     pub fn new(codespace: &str, code: u32, log: impl Into<String>) -> Self {
         Self { codespace: codespace.to_string(), code, log: log.into() }
     }
+
+    /// A query for a record that does not exist: the Cosmos SDK's `ErrNotFound` (`sdk` 38),
+    /// which gRPC clients receive as `NOT_FOUND`, whatever module was asked.
+    pub fn not_found(log: impl Into<String>) -> Self {
+        Self::new("sdk", 38, log)
+    }
 }
 
 impl<E: AbciError> From<&E> for TxError {

@@ -132,7 +132,7 @@ fn denom_metadata<S: StateRead>(state: &S, data: &[u8]) -> Result<Vec<u8>, TxErr
     let metadata = state.denom_metadata(&req.denom).map_err(internal)?;
     let metadata = metadata.ok_or_else(|| {
         let e = BankError::DenomMetadataNotFound(req.denom.clone());
-        agora_types::AbciError::to_tx_error(&e)
+        TxError::not_found(e.to_string())
     })?;
     Ok(pb::QueryDenomMetadataResponse { metadata: Some(metadata) }.encode_to_vec())
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use agora_proto::escrow::v1 as pb;
 use agora_store::StateRead;
 use agora_types::pagination::Page;
-use agora_types::{AbciError, Address, TxError};
+use agora_types::{Address, TxError};
 use prost::Message;
 
 use crate::account::{Account, AccountId, Payment, PaymentId};
@@ -71,7 +71,7 @@ fn account<S: StateRead>(state: &S, height: u64, data: &[u8]) -> Result<Vec<u8>,
     let id = account_id(req.id.as_ref())?;
     let account = settled_account(state, &id, height)
         .map_err(internal)?
-        .ok_or_else(|| EscrowError::AccountNotFound(id.to_string()).to_tx_error())?;
+        .ok_or_else(|| TxError::not_found(EscrowError::AccountNotFound(id.to_string()).to_string()))?;
     Ok(pb::QueryAccountResponse { account: Some(account) }.encode_to_vec())
 }
 

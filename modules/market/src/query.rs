@@ -76,12 +76,12 @@ pub fn query<S: StateRead>(state: &S, height: u64, path: &str, data: &[u8]) -> O
         "/agora.deployment.v1.Query/Deployments" => deployments(state, height, data),
         "/agora.deployment.v1.Query/Deployment" => decode::<dpb::QueryDeploymentRequest>(data).and_then(|req| {
             let id = DeploymentId::from_proto("id", req.id.as_ref()).map_err(tx)?;
-            let deployment = state.deployment(&id).map_err(tx)?.ok_or_else(|| tx(MarketError::DeploymentNotFound(id.to_string())))?;
+            let deployment = state.deployment(&id).map_err(tx)?.ok_or_else(|| TxError::not_found(MarketError::DeploymentNotFound(id.to_string()).to_string()))?;
             Ok(deployment_response(state, height, deployment)?.encode_to_vec())
         }),
         "/agora.deployment.v1.Query/Group" => decode::<dpb::QueryGroupRequest>(data).and_then(|req| {
             let id = GroupId::from_proto("id", req.id.as_ref()).map_err(tx)?;
-            let group = state.group(&id).map_err(tx)?.ok_or_else(|| tx(MarketError::GroupNotFound(id.to_string())))?;
+            let group = state.group(&id).map_err(tx)?.ok_or_else(|| TxError::not_found(MarketError::GroupNotFound(id.to_string()).to_string()))?;
             Ok(dpb::QueryGroupResponse { group: Some(group) }.encode_to_vec())
         }),
         "/agora.deployment.v1.Query/Params" => decode::<dpb::QueryParamsRequest>(data).and_then(|_| {
@@ -90,19 +90,19 @@ pub fn query<S: StateRead>(state: &S, height: u64, path: &str, data: &[u8]) -> O
         "/agora.market.v1.Query/Orders" => orders(state, data),
         "/agora.market.v1.Query/Order" => decode::<mpb::QueryOrderRequest>(data).and_then(|req| {
             let id = OrderId::from_proto("id", req.id.as_ref()).map_err(tx)?;
-            let order = state.order(&id).map_err(tx)?.ok_or_else(|| tx(MarketError::OrderNotFound(id.to_string())))?;
+            let order = state.order(&id).map_err(tx)?.ok_or_else(|| TxError::not_found(MarketError::OrderNotFound(id.to_string()).to_string()))?;
             Ok(mpb::QueryOrderResponse { order: Some(order) }.encode_to_vec())
         }),
         "/agora.market.v1.Query/Bids" => bids(state, data),
         "/agora.market.v1.Query/Bid" => decode::<mpb::QueryBidRequest>(data).and_then(|req| {
             let id = BidId::from_proto("id", req.id.as_ref()).map_err(tx)?;
-            let bid = state.bid(&id).map_err(tx)?.ok_or_else(|| tx(MarketError::BidNotFound(id.to_string())))?;
+            let bid = state.bid(&id).map_err(tx)?.ok_or_else(|| TxError::not_found(MarketError::BidNotFound(id.to_string()).to_string()))?;
             Ok(mpb::QueryBidResponse { bid: Some(bid) }.encode_to_vec())
         }),
         "/agora.market.v1.Query/Leases" => leases(state, height, data),
         "/agora.market.v1.Query/Lease" => decode::<mpb::QueryLeaseRequest>(data).and_then(|req| {
             let id = BidId::from_proto("id", req.id.as_ref()).map_err(tx)?;
-            let lease = state.lease(&id).map_err(tx)?.ok_or_else(|| tx(MarketError::LeaseNotFound(id.to_string())))?;
+            let lease = state.lease(&id).map_err(tx)?.ok_or_else(|| TxError::not_found(MarketError::LeaseNotFound(id.to_string()).to_string()))?;
             Ok(lease_response(state, height, &id, lease)?.encode_to_vec())
         }),
         "/agora.market.v1.Query/Params" => decode::<mpb::QueryParamsRequest>(data).and_then(|_| {

@@ -103,7 +103,7 @@ fn provider<S: StateRead>(state: &S, data: &[u8]) -> Result<Vec<u8>, TxError> {
     let provider = state
         .provider(&owner)
         .map_err(internal)?
-        .ok_or_else(|| ProviderError::ProviderNotFound { owner: owner.to_string() }.to_tx_error())?;
+        .ok_or_else(|| TxError::not_found(ProviderError::ProviderNotFound { owner: owner.to_string() }.to_string()))?;
     Ok(pb::QueryProviderResponse { provider: Some(provider) }.encode_to_vec())
 }
 
@@ -128,7 +128,7 @@ fn provider_auditor<S: StateRead>(state: &S, data: &[u8]) -> Result<Vec<u8>, TxE
     let provider = address("provider", &req.provider)?;
     let auditor = address("auditor", &req.auditor)?;
     let record = state.audited_record(&provider, &auditor).map_err(internal)?.ok_or_else(|| {
-        ProviderError::AuditRecordNotFound { provider: provider.to_string(), auditor: auditor.to_string() }.to_tx_error()
+        TxError::not_found(ProviderError::AuditRecordNotFound { provider: provider.to_string(), auditor: auditor.to_string() }.to_string())
     })?;
     Ok(audit_pb::QueryProviderAuditorResponse { attributes: Some(record) }.encode_to_vec())
 }

@@ -70,7 +70,8 @@ fn provider_params_and_utilization_queries() {
     assert_eq!(resp.provider.unwrap().owner, owner.to_string());
 
     let err = ask::<pb::QueryProviderResponse>(&state, query::PROVIDER, pb::QueryProviderRequest { owner: addr(2).to_string() }).unwrap_err();
-    assert_eq!((err.codespace.as_str(), err.code), ("provider", 23));
+    // A missing record is the SDK's ErrNotFound (gRPC NOT_FOUND), as for every module.
+    assert_eq!((err.codespace.as_str(), err.code), ("sdk", 38));
     assert_eq!(err.log, format!("provider {} not found", addr(2)));
     let err = ask::<pb::QueryProviderResponse>(&state, query::PROVIDER, pb::QueryProviderRequest { owner: "nope".into() }).unwrap_err();
     assert_eq!((err.codespace.as_str(), err.code), ("provider", 2));

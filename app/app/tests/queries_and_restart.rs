@@ -147,6 +147,22 @@ fn historical_queries_read_older_heights() {
     let old = bank_pb::QueryBalanceResponse::decode(old.value.as_ref()).expect("decode");
     assert_eq!(old.balance.expect("coin").amount, "10");
     assert_eq!(chain.balance(&bob.address(), "uagora"), 15);
+
+    // List queries too: bob held one denom before he was sent a second one.
+    chain.block(vec![send_tx(&alice, &bob.address(), "3ufoo", 1, 2)]);
+    let all = |height: u64| -> Vec<(String, String)> {
+        let req = bank_pb::QueryAllBalancesRequest { address: bob.address().to_bech32(), pagination: None, resolve_denom: false };
+        let res = chain.node.query("/cosmos.bank.v1beta1.Query/AllBalances", req.encode_to_vec(), height, false).expect("query");
+        assert_eq!(res.code.value(), 0, "{}", res.log);
+        let res = bank_pb::QueryAllBalancesResponse::decode(res.value.as_ref()).expect("decode");
+        res.balances.into_iter().map(|c| (c.denom, c.amount)).collect()
+    };
+    let pair = |d: &str, a: &str| (d.to_string(), a.to_string());
+    assert_eq!(all(first - 1), vec![]);
+    assert_eq!(all(first), vec![pair("uagora", "10")]);
+    assert_eq!(all(first + 1), vec![pair("uagora", "15")]);
+    assert!(first > 1);
+    assert_eq!(all(0), vec![pair("uagora", "15"), pair("ufoo", "3")]);
 }
 
 #[test]

@@ -15,9 +15,6 @@ pub enum StoreError {
     VersionPruned { requested: u64, earliest: u64 },
     #[error("version {0} does not exist")]
     VersionNotFound(u64),
-    /// Range queries are served only from the flat latest-state column; see [`crate::Snapshot`].
-    #[error("range queries are only served at the latest height")]
-    HistoricalRangeUnsupported,
     #[error("commit of version {got} out of order: expected {expected}")]
     OutOfOrder { got: u64, expected: u64 },
     #[error("decode: {0}")]

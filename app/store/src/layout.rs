@@ -5,6 +5,9 @@
 //! * `values`    tree prefix ‖ key hash ‖ jmt version (BE) → tag ‖ value: value history, read
 //!   with seek-for-prev (tag 1 = present, 0 = deleted).
 //! * `preimages` tree prefix ‖ key hash → key inside the tree (needed for non-existence proofs).
+//! * `undo`      escaped full key ‖ 0x00 0x00 ‖ block version (BE) → tag ‖ value: what a key held
+//!   just before that block changed it. Range reads at an older version overlay these on the
+//!   flat state (see [`undo_key`]).
 //! * `stale`     stale-since jmt version (BE) ‖ kind ‖ location → empty: what pruning deletes once
 //!   every version before stale-since is gone.
 //! * `meta`      the store's own bookkeeping, plus the app's metadata under `app/`.
@@ -20,9 +23,10 @@ pub(crate) const CF_STATE: &str = "state";
 pub(crate) const CF_NODES: &str = "nodes";
 pub(crate) const CF_VALUES: &str = "values";
 pub(crate) const CF_PREIMAGES: &str = "preimages";
+pub(crate) const CF_UNDO: &str = "undo";
 pub(crate) const CF_STALE: &str = "stale";
 pub(crate) const CF_META: &str = "meta";
-pub(crate) const ALL_CFS: [&str; 6] = [CF_STATE, CF_NODES, CF_VALUES, CF_PREIMAGES, CF_STALE, CF_META];
+pub(crate) const ALL_CFS: [&str; 7] = [CF_STATE, CF_NODES, CF_VALUES, CF_PREIMAGES, CF_UNDO, CF_STALE, CF_META];
 
 pub(crate) const META_LATEST: &[u8] = b"latest_version";
 pub(crate) const META_EARLIEST: &[u8] = b"earliest_version";
@@ -34,6 +38,7 @@ pub(crate) const APP_META_PREFIX: &[u8] = b"app/";
 pub(crate) const STALE_NODE: u8 = 0;
 pub(crate) const STALE_VALUE: u8 = 1;
 pub(crate) const STALE_PREIMAGE: u8 = 2;
+pub(crate) const STALE_UNDO: u8 = 3;
 
 /// The root tree's prefix.
 pub(crate) const ROOT_PREFIX: &[u8] = &[0u8];
@@ -58,6 +63,47 @@ pub(crate) fn value_key<'b>(buf: &'b mut Vec<u8>, prefix: &[u8], hash: &KeyHash,
     hash_key(buf, prefix, hash);
     buf.extend_from_slice(&version.to_be_bytes());
     buf
+}
+
+/// `key` with every 0x00 written as 0x00 0xff, into `buf`. The escaping keeps byte order,
+/// and a key's escape is a prefix of another's exactly when the key is a prefix of the other.
+pub(crate) fn escape_into(buf: &mut Vec<u8>, key: &[u8]) {
+    for &byte in key {
+        buf.push(byte);
+        if byte == 0 {
+            buf.push(0xff);
+        }
+    }
+}
+
+/// `escape(key) ‖ 0x00 0x00 ‖ version` into `buf`: an undo entry. The terminator sorts below
+/// any escaped byte, so each key's entries are contiguous, ordered by version, and every key
+/// with a given prefix lies in the range of `escape(prefix)`.
+pub(crate) fn undo_key<'b>(buf: &'b mut Vec<u8>, key: &[u8], version: u64) -> &'b [u8] {
+    buf.clear();
+    escape_into(buf, key);
+    buf.extend_from_slice(&[0, 0]);
+    buf.extend_from_slice(&version.to_be_bytes());
+    buf
+}
+
+/// Splits an undo entry's key into the full key and the block version.
+pub(crate) fn parse_undo_key(raw: &[u8]) -> Result<(Vec<u8>, u64), StoreError> {
+    let corrupt = || StoreError::Corrupt("bad undo entry key".into());
+    let split = raw.len().checked_sub(10).ok_or_else(corrupt)?;
+    let (escaped, tail) = raw.split_at(split);
+    if tail[..2] != [0, 0] {
+        return Err(corrupt());
+    }
+    let mut key = Vec::with_capacity(escaped.len());
+    let mut bytes = escaped.iter();
+    while let Some(&byte) = bytes.next() {
+        key.push(byte);
+        if byte == 0 && bytes.next() != Some(&0xff) {
+            return Err(corrupt());
+        }
+    }
+    Ok((key, u64_from(&tail[2..])?))
 }
 
 /// `stale_since ‖ kind ‖ location` into `buf`.
@@ -117,6 +163,28 @@ mod tests {
         assert_eq!(prefix_end(&[1, 0xff]), Some(vec![2]));
         assert_eq!(prefix_end(&[0xff, 0xff]), None);
         assert_eq!(prefix_end(b""), None);
+    }
+
+    #[test]
+    fn undo_keys_keep_key_order_and_group_each_key() {
+        let keys: [&[u8]; 6] = [b"", b"a", &[b'a', 0], &[b'a', 0, 0], &[b'a', 1], b"b"];
+        let mut encoded = Vec::new();
+        for key in keys {
+            for version in [1u64, 7, u64::MAX] {
+                let mut buf = Vec::new();
+                encoded.push(undo_key(&mut buf, key, version).to_vec());
+                assert_eq!(parse_undo_key(&buf).expect("parse"), (key.to_vec(), version));
+            }
+        }
+        let mut sorted = encoded.clone();
+        sorted.sort();
+        assert_eq!(sorted, encoded, "entries sort by key, then version");
+        let mut prefix = Vec::new();
+        escape_into(&mut prefix, b"a");
+        let under_a = encoded.iter().filter(|e| e.starts_with(&prefix)).count();
+        assert_eq!(under_a, 4 * 3, "all of a, a\\0, a\\0\\0 and a\\1 lie in the range of a");
+        assert!(parse_undo_key(&[0, 1]).is_err());
+        assert!(parse_undo_key(&[b'a', 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1]).is_err());
     }
 
     #[test]

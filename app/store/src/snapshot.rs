@@ -9,8 +9,8 @@ use sha2::Sha256;
 
 use crate::delta::range_start;
 use crate::layout::{
-    decode_value, hash_key, prefix_end, u64_from, value_key, CF_NODES, CF_PREIMAGES, CF_STATE, CF_VALUES,
-    ROOT_PREFIX,
+    decode_value, escape_into, hash_key, parse_undo_key, prefix_end, u64_from, undo_key, value_key, CF_NODES,
+    CF_PREIMAGES, CF_STATE, CF_UNDO, CF_VALUES, ROOT_PREFIX,
 };
 use crate::storage::{Storage, EMPTY_APP_HASH};
 use crate::{Key, StateRead, StoreError, Value};
@@ -18,9 +18,9 @@ use crate::{Key, StateRead, StoreError, Value};
 /// A read view of the store at one version, backed by a RocksDB snapshot so later commits and
 /// pruning never change what it sees. Cheap to clone.
 ///
-/// Point reads and proofs work at any kept version. Range reads (`prefix_raw`) need the flat
-/// latest-state column, so only a snapshot taken while its version was the latest serves them;
-/// an older one yields a single [`StoreError::HistoricalRangeUnsupported`] item.
+/// Point reads, range reads and proofs work at any kept version. Range reads scan the flat
+/// state column; at an older version the undo column (what each key held before each later
+/// block) is merged over it.
 #[derive(Clone)]
 pub struct Snapshot(Arc<SnapshotInner>);
 
@@ -140,20 +140,126 @@ impl StateRead for Snapshot {
         prefix: &[u8],
         start: Option<&[u8]>,
     ) -> Box<dyn Iterator<Item = Result<(Key, Value), StoreError>> + 'a> {
-        if !self.0.flat {
-            return Box::new(std::iter::once(Err(StoreError::HistoricalRangeUnsupported)));
-        }
-        let cf = match self.0.cf(CF_STATE) {
-            Ok(cf) => cf,
-            Err(e) => return Box::new(std::iter::once(Err(e))),
+        let (state_cf, undo_cf) = match (self.0.cf(CF_STATE), self.0.cf(CF_UNDO)) {
+            (Ok(state), Ok(undo)) => (state, undo),
+            (Err(e), _) | (_, Err(e)) => return Box::new(std::iter::once(Err(e))),
         };
         let mut opts = ReadOptions::default();
         if let Some(end) = prefix_end(prefix) {
             opts.set_iterate_upper_bound(end);
         }
-        let mut iter = self.0.snap.raw_iterator_cf_opt(cf, opts);
+        let mut iter = self.0.snap.raw_iterator_cf_opt(state_cf, opts);
         iter.seek(range_start(prefix, start));
-        Box::new(PrefixIter { iter, prefix: prefix.to_vec(), done: false })
+        let flat = PrefixIter { iter, prefix: prefix.to_vec(), done: false };
+        if self.0.flat {
+            return Box::new(flat);
+        }
+
+        // The flat column is newer than this version: every key changed since is undone.
+        let mut escaped = Vec::with_capacity(prefix.len() + 1);
+        escape_into(&mut escaped, prefix);
+        let mut opts = ReadOptions::default();
+        if let Some(end) = prefix_end(&escaped) {
+            opts.set_iterate_upper_bound(end);
+        }
+        let mut iter = self.0.snap.raw_iterator_cf_opt(undo_cf, opts);
+        let mut from = Vec::new();
+        escape_into(&mut from, range_start(prefix, start));
+        iter.seek(&from);
+        let undone = UndoIter { iter, escaped_prefix: escaped, version: self.0.version, done: false };
+        Box::new(Undone { flat: flat.peekable(), undone: undone.peekable() })
+    }
+}
+
+/// The keys changed after `version`, ascending, each with what it held at `version` (`None`:
+/// absent): for each key, the first undo entry above `version`.
+struct UndoIter<'a> {
+    iter: DBRawIteratorWithThreadMode<'a, DB>,
+    escaped_prefix: Vec<u8>,
+    version: u64,
+    done: bool,
+}
+
+impl Iterator for UndoIter<'_> {
+    type Item = Result<(Key, Option<Value>), StoreError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while !self.done {
+            let Some(raw) = self.iter.key().filter(|k| k.starts_with(&self.escaped_prefix)) else {
+                self.done = true;
+                return self.iter.status().err().map(|e| Err(e.into()));
+            };
+            let (key, changed_at) = match parse_undo_key(raw) {
+                Ok(parsed) => parsed,
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+            };
+            if changed_at <= self.version {
+                self.iter.next();
+                continue;
+            }
+            let held = match self.iter.value().map(decode_value) {
+                Some(Ok(value)) => value.map(<[u8]>::to_vec),
+                Some(Err(e)) => return Some(Err(e)),
+                None => None,
+            };
+            // Later entries of the same key are newer; skip them.
+            let mut last = Vec::with_capacity(raw.len());
+            undo_key(&mut last, &key, u64::MAX);
+            self.iter.seek_for_prev(&last);
+            self.iter.next();
+            return Some(Ok((key, held)));
+        }
+        None
+    }
+}
+
+/// The flat state with the undone keys laid over it (they win on equal keys; `None` hides).
+struct Undone<F: Iterator, U: Iterator> {
+    flat: std::iter::Peekable<F>,
+    undone: std::iter::Peekable<U>,
+}
+
+impl<F, U> Iterator for Undone<F, U>
+where
+    F: Iterator<Item = Result<(Key, Value), StoreError>>,
+    U: Iterator<Item = Result<(Key, Option<Value>), StoreError>>,
+{
+    type Item = Result<(Key, Value), StoreError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let take_undone = match (self.flat.peek(), self.undone.peek()) {
+                (None, None) => return None,
+                (Some(Err(_)), _) => return self.flat.next(),
+                (_, Some(Err(_))) => {
+                    return match self.undone.next() {
+                        Some(Err(e)) => Some(Err(e)),
+                        _ => None,
+                    }
+                }
+                (None, Some(_)) => true,
+                (Some(_), None) => false,
+                (Some(Ok((flat_key, _))), Some(Ok((undone_key, _)))) => {
+                    if flat_key == undone_key {
+                        self.flat.next();
+                        true
+                    } else {
+                        undone_key < flat_key
+                    }
+                }
+            };
+            if !take_undone {
+                return self.flat.next();
+            }
+            match self.undone.next()? {
+                Ok((key, Some(value))) => return Some(Ok((key, value))),
+                Ok((_, None)) => continue,
+                Err(e) => return Some(Err(e)),
+            }
+        }
     }
 }
 

@@ -12,15 +12,15 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use jmt::storage::{NodeKey, TreeUpdateBatch};
 use jmt::{KeyHash, OwnedValue, Sha256Jmt};
 use rocksdb::{
-    BlockBasedOptions, Cache, ColumnFamily, ColumnFamilyDescriptor, DBCompressionType, Options, ReadOptions,
+    BlockBasedIndexType, BlockBasedOptions, Cache, ColumnFamily, ColumnFamilyDescriptor, DBCompressionType, Options, ReadOptions,
     WriteBatch, DB,
 };
 use sha2::Sha256;
 
 use crate::layout::{
-    encode_value, hash_key, stale_key, tree_prefix, u64_from, value_key, ALL_CFS, APP_META_PREFIX, CF_META,
-    CF_NODES, CF_PREIMAGES, CF_STALE, CF_STATE, CF_VALUES, META_APP_HASH, META_EARLIEST, META_LATEST,
-    META_SUBSTORES, ROOT_PREFIX, STALE_NODE, STALE_PREIMAGE, STALE_VALUE,
+    encode_value, hash_key, stale_key, tree_prefix, u64_from, undo_key, value_key, ALL_CFS, APP_META_PREFIX,
+    CF_META, CF_NODES, CF_PREIMAGES, CF_STALE, CF_STATE, CF_UNDO, CF_VALUES, META_APP_HASH, META_EARLIEST,
+    META_LATEST, META_SUBSTORES, ROOT_PREFIX, STALE_NODE, STALE_PREIMAGE, STALE_UNDO, STALE_VALUE,
 };
 use crate::snapshot::History;
 use crate::{Changes, Key, Snapshot, StoreError, Value};
@@ -188,6 +188,7 @@ struct Cfs<'a> {
     nodes: &'a ColumnFamily,
     values: &'a ColumnFamily,
     preimages: &'a ColumnFamily,
+    undo: &'a ColumnFamily,
     stale: &'a ColumnFamily,
 }
 
@@ -199,8 +200,16 @@ impl Storage {
         let cache = Cache::new_lru_cache(256 << 20);
         let mut table = BlockBasedOptions::default();
         table.set_block_cache(&cache);
+        table.set_block_size(16 << 10);
         table.set_bloom_filter(10.0, false);
+        // Partitioned indexes and filters, cached with their top level pinned: a cache miss
+        // loads one small partition. With whole-file index blocks, a large state (a million
+        // leases) spent most of each read decompressing evicted index blocks.
+        table.set_index_type(BlockBasedIndexType::TwoLevelIndexSearch);
+        table.set_partition_filters(true);
+        table.set_metadata_block_size(4 << 10);
         table.set_cache_index_and_filter_blocks(true);
+        table.set_pin_top_level_index_and_filter(true);
         table.set_pin_l0_filter_and_index_blocks_in_cache(true);
         let mut cf_opts = Options::default();
         cf_opts.set_block_based_table_factory(&table);
@@ -345,6 +354,7 @@ impl Storage {
             nodes: self.cf(CF_NODES)?,
             values: self.cf(CF_VALUES)?,
             preimages: self.cf(CF_PREIMAGES)?,
+            undo: self.cf(CF_UNDO)?,
             stale: self.cf(CF_STALE)?,
         };
         let mut batch = WriteBatch::default();
@@ -395,6 +405,7 @@ impl Storage {
         writes.sort_unstable_by_key(|w| w.0 .0);
         let mut buf = Vec::with_capacity(prefix.len() + 48);
         let mut stale = Vec::with_capacity(prefix.len() + 57);
+        let mut undo = Vec::new();
         let mut value_set: Vec<(KeyHash, Option<OwnedValue>)> = Vec::with_capacity(writes.len());
         for (hash, key, offset, value) in writes {
             let previous = match jmt_version.checked_sub(1) {
@@ -408,6 +419,13 @@ impl Storage {
                 (Some((_, Some(old))), Some(new)) if *old == new.as_slice() => continue,
                 (_, None) if !was_present => continue,
                 _ => {}
+            }
+            if flat {
+                // What the key held before this block, for range reads at older versions;
+                // needed until the block before this one is pruned.
+                let location = undo_key(&mut undo, &key, jmt_version + 1);
+                batch.put_cf(cfs.undo, location, encode_value(previous.and_then(|(_, v)| v)));
+                batch.put_cf(cfs.stale, stale_key(&mut stale, jmt_version, STALE_UNDO, location), []);
             }
             if let Some((previous_version, _)) = previous {
                 // The superseded entry serves reads below `jmt_version` only.
@@ -524,8 +542,14 @@ impl Storage {
         // everything stale before old_earliest - 1.
         let from = (old_earliest - 1).to_be_bytes();
         let to = earliest.to_be_bytes();
-        let (cf_stale, cf_nodes, cf_values, cf_preimages, cf_meta) =
-            (self.cf(CF_STALE)?, self.cf(CF_NODES)?, self.cf(CF_VALUES)?, self.cf(CF_PREIMAGES)?, self.cf(CF_META)?);
+        let (cf_stale, cf_nodes, cf_values, cf_preimages, cf_undo, cf_meta) = (
+            self.cf(CF_STALE)?,
+            self.cf(CF_NODES)?,
+            self.cf(CF_VALUES)?,
+            self.cf(CF_PREIMAGES)?,
+            self.cf(CF_UNDO)?,
+            self.cf(CF_META)?,
+        );
         let mut opts = ReadOptions::default();
         opts.set_iterate_lower_bound(from);
         opts.set_iterate_upper_bound(to);
@@ -541,6 +565,7 @@ impl Storage {
             match kind {
                 STALE_NODE => batch.delete_cf(cf_nodes, location),
                 STALE_VALUE => batch.delete_cf(cf_values, location),
+                STALE_UNDO => batch.delete_cf(cf_undo, location),
                 STALE_PREIMAGE => {
                     // Keep it if the key was written again after its deletion.
                     seek.clear();

@@ -9,8 +9,13 @@ use serde_json::Value;
 
 pub type Result<T> = std::result::Result<T, String>;
 
+/// The checkout under test. `cargo test` sets `CARGO_MANIFEST_DIR` when it runs a test, which
+/// stays right when a shared target directory holds a binary built from another checkout.
 fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest_dir.parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
 /// The `agorad` binary under test: `$AGORAD`, or the release build in the target dir.

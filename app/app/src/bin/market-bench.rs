@@ -12,7 +12,7 @@
 //! The million leases are placed by the market's own message handlers (create deployment,
 //! bid, create lease), executed in large blocks straight into the store: signing three
 //! million transactions would measure signatures, not the market. `AGORA_BENCH_LEASES`
-//! lowers the large count for a quick run.
+//! lowers the large count for a quick run; arguments `tps` or `leases` run one part only.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -435,7 +435,13 @@ fn main() -> Result<()> {
         Ok(n) => n.parse()?,
         Err(_) => 1_000_000,
     };
-    market_tps(1_000, 5)?;
-    lease_state_benchmarks(large)?;
+    let only: Vec<String> = std::env::args().skip(1).collect();
+    let wanted = |name: &str| only.is_empty() || only.iter().any(|o| o == name);
+    if wanted("tps") {
+        market_tps(1_000, 5)?;
+    }
+    if wanted("leases") {
+        lease_state_benchmarks(large)?;
+    }
     Ok(())
 }

@@ -121,5 +121,6 @@ fn audit_queries_list_records_per_provider() {
         audit_pb::QueryProviderAuditorRequest { provider: provider.to_string(), auditor: addr(9).to_string() },
     )
     .unwrap_err();
-    assert_eq!((err.codespace.as_str(), err.code), ("audit", 4));
+    assert_eq!((err.codespace.as_str(), err.code), ("sdk", 38), "a missing record is ErrNotFound");
+    assert!(err.log.contains("has no attributes signed"), "{}", err.log);
 }

@@ -213,12 +213,15 @@ impl App {
     }
 }
 
+/// One module's `EndBlock` work, run on a fork of the block state.
+type EndBlockHook<'a, S> = dyn Fn(&mut StateDelta<&StateDelta<S>>) -> Result<Vec<Event>, String> + 'a;
+
 /// The modules' `EndBlock` hooks, each on its own fork: a hook that fails (a bug, never bad
 /// input) leaves state as it was and reports an `end_block_error` event instead of halting
 /// the chain. Every node fails the same way, so consensus is unaffected.
 fn end_block<S: StateRead>(block: &mut StateDelta<S>, ctx: &BlockContext) -> Vec<Event> {
     let mut events = Vec::new();
-    let mut run = |module: &str, hook: &dyn Fn(&mut StateDelta<&StateDelta<S>>) -> Result<Vec<Event>, String>| {
+    let mut run = |module: &str, hook: &EndBlockHook<'_, S>| {
         let mut fork = StateDelta::new(&*block);
         match hook(&mut fork) {
             Ok(hook_events) => {

@@ -3,16 +3,10 @@
 use agora_auth::ante::MinGasPrice;
 use agora_tx::DecodeLimits;
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct AppConfig {
     /// Minimum gas prices enforced in `CheckTx` (mempool admission only).
     pub min_gas_prices: Vec<MinGasPrice>,
     /// Stateless limits applied to every transaction.
     pub decode_limits: DecodeLimits,
-}
-
-impl Default for AppConfig {
-    fn default() -> Self {
-        Self { min_gas_prices: Vec::new(), decode_limits: DecodeLimits::default() }
-    }
 }

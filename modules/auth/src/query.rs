@@ -38,7 +38,7 @@ pub fn query<S: StateRead>(state: &S, path: &str, data: &[u8]) -> Option<Result<
         PARAMS => state
             .auth_params()
             .map(|p| pb::QueryParamsResponse { params: Some(p.to_proto()) }.encode_to_vec())
-            .map_err(|e| internal(e)),
+            .map_err(internal),
         MODULE_ACCOUNT_BY_NAME => module_account(state, data),
         _ => return None,
     };

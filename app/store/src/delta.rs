@@ -67,6 +67,7 @@ impl<S: StateRead> StateRead for StateDelta<S> {
             .changes
             .range::<[u8], _>((Bound::Included(from), Bound::Unbounded))
             .take_while(move |(k, _)| k.starts_with(&prefix_owned))
+            .map(Ok)
             .peekable();
         Box::new(Merge { base: self.base.prefix_raw(prefix, start).peekable(), overlay })
     }
@@ -90,16 +91,45 @@ pub(crate) fn range_start<'k>(prefix: &'k [u8], start: Option<&'k [u8]>) -> &'k 
     }
 }
 
-/// Merges two ascending streams; the overlay wins on equal keys and its deletions hide keys.
-struct Merge<'a, B: Iterator<Item = Result<(Key, Value), StoreError>>, O: Iterator<Item = (&'a Key, &'a Option<Value>)>> {
-    base: Peekable<B>,
-    overlay: Peekable<O>,
+/// One overlay entry of a [`Merge`]: a key and its value there (`None` = deleted).
+pub(crate) trait OverlayEntry {
+    fn key(&self) -> &[u8];
+    fn into_value(self) -> Option<(Key, Value)>;
 }
 
-impl<'a, B, O> Iterator for Merge<'a, B, O>
+/// A delta's pending write, borrowed (copied only if it is emitted).
+impl OverlayEntry for (&Key, &Option<Value>) {
+    fn key(&self) -> &[u8] {
+        self.0
+    }
+
+    fn into_value(self) -> Option<(Key, Value)> {
+        self.1.as_ref().map(|v| (self.0.clone(), v.clone()))
+    }
+}
+
+/// An owned entry, e.g. what a key held at an older version.
+impl OverlayEntry for (Key, Option<Value>) {
+    fn key(&self) -> &[u8] {
+        &self.0
+    }
+
+    fn into_value(self) -> Option<(Key, Value)> {
+        self.1.map(|v| (self.0, v))
+    }
+}
+
+/// Merges two ascending streams; the overlay wins on equal keys and its deletions hide keys.
+pub(crate) struct Merge<B: Iterator, O: Iterator> {
+    pub(crate) base: Peekable<B>,
+    pub(crate) overlay: Peekable<O>,
+}
+
+impl<B, O, E> Iterator for Merge<B, O>
 where
     B: Iterator<Item = Result<(Key, Value), StoreError>>,
-    O: Iterator<Item = (&'a Key, &'a Option<Value>)>,
+    O: Iterator<Item = Result<E, StoreError>>,
+    E: OverlayEntry,
 {
     type Item = Result<(Key, Value), StoreError>;
 
@@ -108,26 +138,30 @@ where
             let take_overlay = match (self.base.peek(), self.overlay.peek()) {
                 (None, None) => return None,
                 (Some(Err(_)), _) => return self.base.next(),
+                (_, Some(Err(_))) => return self.overlay.next().and_then(|r| r.err()).map(Err),
                 (None, Some(_)) => true,
                 (Some(_), None) => false,
-                (Some(Ok((bk, _))), Some((ok, _))) => {
-                    if *ok == bk {
+                (Some(Ok((base_key, _))), Some(Ok(entry))) => {
+                    if entry.key() == base_key.as_slice() {
                         // The overlay shadows the base entry.
                         self.base.next();
                         true
                     } else {
-                        ok.as_slice() < bk.as_slice()
+                        entry.key() < base_key.as_slice()
                     }
                 }
             };
-            if take_overlay {
-                let (key, value) = self.overlay.next()?;
-                if let Some(value) = value {
-                    return Some(Ok((key.clone(), value.clone())));
-                }
-                // A deletion: skip it.
-            } else {
+            if !take_overlay {
                 return self.base.next();
+            }
+            match self.overlay.next()? {
+                Ok(entry) => {
+                    if let Some(item) = entry.into_value() {
+                        return Some(Ok(item));
+                    }
+                    // A deletion: skip it.
+                }
+                Err(e) => return Some(Err(e)),
             }
         }
     }

@@ -7,7 +7,7 @@ use jmt::{KeyHash, OwnedValue, Sha256Jmt};
 use rocksdb::{ColumnFamily, DBRawIteratorWithThreadMode, ReadOptions, SnapshotWithThreadMode, DB};
 use sha2::Sha256;
 
-use crate::delta::range_start;
+use crate::delta::{range_start, Merge};
 use crate::layout::{
     decode_value, escape_into, hash_key, parse_undo_key, prefix_end, u64_from, undo_key, value_key, CF_NODES,
     CF_PREIMAGES, CF_STATE, CF_UNDO, CF_VALUES, ROOT_PREFIX,
@@ -167,7 +167,8 @@ impl StateRead for Snapshot {
         escape_into(&mut from, range_start(prefix, start));
         iter.seek(&from);
         let undone = UndoIter { iter, escaped_prefix: escaped, version: self.0.version, done: false };
-        Box::new(Undone { flat: flat.peekable(), undone: undone.peekable() })
+        // The undone keys win over the flat state; an absent one hides its flat entry.
+        Box::new(Merge { base: flat.peekable(), overlay: undone.peekable() })
     }
 }
 
@@ -213,53 +214,6 @@ impl Iterator for UndoIter<'_> {
             return Some(Ok((key, held)));
         }
         None
-    }
-}
-
-/// The flat state with the undone keys laid over it (they win on equal keys; `None` hides).
-struct Undone<F: Iterator, U: Iterator> {
-    flat: std::iter::Peekable<F>,
-    undone: std::iter::Peekable<U>,
-}
-
-impl<F, U> Iterator for Undone<F, U>
-where
-    F: Iterator<Item = Result<(Key, Value), StoreError>>,
-    U: Iterator<Item = Result<(Key, Option<Value>), StoreError>>,
-{
-    type Item = Result<(Key, Value), StoreError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            let take_undone = match (self.flat.peek(), self.undone.peek()) {
-                (None, None) => return None,
-                (Some(Err(_)), _) => return self.flat.next(),
-                (_, Some(Err(_))) => {
-                    return match self.undone.next() {
-                        Some(Err(e)) => Some(Err(e)),
-                        _ => None,
-                    }
-                }
-                (None, Some(_)) => true,
-                (Some(_), None) => false,
-                (Some(Ok((flat_key, _))), Some(Ok((undone_key, _)))) => {
-                    if flat_key == undone_key {
-                        self.flat.next();
-                        true
-                    } else {
-                        undone_key < flat_key
-                    }
-                }
-            };
-            if !take_undone {
-                return self.flat.next();
-            }
-            match self.undone.next()? {
-                Ok((key, Some(value))) => return Some(Ok((key, value))),
-                Ok((_, None)) => continue,
-                Err(e) => return Some(Err(e)),
-            }
-        }
     }
 }
 

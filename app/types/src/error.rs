@@ -27,6 +27,17 @@ impl TxError {
         Self { codespace: codespace.to_string(), code, log: log.into() }
     }
 
+    /// A malformed request: the Cosmos SDK's `ErrInvalidRequest` (`sdk` 18, gRPC
+    /// `INVALID_ARGUMENT`).
+    pub fn invalid_request(log: impl Into<String>) -> Self {
+        Self::new("sdk", 18, log)
+    }
+
+    /// A failure that is not the caller's fault (a store error): `sdk` 1.
+    pub fn internal(error: impl std::fmt::Display) -> Self {
+        Self::new("sdk", 1, error.to_string())
+    }
+
     /// A query for a record that does not exist: the Cosmos SDK's `ErrNotFound` (`sdk` 38),
     /// which gRPC clients receive as `NOT_FOUND`, whatever module was asked.
     pub fn not_found(log: impl Into<String>) -> Self {

@@ -18,13 +18,7 @@ pub const MODULE_ACCOUNT_BY_NAME: &str = "/cosmos.auth.v1beta1.Query/ModuleAccou
 /// The query paths this module answers.
 pub const PATHS: &[&str] = &[ACCOUNT, ACCOUNTS, PARAMS, MODULE_ACCOUNT_BY_NAME];
 
-fn invalid(msg: impl Into<String>) -> TxError {
-    TxError::new("sdk", 18, msg)
-}
 
-fn internal(msg: impl ToString) -> TxError {
-    TxError::new("sdk", 1, msg.to_string())
-}
 
 fn decode<M: Message + Default>(data: &[u8]) -> Result<M, TxError> {
     M::decode(data).map_err(|e| TxError::new("sdk", 2, format!("invalid request encoding: {e}")))
@@ -38,7 +32,7 @@ pub fn query<S: StateRead>(state: &S, path: &str, data: &[u8]) -> Option<Result<
         PARAMS => state
             .auth_params()
             .map(|p| pb::QueryParamsResponse { params: Some(p.to_proto()) }.encode_to_vec())
-            .map_err(internal),
+            .map_err(TxError::internal),
         MODULE_ACCOUNT_BY_NAME => module_account(state, data),
         _ => return None,
     };
@@ -47,23 +41,23 @@ pub fn query<S: StateRead>(state: &S, path: &str, data: &[u8]) -> Option<Result<
 
 fn account<S: StateRead>(state: &S, data: &[u8]) -> Result<Vec<u8>, TxError> {
     let req: pb::QueryAccountRequest = decode(data)?;
-    let address: Address = req.address.parse().map_err(|e: agora_types::AddressError| invalid(e.to_string()))?;
+    let address: Address = req.address.parse().map_err(|e: agora_types::AddressError| TxError::invalid_request(e.to_string()))?;
     let account = state
         .account(&address)
-        .map_err(internal)?
+        .map_err(TxError::internal)?
         .ok_or_else(|| TxError::new("sdk", 38, format!("account {address} not found")))?;
     Ok(pb::QueryAccountResponse { account: Some(account.to_any()) }.encode_to_vec())
 }
 
 fn accounts<S: StateRead>(state: &S, data: &[u8]) -> Result<Vec<u8>, TxError> {
     let req: pb::QueryAccountsRequest = decode(data)?;
-    let page = Page::from_request(req.pagination.as_ref()).map_err(|e| invalid(e.to_string()))?;
+    let page = Page::from_request(req.pagination.as_ref()).map_err(|e| TxError::invalid_request(e.to_string()))?;
     let start = [keys::ACCOUNTS_PREFIX, page.key.as_slice()].concat();
     let items = state
         .prefix_raw(keys::ACCOUNTS_PREFIX, (!page.key.is_empty()).then_some(start.as_slice()))
-        .map(|item| item.map(|(k, v)| (k[keys::ACCOUNTS_PREFIX.len()..].to_vec(), v)).map_err(internal));
+        .map(|item| item.map(|(k, v)| (k[keys::ACCOUNTS_PREFIX.len()..].to_vec(), v)).map_err(TxError::internal));
     let (accounts, pagination) =
-        page.collect(items, |_, value| Any::decode(value).map_err(|e| internal(format!("corrupt account: {e}"))))?;
+        page.collect(items, |_, value| Any::decode(value).map_err(|e| TxError::internal(format!("corrupt account: {e}"))))?;
     Ok(pb::QueryAccountsResponse { accounts, pagination: Some(pagination) }.encode_to_vec())
 }
 
@@ -71,7 +65,7 @@ fn module_account<S: StateRead>(state: &S, data: &[u8]) -> Result<Vec<u8>, TxErr
     let req: pb::QueryModuleAccountByNameRequest = decode(data)?;
     let account = state
         .account(&Address::module(&req.name))
-        .map_err(internal)?
+        .map_err(TxError::internal)?
         .filter(|a| a.module.is_some())
         .ok_or_else(|| TxError::new("sdk", 38, format!("module account {} not found", req.name)))?;
     Ok(pb::QueryModuleAccountByNameResponse { account: Some(account.to_any()) }.encode_to_vec())

@@ -22,13 +22,7 @@ pub const DENOMS_METADATA: &str = "/cosmos.bank.v1beta1.Query/DenomsMetadata";
 pub const PATHS: &[&str] =
     &[BALANCE, ALL_BALANCES, SPENDABLE_BALANCES, TOTAL_SUPPLY, SUPPLY_OF, PARAMS, DENOM_METADATA, DENOMS_METADATA];
 
-fn invalid(msg: impl Into<String>) -> TxError {
-    TxError::new("sdk", 18, msg)
-}
 
-fn internal(e: impl ToString) -> TxError {
-    TxError::new("sdk", 1, e.to_string())
-}
 
 fn decode<M: Message + Default>(data: &[u8]) -> Result<M, TxError> {
     M::decode(data).map_err(|e| TxError::new("sdk", 2, format!("invalid request encoding: {e}")))
@@ -43,7 +37,7 @@ fn denom(s: &str) -> Result<Denom, TxError> {
 }
 
 fn amount(bytes: &[u8]) -> Result<u128, TxError> {
-    Ok(u128::from_be_bytes(bytes.try_into().map_err(|_| internal("corrupt amount record"))?))
+    Ok(u128::from_be_bytes(bytes.try_into().map_err(|_| TxError::internal("corrupt amount record"))?))
 }
 
 /// Answers `path`; `None` if the path is not one of this module's.
@@ -57,7 +51,7 @@ pub fn query<S: StateRead>(state: &S, path: &str, data: &[u8]) -> Option<Result<
         PARAMS => state
             .bank_params()
             .map(|p| pb::QueryParamsResponse { params: Some(p.to_proto()) }.encode_to_vec())
-            .map_err(internal),
+            .map_err(TxError::internal),
         DENOM_METADATA => denom_metadata(state, data),
         DENOMS_METADATA => denoms_metadata(state, data),
         _ => return None,
@@ -69,7 +63,7 @@ fn balance<S: StateRead>(state: &S, data: &[u8]) -> Result<Vec<u8>, TxError> {
     let req: pb::QueryBalanceRequest = decode(data)?;
     let addr = address(&req.address)?;
     let denom = denom(&req.denom)?;
-    let amount = state.balance(&addr, &denom).map_err(internal)?;
+    let amount = state.balance(&addr, &denom).map_err(TxError::internal)?;
     Ok(pb::QueryBalanceResponse { balance: Some(Coin::new(denom, amount).to_proto()) }.encode_to_vec())
 }
 
@@ -79,14 +73,14 @@ fn balances_page<S: StateRead>(
     addr: &Address,
     pagination: Option<&cosmos_sdk_proto::cosmos::base::query::v1beta1::PageRequest>,
 ) -> Result<(Vec<cosmos_sdk_proto::cosmos::base::v1beta1::Coin>, cosmos_sdk_proto::cosmos::base::query::v1beta1::PageResponse), TxError> {
-    let page = Page::from_request(pagination).map_err(|e| invalid(e.to_string()))?;
+    let page = Page::from_request(pagination).map_err(|e| TxError::invalid_request(e.to_string()))?;
     let prefix = keys::balances_of(addr);
     let start = [prefix.as_slice(), page.key.as_slice()].concat();
     let items = state
         .prefix_raw(&prefix, (!page.key.is_empty()).then_some(start.as_slice()))
-        .map(|item| item.map(|(k, v)| (k[prefix.len()..].to_vec(), v)).map_err(internal));
+        .map(|item| item.map(|(k, v)| (k[prefix.len()..].to_vec(), v)).map_err(TxError::internal));
     page.collect(items, |key, value| {
-        let denom = std::str::from_utf8(key).map_err(|_| internal("corrupt balance key"))?;
+        let denom = std::str::from_utf8(key).map_err(|_| TxError::internal("corrupt balance key"))?;
         Ok(cosmos_sdk_proto::cosmos::base::v1beta1::Coin { denom: denom.to_string(), amount: amount(value)?.to_string() })
     })
 }
@@ -108,13 +102,13 @@ fn spendable_balances<S: StateRead>(state: &S, data: &[u8]) -> Result<Vec<u8>, T
 
 fn total_supply<S: StateRead>(state: &S, data: &[u8]) -> Result<Vec<u8>, TxError> {
     let req: pb::QueryTotalSupplyRequest = decode(data)?;
-    let page = Page::from_request(req.pagination.as_ref()).map_err(|e| invalid(e.to_string()))?;
+    let page = Page::from_request(req.pagination.as_ref()).map_err(|e| TxError::invalid_request(e.to_string()))?;
     let start = [keys::SUPPLY_PREFIX, page.key.as_slice()].concat();
     let items = state
         .prefix_raw(keys::SUPPLY_PREFIX, (!page.key.is_empty()).then_some(start.as_slice()))
-        .map(|item| item.map(|(k, v)| (k[keys::SUPPLY_PREFIX.len()..].to_vec(), v)).map_err(internal));
+        .map(|item| item.map(|(k, v)| (k[keys::SUPPLY_PREFIX.len()..].to_vec(), v)).map_err(TxError::internal));
     let (supply, pagination) = page.collect(items, |key, value| {
-        let denom = std::str::from_utf8(key).map_err(|_| internal("corrupt supply key"))?;
+        let denom = std::str::from_utf8(key).map_err(|_| TxError::internal("corrupt supply key"))?;
         Ok(cosmos_sdk_proto::cosmos::base::v1beta1::Coin { denom: denom.to_string(), amount: amount(value)?.to_string() })
     })?;
     Ok(pb::QueryTotalSupplyResponse { supply, pagination: Some(pagination) }.encode_to_vec())
@@ -123,13 +117,13 @@ fn total_supply<S: StateRead>(state: &S, data: &[u8]) -> Result<Vec<u8>, TxError
 fn supply_of<S: StateRead>(state: &S, data: &[u8]) -> Result<Vec<u8>, TxError> {
     let req: pb::QuerySupplyOfRequest = decode(data)?;
     let denom = denom(&req.denom)?;
-    let amount = state.supply_of(&denom).map_err(internal)?;
+    let amount = state.supply_of(&denom).map_err(TxError::internal)?;
     Ok(pb::QuerySupplyOfResponse { amount: Some(Coin::new(denom, amount).to_proto()) }.encode_to_vec())
 }
 
 fn denom_metadata<S: StateRead>(state: &S, data: &[u8]) -> Result<Vec<u8>, TxError> {
     let req: pb::QueryDenomMetadataRequest = decode(data)?;
-    let metadata = state.denom_metadata(&req.denom).map_err(internal)?;
+    let metadata = state.denom_metadata(&req.denom).map_err(TxError::internal)?;
     let metadata = metadata.ok_or_else(|| {
         let e = BankError::DenomMetadataNotFound(req.denom.clone());
         TxError::not_found(e.to_string())
@@ -139,13 +133,13 @@ fn denom_metadata<S: StateRead>(state: &S, data: &[u8]) -> Result<Vec<u8>, TxErr
 
 fn denoms_metadata<S: StateRead>(state: &S, data: &[u8]) -> Result<Vec<u8>, TxError> {
     let req: pb::QueryDenomsMetadataRequest = decode(data)?;
-    let page = Page::from_request(req.pagination.as_ref()).map_err(|e| invalid(e.to_string()))?;
+    let page = Page::from_request(req.pagination.as_ref()).map_err(|e| TxError::invalid_request(e.to_string()))?;
     let prefix = keys::DENOM_METADATA_PREFIX;
     let start = [prefix, page.key.as_slice()].concat();
     let items = state
         .prefix_raw(prefix, (!page.key.is_empty()).then_some(start.as_slice()))
-        .map(|item| item.map(|(k, v)| (k[prefix.len()..].to_vec(), v)).map_err(internal));
+        .map(|item| item.map(|(k, v)| (k[prefix.len()..].to_vec(), v)).map_err(TxError::internal));
     let (metadatas, pagination) =
-        page.collect(items, |_, value| pb::Metadata::decode(value).map_err(|e| internal(format!("corrupt metadata: {e}"))))?;
+        page.collect(items, |_, value| pb::Metadata::decode(value).map_err(|e| TxError::internal(format!("corrupt metadata: {e}"))))?;
     Ok(pb::QueryDenomsMetadataResponse { metadatas, pagination: Some(pagination) }.encode_to_vec())
 }

@@ -14,24 +14,18 @@ use crate::ids::{BidId, DeploymentId, GroupId, OrderId};
 use crate::state::{keys, MarketRead};
 use crate::MarketError;
 
-fn invalid(msg: impl std::fmt::Display) -> TxError {
-    TxError::new("sdk", 18, format!("invalid request: {msg}"))
-}
 
-fn internal(e: impl std::fmt::Display) -> TxError {
-    TxError::new("sdk", 1, e.to_string())
-}
 
 fn tx(e: MarketError) -> TxError {
     e.to_tx_error()
 }
 
 fn decode<M: Message + Default>(data: &[u8]) -> Result<M, TxError> {
-    M::decode(data).map_err(invalid)
+    M::decode(data).map_err(|e| TxError::invalid_request(e.to_string()))
 }
 
 fn address(field: &str, s: &str) -> Result<Address, TxError> {
-    s.parse().map_err(|e| invalid(format!("{field}: {e}")))
+    s.parse().map_err(|e| TxError::invalid_request(format!("{field}: {e}")))
 }
 
 /// Walks `prefix` in key order with Cosmos paging; `load` turns an entry into an item, or
@@ -42,13 +36,13 @@ fn paged<S: StateRead, T>(
     request: Option<&PageRequest>,
     mut load: impl FnMut(&[u8], &[u8]) -> Result<Option<T>, TxError>,
 ) -> Result<(Vec<T>, PageResponse), TxError> {
-    let page = Page::from_request(request).map_err(invalid)?;
+    let page = Page::from_request(request).map_err(|e| TxError::invalid_request(e.to_string()))?;
     let start = [prefix, page.key.as_slice()].concat();
     let mut out = Vec::new();
     let mut next_key = Vec::new();
     let mut seen: u64 = 0;
     for item in state.prefix_raw(prefix, (!page.key.is_empty()).then_some(start.as_slice())) {
-        let (key, value) = item.map_err(internal)?;
+        let (key, value) = item.map_err(TxError::internal)?;
         let tail = &key[prefix.len()..];
         let Some(entry) = load(tail, &value)? else {
             continue;
@@ -116,13 +110,13 @@ pub fn query<S: StateRead>(state: &S, height: u64, path: &str, data: &[u8]) -> O
 fn deployment_response<S: StateRead>(state: &S, height: u64, deployment: dpb::Deployment) -> Result<dpb::QueryDeploymentResponse, TxError> {
     let id = DeploymentId::from_proto("id", deployment.id.as_ref()).map_err(tx)?;
     let groups = state.groups(&id).map_err(tx)?;
-    let escrow_account = escrow_query::settled_account(state, &id.escrow_account(), height).map_err(internal)?;
+    let escrow_account = escrow_query::settled_account(state, &id.escrow_account(), height).map_err(TxError::internal)?;
     Ok(dpb::QueryDeploymentResponse { deployment: Some(deployment), groups, escrow_account })
 }
 
 fn lease_response<S: StateRead>(state: &S, height: u64, id: &BidId, lease: mpb::Lease) -> Result<mpb::QueryLeaseResponse, TxError> {
     let escrow_payment =
-        escrow_query::settled_payment(state, &id.deployment().escrow_account(), &id.payment(), height).map_err(internal)?;
+        escrow_query::settled_payment(state, &id.deployment().escrow_account(), &id.payment(), height).map_err(TxError::internal)?;
     Ok(mpb::QueryLeaseResponse { lease: Some(lease), escrow_payment })
 }
 
@@ -131,7 +125,7 @@ fn deployments<S: StateRead>(state: &S, height: u64, data: &[u8]) -> Result<Vec<
     let prefix = if req.owner.is_empty() { keys::DEPLOYMENTS.to_vec() } else { keys::deployments_of(&address("owner", &req.owner)?) };
     let wanted = req.state;
     let (deployments, pagination) = paged(state, &prefix, req.pagination.as_ref(), |_, value| {
-        let deployment = dpb::Deployment::decode(value).map_err(internal)?;
+        let deployment = dpb::Deployment::decode(value).map_err(TxError::internal)?;
         if wanted != 0 && deployment.state != wanted {
             return Ok(None);
         }
@@ -147,13 +141,13 @@ fn orders<S: StateRead>(state: &S, data: &[u8]) -> Result<Vec<u8>, TxError> {
     let (orders, pagination) = if open_only {
         // The open-orders index: what providers poll, without walking closed history.
         paged(state, keys::OPEN_ORDERS, req.pagination.as_ref(), |tail, _| {
-            let id = OrderId::from_bytes(tail).ok_or_else(|| internal("corrupt open-order key"))?;
+            let id = OrderId::from_bytes(tail).ok_or_else(|| TxError::internal("corrupt open-order key"))?;
             state.order(&id).map_err(tx)
         })?
     } else {
         let prefix = if req.owner.is_empty() { keys::ORDERS.to_vec() } else { keys::orders_of(&address("owner", &req.owner)?) };
         paged(state, &prefix, req.pagination.as_ref(), |_, value| {
-            let order = mpb::Order::decode(value).map_err(internal)?;
+            let order = mpb::Order::decode(value).map_err(TxError::internal)?;
             Ok((wanted == 0 || order.state == wanted).then_some(order))
         })?
     };
@@ -168,14 +162,14 @@ fn bids<S: StateRead>(state: &S, data: &[u8]) -> Result<Vec<u8>, TxError> {
         (Some(order), _) => {
             let id = OrderId::from_proto("order_id", Some(order)).map_err(tx)?;
             paged(state, &keys::bids_of_order(&id), req.pagination.as_ref(), |_, value| {
-                Ok(keep(mpb::Bid::decode(value).map_err(internal)?))
+                Ok(keep(mpb::Bid::decode(value).map_err(TxError::internal)?))
             })?
         }
-        (None, "") => return Err(invalid("set order_id or provider")),
+        (None, "") => return Err(TxError::invalid_request("set order_id or provider")),
         (None, provider) => {
             let provider = address("provider", provider)?;
             paged(state, &keys::provider_bids_of(&provider), req.pagination.as_ref(), |tail, _| {
-                let id = OrderId::from_bytes(tail).ok_or_else(|| internal("corrupt provider-bid key"))?.bid(provider);
+                let id = OrderId::from_bytes(tail).ok_or_else(|| TxError::internal("corrupt provider-bid key"))?.bid(provider);
                 Ok(state.bid(&id).map_err(tx)?.and_then(keep))
             })?
         }
@@ -187,11 +181,11 @@ fn leases<S: StateRead>(state: &S, height: u64, data: &[u8]) -> Result<Vec<u8>, 
     let req: mpb::QueryLeasesRequest = decode(data)?;
     let wanted = req.state;
     let (leases, pagination) = match (req.owner.as_str(), req.provider.as_str()) {
-        ("", "") => return Err(invalid("set owner or provider")),
+        ("", "") => return Err(TxError::invalid_request("set owner or provider")),
         ("", provider) => {
             let provider = address("provider", provider)?;
             paged(state, &keys::provider_leases_of(&provider), req.pagination.as_ref(), |tail, _| {
-                let id = OrderId::from_bytes(tail).ok_or_else(|| internal("corrupt provider-lease key"))?.bid(provider);
+                let id = OrderId::from_bytes(tail).ok_or_else(|| TxError::internal("corrupt provider-lease key"))?.bid(provider);
                 let Some(lease) = state.lease(&id).map_err(tx)? else {
                     return Ok(None);
                 };
@@ -204,12 +198,12 @@ fn leases<S: StateRead>(state: &S, height: u64, data: &[u8]) -> Result<Vec<u8>, 
         (owner, _) => {
             let owner = address("owner", owner)?;
             paged(state, &keys::leases_of(&owner), req.pagination.as_ref(), |tail, value| {
-                let lease = mpb::Lease::decode(value).map_err(internal)?;
+                let lease = mpb::Lease::decode(value).map_err(TxError::internal)?;
                 if wanted != 0 && lease.state != wanted {
                     return Ok(None);
                 }
                 let full = [owner.as_bytes().as_slice(), tail].concat();
-                let id = BidId::from_bytes(&full).ok_or_else(|| internal("corrupt lease key"))?;
+                let id = BidId::from_bytes(&full).ok_or_else(|| TxError::internal("corrupt lease key"))?;
                 lease_response(state, height, &id, lease).map(Some)
             })?
         }

@@ -20,13 +20,7 @@ pub const PROVIDER_AUDITOR: &str = "/agora.audit.v1.Query/ProviderAuditor";
 /// The query paths this crate answers.
 pub const PATHS: &[&str] = &[PROVIDERS, PROVIDER, PARAMS, GPU_UTILIZATION, PROVIDER_ATTRIBUTES, PROVIDER_AUDITOR];
 
-fn invalid(msg: impl Into<String>) -> TxError {
-    TxError::new("sdk", 18, msg)
-}
 
-fn internal(e: impl ToString) -> TxError {
-    TxError::new("sdk", 1, e.to_string())
-}
 
 fn decode<M: Message + Default>(data: &[u8]) -> Result<M, TxError> {
     M::decode(data).map_err(|e| TxError::new("sdk", 2, format!("invalid request encoding: {e}")))
@@ -37,7 +31,7 @@ fn address(field: &str, s: &str) -> Result<Address, TxError> {
 }
 
 fn provider_record(value: &[u8]) -> Result<Provider, TxError> {
-    Provider::decode(value).map_err(|e| internal(format!("corrupt provider record: {e}")))
+    Provider::decode(value).map_err(|e| TxError::internal(format!("corrupt provider record: {e}")))
 }
 
 /// Answers `path`; `None` if the path is not one of this crate's.
@@ -46,11 +40,11 @@ pub fn query<S: StateRead>(state: &S, path: &str, data: &[u8]) -> Option<Result<
         PROVIDERS => providers(state, data),
         PROVIDER => provider(state, data),
         PARAMS => decode::<pb::QueryParamsRequest>(data).and_then(|_| {
-            let params = state.provider_params().map_err(internal)?;
+            let params = state.provider_params().map_err(TxError::internal)?;
             Ok(pb::QueryParamsResponse { params: Some(params.to_proto()) }.encode_to_vec())
         }),
         GPU_UTILIZATION => decode::<pb::QueryGpuUtilizationRequest>(data).and_then(|_| {
-            let classes = state.gpu_utilization().map_err(internal)?;
+            let classes = state.gpu_utilization().map_err(TxError::internal)?;
             Ok(pb::QueryGpuUtilizationResponse { classes }.encode_to_vec())
         }),
         PROVIDER_ATTRIBUTES => provider_attributes(state, data),
@@ -77,14 +71,14 @@ fn matches(req: &pb::QueryProvidersRequest, provider: &Provider) -> bool {
 fn providers<S: StateRead>(state: &S, data: &[u8]) -> Result<Vec<u8>, TxError> {
     let req: pb::QueryProvidersRequest = decode(data)?;
     if req.attribute_key.is_empty() && !req.attribute_value.is_empty() {
-        return Err(invalid("attribute_value needs attribute_key"));
+        return Err(TxError::invalid_request("attribute_value needs attribute_key"));
     }
-    let page = Page::from_request(req.pagination.as_ref()).map_err(|e| invalid(e.to_string()))?;
+    let page = Page::from_request(req.pagination.as_ref()).map_err(|e| TxError::invalid_request(e.to_string()))?;
     let prefix = keys::PROVIDERS_PREFIX;
     let start = [prefix, page.key.as_slice()].concat();
     let items = state
         .prefix_raw(prefix, (!page.key.is_empty()).then_some(start.as_slice()))
-        .map(|item| item.map_err(internal))
+        .map(|item| item.map_err(TxError::internal))
         .filter_map(|item| match item {
             Ok((key, value)) => match provider_record(&value) {
                 Ok(p) if matches(&req, &p) => Some(Ok((key.get(prefix.len()..).unwrap_or_default().to_vec(), value))),
@@ -102,7 +96,7 @@ fn provider<S: StateRead>(state: &S, data: &[u8]) -> Result<Vec<u8>, TxError> {
     let owner = address("owner", &req.owner)?;
     let provider = state
         .provider(&owner)
-        .map_err(internal)?
+        .map_err(TxError::internal)?
         .ok_or_else(|| TxError::not_found(ProviderError::ProviderNotFound { owner: owner.to_string() }.to_string()))?;
     Ok(pb::QueryProviderResponse { provider: Some(provider) }.encode_to_vec())
 }
@@ -111,14 +105,14 @@ fn provider<S: StateRead>(state: &S, data: &[u8]) -> Result<Vec<u8>, TxError> {
 fn provider_attributes<S: StateRead>(state: &S, data: &[u8]) -> Result<Vec<u8>, TxError> {
     let req: audit_pb::QueryProviderAttributesRequest = decode(data)?;
     let provider = address("provider", &req.provider)?;
-    let page = Page::from_request(req.pagination.as_ref()).map_err(|e| invalid(e.to_string()))?;
+    let page = Page::from_request(req.pagination.as_ref()).map_err(|e| TxError::invalid_request(e.to_string()))?;
     let prefix = keys::audited_of(&provider);
     let start = [prefix.as_slice(), page.key.as_slice()].concat();
     let items = state
         .prefix_raw(&prefix, (!page.key.is_empty()).then_some(start.as_slice()))
-        .map(|item| item.map(|(k, v)| (k.get(prefix.len()..).unwrap_or_default().to_vec(), v)).map_err(internal));
+        .map(|item| item.map(|(k, v)| (k.get(prefix.len()..).unwrap_or_default().to_vec(), v)).map_err(TxError::internal));
     let (attributes, pagination) = page.collect(items, |_, value| {
-        audit_pb::AuditedAttributes::decode(value).map_err(|e| internal(format!("corrupt audited record: {e}")))
+        audit_pb::AuditedAttributes::decode(value).map_err(|e| TxError::internal(format!("corrupt audited record: {e}")))
     })?;
     Ok(audit_pb::QueryProviderAttributesResponse { attributes, pagination: Some(pagination) }.encode_to_vec())
 }
@@ -127,7 +121,7 @@ fn provider_auditor<S: StateRead>(state: &S, data: &[u8]) -> Result<Vec<u8>, TxE
     let req: audit_pb::QueryProviderAuditorRequest = decode(data)?;
     let provider = address("provider", &req.provider)?;
     let auditor = address("auditor", &req.auditor)?;
-    let record = state.audited_record(&provider, &auditor).map_err(internal)?.ok_or_else(|| {
+    let record = state.audited_record(&provider, &auditor).map_err(TxError::internal)?.ok_or_else(|| {
         TxError::not_found(ProviderError::AuditRecordNotFound { provider: provider.to_string(), auditor: auditor.to_string() }.to_string())
     })?;
     Ok(audit_pb::QueryProviderAuditorResponse { attributes: Some(record) }.encode_to_vec())

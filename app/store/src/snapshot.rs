@@ -140,9 +140,9 @@ impl StateRead for Snapshot {
         prefix: &[u8],
         start: Option<&[u8]>,
     ) -> Box<dyn Iterator<Item = Result<(Key, Value), StoreError>> + 'a> {
-        let (state_cf, undo_cf) = match (self.0.cf(CF_STATE), self.0.cf(CF_UNDO)) {
-            (Ok(state), Ok(undo)) => (state, undo),
-            (Err(e), _) | (_, Err(e)) => return Box::new(std::iter::once(Err(e))),
+        let state_cf = match self.0.cf(CF_STATE) {
+            Ok(cf) => cf,
+            Err(e) => return Box::new(std::iter::once(Err(e))),
         };
         let mut opts = ReadOptions::default();
         if let Some(end) = prefix_end(prefix) {
@@ -156,6 +156,10 @@ impl StateRead for Snapshot {
         }
 
         // The flat column is newer than this version: every key changed since is undone.
+        let undo_cf = match self.0.cf(CF_UNDO) {
+            Ok(cf) => cf,
+            Err(e) => return Box::new(std::iter::once(Err(e))),
+        };
         let mut escaped = Vec::with_capacity(prefix.len() + 1);
         escape_into(&mut escaped, prefix);
         let mut opts = ReadOptions::default();

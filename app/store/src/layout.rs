@@ -8,14 +8,15 @@
 //! * `undo`      escaped full key ‖ 0x00 0x00 ‖ block version (BE) → tag ‖ value: what a key held
 //!   just before that block changed it. Range reads at an older version overlay these on the
 //!   flat state (see [`undo_key`]).
-//! * `stale`     stale-since jmt version (BE) ‖ kind ‖ location → empty: what pruning deletes once
-//!   every version before stale-since is gone.
+//! * `stale`     stale-since jmt version (BE) ‖ chunk (BE u32) → a list of `kind ‖ len ‖ location`:
+//!   what pruning deletes once every version before stale-since is gone (see [`StaleWriter`]).
 //! * `meta`      the store's own bookkeeping, plus the app's metadata under `app/`.
 //!
 //! A tree prefix is `name ‖ 0x00` for a substore and `0x00` for the root tree; names are
 //! non-empty and contain no `0x00`, so prefixes never overlap.
 
 use jmt::KeyHash;
+use rocksdb::{ColumnFamily, WriteBatch};
 
 use crate::StoreError;
 
@@ -106,13 +107,80 @@ pub(crate) fn parse_undo_key(raw: &[u8]) -> Result<(Vec<u8>, u64), StoreError> {
     Ok((key, u64_from(&tail[2..])?))
 }
 
-/// `stale_since ‖ kind ‖ location` into `buf`.
-pub(crate) fn stale_key<'b>(buf: &'b mut Vec<u8>, stale_since: u64, kind: u8, location: &[u8]) -> &'b [u8] {
-    buf.clear();
-    buf.extend_from_slice(&stale_since.to_be_bytes());
-    buf.push(kind);
-    buf.extend_from_slice(location);
-    buf
+/// Writes one JMT version's stale list into a block's write batch, in chunks of about
+/// [`STALE_CHUNK_BYTES`]: `version ‖ chunk` → entries `kind ‖ len (BE u32) ‖ location`.
+/// Chunk 0 is written last and starts with the chunk count, so pruning a version is a few
+/// point reads: no iterator, whose cost grows with the column's files.
+pub(crate) struct StaleWriter<'a> {
+    cf: &'a ColumnFamily,
+    version: u64,
+    chunk: Vec<u8>,
+    /// Chunks written so far, chunk 0 (still open) included.
+    chunks: u32,
+}
+
+pub(crate) const STALE_CHUNK_BYTES: usize = 64 << 10;
+
+impl<'a> StaleWriter<'a> {
+    pub(crate) fn new(cf: &'a ColumnFamily, version: u64) -> Self {
+        Self { cf, version, chunk: Vec::new(), chunks: 1 }
+    }
+
+    pub(crate) fn push(&mut self, batch: &mut WriteBatch, kind: u8, location: &[u8]) -> Result<(), StoreError> {
+        if self.chunk.len() >= STALE_CHUNK_BYTES {
+            batch.put_cf(self.cf, stale_chunk_key(self.version, self.chunks), &self.chunk);
+            self.chunks += 1;
+            self.chunk.clear();
+        }
+        let len = u32::try_from(location.len()).map_err(|_| StoreError::Corrupt("stale location too long".into()))?;
+        self.chunk.push(kind);
+        self.chunk.extend_from_slice(&len.to_be_bytes());
+        self.chunk.extend_from_slice(location);
+        Ok(())
+    }
+
+    pub(crate) fn finish(self, batch: &mut WriteBatch) {
+        let mut first = Vec::with_capacity(4 + self.chunk.len());
+        first.extend_from_slice(&self.chunks.to_be_bytes());
+        first.extend_from_slice(&self.chunk);
+        batch.put_cf(self.cf, stale_chunk_key(self.version, 0), first);
+    }
+}
+
+/// `stale_since ‖ chunk`: one chunk of a version's stale list.
+pub(crate) fn stale_chunk_key(stale_since: u64, chunk: u32) -> [u8; 12] {
+    let mut key = [0u8; 12];
+    key[..8].copy_from_slice(&stale_since.to_be_bytes());
+    key[8..].copy_from_slice(&chunk.to_be_bytes());
+    key
+}
+
+/// Chunk 0's chunk count and the rest of its bytes.
+pub(crate) fn split_stale_count(first: &[u8]) -> Result<(u32, &[u8]), StoreError> {
+    let (count, rest) = first.split_at_checked(4).ok_or_else(|| StoreError::Corrupt("short stale chunk".into()))?;
+    let count = u32::from_be_bytes(count.try_into().map_err(|_| StoreError::Corrupt("short stale chunk".into()))?);
+    Ok((count, rest))
+}
+
+/// The `(kind, location)` entries of one stale chunk.
+pub(crate) fn stale_entries(mut chunk: &[u8]) -> impl Iterator<Item = Result<(u8, &[u8]), StoreError>> {
+    std::iter::from_fn(move || {
+        let (&kind, rest) = chunk.split_first()?;
+        let entry = rest
+            .split_at_checked(4)
+            .and_then(|(len, rest)| {
+                let len = u32::from_be_bytes(len.try_into().ok()?) as usize;
+                rest.split_at_checked(len)
+            })
+            .map(|(location, rest)| {
+                chunk = rest;
+                (kind, location)
+            });
+        if entry.is_none() {
+            chunk = &[];
+        }
+        Some(entry.ok_or_else(|| StoreError::Corrupt("truncated stale entry".into())))
+    })
 }
 
 pub(crate) fn encode_value(value: Option<&[u8]>) -> Vec<u8> {
@@ -185,6 +253,24 @@ mod tests {
         assert_eq!(under_a, 4 * 3, "all of a, a\\0, a\\0\\0 and a\\1 lie in the range of a");
         assert!(parse_undo_key(&[0, 1]).is_err());
         assert!(parse_undo_key(&[b'a', 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1]).is_err());
+    }
+
+    #[test]
+    fn stale_entries_round_trip_and_reject_truncation() {
+        let mut chunk = Vec::new();
+        for (kind, location) in [(STALE_NODE, &b"node"[..]), (STALE_UNDO, b""), (STALE_VALUE, &[0u8; 300][..])] {
+            chunk.push(kind);
+            chunk.extend_from_slice(&(location.len() as u32).to_be_bytes());
+            chunk.extend_from_slice(location);
+        }
+        let parsed: Vec<_> = stale_entries(&chunk).collect::<Result<_, _>>().expect("parses");
+        assert_eq!(parsed, vec![(STALE_NODE, &b"node"[..]), (STALE_UNDO, b""), (STALE_VALUE, &[0u8; 300][..])]);
+        let truncated: Vec<_> = stale_entries(&chunk[..chunk.len() - 1]).collect();
+        assert_eq!(truncated.len(), 3);
+        assert!(truncated[2].is_err(), "a cut-off entry is an error, not a shorter location");
+        assert!(split_stale_count(&[0, 0, 1]).is_err());
+        assert_eq!(split_stale_count(&[0, 0, 0, 2, 9]).expect("ok"), (2, &[9u8][..]));
+        assert!(stale_chunk_key(1, 0) < stale_chunk_key(1, 1) && stale_chunk_key(1, u32::MAX) < stale_chunk_key(2, 0));
     }
 
     #[test]

@@ -4,23 +4,26 @@
 //! empty tree. Every tree (each substore and the root tree) gets a root node at every version:
 //! a tree without changes in a block gets a copy of its previous root (jmt does this), and the
 //! copied-from root is marked stale, so any kept version of any tree can be read and proven
-//! without tracking per-tree "last written" versions.
+//! without tracking per-tree "last written" versions. Each tree's latest root is also kept in
+//! memory ([`TreeHead`]), so a block that leaves a tree unchanged copies its root without a
+//! read: an empty block reads nothing from disk, whatever the size of the state.
 
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
-use jmt::storage::{NodeKey, TreeUpdateBatch};
+use jmt::storage::{NibblePath, NodeKey, TreeUpdateBatch};
 use jmt::{KeyHash, OwnedValue, Sha256Jmt};
 use rocksdb::{
-    BlockBasedIndexType, BlockBasedOptions, Cache, ColumnFamily, ColumnFamilyDescriptor, DBCompressionType, Options, ReadOptions,
-    WriteBatch, DB,
+    BlockBasedIndexType, BlockBasedOptions, Cache, ColumnFamily, ColumnFamilyDescriptor, DBCompressionType,
+    DBRawIteratorWithThreadMode, Options, WriteBatch, DB,
 };
 use sha2::Sha256;
 
 use crate::layout::{
-    encode_value, hash_key, stale_key, tree_prefix, u64_from, undo_key, value_key, ALL_CFS, APP_META_PREFIX,
-    CF_META, CF_NODES, CF_PREIMAGES, CF_STALE, CF_STATE, CF_UNDO, CF_VALUES, META_APP_HASH, META_EARLIEST,
-    META_LATEST, META_SUBSTORES, ROOT_PREFIX, STALE_NODE, STALE_PREIMAGE, STALE_UNDO, STALE_VALUE,
+    encode_value, hash_key, split_stale_count, stale_chunk_key, stale_entries, tree_prefix, u64_from, undo_key,
+    value_key, StaleWriter, ALL_CFS, APP_META_PREFIX, CF_META, CF_NODES, CF_PREIMAGES, CF_STALE, CF_STATE, CF_UNDO,
+    CF_VALUES, META_APP_HASH, META_EARLIEST, META_LATEST, META_SUBSTORES, ROOT_PREFIX, STALE_NODE, STALE_PREIMAGE,
+    STALE_UNDO, STALE_VALUE,
 };
 use crate::snapshot::History;
 use crate::{Changes, Key, Snapshot, StoreError, Value};
@@ -107,12 +110,29 @@ struct Tree {
 
 /// What the last commit and prune left; read under a lock together with taking a RocksDB
 /// snapshot, so a snapshot's version always matches its contents.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 struct Committed {
     latest: u64,
     earliest: u64,
     app_hash: [u8; 32],
+    /// Every tree's root at `latest` (the trees in order, then the root tree); empty at 0.
+    heads: Arc<[TreeHead]>,
 }
+
+/// A tree's root at the latest version.
+#[derive(Clone)]
+struct TreeHead {
+    hash: [u8; 32],
+    /// `borsh(root node)`, copied as is to the next version if the tree does not change.
+    node: Arc<[u8]>,
+    /// For a substore: the JMT version of its newest entry in the root tree (when its root
+    /// last changed), which a change of root marks stale.
+    since: u64,
+}
+
+/// What a key held before this block: the JMT version of its newest history entry and the
+/// value then (`None` for a recorded deletion); `None` if it never existed.
+type Prior = Option<(u64, Option<Value>)>;
 
 struct Inner {
     db: DB,
@@ -146,6 +166,7 @@ pub struct PreparedCommit {
     pub substore_roots: Vec<(String, [u8; 32])>,
     batch: WriteBatch,
     extra_meta: Vec<(Key, Value)>,
+    heads: Arc<[TreeHead]>,
 }
 
 impl std::fmt::Debug for PreparedCommit {
@@ -189,7 +210,6 @@ struct Cfs<'a> {
     values: &'a ColumnFamily,
     preimages: &'a ColumnFamily,
     undo: &'a ColumnFamily,
-    stale: &'a ColumnFamily,
 }
 
 impl Storage {
@@ -249,15 +269,50 @@ impl Storage {
                 name_hash: KeyHash::with::<Sha256>(name.as_bytes()),
             })
             .collect();
-        Ok(Self {
+        let storage = Self {
             inner: Arc::new(Inner {
                 db,
                 config,
                 trees,
-                committed: RwLock::new(Committed { latest, earliest, app_hash }),
+                committed: RwLock::new(Committed { latest, earliest, app_hash, heads: Arc::from([]) }),
                 commit_lock: Mutex::new(()),
             }),
-        })
+        };
+        storage.load_heads()?;
+        Ok(storage)
+    }
+
+    /// Reads every tree's latest root into memory (see [`TreeHead`]).
+    fn load_heads(&self) -> Result<(), StoreError> {
+        let snapshot = self.latest_snapshot();
+        let Some(jmt_version) = snapshot.version().checked_sub(1) else {
+            return Ok(());
+        };
+        let nodes = self.cf(CF_NODES)?;
+        let mut history = snapshot.history()?;
+        let mut buf = Vec::new();
+        let trees = self.inner.trees.iter().map(|t| (t.prefix.as_slice(), Some(&t.name_hash)));
+        let mut heads = Vec::with_capacity(self.inner.trees.len() + 1);
+        for (prefix, name_hash) in trees.chain([(ROOT_PREFIX, None)]) {
+            node_location(&mut buf, prefix, &root_node_key(jmt_version))?;
+            let node = self
+                .inner
+                .db
+                .get_cf(nodes, &buf)?
+                .ok_or_else(|| StoreError::Corrupt(format!("no root node at version {}", snapshot.version())))?;
+            let hash = Sha256Jmt::new(&snapshot.tree(prefix)).get_root_hash(jmt_version)?.0;
+            let since = match name_hash {
+                Some(name_hash) => match history.latest(ROOT_PREFIX, name_hash, jmt_version)? {
+                    Some((since, Some(_))) => since,
+                    _ => return Err(StoreError::Corrupt("a substore is missing from the root tree".into())),
+                },
+                None => jmt_version,
+            };
+            heads.push(TreeHead { hash, node: node.into(), since });
+        }
+        drop(history);
+        self.inner.committed.write().unwrap_or_else(PoisonError::into_inner).heads = heads.into();
+        Ok(())
     }
 
     pub(crate) fn db(&self) -> &DB {
@@ -269,7 +324,7 @@ impl Storage {
     }
 
     fn committed(&self) -> Committed {
-        *self.inner.committed.read().unwrap_or_else(PoisonError::into_inner)
+        self.inner.committed.read().unwrap_or_else(PoisonError::into_inner).clone()
     }
 
     /// Tree index and inner key of `key` (see [`Storage::substore_of`]).
@@ -346,7 +401,10 @@ impl Storage {
     /// Computes the next version's trees and app hash from `changes` into one write batch,
     /// writing nothing.
     pub fn prepare_commit(&self, changes: Changes) -> Result<PreparedCommit, StoreError> {
-        let snapshot = self.latest_snapshot();
+        let (snapshot, heads) = {
+            let committed = self.inner.committed.read().unwrap_or_else(PoisonError::into_inner);
+            (Snapshot::new(self.clone(), committed.latest, true), committed.heads.clone())
+        };
         let version = snapshot.version() + 1;
         let jmt_version = snapshot.version();
         let cfs = Cfs {
@@ -355,9 +413,9 @@ impl Storage {
             values: self.cf(CF_VALUES)?,
             preimages: self.cf(CF_PREIMAGES)?,
             undo: self.cf(CF_UNDO)?,
-            stale: self.cf(CF_STALE)?,
         };
         let mut batch = WriteBatch::default();
+        let mut stale = StaleWriter::new(self.cf(CF_STALE)?, jmt_version);
 
         let mut per_tree: Vec<Vec<TreeWrite>> = self.inner.trees.iter().map(|_| Vec::new()).collect();
         for (key, value) in changes {
@@ -369,68 +427,122 @@ impl Storage {
             }
         }
 
-        let mut history = snapshot.history()?;
+        // Opened only if some tree has writes: an empty block reads nothing.
+        let mut history = None;
         let mut roots = Vec::with_capacity(self.inner.trees.len());
-        let mut root_writes = Vec::with_capacity(self.inner.trees.len());
-        for (tree, writes) in self.inner.trees.iter().zip(per_tree) {
-            let root =
-                self.update_tree(&snapshot, &mut history, &tree.prefix, true, writes, jmt_version, &cfs, &mut batch)?;
-            roots.push((tree.name.clone(), root));
-            root_writes.push((tree.name_hash, tree.name.clone().into_bytes(), 0, Some(root.to_vec())));
+        let mut new_heads = Vec::with_capacity(self.inner.trees.len() + 1);
+        let mut root_writes = Vec::new();
+        for (index, (tree, writes)) in self.inner.trees.iter().zip(per_tree).enumerate() {
+            let previous = heads.get(index);
+            let head = match previous {
+                Some(head) if writes.is_empty() => {
+                    self.copy_root(&tree.prefix, head, jmt_version, &cfs, &mut batch, &mut stale)?
+                }
+                _ => {
+                    let history = match &mut history {
+                        Some(history) => history,
+                        None => history.insert(snapshot.history()?),
+                    };
+                    let writes = with_priors(history, &tree.prefix, writes, jmt_version)?;
+                    let (hash, node) =
+                        self.update_tree(&snapshot, &tree.prefix, true, writes, jmt_version, &cfs, &mut batch, &mut stale)?;
+                    let since = match previous {
+                        Some(head) if head.hash == hash => head.since,
+                        _ => {
+                            // The root tree's entry for this substore changes; its prior is
+                            // known from memory, so the root tree needs no history reads.
+                            let prior = previous.map(|head| (head.since, Some(head.hash.to_vec())));
+                            let name = tree.name.clone().into_bytes();
+                            root_writes.push(((tree.name_hash, name, 0, Some(hash.to_vec())), prior));
+                            jmt_version
+                        }
+                    };
+                    TreeHead { hash, node, since }
+                }
+            };
+            roots.push((tree.name.clone(), head.hash));
+            new_heads.push(head);
         }
-        let app_hash =
-            self.update_tree(&snapshot, &mut history, ROOT_PREFIX, false, root_writes, jmt_version, &cfs, &mut batch)?;
+        let root_head = match heads.get(self.inner.trees.len()) {
+            Some(head) if root_writes.is_empty() => {
+                self.copy_root(ROOT_PREFIX, head, jmt_version, &cfs, &mut batch, &mut stale)?
+            }
+            _ => {
+                let (hash, node) =
+                    self.update_tree(&snapshot, ROOT_PREFIX, false, root_writes, jmt_version, &cfs, &mut batch, &mut stale)?;
+                TreeHead { hash, node, since: jmt_version }
+            }
+        };
+        let app_hash = root_head.hash;
+        new_heads.push(root_head);
+        stale.finish(&mut batch);
 
         let meta = self.cf(CF_META)?;
         batch.put_cf(meta, META_LATEST, version.to_be_bytes());
         batch.put_cf(meta, META_APP_HASH, app_hash);
-        Ok(PreparedCommit { version, app_hash, substore_roots: roots, batch, extra_meta: Vec::new() })
+        let heads = new_heads.into();
+        Ok(PreparedCommit { version, app_hash, substore_roots: roots, batch, extra_meta: Vec::new(), heads })
+    }
+
+    /// A tree without writes in this block: its root, copied from memory to the new version,
+    /// and the copied-from root marked stale.
+    fn copy_root(
+        &self,
+        prefix: &[u8],
+        head: &TreeHead,
+        jmt_version: u64,
+        cfs: &Cfs<'_>,
+        batch: &mut WriteBatch,
+        stale: &mut StaleWriter<'_>,
+    ) -> Result<TreeHead, StoreError> {
+        let previous = jmt_version.checked_sub(1).ok_or_else(|| StoreError::Corrupt("a root before version 0".into()))?;
+        let mut buf = Vec::with_capacity(prefix.len() + 24);
+        node_location(&mut buf, prefix, &root_node_key(jmt_version))?;
+        batch.put_cf(cfs.nodes, &buf, &head.node);
+        node_location(&mut buf, prefix, &root_node_key(previous))?;
+        stale.push(batch, STALE_NODE, &buf)?;
+        Ok(head.clone())
     }
 
     /// Applies `writes` to one tree at `jmt_version`, adding nodes, value history, preimages,
-    /// stale entries and (if `flat`) the flat state to `batch`. Returns the new root.
+    /// stale entries and (if `flat`) the flat state to `batch`. Returns the new root's hash
+    /// and encoded node.
     #[allow(clippy::too_many_arguments)]
     fn update_tree(
         &self,
         snapshot: &Snapshot,
-        history: &mut History<'_>,
         prefix: &[u8],
         flat: bool,
-        mut writes: Vec<TreeWrite>,
+        writes: Vec<(TreeWrite, Prior)>,
         jmt_version: u64,
         cfs: &Cfs<'_>,
         batch: &mut WriteBatch,
-    ) -> Result<[u8; 32], StoreError> {
-        // Hash order makes the history seeks below move forward through the column.
-        writes.sort_unstable_by_key(|w| w.0 .0);
+        stale: &mut StaleWriter<'_>,
+    ) -> Result<([u8; 32], Arc<[u8]>), StoreError> {
         let mut buf = Vec::with_capacity(prefix.len() + 48);
-        let mut stale = Vec::with_capacity(prefix.len() + 57);
         let mut undo = Vec::new();
         let mut value_set: Vec<(KeyHash, Option<OwnedValue>)> = Vec::with_capacity(writes.len());
-        for (hash, key, offset, value) in writes {
-            let previous = match jmt_version.checked_sub(1) {
-                Some(max) => history.latest(prefix, &hash, max)?,
-                None => None,
-            };
-            let was_present = matches!(previous, Some((_, Some(_))));
-            match (&previous, &value) {
+        for ((hash, key, offset, value), prior) in writes {
+            let (prior_version, prior_value) = prior.unzip();
+            let prior_value = prior_value.flatten();
+            match (&prior_value, &value) {
                 // Rewriting the same value or deleting an absent key changes nothing: skipping
                 // it keeps history small and the hash is the same either way.
-                (Some((_, Some(old))), Some(new)) if *old == new.as_slice() => continue,
-                (_, None) if !was_present => continue,
+                (Some(old), Some(new)) if old == new => continue,
+                (None, None) => continue,
                 _ => {}
             }
+            let was_present = prior_value.is_some();
             if flat {
                 // What the key held before this block, for range reads at older versions;
                 // needed until the block before this one is pruned.
                 let location = undo_key(&mut undo, &key, jmt_version + 1);
-                batch.put_cf(cfs.undo, location, encode_value(previous.and_then(|(_, v)| v)));
-                batch.put_cf(cfs.stale, stale_key(&mut stale, jmt_version, STALE_UNDO, location), []);
+                batch.put_cf(cfs.undo, location, encode_value(prior_value.as_deref()));
+                stale.push(batch, STALE_UNDO, location)?;
             }
-            if let Some((previous_version, _)) = previous {
+            if let Some(prior_version) = prior_version {
                 // The superseded entry serves reads below `jmt_version` only.
-                let location = value_key(&mut buf, prefix, &hash, previous_version);
-                batch.put_cf(cfs.stale, stale_key(&mut stale, jmt_version, STALE_VALUE, location), []);
+                stale.push(batch, STALE_VALUE, value_key(&mut buf, prefix, &hash, prior_version))?;
             }
             match &value {
                 Some(v) => {
@@ -444,10 +556,8 @@ impl Storage {
                 None => {
                     // A deletion record is only needed while older values are kept; then the
                     // key is simply absent, and its preimage is unneeded unless it reappears.
-                    let location = value_key(&mut buf, prefix, &hash, jmt_version);
-                    batch.put_cf(cfs.stale, stale_key(&mut stale, jmt_version, STALE_VALUE, location), []);
-                    let location = hash_key(&mut buf, prefix, &hash);
-                    batch.put_cf(cfs.stale, stale_key(&mut stale, jmt_version, STALE_PREIMAGE, location), []);
+                    stale.push(batch, STALE_VALUE, value_key(&mut buf, prefix, &hash, jmt_version))?;
+                    stale.push(batch, STALE_PREIMAGE, hash_key(&mut buf, prefix, &hash))?;
                     if flat {
                         batch.delete_cf(cfs.state, &key);
                     }
@@ -458,10 +568,11 @@ impl Storage {
 
         let reader = snapshot.tree(prefix);
         let (root, update) = apply_to_tree(&reader, value_set, jmt_version)?;
-        self.write_tree_update(prefix, jmt_version, &update, cfs, batch)?;
-        Ok(root)
+        let node = self.write_tree_update(prefix, jmt_version, &update, cfs, batch, stale)?;
+        Ok((root, node))
     }
 
+    /// Adds jmt's new nodes, values and stale nodes to `batch`; returns the new root node.
     fn write_tree_update(
         &self,
         prefix: &[u8],
@@ -469,38 +580,43 @@ impl Storage {
         update: &TreeUpdateBatch,
         cfs: &Cfs<'_>,
         batch: &mut WriteBatch,
-    ) -> Result<(), StoreError> {
+        stale: &mut StaleWriter<'_>,
+    ) -> Result<Arc<[u8]>, StoreError> {
         let mut buf = Vec::with_capacity(prefix.len() + 64);
-        let mut stale = Vec::with_capacity(prefix.len() + 73);
+        let mut root = None;
         for (node_key, node) in update.node_batch.nodes() {
             node_location(&mut buf, prefix, node_key)?;
-            batch.put_cf(cfs.nodes, &buf, borsh::to_vec(node).map_err(encode_err)?);
+            let encoded = borsh::to_vec(node).map_err(encode_err)?;
+            batch.put_cf(cfs.nodes, &buf, &encoded);
+            if node_key.nibble_path().num_nibbles() == 0 && node_key.version() == jmt_version {
+                root = Some(encoded);
+            }
         }
         for ((version, hash), value) in update.node_batch.values() {
             batch.put_cf(cfs.values, value_key(&mut buf, prefix, hash, *version), encode_value(value.as_deref()));
         }
         for entry in &update.stale_node_index_batch {
+            if entry.stale_since_version != jmt_version {
+                let since = entry.stale_since_version;
+                return Err(StoreError::Jmt(format!("a node stale since {since} in the update of {jmt_version}")));
+            }
             node_location(&mut buf, prefix, &entry.node_key)?;
-            batch.put_cf(cfs.stale, stale_key(&mut stale, entry.stale_since_version, STALE_NODE, &buf), []);
+            stale.push(batch, STALE_NODE, &buf)?;
         }
         if update.stale_node_index_batch.is_empty() && jmt_version > 0 {
             // No change: jmt copied the previous root to this version without marking the
             // original stale. Mark it, so an idle tree does not keep a root per block.
-            let copied = update.node_batch.nodes().keys().find(|k| k.nibble_path().num_nibbles() == 0);
-            if let Some(copied) = copied {
-                let original = NodeKey::new(jmt_version - 1, copied.nibble_path().clone());
-                node_location(&mut buf, prefix, &original)?;
-                batch.put_cf(cfs.stale, stale_key(&mut stale, jmt_version, STALE_NODE, &buf), []);
-            }
+            node_location(&mut buf, prefix, &root_node_key(jmt_version - 1))?;
+            stale.push(batch, STALE_NODE, &buf)?;
         }
-        Ok(())
+        root.map(Arc::from).ok_or_else(|| StoreError::Jmt(format!("the update of version {jmt_version} wrote no root")))
     }
 
     /// Persists a prepared block in one atomic write, then prunes versions older than
     /// `latest - keep_recent`. Refuses a commit that is not for `latest + 1`.
     pub fn commit(&self, prepared: PreparedCommit) -> Result<[u8; 32], StoreError> {
         let _serial = self.inner.commit_lock.lock().unwrap_or_else(PoisonError::into_inner);
-        let PreparedCommit { version, app_hash, mut batch, extra_meta, .. } = prepared;
+        let PreparedCommit { version, app_hash, mut batch, extra_meta, heads, .. } = prepared;
         let meta = self.cf(CF_META)?;
         for (key, value) in extra_meta {
             batch.put_cf(meta, app_meta_key(&key), value);
@@ -514,6 +630,7 @@ impl Storage {
             self.inner.db.write(batch)?;
             committed.latest = version;
             committed.app_hash = app_hash;
+            committed.heads = heads;
         }
         // The block is durable; a failed prune only leaves garbage that the next one removes.
         if let Err(error) = self.prune() {
@@ -540,59 +657,41 @@ impl Storage {
         // Kept block versions >= earliest are JMT versions >= earliest - 1, so whatever became
         // stale at a JMT version <= earliest - 1 is unreachable. Earlier prunes handled
         // everything stale before old_earliest - 1.
-        let from = (old_earliest - 1).to_be_bytes();
-        let to = earliest.to_be_bytes();
-        let (cf_stale, cf_nodes, cf_values, cf_preimages, cf_undo, cf_meta) = (
-            self.cf(CF_STALE)?,
-            self.cf(CF_NODES)?,
-            self.cf(CF_VALUES)?,
-            self.cf(CF_PREIMAGES)?,
-            self.cf(CF_UNDO)?,
-            self.cf(CF_META)?,
-        );
-        let mut opts = ReadOptions::default();
-        opts.set_iterate_lower_bound(from);
-        opts.set_iterate_upper_bound(to);
-        let mut iter = self.inner.db.raw_iterator_cf_opt(cf_stale, opts);
-        iter.seek(from);
-        let mut values = self.inner.db.raw_iterator_cf(cf_values);
-        let mut batch = WriteBatch::default();
-        let mut seek = Vec::new();
-        while let Some(key) = iter.key() {
-            let Some((&kind, location)) = key.get(8..).and_then(<[u8]>::split_first) else {
-                return Err(StoreError::Corrupt("short stale entry".into()));
+        let cf_stale = self.cf(CF_STALE)?;
+        let mut pruning = Pruning {
+            db: &self.inner.db,
+            nodes: self.cf(CF_NODES)?,
+            values: self.cf(CF_VALUES)?,
+            preimages: self.cf(CF_PREIMAGES)?,
+            undo: self.cf(CF_UNDO)?,
+            earliest,
+            batch: WriteBatch::default(),
+            history: None,
+            seek: Vec::new(),
+        };
+        for since in (old_earliest - 1)..earliest {
+            let first_key = stale_chunk_key(since, 0);
+            let Some(first) = self.inner.db.get_pinned_cf(cf_stale, first_key)? else {
+                continue;
             };
-            match kind {
-                STALE_NODE => batch.delete_cf(cf_nodes, location),
-                STALE_VALUE => batch.delete_cf(cf_values, location),
-                STALE_UNDO => batch.delete_cf(cf_undo, location),
-                STALE_PREIMAGE => {
-                    // Keep it if the key was written again after its deletion.
-                    seek.clear();
-                    seek.extend_from_slice(location);
-                    seek.extend_from_slice(&u64::MAX.to_be_bytes());
-                    values.seek_for_prev(&seek);
-                    let rewritten = match (values.key(), values.value()) {
-                        (Some(k), Some(v)) if k.len() == location.len() + 8 && k.starts_with(location) => {
-                            u64_from(&k[location.len()..])? >= earliest || v.first() == Some(&1)
-                        }
-                        _ => false,
-                    };
-                    values.status()?;
-                    if !rewritten {
-                        batch.delete_cf(cf_preimages, location);
-                    }
-                }
-                other => return Err(StoreError::Corrupt(format!("unknown stale kind {other}"))),
+            let (count, entries) = split_stale_count(&first)?;
+            pruning.delete(entries)?;
+            // Point deletes, never a range delete: every read RocksDB does on a column
+            // re-fragments all range tombstones still in its memtable.
+            pruning.batch.delete_cf(cf_stale, first_key);
+            for chunk in 1..count {
+                let key = stale_chunk_key(since, chunk);
+                let entries = self
+                    .inner
+                    .db
+                    .get_pinned_cf(cf_stale, key)?
+                    .ok_or_else(|| StoreError::Corrupt(format!("stale list {since} lacks chunk {chunk}")))?;
+                pruning.delete(&entries)?;
+                pruning.batch.delete_cf(cf_stale, key);
             }
-            // Point deletes, not one range delete: every iterator RocksDB opens on a column
-            // re-fragments all range tombstones still in its memtable, so one per block would
-            // make each commit slower the longer the chain runs between flushes.
-            batch.delete_cf(cf_stale, key);
-            iter.next();
         }
-        iter.status()?;
-        batch.put_cf(cf_meta, META_EARLIEST, earliest.to_be_bytes());
+        let mut batch = pruning.batch;
+        batch.put_cf(self.cf(CF_META)?, META_EARLIEST, earliest.to_be_bytes());
         self.inner.db.write(batch)?;
         Ok(())
     }
@@ -644,6 +743,83 @@ pub(crate) fn apply_to_tree<R: jmt::storage::TreeReader>(
     let (roots, update) = tree.batch_put_value_sets(vec![inserts], None, jmt_version)?;
     let root = roots.first().ok_or_else(|| StoreError::Jmt("batch update returned no root".into()))?;
     Ok((root.0, update))
+}
+
+/// Looks up each write's [`Prior`], in key-hash order so the history seeks move forward.
+fn with_priors(
+    history: &mut History<'_>,
+    prefix: &[u8],
+    mut writes: Vec<TreeWrite>,
+    jmt_version: u64,
+) -> Result<Vec<(TreeWrite, Prior)>, StoreError> {
+    writes.sort_unstable_by_key(|w| w.0 .0);
+    let Some(max_version) = jmt_version.checked_sub(1) else {
+        return Ok(writes.into_iter().map(|w| (w, None)).collect());
+    };
+    writes
+        .into_iter()
+        .map(|write| {
+            let prior = history.latest(prefix, &write.0, max_version)?.map(|(v, value)| (v, value.map(<[u8]>::to_vec)));
+            Ok((write, prior))
+        })
+        .collect()
+}
+
+/// Deletes what stale lists name, into one write batch.
+struct Pruning<'a> {
+    db: &'a DB,
+    nodes: &'a ColumnFamily,
+    values: &'a ColumnFamily,
+    preimages: &'a ColumnFamily,
+    undo: &'a ColumnFamily,
+    earliest: u64,
+    batch: WriteBatch,
+    /// Opened on the first stale preimage (only deletions leave one).
+    history: Option<DBRawIteratorWithThreadMode<'a, DB>>,
+    seek: Vec<u8>,
+}
+
+impl Pruning<'_> {
+    fn delete(&mut self, chunk: &[u8]) -> Result<(), StoreError> {
+        for entry in stale_entries(chunk) {
+            let (kind, location) = entry?;
+            match kind {
+                STALE_NODE => self.batch.delete_cf(self.nodes, location),
+                STALE_VALUE => self.batch.delete_cf(self.values, location),
+                STALE_UNDO => self.batch.delete_cf(self.undo, location),
+                STALE_PREIMAGE => {
+                    if !self.rewritten(location)? {
+                        self.batch.delete_cf(self.preimages, location);
+                    }
+                }
+                other => return Err(StoreError::Corrupt(format!("unknown stale kind {other}"))),
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether a deleted key was written again after its deletion, so its preimage stays.
+    fn rewritten(&mut self, location: &[u8]) -> Result<bool, StoreError> {
+        let (db, values) = (self.db, self.values);
+        let history = self.history.get_or_insert_with(|| db.raw_iterator_cf(values));
+        self.seek.clear();
+        self.seek.extend_from_slice(location);
+        self.seek.extend_from_slice(&u64::MAX.to_be_bytes());
+        history.seek_for_prev(&self.seek);
+        let rewritten = match (history.key(), history.value()) {
+            (Some(k), Some(v)) if k.len() == location.len() + 8 && k.starts_with(location) => {
+                u64_from(&k[location.len()..])? >= self.earliest || v.first() == Some(&1)
+            }
+            _ => false,
+        };
+        history.status()?;
+        Ok(rewritten)
+    }
+}
+
+/// The key of a tree's root node at `version`.
+fn root_node_key(version: u64) -> NodeKey {
+    NodeKey::new(version, NibblePath::from_iter(std::iter::empty()))
 }
 
 /// `prefix ‖ borsh(node_key)` into `buf`.

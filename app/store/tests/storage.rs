@@ -368,6 +368,96 @@ fn a_reopened_store_has_the_same_state_hash_proofs_and_metadata() {
     assert_eq!(s.latest_version(), 3);
 }
 
+/// Blocks of every shape: empty, one substore only, both, deletions, rewrites of the same
+/// value and deletions of absent keys (no-ops), a substore emptied again.
+fn mixed_blocks() -> Vec<Vec<(String, Option<String>)>> {
+    let w = |k: &str, v: Option<&str>| (k.to_string(), v.map(str::to_string));
+    vec![
+        vec![],
+        vec![w("a", Some("1"))],
+        vec![],
+        vec![w("ibc/x", Some("i"))],
+        vec![w("a", Some("1")), w("gone", None)],
+        vec![w("a", Some("2")), w("ibc/x", Some("j")), w("b", Some("3"))],
+        vec![],
+        vec![w("ibc/x", None)],
+        vec![w("a", None), w("b", None)],
+        vec![],
+        vec![w("ibc/y", Some("k"))],
+    ]
+}
+
+#[test]
+fn a_store_reopened_before_every_block_computes_the_same_hashes_and_proofs() {
+    let (steady_dir, reopened_dir) = (tempfile::tempdir().expect("dir"), tempfile::tempdir().expect("dir"));
+    let steady = open(steady_dir.path(), 3);
+    for (i, block) in mixed_blocks().iter().enumerate() {
+        let writes: Vec<(&str, Option<&str>)> = block.iter().map(|(k, v)| (k.as_str(), v.as_deref())).collect();
+        let expected = commit(&steady, &writes);
+        // Each reopen reads the trees' roots back from disk instead of keeping them in memory.
+        let reopened = open(reopened_dir.path(), 3);
+        assert_eq!(commit(&reopened, &writes), expected, "block {}", i + 1);
+        assert_eq!(reopened.latest_snapshot().substore_root("ibc").expect("root"), steady.latest_snapshot().substore_root("ibc").expect("root"));
+        for key in ["a", "b", "gone", "ibc/x", "ibc/y"] {
+            // (An empty substore has no proofs: both stores must refuse alike.)
+            let proof = |s: &Storage| s.latest_snapshot().get_with_proof(key.as_bytes()).map_err(|e| e.to_string());
+            assert_eq!(proof(&reopened), proof(&steady), "{key} at block {}", i + 1);
+            if proof(&steady).is_ok() {
+                verify(&reopened.latest_snapshot(), key, &expected);
+            }
+        }
+    }
+}
+
+#[test]
+fn empty_blocks_add_nothing_that_outlives_pruning() {
+    let dir = tempfile::tempdir().expect("dir");
+    let s = open(dir.path(), 2);
+    commit(&s, &[("a", Some("1")), ("ibc/x", Some("i"))]);
+    commit(&s, &[("b", Some("2"))]);
+    for _ in 0..3 {
+        commit(&s, &[]);
+    }
+    let count = |cf: &str| s.count_entries(cf).expect("count");
+    let before: Vec<u64> = ["nodes", "values", "preimages", "undo", "stale"].map(count).to_vec();
+    let hash = s.latest_app_hash();
+    for _ in 0..50 {
+        assert_eq!(commit(&s, &[]), hash, "an empty block keeps the app hash");
+    }
+    let after: Vec<u64> = ["nodes", "values", "preimages", "undo", "stale"].map(count).to_vec();
+    assert_eq!(after, before, "nodes, values, preimages, undo and stale lists");
+    let old = s.snapshot_at(s.latest_version() - 1).expect("kept");
+    assert_eq!(verify(&old, "ibc/x", &hash).as_deref(), Some(b"i".as_slice()));
+}
+
+#[test]
+fn a_block_whose_stale_list_spans_many_chunks_is_pruned_entirely() {
+    let dir = tempfile::tempdir().expect("dir");
+    let s = open(dir.path(), 2);
+    let keys: Vec<String> = (0..3_000).map(|i| format!("key/{i:05}")).collect();
+    let write_all = |value: &str| {
+        let writes: Vec<(&str, Option<&str>)> = keys.iter().map(|k| (k.as_str(), Some(value))).collect();
+        commit(&s, &writes);
+    };
+    write_all("first");
+    for _ in 0..3 {
+        commit(&s, &[]);
+    }
+    let count = |cf: &str| s.count_entries(cf).expect("count");
+    let (nodes, values) = (count("nodes"), count("values"));
+    // Rewriting every key makes a stale list of hundreds of kilobytes: many chunks.
+    write_all("second");
+    for _ in 0..3 {
+        commit(&s, &[]);
+    }
+    assert_eq!(count("values"), values, "every superseded value is gone");
+    assert!(count("nodes") <= nodes + 8, "superseded nodes are gone: {nodes} -> {}", count("nodes"));
+    assert_eq!(count("undo"), 0, "undo entries older than every kept version are gone");
+    assert!(count("stale") <= 3, "only the kept versions' lists remain: {}", count("stale"));
+    assert_eq!(get(&s.latest_snapshot(), "key/02999").as_deref(), Some("second"));
+    assert_eq!(verify(&s.latest_snapshot(), "key/00000", &s.latest_app_hash()).as_deref(), Some(b"second".as_slice()));
+}
+
 #[test]
 fn reopening_with_other_substores_or_bad_names_is_refused() {
     let dir = tempfile::tempdir().expect("dir");

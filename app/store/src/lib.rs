@@ -7,18 +7,23 @@
 //!   tree; a root tree maps substore names to their roots, and its root is the app hash, so a
 //!   value is proven with two ICS-23 proofs. One RocksDB write batch per block.
 //! * [`Snapshot`]: a consistent read view of one committed version.
+//! * [`HeightQueue`]: entries due at a block height, taken by `EndBlock` hooks.
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, unsafe_code)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 mod delta;
 mod error;
 mod layout;
+mod queue;
 mod snapshot;
 mod state;
 mod storage;
+#[cfg(test)]
+mod test_util;
 
 pub use delta::{Changes, StateDelta};
 pub use error::StoreError;
+pub use queue::HeightQueue;
 pub use snapshot::Snapshot;
 pub use state::{Key, StateRead, StateReadExt, StateWrite, StateWriteExt, Value};
 pub use storage::{

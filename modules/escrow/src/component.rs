@@ -1,6 +1,7 @@
 //! `escrow` block hook. There is no per-block scan of leases: the depletion index holds each
 //! open account under the last height its funds pay for, so `EndBlock` reads only the entries
-//! due now. A block's cost depends on what happens in it, not on how many leases exist.
+//! due now (a single point read when none is). A block's cost depends on what happens in it,
+//! not on how many leases exist.
 
 use agora_store::StateWrite;
 use agora_types::Event;
@@ -17,23 +18,17 @@ pub struct EndBlockOutcome {
 }
 
 pub fn end_block<S: StateWrite>(state: &mut S, height: u64) -> Result<EndBlockOutcome, EscrowError> {
-    let mut due = Vec::new();
-    for item in state.prefix_raw(keys::DEPLETION, None) {
-        let (key, _) = item?;
-        let (at, id) = keys::parse_depletion(&key).ok_or_else(|| EscrowError::Internal("corrupt depletion key".into()))?;
-        if at > height {
-            break;
-        }
-        due.push(id);
-    }
     let mut outcome = EndBlockOutcome::default();
-    for id in due {
+    for (_, suffix) in keys::DEPLETION_QUEUE.take_due(state, height)? {
+        let id = keys::parse_account_suffix(&suffix).ok_or_else(|| EscrowError::Internal("corrupt depletion key".into()))?;
         let mut loaded = state.settle_to(&id, height)?;
+        // Its index entry was just taken: storing the account indexes it again if it lasts.
+        loaded.indexed_at = None;
         if loaded.account.is_exhausted() {
-            outcome.events.push(state.mark_overdrawn(&mut loaded));
+            outcome.events.push(state.mark_overdrawn(&mut loaded)?);
             outcome.overdrawn.push(id);
         } else {
-            state.store_account(&loaded);
+            state.store_account(&loaded)?;
         }
     }
     Ok(outcome)

@@ -5,7 +5,7 @@
 use agora_escrow::AccountId;
 use agora_proto::deployment::v1 as dpb;
 use agora_proto::market::v1 as mpb;
-use agora_store::{StateDelta, StateWrite};
+use agora_store::{HeightQueue, StateDelta, StateWrite};
 use agora_types::{Event, TypedEvent};
 
 use crate::event::MarketEvent;
@@ -20,29 +20,22 @@ pub fn end_block<S: StateWrite>(state: &mut S, height: u64) -> Result<Vec<Event>
     for account in escrow.overdrawn {
         events.extend(stop_unfunded(state, &account, height)?);
     }
-    for order in due(state, keys::AUCTIONS, height)? {
-        state.delete(keys::auction(order.1, &order.0));
-        events.extend(run_auction(state, &order.0, height)?);
+    for order in due_orders(state, keys::AUCTION_QUEUE, height)? {
+        events.extend(run_auction(state, &order, height)?);
     }
-    for (order, at) in due(state, keys::EXPIRIES, height)? {
-        state.delete(keys::expiry(at, &order));
+    for order in due_orders(state, keys::EXPIRY_QUEUE, height)? {
         events.extend(expire(state, &order)?);
     }
     Ok(events)
 }
 
-/// Index entries with a height at or below `height`, oldest first.
-fn due<S: StateWrite>(state: &S, prefix: &[u8], height: u64) -> Result<Vec<(OrderId, u64)>, MarketError> {
-    let mut out = Vec::new();
-    for item in state.prefix_raw(prefix, None) {
-        let (key, _) = item?;
-        let (at, order) = keys::parse_height_index(prefix, &key).ok_or_else(|| MarketError::Internal("corrupt height index key".into()))?;
-        if at > height {
-            break;
-        }
-        out.push((order, at));
-    }
-    Ok(out)
+/// Takes the orders `queue` holds for `height` or earlier, oldest first.
+fn due_orders<S: StateWrite>(state: &mut S, queue: HeightQueue, height: u64) -> Result<Vec<OrderId>, MarketError> {
+    queue
+        .take_due(state, height)?
+        .into_iter()
+        .map(|(_, id)| OrderId::from_bytes(&id).ok_or_else(|| MarketError::Internal("corrupt order queue entry".into())))
+        .collect()
 }
 
 /// A deployment ran out of funds: every open group stops until a deposit restarts it.
@@ -103,7 +96,7 @@ fn run_auction<S: StateWrite>(state: &mut S, id: &OrderId, height: u64) -> Resul
     let next = height.saturating_add(params.auction_window_blocks);
     if next < order.expires_height {
         order.auction_height = next;
-        state.put_raw(keys::auction(next, id), Vec::new());
+        keys::AUCTION_QUEUE.insert(state, next, &id.to_bytes())?;
         state.put_order(id, &order);
     } else {
         order.auction_height = 0;

@@ -74,17 +74,17 @@ pub fn open_order<S: StateWrite>(state: &mut S, gid: &GroupId, group: &mut dpb::
     };
     state.put_order(&id, &order);
     if auction_height > 0 {
-        state.put_raw(keys::auction(auction_height, &id), Vec::new());
+        keys::AUCTION_QUEUE.insert(state, auction_height, &id.to_bytes())?;
     }
-    state.put_raw(keys::expiry(expires_height, &id), Vec::new());
+    keys::EXPIRY_QUEUE.insert(state, expires_height, &id.to_bytes())?;
     Ok(vec![MarketEvent::OrderCreated { id, auction_height, expires_height }.to_event()])
 }
 
 fn drop_order_indexes<S: StateWrite>(state: &mut S, id: &OrderId, order: &mpb::Order) {
     if order.auction_height > 0 {
-        state.delete(keys::auction(order.auction_height, id));
+        keys::AUCTION_QUEUE.remove(state, order.auction_height, &id.to_bytes());
     }
-    state.delete(keys::expiry(order.expires_height, id));
+    keys::EXPIRY_QUEUE.remove(state, order.expires_height, &id.to_bytes());
 }
 
 /// Ends a bid: its deposit goes back to the provider. An open bid stops counting against the

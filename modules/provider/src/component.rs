@@ -1,7 +1,7 @@
 //! Block hooks of `provider`.
 
 use agora_store::StateWrite;
-use agora_types::{BlockContext, Event, TypedEvent};
+use agora_types::{Address, BlockContext, Event, TypedEvent};
 use agora_proto::provider::v1::ProviderState;
 
 use crate::event::ProviderBondReturned;
@@ -9,23 +9,14 @@ use crate::state::{keys, provider_state, ProviderStore};
 use crate::{bond, ProviderError, ProviderRead};
 
 /// Finishes every unbonding due at or before `ctx.height`: returns the bond to the owner and
-/// removes the provider record and its index entry. The index is ordered by height, so the
-/// scan stops at the first later entry and costs what is due, not what is pending. Audited
+/// removes the provider record and its index entry. The index is a height queue, so a block
+/// costs what is due in it, not what is pending. Audited
 /// records of a removed provider stay: they belong to their auditors.
 pub fn end_block<S: StateWrite>(state: &mut S, ctx: &BlockContext) -> Result<Vec<Event>, ProviderError> {
-    let mut due = Vec::new();
-    for item in state.prefix_raw(keys::UNBONDING_PREFIX, None) {
-        let (key, _) = item?;
-        let (height, owner) = keys::parse_unbonding(&key)
-            .ok_or_else(|| ProviderError::Internal(format!("corrupt unbonding index key {key:?}")))?;
-        if height > ctx.height {
-            break;
-        }
-        due.push((key, height, owner));
-    }
     let mut events = Vec::new();
-    for (key, height, owner) in due {
-        state.delete(key);
+    for (height, owner) in keys::UNBONDING_QUEUE.take_due(state, ctx.height)? {
+        let owner = Address::from_slice(&owner)
+            .map_err(|_| ProviderError::Internal(format!("corrupt unbonding index entry {owner:?}")))?;
         let Some(provider) = state.provider(&owner)? else {
             continue;
         };

@@ -1,6 +1,7 @@
 //! Every state key of `escrow`. Addresses are their raw 20 bytes and numbers big-endian, so
 //! keys sort by owner, deployment, group, order and provider, and the depletion index by height.
 
+use agora_store::HeightQueue;
 use agora_types::Address;
 
 use crate::account::{AccountId, PaymentId};
@@ -17,9 +18,21 @@ pub const OPEN_PAYMENTS: &[u8] = b"escrow/open/";
 pub const BY_PROVIDER: &[u8] = b"escrow/by_provider/";
 /// `escrow/depletion/<height><owner><dseq>` → empty: accounts whose funds run out at `height`.
 pub const DEPLETION: &[u8] = b"escrow/depletion/";
+/// `escrow/depletion_next` → height (BE): a lower bound on the earliest `DEPLETION` height.
+pub const DEPLETION_NEXT: &[u8] = b"escrow/depletion_next";
+/// The depletion index as a queue for `EndBlock`.
+pub const DEPLETION_QUEUE: HeightQueue = HeightQueue::new(DEPLETION, DEPLETION_NEXT);
 
-fn account_suffix(id: &AccountId) -> Vec<u8> {
+/// `<owner><dseq>`: an account's id in keys.
+pub fn account_suffix(id: &AccountId) -> Vec<u8> {
     [id.owner.as_bytes().as_slice(), &id.dseq.to_be_bytes()].concat()
+}
+
+/// Parses [`account_suffix`] back.
+pub fn parse_account_suffix(bytes: &[u8]) -> Option<AccountId> {
+    let owner = Address::from_slice(bytes.get(0..20)?).ok()?;
+    let dseq = u64::from_be_bytes(bytes.get(20..28)?.try_into().ok()?);
+    (bytes.len() == 28).then_some(AccountId { owner, dseq })
 }
 
 fn payment_suffix(id: &AccountId, pid: &PaymentId) -> Vec<u8> {
@@ -71,7 +84,7 @@ pub fn by_provider_of(provider: &Address) -> Vec<u8> {
 }
 
 pub fn depletion(height: u64, id: &AccountId) -> Vec<u8> {
-    [DEPLETION, &height.to_be_bytes(), &account_suffix(id)].concat()
+    DEPLETION_QUEUE.key(height, &account_suffix(id))
 }
 
 /// Parses the tail of an `OPEN_PAYMENTS` key after the account prefix.
@@ -80,15 +93,6 @@ pub fn parse_payment_tail(tail: &[u8]) -> Option<PaymentId> {
     let oseq = u32::from_be_bytes(tail.get(4..8)?.try_into().ok()?);
     let provider = Address::from_slice(tail.get(8..28)?).ok()?;
     (tail.len() == 28).then_some(PaymentId { gseq, oseq, provider })
-}
-
-/// Parses a `DEPLETION` key into its height and account.
-pub fn parse_depletion(key: &[u8]) -> Option<(u64, AccountId)> {
-    let rest = key.strip_prefix(DEPLETION)?;
-    let height = u64::from_be_bytes(rest.get(0..8)?.try_into().ok()?);
-    let owner = Address::from_slice(rest.get(8..28)?).ok()?;
-    let dseq = u64::from_be_bytes(rest.get(28..36)?.try_into().ok()?);
-    (rest.len() == 36).then_some((height, AccountId { owner, dseq }))
 }
 
 /// Parses a `BY_PROVIDER` key into the payment it points at.
@@ -131,7 +135,9 @@ mod tests {
         let a = AccountId { owner: Address::new([9; 20]), dseq: 1 };
         let b = AccountId { owner: Address::new([1; 20]), dseq: 2 };
         assert!(depletion(255, &a) < depletion(256, &b));
-        assert_eq!(parse_depletion(&depletion(256, &b)), Some((256, b)));
+        assert_eq!(parse_account_suffix(&depletion(256, &b)[DEPLETION.len() + 8..]), Some(b));
+        assert_eq!(parse_account_suffix(&account_suffix(&b)[1..]), None);
+        assert!(!DEPLETION_NEXT.starts_with(DEPLETION));
         let pid = PaymentId { gseq: 1, oseq: 2, provider: Address::new([3; 20]) };
         assert_eq!(parse_by_provider(&by_provider(&a, &pid)), Some((a, pid)));
         let tail = &open_payment(&a, &pid)[open_payments_of(&a).len()..];

@@ -17,7 +17,7 @@ use crate::{EscrowError, Params, COMMUNITY_POOL, ESCROW_MODULE};
 /// An account with the height under which the depletion index holds it (to move the entry).
 pub struct Loaded {
     pub account: Account,
-    indexed_at: Option<u64>,
+    pub(crate) indexed_at: Option<u64>,
 }
 
 pub trait EscrowRead: StateRead {
@@ -86,18 +86,20 @@ pub trait EscrowWrite: StateWrite + EscrowRead {
     }
 
     /// Writes an account and moves its depletion-index entry to its new height.
-    fn store_account(&mut self, loaded: &Loaded) {
+    fn store_account(&mut self, loaded: &Loaded) -> Result<(), EscrowError> {
         let account = &loaded.account;
         let now = account.depletes_height();
         if loaded.indexed_at != now {
+            let suffix = keys::account_suffix(&account.id);
             if let Some(old) = loaded.indexed_at {
-                self.delete(keys::depletion(old, &account.id));
+                keys::DEPLETION_QUEUE.remove(self, old, &suffix);
             }
             if let Some(new) = now {
-                self.put_raw(keys::depletion(new, &account.id), Vec::new());
+                keys::DEPLETION_QUEUE.insert(self, new, &suffix)?;
             }
         }
         self.put_proto(keys::account(&account.id), &account.to_proto());
+        Ok(())
     }
 
     fn store_payment(&mut self, payment: &Payment, denom: &agora_types::Denom) {
@@ -138,7 +140,7 @@ pub trait EscrowWrite: StateWrite + EscrowRead {
             depositors: Vec::new(),
         };
         let loaded = Loaded { account, indexed_at: None };
-        self.store_account(&loaded);
+        self.store_account(&loaded)?;
         self.deposit(id, depositor, deposit, height)
     }
 
@@ -162,7 +164,7 @@ pub trait EscrowWrite: StateWrite + EscrowRead {
         let coins = Coins::from_list(vec![amount.clone()]).map_err(|e| EscrowError::Internal(e.to_string()))?;
         let mut events = self.send_coins(depositor, &Address::module(ESCROW_MODULE), &coins)?;
         events.push(Deposited { account: id, depositor, amount }.to_event());
-        self.store_account(&loaded);
+        self.store_account(&loaded)?;
         Ok(events)
     }
 
@@ -179,7 +181,7 @@ pub trait EscrowWrite: StateWrite + EscrowRead {
         let payment = Payment { account: *id, id: *pid, state: PaymentState::Open, rate, balance: Dec::ZERO, withdrawn: Dec::ZERO };
         self.store_payment(&payment, &loaded.account.denom);
         self.put_raw(keys::by_provider(id, pid), Vec::new());
-        self.store_account(&loaded);
+        self.store_account(&loaded)?;
         let rate_text = format!("{rate}{}", loaded.account.denom);
         Ok(vec![PaymentOpened { account: id, payment: pid, rate: &rate_text }.to_event()])
     }
@@ -187,7 +189,7 @@ pub trait EscrowWrite: StateWrite + EscrowRead {
     /// Pays the provider the whole units a payment has accrued, less the take rate.
     fn withdraw_payment(&mut self, id: &AccountId, pid: &PaymentId, height: u64) -> Result<Vec<Event>, EscrowError> {
         let loaded = self.settle_to(id, height)?;
-        self.store_account(&loaded);
+        self.store_account(&loaded)?;
         let mut payment = self.escrow_payment(id, pid)?.ok_or_else(|| EscrowError::PaymentNotFound(format!("{id}/{pid}")))?;
         let events = self.pay_out(&mut payment, &loaded.account.denom)?;
         self.store_payment(&payment, &loaded.account.denom);
@@ -236,7 +238,7 @@ pub trait EscrowWrite: StateWrite + EscrowRead {
             .ok_or_else(|| EscrowError::Internal(format!("account {id} rate below its payment's")))?;
         payment.state = if overdrawn { PaymentState::Overdrawn } else { PaymentState::Closed };
         self.store_payment(&payment, &denom);
-        self.store_account(&loaded);
+        self.store_account(&loaded)?;
         events.push(PaymentClosed { account: id, payment: pid, overdrawn }.to_event());
         Ok(events)
     }
@@ -266,7 +268,7 @@ pub trait EscrowWrite: StateWrite + EscrowRead {
         account.balance = Dec::ZERO;
         account.depositors.clear();
         account.state = AccountState::Closed;
-        self.store_account(&loaded);
+        self.store_account(&loaded)?;
         let module = Address::module(ESCROW_MODULE);
         let mut events = Vec::new();
         for (depositor, amount) in refunds.into_iter().filter(|(_, a)| *a > 0) {
@@ -279,10 +281,10 @@ pub trait EscrowWrite: StateWrite + EscrowRead {
     }
 
     /// Marks an account whose funds cannot pay the next block as overdrawn.
-    fn mark_overdrawn(&mut self, loaded: &mut Loaded) -> Event {
+    fn mark_overdrawn(&mut self, loaded: &mut Loaded) -> Result<Event, EscrowError> {
         loaded.account.state = AccountState::Overdrawn;
-        self.store_account(loaded);
-        Overdrawn { account: &loaded.account.id, settled_height: loaded.account.settled_height }.to_event()
+        self.store_account(loaded)?;
+        Ok(Overdrawn { account: &loaded.account.id, settled_height: loaded.account.settled_height }.to_event())
     }
 }
 

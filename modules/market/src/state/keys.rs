@@ -2,6 +2,7 @@
 //! of one owner, deployment, group or order share a prefix, and height-keyed indexes sort by
 //! height.
 
+use agora_store::HeightQueue;
 use agora_types::Address;
 
 use crate::ids::{BidId, DeploymentId, GroupId, OrderId};
@@ -22,6 +23,14 @@ pub const OPEN_ORDERS: &[u8] = b"market/open_orders/";
 pub const AUCTIONS: &[u8] = b"market/auctions/";
 /// `market/expiries/<height><order id>` → empty: orders that expire unfilled at `height`
 pub const EXPIRIES: &[u8] = b"market/expiries/";
+/// `market/auctions_next` → height (BE): a lower bound on the earliest `AUCTIONS` height
+pub const AUCTIONS_NEXT: &[u8] = b"market/auctions_next";
+/// `market/expiries_next` → height (BE): a lower bound on the earliest `EXPIRIES` height
+pub const EXPIRIES_NEXT: &[u8] = b"market/expiries_next";
+/// The auction index as a queue for `EndBlock` (ids are order ids).
+pub const AUCTION_QUEUE: HeightQueue = HeightQueue::new(AUCTIONS, AUCTIONS_NEXT);
+/// The expiry index as a queue for `EndBlock` (ids are order ids).
+pub const EXPIRY_QUEUE: HeightQueue = HeightQueue::new(EXPIRIES, EXPIRIES_NEXT);
 /// `market/bids/<order id><provider>` → `Bid`
 pub const BIDS: &[u8] = b"market/bids/";
 /// `market/provider_bids/<provider><order id>` → empty
@@ -64,18 +73,11 @@ pub fn open_order(id: &OrderId) -> Vec<u8> {
 }
 
 pub fn auction(height: u64, id: &OrderId) -> Vec<u8> {
-    [AUCTIONS, &height.to_be_bytes(), &id.to_bytes()].concat()
+    AUCTION_QUEUE.key(height, &id.to_bytes())
 }
 
 pub fn expiry(height: u64, id: &OrderId) -> Vec<u8> {
-    [EXPIRIES, &height.to_be_bytes(), &id.to_bytes()].concat()
-}
-
-/// Parses an `AUCTIONS` or `EXPIRIES` key into its height and order.
-pub fn parse_height_index(prefix: &[u8], key: &[u8]) -> Option<(u64, OrderId)> {
-    let rest = key.strip_prefix(prefix)?;
-    let height = u64::from_be_bytes(rest.get(..8)?.try_into().ok()?);
-    Some((height, OrderId::from_bytes(rest.get(8..)?)?))
+    EXPIRY_QUEUE.key(height, &id.to_bytes())
 }
 
 pub fn bid(id: &BidId) -> Vec<u8> {
@@ -148,6 +150,7 @@ mod tests {
         let a = OrderId { owner: Address::new([9; 20]), dseq: 1, gseq: 1, oseq: 1 };
         let b = OrderId { owner: Address::new([1; 20]), dseq: 1, gseq: 1, oseq: 1 };
         assert!(expiry(255, &a) < expiry(256, &b));
-        assert_eq!(parse_height_index(EXPIRIES, &expiry(256, &b)), Some((256, b)));
+        assert_eq!(OrderId::from_bytes(&expiry(256, &b)[EXPIRIES.len() + 8..]), Some(b));
+        assert!(!AUCTIONS_NEXT.starts_with(AUCTIONS) && !EXPIRIES_NEXT.starts_with(EXPIRIES));
     }
 }

@@ -2,6 +2,7 @@
 //! heights 8-byte big-endian, so keys sort by owner and by height.
 
 use agora_proto::base::v1::GpuClass;
+use agora_store::HeightQueue;
 use agora_types::Address;
 
 /// `provider/params`
@@ -10,6 +11,10 @@ pub const PARAMS: &[u8] = b"provider/params";
 pub const PROVIDERS_PREFIX: &[u8] = b"provider/providers/";
 /// `provider/unbonding/` prefix of the unbonding index, ordered by height.
 pub const UNBONDING_PREFIX: &[u8] = b"provider/unbonding/";
+/// `provider/unbonding_next` → height (BE): a lower bound on the earliest unbonding height.
+pub const UNBONDING_NEXT: &[u8] = b"provider/unbonding_next";
+/// The unbonding index as a queue for `EndBlock` (ids are owner addresses).
+pub const UNBONDING_QUEUE: HeightQueue = HeightQueue::new(UNBONDING_PREFIX, UNBONDING_NEXT);
 /// `provider/gpu/` prefix of GPU utilization per class.
 pub const GPU_PREFIX: &[u8] = b"provider/gpu/";
 /// `audit/attributes/` prefix of all audited records.
@@ -22,16 +27,7 @@ pub fn provider(owner: &Address) -> Vec<u8> {
 
 /// `provider/unbonding/<height u64 BE><20 owner bytes>` → empty.
 pub fn unbonding(height: u64, owner: &Address) -> Vec<u8> {
-    [UNBONDING_PREFIX, height.to_be_bytes().as_slice(), owner.as_bytes().as_slice()].concat()
-}
-
-/// Parses an unbonding index key back into (height, owner).
-pub fn parse_unbonding(key: &[u8]) -> Option<(u64, Address)> {
-    let rest = key.strip_prefix(UNBONDING_PREFIX)?;
-    let (height, owner) = rest.split_at_checked(8)?;
-    let height = u64::from_be_bytes(height.try_into().ok()?);
-    let owner = Address::from_slice(owner).ok()?;
-    Some((height, owner))
+    UNBONDING_QUEUE.key(height, owner.as_bytes().as_slice())
 }
 
 /// `provider/gpu/<vendor>\0<model>\0<vram u32 BE><interface>` → protobuf `GpuUtilization`.
@@ -77,8 +73,7 @@ mod tests {
         expected.extend([0, 0, 0, 0, 0, 0, 1, 2]);
         expected.extend([1u8; 20]);
         assert_eq!(unbonding(258, &owner), expected);
-        assert_eq!(parse_unbonding(&expected), Some((258, owner)));
-        assert_eq!(parse_unbonding(b"provider/unbonding/short"), None);
+        assert!(!UNBONDING_NEXT.starts_with(UNBONDING_PREFIX));
 
         let class = GpuClass { vendor: "nvidia".into(), model: "a100".into(), vram_gib: 80, interface: "sxm".into(), count: 8 };
         assert_eq!(gpu(&class), b"provider/gpu/nvidia\0a100\0\0\0\0\x50sxm".to_vec());

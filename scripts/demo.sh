@@ -83,10 +83,13 @@ q() {
 
 height() { ag status | python3 -c 'import json,sys; print(json.load(sys.stdin)["latest_block_height"])'; }
 
+# wait_height TARGET WHY: waits (at most 120 s) for the chain to reach TARGET.
 wait_height() {
-  local target="$1" deadline=$((SECONDS + 120))
-  while [ "$(height)" -lt "$target" ]; do
-    ((SECONDS < deadline)) || die "the chain did not reach height $target"
+  local target="$1" why="$2" deadline=$((SECONDS + 120)) now
+  while :; do
+    now="$(height)" || die "waiting for $why: the node at $NODE does not answer"
+    [ "$now" -lt "$target" ] || return 0
+    ((SECONDS < deadline)) || die "waiting for $why: the chain is at height $now after 120 s, not $target"
     sleep 0.3
   done
 }
@@ -177,21 +180,20 @@ q lease_start market lease get --owner alice --provider bob --dseq "$DSEQ" --hei
 info "lease active from height $HL at $(get "$WORK/lease_start.json" lease.price.amount) $DENOM per block"
 
 say "5. $BLOCKS blocks pass"
-wait_height $((HL + BLOCKS))
+wait_height $((HL + BLOCKS)) "$BLOCKS blocks of the lease"
 q lease_mid market lease get --owner alice --provider bob --dseq "$DSEQ" --height $((HL + BLOCKS))
 info "at height $((HL + BLOCKS)): accrued, not withdrawn: $(get "$WORK/lease_mid.json" escrow_payment.balance.amount) $DENOM"
 
 say "6. bob withdraws what the lease has accrued"
 tx withdraw bob market lease withdraw --owner alice --dseq "$DSEQ" --gseq 1 --oseq 1
 HW="$(get "$WORK/withdraw.json" height)"
-# Point queries work at any kept height; list queries (escrow payments, a deployment's groups)
-# only at the latest, which for the closed deployment is the same as at its close.
+# Queries at the withdrawal's height, whatever the chain's height by now (any kept height works).
 q pay_withdraw market lease get --owner alice --provider bob --dseq "$DSEQ" --height "$HW"
 q acct_withdraw escrow account --owner alice --dseq "$DSEQ" --height "$HW"
 info "at height $HW: paid out $(get "$WORK/pay_withdraw.json" escrow_payment.withdrawn.amount), carried $(get "$WORK/pay_withdraw.json" escrow_payment.balance.amount), escrow balance $(get "$WORK/acct_withdraw.json" balance.amount)"
 
 say "7. more blocks pass, then alice closes the deployment"
-wait_height $((HW + 3))
+wait_height $((HW + 3)) "3 blocks after the withdrawal"
 tx deployment_close alice deployment close --dseq "$DSEQ"
 HC="$(get "$WORK/deployment_close.json" height)"
 q acct_end escrow account --owner alice --dseq "$DSEQ" --height "$HC"

@@ -18,5 +18,8 @@ fn app_hash_should_not_change() {
 }
 
 /// Changed when the marketplace modules arrived: genesis now writes their parameters and module
-/// accounts (`provider`, `escrow`, `community_pool`, `market`). No chain had launched yet.
-const APP_HASH_SNAPSHOT: &str = "d89dc8e220ac5349df32ffdafc24fa9cb4dc006d855969c014dd671e0d3a3e68";
+/// accounts (`provider`, `escrow`, `community_pool`, `market`). Changed again when `EndBlock`'s
+/// height queues started storing their bound (`escrow/depletion_next`, `market/auctions_next`,
+/// `market/expiries_next`, `provider/unbonding_next`, written by the first block). No chain had
+/// launched yet either time.
+const APP_HASH_SNAPSHOT: &str = "4021ce5d8a425b216c253576e0d170ecea5aaeda8d8b2b9842daed4b3402120c";

@@ -33,6 +33,10 @@ pub(crate) const META_LATEST: &[u8] = b"latest_version";
 pub(crate) const META_EARLIEST: &[u8] = b"earliest_version";
 pub(crate) const META_APP_HASH: &[u8] = b"app_hash";
 pub(crate) const META_SUBSTORES: &[u8] = b"substores";
+pub(crate) const META_LAYOUT: &[u8] = b"layout_version";
+/// Version of this layout, stored at creation; a database of another version is refused.
+/// 2: stale lists as chunked values (1 had one `stale` key per entry).
+pub(crate) const LAYOUT_VERSION: u64 = 2;
 pub(crate) const APP_META_PREFIX: &[u8] = b"app/";
 
 /// Stale entry kinds.

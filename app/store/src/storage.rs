@@ -22,7 +22,7 @@ use sha2::Sha256;
 use crate::layout::{
     encode_value, hash_key, split_stale_count, stale_chunk_key, stale_entries, tree_prefix, u64_from, undo_key,
     value_key, StaleWriter, ALL_CFS, APP_META_PREFIX, CF_META, CF_NODES, CF_PREIMAGES, CF_STALE, CF_STATE, CF_UNDO,
-    CF_VALUES, META_APP_HASH, META_EARLIEST, META_LATEST, META_SUBSTORES, ROOT_PREFIX, STALE_NODE, STALE_PREIMAGE,
+    CF_VALUES, LAYOUT_VERSION, META_APP_HASH, META_EARLIEST, META_LATEST, META_LAYOUT, META_SUBSTORES, ROOT_PREFIX, STALE_NODE, STALE_PREIMAGE,
     STALE_UNDO, STALE_VALUE,
 };
 use crate::snapshot::History;
@@ -259,6 +259,17 @@ impl Storage {
             }
             Some(_) => {}
             None => db.put_cf(meta, META_SUBSTORES, &names)?,
+        }
+        match db.get_cf(meta, META_LAYOUT)?.map(|b| u64_from(&b)).transpose()? {
+            Some(LAYOUT_VERSION) => {}
+            None if latest == 0 => db.put_cf(meta, META_LAYOUT, LAYOUT_VERSION.to_be_bytes())?,
+            found => {
+                return Err(StoreError::InvalidConfig(format!(
+                    "the database's layout is version {}, this build reads version {LAYOUT_VERSION}: start from an \
+                     empty data directory (the localnet: scripts/localnet.sh reset)",
+                    found.unwrap_or(1)
+                )))
+            }
         }
 
         let trees = std::iter::once(MAIN_SUBSTORE)
@@ -651,9 +662,19 @@ impl Storage {
             return Ok(());
         }
         // Advance `earliest` first: from now on no new snapshot can ask for what is deleted,
-        // and snapshots taken before keep seeing it (RocksDB snapshots).
+        // and snapshots taken before keep seeing it (RocksDB snapshots). If pruning fails, it
+        // goes back, so the next prune covers these versions again.
         self.inner.committed.write().unwrap_or_else(PoisonError::into_inner).earliest = earliest;
+        let pruned = self.delete_stale(old_earliest, earliest);
+        if pruned.is_err() {
+            self.inner.committed.write().unwrap_or_else(PoisonError::into_inner).earliest = old_earliest;
+        }
+        pruned
+    }
 
+    /// Deletes what became stale at JMT versions `old_earliest - 1 ..= earliest - 1`, and
+    /// records `earliest` as the earliest kept version.
+    fn delete_stale(&self, old_earliest: u64, earliest: u64) -> Result<(), StoreError> {
         // Kept block versions >= earliest are JMT versions >= earliest - 1, so whatever became
         // stale at a JMT version <= earliest - 1 is unreachable. Earlier prunes handled
         // everything stale before old_earliest - 1.
@@ -827,4 +848,36 @@ fn node_location(buf: &mut Vec<u8>, prefix: &[u8], node_key: &NodeKey) -> Result
     buf.clear();
     buf.extend_from_slice(prefix);
     borsh::to_writer(&mut *buf, node_key).map_err(encode_err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn commit_one(storage: &Storage) {
+        let changes = [(b"k".to_vec(), Some(b"v".to_vec()))].into_iter().collect();
+        let prepared = storage.prepare_commit(changes).expect("prepare");
+        storage.commit(prepared).expect("commit");
+    }
+
+    #[test]
+    fn a_database_of_another_layout_is_refused_with_what_to_do() {
+        let dir = tempfile::tempdir().expect("dir");
+        {
+            let storage = Storage::open(dir.path(), StorageConfig::default()).expect("open");
+            commit_one(&storage);
+            let meta = storage.cf(CF_META).expect("meta");
+            // As written before the layout had a version.
+            storage.db().delete_cf(meta, META_LAYOUT).expect("delete");
+        }
+        let refused = Storage::open(dir.path(), StorageConfig::default()).expect_err("an old layout is refused");
+        let message = refused.to_string();
+        assert!(message.contains("layout is version 1") && message.contains("empty data directory"), "{message}");
+
+        let fresh = tempfile::tempdir().expect("dir");
+        let storage = Storage::open(fresh.path(), StorageConfig::default()).expect("open");
+        commit_one(&storage);
+        drop(storage);
+        Storage::open(fresh.path(), StorageConfig::default()).expect("a database of this layout reopens");
+    }
 }

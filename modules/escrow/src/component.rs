@@ -19,11 +19,13 @@ pub struct EndBlockOutcome {
 
 pub fn end_block<S: StateWrite>(state: &mut S, height: u64) -> Result<EndBlockOutcome, EscrowError> {
     let mut outcome = EndBlockOutcome::default();
-    for (_, suffix) in keys::DEPLETION_QUEUE.take_due(state, height)? {
+    for (at, suffix) in keys::DEPLETION_QUEUE.take_due(state, height)? {
         let id = keys::parse_account_suffix(&suffix).ok_or_else(|| EscrowError::Internal("corrupt depletion key".into()))?;
         let mut loaded = state.settle_to(&id, height)?;
         // Its index entry was just taken: storing the account indexes it again if it lasts.
-        loaded.indexed_at = None;
+        if loaded.indexed_at == Some(at) {
+            loaded.indexed_at = None;
+        }
         if loaded.account.is_exhausted() {
             outcome.events.push(state.mark_overdrawn(&mut loaded)?);
             outcome.overdrawn.push(id);

@@ -726,6 +726,15 @@ impl Storage {
         Ok(())
     }
 
+    /// Flushes every memtable and waits until RocksDB's background compactions are done: after
+    /// a bulk load, so that what is measured next is not sharing the CPU with them.
+    pub fn flush_and_wait_for_compactions(&self) -> Result<(), StoreError> {
+        let mut options = rocksdb::WaitForCompactOptions::default();
+        options.set_flush(true);
+        self.inner.db.wait_for_compact(&options)?;
+        Ok(())
+    }
+
     /// Number of entries in a column family (`state`, `nodes`, `values`, `preimages`, `stale`,
     /// `meta`); for tests and operators. Walks the whole column.
     pub fn count_entries(&self, column: &str) -> Result<u64, StoreError> {

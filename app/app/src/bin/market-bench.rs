@@ -328,7 +328,9 @@ fn resume(node: TestNode) -> Result<TestNode> {
 /// would); median milliseconds of the whole block and of its two halves. The seeding blocks
 /// are pruned first (`KEEP_RECENT` blocks later), so their cleanup is not counted as an
 /// empty block's, and the write buffers are flushed, so that both lease counts are measured
-/// with equally empty memtables (a running node's fill cycles whatever its state size).
+/// with equally empty memtables (a running node's fill cycles whatever its state size), and
+/// the bulk load's background compactions are waited for, so they do not share the CPU with
+/// the timed blocks.
 fn empty_block_ms(app: &App) -> Result<EmptyBlock> {
     let no_txs: &[Vec<u8>] = &[];
     let block = |timed: bool| -> Result<Option<(f64, f64)>> {
@@ -343,7 +345,7 @@ fn empty_block_ms(app: &App) -> Result<EmptyBlock> {
     for _ in 0..=KEEP_RECENT {
         block(false)?;
     }
-    app.storage().flush()?;
+    app.storage().flush_and_wait_for_compactions()?;
     let mut samples = Vec::new();
     for _ in 0..EMPTY_BLOCKS {
         samples.extend(block(true)?);

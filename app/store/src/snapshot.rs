@@ -128,11 +128,12 @@ impl SnapshotInner {
 
 impl StateRead for Snapshot {
     fn get_raw(&self, key: &[u8]) -> Result<Option<Value>, StoreError> {
-        if self.0.flat {
-            Ok(self.0.snap.get_cf(self.0.cf(CF_STATE)?, key)?)
-        } else {
-            self.historical_get(key)
+        if let Some(value) = self.0.storage.cached(key, self.0.version) {
+            return Ok(value);
         }
+        let value = if self.0.flat { self.0.snap.get_cf(self.0.cf(CF_STATE)?, key)? } else { self.historical_get(key)? };
+        self.0.storage.remember(key, self.0.version, &value);
+        Ok(value)
     }
 
     fn prefix_raw<'a>(

@@ -8,6 +8,7 @@
 //! memory ([`TreeHead`]), so a block that leaves a tree unchanged copies its root without a
 //! read: an empty block reads nothing from disk, whatever the size of the state.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
@@ -142,7 +143,16 @@ struct Inner {
     committed: RwLock<Committed>,
     /// Serializes commits (and the pruning that follows each).
     commit_lock: Mutex<()>,
+    /// Inter-block cache: recently read keys → (the version from which the value has held, the
+    /// value). A commit drops the keys it writes, so an entry holds from its version up to the
+    /// latest; entries are added only for the latest version. Hot keys (the chain id,
+    /// parameters, queue bounds) are then read from memory, not from an LSM tree whose depth
+    /// grows with the state.
+    hot: Mutex<BTreeMap<Key, (u64, Option<Value>)>>,
 }
+
+/// Entries the inter-block cache holds before it starts over.
+const HOT_KEYS: usize = 65_536;
 
 /// The store. Cheap to clone (an `Arc` inside); `Send + Sync`.
 #[derive(Clone)]
@@ -167,6 +177,8 @@ pub struct PreparedCommit {
     batch: WriteBatch,
     extra_meta: Vec<(Key, Value)>,
     heads: Arc<[TreeHead]>,
+    /// Every key the block writes (for the inter-block cache).
+    written: Vec<Key>,
 }
 
 impl std::fmt::Debug for PreparedCommit {
@@ -287,6 +299,7 @@ impl Storage {
                 trees,
                 committed: RwLock::new(Committed { latest, earliest, app_hash, heads: Arc::from([]) }),
                 commit_lock: Mutex::new(()),
+                hot: Mutex::new(BTreeMap::new()),
             }),
         };
         storage.load_heads()?;
@@ -428,6 +441,7 @@ impl Storage {
         let mut batch = WriteBatch::default();
         let mut stale = StaleWriter::new(self.cf(CF_STALE)?, jmt_version);
 
+        let written: Vec<Key> = changes.keys().cloned().collect();
         let mut per_tree: Vec<Vec<TreeWrite>> = self.inner.trees.iter().map(|_| Vec::new()).collect();
         for (key, value) in changes {
             let (index, inner) = self.route(&key);
@@ -492,7 +506,7 @@ impl Storage {
         batch.put_cf(meta, META_LATEST, version.to_be_bytes());
         batch.put_cf(meta, META_APP_HASH, app_hash);
         let heads = new_heads.into();
-        Ok(PreparedCommit { version, app_hash, substore_roots: roots, batch, extra_meta: Vec::new(), heads })
+        Ok(PreparedCommit { version, app_hash, substore_roots: roots, batch, extra_meta: Vec::new(), heads, written })
     }
 
     /// A tree without writes in this block: its root, copied from memory to the new version,
@@ -627,7 +641,7 @@ impl Storage {
     /// `latest - keep_recent`. Refuses a commit that is not for `latest + 1`.
     pub fn commit(&self, prepared: PreparedCommit) -> Result<[u8; 32], StoreError> {
         let _serial = self.inner.commit_lock.lock().unwrap_or_else(PoisonError::into_inner);
-        let PreparedCommit { version, app_hash, mut batch, extra_meta, heads, .. } = prepared;
+        let PreparedCommit { version, app_hash, mut batch, extra_meta, heads, written, .. } = prepared;
         let meta = self.cf(CF_META)?;
         for (key, value) in extra_meta {
             batch.put_cf(meta, app_meta_key(&key), value);
@@ -642,6 +656,10 @@ impl Storage {
             committed.latest = version;
             committed.app_hash = app_hash;
             committed.heads = heads;
+            let mut hot = self.inner.hot.lock().unwrap_or_else(PoisonError::into_inner);
+            for key in &written {
+                hot.remove(key);
+            }
         }
         // The block is durable; a failed prune only leaves garbage that the next one removes.
         if let Err(error) = self.prune() {
@@ -733,6 +751,26 @@ impl Storage {
         options.set_flush(true);
         self.inner.db.wait_for_compact(&options)?;
         Ok(())
+    }
+
+    /// `key`'s value at `version` if the inter-block cache knows it.
+    pub(crate) fn cached(&self, key: &[u8], version: u64) -> Option<Option<Value>> {
+        let hot = self.inner.hot.lock().unwrap_or_else(PoisonError::into_inner);
+        hot.get(key).filter(|(from, _)| *from <= version).map(|(_, value)| value.clone())
+    }
+
+    /// Caches `key`'s value read at `version`, if `version` is still the latest (checked under
+    /// the lock a commit takes to drop the keys it writes).
+    pub(crate) fn remember(&self, key: &[u8], version: u64, value: &Option<Value>) {
+        let committed = self.inner.committed.read().unwrap_or_else(PoisonError::into_inner);
+        if committed.latest != version {
+            return;
+        }
+        let mut hot = self.inner.hot.lock().unwrap_or_else(PoisonError::into_inner);
+        if hot.len() >= HOT_KEYS {
+            hot.clear();
+        }
+        hot.entry(key.to_vec()).or_insert_with(|| (version, value.clone()));
     }
 
     /// Number of entries in a column family (`state`, `nodes`, `values`, `preimages`, `stale`,

@@ -459,6 +459,31 @@ fn a_block_whose_stale_list_spans_many_chunks_is_pruned_entirely() {
 }
 
 #[test]
+fn cached_reads_never_show_a_snapshot_a_value_from_another_version() {
+    let dir = tempfile::tempdir().expect("dir");
+    let s = open(dir.path(), 10);
+    commit(&s, &[("k", Some("1")), ("ibc/k", Some("i1"))]);
+    let at1 = s.latest_snapshot();
+    assert_eq!(get(&at1, "k").as_deref(), Some("1"), "read once: now cached");
+    commit(&s, &[("k", Some("2"))]);
+    assert_eq!(get(&at1, "k").as_deref(), Some("1"), "a snapshot taken before the commit");
+    let at2 = s.latest_snapshot();
+    assert_eq!(get(&at2, "k").as_deref(), Some("2"));
+    assert_eq!(get(&at1, "k").as_deref(), Some("1"), "after the newer value was cached");
+    assert_eq!(get(&s.snapshot_at(1).expect("v1"), "k").as_deref(), Some("1"));
+    // An unchanged key read at the latest version serves older snapshots too, and is right.
+    assert_eq!(get(&at2, "ibc/k").as_deref(), Some("i1"));
+    assert_eq!(get(&at1, "ibc/k").as_deref(), Some("i1"));
+    commit(&s, &[("k", None), ("ibc/k", Some("i3"))]);
+    let at3 = s.latest_snapshot();
+    assert_eq!((get(&at3, "k"), get(&at3, "ibc/k").as_deref()), (None, Some("i3")));
+    assert_eq!((get(&at2, "k").as_deref(), get(&at2, "ibc/k").as_deref()), (Some("2"), Some("i1")));
+    drop((s, at1, at2, at3));
+    let reopened = open(dir.path(), 10);
+    assert_eq!(get(&reopened.latest_snapshot(), "ibc/k").as_deref(), Some("i3"));
+}
+
+#[test]
 fn reopening_with_other_substores_or_bad_names_is_refused() {
     let dir = tempfile::tempdir().expect("dir");
     drop(open(dir.path(), 100));

@@ -106,7 +106,7 @@ impl Snapshot {
     /// A cursor over the value history, reused across many lookups.
     pub(crate) fn history(&self) -> Result<History<'_>, StoreError> {
         let cf = self.0.cf(CF_VALUES)?;
-        Ok(History { iter: self.0.snap.raw_iterator_cf_opt(cf, ReadOptions::default()), buf: Vec::new() })
+        Ok(History::new(self.0.snap.raw_iterator_cf_opt(cf, ReadOptions::default())))
     }
 
     fn historical_get(&self, key: &[u8]) -> Result<Option<Value>, StoreError> {
@@ -257,7 +257,12 @@ pub(crate) struct History<'a> {
     buf: Vec<u8>,
 }
 
-impl History<'_> {
+impl<'a> History<'a> {
+    /// Lookups through `iter`, an iterator over the `values` column.
+    pub(crate) fn new(iter: DBRawIteratorWithThreadMode<'a, DB>) -> Self {
+        Self { iter, buf: Vec::new() }
+    }
+
     /// The newest entry for `hash` in tree `prefix` at a JMT version `<= max_version`:
     /// `(version, Some(value))`, or `(version, None)` for a recorded deletion.
     pub(crate) fn latest(
@@ -266,9 +271,22 @@ impl History<'_> {
         hash: &KeyHash,
         max_version: u64,
     ) -> Result<Option<HistoryEntry<'_>>, StoreError> {
-        let seek = value_key(&mut self.buf, prefix, hash, max_version);
-        self.iter.seek_for_prev(seek);
-        let head = prefix.len() + hash.0.len();
+        value_key(&mut self.buf, prefix, hash, max_version);
+        self.newest_below_buf(prefix.len() + hash.0.len())
+    }
+
+    /// Like [`Self::latest`], for a location `prefix ‖ hash` given whole (as stale lists hold it).
+    pub(crate) fn latest_at(&mut self, location: &[u8], max_version: u64) -> Result<Option<HistoryEntry<'_>>, StoreError> {
+        self.buf.clear();
+        self.buf.extend_from_slice(location);
+        self.buf.extend_from_slice(&max_version.to_be_bytes());
+        self.newest_below_buf(location.len())
+    }
+
+    /// Seeks for the newest entry at or below `buf` (`location ‖ max version`) whose first
+    /// `head` bytes, the location, are `buf`'s.
+    fn newest_below_buf(&mut self, head: usize) -> Result<Option<HistoryEntry<'_>>, StoreError> {
+        self.iter.seek_for_prev(&self.buf);
         let (Some(key), Some(value)) = (self.iter.key(), self.iter.value()) else {
             self.iter.status()?;
             return Ok(None);
@@ -299,7 +317,7 @@ impl TreeReader for TreeDb<'_> {
 
     fn get_value_option(&self, max_version: u64, key_hash: KeyHash) -> anyhow::Result<Option<OwnedValue>> {
         let cf = self.snap.cf(CF_VALUES)?;
-        let mut history = History { iter: self.snap.snap.raw_iterator_cf_opt(cf, ReadOptions::default()), buf: Vec::new() };
+        let mut history = History::new(self.snap.snap.raw_iterator_cf_opt(cf, ReadOptions::default()));
         Ok(history.latest(self.prefix, &key_hash, max_version)?.and_then(|(_, v)| v.map(<[u8]>::to_vec)))
     }
 

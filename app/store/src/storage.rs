@@ -16,7 +16,7 @@ use jmt::storage::{NibblePath, NodeKey, TreeUpdateBatch};
 use jmt::{KeyHash, OwnedValue, Sha256Jmt};
 use rocksdb::{
     BlockBasedIndexType, BlockBasedOptions, Cache, ColumnFamily, ColumnFamilyDescriptor, DBCompressionType,
-    DBRawIteratorWithThreadMode, Options, WriteBatch, DB,
+    Options, WriteBatch, DB,
 };
 use sha2::Sha256;
 
@@ -706,7 +706,6 @@ impl Storage {
             earliest,
             batch: WriteBatch::default(),
             history: None,
-            seek: Vec::new(),
         };
         for since in (old_earliest - 1)..earliest {
             let first_key = stale_chunk_key(since, 0);
@@ -843,8 +842,7 @@ struct Pruning<'a> {
     earliest: u64,
     batch: WriteBatch,
     /// Opened on the first stale preimage (only deletions leave one).
-    history: Option<DBRawIteratorWithThreadMode<'a, DB>>,
-    seek: Vec<u8>,
+    history: Option<History<'a>>,
 }
 
 impl Pruning<'_> {
@@ -869,19 +867,9 @@ impl Pruning<'_> {
     /// Whether a deleted key was written again after its deletion, so its preimage stays.
     fn rewritten(&mut self, location: &[u8]) -> Result<bool, StoreError> {
         let (db, values) = (self.db, self.values);
-        let history = self.history.get_or_insert_with(|| db.raw_iterator_cf(values));
-        self.seek.clear();
-        self.seek.extend_from_slice(location);
-        self.seek.extend_from_slice(&u64::MAX.to_be_bytes());
-        history.seek_for_prev(&self.seek);
-        let rewritten = match (history.key(), history.value()) {
-            (Some(k), Some(v)) if k.len() == location.len() + 8 && k.starts_with(location) => {
-                u64_from(&k[location.len()..])? >= self.earliest || v.first() == Some(&1)
-            }
-            _ => false,
-        };
-        history.status()?;
-        Ok(rewritten)
+        let history = self.history.get_or_insert_with(|| History::new(db.raw_iterator_cf(values)));
+        let earliest = self.earliest;
+        Ok(matches!(history.latest_at(location, u64::MAX)?, Some((version, value)) if version >= earliest || value.is_some()))
     }
 }
 

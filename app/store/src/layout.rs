@@ -15,6 +15,8 @@
 //! A tree prefix is `name ‖ 0x00` for a substore and `0x00` for the root tree; names are
 //! non-empty and contain no `0x00`, so prefixes never overlap.
 
+use std::sync::Arc;
+
 use jmt::KeyHash;
 use rocksdb::{ColumnFamily, WriteBatch};
 
@@ -143,11 +145,13 @@ impl<'a> StaleWriter<'a> {
         Ok(())
     }
 
-    pub(crate) fn finish(self, batch: &mut WriteBatch) {
+    /// Writes chunk 0 and returns it.
+    pub(crate) fn finish(self, batch: &mut WriteBatch) -> Arc<[u8]> {
         let mut first = Vec::with_capacity(4 + self.chunk.len());
         first.extend_from_slice(&self.chunks.to_be_bytes());
         first.extend_from_slice(&self.chunk);
-        batch.put_cf(self.cf, stale_chunk_key(self.version, 0), first);
+        batch.put_cf(self.cf, stale_chunk_key(self.version, 0), &first);
+        first.into()
     }
 }
 

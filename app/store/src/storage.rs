@@ -149,6 +149,40 @@ struct Inner {
     /// parameters, queue bounds) are then read from memory, not from an LSM tree whose depth
     /// grows with the state.
     hot: Mutex<BTreeMap<Key, (u64, Option<Value>)>>,
+    recent_stale: Mutex<RecentStale>,
+}
+
+/// Chunk 0 of the newest stale lists not yet pruned, up to [`RecentStale::MAX_BYTES`]: pruning
+/// a block's list then reads nothing from disk. Empty after a reopen; lists not here are read
+/// from disk.
+#[derive(Default)]
+struct RecentStale {
+    /// JMT version → chunk 0 of its stale list.
+    lists: BTreeMap<u64, Arc<[u8]>>,
+    bytes: usize,
+}
+
+impl RecentStale {
+    /// A list's chunk 0 is at most ~64 KiB; an empty block's is ~100 bytes.
+    const MAX_BYTES: usize = 16 << 20;
+
+    fn insert(&mut self, since: u64, list: Arc<[u8]>) {
+        self.bytes += list.len();
+        if let Some(old) = self.lists.insert(since, list) {
+            self.bytes -= old.len();
+        }
+        while self.bytes > Self::MAX_BYTES {
+            let Some((_, oldest)) = self.lists.pop_first() else { break };
+            self.bytes -= oldest.len();
+        }
+    }
+
+    /// Forgets the lists up to `through` (pruned).
+    fn remove_through(&mut self, through: u64) {
+        while let Some(entry) = self.lists.first_entry().filter(|entry| *entry.key() <= through) {
+            self.bytes -= entry.remove().len();
+        }
+    }
 }
 
 /// Entries the inter-block cache holds before it starts over.
@@ -179,6 +213,12 @@ pub struct PreparedCommit {
     heads: Arc<[TreeHead]>,
     /// Every key the block writes (for the inter-block cache).
     written: Vec<Key>,
+    /// The earliest kept version once this block is committed.
+    earliest: u64,
+    /// The newest JMT version whose stale list the batch deletes, if any.
+    pruned_through: Option<u64>,
+    /// Chunk 0 of this block's stale list.
+    stale_list: Arc<[u8]>,
 }
 
 impl std::fmt::Debug for PreparedCommit {
@@ -300,6 +340,7 @@ impl Storage {
                 committed: RwLock::new(Committed { latest, earliest, app_hash, heads: Arc::from([]) }),
                 commit_lock: Mutex::new(()),
                 hot: Mutex::new(BTreeMap::new()),
+                recent_stale: Mutex::new(RecentStale::default()),
             }),
         };
         storage.load_heads()?;
@@ -422,15 +463,28 @@ impl Storage {
         Ok(Snapshot::new(self.clone(), version, version == committed.latest))
     }
 
-    /// Computes the next version's trees and app hash from `changes` into one write batch,
-    /// writing nothing.
+    /// Computes the next version's trees and app hash from `changes`, and the pruning that
+    /// committing it makes due, into one write batch, writing nothing.
     pub fn prepare_commit(&self, changes: Changes) -> Result<PreparedCommit, StoreError> {
-        let (snapshot, heads) = {
+        let (snapshot, heads, earliest) = {
             let committed = self.inner.committed.read().unwrap_or_else(PoisonError::into_inner);
-            (Snapshot::new(self.clone(), committed.latest, true), committed.heads.clone())
+            (Snapshot::new(self.clone(), committed.latest, true), committed.heads.clone(), committed.earliest)
         };
         let version = snapshot.version() + 1;
         let jmt_version = snapshot.version();
+        let mut batch = WriteBatch::default();
+        // Pruning's deletes go first: a preimage one of them removes may be written again by
+        // this block, and the later write wins.
+        let (earliest, pruned_through) = match self.prune_into(&mut batch, version, earliest) {
+            Ok(Some((earliest, through))) => (earliest, Some(through)),
+            Ok(None) => (earliest, None),
+            Err(error) => {
+                // The block is still good; the next block's pruning covers these versions too.
+                tracing::warn!(%error, version, "pruning old versions failed");
+                batch = WriteBatch::default();
+                (earliest, None)
+            }
+        };
         let cfs = Cfs {
             state: self.cf(CF_STATE)?,
             nodes: self.cf(CF_NODES)?,
@@ -438,7 +492,6 @@ impl Storage {
             preimages: self.cf(CF_PREIMAGES)?,
             undo: self.cf(CF_UNDO)?,
         };
-        let mut batch = WriteBatch::default();
         let mut stale = StaleWriter::new(self.cf(CF_STALE)?, jmt_version);
 
         let written: Vec<Key> = changes.keys().cloned().collect();
@@ -500,13 +553,26 @@ impl Storage {
         };
         let app_hash = root_head.hash;
         new_heads.push(root_head);
-        stale.finish(&mut batch);
+        let stale_list = stale.finish(&mut batch);
 
         let meta = self.cf(CF_META)?;
         batch.put_cf(meta, META_LATEST, version.to_be_bytes());
         batch.put_cf(meta, META_APP_HASH, app_hash);
-        let heads = new_heads.into();
-        Ok(PreparedCommit { version, app_hash, substore_roots: roots, batch, extra_meta: Vec::new(), heads, written })
+        if pruned_through.is_some() {
+            batch.put_cf(meta, META_EARLIEST, earliest.to_be_bytes());
+        }
+        Ok(PreparedCommit {
+            version,
+            app_hash,
+            substore_roots: roots,
+            batch,
+            extra_meta: Vec::new(),
+            heads: new_heads.into(),
+            written,
+            earliest,
+            pruned_through,
+            stale_list,
+        })
     }
 
     /// A tree without writes in this block: its root, copied from memory to the new version,
@@ -637,11 +703,12 @@ impl Storage {
         root.map(Arc::from).ok_or_else(|| StoreError::Jmt(format!("the update of version {jmt_version} wrote no root")))
     }
 
-    /// Persists a prepared block in one atomic write, then prunes versions older than
-    /// `latest - keep_recent`. Refuses a commit that is not for `latest + 1`.
+    /// Persists a prepared block, and the pruning it makes due, in one atomic write. Refuses a
+    /// commit that is not for `latest + 1`.
     pub fn commit(&self, prepared: PreparedCommit) -> Result<[u8; 32], StoreError> {
         let _serial = self.inner.commit_lock.lock().unwrap_or_else(PoisonError::into_inner);
-        let PreparedCommit { version, app_hash, mut batch, extra_meta, heads, written, .. } = prepared;
+        let PreparedCommit { version, app_hash, mut batch, extra_meta, heads, written, earliest, pruned_through, stale_list, .. } =
+            prepared;
         let meta = self.cf(CF_META)?;
         for (key, value) in extra_meta {
             batch.put_cf(meta, app_meta_key(&key), value);
@@ -652,50 +719,47 @@ impl Storage {
             if version != expected {
                 return Err(StoreError::OutOfOrder { got: version, expected });
             }
+            // Under the lock snapshots are taken with: a snapshot of a pruned version is either
+            // refused or was taken before this write (and RocksDB keeps what it sees).
             self.inner.db.write(batch)?;
             committed.latest = version;
             committed.app_hash = app_hash;
             committed.heads = heads;
+            committed.earliest = earliest;
             let mut hot = self.inner.hot.lock().unwrap_or_else(PoisonError::into_inner);
             for key in &written {
                 hot.remove(key);
             }
         }
-        // The block is durable; a failed prune only leaves garbage that the next one removes.
-        if let Err(error) = self.prune() {
-            tracing::warn!(%error, version, "pruning old versions failed");
+        let mut recent = self.inner.recent_stale.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(through) = pruned_through {
+            recent.remove_through(through);
         }
+        recent.insert(version - 1, stale_list);
         Ok(app_hash)
     }
 
-    /// Deletes the nodes, value history and preimages that no kept version needs.
-    fn prune(&self) -> Result<(), StoreError> {
+    /// Adds to `batch` the deletions that committing `version` makes due, the new earliest
+    /// version included; returns that version and the newest stale list deleted, or `None` if
+    /// nothing is due.
+    fn prune_into(&self, batch: &mut WriteBatch, version: u64, earliest: u64) -> Result<Option<(u64, u64)>, StoreError> {
         let keep = self.inner.config.keep_recent.max(1);
-        let Committed { latest, earliest: old_earliest, .. } = self.committed();
-        if latest <= keep {
-            return Ok(());
-        }
-        let earliest = latest - keep + 1;
-        if earliest <= old_earliest {
-            return Ok(());
-        }
-        // Advance `earliest` first: from now on no new snapshot can ask for what is deleted,
-        // and snapshots taken before keep seeing it (RocksDB snapshots). If pruning fails, it
-        // goes back, so the next prune covers these versions again.
-        self.inner.committed.write().unwrap_or_else(PoisonError::into_inner).earliest = earliest;
-        let pruned = self.delete_stale(old_earliest, earliest);
-        if pruned.is_err() {
-            self.inner.committed.write().unwrap_or_else(PoisonError::into_inner).earliest = old_earliest;
-        }
-        pruned
-    }
-
-    /// Deletes what became stale at JMT versions `old_earliest - 1 ..= earliest - 1`, and
-    /// records `earliest` as the earliest kept version.
-    fn delete_stale(&self, old_earliest: u64, earliest: u64) -> Result<(), StoreError> {
-        // Kept block versions >= earliest are JMT versions >= earliest - 1, so whatever became
-        // stale at a JMT version <= earliest - 1 is unreachable. Earlier prunes handled
-        // everything stale before old_earliest - 1.
+        let new_earliest = match version.checked_sub(keep) {
+            Some(oldest_gone) if oldest_gone + 1 > earliest => oldest_gone + 1,
+            _ => return Ok(None),
+        };
+        // Whatever became stale at a JMT version s is reachable from block versions <= s only,
+        // so the lists up to `new_earliest - 1` are due. But a list is pruned at the earliest by
+        // the block after its own (with `keep_recent = 1`, its later chunks are in this batch, not
+        // yet on disk). Earlier commits therefore pruned every list below
+        // `min(earliest, version - 2)`; none before the first prune, which advances `earliest`
+        // from 1.
+        let first = if earliest <= 1 { 0 } else { earliest.min(version - 2) };
+        let last = (new_earliest - 1).min(version - 2);
+        let recent: BTreeMap<u64, Arc<[u8]>> = {
+            let recent = self.inner.recent_stale.lock().unwrap_or_else(PoisonError::into_inner);
+            recent.lists.range(first..=last).map(|(since, list)| (*since, list.clone())).collect()
+        };
         let cf_stale = self.cf(CF_STALE)?;
         let mut pruning = Pruning {
             db: &self.inner.db,
@@ -703,16 +767,20 @@ impl Storage {
             values: self.cf(CF_VALUES)?,
             preimages: self.cf(CF_PREIMAGES)?,
             undo: self.cf(CF_UNDO)?,
-            earliest,
-            batch: WriteBatch::default(),
+            earliest: new_earliest,
+            batch,
             history: None,
         };
-        for since in (old_earliest - 1)..earliest {
+        for since in first..=last {
             let first_key = stale_chunk_key(since, 0);
-            let Some(first) = self.inner.db.get_pinned_cf(cf_stale, first_key)? else {
-                continue;
+            let chunk0 = match recent.get(&since) {
+                Some(list) => list.clone(),
+                None => match self.inner.db.get_pinned_cf(cf_stale, first_key)? {
+                    Some(list) => Arc::from(&*list),
+                    None => continue,
+                },
             };
-            let (count, entries) = split_stale_count(&first)?;
+            let (count, entries) = split_stale_count(&chunk0)?;
             pruning.delete(entries)?;
             // Point deletes, never a range delete: every read RocksDB does on a column
             // re-fragments all range tombstones still in its memtable.
@@ -728,10 +796,7 @@ impl Storage {
                 pruning.batch.delete_cf(cf_stale, key);
             }
         }
-        let mut batch = pruning.batch;
-        batch.put_cf(self.cf(CF_META)?, META_EARLIEST, earliest.to_be_bytes());
-        self.inner.db.write(batch)?;
-        Ok(())
+        Ok(Some((new_earliest, last)))
     }
 
     /// Flushes every column family's memtable to disk (e.g. before shutdown or after a bulk
@@ -840,7 +905,7 @@ struct Pruning<'a> {
     preimages: &'a ColumnFamily,
     undo: &'a ColumnFamily,
     earliest: u64,
-    batch: WriteBatch,
+    batch: &'a mut WriteBatch,
     /// Opened on the first stale preimage (only deletions leave one).
     history: Option<History<'a>>,
 }
@@ -914,5 +979,24 @@ mod tests {
         commit_one(&storage);
         drop(storage);
         Storage::open(fresh.path(), StorageConfig::default()).expect("a database of this layout reopens");
+    }
+
+    #[test]
+    fn recent_stale_lists_stay_within_their_byte_budget_and_forget_what_is_pruned() {
+        let list = |len: usize| Arc::<[u8]>::from(vec![0u8; len]);
+        let mut recent = RecentStale::default();
+        let big = RecentStale::MAX_BYTES / 4;
+        for since in 0..6 {
+            recent.insert(since, list(big));
+        }
+        assert_eq!(recent.lists.keys().copied().collect::<Vec<_>>(), vec![2, 3, 4, 5], "the oldest go first");
+        assert_eq!(recent.bytes, 4 * big);
+        recent.insert(5, list(10));
+        assert_eq!(recent.bytes, 3 * big + 10, "a replaced list no longer counts");
+        recent.remove_through(3);
+        assert_eq!(recent.lists.keys().copied().collect::<Vec<_>>(), vec![4, 5]);
+        assert_eq!(recent.bytes, big + 10);
+        recent.remove_through(u64::MAX);
+        assert_eq!((recent.lists.len(), recent.bytes), (0, 0));
     }
 }

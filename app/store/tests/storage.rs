@@ -389,13 +389,21 @@ fn mixed_blocks() -> Vec<Vec<(String, Option<String>)>> {
 
 #[test]
 fn a_store_reopened_before_every_block_computes_the_same_hashes_and_proofs() {
+    for keep in [1, 3] {
+        reopened_before_every_block(keep);
+    }
+}
+
+fn reopened_before_every_block(keep: u64) {
     let (steady_dir, reopened_dir) = (tempfile::tempdir().expect("dir"), tempfile::tempdir().expect("dir"));
-    let steady = open(steady_dir.path(), 3);
+    let steady = open(steady_dir.path(), keep);
+    let count = |s: &Storage| ["nodes", "values", "preimages", "undo", "stale"].map(|cf| s.count_entries(cf).expect("count"));
     for (i, block) in mixed_blocks().iter().enumerate() {
         let writes: Vec<(&str, Option<&str>)> = block.iter().map(|(k, v)| (k.as_str(), v.as_deref())).collect();
         let expected = commit(&steady, &writes);
-        // Each reopen reads the trees' roots back from disk instead of keeping them in memory.
-        let reopened = open(reopened_dir.path(), 3);
+        // Each reopen reads the trees' roots and the stale lists to prune back from disk
+        // instead of keeping them in memory.
+        let reopened = open(reopened_dir.path(), keep);
         assert_eq!(commit(&reopened, &writes), expected, "block {}", i + 1);
         assert_eq!(reopened.latest_snapshot().substore_root("ibc").expect("root"), steady.latest_snapshot().substore_root("ibc").expect("root"));
         for key in ["a", "b", "gone", "ibc/x", "ibc/y"] {
@@ -406,13 +414,21 @@ fn a_store_reopened_before_every_block_computes_the_same_hashes_and_proofs() {
                 verify(&reopened.latest_snapshot(), key, &expected);
             }
         }
+        assert_eq!(count(&reopened), count(&steady), "both pruned alike, block {}", i + 1);
+        assert_eq!(reopened.earliest_version(), steady.earliest_version());
     }
 }
 
 #[test]
 fn empty_blocks_add_nothing_that_outlives_pruning() {
+    for keep in [1, 2] {
+        empty_blocks_leave_nothing(keep);
+    }
+}
+
+fn empty_blocks_leave_nothing(keep: u64) {
     let dir = tempfile::tempdir().expect("dir");
-    let s = open(dir.path(), 2);
+    let s = open(dir.path(), keep);
     commit(&s, &[("a", Some("1")), ("ibc/x", Some("i"))]);
     commit(&s, &[("b", Some("2"))]);
     for _ in 0..3 {
@@ -426,14 +442,23 @@ fn empty_blocks_add_nothing_that_outlives_pruning() {
     }
     let after: Vec<u64> = ["nodes", "values", "preimages", "undo", "stale"].map(count).to_vec();
     assert_eq!(after, before, "nodes, values, preimages, undo and stale lists");
-    let old = s.snapshot_at(s.latest_version() - 1).expect("kept");
+    let old = s.snapshot_at(s.latest_version() + 1 - keep).expect("kept");
     assert_eq!(verify(&old, "ibc/x", &hash).as_deref(), Some(b"i".as_slice()));
+    assert_eq!(s.earliest_version(), s.latest_version() + 1 - keep);
 }
 
 #[test]
 fn a_block_whose_stale_list_spans_many_chunks_is_pruned_entirely() {
+    // With `keep_recent = 1` the list is pruned by the block after its own, the first one
+    // that finds all its chunks on disk.
+    for keep in [1, 2] {
+        many_chunks_pruned(keep);
+    }
+}
+
+fn many_chunks_pruned(keep: u64) {
     let dir = tempfile::tempdir().expect("dir");
-    let s = open(dir.path(), 2);
+    let s = open(dir.path(), keep);
     let keys: Vec<String> = (0..3_000).map(|i| format!("key/{i:05}")).collect();
     let write_all = |value: &str| {
         let writes: Vec<(&str, Option<&str>)> = keys.iter().map(|k| (k.as_str(), Some(value))).collect();
@@ -453,7 +478,7 @@ fn a_block_whose_stale_list_spans_many_chunks_is_pruned_entirely() {
     assert_eq!(count("values"), values, "every superseded value is gone");
     assert!(count("nodes") <= nodes + 8, "superseded nodes are gone: {nodes} -> {}", count("nodes"));
     assert_eq!(count("undo"), 0, "undo entries older than every kept version are gone");
-    assert!(count("stale") <= 3, "only the kept versions' lists remain: {}", count("stale"));
+    assert!(count("stale") <= keep + 1, "only the kept versions' lists remain: {}", count("stale"));
     assert_eq!(get(&s.latest_snapshot(), "key/02999").as_deref(), Some("second"));
     assert_eq!(verify(&s.latest_snapshot(), "key/00000", &s.latest_app_hash()).as_deref(), Some(b"second".as_slice()));
 }
@@ -622,9 +647,10 @@ mod model {
         fn random_histories_match_a_model(
             blocks in proptest::collection::vec(
                 proptest::collection::vec((0u8..12, proptest::option::of(0u8..3)), 0..8), 1..7),
+            keep in 1u64..4,
         ) {
             let dir = tempfile::tempdir().expect("dir");
-            let s = open(dir.path(), 3);
+            let s = open(dir.path(), keep);
             let mut models = vec![BTreeMap::new()];
             for block in &blocks {
                 let mut model: BTreeMap<String, String> = models.last().cloned().unwrap_or_default();

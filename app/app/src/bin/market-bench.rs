@@ -5,7 +5,7 @@
 //!   on the orders bid in the previous block, and withdrawals from the leases before that.
 //! - `escrow_endblock_ms_1k_leases`, `escrow_endblock_ms_1m_leases`: `FinalizeBlock` (whose
 //!   only work is `EndBlock`) + `Commit` of an empty block with 1,000 and 1,000,000 active
-//!   leases in state; median of 101 blocks.
+//!   leases in state: two chains, timed in turn, block by block; median of 101 blocks each.
 //! - `query_leases_by_provider_ms`: one page of 100 leases of one provider, over ABCI `Query`,
 //!   with 1,000,000 leases in state; median over 20 consecutive pages.
 //!
@@ -324,37 +324,48 @@ fn resume(node: TestNode) -> Result<TestNode> {
     Ok(TestNode::start(app, CHAIN_ID, &[])?)
 }
 
-/// `EndBlock` + `Commit` of empty blocks, driven on the app directly (as the ABCI service
-/// would); median milliseconds of the whole block and of its two halves. The seeding blocks
-/// are pruned first (`KEEP_RECENT` blocks later), so their cleanup is not counted as an
-/// empty block's, and the write buffers are flushed, so that both lease counts are measured
-/// with equally empty memtables (a running node's fill cycles whatever its state size), and
-/// the bulk load's background compactions are waited for, so they do not share the CPU with
-/// the timed blocks.
-fn empty_block_ms(app: &App) -> Result<EmptyBlock> {
+/// `EndBlock` + `Commit` of empty blocks, driven on each app directly (as the ABCI service
+/// would); per app, median milliseconds of the whole block and of its two halves.
+///
+/// The apps take turns, one block each, so every chain is timed in the same process and
+/// machine state and only its lease count differs (timed one after the other, drift between
+/// the two runs, say in the write-ahead log's write, showed as a 2x swing in the ratio).
+/// Before timing, each chain's seeding blocks are pruned (`KEEP_RECENT` blocks later), so
+/// their cleanup is not counted as an empty block's; its write buffers are flushed, so every
+/// chain starts with equally empty memtables (a running node's fill cycles whatever its state
+/// size); and its bulk load's background compactions are waited for, so they do not share the
+/// CPU with the timed blocks.
+fn empty_blocks_ms(apps: &[&App]) -> Result<Vec<EmptyBlock>> {
     let no_txs: &[Vec<u8>] = &[];
-    let block = |timed: bool| -> Result<Option<(f64, f64)>> {
+    let block = |app: &App| -> Result<(f64, f64)> {
         let height = app.storage().latest_version() + 1;
         let start = Instant::now();
         app.finalize_block(height, 1_767_225_600 + height as i64, 0, no_txs)?;
         let finalized = start.elapsed().as_secs_f64() * 1e3;
         app.commit()?;
         let total = start.elapsed().as_secs_f64() * 1e3;
-        Ok(timed.then_some((finalized, total - finalized)))
+        Ok((finalized, total - finalized))
     };
-    for _ in 0..=KEEP_RECENT {
-        block(false)?;
+    for app in apps {
+        for _ in 0..=KEEP_RECENT {
+            block(app)?;
+        }
+        app.storage().flush_and_wait_for_compactions()?;
     }
-    app.storage().flush_and_wait_for_compactions()?;
-    let mut samples = Vec::new();
+    let mut samples: Vec<Vec<(f64, f64)>> = apps.iter().map(|_| Vec::with_capacity(EMPTY_BLOCKS)).collect();
     for _ in 0..EMPTY_BLOCKS {
-        samples.extend(block(true)?);
+        for (app, samples) in apps.iter().zip(&mut samples) {
+            samples.push(block(app)?);
+        }
     }
-    Ok(EmptyBlock {
-        total_ms: median(samples.iter().map(|(f, c)| f + c).collect()),
-        end_block_ms: median(samples.iter().map(|(f, _)| *f).collect()),
-        commit_ms: median(samples.iter().map(|(_, c)| *c).collect()),
-    })
+    Ok(samples
+        .into_iter()
+        .map(|samples| EmptyBlock {
+            total_ms: median(samples.iter().map(|(f, c)| f + c).collect()),
+            end_block_ms: median(samples.iter().map(|(f, _)| *f).collect()),
+            commit_ms: median(samples.iter().map(|(_, c)| *c).collect()),
+        })
+        .collect())
 }
 
 struct EmptyBlock {
@@ -394,10 +405,13 @@ fn leases_by_provider_ms(node: &TestNode, world: &World) -> Result<(f64, usize)>
 
 fn lease_state_benchmarks(large: u64) -> Result<()> {
     let mut world = World::new()?;
+    let (small_node, _small_dir) = start_chain(&mut world)?;
+    seed_leases(small_node.app(), &world, 0, 1_000)?;
     let (node, _dir) = start_chain(&mut world)?;
     let app = node.app().clone();
-    seed_leases(&app, &world, 0, 1_000)?;
-    let small = empty_block_ms(&app)?;
+    seed_leases(&app, &world, 0, large)?;
+    let [small, big] = <[EmptyBlock; 2]>::try_from(empty_blocks_ms(&[small_node.app(), &app])?)
+        .map_err(|_| "two chains, two figures")?;
     println!(
         "{}",
         serde_json::json!({
@@ -405,9 +419,6 @@ fn lease_state_benchmarks(large: u64) -> Result<()> {
             "finalize_ms": round3(small.end_block_ms), "commit_ms": round3(small.commit_ms),
         })
     );
-
-    seed_leases(&app, &world, 1_000, large)?;
-    let big = empty_block_ms(&app)?;
     let name = if large == 1_000_000 { "escrow_endblock_ms_1m_leases".to_string() } else { format!("escrow_endblock_ms_{large}_leases") };
     println!(
         "{}",
@@ -417,6 +428,7 @@ fn lease_state_benchmarks(large: u64) -> Result<()> {
             "ratio_to_1k": round3(big.total_ms / small.total_ms),
         })
     );
+    drop(small_node);
 
     let node = resume(node)?;
     let (query_ms, returned) = leases_by_provider_ms(&node, &world)?;

@@ -33,6 +33,8 @@ pub(crate) const ALL_CFS: [&str; 7] = [CF_STATE, CF_NODES, CF_VALUES, CF_PREIMAG
 
 pub(crate) const META_LATEST: &[u8] = b"latest_version";
 pub(crate) const META_EARLIEST: &[u8] = b"earliest_version";
+/// The oldest JMT version whose stale list is not yet pruned (BE u64).
+pub(crate) const META_UNPRUNED: &[u8] = b"unpruned_stale";
 pub(crate) const META_APP_HASH: &[u8] = b"app_hash";
 pub(crate) const META_SUBSTORES: &[u8] = b"substores";
 pub(crate) const META_LAYOUT: &[u8] = b"layout_version";

@@ -23,7 +23,7 @@ use sha2::Sha256;
 use crate::layout::{
     encode_value, hash_key, split_stale_count, stale_chunk_key, stale_entries, tree_prefix, u64_from, undo_key,
     value_key, StaleWriter, ALL_CFS, APP_META_PREFIX, CF_META, CF_NODES, CF_PREIMAGES, CF_STALE, CF_STATE, CF_UNDO,
-    CF_VALUES, LAYOUT_VERSION, META_APP_HASH, META_EARLIEST, META_LATEST, META_LAYOUT, META_SUBSTORES, ROOT_PREFIX, STALE_NODE, STALE_PREIMAGE,
+    CF_VALUES, LAYOUT_VERSION, META_APP_HASH, META_EARLIEST, META_LATEST, META_UNPRUNED, META_LAYOUT, META_SUBSTORES, ROOT_PREFIX, STALE_NODE, STALE_PREIMAGE,
     STALE_UNDO, STALE_VALUE,
 };
 use crate::snapshot::History;
@@ -115,6 +115,8 @@ struct Tree {
 struct Committed {
     latest: u64,
     earliest: u64,
+    /// The oldest JMT version whose stale list is not yet pruned.
+    unpruned: u64,
     app_hash: [u8; 32],
     /// Every tree's root at `latest` (the trees in order, then the root tree); empty at 0.
     heads: Arc<[TreeHead]>,
@@ -296,6 +298,9 @@ impl Storage {
         let meta = db.cf_handle(CF_META).ok_or_else(|| StoreError::Corrupt("no meta column family".into()))?;
         let latest = db.get_cf(meta, META_LATEST)?.map(|b| u64_from(&b)).transpose()?.unwrap_or(0);
         let earliest = db.get_cf(meta, META_EARLIEST)?.map(|b| u64_from(&b)).transpose()?.unwrap_or(1);
+        // Without the key (written by every prune since it exists), start where the lists may
+        // begin: a list already pruned is simply not found.
+        let unpruned = db.get_cf(meta, META_UNPRUNED)?.map(|b| u64_from(&b)).transpose()?.unwrap_or(earliest - 1);
         let app_hash = match db.get_cf(meta, META_APP_HASH)? {
             Some(b) => b.as_slice().try_into().map_err(|_| StoreError::Corrupt("bad app hash".into()))?,
             None => EMPTY_APP_HASH,
@@ -337,7 +342,7 @@ impl Storage {
                 db,
                 config,
                 trees,
-                committed: RwLock::new(Committed { latest, earliest, app_hash, heads: Arc::from([]) }),
+                committed: RwLock::new(Committed { latest, earliest, unpruned, app_hash, heads: Arc::from([]) }),
                 commit_lock: Mutex::new(()),
                 hot: Mutex::new(BTreeMap::new()),
                 recent_stale: Mutex::new(RecentStale::default()),
@@ -466,16 +471,17 @@ impl Storage {
     /// Computes the next version's trees and app hash from `changes`, and the pruning that
     /// committing it makes due, into one write batch, writing nothing.
     pub fn prepare_commit(&self, changes: Changes) -> Result<PreparedCommit, StoreError> {
-        let (snapshot, heads, earliest) = {
+        let (snapshot, heads, earliest, unpruned) = {
             let committed = self.inner.committed.read().unwrap_or_else(PoisonError::into_inner);
-            (Snapshot::new(self.clone(), committed.latest, true), committed.heads.clone(), committed.earliest)
+            let snapshot = Snapshot::new(self.clone(), committed.latest, true);
+            (snapshot, committed.heads.clone(), committed.earliest, committed.unpruned)
         };
         let version = snapshot.version() + 1;
         let jmt_version = snapshot.version();
         let mut batch = WriteBatch::default();
         // Pruning's deletes go first: a preimage one of them removes may be written again by
         // this block, and the later write wins.
-        let (earliest, pruned_through) = match self.prune_into(&mut batch, version, earliest) {
+        let (earliest, pruned_through) = match self.prune_into(&mut batch, version, earliest, unpruned) {
             Ok(Some((earliest, through))) => (earliest, Some(through)),
             Ok(None) => (earliest, None),
             Err(error) => {
@@ -558,8 +564,9 @@ impl Storage {
         let meta = self.cf(CF_META)?;
         batch.put_cf(meta, META_LATEST, version.to_be_bytes());
         batch.put_cf(meta, META_APP_HASH, app_hash);
-        if pruned_through.is_some() {
+        if let Some(through) = pruned_through {
             batch.put_cf(meta, META_EARLIEST, earliest.to_be_bytes());
+            batch.put_cf(meta, META_UNPRUNED, (through + 1).to_be_bytes());
         }
         Ok(PreparedCommit {
             version,
@@ -726,6 +733,9 @@ impl Storage {
             committed.app_hash = app_hash;
             committed.heads = heads;
             committed.earliest = earliest;
+            if let Some(through) = pruned_through {
+                committed.unpruned = through + 1;
+            }
             let mut hot = self.inner.hot.lock().unwrap_or_else(PoisonError::into_inner);
             for key in &written {
                 hot.remove(key);
@@ -739,23 +749,30 @@ impl Storage {
         Ok(app_hash)
     }
 
-    /// Adds to `batch` the deletions that committing `version` makes due, the new earliest
-    /// version included; returns that version and the newest stale list deleted, or `None` if
-    /// nothing is due.
-    fn prune_into(&self, batch: &mut WriteBatch, version: u64, earliest: u64) -> Result<Option<(u64, u64)>, StoreError> {
+    /// Adds to `batch` the deletions that committing `version` makes due, with the new earliest
+    /// version; returns that version and the newest stale list deleted, or `None` if nothing is
+    /// due. `unpruned` is the oldest list not yet pruned.
+    fn prune_into(
+        &self,
+        batch: &mut WriteBatch,
+        version: u64,
+        earliest: u64,
+        unpruned: u64,
+    ) -> Result<Option<(u64, u64)>, StoreError> {
         let keep = self.inner.config.keep_recent.max(1);
-        let new_earliest = match version.checked_sub(keep) {
-            Some(oldest_gone) if oldest_gone + 1 > earliest => oldest_gone + 1,
-            _ => return Ok(None),
-        };
+        // `earliest` never moves back, even if `keep_recent` grew since.
+        let new_earliest = version.checked_sub(keep).map_or(earliest, |gone| (gone + 1).max(earliest));
         // Whatever became stale at a JMT version s is reachable from block versions <= s only,
         // so the lists up to `new_earliest - 1` are due. But a list is pruned at the earliest by
         // the block after its own (with `keep_recent = 1`, its later chunks are in this batch, not
-        // yet on disk). Earlier commits therefore pruned every list below
-        // `min(earliest, version - 2)`; none before the first prune, which advances `earliest`
-        // from 1.
-        let first = if earliest <= 1 { 0 } else { earliest.min(version - 2) };
-        let last = (new_earliest - 1).min(version - 2);
+        // yet on disk).
+        let Some(last) = version.checked_sub(2).map(|before_last| before_last.min(new_earliest - 1)) else {
+            return Ok(None);
+        };
+        if unpruned > last {
+            return Ok(None);
+        }
+        let first = unpruned;
         let recent: BTreeMap<u64, Arc<[u8]>> = {
             let recent = self.inner.recent_stale.lock().unwrap_or_else(PoisonError::into_inner);
             recent.lists.range(first..=last).map(|(since, list)| (*since, list.clone())).collect()

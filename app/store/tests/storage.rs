@@ -420,6 +420,29 @@ fn reopened_before_every_block(keep: u64) {
 }
 
 #[test]
+fn changing_keep_recent_between_restarts_leaves_no_stale_list_behind() {
+    // Twice the mixed blocks; the changing store is reopened with another `keep_recent` every
+    // few blocks (`keep_recent = 1` prunes a list one block late, so a raise must not skip it).
+    let blocks: Vec<_> = mixed_blocks().into_iter().chain(mixed_blocks()).chain(std::iter::repeat_n(Vec::new(), 4)).collect();
+    let (steady_dir, changing_dir) = (tempfile::tempdir().expect("dir"), tempfile::tempdir().expect("dir"));
+    let steady = open(steady_dir.path(), 3);
+    let keeps = [1, 2, 1, 3, 1, 1, 3];
+    let mut changing = open(changing_dir.path(), keeps[0]);
+    for (i, block) in blocks.iter().enumerate() {
+        if i % 4 == 0 {
+            drop(changing);
+            changing = open(changing_dir.path(), keeps[(i / 4) % keeps.len()]);
+        }
+        let writes: Vec<(&str, Option<&str>)> = block.iter().map(|(k, v)| (k.as_str(), v.as_deref())).collect();
+        assert_eq!(commit(&changing, &writes), commit(&steady, &writes), "block {}", i + 1);
+    }
+    // Both end at keep_recent 3, with the same versions kept.
+    let count = |s: &Storage| ["nodes", "values", "preimages", "undo", "stale"].map(|cf| s.count_entries(cf).expect("count"));
+    assert_eq!(count(&changing), count(&steady), "nodes, values, preimages, undo and stale lists");
+    assert_eq!(changing.earliest_version(), steady.earliest_version());
+}
+
+#[test]
 fn empty_blocks_add_nothing_that_outlives_pruning() {
     for keep in [1, 2] {
         empty_blocks_leave_nothing(keep);

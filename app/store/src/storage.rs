@@ -143,7 +143,7 @@ struct Inner {
     /// `main` first, then the configured substores in config order.
     trees: Vec<Tree>,
     committed: RwLock<Committed>,
-    /// Serializes commits (and the pruning that follows each).
+    /// Serializes commits.
     commit_lock: Mutex<()>,
     /// Inter-block cache: recently read keys → (the version from which the value has held, the
     /// value). A commit drops the keys it writes, so an entry holds from its version up to the
@@ -179,9 +179,9 @@ impl RecentStale {
         }
     }
 
-    /// Forgets the lists up to `through` (pruned).
-    fn remove_through(&mut self, through: u64) {
-        while let Some(entry) = self.lists.first_entry().filter(|entry| *entry.key() <= through) {
+    /// Forgets the lists below `unpruned` (pruned).
+    fn remove_below(&mut self, unpruned: u64) {
+        while let Some(entry) = self.lists.first_entry().filter(|entry| *entry.key() < unpruned) {
             self.bytes -= entry.remove().len();
         }
     }
@@ -215,10 +215,10 @@ pub struct PreparedCommit {
     heads: Arc<[TreeHead]>,
     /// Every key the block writes (for the inter-block cache).
     written: Vec<Key>,
-    /// The earliest kept version once this block is committed.
+    /// The earliest kept version and the oldest unpruned stale list once this block is
+    /// committed.
     earliest: u64,
-    /// The newest JMT version whose stale list the batch deletes, if any.
-    pruned_through: Option<u64>,
+    unpruned: u64,
     /// Chunk 0 of this block's stale list.
     stale_list: Arc<[u8]>,
 }
@@ -300,7 +300,7 @@ impl Storage {
         let earliest = db.get_cf(meta, META_EARLIEST)?.map(|b| u64_from(&b)).transpose()?.unwrap_or(1);
         // Without the key (written by every prune since it exists), start where the lists may
         // begin: a list already pruned is simply not found.
-        let unpruned = db.get_cf(meta, META_UNPRUNED)?.map(|b| u64_from(&b)).transpose()?.unwrap_or(earliest - 1);
+        let unpruned = db.get_cf(meta, META_UNPRUNED)?.map(|b| u64_from(&b)).transpose()?.unwrap_or(earliest.saturating_sub(1));
         let app_hash = match db.get_cf(meta, META_APP_HASH)? {
             Some(b) => b.as_slice().try_into().map_err(|_| StoreError::Corrupt("bad app hash".into()))?,
             None => EMPTY_APP_HASH,
@@ -471,24 +471,23 @@ impl Storage {
     /// Computes the next version's trees and app hash from `changes`, and the pruning that
     /// committing it makes due, into one write batch, writing nothing.
     pub fn prepare_commit(&self, changes: Changes) -> Result<PreparedCommit, StoreError> {
-        let (snapshot, heads, earliest, unpruned) = {
+        let (snapshot, heads, pruned) = {
             let committed = self.inner.committed.read().unwrap_or_else(PoisonError::into_inner);
             let snapshot = Snapshot::new(self.clone(), committed.latest, true);
-            (snapshot, committed.heads.clone(), committed.earliest, committed.unpruned)
+            (snapshot, committed.heads.clone(), (committed.earliest, committed.unpruned))
         };
         let version = snapshot.version() + 1;
         let jmt_version = snapshot.version();
         let mut batch = WriteBatch::default();
         // Pruning's deletes go first: a preimage one of them removes may be written again by
         // this block, and the later write wins.
-        let (earliest, pruned_through) = match self.prune_into(&mut batch, version, earliest, unpruned) {
-            Ok(Some((earliest, through))) => (earliest, Some(through)),
-            Ok(None) => (earliest, None),
+        let (earliest, unpruned) = match self.prune_into(&mut batch, version, pruned) {
+            Ok(after) => after,
             Err(error) => {
-                // The block is still good; the next block's pruning covers these versions too.
+                // The block is still good; the next block's pruning covers these lists too.
                 tracing::warn!(%error, version, "pruning old versions failed");
                 batch = WriteBatch::default();
-                (earliest, None)
+                pruned
             }
         };
         let cfs = Cfs {
@@ -564,9 +563,9 @@ impl Storage {
         let meta = self.cf(CF_META)?;
         batch.put_cf(meta, META_LATEST, version.to_be_bytes());
         batch.put_cf(meta, META_APP_HASH, app_hash);
-        if let Some(through) = pruned_through {
+        if (earliest, unpruned) != pruned {
             batch.put_cf(meta, META_EARLIEST, earliest.to_be_bytes());
-            batch.put_cf(meta, META_UNPRUNED, (through + 1).to_be_bytes());
+            batch.put_cf(meta, META_UNPRUNED, unpruned.to_be_bytes());
         }
         Ok(PreparedCommit {
             version,
@@ -577,7 +576,7 @@ impl Storage {
             heads: new_heads.into(),
             written,
             earliest,
-            pruned_through,
+            unpruned,
             stale_list,
         })
     }
@@ -714,7 +713,7 @@ impl Storage {
     /// commit that is not for `latest + 1`.
     pub fn commit(&self, prepared: PreparedCommit) -> Result<[u8; 32], StoreError> {
         let _serial = self.inner.commit_lock.lock().unwrap_or_else(PoisonError::into_inner);
-        let PreparedCommit { version, app_hash, mut batch, extra_meta, heads, written, earliest, pruned_through, stale_list, .. } =
+        let PreparedCommit { version, app_hash, mut batch, extra_meta, heads, written, earliest, unpruned, stale_list, .. } =
             prepared;
         let meta = self.cf(CF_META)?;
         for (key, value) in extra_meta {
@@ -733,32 +732,21 @@ impl Storage {
             committed.app_hash = app_hash;
             committed.heads = heads;
             committed.earliest = earliest;
-            if let Some(through) = pruned_through {
-                committed.unpruned = through + 1;
-            }
+            committed.unpruned = unpruned;
             let mut hot = self.inner.hot.lock().unwrap_or_else(PoisonError::into_inner);
             for key in &written {
                 hot.remove(key);
             }
         }
         let mut recent = self.inner.recent_stale.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(through) = pruned_through {
-            recent.remove_through(through);
-        }
+        recent.remove_below(unpruned);
         recent.insert(version - 1, stale_list);
         Ok(app_hash)
     }
 
-    /// Adds to `batch` the deletions that committing `version` makes due, with the new earliest
-    /// version; returns that version and the newest stale list deleted, or `None` if nothing is
-    /// due. `unpruned` is the oldest list not yet pruned.
-    fn prune_into(
-        &self,
-        batch: &mut WriteBatch,
-        version: u64,
-        earliest: u64,
-        unpruned: u64,
-    ) -> Result<Option<(u64, u64)>, StoreError> {
+    /// Adds to `batch` the deletions that committing `version` makes due. Takes and returns
+    /// `(earliest kept version, oldest unpruned stale list)`, as they stand before and after.
+    fn prune_into(&self, batch: &mut WriteBatch, version: u64, (earliest, unpruned): (u64, u64)) -> Result<(u64, u64), StoreError> {
         let keep = self.inner.config.keep_recent.max(1);
         // `earliest` never moves back, even if `keep_recent` grew since.
         let new_earliest = version.checked_sub(keep).map_or(earliest, |gone| (gone + 1).max(earliest));
@@ -766,17 +754,13 @@ impl Storage {
         // so the lists up to `new_earliest - 1` are due. But a list is pruned at the earliest by
         // the block after its own (with `keep_recent = 1`, its later chunks are in this batch, not
         // yet on disk).
-        let Some(last) = version.checked_sub(2).map(|before_last| before_last.min(new_earliest - 1)) else {
-            return Ok(None);
+        let Some(last) = version.checked_sub(2).map(|before_last| before_last.min(new_earliest.saturating_sub(1))) else {
+            return Ok((new_earliest, unpruned));
         };
         if unpruned > last {
-            return Ok(None);
+            return Ok((new_earliest, unpruned));
         }
-        let first = unpruned;
-        let recent: BTreeMap<u64, Arc<[u8]>> = {
-            let recent = self.inner.recent_stale.lock().unwrap_or_else(PoisonError::into_inner);
-            recent.lists.range(first..=last).map(|(since, list)| (*since, list.clone())).collect()
-        };
+        let recent = self.inner.recent_stale.lock().unwrap_or_else(PoisonError::into_inner);
         let cf_stale = self.cf(CF_STALE)?;
         let mut pruning = Pruning {
             db: &self.inner.db,
@@ -788,16 +772,17 @@ impl Storage {
             batch,
             history: None,
         };
-        for since in first..=last {
+        for since in unpruned..=last {
             let first_key = stale_chunk_key(since, 0);
-            let chunk0 = match recent.get(&since) {
-                Some(list) => list.clone(),
+            let mut from_disk = None;
+            let chunk0: &[u8] = match recent.lists.get(&since) {
+                Some(list) => list,
                 None => match self.inner.db.get_pinned_cf(cf_stale, first_key)? {
-                    Some(list) => Arc::from(&*list),
+                    Some(list) => &*from_disk.insert(list),
                     None => continue,
                 },
             };
-            let (count, entries) = split_stale_count(&chunk0)?;
+            let (count, entries) = split_stale_count(chunk0)?;
             pruning.delete(entries)?;
             // Point deletes, never a range delete: every read RocksDB does on a column
             // re-fragments all range tombstones still in its memtable.
@@ -813,7 +798,7 @@ impl Storage {
                 pruning.batch.delete_cf(cf_stale, key);
             }
         }
-        Ok(Some((new_earliest, last)))
+        Ok((new_earliest, last + 1))
     }
 
     /// Flushes every column family's memtable to disk (e.g. before shutdown or after a bulk
@@ -1010,10 +995,10 @@ mod tests {
         assert_eq!(recent.bytes, 4 * big);
         recent.insert(5, list(10));
         assert_eq!(recent.bytes, 3 * big + 10, "a replaced list no longer counts");
-        recent.remove_through(3);
+        recent.remove_below(4);
         assert_eq!(recent.lists.keys().copied().collect::<Vec<_>>(), vec![4, 5]);
         assert_eq!(recent.bytes, big + 10);
-        recent.remove_through(u64::MAX);
+        recent.remove_below(u64::MAX);
         assert_eq!((recent.lists.len(), recent.bytes), (0, 0));
     }
 }

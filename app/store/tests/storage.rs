@@ -22,6 +22,11 @@ fn commit(storage: &Storage, writes: &[(&str, Option<&str>)]) -> [u8; 32] {
     hash
 }
 
+/// Entries in every column that pruning shrinks.
+fn prunable_sizes(s: &Storage) -> [u64; 5] {
+    ["nodes", "values", "preimages", "undo", "stale"].map(|cf| s.count_entries(cf).expect("count"))
+}
+
 fn get(s: &impl StateRead, key: &str) -> Option<String> {
     s.get_raw(key.as_bytes()).expect("get").map(|v| String::from_utf8(v).expect("utf8"))
 }
@@ -397,7 +402,6 @@ fn a_store_reopened_before_every_block_computes_the_same_hashes_and_proofs() {
 fn reopened_before_every_block(keep: u64) {
     let (steady_dir, reopened_dir) = (tempfile::tempdir().expect("dir"), tempfile::tempdir().expect("dir"));
     let steady = open(steady_dir.path(), keep);
-    let count = |s: &Storage| ["nodes", "values", "preimages", "undo", "stale"].map(|cf| s.count_entries(cf).expect("count"));
     for (i, block) in mixed_blocks().iter().enumerate() {
         let writes: Vec<(&str, Option<&str>)> = block.iter().map(|(k, v)| (k.as_str(), v.as_deref())).collect();
         let expected = commit(&steady, &writes);
@@ -414,7 +418,7 @@ fn reopened_before_every_block(keep: u64) {
                 verify(&reopened.latest_snapshot(), key, &expected);
             }
         }
-        assert_eq!(count(&reopened), count(&steady), "both pruned alike, block {}", i + 1);
+        assert_eq!(prunable_sizes(&reopened), prunable_sizes(&steady), "both pruned alike, block {}", i + 1);
         assert_eq!(reopened.earliest_version(), steady.earliest_version());
     }
 }
@@ -437,8 +441,7 @@ fn changing_keep_recent_between_restarts_leaves_no_stale_list_behind() {
         assert_eq!(commit(&changing, &writes), commit(&steady, &writes), "block {}", i + 1);
     }
     // Both end at keep_recent 3, with the same versions kept.
-    let count = |s: &Storage| ["nodes", "values", "preimages", "undo", "stale"].map(|cf| s.count_entries(cf).expect("count"));
-    assert_eq!(count(&changing), count(&steady), "nodes, values, preimages, undo and stale lists");
+    assert_eq!(prunable_sizes(&changing), prunable_sizes(&steady), "nodes, values, preimages, undo and stale lists");
     assert_eq!(changing.earliest_version(), steady.earliest_version());
 }
 
@@ -457,14 +460,12 @@ fn empty_blocks_leave_nothing(keep: u64) {
     for _ in 0..3 {
         commit(&s, &[]);
     }
-    let count = |cf: &str| s.count_entries(cf).expect("count");
-    let before: Vec<u64> = ["nodes", "values", "preimages", "undo", "stale"].map(count).to_vec();
+    let before = prunable_sizes(&s);
     let hash = s.latest_app_hash();
     for _ in 0..50 {
         assert_eq!(commit(&s, &[]), hash, "an empty block keeps the app hash");
     }
-    let after: Vec<u64> = ["nodes", "values", "preimages", "undo", "stale"].map(count).to_vec();
-    assert_eq!(after, before, "nodes, values, preimages, undo and stale lists");
+    assert_eq!(prunable_sizes(&s), before, "nodes, values, preimages, undo and stale lists");
     let old = s.snapshot_at(s.latest_version() + 1 - keep).expect("kept");
     assert_eq!(verify(&old, "ibc/x", &hash).as_deref(), Some(b"i".as_slice()));
     assert_eq!(s.earliest_version(), s.latest_version() + 1 - keep);

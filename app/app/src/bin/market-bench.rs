@@ -335,7 +335,7 @@ fn resume(node: TestNode) -> Result<TestNode> {
 /// chain starts with equally empty memtables (a running node's fill cycles whatever its state
 /// size); and its bulk load's background compactions are waited for, so they do not share the
 /// CPU with the timed blocks.
-fn empty_blocks_ms(apps: &[&App]) -> Result<Vec<EmptyBlock>> {
+fn empty_blocks_ms<const N: usize>(apps: [&App; N]) -> Result<[EmptyBlock; N]> {
     let no_txs: &[Vec<u8>] = &[];
     let block = |app: &App| -> Result<(f64, f64)> {
         let height = app.storage().latest_version() + 1;
@@ -352,20 +352,17 @@ fn empty_blocks_ms(apps: &[&App]) -> Result<Vec<EmptyBlock>> {
         }
         app.storage().flush_and_wait_for_compactions()?;
     }
-    let mut samples: Vec<Vec<(f64, f64)>> = apps.iter().map(|_| Vec::with_capacity(EMPTY_BLOCKS)).collect();
+    let mut samples: [Vec<(f64, f64)>; N] = std::array::from_fn(|_| Vec::with_capacity(EMPTY_BLOCKS));
     for _ in 0..EMPTY_BLOCKS {
         for (app, samples) in apps.iter().zip(&mut samples) {
             samples.push(block(app)?);
         }
     }
-    Ok(samples
-        .into_iter()
-        .map(|samples| EmptyBlock {
-            total_ms: median(samples.iter().map(|(f, c)| f + c).collect()),
-            end_block_ms: median(samples.iter().map(|(f, _)| *f).collect()),
-            commit_ms: median(samples.iter().map(|(_, c)| *c).collect()),
-        })
-        .collect())
+    Ok(samples.map(|samples| EmptyBlock {
+        total_ms: median(samples.iter().map(|(f, c)| f + c).collect()),
+        end_block_ms: median(samples.iter().map(|(f, _)| *f).collect()),
+        commit_ms: median(samples.iter().map(|(_, c)| *c).collect()),
+    }))
 }
 
 struct EmptyBlock {
@@ -410,8 +407,7 @@ fn lease_state_benchmarks(large: u64) -> Result<()> {
     let (node, _dir) = start_chain(&mut world)?;
     let app = node.app().clone();
     seed_leases(&app, &world, 0, large)?;
-    let [small, big] = <[EmptyBlock; 2]>::try_from(empty_blocks_ms(&[small_node.app(), &app])?)
-        .map_err(|_| "two chains, two figures")?;
+    let [small, big] = empty_blocks_ms([small_node.app(), &app])?;
     println!(
         "{}",
         serde_json::json!({

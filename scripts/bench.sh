@@ -7,11 +7,11 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/agora/target}"
+source "$ROOT/scripts/env.sh"
 which=("$@")
 [ ${#which[@]} -gt 0 ] || which=(app market store localnet)
 
-"$ROOT/scripts/install-deps.sh"
+agora_setup
 cargo build --release --locked -q -p agora-app -p agora-store -p agorad >&2
 
 for bench in "${which[@]}"; do

@@ -17,7 +17,7 @@ BASE_PORT="${LOCALNET_BASE_PORT:-26656}"
 GRPC_BASE_PORT="${LOCALNET_GRPC_BASE_PORT:-9090}"
 CHAIN_ID="${LOCALNET_CHAIN_ID:-agora-localnet}"
 BLOCK_TIME="${LOCALNET_BLOCK_TIME:-1s}"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/agora/target}"
+source "$ROOT/scripts/env.sh"
 AGORAD="${AGORAD:-$CARGO_TARGET_DIR/release/agorad}"
 
 # Development accounts, funded at genesis. Their mnemonics are public: never use them elsewhere.
@@ -40,12 +40,10 @@ grpc_port() { echo $((GRPC_BASE_PORT + $1)); }
 node_count() { ls -d "$DATA"/node* 2>/dev/null | wc -l; }
 
 ensure_tools() {
-  local cometbft
-  cometbft="$("$ROOT/scripts/install-cometbft.sh")"
-  export PATH="$(dirname "$cometbft"):$PATH"
+  agora_setup || die "could not install what the build needs (see above)"
   if [ -z "${AGORAD_SKIP_BUILD:-}" ]; then
     say "building agorad (release; the first build takes several minutes)..."
-    (cd "$ROOT" && cargo build --release -q -p agorad) || die "cargo build failed"
+    (cd "$ROOT" && cargo build --release --locked -q -p agorad) || die "cargo build failed"
   fi
   [ -x "$AGORAD" ] || die "agorad not found at $AGORAD"
 }

@@ -5,11 +5,8 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/agora/target}"
-
-"$ROOT/scripts/install-deps.sh"
-cometbft="$("$ROOT/scripts/install-cometbft.sh")"
-export PATH="$(dirname "$cometbft"):$PATH"
+source "$ROOT/scripts/env.sh"
+agora_setup
 
 echo "== building agorad (release)" >&2
 cargo build --release --locked -p agorad

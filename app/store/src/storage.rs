@@ -271,7 +271,7 @@ impl Storage {
     /// hash; the substore list must match the one the database was created with.
     pub fn open(path: impl AsRef<Path>, config: StorageConfig) -> Result<Self, StoreError> {
         validate(&config)?;
-        let cache = Cache::new_lru_cache(256 << 20);
+        let cache = Cache::new_lru_cache(256 << 20)?;
         let mut table = BlockBasedOptions::default();
         table.set_block_cache(&cache);
         table.set_block_size(16 << 10);
@@ -813,10 +813,22 @@ impl Storage {
     /// Flushes every memtable and waits until RocksDB's background compactions are done: after
     /// a bulk load, so that what is measured next is not sharing the CPU with them.
     pub fn flush_and_wait_for_compactions(&self) -> Result<(), StoreError> {
-        let mut options = rocksdb::WaitForCompactOptions::default();
-        options.set_flush(true);
-        self.inner.db.wait_for_compact(&options)?;
-        Ok(())
+        self.flush()?;
+        // RocksDB 7 has no blocking wait in its C API: poll its counters of pending work.
+        const BUSY: [&str; 3] = ["rocksdb.num-running-compactions", "rocksdb.num-running-flushes", "rocksdb.compaction-pending"];
+        loop {
+            let mut busy = false;
+            for name in crate::layout::ALL_CFS {
+                let cf = self.cf(name)?;
+                for property in BUSY {
+                    busy |= self.inner.db.property_int_value_cf(cf, property)?.unwrap_or(0) > 0;
+                }
+            }
+            if !busy {
+                return Ok(());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
     }
 
     /// `key`'s value at `version` if the inter-block cache knows it.

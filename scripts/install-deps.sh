@@ -5,7 +5,7 @@
 #     build time); `libclang-cpp` is a different library and does not count;
 #   - the RocksDB that Debian packages (librocksdb-dev), which the build links instead of
 #     compiling RocksDB's C++ sources (AGORA_ROCKSDB=bundled skips it: see scripts/env.sh);
-#   - a C and a C++ compiler, python3 and curl (the localnet scripts);
+#   - a C and a C++ compiler, python3 and curl (the localnet scripts), Node.js and npm (cosmjs tests);
 #   - CometBFT, with `go install` (scripts/install-cometbft.sh).
 # Rust and Go are not installed here: their absence ends the script with what to install.
 set -euo pipefail
@@ -81,6 +81,9 @@ command -v cc >/dev/null 2>&1 || missing+=(gcc)
 command -v c++ >/dev/null 2>&1 || missing+=(g++)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
+# Node.js runs the cosmjs end-to-end tests.
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 # Which headers package fits depends on the libclang installed, so this comes second.
 has_clang_headers || apt_install "$(clang_headers_package)"

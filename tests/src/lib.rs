@@ -35,13 +35,19 @@ pub struct Node {
     pub home: PathBuf,
 }
 
+/// A development account funded at genesis (its mnemonic is public).
+pub struct DevAccount {
+    pub name: String,
+    pub address: String,
+    pub mnemonic: String,
+}
+
 pub struct Localnet {
     dir: tempfile::TempDir,
     base_port: u16,
     pub chain_id: String,
     pub nodes: Vec<Node>,
-    /// (name, address) of the funded development accounts.
-    pub accounts: Vec<(String, String)>,
+    pub accounts: Vec<DevAccount>,
 }
 
 impl Localnet {
@@ -98,7 +104,11 @@ impl Localnet {
             .as_array()
             .ok_or("status has no accounts")?
             .iter()
-            .map(|a| (a["name"].as_str().unwrap_or_default().into(), a["address"].as_str().unwrap_or_default().into()))
+            .map(|a| DevAccount {
+                name: a["name"].as_str().unwrap_or_default().into(),
+                address: a["address"].as_str().unwrap_or_default().into(),
+                mnemonic: a["mnemonic"].as_str().unwrap_or_default().into(),
+            })
             .collect();
         Ok(self)
     }
@@ -113,7 +123,11 @@ impl Localnet {
     }
 
     pub fn account(&self, name: &str) -> Result<String> {
-        self.accounts.iter().find(|(n, _)| n == name).map(|(_, a)| a.clone()).ok_or(format!("no account {name}"))
+        self.dev_account(name).map(|a| a.address.clone())
+    }
+
+    pub fn dev_account(&self, name: &str) -> Result<&DevAccount> {
+        self.accounts.iter().find(|a| a.name == name).ok_or(format!("no account {name}"))
     }
 
     /// PID of a node's `agorad`.
@@ -154,6 +168,34 @@ impl Drop for Localnet {
     fn drop(&mut self) {
         let _ = self.script(&["down"]);
     }
+}
+
+/// Runs `tests/cosmjs/<script>` with Node.js (installing the pinned cosmjs first if needed) and
+/// returns the JSON line it prints.
+pub fn cosmjs(script: &str, env: &[(&str, &str)]) -> Result<Value> {
+    let dir = repo_root().join("tests").join("cosmjs");
+    if !dir.join("node_modules").join("@cosmjs").join("stargate").exists() {
+        let out = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&dir)
+            .output()
+            .map_err(|e| format!("cannot run npm (Node.js is needed for the cosmjs tests): {e}"))?;
+        if !out.status.success() {
+            return Err(format!("npm ci failed: {}", String::from_utf8_lossy(&out.stderr)));
+        }
+    }
+    let out = Command::new("node")
+        .arg(script)
+        .envs(env.iter().copied())
+        .current_dir(&dir)
+        .output()
+        .map_err(|e| format!("cannot run node: {e}"))?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    if !out.status.success() {
+        return Err(format!("node {script} failed: {stdout}{}", String::from_utf8_lossy(&out.stderr)));
+    }
+    let last = stdout.lines().last().unwrap_or_default();
+    serde_json::from_str(last).map_err(|e| format!("node {script} printed non-JSON {stdout:?}: {e}"))
 }
 
 /// JSON-RPC GET against a CometBFT node.

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use agora_e2e::{app_hash_after, height, wait_for, Localnet};
+use agora_e2e::{app_hash_after, cosmjs, height, wait_for, Localnet};
 
 fn balance(net: &Localnet, node: usize, address: &str) -> u128 {
     let json = net.agorad_json(node, &["query", "bank", "balances", address]).expect("balances");
@@ -15,7 +15,7 @@ fn balance(net: &Localnet, node: usize, address: &str) -> u128 {
 }
 
 #[test]
-fn a_four_validator_localnet_makes_blocks_sends_agrees_and_survives_a_crash() {
+fn a_four_validator_localnet_makes_blocks_serves_the_cli_and_cosmjs_agrees_and_survives_a_crash() {
     let net = Localnet::up(4, 36656).expect("localnet up");
     assert_eq!(net.nodes.len(), 4);
     let rpc0 = net.nodes[0].rpc.clone();
@@ -38,6 +38,22 @@ fn a_four_validator_localnet_makes_blocks_sends_agrees_and_survives_a_crash() {
         Ok((0..4).all(|n| balance(&net, n, &bob) == before + 1234))
     })
     .expect("balance");
+
+    // cosmjs as most dapps use it: gas "auto" simulates the send (SIGN_MODE_UNSPECIFIED, an empty
+    // signature, no fee), then signs it with SIGN_MODE_DIRECT at the estimate times 1.4.
+    let bob_before = balance(&net, 2, &bob);
+    let alice_mnemonic = net.dev_account("alice").expect("alice").mnemonic.clone();
+    let sent = cosmjs("send-auto.mjs", &[("RPC", &net.nodes[1].rpc), ("MNEMONIC", &alice_mnemonic), ("TO", &bob), ("AMOUNT", "777")])
+        .expect("cosmjs send with gas auto");
+    assert_eq!(sent["from"], alice.as_str(), "cosmjs derives the same address from the mnemonic: {sent}");
+    assert_eq!(sent["received"], "777", "{sent}");
+    let (simulated, wanted, used) =
+        (sent["simulated"].as_u64().unwrap_or(0), sent["gasWanted"].as_u64().unwrap_or(0), sent["gasUsed"].as_u64().unwrap_or(0));
+    assert!(simulated > 0 && used > 0, "{sent}");
+    assert_eq!(wanted, (simulated as f64 * 1.4).round() as u64, "gas wanted is cosmjs's 1.4 × the estimate: {sent}");
+    assert!(used.abs_diff(simulated) <= 100 && used <= wanted, "the estimate stands for the signed send: {sent}");
+    wait_for("cosmjs's send on every node", Duration::from_secs(30), || Ok((0..4).all(|n| balance(&net, n, &bob) == bob_before + 777)))
+        .expect("cosmjs send visible");
 
     // All four nodes report the same app hash at the same height.
     let h = height(&rpc0).expect("height") - 1;

@@ -200,7 +200,7 @@ impl App {
 
     /// Gas estimate for a transaction against the latest state, signatures not checked.
     pub fn simulate(&self, tx_bytes: &[u8]) -> Result<TxOutcome, TxError> {
-        let limits = agora_tx::DecodeLimits { allow_zero_gas: true, ..self.config.decode_limits.clone() };
+        let limits = agora_tx::DecodeLimits { simulation: true, ..self.config.decode_limits.clone() };
         let tx = exec::decode(tx_bytes, &limits)?;
         let snapshot = self.storage.latest_snapshot();
         let chain_id = Self::chain_id(&snapshot)

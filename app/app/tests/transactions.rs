@@ -3,7 +3,7 @@
 mod common;
 
 use agora_app::AppConfig;
-use agora_tx::{to_any, TxBuilder};
+use agora_tx::{to_any, SigningKey, TxBuilder};
 use agora_types::Address;
 use common::*;
 use cosmos_sdk_proto::cosmos::bank::v1beta1 as bank_pb;
@@ -273,25 +273,111 @@ fn simulate_estimates_gas_without_changing_state() {
     assert!(used <= simulated && simulated - used < 2_000, "simulated {simulated}, used {used}");
 }
 
-#[test]
-fn simulate_accepts_the_zero_gas_limit_and_empty_signature_cosmjs_sends() {
-    use cosmos_sdk_proto::cosmos::tx::v1beta1::{SimulateRequest, SimulateResponse, TxRaw};
-    let (alice, bob) = (key(1), key(2));
-    let chain = chain(&[alice.address()]);
-    let signed_tx = TxBuilder::new()
-        .any_message(to_any(&msg_send(&alice.address(), &bob.address(), vec![pb_coin("uagora", "1")])))
-        .gas_limit(0)
-        .sign(&alice, CHAIN_ID, 1, 0);
-    let mut raw = TxRaw::decode(signed_tx.as_slice()).expect("raw");
-    raw.signatures = vec![Vec::new()];
+/// The transaction a gas-estimating client simulates, as cosmjs builds it: the signer's key,
+/// sign mode `SIGN_MODE_UNSPECIFIED`, one empty signature, no fee amount and a zero gas limit.
+/// The arguments let a test make each of those alone the only thing wrong, or keep the fee as
+/// the SDK CLI does.
+fn simulation_tx(signer: &SigningKey, to: &agora_types::Address, gas_limit: u64, mode: i32, empty_signature: bool, with_key: bool) -> Vec<u8> {
+    simulation_tx_with_fee(signer, to, gas_limit, mode, empty_signature, with_key, false)
+}
+
+fn simulation_tx_with_fee(
+    signer: &SigningKey,
+    to: &agora_types::Address,
+    gas_limit: u64,
+    mode: i32,
+    empty_signature: bool,
+    with_key: bool,
+    keep_fee: bool,
+) -> Vec<u8> {
+    use cosmos_sdk_proto::cosmos::tx::v1beta1::{mode_info, AuthInfo, ModeInfo, TxRaw};
+    let signed = TxBuilder::new()
+        .any_message(to_any(&msg_send(&signer.address(), to, vec![pb_coin("uagora", "1")])))
+        .fee(coins(FEE))
+        .gas_limit(gas_limit)
+        .sign(signer, CHAIN_ID, 1, 0);
+    let mut raw = TxRaw::decode(signed.as_slice()).expect("raw");
+    let mut auth_info = AuthInfo::decode(raw.auth_info_bytes.as_slice()).expect("auth info");
+    auth_info.signer_infos[0].mode_info = Some(ModeInfo { sum: Some(mode_info::Sum::Single(mode_info::Single { mode })) });
+    if !with_key {
+        auth_info.signer_infos[0].public_key = None;
+    }
+    if let Some(fee) = auth_info.fee.as_mut().filter(|_| !keep_fee) {
+        fee.amount.clear();
+    }
+    raw.auth_info_bytes = auth_info.encode_to_vec();
+    if empty_signature {
+        raw.signatures = vec![Vec::new()];
+    }
+    raw.encode_to_vec()
+}
+
+fn simulated_gas(chain: &Chain, tx: &[u8]) -> Result<u64, agora_app::harness::HarnessError> {
+    use cosmos_sdk_proto::cosmos::tx::v1beta1::{SimulateRequest, SimulateResponse};
     #[allow(deprecated)]
     let res: SimulateResponse = chain
         .node
-        .query_proto("/cosmos.tx.v1beta1.Service/Simulate", &SimulateRequest { tx: None, tx_bytes: raw.encode_to_vec() })
-        .expect("simulate");
-    assert!(res.gas_info.expect("gas").gas_used > 10_000);
-    // The same transaction is still refused for execution.
-    assert_eq!(chain.node.check_tx(&raw.encode_to_vec()).code.value(), 41);
+        .query_proto("/cosmos.tx.v1beta1.Service/Simulate", &SimulateRequest { tx: None, tx_bytes: tx.to_vec() })?;
+    Ok(res.gas_info.expect("gas info").gas_used)
+}
+
+#[test]
+fn simulate_accepts_what_cosmjs_and_the_sdk_cli_send_and_execution_still_refuses_it() {
+    use cosmos_sdk_proto::cosmos::tx::signing::v1beta1::SignMode;
+    let (alice, bob) = (key(1), key(2));
+    let mut chain = chain(&[alice.address()]);
+    let unspecified = SignMode::Unspecified as i32;
+    let direct = SignMode::Direct as i32;
+
+    // cosmjs: unspecified mode, empty signature, no fee, zero gas.
+    let cosmjs = simulation_tx(&alice, &bob.address(), 0, unspecified, true, true);
+    let estimate = simulated_gas(&chain, &cosmjs).expect("cosmjs simulation");
+    assert!(estimate > 10_000, "estimate {estimate}");
+    // The SDK CLI: its configured mode (direct or amino JSON), empty signature.
+    for mode in [direct, SignMode::LegacyAminoJson as i32] {
+        let cli = simulation_tx(&alice, &bob.address(), 0, mode, true, true);
+        // Only the mode's own encoding differs (mode 0 is omitted on the wire): a few bytes.
+        let cli_estimate = simulated_gas(&chain, &cli).expect("cli simulation");
+        assert!(cli_estimate.abs_diff(estimate) <= 50, "mode {mode}: {cli_estimate} vs {estimate}");
+    }
+    // A first transaction whose signer info carries no key: priced as if it carried one.
+    let keyless = simulation_tx(&alice, &bob.address(), 0, unspecified, true, false);
+    let keyless_estimate = simulated_gas(&chain, &keyless).expect("keyless simulation");
+    assert!(keyless_estimate.abs_diff(estimate) <= 50, "{keyless_estimate} vs {estimate}");
+
+    // Execution refuses each of those things on its own, in CheckTx and in a block.
+    let unspecified_signed = simulation_tx(&alice, &bob.address(), 200_000, unspecified, false, true);
+    let empty_signature = simulation_tx(&alice, &bob.address(), 200_000, direct, true, true);
+    let zero_gas = simulation_tx(&alice, &bob.address(), 0, direct, false, true);
+    let cases = [
+        (&unspecified_signed, 18, "SIGN_MODE_UNSPECIFIED"),
+        (&empty_signature, 4, "signature verification failed"),
+        (&zero_gas, 41, "gas limit must be greater than zero"),
+    ];
+    for (tx, code, log) in cases {
+        let check = chain.node.check_tx(tx);
+        assert_eq!(check.code.value(), code, "{}", check.log);
+        assert!(check.log.contains(log), "{}", check.log);
+    }
+    // (A raw block: PrepareProposal would drop the undecodable one.)
+    let results = chain.raw_block(cases.iter().map(|(tx, _, _)| tx.to_vec()).collect());
+    assert_eq!(results.len(), cases.len());
+    for (result, (_, code, log)) in results.iter().zip(cases) {
+        assert_refused(result, "sdk", code, log);
+    }
+    assert_eq!(chain.balance(&bob.address(), "uagora"), 0);
+
+    // The estimate stands for the signed transaction: simulation charges for the 64 signature
+    // bytes it lacks and, when no fee is given (cosmjs), for a fee transfer of one base unit.
+    // What is left is the encoding of the fee amount and gas limit.
+    let with_fee = simulation_tx_with_fee(&alice, &bob.address(), 0, unspecified, true, true, true);
+    let estimate_with_fee = simulated_gas(&chain, &with_fee).expect("simulation with the fee");
+    let signed = send_tx(&alice, &bob.address(), "1uagora", 1, 0);
+    let results = chain.block(vec![signed]);
+    assert_eq!(results[0].code.value(), 0, "{}", results[0].log);
+    let used = results[0].gas_used as u64;
+    assert!(estimate_with_fee.abs_diff(used) <= 100, "estimate with the fee {estimate_with_fee}, used {used}");
+    assert!(estimate.abs_diff(used) <= 100, "estimate without a fee {estimate}, used {used}");
 }
 
 #[test]

@@ -403,6 +403,31 @@ fn unsupported_sign_mode_is_refused() {
 }
 
 #[test]
+fn simulation_decodes_any_single_sign_mode_a_zero_gas_limit_and_empty_signatures() {
+    let simulation = DecodeLimits { simulation: true, ..DecodeLimits::default() };
+    let (body, mut auth_info, _) = parts();
+    auth_info.fee.as_mut().expect("fee").gas_limit = 0;
+    for mode in [SignMode::Unspecified as i32, SignMode::LegacyAminoJson as i32, SignMode::Direct as i32] {
+        auth_info.signer_infos[0].mode_info = Some(ModeInfo {
+            sum: Some(mode_info::Sum::Single(mode_info::Single { mode })),
+        });
+        let bytes = assemble(&body, &auth_info, vec![Vec::new()]);
+        let parsed = decode_tx(&bytes, &simulation).expect("simulation decodes");
+        assert_eq!(parsed.gas_limit, 0);
+        assert!(parsed.signers[0].signature.is_empty());
+        assert!(decode(&bytes).is_err(), "execution refuses mode {mode} with zero gas");
+    }
+    // Multisig is refused in simulation as well: the chain cannot execute it.
+    auth_info.signer_infos[0].mode_info = Some(ModeInfo {
+        sum: Some(mode_info::Sum::Multi(mode_info::Multi { bitarray: None, mode_infos: vec![] })),
+    });
+    assert_eq!(
+        decode_tx(&assemble(&body, &auth_info, vec![Vec::new()]), &simulation),
+        Err(DecodeError::MultisigUnsupported { index: 0 })
+    );
+}
+
+#[test]
 fn multisig_mode_info_is_refused() {
     let (body, mut auth_info, sigs) = parts();
     auth_info.signer_infos[0].mode_info = Some(ModeInfo {

@@ -55,9 +55,11 @@ pub struct DecodeLimits {
     pub max_memo_chars: usize,
     /// The SDK's `tx_sig_limit`.
     pub max_signers: usize,
-    /// Accept a zero gas limit: only for simulation, where clients such as cosmjs send 0
-    /// because estimating the gas is the point.
-    pub allow_zero_gas: bool,
+    /// Decode for `Simulate`, which accepts what gas estimation clients send and execution
+    /// refuses: a zero gas limit (cosmjs sends 0, since the gas is what it asks for), any
+    /// single sign mode (cosmjs sends `SIGN_MODE_UNSPECIFIED`, the SDK CLI its configured mode)
+    /// and empty signatures, as the Cosmos SDK's simulation does.
+    pub simulation: bool,
 }
 
 impl Default for DecodeLimits {
@@ -68,7 +70,7 @@ impl Default for DecodeLimits {
             max_messages: 64,
             max_memo_chars: 256,
             max_signers: 7,
-            allow_zero_gas: false,
+            simulation: false,
         }
     }
 }
@@ -187,6 +189,8 @@ fn check_signers(
                 Some(mode_info::Sum::Multi(_)) => {
                     return Err(DecodeError::MultisigUnsupported { index })
                 }
+                // Simulation checks no signature, so the mode they were made in does not matter.
+                Some(mode_info::Sum::Single(_)) if limits.simulation => {}
                 Some(mode_info::Sum::Single(single)) if single.mode != SignMode::Direct as i32 => {
                     let mode = SignMode::try_from(single.mode)
                         .map(|m| m.as_str_name().to_string())
@@ -218,7 +222,7 @@ fn check_fee(auth_info: &AuthInfo, limits: &DecodeLimits) -> Result<(Coins, u64,
     let coins = Coins::from_protos(&fee.amount).map_err(|e| DecodeError::InvalidFee {
         reason: e.to_string(),
     })?;
-    if fee.gas_limit == 0 && !limits.allow_zero_gas {
+    if fee.gas_limit == 0 && !limits.simulation {
         return Err(DecodeError::ZeroGasLimit);
     }
     if fee.gas_limit > MAX_GAS_WANTED {

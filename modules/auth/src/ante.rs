@@ -2,6 +2,7 @@
 //! (sequence increments, public keys, the fee) are kept even when a message later fails.
 
 use agora_store::StateWrite;
+use prost::Message;
 use agora_tx::{KeyKind, ParsedTx, PublicKey};
 use agora_types::{Address, BlockContext, Coin, Coins, Denom, Event, GasMeter};
 
@@ -60,6 +61,16 @@ impl std::str::FromStr for MinGasPrice {
     }
 }
 
+/// Length of a secp256k1 or ed25519 signature, which a simulated transaction leaves empty.
+const SIGNATURE_LEN: u64 = 64;
+
+/// The key simulation stores for a signer that has none yet: secp256k1's generator point,
+/// compressed (any valid key of the usual size prices the same).
+const SIMULATED_SECP256K1_KEY: [u8; 33] = [
+    0x02, 0x79, 0xbe, 0x66, 0x7e, 0xf9, 0xdc, 0xbb, 0xac, 0x55, 0xa0, 0x62, 0x95, 0xce, 0x87, 0x0b, 0x07, 0x02, 0x9b, 0xfc,
+    0xdb, 0x2d, 0xce, 0x28, 0xd9, 0x59, 0xf2, 0x81, 0x5b, 0x16, 0xf8, 0x17, 0x98,
+];
+
 /// How the ante handler runs.
 #[derive(Clone, Copy, Debug)]
 pub enum AnteMode<'a> {
@@ -87,6 +98,11 @@ impl SignatureCheck {
 /// What auth needs from the bank: moving the fee to the fee collector.
 pub trait FeeBank {
     fn pay_fee<S: StateWrite>(&self, state: &mut S, payer: &Address, collector: &Address, fee: &Coins) -> Result<Vec<Event>, AuthError>;
+
+    /// For simulating a transaction sent without a fee (cosmjs estimates gas that way): one
+    /// base unit of a denom `payer` holds, so the estimate includes the fee transfer the
+    /// signed transaction will make. `None` if the payer holds nothing.
+    fn stand_in_fee<S: StateWrite>(&self, state: &S, payer: &Address) -> Result<Option<Coins>, AuthError>;
 }
 
 /// What the ante handler did.
@@ -125,7 +141,13 @@ pub fn run_ante<S: StateWrite>(
         return Err(AuthError::WrongSignerCount { expected: signers.len(), got: tx.signers.len() });
     }
 
-    gas.consume(params.tx_size_cost_per_byte.saturating_mul(tx.size as u64), "txSize")?;
+    // Simulated transactions carry empty signatures: charge for the bytes real ones will add.
+    let missing_signature_bytes: u64 = match mode {
+        AnteMode::Simulate => tx.signers.iter().map(|s| SIGNATURE_LEN.saturating_sub(s.signature.len() as u64)).sum(),
+        _ => 0,
+    };
+    let size = (tx.size as u64).saturating_add(missing_signature_bytes);
+    gas.consume(params.tx_size_cost_per_byte.saturating_mul(size), "txSize")?;
 
     if let AnteMode::Check { min_gas_prices } = mode {
         check_min_fee(&tx.fee, tx.gas_limit, min_gas_prices)?;
@@ -140,9 +162,14 @@ pub fn run_ante<S: StateWrite>(
     };
 
     let mut outcome = AnteOutcome { fee_payer: Some(fee_payer), ..AnteOutcome::default() };
-    if !tx.fee.is_empty() {
+    let stand_in_fee = match mode {
+        AnteMode::Simulate if tx.fee.is_empty() => bank.stand_in_fee(state, &fee_payer)?,
+        _ => None,
+    };
+    let fee = stand_in_fee.as_ref().unwrap_or(&tx.fee);
+    if !fee.is_empty() {
         let collector = agora_types::Address::module(FEE_COLLECTOR);
-        let fee_events = bank.pay_fee(state, &fee_payer, &collector, &tx.fee)?;
+        let fee_events = bank.pay_fee(state, &fee_payer, &collector, fee)?;
         outcome.events.extend(fee_events);
     }
     outcome.events.push(Event::new("tx").attr("fee", tx.fee.to_string()).attr("fee_payer", fee_payer));
@@ -172,6 +199,17 @@ pub fn run_ante<S: StateWrite>(
                 account.pub_key = Some(given.to_any());
                 given.clone()
             }
+            // Simulating a first transaction that carries no key, as the SDK does: a stand-in
+            // secp256k1 key is stored and its bytes in the transaction are charged for.
+            (None, None) if matches!(mode, AnteMode::Simulate) => {
+                let stand_in = PublicKey::secp256k1_from_bytes(&SIMULATED_SECP256K1_KEY)
+                    .map_err(|e| AuthError::Internal(e.to_string()))?;
+                let any = stand_in.to_any();
+                let key_bytes = any.encoded_len() as u64 + 2;
+                gas.consume(params.tx_size_cost_per_byte.saturating_mul(key_bytes), "txSize")?;
+                account.pub_key = Some(any);
+                stand_in
+            }
             (None, None) => {
                 return Err(AuthError::InvalidPubKey(format!(
                     "signer {index} ({address}) has no public key on chain and the transaction carries none"
@@ -189,6 +227,7 @@ pub fn run_ante<S: StateWrite>(
             return Err(AuthError::WrongSequence { expected: account.sequence, got: signer.sequence });
         }
 
+        // Simulation charges for the signature but checks none: its clients send empty ones.
         let needs_check = !matches!(mode, AnteMode::Simulate)
             && !presigned.already_verified(index, account.account_number, &key);
         if needs_check {

@@ -12,7 +12,8 @@ which=("$@")
 [ ${#which[@]} -gt 0 ] || which=(app market store localnet)
 
 agora_setup
-cargo build --release --locked -q -p agora-app -p agora-store -p agorad >&2
+# The whole workspace, as scripts/test.sh builds it: the same features, no second compile.
+cargo build --release --locked -q --workspace --bins >&2
 
 for bench in "${which[@]}"; do
   case "$bench" in

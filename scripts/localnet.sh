@@ -40,8 +40,13 @@ grpc_port() { echo $((GRPC_BASE_PORT + $1)); }
 node_count() { ls -d "$DATA"/node* 2>/dev/null | wc -l; }
 
 ensure_tools() {
-  agora_setup || die "could not install what the build needs (see above)"
-  if [ -z "${AGORAD_SKIP_BUILD:-}" ]; then
+  if [ -n "${AGORAD_SKIP_BUILD:-}" ]; then
+    # A prebuilt agorad (the tests, the benchmarks) needs only CometBFT.
+    local cometbft
+    cometbft="$("$ROOT/scripts/install-cometbft.sh" | tail -n 1)" || die "could not install CometBFT (see above)"
+    export PATH="$(dirname "$cometbft"):$PATH"
+  else
+    agora_setup || die "could not install what the build needs (see above)"
     say "building agorad (release; the first build takes several minutes)..."
     (cd "$ROOT" && cargo build --release --locked -q -p agorad) || die "cargo build failed"
   fi

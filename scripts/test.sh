@@ -6,14 +6,17 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 source "$ROOT/scripts/env.sh"
-agora_setup
+agora_setup --tests
 
-echo "== building agorad (release)" >&2
-cargo build --release --locked -p agorad
+# One package selection (the whole workspace) for every step, so that cargo resolves the same
+# features each time and no dependency is compiled twice.
+echo "== building agorad and the benchmarks (release)" >&2
+cargo build --release --locked --workspace --bins
 export AGORAD="$CARGO_TARGET_DIR/release/agorad"
 
 echo "== unit, app and snapshot tests" >&2
-cargo test --release --locked --workspace --exclude agora-e2e
+cargo test --release --locked --workspace
 
+# The end-to-end tests are #[ignore]d above: each starts its own localnet, one at a time.
 echo "== end-to-end tests (real CometBFT localnets on 127.0.0.1)" >&2
-cargo test --release --locked -p agora-e2e -- --test-threads=1
+cargo test --release --locked --workspace --test localnet --test market_demo -- --ignored --test-threads=1

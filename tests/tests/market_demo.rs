@@ -7,6 +7,7 @@ use std::time::Duration;
 use agora_e2e::{app_hash_after, height, wait_for, Localnet};
 
 #[test]
+#[ignore = "end-to-end: scripts/test.sh runs it (cargo test --workspace --test <name> -- --ignored)"]
 fn the_market_demo_passes_on_a_four_validator_localnet_and_all_nodes_agree() {
     let net = Localnet::up(4, 38656).expect("localnet up");
     let rpc0 = net.nodes[0].rpc.clone();

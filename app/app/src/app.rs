@@ -5,7 +5,7 @@ use std::sync::Mutex;
 use agora_auth::ante::{AnteMode, SignatureCheck};
 use agora_genesis::AppGenesis;
 use agora_store::{Changes, PreparedCommit, Snapshot, StateDelta, StateRead, StateWrite, Storage};
-use agora_types::{BlockContext, Event, TxError};
+use agora_types::{BlockContext, Denom, Event, TxError};
 
 use crate::config::AppConfig;
 use crate::exec::{self, TxOutcome};
@@ -209,7 +209,12 @@ impl App {
             .ok_or_else(|| TxError::new("sdk", 1, "the chain has not started yet"))?;
         let ctx = BlockContext { chain_id, height: snapshot.version() + 1, ..BlockContext::default() };
         let mut state = StateDelta::new(snapshot);
-        Ok(exec::execute_tx(&mut state, &ctx, &tx, AnteMode::Simulate, &SignatureCheck::default()))
+        // The fee a transaction sent without one will pay: in the node's first minimum gas
+        // price denom, else in the chain's own.
+        let native = Denom::native();
+        let fee_denom = self.config.min_gas_prices.first().map_or(&native, |price| &price.denom);
+        let mode = AnteMode::Simulate { fee_denom };
+        Ok(exec::execute_tx(&mut state, &ctx, &tx, mode, &SignatureCheck::default()))
     }
 }
 

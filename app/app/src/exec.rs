@@ -3,10 +3,10 @@
 
 use agora_auth::ante::{AnteMode, SignatureCheck};
 use agora_auth::{AuthError, AuthRead, FeeBank};
-use agora_bank::{BankRead, BankWrite};
+use agora_bank::BankWrite;
 use agora_store::{StateDelta, StateRead, StateWrite};
 use agora_tx::{decode_tx, DecodeLimits, ParsedTx, PublicKey};
-use agora_types::{AbciError, Address, BlockContext, Coin, Coins, Event, GasMeter, TxError};
+use agora_types::{AbciError, Address, BlockContext, Coins, Event, GasMeter, TxError};
 use rayon::prelude::*;
 
 use crate::metered::Metered;
@@ -91,13 +91,6 @@ impl FeeBank for BankFees {
         })
     }
 
-    fn stand_in_fee<S: StateWrite>(&self, state: &S, payer: &Address) -> Result<Option<Coins>, AuthError> {
-        let denom = state.first_held_denom(payer).map_err(|e| AuthError::Internal(e.to_string()))?;
-        denom
-            .map(|denom| Coins::from_list(vec![Coin::new(denom, 1)]))
-            .transpose()
-            .map_err(|e| AuthError::Internal(e.to_string()))
-    }
 }
 
 /// What executing one transaction produced.
@@ -125,7 +118,7 @@ pub fn execute_tx<S: StateRead>(
     mode: AnteMode<'_>,
     presigned: &SignatureCheck,
 ) -> TxOutcome {
-    let simulate = matches!(mode, AnteMode::Simulate);
+    let simulate = matches!(mode, AnteMode::Simulate { .. });
     let gas_wanted = tx.parsed.gas_limit;
     let gas = if simulate { GasMeter::infinite() } else { GasMeter::new(gas_wanted) };
 

@@ -333,13 +333,15 @@ fn simulate_accepts_what_cosmjs_and_the_sdk_cli_send_and_execution_still_refuses
     let cosmjs = simulation_tx(&alice, &bob.address(), 0, unspecified, true, true);
     let estimate = simulated_gas(&chain, &cosmjs).expect("cosmjs simulation");
     assert!(estimate > 10_000, "estimate {estimate}");
-    // The SDK CLI: its configured mode (direct or amino JSON), empty signature.
-    for mode in [direct, SignMode::LegacyAminoJson as i32] {
-        let cli = simulation_tx(&alice, &bob.address(), 0, mode, true, true);
-        // Only the mode's own encoding differs (mode 0 is omitted on the wire): a few bytes.
-        let cli_estimate = simulated_gas(&chain, &cli).expect("cli simulation");
-        assert!(cli_estimate.abs_diff(estimate) <= 50, "mode {mode}: {cli_estimate} vs {estimate}");
-    }
+    // The SDK CLI: its configured mode, empty signature.
+    let cli = simulation_tx(&alice, &bob.address(), 0, direct, true, true);
+    let cli_estimate = simulated_gas(&chain, &cli).expect("cli simulation");
+    // Only the mode's own encoding differs (mode 0 is omitted on the wire): a few bytes.
+    assert!(cli_estimate.abs_diff(estimate) <= 50, "{cli_estimate} vs {estimate}");
+    // A mode that execution refuses is refused here too, so the wallet learns it before signing.
+    let amino = simulation_tx(&alice, &bob.address(), 0, SignMode::LegacyAminoJson as i32, true, true);
+    let refused = simulated_gas(&chain, &amino).expect_err("amino JSON is refused");
+    assert!(refused.to_string().contains("SIGN_MODE_LEGACY_AMINO_JSON"), "{refused}");
     // A first transaction whose signer info carries no key: priced as if it carried one.
     let keyless = simulation_tx(&alice, &bob.address(), 0, unspecified, true, false);
     let keyless_estimate = simulated_gas(&chain, &keyless).expect("keyless simulation");
@@ -367,17 +369,18 @@ fn simulate_accepts_what_cosmjs_and_the_sdk_cli_send_and_execution_still_refuses
     }
     assert_eq!(chain.balance(&bob.address(), "uagora"), 0);
 
-    // The estimate stands for the signed transaction: simulation charges for the 64 signature
-    // bytes it lacks and, when no fee is given (cosmjs), for a fee transfer of one base unit.
-    // What is left is the encoding of the fee amount and gas limit.
+    // The estimate covers the signed transaction, and not by much: simulation charges for the
+    // bytes it lacks (signatures, the gas limit; with no fee given, a fee coin and the fee
+    // transfer of one base unit), taking the longest encodings.
     let with_fee = simulation_tx_with_fee(&alice, &bob.address(), 0, unspecified, true, true, true);
     let estimate_with_fee = simulated_gas(&chain, &with_fee).expect("simulation with the fee");
     let signed = send_tx(&alice, &bob.address(), "1uagora", 1, 0);
     let results = chain.block(vec![signed]);
     assert_eq!(results[0].code.value(), 0, "{}", results[0].log);
     let used = results[0].gas_used as u64;
-    assert!(estimate_with_fee.abs_diff(used) <= 100, "estimate with the fee {estimate_with_fee}, used {used}");
-    assert!(estimate.abs_diff(used) <= 100, "estimate without a fee {estimate}, used {used}");
+    for (what, estimate) in [("with the fee", estimate_with_fee), ("without a fee", estimate)] {
+        assert!(used <= estimate && estimate - used <= 300, "estimate {what} {estimate}, used {used}");
+    }
 }
 
 #[test]

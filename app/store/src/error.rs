@@ -5,6 +5,10 @@
 pub enum StoreError {
     #[error("rocksdb: {0}")]
     Rocks(#[from] rocksdb::Error),
+    #[error("cannot open the database at {path}: {reason}; a database written by another RocksDB major version (an Agora build before RocksDB 7.8 was linked) cannot be opened: wipe it (`scripts/localnet.sh reset` for the localnet)")]
+    Open { path: String, reason: rocksdb::Error },
+    #[error("timed out after {0} s waiting for RocksDB's background compactions")]
+    CompactionWait(u64),
     #[error("merkle tree: {0}")]
     Jmt(String),
     #[error("corrupt store: {0}")]

@@ -293,7 +293,8 @@ impl Storage {
         db_opts.create_missing_column_families(true);
         db_opts.increase_parallelism(2);
         let cfs = ALL_CFS.iter().map(|name| ColumnFamilyDescriptor::new(*name, cf_opts.clone()));
-        let db = DB::open_cf_descriptors(&db_opts, path, cfs)?;
+        let db = DB::open_cf_descriptors(&db_opts, path.as_ref(), cfs)
+            .map_err(|reason| StoreError::Open { path: path.as_ref().display().to_string(), reason })?;
 
         let meta = db.cf_handle(CF_META).ok_or_else(|| StoreError::Corrupt("no meta column family".into()))?;
         let latest = db.get_cf(meta, META_LATEST)?.map(|b| u64_from(&b)).transpose()?.unwrap_or(0);
@@ -816,6 +817,8 @@ impl Storage {
         self.flush()?;
         // RocksDB 7 has no blocking wait in its C API: poll its counters of pending work.
         const BUSY: [&str; 3] = ["rocksdb.num-running-compactions", "rocksdb.num-running-flushes", "rocksdb.compaction-pending"];
+        const TIMEOUT_S: u64 = 1800;
+        let start = std::time::Instant::now();
         loop {
             let mut busy = false;
             for name in crate::layout::ALL_CFS {
@@ -826,6 +829,9 @@ impl Storage {
             }
             if !busy {
                 return Ok(());
+            }
+            if start.elapsed().as_secs() >= TIMEOUT_S {
+                return Err(StoreError::CompactionWait(TIMEOUT_S));
             }
             std::thread::sleep(std::time::Duration::from_millis(50));
         }

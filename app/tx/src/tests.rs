@@ -403,11 +403,11 @@ fn unsupported_sign_mode_is_refused() {
 }
 
 #[test]
-fn simulation_decodes_any_single_sign_mode_a_zero_gas_limit_and_empty_signatures() {
+fn simulation_decodes_the_unspecified_sign_mode_a_zero_gas_limit_and_empty_signatures() {
     let simulation = DecodeLimits { simulation: true, ..DecodeLimits::default() };
     let (body, mut auth_info, _) = parts();
     auth_info.fee.as_mut().expect("fee").gas_limit = 0;
-    for mode in [SignMode::Unspecified as i32, SignMode::LegacyAminoJson as i32, SignMode::Direct as i32] {
+    for mode in [SignMode::Unspecified as i32, SignMode::Direct as i32] {
         auth_info.signer_infos[0].mode_info = Some(ModeInfo {
             sum: Some(mode_info::Sum::Single(mode_info::Single { mode })),
         });
@@ -417,7 +417,14 @@ fn simulation_decodes_any_single_sign_mode_a_zero_gas_limit_and_empty_signatures
         assert!(parsed.signers[0].signature.is_empty());
         assert!(decode(&bytes).is_err(), "execution refuses mode {mode} with zero gas");
     }
-    // Multisig is refused in simulation as well: the chain cannot execute it.
+    // Modes that execution refuses are refused in simulation as well, and so is multisig.
+    for mode in [SignMode::LegacyAminoJson as i32, SignMode::Textual as i32, 999] {
+        auth_info.signer_infos[0].mode_info = Some(ModeInfo {
+            sum: Some(mode_info::Sum::Single(mode_info::Single { mode })),
+        });
+        let err = decode_tx(&assemble(&body, &auth_info, vec![Vec::new()]), &simulation).unwrap_err();
+        assert!(matches!(err, DecodeError::UnsupportedSignMode { index: 0, .. }), "{err}");
+    }
     auth_info.signer_infos[0].mode_info = Some(ModeInfo {
         sum: Some(mode_info::Sum::Multi(mode_info::Multi { bitarray: None, mode_infos: vec![] })),
     });

@@ -56,9 +56,9 @@ pub struct DecodeLimits {
     /// The SDK's `tx_sig_limit`.
     pub max_signers: usize,
     /// Decode for `Simulate`, which accepts what gas estimation clients send and execution
-    /// refuses: a zero gas limit (cosmjs sends 0, since the gas is what it asks for), any
-    /// single sign mode (cosmjs sends `SIGN_MODE_UNSPECIFIED`, the SDK CLI its configured mode)
-    /// and empty signatures, as the Cosmos SDK's simulation does.
+    /// refuses: a zero gas limit (cosmjs sends 0, since the gas is what it asks for) and
+    /// `SIGN_MODE_UNSPECIFIED` (cosmjs); their empty signatures are the ante handler's
+    /// concern. Sign modes that execution refuses stay refused, so a wallet learns it here.
     pub simulation: bool,
 }
 
@@ -189,8 +189,10 @@ fn check_signers(
                 Some(mode_info::Sum::Multi(_)) => {
                     return Err(DecodeError::MultisigUnsupported { index })
                 }
-                // Simulation checks no signature, so the mode they were made in does not matter.
-                Some(mode_info::Sum::Single(_)) if limits.simulation => {}
+                // Simulation checks no signature, and cosmjs leaves the mode unspecified. Other
+                // modes stay refused there too: execution would refuse the signed transaction.
+                Some(mode_info::Sum::Single(single))
+                    if limits.simulation && single.mode == SignMode::Unspecified as i32 => {}
                 Some(mode_info::Sum::Single(single)) if single.mode != SignMode::Direct as i32 => {
                     let mode = SignMode::try_from(single.mode)
                         .map(|m| m.as_str_name().to_string())

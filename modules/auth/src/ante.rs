@@ -2,9 +2,9 @@
 //! (sequence increments, public keys, the fee) are kept even when a message later fails.
 
 use agora_store::StateWrite;
-use prost::Message;
 use agora_tx::{KeyKind, ParsedTx, PublicKey};
 use agora_types::{Address, BlockContext, Coin, Coins, Denom, Event, GasMeter};
+use prost::Message;
 
 use crate::{AuthError, AuthRead, AuthWrite, FEE_COLLECTOR};
 
@@ -78,8 +78,10 @@ pub enum AnteMode<'a> {
     Check { min_gas_prices: &'a [MinGasPrice] },
     /// Block execution: only consensus rules apply.
     Deliver,
-    /// Gas estimation: signatures are not checked, but their gas is charged.
-    Simulate,
+    /// Gas estimation: signatures are not checked, but their gas is charged. A transaction
+    /// sent without a fee (as cosmjs simulates) is charged for a fee transfer in `fee_denom`,
+    /// which the signed transaction will make.
+    Simulate { fee_denom: &'a Denom },
 }
 
 /// Signatures already verified (in parallel, before the block's transactions ran in order):
@@ -98,11 +100,6 @@ impl SignatureCheck {
 /// What auth needs from the bank: moving the fee to the fee collector.
 pub trait FeeBank {
     fn pay_fee<S: StateWrite>(&self, state: &mut S, payer: &Address, collector: &Address, fee: &Coins) -> Result<Vec<Event>, AuthError>;
-
-    /// For simulating a transaction sent without a fee (cosmjs estimates gas that way): one
-    /// base unit of a denom `payer` holds, so the estimate includes the fee transfer the
-    /// signed transaction will make. `None` if the payer holds nothing.
-    fn stand_in_fee<S: StateWrite>(&self, state: &S, payer: &Address) -> Result<Option<Coins>, AuthError>;
 }
 
 /// What the ante handler did.
@@ -141,12 +138,10 @@ pub fn run_ante<S: StateWrite>(
         return Err(AuthError::WrongSignerCount { expected: signers.len(), got: tx.signers.len() });
     }
 
-    // Simulated transactions carry empty signatures: charge for the bytes real ones will add.
-    let missing_signature_bytes: u64 = match mode {
-        AnteMode::Simulate => tx.signers.iter().map(|s| SIGNATURE_LEN.saturating_sub(s.signature.len() as u64)).sum(),
+    let size = (tx.size as u64).saturating_add(match mode {
+        AnteMode::Simulate { fee_denom } => simulated_extra_bytes(tx, fee_denom),
         _ => 0,
-    };
-    let size = (tx.size as u64).saturating_add(missing_signature_bytes);
+    });
     gas.consume(params.tx_size_cost_per_byte.saturating_mul(size), "txSize")?;
 
     if let AnteMode::Check { min_gas_prices } = mode {
@@ -162,15 +157,21 @@ pub fn run_ante<S: StateWrite>(
     };
 
     let mut outcome = AnteOutcome { fee_payer: Some(fee_payer), ..AnteOutcome::default() };
-    let stand_in_fee = match mode {
-        AnteMode::Simulate if tx.fee.is_empty() => bank.stand_in_fee(state, &fee_payer)?,
-        _ => None,
-    };
-    let fee = stand_in_fee.as_ref().unwrap_or(&tx.fee);
-    if !fee.is_empty() {
-        let collector = agora_types::Address::module(FEE_COLLECTOR);
-        let fee_events = bank.pay_fee(state, &fee_payer, &collector, fee)?;
-        outcome.events.extend(fee_events);
+    let collector = agora_types::Address::module(FEE_COLLECTOR);
+    match mode {
+        AnteMode::Simulate { fee_denom } if tx.fee.is_empty() => {
+            // One base unit stands in for the fee the signed transaction will pay. A payer who
+            // cannot pay it gets the estimate without it: the fee itself is not simulated.
+            let stand_in = Coins::from_list(vec![Coin::new(fee_denom.clone(), 1)]).map_err(|e| AuthError::Internal(e.to_string()))?;
+            if let Ok(fee_events) = bank.pay_fee(state, &fee_payer, &collector, &stand_in) {
+                outcome.events.extend(fee_events);
+            }
+        }
+        _ if !tx.fee.is_empty() => {
+            let fee_events = bank.pay_fee(state, &fee_payer, &collector, &tx.fee)?;
+            outcome.events.extend(fee_events);
+        }
+        _ => {}
     }
     outcome.events.push(Event::new("tx").attr("fee", tx.fee.to_string()).attr("fee_payer", fee_payer));
 
@@ -201,7 +202,7 @@ pub fn run_ante<S: StateWrite>(
             }
             // Simulating a first transaction that carries no key, as the SDK does: a stand-in
             // secp256k1 key is stored and its bytes in the transaction are charged for.
-            (None, None) if matches!(mode, AnteMode::Simulate) => {
+            (None, None) if matches!(mode, AnteMode::Simulate { .. }) => {
                 let stand_in = PublicKey::secp256k1_from_bytes(&SIMULATED_SECP256K1_KEY)
                     .map_err(|e| AuthError::Internal(e.to_string()))?;
                 let any = stand_in.to_any();
@@ -228,7 +229,7 @@ pub fn run_ante<S: StateWrite>(
         }
 
         // Simulation charges for the signature but checks none: its clients send empty ones.
-        let needs_check = !matches!(mode, AnteMode::Simulate)
+        let needs_check = !matches!(mode, AnteMode::Simulate { .. })
             && !presigned.already_verified(index, account.account_number, &key);
         if needs_check {
             tx.verify_signer(index, &key, &ctx.chain_id, account.account_number).map_err(|_| {
@@ -248,6 +249,20 @@ pub fn run_ante<S: StateWrite>(
     }
 
     Ok(outcome)
+}
+
+/// Bytes a simulated transaction lacks and its signed form will carry, so that the estimate
+/// covers the signed transaction: each empty signature's 64 bytes; the gas limit, which a zero
+/// leaves out of the encoding (tag and the longest varint); and, with no fee given, a fee coin
+/// in `fee_denom` with the longest amount a u64 has.
+fn simulated_extra_bytes(tx: &ParsedTx, fee_denom: &Denom) -> u64 {
+    const GAS_LIMIT_FIELD: u64 = 1 + 10;
+    const FEE_FIELD_OVERHEAD: u64 = 2 + 2 + 2;
+    const LONGEST_AMOUNT: u64 = 20;
+    let signatures: u64 = tx.signers.iter().map(|s| SIGNATURE_LEN.saturating_sub(s.signature.len() as u64)).sum();
+    let gas_limit = if tx.gas_limit == 0 { GAS_LIMIT_FIELD } else { 0 };
+    let fee = if tx.fee.is_empty() { FEE_FIELD_OVERHEAD + fee_denom.as_str().len() as u64 + LONGEST_AMOUNT } else { 0 };
+    signatures + gas_limit + fee
 }
 
 /// The fee must meet at least one of the node's minimum gas prices (none set: any fee passes).

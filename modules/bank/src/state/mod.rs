@@ -59,20 +59,6 @@ pub trait BankRead: StateRead {
         Coins::from_list(list).map_err(|e| BankError::Internal(e.to_string()))
     }
 
-    /// The first denom (in key order) that `address` holds, reading one balance.
-    fn first_held_denom(&self, address: &Address) -> Result<Option<Denom>, BankError> {
-        let prefix = keys::balances_of(address);
-        let Some(item) = self.prefix_raw(&prefix, None).next() else {
-            return Ok(None);
-        };
-        let (key, _) = item?;
-        std::str::from_utf8(&key[prefix.len()..])
-            .ok()
-            .and_then(|d| Denom::new(d).ok())
-            .map(Some)
-            .ok_or_else(|| BankError::Internal("corrupt balance key".into()))
-    }
-
     fn supply_of(&self, denom: &Denom) -> Result<u128, BankError> {
         match self.get_raw(&keys::supply(denom))? {
             Some(bytes) => decode_amount(&bytes),

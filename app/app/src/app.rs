@@ -13,8 +13,24 @@ use crate::exec::{self, TxOutcome};
 /// Substores besides `main`, each with its own Merkle root (IBC proofs are made against `ibc`).
 pub const SUBSTORES: &[&str] = &["ibc"];
 
-/// Transactions per signature-verification chunk (see `finalize_block`).
+/// Transactions per signature-verification chunk (see `finalize_block`): the first chunk is
+/// small, because nothing runs beside its verification, and each next one doubles up to the
+/// largest.
+const FIRST_VERIFY_CHUNK: usize = 32;
 const VERIFY_CHUNK: usize = 256;
+
+/// `items` cut into chunks of `first`, then twice as many each time, up to `largest`.
+fn growing_chunks<T>(mut items: &[T], first: usize, largest: usize) -> Vec<&[T]> {
+    let mut chunks = Vec::new();
+    let mut size = first.max(1);
+    while !items.is_empty() {
+        let (chunk, rest) = items.split_at(size.min(items.len()));
+        chunks.push(chunk);
+        items = rest;
+        size = (size * 2).min(largest);
+    }
+    chunks
+}
 
 /// State key of the chain id, written at genesis (`FinalizeBlock` does not carry it).
 pub const CHAIN_ID_KEY: &[u8] = b"app/chain_id";
@@ -134,7 +150,7 @@ impl App {
         // (Genesis accounts of block 1 are not in that state: their signatures are simply
         // verified during execution.)
         let committed = block.base().clone();
-        let chunks: Vec<&[Result<exec::DecodedTx, TxError>]> = decoded.chunks(VERIFY_CHUNK).collect();
+        let chunks = growing_chunks(&decoded, FIRST_VERIFY_CHUNK, VERIFY_CHUNK);
         let mut tx_outcomes = Vec::with_capacity(decoded.len());
         let mut presigned = chunks.first().map(|c| exec::preverify(&committed, &ctx.chain_id, c)).unwrap_or_default();
         for (index, chunk) in chunks.iter().enumerate() {
@@ -247,4 +263,20 @@ fn end_block<S: StateRead>(block: &mut StateDelta<S>, ctx: &BlockContext) -> Vec
 
 fn internal_outcome(msg: &str) -> TxOutcome {
     TxOutcome { result: Err(TxError::new("sdk", 1, msg)), gas_wanted: 0, gas_used: 0, events: Vec::new() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::growing_chunks;
+
+    #[test]
+    fn verification_chunks_grow_from_the_first_size_to_the_largest_and_cover_every_item() {
+        let items: Vec<u32> = (0..1000).collect();
+        let sizes: Vec<usize> = growing_chunks(&items, 32, 256).iter().map(|c| c.len()).collect();
+        assert_eq!(sizes, vec![32, 64, 128, 256, 256, 256, 8]);
+        let joined: Vec<u32> = growing_chunks(&items, 32, 256).concat();
+        assert_eq!(joined, items);
+        assert!(growing_chunks::<u32>(&[], 32, 256).is_empty());
+        assert_eq!(growing_chunks(&items[..5], 0, 256).len(), 3, "a zero first size still advances");
+    }
 }

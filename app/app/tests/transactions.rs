@@ -387,7 +387,7 @@ fn simulate_accepts_what_cosmjs_and_the_sdk_cli_send_and_execution_still_refuses
 fn signatures_are_checked_in_every_verification_chunk_of_a_large_block() {
     let (alice, bob, carol) = (key(1), key(2), key(3));
     let mut chain = chain(&[alice.address()]);
-    // 300 sends span two verification chunks; carol's account only exists after tx 0, so her
+    // 300 sends span several verification chunks; carol's account only exists after tx 0, so her
     // signature cannot be verified ahead of time and is checked in order.
     let mut txs = vec![send_tx(&alice, &carol.address(), "100000uagora", 1, 0)];
     txs.extend((1..299).map(|seq| send_tx(&alice, &bob.address(), "1uagora", 1, seq)));

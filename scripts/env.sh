@@ -14,7 +14,7 @@ agora_rocksdb_env() {
   unset ROCKSDB_LIB_DIR
   [ "${AGORA_ROCKSDB:-system}" = bundled ] && return
   local dir
-  dir="/usr/lib/$(cc -print-multiarch 2>/dev/null || true)"
+  dir="/usr/lib/$(cc -print-multiarch 2>/dev/null || dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || true)"
   for dir in "$dir" /usr/lib; do
     if [ -e "$dir/librocksdb.so" ]; then
       export ROCKSDB_LIB_DIR="$dir"

@@ -22,6 +22,11 @@ die() { echo "install-deps: error: $*" >&2; exit 1; }
 command -v cargo >/dev/null 2>&1 || die "Rust is required (cargo not found): install it with rustup (https://rustup.rs)"
 command -v go >/dev/null 2>&1 || die "Go is required to install CometBFT (go not found): https://go.dev/doc/install"
 
+# Debian's multiarch triple (x86_64-linux-gnu), which names the system library directory.
+multiarch_dir() {
+  cc -print-multiarch 2>/dev/null || dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || true
+}
+
 has_libclang_in() {
   compgen -G "$1/libclang.so*" >/dev/null || compgen -G "$1/libclang-[0-9]*.so*" >/dev/null
 }
@@ -34,7 +39,8 @@ llvm_dirs() {
 # Where clang-sys finds libclang: only $LIBCLANG_PATH if set, else the system directories.
 has_libclang() {
   if [ -n "${LIBCLANG_PATH:-}" ]; then
-    has_libclang_in "$LIBCLANG_PATH"
+    # A directory, or the library file itself.
+    [ -f "$LIBCLANG_PATH" ] || has_libclang_in "$LIBCLANG_PATH"
     return
   fi
   local dir
@@ -42,7 +48,7 @@ has_libclang() {
     has_libclang_in "$dir/lib" && return 0
   done
   local multiarch
-  multiarch="$(cc -print-multiarch 2>/dev/null || true)"
+  multiarch="$(multiarch_dir)"
   for dir in /usr/lib /usr/lib64 /usr/local/lib ${multiarch:+/usr/lib/$multiarch}; do
     [ -d "$dir" ] && has_libclang_in "$dir" && return 0
   done
@@ -81,8 +87,8 @@ clang_headers_package() {
 has_system_rocksdb() {
   [ -f /usr/include/rocksdb/c.h ] || return 1
   local multiarch
-  multiarch="$(cc -print-multiarch 2>/dev/null || true)"
-  [ -e "/usr/lib/$multiarch/librocksdb.so" ] || [ -e /usr/lib/librocksdb.so ]
+  multiarch="$(multiarch_dir)"
+  { [ -n "$multiarch" ] && [ -e "/usr/lib/$multiarch/librocksdb.so" ]; } || [ -e /usr/lib/librocksdb.so ]
 }
 
 apt_updated=""

@@ -9,7 +9,8 @@ source "$ROOT/scripts/env.sh"
 agora_setup --tests
 
 # One package selection (the whole workspace) for every step, so that cargo resolves the same
-# features each time and no dependency is compiled twice.
+# features each time: the tests recompile only what their dev-dependencies change, and the
+# end-to-end step nothing.
 echo "== building agorad and the benchmarks (release)" >&2
 cargo build --release --locked --workspace --bins
 export AGORAD="$CARGO_TARGET_DIR/release/agorad"

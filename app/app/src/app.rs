@@ -27,7 +27,7 @@ fn growing_chunks<T>(mut items: &[T], first: usize, largest: usize) -> Vec<&[T]>
         let (chunk, rest) = items.split_at(size.min(items.len()));
         chunks.push(chunk);
         items = rest;
-        size = (size * 2).min(largest);
+        size = (size * 2).min(largest.max(1));
     }
     chunks
 }
@@ -225,11 +225,13 @@ impl App {
             .ok_or_else(|| TxError::new("sdk", 1, "the chain has not started yet"))?;
         let ctx = BlockContext { chain_id, height: snapshot.version() + 1, ..BlockContext::default() };
         let mut state = StateDelta::new(snapshot);
-        // The fee a transaction sent without one will pay: in the node's first minimum gas
-        // price denom, else in the chain's own.
-        let native = Denom::native();
-        let fee_denom = self.config.min_gas_prices.first().map_or(&native, |price| &price.denom);
-        let mode = AnteMode::Simulate { fee_denom };
+        // The denoms a transaction sent without a fee will pay it in: the node's minimum gas
+        // price denoms, then the chain's own.
+        let mut fee_denoms: Vec<Denom> = self.config.min_gas_prices.iter().map(|price| price.denom.clone()).collect();
+        if !fee_denoms.contains(&Denom::native()) {
+            fee_denoms.push(Denom::native());
+        }
+        let mode = AnteMode::Simulate { fee_denoms: &fee_denoms };
         Ok(exec::execute_tx(&mut state, &ctx, &tx, mode, &SignatureCheck::default()))
     }
 }

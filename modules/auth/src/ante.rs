@@ -79,9 +79,9 @@ pub enum AnteMode<'a> {
     /// Block execution: only consensus rules apply.
     Deliver,
     /// Gas estimation: signatures are not checked, but their gas is charged. A transaction
-    /// sent without a fee (as cosmjs simulates) is charged for a fee transfer in `fee_denom`,
-    /// which the signed transaction will make.
-    Simulate { fee_denom: &'a Denom },
+    /// sent without a fee (as cosmjs simulates) is charged for the fee transfer the signed
+    /// transaction will make, in the first of `fee_denoms` that the payer holds.
+    Simulate { fee_denoms: &'a [Denom] },
 }
 
 /// Signatures already verified (in parallel, before the block's transactions ran in order):
@@ -139,7 +139,7 @@ pub fn run_ante<S: StateWrite>(
     }
 
     let size = (tx.size as u64).saturating_add(match mode {
-        AnteMode::Simulate { fee_denom } => simulated_extra_bytes(tx, fee_denom),
+        AnteMode::Simulate { fee_denoms } => simulated_extra_bytes(tx, fee_denoms),
         _ => 0,
     });
     gas.consume(params.tx_size_cost_per_byte.saturating_mul(size), "txSize")?;
@@ -159,12 +159,16 @@ pub fn run_ante<S: StateWrite>(
     let mut outcome = AnteOutcome { fee_payer: Some(fee_payer), ..AnteOutcome::default() };
     let collector = agora_types::Address::module(FEE_COLLECTOR);
     match mode {
-        AnteMode::Simulate { fee_denom } if tx.fee.is_empty() => {
-            // One base unit stands in for the fee the signed transaction will pay. A payer who
-            // cannot pay it gets the estimate without it: the fee itself is not simulated.
-            let stand_in = Coins::from_list(vec![Coin::new(fee_denom.clone(), 1)]).map_err(|e| AuthError::Internal(e.to_string()))?;
-            if let Ok(fee_events) = bank.pay_fee(state, &fee_payer, &collector, &stand_in) {
-                outcome.events.extend(fee_events);
+        AnteMode::Simulate { fee_denoms } if tx.fee.is_empty() => {
+            // One base unit stands in for the fee the signed transaction will pay, in the first
+            // denom the payer can pay it in (a failed try writes nothing: one coin is debited
+            // before it is credited). A payer who holds none of them cannot pay a fee anyway.
+            for denom in fee_denoms {
+                let stand_in = Coins::from_list(vec![Coin::new(denom.clone(), 1)]).map_err(|e| AuthError::Internal(e.to_string()))?;
+                if let Ok(fee_events) = bank.pay_fee(state, &fee_payer, &collector, &stand_in) {
+                    outcome.events.extend(fee_events);
+                    break;
+                }
             }
         }
         _ if !tx.fee.is_empty() => {
@@ -251,18 +255,36 @@ pub fn run_ante<S: StateWrite>(
     Ok(outcome)
 }
 
-/// Bytes a simulated transaction lacks and its signed form will carry, so that the estimate
-/// covers the signed transaction: each empty signature's 64 bytes; the gas limit, which a zero
-/// leaves out of the encoding (tag and the longest varint); and, with no fee given, a fee coin
-/// in `fee_denom` with the longest amount a u64 has.
-fn simulated_extra_bytes(tx: &ParsedTx, fee_denom: &Denom) -> u64 {
-    const GAS_LIMIT_FIELD: u64 = 1 + 10;
-    const FEE_FIELD_OVERHEAD: u64 = 2 + 2 + 2;
+/// Bytes a simulated transaction may lack and its signed form will carry, counted generously so
+/// that the estimate covers the signed transaction: each empty signature's 64 bytes and each
+/// signer's `SIGN_MODE_DIRECT` (2 bytes, absent when unspecified); the gas limit's longest
+/// varint (and its tag, absent when zero); with no fee given, a fee coin in the longest of
+/// `fee_denoms` with the longest amount a u64 has; and a byte for each enclosing length prefix
+/// that may grow.
+fn simulated_extra_bytes(tx: &ParsedTx, fee_denoms: &[Denom]) -> u64 {
+    const MODE_FIELD: u64 = 2;
+    const LONGEST_VARINT: u64 = 10;
+    const FEE_COIN_OVERHEAD: u64 = 2 + 2 + 2;
     const LONGEST_AMOUNT: u64 = 20;
-    let signatures: u64 = tx.signers.iter().map(|s| SIGNATURE_LEN.saturating_sub(s.signature.len() as u64)).sum();
-    let gas_limit = if tx.gas_limit == 0 { GAS_LIMIT_FIELD } else { 0 };
-    let fee = if tx.fee.is_empty() { FEE_FIELD_OVERHEAD + fee_denom.as_str().len() as u64 + LONGEST_AMOUNT } else { 0 };
-    signatures + gas_limit + fee
+    const GROWING_PREFIXES: u64 = 3;
+    let per_signer: u64 = tx
+        .signers
+        .iter()
+        .map(|s| SIGNATURE_LEN.saturating_sub(s.signature.len() as u64) + MODE_FIELD)
+        .sum();
+    let gas_limit = match tx.gas_limit {
+        0 => 1 + LONGEST_VARINT,
+        gas => LONGEST_VARINT.saturating_sub(varint_len(gas)),
+    };
+    let fee = match tx.fee.is_empty() {
+        true => FEE_COIN_OVERHEAD + LONGEST_AMOUNT + fee_denoms.iter().map(|d| d.as_str().len() as u64).max().unwrap_or(0),
+        false => 0,
+    };
+    per_signer + gas_limit + fee + GROWING_PREFIXES
+}
+
+fn varint_len(value: u64) -> u64 {
+    u64::from((64 - value.leading_zeros()).div_ceil(7).max(1))
 }
 
 /// The fee must meet at least one of the node's minimum gas prices (none set: any fee passes).
@@ -295,6 +317,14 @@ mod tests {
         assert_eq!(whole.required_fee(3), Some(6));
         for bad in ["uagora", "0.0.1uagora", "1", "0.1234567890123456789uagora", "1x"] {
             assert!(bad.parse::<MinGasPrice>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn varint_lengths_match_protobuf() {
+        for (value, len) in [(0u64, 1u64), (127, 1), (128, 2), (200_000, 3), (u64::MAX, 10)] {
+            assert_eq!(varint_len(value), len, "{value}");
+            assert_eq!(prost::encoding::encoded_len_varint(value) as u64, len, "{value}");
         }
     }
 

@@ -90,7 +90,6 @@ impl FeeBank for BankFees {
             other => AuthError::Internal(other.to_string()),
         })
     }
-
 }
 
 /// What executing one transaction produced.

@@ -26,7 +26,8 @@ pub const ED25519_PUBKEY_TYPE_URL: &str = "/cosmos.crypto.ed25519.PubKey";
 /// Length of a compressed SEC1 secp256k1 point, the only form Cosmos accepts.
 const SECP256K1_PUBKEY_LEN: usize = 33;
 /// Both schemes use 64-byte signatures (`r||s` for secp256k1).
-const SIGNATURE_LEN: usize = 64;
+/// Length of a secp256k1 (compact) or ed25519 signature.
+pub const SIGNATURE_LEN: usize = 64;
 
 /// Which signature scheme a key uses; the auth module charges verification gas by it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

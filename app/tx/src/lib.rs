@@ -15,7 +15,7 @@ mod wire;
 
 pub use builder::{to_any, TxBuilder};
 pub use error::DecodeError;
-pub use keys::{KeyKind, PublicKey, SigningKey, DEFAULT_HD_PATH};
+pub use keys::{KeyKind, PublicKey, SigningKey, DEFAULT_HD_PATH, SIGNATURE_LEN};
 pub use tx::{decode_tx, sign_doc_bytes, DecodeLimits, ParsedTx, SignerData};
 
 /// Re-exported so callers name the same `Any` type this crate produces and consumes.

@@ -2,7 +2,7 @@
 //! (sequence increments, public keys, the fee) are kept even when a message later fails.
 
 use agora_store::StateWrite;
-use agora_tx::{KeyKind, ParsedTx, PublicKey};
+use agora_tx::{KeyKind, ParsedTx, PublicKey, SIGNATURE_LEN};
 use agora_types::{Address, BlockContext, Coin, Coins, Denom, Event, GasMeter};
 use prost::Message;
 
@@ -60,9 +60,6 @@ impl std::str::FromStr for MinGasPrice {
         Ok(Self { denom, scaled_amount })
     }
 }
-
-/// Length of a secp256k1 or ed25519 signature, which a simulated transaction leaves empty.
-const SIGNATURE_LEN: u64 = 64;
 
 /// The key simulation stores for a signer that has none yet: secp256k1's generator point,
 /// compressed (any valid key of the usual size prices the same).
@@ -157,7 +154,7 @@ pub fn run_ante<S: StateWrite>(
     };
 
     let mut outcome = AnteOutcome { fee_payer: Some(fee_payer), ..AnteOutcome::default() };
-    let collector = agora_types::Address::module(FEE_COLLECTOR);
+    let collector = || agora_types::Address::module(FEE_COLLECTOR);
     match mode {
         AnteMode::Simulate { fee_denoms } if tx.fee.is_empty() => {
             // One base unit stands in for the fee the signed transaction will pay, in the first
@@ -165,14 +162,14 @@ pub fn run_ante<S: StateWrite>(
             // before it is credited). A payer who holds none of them cannot pay a fee anyway.
             for denom in fee_denoms {
                 let stand_in = Coins::from_list(vec![Coin::new(denom.clone(), 1)]).map_err(|e| AuthError::Internal(e.to_string()))?;
-                if let Ok(fee_events) = bank.pay_fee(state, &fee_payer, &collector, &stand_in) {
+                if let Ok(fee_events) = bank.pay_fee(state, &fee_payer, &collector(), &stand_in) {
                     outcome.events.extend(fee_events);
                     break;
                 }
             }
         }
         _ if !tx.fee.is_empty() => {
-            let fee_events = bank.pay_fee(state, &fee_payer, &collector, &tx.fee)?;
+            let fee_events = bank.pay_fee(state, &fee_payer, &collector(), &tx.fee)?;
             outcome.events.extend(fee_events);
         }
         _ => {}
@@ -270,21 +267,17 @@ fn simulated_extra_bytes(tx: &ParsedTx, fee_denoms: &[Denom]) -> u64 {
     let per_signer: u64 = tx
         .signers
         .iter()
-        .map(|s| SIGNATURE_LEN.saturating_sub(s.signature.len() as u64) + MODE_FIELD)
+        .map(|s| SIGNATURE_LEN.saturating_sub(s.signature.len()) as u64 + MODE_FIELD)
         .sum();
     let gas_limit = match tx.gas_limit {
         0 => 1 + LONGEST_VARINT,
-        gas => LONGEST_VARINT.saturating_sub(varint_len(gas)),
+        gas => LONGEST_VARINT.saturating_sub(prost::encoding::encoded_len_varint(gas) as u64),
     };
     let fee = match tx.fee.is_empty() {
         true => FEE_COIN_OVERHEAD + LONGEST_AMOUNT + fee_denoms.iter().map(|d| d.as_str().len() as u64).max().unwrap_or(0),
         false => 0,
     };
     per_signer + gas_limit + fee + GROWING_PREFIXES
-}
-
-fn varint_len(value: u64) -> u64 {
-    u64::from((64 - value.leading_zeros()).div_ceil(7).max(1))
 }
 
 /// The fee must meet at least one of the node's minimum gas prices (none set: any fee passes).
@@ -317,14 +310,6 @@ mod tests {
         assert_eq!(whole.required_fee(3), Some(6));
         for bad in ["uagora", "0.0.1uagora", "1", "0.1234567890123456789uagora", "1x"] {
             assert!(bad.parse::<MinGasPrice>().is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn varint_lengths_match_protobuf() {
-        for (value, len) in [(0u64, 1u64), (127, 1), (128, 2), (200_000, 3), (u64::MAX, 10)] {
-            assert_eq!(varint_len(value), len, "{value}");
-            assert_eq!(prost::encoding::encoded_len_varint(value) as u64, len, "{value}");
         }
     }
 

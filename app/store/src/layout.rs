@@ -1,6 +1,7 @@
 //! On-disk layout: column family names and key/value encodings, in one place.
 //!
-//! * `state`     full key → value, the latest version only (reads and prefix scans at latest).
+//! * `state`     full key → jmt version (BE) ‖ value, the latest version only (reads and prefix
+//!   scans at latest); the version names the key's newest value-history entry.
 //! * `nodes`     tree prefix ‖ borsh(NodeKey) → borsh(Node): every tree's JMT nodes.
 //! * `values`    tree prefix ‖ key hash ‖ jmt version (BE) → tag ‖ value: value history, read
 //!   with seek-for-prev (tag 1 = present, 0 = deleted).
@@ -40,7 +41,8 @@ pub(crate) const META_SUBSTORES: &[u8] = b"substores";
 pub(crate) const META_LAYOUT: &[u8] = b"layout_version";
 /// Version of this layout, stored at creation; a database of another version is refused.
 /// 2: stale lists as chunked values (1 had one `stale` key per entry).
-pub(crate) const LAYOUT_VERSION: u64 = 2;
+/// 3: `state` values start with the JMT version they were written at.
+pub(crate) const LAYOUT_VERSION: u64 = 3;
 pub(crate) const APP_META_PREFIX: &[u8] = b"app/";
 
 /// Stale entry kinds.
@@ -203,6 +205,23 @@ pub(crate) fn encode_value(value: Option<&[u8]>) -> Vec<u8> {
         }
         None => vec![0],
     }
+}
+
+/// A `state` entry: the JMT version it was written at, then the value.
+pub(crate) fn encode_state(jmt_version: u64, value: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(8 + value.len());
+    out.extend_from_slice(&jmt_version.to_be_bytes());
+    out.extend_from_slice(value);
+    out
+}
+
+/// A `state` entry's JMT version and value.
+pub(crate) fn decode_state(bytes: &[u8]) -> Result<(u64, &[u8]), StoreError> {
+    if bytes.len() < 8 {
+        return Err(StoreError::Corrupt("a state entry shorter than its version".into()));
+    }
+    let (version, value) = bytes.split_at(8);
+    Ok((u64_from(version)?, value))
 }
 
 /// A value-history entry: `Some(bytes)` if present, `None` if it records a deletion.

@@ -14,6 +14,7 @@
 mod delta;
 mod error;
 mod layout;
+mod prefetch;
 mod queue;
 mod snapshot;
 mod state;

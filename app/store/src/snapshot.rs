@@ -9,10 +9,10 @@ use sha2::Sha256;
 
 use crate::delta::{range_start, Merge};
 use crate::layout::{
-    decode_value, escape_into, hash_key, parse_undo_key, prefix_end, u64_from, undo_key, value_key, CF_NODES,
+    decode_state, decode_value, escape_into, hash_key, parse_undo_key, prefix_end, u64_from, undo_key, value_key, CF_NODES,
     CF_PREIMAGES, CF_STATE, CF_UNDO, CF_VALUES, ROOT_PREFIX,
 };
-use crate::storage::{Storage, EMPTY_APP_HASH};
+use crate::storage::{node_location, Storage, EMPTY_APP_HASH};
 use crate::{Key, StateRead, StoreError, Value};
 
 /// A read view of the store at one version, backed by a RocksDB snapshot so later commits and
@@ -103,6 +103,25 @@ impl Snapshot {
         TreeDb { snap: &self.0, prefix }
     }
 
+    /// For each key (full keys, in the flat state of this latest version): the JMT version of
+    /// its newest value-history entry and its value, or `None` if absent. One batched
+    /// multi-get instead of a seek per key.
+    pub(crate) fn flat_entries(&self, keys: &[&[u8]]) -> Result<Vec<Option<(u64, Value)>>, StoreError> {
+        if !self.0.flat {
+            return Err(StoreError::Corrupt(format!("flat state read at the older version {}", self.0.version)));
+        }
+        let mut opts = ReadOptions::default();
+        opts.set_snapshot(&self.0.snap);
+        let db = self.0.storage.db();
+        db.batched_multi_get_cf_opt(self.0.cf(CF_STATE)?, keys, false, &opts)
+            .into_iter()
+            .map(|found| match found? {
+                Some(entry) => decode_state(&entry).map(|(version, value)| Some((version, value.to_vec()))),
+                None => Ok(None),
+            })
+            .collect()
+    }
+
     /// A cursor over the value history, reused across many lookups.
     pub(crate) fn history(&self) -> Result<History<'_>, StoreError> {
         let cf = self.0.cf(CF_VALUES)?;
@@ -131,7 +150,14 @@ impl StateRead for Snapshot {
         if let Some(value) = self.0.storage.cached(key, self.0.version) {
             return Ok(value);
         }
-        let value = if self.0.flat { self.0.snap.get_cf(self.0.cf(CF_STATE)?, key)? } else { self.historical_get(key)? };
+        let value = if self.0.flat {
+            match self.0.snap.get_pinned_cf(self.0.cf(CF_STATE)?, key)? {
+                Some(entry) => Some(decode_state(&entry)?.1.to_vec()),
+                None => None,
+            }
+        } else {
+            self.historical_get(key)?
+        };
         self.0.storage.remember(key, self.0.version, &value);
         Ok(value)
     }
@@ -237,7 +263,13 @@ impl Iterator for PrefixIter<'_> {
             return None;
         }
         let item = match (self.iter.key(), self.iter.value()) {
-            (Some(k), Some(v)) if k.starts_with(&self.prefix) => (k.to_vec(), v.to_vec()),
+            (Some(k), Some(v)) if k.starts_with(&self.prefix) => match decode_state(v) {
+                Ok((_, value)) => (k.to_vec(), value.to_vec()),
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+            },
             _ => {
                 self.done = true;
                 return self.iter.status().err().map(|e| Err(e.into()));
@@ -304,11 +336,34 @@ pub(crate) struct TreeDb<'s> {
     prefix: &'s [u8],
 }
 
+impl TreeDb<'_> {
+    /// Reads many nodes in one batched multi-get (`None` where a node is not stored).
+    pub(crate) fn get_nodes(&self, keys: &[&NodeKey]) -> Result<Vec<Option<Node>>, StoreError> {
+        let locations = keys
+            .iter()
+            .map(|key| {
+                let mut location = Vec::with_capacity(self.prefix.len() + 48);
+                node_location(&mut location, self.prefix, key)?;
+                Ok(location)
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let mut opts = ReadOptions::default();
+        opts.set_snapshot(&self.snap.snap);
+        let db = self.snap.storage.db();
+        db.batched_multi_get_cf_opt(self.snap.cf(CF_NODES)?, &locations, false, &opts)
+            .into_iter()
+            .map(|found| match found? {
+                Some(bytes) => borsh::from_slice(&bytes).map(Some).map_err(|e| StoreError::Corrupt(format!("a JMT node: {e}"))),
+                None => Ok(None),
+            })
+            .collect()
+    }
+}
+
 impl TreeReader for TreeDb<'_> {
     fn get_node_option(&self, node_key: &NodeKey) -> anyhow::Result<Option<Node>> {
         let mut key = Vec::with_capacity(self.prefix.len() + 48);
-        key.extend_from_slice(self.prefix);
-        borsh::to_writer(&mut key, node_key)?;
+        node_location(&mut key, self.prefix, node_key)?;
         match self.snap.snap.get_pinned_cf(self.snap.cf(CF_NODES)?, key)? {
             Some(bytes) => Ok(Some(borsh::from_slice(&bytes)?)),
             None => Ok(None),

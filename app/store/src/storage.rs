@@ -21,11 +21,12 @@ use rocksdb::{
 use sha2::Sha256;
 
 use crate::layout::{
-    encode_value, hash_key, split_stale_count, stale_chunk_key, stale_entries, tree_prefix, u64_from, undo_key,
+    encode_state, encode_value, hash_key, split_stale_count, stale_chunk_key, stale_entries, tree_prefix, u64_from, undo_key,
     value_key, StaleWriter, ALL_CFS, APP_META_PREFIX, CF_META, CF_NODES, CF_PREIMAGES, CF_STALE, CF_STATE, CF_UNDO,
     CF_VALUES, LAYOUT_VERSION, META_APP_HASH, META_EARLIEST, META_LATEST, META_UNPRUNED, META_LAYOUT, META_SUBSTORES, ROOT_PREFIX, STALE_NODE, STALE_PREIMAGE,
     STALE_UNDO, STALE_VALUE,
 };
+use crate::prefetch::Prefetched;
 use crate::snapshot::History;
 use crate::{Changes, Key, Snapshot, StoreError, Value};
 
@@ -133,9 +134,9 @@ struct TreeHead {
     since: u64,
 }
 
-/// What a key held before this block: the JMT version of its newest history entry and the
-/// value then (`None` for a recorded deletion); `None` if it never existed.
-type Prior = Option<(u64, Option<Value>)>;
+/// What a key holds before this block: the JMT version of its newest history entry and its
+/// value; `None` if it is absent.
+type Prior = Option<(u64, Value)>;
 
 struct Inner {
     db: DB,
@@ -292,7 +293,13 @@ impl Storage {
         db_opts.create_if_missing(true);
         db_opts.create_missing_column_families(true);
         db_opts.increase_parallelism(2);
-        let cfs = ALL_CFS.iter().map(|name| ColumnFamilyDescriptor::new(*name, cf_opts.clone()));
+        // JMT nodes are mostly SHA-256 hashes, which do not compress: LZ4 would only cost a
+        // decompression on every block read.
+        let mut node_opts = cf_opts.clone();
+        node_opts.set_compression_type(DBCompressionType::None);
+        let cfs = ALL_CFS.iter().map(|name| {
+            ColumnFamilyDescriptor::new(*name, if *name == CF_NODES { node_opts.clone() } else { cf_opts.clone() })
+        });
         let db = DB::open_cf_descriptors(&db_opts, path.as_ref(), cfs)
             .map_err(|reason| StoreError::Open { path: path.as_ref().display().to_string(), reason })?;
 
@@ -511,31 +518,33 @@ impl Storage {
             }
         }
 
-        // Opened only if some tree has writes: an empty block reads nothing.
-        let mut history = None;
         let mut roots = Vec::with_capacity(self.inner.trees.len());
         let mut new_heads = Vec::with_capacity(self.inner.trees.len() + 1);
         let mut root_writes = Vec::new();
-        for (index, (tree, writes)) in self.inner.trees.iter().zip(per_tree).enumerate() {
+        for (index, (tree, mut writes)) in self.inner.trees.iter().zip(per_tree).enumerate() {
             let previous = heads.get(index);
             let head = match previous {
                 Some(head) if writes.is_empty() => {
                     self.copy_root(&tree.prefix, head, jmt_version, &cfs, &mut batch, &mut stale)?
                 }
                 _ => {
-                    let history = match &mut history {
-                        Some(history) => history,
-                        None => history.insert(snapshot.history()?),
-                    };
-                    let writes = with_priors(history, &tree.prefix, writes, jmt_version)?;
+                    // In key-hash order: the order jmt visits them, and how the nodes are read.
+                    writes.sort_unstable_by_key(|write| write.0 .0);
+                    let hashes: Vec<KeyHash> = writes.iter().map(|write| write.0).collect();
+                    let db = snapshot.tree(&tree.prefix);
+                    let (writes, reader) = rayon::join(
+                        || with_priors(&snapshot, writes),
+                        || Prefetched::read(db, previous.map(|head| &*head.node), jmt_version, &hashes),
+                    );
+                    let (writes, reader) = (writes?, reader?);
                     let (hash, node) =
-                        self.update_tree(&snapshot, &tree.prefix, true, writes, jmt_version, &cfs, &mut batch, &mut stale)?;
+                        self.update_tree(&reader, &tree.prefix, true, writes, jmt_version, &cfs, &mut batch, &mut stale)?;
                     let since = match previous {
                         Some(head) if head.hash == hash => head.since,
                         _ => {
                             // The root tree's entry for this substore changes; its prior is
                             // known from memory, so the root tree needs no history reads.
-                            let prior = previous.map(|head| (head.since, Some(head.hash.to_vec())));
+                            let prior = previous.map(|head| (head.since, head.hash.to_vec()));
                             let name = tree.name.clone().into_bytes();
                             root_writes.push(((tree.name_hash, name, 0, Some(hash.to_vec())), prior));
                             jmt_version
@@ -552,8 +561,12 @@ impl Storage {
                 self.copy_root(ROOT_PREFIX, head, jmt_version, &cfs, &mut batch, &mut stale)?
             }
             _ => {
+                let mut hashes: Vec<KeyHash> = root_writes.iter().map(|(write, _)| write.0).collect();
+                hashes.sort_unstable();
+                let root = heads.get(self.inner.trees.len()).map(|head| &*head.node);
+                let reader = Prefetched::read(snapshot.tree(ROOT_PREFIX), root, jmt_version, &hashes)?;
                 let (hash, node) =
-                    self.update_tree(&snapshot, ROOT_PREFIX, false, root_writes, jmt_version, &cfs, &mut batch, &mut stale)?;
+                    self.update_tree(&reader, ROOT_PREFIX, false, root_writes, jmt_version, &cfs, &mut batch, &mut stale)?;
                 TreeHead { hash, node, since: jmt_version }
             }
         };
@@ -608,7 +621,7 @@ impl Storage {
     #[allow(clippy::too_many_arguments)]
     fn update_tree(
         &self,
-        snapshot: &Snapshot,
+        reader: &Prefetched<'_>,
         prefix: &[u8],
         flat: bool,
         writes: Vec<(TreeWrite, Prior)>,
@@ -622,7 +635,6 @@ impl Storage {
         let mut value_set: Vec<(KeyHash, Option<OwnedValue>)> = Vec::with_capacity(writes.len());
         for ((hash, key, offset, value), prior) in writes {
             let (prior_version, prior_value) = prior.unzip();
-            let prior_value = prior_value.flatten();
             match (&prior_value, &value) {
                 // Rewriting the same value or deleting an absent key changes nothing: skipping
                 // it keeps history small and the hash is the same either way.
@@ -648,7 +660,7 @@ impl Storage {
                         batch.put_cf(cfs.preimages, hash_key(&mut buf, prefix, &hash), &key[offset..]);
                     }
                     if flat {
-                        batch.put_cf(cfs.state, &key, v);
+                        batch.put_cf(cfs.state, &key, encode_state(jmt_version, v));
                     }
                 }
                 None => {
@@ -664,8 +676,7 @@ impl Storage {
             value_set.push((hash, value));
         }
 
-        let reader = snapshot.tree(prefix);
-        let (root, update) = apply_to_tree(&reader, value_set, jmt_version)?;
+        let (root, update) = apply_to_tree(reader, value_set, jmt_version)?;
         let node = self.write_tree_update(prefix, jmt_version, &update, cfs, batch, stale)?;
         Ok((root, node))
     }
@@ -897,24 +908,11 @@ pub(crate) fn apply_to_tree<R: jmt::storage::TreeReader>(
     Ok((root.0, update))
 }
 
-/// Looks up each write's [`Prior`], in key-hash order so the history seeks move forward.
-fn with_priors(
-    history: &mut History<'_>,
-    prefix: &[u8],
-    mut writes: Vec<TreeWrite>,
-    jmt_version: u64,
-) -> Result<Vec<(TreeWrite, Prior)>, StoreError> {
-    writes.sort_unstable_by_key(|w| w.0 .0);
-    let Some(max_version) = jmt_version.checked_sub(1) else {
-        return Ok(writes.into_iter().map(|w| (w, None)).collect());
-    };
-    writes
-        .into_iter()
-        .map(|write| {
-            let prior = history.latest(prefix, &write.0, max_version)?.map(|(v, value)| (v, value.map(<[u8]>::to_vec)));
-            Ok((write, prior))
-        })
-        .collect()
+/// Looks up each write's [`Prior`] in the flat state, in one batched read.
+fn with_priors(snapshot: &Snapshot, writes: Vec<TreeWrite>) -> Result<Vec<(TreeWrite, Prior)>, StoreError> {
+    let keys: Vec<&[u8]> = writes.iter().map(|write| write.1.as_slice()).collect();
+    let priors = snapshot.flat_entries(&keys)?;
+    Ok(writes.into_iter().zip(priors).collect())
 }
 
 /// Deletes what stale lists name, into one write batch.
@@ -959,12 +957,12 @@ impl Pruning<'_> {
 }
 
 /// The key of a tree's root node at `version`.
-fn root_node_key(version: u64) -> NodeKey {
+pub(crate) fn root_node_key(version: u64) -> NodeKey {
     NodeKey::new(version, NibblePath::from_iter(std::iter::empty()))
 }
 
 /// `prefix ‖ borsh(node_key)` into `buf`.
-fn node_location(buf: &mut Vec<u8>, prefix: &[u8], node_key: &NodeKey) -> Result<(), StoreError> {
+pub(crate) fn node_location(buf: &mut Vec<u8>, prefix: &[u8], node_key: &NodeKey) -> Result<(), StoreError> {
     buf.clear();
     buf.extend_from_slice(prefix);
     borsh::to_writer(&mut *buf, node_key).map_err(encode_err)
@@ -999,6 +997,37 @@ mod tests {
         commit_one(&storage);
         drop(storage);
         Storage::open(fresh.path(), StorageConfig::default()).expect("a database of this layout reopens");
+    }
+
+    /// Every node jmt visits while inserting and updating keys is read in advance, so the
+    /// update itself reads nothing from RocksDB; and the tree it builds is the one a plain
+    /// reader builds.
+    #[test]
+    fn prefetching_reads_every_node_an_update_visits() {
+        let dir = tempfile::tempdir().expect("dir");
+        let storage = Storage::open(dir.path(), StorageConfig::default()).expect("open");
+        let key = |i: u32| format!("k{}", i.wrapping_mul(2_654_435_761)).into_bytes();
+        for block in 0..4u32 {
+            let changes = (block * 500..(block + 1) * 500).map(|i| (key(i), Some(vec![block as u8; 40]))).collect();
+            storage.commit(storage.prepare_commit(changes).expect("prepare")).expect("commit");
+        }
+        let snapshot = storage.latest_snapshot();
+        let jmt_version = snapshot.version();
+        let head = storage.committed().heads[0].clone();
+        // Updates spread over the state, and new keys.
+        let mut writes: Vec<(KeyHash, Option<Value>)> = (0..2_500u32)
+            .step_by(7)
+            .map(|i| (KeyHash::with::<Sha256>(key(i)), Some(vec![9; 40])))
+            .collect();
+        writes.sort_unstable_by_key(|(hash, _)| hash.0);
+        let hashes: Vec<KeyHash> = writes.iter().map(|(hash, _)| *hash).collect();
+
+        let prefix = tree_prefix(MAIN_SUBSTORE);
+        let prefetched = Prefetched::read(snapshot.tree(&prefix), Some(&head.node), jmt_version, &hashes).expect("prefetch");
+        let (root, _) = apply_to_tree(&prefetched, writes.clone(), jmt_version).expect("update");
+        assert_eq!(prefetched.misses(), 0, "jmt read nodes that were not prefetched");
+        let (plain_root, _) = apply_to_tree(&snapshot.tree(&prefix), writes, jmt_version).expect("update");
+        assert_eq!(root, plain_root);
     }
 
     #[test]

@@ -41,6 +41,9 @@ pub fn decode_all(txs: &[impl AsRef<[u8]> + Sync], limits: &DecodeLimits) -> Vec
 
 /// Verifies, in parallel, every signature whose signer account exists in `state` (the state
 /// at the start of the block). Signers created during the block are verified in order later.
+/// Then, for a transaction whose every signature verified, it reads the keys its fee and
+/// messages will read ([`read_ahead`]), so that ordered execution finds them in the store's
+/// cache.
 pub fn preverify<S: StateRead + Sync>(
     state: &S,
     chain_id: &str,
@@ -51,7 +54,7 @@ pub fn preverify<S: StateRead + Sync>(
             let Ok(tx) = tx else {
                 return SignatureCheck::default();
             };
-            let verified = tx
+            let verified: Vec<Option<(u64, Vec<u8>)>> = tx
                 .signers
                 .iter()
                 .zip(&tx.parsed.signers)
@@ -67,9 +70,30 @@ pub fn preverify<S: StateRead + Sync>(
                     Some((account.account_number, key.to_any().value))
                 })
                 .collect();
+            // Only for a transaction every signer has signed: a forged one buys no reads.
+            if verified.iter().all(Option::is_some) {
+                read_ahead(state, tx);
+            }
             SignatureCheck { verified }
         })
         .collect()
+}
+
+/// Reads the fee payer's balances in the fee's denoms and the keys the messages name as
+/// theirs (`AppMsg::read_hints`), discarding what it reads: a committed snapshot keeps what
+/// it reads in the store's inter-block cache, so execution, which runs in order on one core,
+/// reads them from memory instead of waiting on the database. Bounded by the transaction's
+/// own size, and done only for signed transactions; a wrong hint costs one read and changes
+/// nothing.
+fn read_ahead<S: StateRead>(state: &S, tx: &DecodedTx) {
+    let payer = tx.parsed.fee_payer.or_else(|| tx.signers.first().copied());
+    let fee_keys = payer.into_iter().flat_map(|payer| {
+        tx.parsed.fee.iter().map(move |coin| agora_bank::state::keys::balance(&payer, &coin.denom))
+    });
+    for key in fee_keys.chain(tx.msgs.iter().flat_map(AppMsg::read_hints)) {
+        // Only a cache warm-up: a failed read is execution's to report.
+        let _ = state.get_raw(&key);
+    }
 }
 
 /// The bank as the ante handler sees it: fee payment only.

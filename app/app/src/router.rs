@@ -54,6 +54,15 @@ impl AppMsg {
         }
     }
 
+    /// State keys executing the message will read, as far as its module can tell without
+    /// state: read ahead of execution, in parallel, so execution finds them in memory.
+    pub fn read_hints(&self) -> Vec<Vec<u8>> {
+        match self {
+            Self::Bank(m) => m.read_hints(),
+            Self::Provider(_) | Self::Market(_) => Vec::new(),
+        }
+    }
+
     pub fn type_url(&self) -> String {
         match self {
             Self::Bank(m) => m.type_url().to_string(),

@@ -25,6 +25,21 @@ impl BankMsg {
         }
     }
 
+    /// The balance keys executing the message reads: a hint for reading them ahead of
+    /// execution, never relied on for correctness.
+    pub fn read_hints(&self) -> Vec<Vec<u8>> {
+        let balances = |address: &Address, coins: &Coins| -> Vec<Vec<u8>> {
+            coins.iter().map(|coin| crate::state::keys::balance(address, &coin.denom)).collect()
+        };
+        match self {
+            Self::Send(m) => [balances(&m.from, &m.amount), balances(&m.to, &m.amount)].concat(),
+            Self::MultiSend(m) => std::iter::once(&m.input)
+                .chain(&m.outputs)
+                .flat_map(|(address, coins)| balances(address, coins))
+                .collect(),
+        }
+    }
+
     pub fn type_url(&self) -> &'static str {
         match self {
             Self::Send(_) => MSG_SEND_URL,
@@ -123,6 +138,35 @@ mod tests {
 
     fn send(amount: Vec<PbCoin>) -> pb::MsgSend {
         pb::MsgSend { from_address: addr(1), to_address: addr(2), amount }
+    }
+
+    #[test]
+    fn read_hints_name_the_balances_a_message_touches() {
+        use crate::state::keys::balance;
+        let denom = |d: &str| agora_types::Denom::new(d).expect("denom");
+        let send = BankMsg::Send(Send::try_from(send(vec![pb_coin("uagora", "10"), pb_coin("uusdc", "2")])).expect("valid"));
+        let (from, to) = (Address::new([1; 20]), Address::new([2; 20]));
+        let mut expected = vec![
+            balance(&from, &denom("uagora")),
+            balance(&from, &denom("uusdc")),
+            balance(&to, &denom("uagora")),
+            balance(&to, &denom("uusdc")),
+        ];
+        let mut hints = send.read_hints();
+        hints.sort();
+        expected.sort();
+        assert_eq!(hints, expected);
+
+        let multi = pb::MsgMultiSend {
+            inputs: vec![pb::Input { address: addr(1), coins: vec![pb_coin("uagora", "10")] }],
+            outputs: vec![
+                pb::Output { address: addr(2), coins: vec![pb_coin("uagora", "4")] },
+                pb::Output { address: addr(3), coins: vec![pb_coin("uagora", "6")] },
+            ],
+        };
+        let multi = BankMsg::MultiSend(MultiSend::try_from(multi).expect("valid"));
+        let hints = multi.read_hints();
+        assert_eq!(hints, [1u8, 2, 3].map(|b| balance(&Address::new([b; 20]), &denom("uagora"))).to_vec());
     }
 
     #[test]

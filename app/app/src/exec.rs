@@ -79,6 +79,9 @@ pub fn preverify<S: StateRead + Sync>(
         .collect()
 }
 
+/// At most this many keys are read ahead for one transaction (a send needs four).
+const READ_AHEAD_KEYS_PER_TX: usize = 16;
+
 /// Reads the fee payer's balances in the fee's denoms and the keys the messages name as
 /// theirs (`AppMsg::read_hints`), discarding what it reads: a committed snapshot keeps what
 /// it reads in the store's inter-block cache, so execution, which runs in order on one core,
@@ -90,7 +93,10 @@ fn read_ahead<S: StateRead>(state: &S, tx: &DecodedTx) {
     let fee_keys = payer.into_iter().flat_map(|payer| {
         tx.parsed.fee.iter().map(move |coin| agora_bank::state::keys::balance(&payer, &coin.denom))
     });
-    for key in fee_keys.chain(tx.msgs.iter().flat_map(AppMsg::read_hints)) {
+    // A signed transaction that then fails its fee never pays for these reads: a few per
+    // transaction, like its signature check, whatever its messages name.
+    let hinted = fee_keys.chain(tx.msgs.iter().flat_map(AppMsg::read_hints)).take(READ_AHEAD_KEYS_PER_TX);
+    for key in hinted {
         // Only a cache warm-up: a failed read is execution's to report.
         let _ = state.get_raw(&key);
     }
@@ -205,5 +211,59 @@ pub fn execute_tx<S: StateRead>(
         }
         // The ante handler's events (fee, sequence) stand: those effects were kept.
         Err(error) => TxOutcome { result: Err(error), gas_wanted, gas_used: gas.used(), events },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use agora_store::{Key, StoreError, Value};
+    use agora_tx::{to_any, SigningKey, TxBuilder};
+    use cosmos_sdk_proto::cosmos::bank::v1beta1 as bank;
+    use cosmos_sdk_proto::cosmos::base::v1beta1::Coin;
+
+    use super::*;
+
+    /// An empty state that counts the reads made of it.
+    #[derive(Default)]
+    struct CountingState(AtomicUsize);
+
+    impl StateRead for CountingState {
+        fn get_raw(&self, _key: &[u8]) -> Result<Option<Value>, StoreError> {
+            self.0.fetch_add(1, Ordering::Relaxed);
+            Ok(None)
+        }
+
+        fn prefix_raw<'a>(
+            &'a self,
+            _prefix: &[u8],
+            _start: Option<&[u8]>,
+        ) -> Box<dyn Iterator<Item = Result<(Key, Value), StoreError>> + 'a> {
+            Box::new(std::iter::empty())
+        }
+    }
+
+    #[test]
+    fn read_ahead_reads_a_bounded_number_of_keys_whatever_the_messages_name() {
+        let key = SigningKey::secp256k1_from_bytes(&[4u8; 32]).expect("key");
+        let coin = |amount: &str| Coin { denom: "uagora".into(), amount: amount.into() };
+        let outputs: Vec<bank::Output> = (0..200u8)
+            .map(|i| bank::Output { address: Address::new([i; 20]).to_bech32(), coins: vec![coin("1")] })
+            .collect();
+        let msg = bank::MsgMultiSend {
+            inputs: vec![bank::Input { address: key.address().to_bech32(), coins: vec![coin("200")] }],
+            outputs,
+        };
+        let bytes = TxBuilder::new()
+            .any_message(to_any(&msg))
+            .fee("10uagora".parse().expect("fee"))
+            .gas_limit(10_000_000)
+            .sign(&key, "test-chain", 1, 0);
+        let tx = decode(&bytes, &DecodeLimits::default()).expect("decodes");
+
+        let state = CountingState::default();
+        read_ahead(&state, &tx);
+        assert_eq!(state.0.load(Ordering::Relaxed), READ_AHEAD_KEYS_PER_TX);
     }
 }

@@ -55,11 +55,11 @@ impl AppMsg {
     }
 
     /// State keys executing the message will read, as far as its module can tell without
-    /// state: read ahead of execution, in parallel, so execution finds them in memory.
-    pub fn read_hints(&self) -> Vec<Vec<u8>> {
+    /// state, lazily: read ahead of execution, in parallel, so execution finds them in memory.
+    pub fn read_hints(&self) -> Box<dyn Iterator<Item = Vec<u8>> + '_> {
         match self {
             Self::Bank(m) => m.read_hints(),
-            Self::Provider(_) | Self::Market(_) => Vec::new(),
+            Self::Provider(_) | Self::Market(_) => Box::new(std::iter::empty()),
         }
     }
 

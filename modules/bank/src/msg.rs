@@ -25,18 +25,17 @@ impl BankMsg {
         }
     }
 
-    /// The balance keys executing the message reads: a hint for reading them ahead of
-    /// execution, never relied on for correctness.
-    pub fn read_hints(&self) -> Vec<Vec<u8>> {
-        let balances = |address: &Address, coins: &Coins| -> Vec<Vec<u8>> {
-            coins.iter().map(|coin| crate::state::keys::balance(address, &coin.denom)).collect()
-        };
+    /// The balance keys executing the message reads, lazily (a caller takes as many as it
+    /// wants): a hint for reading them ahead of execution, never relied on for correctness.
+    pub fn read_hints(&self) -> Box<dyn Iterator<Item = Vec<u8>> + '_> {
+        fn balances<'a>(address: &'a Address, coins: &'a Coins) -> impl Iterator<Item = Vec<u8>> + 'a {
+            coins.iter().map(move |coin| crate::state::keys::balance(address, &coin.denom))
+        }
         match self {
-            Self::Send(m) => [balances(&m.from, &m.amount), balances(&m.to, &m.amount)].concat(),
-            Self::MultiSend(m) => std::iter::once(&m.input)
-                .chain(&m.outputs)
-                .flat_map(|(address, coins)| balances(address, coins))
-                .collect(),
+            Self::Send(m) => Box::new(balances(&m.from, &m.amount).chain(balances(&m.to, &m.amount))),
+            Self::MultiSend(m) => {
+                Box::new(std::iter::once(&m.input).chain(&m.outputs).flat_map(|(address, coins)| balances(address, coins)))
+            }
         }
     }
 
@@ -152,7 +151,7 @@ mod tests {
             balance(&to, &denom("uagora")),
             balance(&to, &denom("uusdc")),
         ];
-        let mut hints = send.read_hints();
+        let mut hints: Vec<Vec<u8>> = send.read_hints().collect();
         hints.sort();
         expected.sort();
         assert_eq!(hints, expected);
@@ -165,7 +164,7 @@ mod tests {
             ],
         };
         let multi = BankMsg::MultiSend(MultiSend::try_from(multi).expect("valid"));
-        let hints = multi.read_hints();
+        let hints: Vec<Vec<u8>> = multi.read_hints().collect();
         assert_eq!(hints, [1u8, 2, 3].map(|b| balance(&Address::new([b; 20]), &denom("uagora"))).to_vec());
     }
 

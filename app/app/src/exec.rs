@@ -41,9 +41,10 @@ pub fn decode_all(txs: &[impl AsRef<[u8]> + Sync], limits: &DecodeLimits) -> Vec
 
 /// Verifies, in parallel, every signature whose signer account exists in `state` (the state
 /// at the start of the block). Signers created during the block are verified in order later.
-/// Then, for a transaction whose every signature verified, it reads the keys its fee and
-/// messages will read ([`read_ahead`]), so that ordered execution finds them in the store's
-/// cache.
+/// Then, for a transaction its signers really signed (each signature verified, with a key
+/// bound to the signer's account and at the account's sequence), it reads the keys its fee
+/// and messages will read ([`read_ahead`]), so that ordered execution finds them in the
+/// store's cache.
 pub fn preverify<S: StateRead + Sync>(
     state: &S,
     chain_id: &str,
@@ -54,24 +55,34 @@ pub fn preverify<S: StateRead + Sync>(
             let Ok(tx) = tx else {
                 return SignatureCheck::default();
             };
+            // Whether every signer is who the transaction says: a key bound to the account
+            // (the stored one, or one whose address is the signer's) and the account's
+            // current sequence. Ante checks all of it again; here it only gates read-ahead.
+            let mut authentic = true;
             let verified: Vec<Option<(u64, Vec<u8>)>> = tx
                 .signers
                 .iter()
                 .zip(&tx.parsed.signers)
                 .enumerate()
                 .map(|(index, (address, signer))| {
-                    let account = state.account(address).ok().flatten()?;
-                    let key = match (&signer.public_key, &account.pub_key) {
-                        (Some(given), _) => given.clone(),
-                        (None, Some(stored)) => PublicKey::from_any(stored).ok()?,
-                        (None, None) => return None,
-                    };
-                    tx.parsed.verify_signer(index, &key, chain_id, account.account_number).ok()?;
-                    Some((account.account_number, key.to_any().value))
+                    let checked = (|| {
+                        let account = state.account(address).ok().flatten()?;
+                        let (key, bound) = match (&signer.public_key, &account.pub_key) {
+                            (Some(given), Some(stored)) => (given.clone(), given.to_any() == *stored),
+                            (Some(given), None) => (given.clone(), given.address() == *address),
+                            (None, Some(stored)) => (PublicKey::from_any(stored).ok()?, true),
+                            (None, None) => return None,
+                        };
+                        tx.parsed.verify_signer(index, &key, chain_id, account.account_number).ok()?;
+                        authentic &= bound && signer.sequence == account.sequence;
+                        Some((account.account_number, key.to_any().value))
+                    })();
+                    authentic &= checked.is_some();
+                    checked
                 })
                 .collect();
-            // Only for a transaction every signer has signed: a forged one buys no reads.
-            if verified.iter().all(Option::is_some) {
+            // Only for a transaction its signers really signed: a forged one buys no reads.
+            if authentic {
                 read_ahead(state, tx);
             }
             SignatureCheck { verified }
@@ -86,8 +97,8 @@ const READ_AHEAD_KEYS_PER_TX: usize = 16;
 /// theirs (`AppMsg::read_hints`), discarding what it reads: a committed snapshot keeps what
 /// it reads in the store's inter-block cache, so execution, which runs in order on one core,
 /// reads them from memory instead of waiting on the database. Bounded by the transaction's
-/// own size, and done only for signed transactions; a wrong hint costs one read and changes
-/// nothing.
+/// [`READ_AHEAD_KEYS_PER_TX`] and done only for authentic transactions; a wrong hint costs
+/// one read and changes nothing.
 fn read_ahead<S: StateRead>(state: &S, tx: &DecodedTx) {
     let payer = tx.parsed.fee_payer.or_else(|| tx.signers.first().copied());
     let fee_keys = payer.into_iter().flat_map(|payer| {
@@ -242,6 +253,49 @@ mod tests {
         ) -> Box<dyn Iterator<Item = Result<(Key, Value), StoreError>> + 'a> {
             Box::new(std::iter::empty())
         }
+    }
+
+    fn send_signed_by(signer: &SigningKey, from: Address, sequence: u64) -> DecodedTx {
+        let msg = bank::MsgSend {
+            from_address: from.to_bech32(),
+            to_address: Address::new([9; 20]).to_bech32(),
+            amount: vec![Coin { denom: "uagora".into(), amount: "1".into() }],
+        };
+        let bytes = TxBuilder::new()
+            .any_message(to_any(&msg))
+            .fee("10uagora".parse().expect("fee"))
+            .gas_limit(200_000)
+            .sign(signer, "test-chain", 7, sequence);
+        decode(&bytes, &DecodeLimits::default()).expect("decodes")
+    }
+
+    /// Only a transaction its signer really signed reads ahead: not one signed with another
+    /// key in the signer's name, nor one at a stale sequence.
+    #[test]
+    fn preverify_reads_ahead_only_for_authentic_transactions() {
+        use agora_auth::{Account, AuthWrite};
+        let owner = SigningKey::secp256k1_from_bytes(&[5u8; 32]).expect("key");
+        let forger = SigningKey::secp256k1_from_bytes(&[6u8; 32]).expect("key");
+        let reads_ahead = |tx: DecodedTx| {
+            let mut state = agora_store::StateDelta::new(CountingState::default());
+            let mut account = Account::new(owner.address(), 7);
+            account.pub_key = Some(owner.public_key().to_any());
+            account.sequence = 3;
+            state.put_account(&account);
+            let before = state.base().0.load(Ordering::Relaxed);
+            let checks = preverify(&state, "test-chain", &[Ok(tx)]);
+            (state.base().0.load(Ordering::Relaxed) - before, checks)
+        };
+
+        let (reads, checks) = reads_ahead(send_signed_by(&owner, owner.address(), 3));
+        assert_eq!(reads, 3, "the fee payer's fee balance, and the send's two balances");
+        assert!(checks[0].verified.iter().all(Option::is_some));
+
+        let (reads, _) = reads_ahead(send_signed_by(&forger, owner.address(), 3));
+        assert_eq!(reads, 0, "a key not bound to the account");
+        let (reads, checks) = reads_ahead(send_signed_by(&owner, owner.address(), 2));
+        assert_eq!(reads, 0, "a stale sequence");
+        assert!(checks[0].verified.iter().all(Option::is_some), "the signature itself still counts as verified");
     }
 
     #[test]

@@ -151,7 +151,7 @@ struct Inner {
     /// latest; entries are added only for the latest version. Hot keys (the chain id,
     /// parameters, queue bounds) are then read from memory, not from an LSM tree whose depth
     /// grows with the state.
-    hot: Mutex<BTreeMap<Key, (u64, Option<Value>)>>,
+    hot: Mutex<HotCache>,
     recent_stale: Mutex<RecentStale>,
 }
 
@@ -188,8 +188,49 @@ impl RecentStale {
     }
 }
 
-/// Entries the inter-block cache holds before it starts over.
+/// Entries the inter-block cache holds at most.
 const HOT_KEYS: usize = 65_536;
+
+/// A key's value in the inter-block cache, and the version from which it has held.
+type HotEntry = (u64, Option<Value>);
+
+/// The inter-block cache's entries in two generations of at most `HOT_KEYS / 2`: new entries
+/// go into `young`; when it is full it becomes `old` and the previous `old` is dropped. A hit
+/// in `old` moves the entry back to `young`, so a key read every block or two (the chain id,
+/// parameters) survives a block that reads tens of thousands of other keys.
+#[derive(Default)]
+struct HotCache {
+    young: BTreeMap<Key, HotEntry>,
+    old: BTreeMap<Key, HotEntry>,
+}
+
+impl HotCache {
+    const GENERATION: usize = HOT_KEYS / 2;
+
+    fn get(&mut self, key: &[u8]) -> Option<&HotEntry> {
+        if !self.young.contains_key(key) {
+            let (key, entry) = self.old.remove_entry(key)?;
+            self.insert(key, entry);
+        }
+        self.young.get(key)
+    }
+
+    /// Adds an entry unless the key has one.
+    fn insert(&mut self, key: Key, entry: HotEntry) {
+        if self.young.contains_key(&key) || self.old.contains_key(&key) {
+            return;
+        }
+        if self.young.len() >= Self::GENERATION {
+            self.old = std::mem::take(&mut self.young);
+        }
+        self.young.insert(key, entry);
+    }
+
+    fn remove(&mut self, key: &[u8]) {
+        self.young.remove(key);
+        self.old.remove(key);
+    }
+}
 
 /// The store. Cheap to clone (an `Arc` inside); `Send + Sync`.
 #[derive(Clone)]
@@ -352,7 +393,7 @@ impl Storage {
                 trees,
                 committed: RwLock::new(Committed { latest, earliest, unpruned, app_hash, heads: Arc::from([]) }),
                 commit_lock: Mutex::new(()),
-                hot: Mutex::new(BTreeMap::new()),
+                hot: Mutex::new(HotCache::default()),
                 recent_stale: Mutex::new(RecentStale::default()),
             }),
         };
@@ -850,7 +891,7 @@ impl Storage {
 
     /// `key`'s value at `version` if the inter-block cache knows it.
     pub(crate) fn cached(&self, key: &[u8], version: u64) -> Option<Option<Value>> {
-        let hot = self.inner.hot.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut hot = self.inner.hot.lock().unwrap_or_else(PoisonError::into_inner);
         hot.get(key).filter(|(from, _)| *from <= version).map(|(_, value)| value.clone())
     }
 
@@ -862,10 +903,7 @@ impl Storage {
             return;
         }
         let mut hot = self.inner.hot.lock().unwrap_or_else(PoisonError::into_inner);
-        if hot.len() >= HOT_KEYS {
-            hot.clear();
-        }
-        hot.entry(key.to_vec()).or_insert_with(|| (version, value.clone()));
+        hot.insert(key.to_vec(), (version, value.clone()));
     }
 
     /// Number of entries in a column family (`state`, `nodes`, `values`, `preimages`, `stale`,
@@ -1041,6 +1079,26 @@ mod tests {
         let (root, _) = apply_to_tree(&prefetched, writes.clone(), jmt_version).expect("update");
         let (plain_root, _) = apply_to_tree(&snapshot.tree(&prefix), writes, jmt_version).expect("update");
         assert_eq!(root, plain_root, "deleting through the prefetched reader builds the same tree");
+    }
+
+    #[test]
+    fn the_inter_block_cache_keeps_keys_read_again_and_drops_the_rest_a_generation_later() {
+        let mut cache = HotCache::default();
+        let key = |i: usize| format!("k{i}").into_bytes();
+        cache.insert(b"params".to_vec(), (1, Some(b"p".to_vec())));
+        for i in 0..HotCache::GENERATION * 3 {
+            cache.insert(key(i), (1, None));
+            if i % 1_000 == 0 {
+                assert!(cache.get(b"params").is_some(), "a key read again survives");
+            }
+        }
+        assert!(cache.get(&key(0)).is_none(), "a key never read again is gone after two generations");
+        assert!(cache.get(&key(HotCache::GENERATION * 3 - 1)).is_some());
+        assert!(cache.young.len() + cache.old.len() <= HOT_KEYS);
+        cache.insert(b"params".to_vec(), (2, None));
+        assert_eq!(cache.get(b"params").map(|e| e.0), Some(1), "an existing entry is not replaced");
+        cache.remove(b"params");
+        assert!(cache.get(b"params").is_none());
     }
 
     #[test]

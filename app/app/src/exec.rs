@@ -90,7 +90,8 @@ pub fn preverify<S: StateRead + Sync>(
         .collect()
 }
 
-/// At most this many keys are read ahead for one transaction (a send needs four).
+/// At most this many keys are read ahead for one transaction (a send paying its fee in one
+/// denom needs three).
 const READ_AHEAD_KEYS_PER_TX: usize = 16;
 
 /// Reads the fee payer's balances in the fee's denoms and the keys the messages name as

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use jmt::storage::{HasPreimage, LeafNode, Node, NodeKey, TreeReader};
 use jmt::{KeyHash, OwnedValue, Sha256Jmt};
-use rocksdb::{ColumnFamily, DBRawIteratorWithThreadMode, ReadOptions, SnapshotWithThreadMode, DB};
+use rocksdb::{ColumnFamily, DBPinnableSlice, DBRawIteratorWithThreadMode, ReadOptions, SnapshotWithThreadMode, DB};
 use sha2::Sha256;
 
 use crate::delta::{range_start, Merge};
@@ -110,10 +110,8 @@ impl Snapshot {
         if !self.0.flat {
             return Err(StoreError::Corrupt(format!("flat state read at the older version {}", self.0.version)));
         }
-        let mut opts = ReadOptions::default();
-        opts.set_snapshot(&self.0.snap);
-        let db = self.0.storage.db();
-        db.batched_multi_get_cf_opt(self.0.cf(CF_STATE)?, keys, false, &opts)
+        self.0
+            .multi_get(CF_STATE, keys)?
             .into_iter()
             .map(|found| match found? {
                 Some(entry) => decode_state(&entry).map(|(version, value)| Some((version, value.to_vec()))),
@@ -142,6 +140,17 @@ impl Snapshot {
 impl SnapshotInner {
     fn cf(&self, name: &str) -> Result<&ColumnFamily, StoreError> {
         self.storage.cf(name)
+    }
+
+    /// One batched RocksDB multi-get of `keys` in column `cf` through this snapshot.
+    fn multi_get<K: AsRef<[u8]>>(
+        &self,
+        cf: &str,
+        keys: &[K],
+    ) -> Result<Vec<Result<Option<DBPinnableSlice<'_>>, rocksdb::Error>>, StoreError> {
+        let mut opts = ReadOptions::default();
+        opts.set_snapshot(&self.snap);
+        Ok(self.storage.db().batched_multi_get_cf_opt(self.cf(cf)?, keys, false, &opts))
     }
 }
 
@@ -347,10 +356,8 @@ impl TreeDb<'_> {
                 Ok(location)
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
-        let mut opts = ReadOptions::default();
-        opts.set_snapshot(&self.snap.snap);
-        let db = self.snap.storage.db();
-        db.batched_multi_get_cf_opt(self.snap.cf(CF_NODES)?, &locations, false, &opts)
+        self.snap
+            .multi_get(CF_NODES, &locations)?
             .into_iter()
             .map(|found| match found? {
                 Some(bytes) => borsh::from_slice(&bytes).map(Some).map_err(|e| StoreError::Corrupt(format!("a JMT node: {e}"))),

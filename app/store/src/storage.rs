@@ -1052,32 +1052,30 @@ mod tests {
         let snapshot = storage.latest_snapshot();
         let jmt_version = snapshot.version();
         let head = storage.committed().heads[0].clone();
-        // Updates spread over the state, and new keys.
-        let mut writes: Vec<(KeyHash, Option<Value>)> = (0..2_500u32)
-            .step_by(7)
-            .map(|i| (KeyHash::with::<Sha256>(key(i)), Some(vec![9; 40])))
-            .collect();
-        writes.sort_unstable_by_key(|(hash, _)| hash.0);
-        let hashes: Vec<KeyHash> = writes.iter().map(|(hash, _)| *hash).collect();
-
         let prefix = tree_prefix(MAIN_SUBSTORE);
-        let prefetched = Prefetched::read(snapshot.tree(&prefix), Some(&head.node), jmt_version, &hashes).expect("prefetch");
-        let (root, _) = apply_to_tree(&prefetched, writes.clone(), jmt_version).expect("update");
-        assert_eq!(prefetched.misses(), 0, "jmt read nodes that were not prefetched");
-        let (plain_root, _) = apply_to_tree(&snapshot.tree(&prefix), writes, jmt_version).expect("update");
+        // The update through the prefetched reader: its root, the plain reader's root, and
+        // how many nodes jmt read that were not prefetched.
+        let update = |mut writes: Vec<(KeyHash, Option<Value>)>| {
+            writes.sort_unstable_by_key(|(hash, _)| hash.0);
+            let hashes: Vec<KeyHash> = writes.iter().map(|(hash, _)| *hash).collect();
+            let prefetched =
+                Prefetched::read(snapshot.tree(&prefix), Some(&head.node), jmt_version, &hashes).expect("prefetch");
+            let (root, _) = apply_to_tree(&prefetched, writes.clone(), jmt_version).expect("update");
+            let (plain_root, _) = apply_to_tree(&snapshot.tree(&prefix), writes, jmt_version).expect("update");
+            (root, plain_root, prefetched.misses())
+        };
+
+        // Updates spread over the state, and new keys.
+        let (root, plain_root, misses) =
+            update((0..2_500u32).step_by(7).map(|i| (KeyHash::with::<Sha256>(key(i)), Some(vec![9; 40]))).collect());
+        assert_eq!(misses, 0, "jmt read nodes that were not prefetched");
         assert_eq!(root, plain_root);
 
         // Deletions: jmt may read a deleted leaf's sibling to collapse the subtree, which the
         // prefetch leaves to the database; the tree is the same either way.
-        let mut writes: Vec<(KeyHash, Option<Value>)> = (0..2_000u32)
-            .step_by(3)
-            .map(|i| (KeyHash::with::<Sha256>(key(i)), (i % 2 == 0).then(|| vec![7; 40])))
-            .collect();
-        writes.sort_unstable_by_key(|(hash, _)| hash.0);
-        let hashes: Vec<KeyHash> = writes.iter().map(|(hash, _)| *hash).collect();
-        let prefetched = Prefetched::read(snapshot.tree(&prefix), Some(&head.node), jmt_version, &hashes).expect("prefetch");
-        let (root, _) = apply_to_tree(&prefetched, writes.clone(), jmt_version).expect("update");
-        let (plain_root, _) = apply_to_tree(&snapshot.tree(&prefix), writes, jmt_version).expect("update");
+        let (root, plain_root, _) = update(
+            (0..2_000u32).step_by(3).map(|i| (KeyHash::with::<Sha256>(key(i)), (i % 2 == 0).then(|| vec![7; 40]))).collect(),
+        );
         assert_eq!(root, plain_root, "deleting through the prefetched reader builds the same tree");
     }
 

@@ -56,19 +56,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             })
             .collect();
         jobs.par_iter()
-            .map(|&(sender, seq)| {
-                let key = &keys[sender];
-                let msg = MsgSend {
-                    from_address: key.address().to_bech32(),
-                    to_address: recipient.to_bech32(),
-                    amount: vec![cosmos_sdk_proto::cosmos::base::v1beta1::Coin { denom: "uagora".into(), amount: "1".into() }],
-                };
-                TxBuilder::new()
-                    .any_message(to_any(&msg))
-                    .fee("2000uagora".parse().unwrap_or_default())
-                    .gas_limit(200_000)
-                    .sign(key, CHAIN_ID, sender as u64 + 1, seq)
-            })
+            .map(|&(sender, seq)| signed_send(&keys[sender], &recipient, sender as u64 + 1, seq))
             .collect()
     };
 
@@ -79,28 +67,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for (size, rounds) in [(1_000usize, 5usize), (10_000, 3)] {
         let mut rates = Vec::new();
         for _ in 0..rounds {
-            let txs = sign_block(size);
-            let height = node.height() + 1;
-            let start = Instant::now();
-            let results = node.finalize_and_commit(height, txs.into_iter().map(Into::into).collect())?;
-            let elapsed = start.elapsed().as_secs_f64();
-            let failed = results.iter().filter(|r| r.code.value() != 0).count();
-            if failed > 0 {
-                return Err(format!("{failed} transactions failed, e.g. {}", results.iter().find(|r| r.code.value() != 0).map(|r| r.log.clone()).unwrap_or_default()).into());
-            }
-            rates.push(size as f64 / elapsed);
+            rates.push(timed_block(&mut node, sign_block(size))?);
         }
-        rates.sort_by(|a, b| a.total_cmp(b));
-        let median = rates[rates.len() / 2];
+        let tps = median(rates);
         println!(
             "{}",
-            serde_json::json!({"name": "bank_send_tps_app", "value": median.round(), "unit": "tx/s", "block_txs": size, "rounds": rounds})
+            serde_json::json!({"name": "bank_send_tps_app", "value": tps.round(), "unit": "tx/s", "block_txs": size, "rounds": rounds})
         );
         if size == 1_000 {
-            let ratio = (median / sig_verify_per_s * 1000.0).round() / 1000.0;
+            let ratio = (tps / sig_verify_per_s * 1000.0).round() / 1000.0;
             println!("{}", serde_json::json!({"name": "bank_send_tps_app_vs_sig_verify", "value": ratio, "unit": "ratio", "block_txs": size}));
         } else {
-            fresh_10k = median;
+            fresh_10k = tps;
         }
     }
 
@@ -212,29 +190,46 @@ fn bank_send_tps_large_state(accounts: usize) -> Result<f64, Box<dyn std::error:
             .map(|(i, key)| {
                 // A recipient anywhere in the state, different for every send.
                 let recipient = passive_account((i * 7_919 + round as usize * 104_729) % passive.max(1));
-                let msg = MsgSend {
-                    from_address: key.address().to_bech32(),
-                    to_address: recipient.to_bech32(),
-                    amount: vec![cosmos_sdk_proto::cosmos::base::v1beta1::Coin { denom: "uagora".into(), amount: "1".into() }],
-                };
-                TxBuilder::new()
-                    .any_message(to_any(&msg))
-                    .fee("2000uagora".parse().unwrap_or_default())
-                    .gas_limit(200_000)
-                    .sign(key, CHAIN_ID, i as u64 + 2, round)
+                signed_send(key, &recipient, i as u64 + 2, round)
             })
             .collect();
-        let height = node.height() + 1;
-        let start = Instant::now();
-        let results = node.finalize_and_commit(height, txs.into_iter().map(Into::into).collect())?;
-        let elapsed = start.elapsed().as_secs_f64();
-        if let Some(failed) = results.iter().find(|r| r.code.value() != 0) {
-            return Err(format!("a send failed: {}", failed.log).into());
-        }
-        rates.push(LARGE_BLOCK as f64 / elapsed);
+        rates.push(timed_block(&mut node, txs)?);
     }
+    Ok(median(rates))
+}
+
+/// A signed `MsgSend` of 1uagora from `key` (account `account_number`, at `sequence`) to `to`.
+fn signed_send(key: &SigningKey, to: &agora_types::Address, account_number: u64, sequence: u64) -> Vec<u8> {
+    let msg = MsgSend {
+        from_address: key.address().to_bech32(),
+        to_address: to.to_bech32(),
+        amount: vec![cosmos_sdk_proto::cosmos::base::v1beta1::Coin { denom: "uagora".into(), amount: "1".into() }],
+    };
+    TxBuilder::new()
+        .any_message(to_any(&msg))
+        .fee("2000uagora".parse().unwrap_or_default())
+        .gas_limit(200_000)
+        .sign(key, CHAIN_ID, account_number, sequence)
+}
+
+/// Transactions per second of `FinalizeBlock` + `Commit` of one block of `txs`, every one of
+/// which must succeed.
+fn timed_block(node: &mut TestNode, txs: Vec<Vec<u8>>) -> Result<f64, Box<dyn std::error::Error>> {
+    let count = txs.len();
+    let height = node.height() + 1;
+    let start = Instant::now();
+    let results = node.finalize_and_commit(height, txs.into_iter().map(Into::into).collect())?;
+    let elapsed = start.elapsed().as_secs_f64();
+    let failed = results.iter().filter(|r| r.code.value() != 0).count();
+    if let Some(example) = results.iter().find(|r| r.code.value() != 0) {
+        return Err(format!("{failed} transactions failed, e.g. {}", example.log).into());
+    }
+    Ok(count as f64 / elapsed)
+}
+
+fn median(mut rates: Vec<f64>) -> f64 {
     rates.sort_by(|a, b| a.total_cmp(b));
-    Ok(rates[rates.len() / 2])
+    rates.get(rates.len() / 2).copied().unwrap_or(0.0)
 }
 
 /// secp256k1 signatures verified per second with every core busy, through `PublicKey::verify`
@@ -261,6 +256,5 @@ fn sig_verify_per_s(keys: &[SigningKey]) -> Result<f64, Box<dyn std::error::Erro
         }
         rates.push(PER_ROUND as f64 / elapsed);
     }
-    rates.sort_by(|a, b| a.total_cmp(b));
-    Ok(rates[rates.len() / 2])
+    Ok(median(rates))
 }

@@ -1,11 +1,13 @@
-//! The genesis app state (the `app_state` of CometBFT's `genesis.json`): one section per
-//! module, validated as a whole before anything is written, with errors that name the field.
+//! The genesis app state (the `app_state` of CometBFT's `genesis.json`): one JSON section per
+//! module, named after the module's component. This crate knows no module: each component
+//! parses and validates its own section (`agora-component`), and tools read and edit
+//! sections by type through [`AppState::section`] and [`AppState::update_section`].
 #![deny(clippy::unwrap_used)]
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
-use agora_store::StateWrite;
-use agora_types::{Address, Coins};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 /// Denom of the native token (fees, staking).
@@ -17,32 +19,21 @@ pub enum GenesisError {
     Io { path: String, source: std::io::Error },
     #[error("invalid genesis JSON: {0}")]
     Json(String),
-    #[error("{0}")]
-    Invalid(String),
+    #[error("invalid genesis section {section}: {message}")]
+    Section { section: String, message: String },
     #[error("genesis file has no app_state")]
     MissingAppState,
 }
 
-/// The whole app state at genesis.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AppGenesis {
-    #[serde(default)]
-    pub auth: agora_auth::GenesisState,
-    #[serde(default)]
-    pub bank: agora_bank::GenesisState,
-    #[serde(default)]
-    pub provider: agora_provider::GenesisState,
-    #[serde(default)]
-    pub escrow: agora_escrow::GenesisState,
-    #[serde(default)]
-    pub deployment: agora_market::genesis::DeploymentGenesis,
-    #[serde(default)]
-    pub market: agora_market::genesis::MarketGenesis,
+/// The whole app state at genesis: module name → that module's section.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct AppState {
+    sections: BTreeMap<String, serde_json::Value>,
 }
 
-impl AppGenesis {
-    /// Parses the `app_state` JSON; unknown fields are refused so typos do not pass silently.
+impl AppState {
+    /// Parses the `app_state` JSON (an object of sections; empty means every default).
     pub fn from_json(bytes: &[u8]) -> Result<Self, GenesisError> {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(Self::default());
@@ -50,62 +41,52 @@ impl AppGenesis {
         serde_json::from_slice(bytes).map_err(|e| GenesisError::Json(e.to_string()))
     }
 
-    pub fn validate(&self) -> Result<(), GenesisError> {
-        self.auth.validate().map_err(|e| GenesisError::Invalid(e.to_string()))?;
-        self.bank.validate().map_err(|e| GenesisError::Invalid(e.to_string()))?;
-        self.provider.validate().map_err(|e| GenesisError::Invalid(e.to_string()))?;
-        self.escrow.validate().map_err(|e| GenesisError::Invalid(e.to_string()))?;
-        agora_market::genesis::validate(&self.deployment, &self.market).map_err(|e| GenesisError::Invalid(e.to_string()))?;
-        Ok(())
+    pub fn to_json(&self) -> Result<Vec<u8>, GenesisError> {
+        serde_json::to_vec(self).map_err(|e| GenesisError::Json(e.to_string()))
     }
 
-    /// Writes every module's genesis into `state`: auth first (account numbers), then bank,
-    /// then the marketplace modules (their module accounts and parameters).
-    pub fn apply<S: StateWrite>(&self, state: &mut S) -> Result<(), GenesisError> {
-        self.validate()?;
-        self.auth.apply(state).map_err(|e| GenesisError::Invalid(e.to_string()))?;
-        self.bank.apply(state).map_err(|e| GenesisError::Invalid(e.to_string()))?;
-        self.provider.apply(state).map_err(|e| GenesisError::Invalid(e.to_string()))?;
-        self.escrow.apply(state).map_err(|e| GenesisError::Invalid(e.to_string()))?;
-        agora_market::genesis::apply(state, &self.deployment, &self.market).map_err(|e| GenesisError::Invalid(e.to_string()))?;
-        Ok(())
+    pub fn section_names(&self) -> impl Iterator<Item = &str> {
+        self.sections.keys().map(String::as_str)
     }
 
-    /// Adds `coins` to `address`'s genesis balance, creating the entry if needed.
-    pub fn add_account(&mut self, address: Address, coins: &Coins) -> Result<(), GenesisError> {
-        if let Some(existing) = self.bank.balances.iter_mut().find(|b| b.address == address) {
-            for coin in coins.iter() {
-                existing.coins.add(&coin).map_err(|e| GenesisError::Invalid(e.to_string()))?;
-            }
-        } else {
-            self.bank.balances.push(agora_bank::genesis::Balance { address, coins: coins.clone() });
+    pub fn raw(&self, name: &str) -> Option<&serde_json::Value> {
+        self.sections.get(name)
+    }
+
+    pub fn set_raw(&mut self, name: &str, section: serde_json::Value) {
+        self.sections.insert(name.to_string(), section);
+    }
+
+    /// The section `name` as the module's type; its default if absent.
+    pub fn section<T: DeserializeOwned + Default>(&self, name: &str) -> Result<T, GenesisError> {
+        match self.sections.get(name) {
+            None => Ok(T::default()),
+            Some(value) => T::deserialize(value)
+                .map_err(|e| GenesisError::Section { section: name.to_string(), message: e.to_string() }),
         }
-        // The supply cross-check is recomputed from balances.
-        self.bank.supply = Coins::new();
+    }
+
+    pub fn set_section<T: Serialize>(&mut self, name: &str, section: &T) -> Result<(), GenesisError> {
+        let value = serde_json::to_value(section)
+            .map_err(|e| GenesisError::Section { section: name.to_string(), message: e.to_string() })?;
+        self.set_raw(name, value);
         Ok(())
     }
 
-    /// The default app state of a new chain: native denom metadata, default params.
-    pub fn new_chain() -> Result<Self, GenesisError> {
-        let mut genesis = Self::default();
-        let base = agora_types::Denom::new(NATIVE_DENOM).map_err(|e| GenesisError::Invalid(e.to_string()))?;
-        genesis.bank.denom_metadata.push(agora_bank::genesis::DenomMetadata {
-            description: "The native token of Agora".into(),
-            base,
-            display: "agora".into(),
-            name: "Agora".into(),
-            symbol: "AGORA".into(),
-            denom_units: vec![
-                agora_bank::genesis::DenomUnit { denom: NATIVE_DENOM.into(), exponent: 0, aliases: vec![] },
-                agora_bank::genesis::DenomUnit { denom: "agora".into(), exponent: 6, aliases: vec![] },
-            ],
-        });
-        Ok(genesis)
+    /// Reads the section as `T`, lets `edit` change it, and writes it back.
+    pub fn update_section<T, E>(&mut self, name: &str, edit: impl FnOnce(&mut T) -> Result<(), E>) -> Result<(), GenesisError>
+    where
+        T: Serialize + DeserializeOwned + Default,
+        E: std::fmt::Display,
+    {
+        let mut section: T = self.section(name)?;
+        edit(&mut section).map_err(|e| GenesisError::Section { section: name.to_string(), message: e.to_string() })?;
+        self.set_section(name, &section)
     }
 }
 
 /// Reads CometBFT's `genesis.json` and returns its `app_state` section.
-pub fn read_app_state(genesis_file: &Path) -> Result<AppGenesis, GenesisError> {
+pub fn read_app_state(genesis_file: &Path) -> Result<AppState, GenesisError> {
     let doc = read_genesis_doc(genesis_file)?;
     let app_state = doc.get("app_state").ok_or(GenesisError::MissingAppState)?;
     serde_json::from_value(app_state.clone()).map_err(|e| GenesisError::Json(e.to_string()))
@@ -119,7 +100,7 @@ pub fn read_genesis_doc(genesis_file: &Path) -> Result<serde_json::Value, Genesi
 }
 
 /// Replaces the `app_state` of `genesis.json`, keeping everything else.
-pub fn write_app_state(genesis_file: &Path, app_state: &AppGenesis) -> Result<(), GenesisError> {
+pub fn write_app_state(genesis_file: &Path, app_state: &AppState) -> Result<(), GenesisError> {
     let mut doc = read_genesis_doc(genesis_file)?;
     let value = serde_json::to_value(app_state).map_err(|e| GenesisError::Json(e.to_string()))?;
     match doc.as_object_mut() {
@@ -137,44 +118,41 @@ pub fn write_app_state(genesis_file: &Path, app_state: &AppGenesis) -> Result<()
 mod tests {
     use super::*;
 
-    #[test]
-    fn new_chain_genesis_is_valid_and_round_trips() {
-        let mut g = AppGenesis::new_chain().expect("genesis");
-        g.add_account(Address::new([1; 20]), &"100uagora".parse().expect("coins")).expect("add");
-        g.add_account(Address::new([1; 20]), &"5uagora".parse().expect("coins")).expect("add");
-        g.validate().expect("valid");
-        let json = serde_json::to_vec(&g).expect("json");
-        let back = AppGenesis::from_json(&json).expect("parse");
-        assert_eq!(back, g);
-        assert_eq!(back.bank.balances[0].coins.to_string(), "105uagora");
+    #[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Section {
+        #[serde(default)]
+        limit: u32,
     }
 
     #[test]
-    fn invalid_genesis_names_the_field() {
-        let address = Address::new([1; 20]).to_bech32();
-        let bad_denom = format!(r#"{{"bank":{{"balances":[{{"address":"{address}","coins":[{{"denom":"1x","amount":"5"}}]}}]}}}}"#);
-        let err = AppGenesis::from_json(bad_denom.as_bytes()).expect_err("bad denom").to_string();
-        assert!(err.contains("invalid denom"), "{err}");
+    fn sections_read_and_write_by_type_and_default_when_absent() {
+        let mut state = AppState::from_json(br#"{"alpha":{"limit":3}}"#).expect("parse");
+        assert_eq!(state.section::<Section>("alpha").expect("alpha"), Section { limit: 3 });
+        assert_eq!(state.section::<Section>("beta").expect("beta"), Section::default());
+        state.update_section::<Section, String>("beta", |s| {
+            s.limit = 9;
+            Ok(())
+        })
+        .expect("update");
+        let back = AppState::from_json(&state.to_json().expect("json")).expect("parse");
+        assert_eq!(back.section::<Section>("beta").expect("beta").limit, 9);
+        assert_eq!(back.section_names().collect::<Vec<_>>(), vec!["alpha", "beta"]);
+        assert_eq!(AppState::from_json(b"  ").expect("empty"), AppState::default());
+    }
 
-        let unknown = br#"{"bank":{"balancez":[]}}"#;
-        let err = AppGenesis::from_json(unknown).expect_err("unknown field").to_string();
-        assert!(err.contains("balancez"), "{err}");
-
-        let mut g = AppGenesis::new_chain().expect("genesis");
-        g.add_account(Address::new([1; 20]), &"100uagora".parse().expect("coins")).expect("add");
-        g.bank.supply = "99uagora".parse().expect("coins");
-        let err = g.validate().expect_err("supply mismatch").to_string();
-        assert!(err.contains("bank.supply"), "{err}");
-
-        let mut g = AppGenesis::new_chain().expect("genesis");
-        g.auth.params.tx_sig_limit = 0;
-        let err = g.validate().expect_err("zero limit").to_string();
-        assert!(err.contains("auth.params.tx_sig_limit"), "{err}");
-
-        let mut g = AppGenesis::new_chain().expect("genesis");
-        g.add_account(Address::new([1; 20]), &"1uagora".parse().expect("coins")).expect("add");
-        g.bank.balances.push(g.bank.balances[0].clone());
-        let err = g.validate().expect_err("duplicate").to_string();
-        assert!(err.contains("bank.balances[1]"), "{err}");
+    #[test]
+    fn a_section_of_the_wrong_shape_names_the_section_and_the_field() {
+        let state = AppState::from_json(br#"{"alpha":{"limt":3}}"#).expect("parse");
+        let err = state.section::<Section>("alpha").expect_err("unknown field").to_string();
+        assert!(err.contains("alpha") && err.contains("limt"), "{err}");
+        let err = state
+            .clone()
+            .update_section::<Section, String>("alpha", |_| Ok(()))
+            .expect_err("unknown field")
+            .to_string();
+        assert!(err.contains("limt"), "{err}");
+        let err = AppState::from_json(b"[1]").expect_err("not an object").to_string();
+        assert!(err.contains("invalid genesis JSON"), "{err}");
     }
 }

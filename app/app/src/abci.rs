@@ -8,7 +8,10 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
-use tendermint::abci::{response, types::ExecTxResult, Code, Event as AbciEvent};
+use agora_component::{ValidatorKey, ValidatorUpdate};
+use agora_types::{BlockContext, CommitFlag, Misbehavior, MisbehaviorKind, VoteInfo};
+use tendermint::abci::types::{self as abci_types, BlockSignatureInfo, ExecTxResult};
+use tendermint::abci::{request, response, Code, Event as AbciEvent};
 use tendermint::merkle::proof::{ProofOp, ProofOps};
 use tendermint::v0_38::abci::{
     ConsensusRequest, ConsensusResponse, InfoRequest, InfoResponse, MempoolRequest, MempoolResponse,
@@ -42,11 +45,11 @@ impl AbciService {
         let app = &self.app;
         Ok(match req {
             ConsensusRequest::InitChain(req) => {
-                app.init_chain(&req.chain_id, req.initial_height.value(), &req.app_state_bytes)?;
+                let validators = app.init_chain(&req.chain_id, req.initial_height.value(), &req.app_state_bytes)?;
                 tracing::info!(chain_id = %req.chain_id, "genesis applied");
                 ConsensusResponse::InitChain(response::InitChain {
                     consensus_params: None,
-                    validators: Vec::new(),
+                    validators: validator_updates(validators)?,
                     app_hash: Vec::new().try_into()?,
                 })
             }
@@ -58,7 +61,7 @@ impl AbciService {
                 let txs = req
                     .txs
                     .into_iter()
-                    .filter(|tx| exec::decode(tx, limits).is_ok())
+                    .filter(|tx| exec::decode(app.components(), tx, limits).is_ok())
                     .take_while(|tx| {
                         total += tx.len();
                         total <= max
@@ -68,22 +71,22 @@ impl AbciService {
             }
             ConsensusRequest::ProcessProposal(req) => {
                 let limits = &app.config().decode_limits;
-                let all_decode = exec::decode_all(&req.txs, limits).iter().all(Result::is_ok);
+                let all_decode = exec::decode_all(app.components(), &req.txs, limits).iter().all(Result::is_ok);
                 ConsensusResponse::ProcessProposal(if all_decode {
                     response::ProcessProposal::Accept
                 } else {
                     response::ProcessProposal::Reject
                 })
             }
-            ConsensusRequest::FinalizeBlock(req) => {
-                let stamp = tendermint_proto::google::protobuf::Timestamp::from(req.time);
-                let nanos = u32::try_from(stamp.nanos).unwrap_or(0);
-                let outcome = app.finalize_block(req.height.value(), stamp.seconds, nanos, &req.txs)?;
+            ConsensusRequest::FinalizeBlock(mut req) => {
+                let txs = std::mem::take(&mut req.txs);
+                let outcome = app.finalize_block(block_context(req), &txs)?;
+                let consensus_param_updates = outcome.consensus_param_updates.map(TryInto::try_into).transpose()?;
                 ConsensusResponse::FinalizeBlock(response::FinalizeBlock {
-                    events: outcome.end_block_events.iter().map(to_abci_event).collect(),
+                    events: outcome.block_events.iter().map(to_abci_event).collect(),
                     tx_results: outcome.tx_outcomes.into_iter().map(exec_tx_result).collect(),
-                    validator_updates: Vec::new(),
-                    consensus_param_updates: None,
+                    validator_updates: validator_updates(outcome.validator_updates)?,
+                    consensus_param_updates,
                     app_hash: outcome.app_hash.to_vec().try_into()?,
                 })
             }
@@ -173,6 +176,66 @@ impl AbciService {
             }),
         }
     }
+}
+
+/// What a `FinalizeBlock` request says of its block, as components see it (the chain id is
+/// the app's own).
+pub fn block_context(req: request::FinalizeBlock) -> BlockContext {
+    let stamp = tendermint_proto::google::protobuf::Timestamp::from(req.time);
+    let flag = |info: &BlockSignatureInfo| match info {
+        BlockSignatureInfo::Flag(tendermint::block::BlockIdFlag::Commit) | BlockSignatureInfo::LegacySigned => CommitFlag::Commit,
+        BlockSignatureInfo::Flag(tendermint::block::BlockIdFlag::Nil) => CommitFlag::Nil,
+        BlockSignatureInfo::Flag(tendermint::block::BlockIdFlag::Absent) => CommitFlag::Absent,
+    };
+    BlockContext {
+        chain_id: String::new(),
+        height: req.height.value(),
+        time_unix_secs: stamp.seconds,
+        time_nanos: u32::try_from(stamp.nanos).unwrap_or(0),
+        proposer_address: req.proposer_address.as_bytes().try_into().unwrap_or([0; 20]),
+        next_validators_hash: req.next_validators_hash.as_bytes().to_vec(),
+        last_commit: req
+            .decided_last_commit
+            .votes
+            .iter()
+            .map(|vote| VoteInfo {
+                validator_address: vote.validator.address,
+                power: vote.validator.power.value(),
+                flag: flag(&vote.sig_info),
+            })
+            .collect(),
+        misbehavior: req
+            .misbehavior
+            .iter()
+            .map(|evidence| Misbehavior {
+                kind: match evidence.kind {
+                    abci_types::MisbehaviorKind::DuplicateVote => MisbehaviorKind::DuplicateVote,
+                    abci_types::MisbehaviorKind::LightClientAttack => MisbehaviorKind::LightClientAttack,
+                    abci_types::MisbehaviorKind::Unknown => MisbehaviorKind::Unknown,
+                },
+                validator_address: evidence.validator.address,
+                power: evidence.validator.power.value(),
+                height: evidence.height.value(),
+                time_unix_secs: tendermint_proto::google::protobuf::Timestamp::from(evidence.time).seconds,
+                total_voting_power: evidence.total_voting_power.value(),
+            })
+            .collect(),
+    }
+}
+
+/// Validator updates as CometBFT takes them.
+fn validator_updates(updates: Vec<ValidatorUpdate>) -> Result<Vec<tendermint::validator::Update>, BoxError> {
+    updates
+        .into_iter()
+        .map(|update| {
+            let pub_key = match &update.key {
+                ValidatorKey::Ed25519(bytes) => tendermint::PublicKey::from_raw_ed25519(bytes),
+                ValidatorKey::Secp256k1(bytes) => tendermint::PublicKey::from_raw_secp256k1(bytes),
+            }
+            .ok_or_else(|| format!("invalid validator key {:?}", update.key))?;
+            Ok(tendermint::validator::Update { pub_key, power: update.power.try_into()? })
+        })
+        .collect()
 }
 
 /// Renders a transaction outcome as CometBFT's `ExecTxResult`.

@@ -3,7 +3,8 @@
 use std::sync::Mutex;
 
 use agora_auth::ante::{AnteMode, SignatureCheck};
-use agora_genesis::AppGenesis;
+use agora_component::{Components, ConsensusParams, RegistryError, ValidatorUpdate};
+use agora_genesis::AppState;
 use agora_store::{Changes, PreparedCommit, Snapshot, StateDelta, StateRead, StateWrite, Storage};
 use agora_types::{BlockContext, Denom, Event, TxError};
 
@@ -42,6 +43,8 @@ pub enum AppError {
     #[error("genesis: {0}")]
     Genesis(#[from] agora_genesis::GenesisError),
     #[error("{0}")]
+    Components(#[from] RegistryError),
+    #[error("{0}")]
     Consensus(String),
 }
 
@@ -51,8 +54,11 @@ pub struct BlockOutcome {
     pub height: u64,
     pub app_hash: [u8; 32],
     pub tx_outcomes: Vec<TxOutcome>,
-    /// Events of the block hooks (bond returns, auctions, expiries, escrow depletion).
-    pub end_block_events: Vec<Event>,
+    /// Events of the block hooks, `begin_block`'s then `end_block`'s (bond returns, auctions,
+    /// expiries, escrow depletion).
+    pub block_events: Vec<Event>,
+    pub validator_updates: Vec<ValidatorUpdate>,
+    pub consensus_param_updates: Option<ConsensusParams>,
 }
 
 #[derive(Default)]
@@ -65,6 +71,7 @@ struct ConsensusState {
 }
 
 pub struct App {
+    components: Components,
     storage: Storage,
     config: AppConfig,
     consensus: Mutex<ConsensusState>,
@@ -74,9 +81,15 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(storage: Storage, config: AppConfig) -> Self {
+    /// The application over `storage`, made of [`crate::components`].
+    pub fn new(storage: Storage, config: AppConfig) -> Result<Self, AppError> {
+        let components = crate::components()?;
         let mempool = Mutex::new(StateDelta::new(storage.latest_snapshot()));
-        Self { storage, config, consensus: Mutex::new(ConsensusState::default()), mempool }
+        Ok(Self { components, storage, config, consensus: Mutex::new(ConsensusState::default()), mempool })
+    }
+
+    pub fn components(&self) -> &Components {
+        &self.components
     }
 
     pub fn storage(&self) -> &Storage {
@@ -101,8 +114,9 @@ impl App {
         Ok(state.get_raw(CHAIN_ID_KEY)?.map(|b| String::from_utf8_lossy(&b).into_owned()))
     }
 
-    /// `InitChain`: validates and applies the genesis app state, held until block 1.
-    pub fn init_chain(&self, chain_id: &str, initial_height: u64, app_state: &[u8]) -> Result<(), AppError> {
+    /// `InitChain`: validates and applies the genesis app state, held until block 1; returns
+    /// the validator set the components start the chain with (empty: `genesis.json`'s).
+    pub fn init_chain(&self, chain_id: &str, initial_height: u64, app_state: &[u8]) -> Result<Vec<ValidatorUpdate>, AppError> {
         if initial_height > 1 {
             return Err(AppError::Consensus(format!(
                 "initial_height {initial_height} is not supported: Agora chains start at height 1"
@@ -111,40 +125,39 @@ impl App {
         if self.storage.latest_version() != 0 {
             return Err(AppError::Consensus("InitChain on a store that already has blocks".into()));
         }
-        let genesis = AppGenesis::from_json(app_state)?;
+        let genesis = AppState::from_json(app_state)?;
         let mut state = StateDelta::new(self.storage.latest_snapshot());
         state.put_raw(CHAIN_ID_KEY.to_vec(), chain_id.as_bytes().to_vec());
-        genesis.apply(&mut state)?;
+        let validators = self.components.init_genesis(&mut state, &genesis)?;
         let changes = state.into_changes();
         // The mempool sees genesis at once: CometBFT may send CheckTx before block 1 commits.
         let mut mempool = self.mempool.lock().map_err(|_| AppError::Consensus("mempool lock poisoned".into()))?;
         *mempool = StateDelta::new(self.storage.latest_snapshot());
         mempool.apply(changes.clone());
         self.consensus_state()?.genesis = Some(changes);
-        Ok(())
+        Ok(validators)
     }
 
-    /// `FinalizeBlock`: executes every transaction and computes the app hash, writing nothing.
-    pub fn finalize_block(
-        &self,
-        height: u64,
-        time_unix_secs: i64,
-        time_nanos: u32,
-        txs: &[impl AsRef<[u8]> + Sync],
-    ) -> Result<BlockOutcome, AppError> {
+    /// `FinalizeBlock`: runs every component's `begin_block`, every transaction, every
+    /// `end_block`, and computes the app hash, writing nothing. `block` is what CometBFT's
+    /// request says of the block; its `chain_id` is taken from state.
+    pub fn finalize_block(&self, block: BlockContext, txs: &[impl AsRef<[u8]> + Sync]) -> Result<BlockOutcome, AppError> {
+        let height = block.height;
         let mut consensus = self.consensus_state()?;
         let expected = self.storage.latest_version() + 1;
         if height != expected {
             return Err(AppError::Consensus(format!("FinalizeBlock for height {height}, expected {expected}")));
         }
-        let mut block = StateDelta::new(self.storage.latest_snapshot());
+        let mut state = StateDelta::new(self.storage.latest_snapshot());
         if let Some(genesis) = consensus.genesis.take() {
-            block.apply(genesis);
+            state.apply(genesis);
         }
-        let chain_id = Self::chain_id(&block)?.ok_or_else(|| AppError::Consensus("no chain id in state: InitChain never ran".into()))?;
-        let ctx = BlockContext { chain_id, height, time_unix_secs, time_nanos };
+        let chain_id = Self::chain_id(&state)?.ok_or_else(|| AppError::Consensus("no chain id in state: InitChain never ran".into()))?;
+        let ctx = BlockContext { chain_id, ..block };
+        let mut block = state;
 
-        let decoded = exec::decode_all(txs, &self.config.decode_limits);
+        let mut block_events = self.components.begin_block(&mut block, &ctx);
+        let decoded = exec::decode_all(&self.components, txs, &self.config.decode_limits);
         // Signatures are verified against the committed state in chunks, the next chunk in
         // parallel with executing the current one in order, so both cores stay busy.
         // (Genesis accounts of block 1 are not in that state: their signatures are simply
@@ -162,7 +175,7 @@ impl App {
                     // A missing entry only means "verify during execution".
                     let check = presigned.get(i).unwrap_or(&unverified);
                     let outcome = match tx {
-                        Ok(tx) => exec::execute_tx(&mut block, &ctx, tx, AnteMode::Deliver, check),
+                        Ok(tx) => exec::execute_tx(&self.components, &mut block, &ctx, tx, AnteMode::Deliver, check),
                         Err(error) => {
                             TxOutcome { result: Err(error.clone()), gas_wanted: 0, gas_used: 0, events: Vec::new() }
                         }
@@ -174,12 +187,20 @@ impl App {
             presigned = next_presigned.unwrap_or_default();
         }
 
-        let end_block_events = end_block(&mut block, &ctx);
+        let hooks = self.components.end_block(&mut block, &ctx);
+        block_events.extend(hooks.events);
 
         let prepared = self.storage.prepare_commit(block.into_changes())?;
         let app_hash = prepared.app_hash;
         consensus.pending = Some(prepared);
-        Ok(BlockOutcome { height, app_hash, tx_outcomes, end_block_events })
+        Ok(BlockOutcome {
+            height,
+            app_hash,
+            tx_outcomes,
+            block_events,
+            validator_updates: hooks.validator_updates,
+            consensus_param_updates: hooks.consensus_param_updates,
+        })
     }
 
     /// `Commit`: persists the executed block in one write batch and resets the mempool view.
@@ -197,7 +218,7 @@ impl App {
 
     /// `CheckTx`: stateless checks and the ante handler against the mempool view.
     pub fn check_tx(&self, tx_bytes: &[u8]) -> TxOutcome {
-        let tx = match exec::decode(tx_bytes, &self.config.decode_limits) {
+        let tx = match exec::decode(&self.components, tx_bytes, &self.config.decode_limits) {
             Ok(tx) => tx,
             Err(error) => return TxOutcome { result: Err(error), gas_wanted: 0, gas_used: 0, events: Vec::new() },
         };
@@ -209,21 +230,21 @@ impl App {
             _ => return internal_outcome("the chain has not started yet"),
         };
         let height = self.storage.latest_version() + 1;
-        let ctx = BlockContext { chain_id, height, ..BlockContext::default() };
+        let ctx = BlockContext::at(chain_id, height);
         let mode = AnteMode::Check { min_gas_prices: &self.config.min_gas_prices };
-        exec::execute_tx(&mut mempool, &ctx, &tx, mode, &SignatureCheck::default())
+        exec::execute_tx(&self.components, &mut mempool, &ctx, &tx, mode, &SignatureCheck::default())
     }
 
     /// Gas estimate for a transaction against the latest state, signatures not checked.
     pub fn simulate(&self, tx_bytes: &[u8]) -> Result<TxOutcome, TxError> {
         let limits = agora_tx::DecodeLimits { simulation: true, ..self.config.decode_limits.clone() };
-        let tx = exec::decode(tx_bytes, &limits)?;
+        let tx = exec::decode(&self.components, tx_bytes, &limits)?;
         let snapshot = self.storage.latest_snapshot();
         let chain_id = Self::chain_id(&snapshot)
             .ok()
             .flatten()
             .ok_or_else(|| TxError::new("sdk", 1, "the chain has not started yet"))?;
-        let ctx = BlockContext { chain_id, height: snapshot.version() + 1, ..BlockContext::default() };
+        let ctx = BlockContext::at(chain_id, snapshot.version() + 1);
         let mut state = StateDelta::new(snapshot);
         // The denoms a transaction sent without a fee will pay it in: the node's minimum gas
         // price denoms, then the chain's own.
@@ -232,35 +253,8 @@ impl App {
             fee_denoms.push(Denom::native());
         }
         let mode = AnteMode::Simulate { fee_denoms: &fee_denoms };
-        Ok(exec::execute_tx(&mut state, &ctx, &tx, mode, &SignatureCheck::default()))
+        Ok(exec::execute_tx(&self.components, &mut state, &ctx, &tx, mode, &SignatureCheck::default()))
     }
-}
-
-/// One module's `EndBlock` work, run on a fork of the block state.
-type EndBlockHook<'a, S> = dyn Fn(&mut StateDelta<&StateDelta<S>>) -> Result<Vec<Event>, String> + 'a;
-
-/// The modules' `EndBlock` hooks, each on its own fork: a hook that fails (a bug, never bad
-/// input) leaves state as it was and reports an `end_block_error` event instead of halting
-/// the chain. Every node fails the same way, so consensus is unaffected.
-fn end_block<S: StateRead>(block: &mut StateDelta<S>, ctx: &BlockContext) -> Vec<Event> {
-    let mut events = Vec::new();
-    let mut run = |module: &str, hook: &EndBlockHook<'_, S>| {
-        let mut fork = StateDelta::new(&*block);
-        match hook(&mut fork) {
-            Ok(hook_events) => {
-                let changes = fork.into_changes();
-                block.apply(changes);
-                events.extend(hook_events);
-            }
-            Err(error) => {
-                tracing::error!(module, %error, height = ctx.height, "end block hook failed; its changes are dropped");
-                events.push(Event::new("end_block_error").attr("module", module).attr("error", error));
-            }
-        }
-    };
-    run("provider", &|state| agora_provider::component::end_block(state, ctx).map_err(|e| e.to_string()));
-    run("market", &|state| agora_market::end_block(state, ctx.height).map_err(|e| e.to_string()));
-    events
 }
 
 fn internal_outcome(msg: &str) -> TxOutcome {

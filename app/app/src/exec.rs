@@ -4,29 +4,29 @@
 use agora_auth::ante::{AnteMode, SignatureCheck};
 use agora_auth::{AuthError, AuthRead, FeeBank};
 use agora_bank::BankWrite;
+use agora_component::{Components, RoutedMsg};
 use agora_store::{StateDelta, StateRead, StateWrite};
 use agora_tx::{decode_tx, DecodeLimits, ParsedTx, PublicKey};
 use agora_types::{AbciError, Address, BlockContext, Coins, Event, GasMeter, TxError};
 use rayon::prelude::*;
 
 use crate::metered::Metered;
-use crate::router::AppMsg;
 
 /// A transaction that passed every stateless check.
 #[derive(Debug)]
 pub struct DecodedTx {
     pub parsed: ParsedTx,
-    pub msgs: Vec<AppMsg>,
+    pub msgs: Vec<RoutedMsg>,
     /// Required signers in order of first appearance, without duplicates.
     pub signers: Vec<Address>,
 }
 
 /// Decodes a transaction and validates its messages; nothing here reads state.
-pub fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<DecodedTx, TxError> {
+pub fn decode(components: &Components, bytes: &[u8], limits: &DecodeLimits) -> Result<DecodedTx, TxError> {
     let parsed = decode_tx(bytes, limits).map_err(|e| e.to_tx_error())?;
-    let msgs = parsed.messages.iter().map(AppMsg::decode).collect::<Result<Vec<_>, _>>()?;
+    let msgs = parsed.messages.iter().map(|any| components.decode_msg(any)).collect::<Result<Vec<_>, _>>()?;
     let mut signers = Vec::new();
-    for signer in msgs.iter().flat_map(AppMsg::signers) {
+    for signer in msgs.iter().flat_map(RoutedMsg::signers) {
         if !signers.contains(&signer) {
             signers.push(signer);
         }
@@ -35,8 +35,12 @@ pub fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<DecodedTx, TxError>
 }
 
 /// Decodes a block's transactions in parallel.
-pub fn decode_all(txs: &[impl AsRef<[u8]> + Sync], limits: &DecodeLimits) -> Vec<Result<DecodedTx, TxError>> {
-    txs.par_iter().map(|tx| decode(tx.as_ref(), limits)).collect()
+pub fn decode_all(
+    components: &Components,
+    txs: &[impl AsRef<[u8]> + Sync],
+    limits: &DecodeLimits,
+) -> Vec<Result<DecodedTx, TxError>> {
+    txs.par_iter().map(|tx| decode(components, tx.as_ref(), limits)).collect()
 }
 
 /// Verifies, in parallel, every signature whose signer account exists in `state` (the state
@@ -95,7 +99,7 @@ pub fn preverify<S: StateRead + Sync>(
 const READ_AHEAD_KEYS_PER_TX: usize = 16;
 
 /// Reads the fee payer's balances in the fee's denoms and the keys the messages name as
-/// theirs (`AppMsg::read_hints`), discarding what it reads: a committed snapshot keeps what
+/// theirs (`ComponentMsg::read_hints`), discarding what it reads: a committed snapshot keeps what
 /// it reads in the store's inter-block cache, so execution, which runs in order on one core,
 /// reads them from memory instead of waiting on the database. Bounded by the transaction's
 /// [`READ_AHEAD_KEYS_PER_TX`] and done only for authentic transactions; a wrong hint costs
@@ -107,7 +111,7 @@ fn read_ahead<S: StateRead>(state: &S, tx: &DecodedTx) {
     });
     // A signed transaction that then fails its fee never pays for these reads: a few per
     // transaction, like its signature check, whatever its messages name.
-    let hinted = fee_keys.chain(tx.msgs.iter().flat_map(AppMsg::read_hints)).take(READ_AHEAD_KEYS_PER_TX);
+    let hinted = fee_keys.chain(tx.msgs.iter().flat_map(RoutedMsg::read_hints)).take(READ_AHEAD_KEYS_PER_TX);
     for key in hinted {
         // Only a cache warm-up: a failed read is execution's to report.
         let _ = state.get_raw(&key);
@@ -153,6 +157,7 @@ impl TxOutcome {
 /// once it passes; the messages' effects are kept only if every message succeeds within the
 /// gas limit. In `Check` mode only the ante handler runs, as in the Cosmos SDK.
 pub fn execute_tx<S: StateRead>(
+    components: &Components,
     state: &mut StateDelta<S>,
     ctx: &BlockContext,
     tx: &DecodedTx,
@@ -189,7 +194,7 @@ pub fn execute_tx<S: StateRead>(
         let mut msg_events = Vec::new();
         let mut result = Ok(());
         for (index, msg) in tx.msgs.iter().enumerate() {
-            let step = msg.execute(&mut fork, ctx).and_then(|evs| {
+            let step = components.execute(&mut fork, ctx, msg).and_then(|evs| {
                 gas.check("message execution")
                     .map(|()| evs)
                     .map_err(|out| AuthError::from(out).to_tx_error())
@@ -267,7 +272,7 @@ mod tests {
             .fee("10uagora".parse().expect("fee"))
             .gas_limit(200_000)
             .sign(signer, "test-chain", 7, sequence);
-        decode(&bytes, &DecodeLimits::default()).expect("decodes")
+        decode(&crate::components().expect("components"), &bytes, &DecodeLimits::default()).expect("decodes")
     }
 
     /// Only a transaction its signer really signed reads ahead: not one signed with another
@@ -315,7 +320,7 @@ mod tests {
             .fee("10uagora".parse().expect("fee"))
             .gas_limit(10_000_000)
             .sign(&key, "test-chain", 1, 0);
-        let tx = decode(&bytes, &DecodeLimits::default()).expect("decodes");
+        let tx = decode(&crate::components().expect("components"), &bytes, &DecodeLimits::default()).expect("decodes");
 
         let state = CountingState::default();
         read_ahead(&state, &tx);

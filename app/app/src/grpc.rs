@@ -1,21 +1,23 @@
-//! The gRPC services over tonic: the standard Cosmos ones (`cosmos.auth.v1beta1.Query`,
-//! `cosmos.bank.v1beta1.Query`, `cosmos.tx.v1beta1.Service`) and Agora's
-//! (`agora.<module>.v1.Query`). Every method answers through the same
-//! `App::query` path as ABCI `Query`, so both interfaces always agree.
+//! The gRPC server over tonic: every query service the components register (the standard
+//! Cosmos ones such as `cosmos.bank.v1beta1.Query` and Agora's `agora.<module>.v1.Query`),
+//! and `cosmos.tx.v1beta1.Service` for `Simulate`. Each call's request bytes go to
+//! `App::query` at the call's path unchanged, and its answer bytes come back unchanged: the
+//! components already decode, validate and answer every method, so a typed server would only
+//! decode and re-encode the same messages, and both interfaces always agree. A method no
+//! component answers is `UNIMPLEMENTED`.
 // `tonic::Status` is the error type tonic's service traits require, large as it is.
 #![allow(clippy::result_large_err)]
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use cosmos_sdk_proto::cosmos::auth::v1beta1 as auth;
-use cosmos_sdk_proto::cosmos::bank::v1beta1 as bank;
-use cosmos_sdk_proto::cosmos::tx::v1beta1 as tx;
-use prost::Message;
 use tonic::codegen::http;
 use tonic::{Request, Response, Status};
 
 use crate::App;
+
+/// The transaction service: answered by the application itself, not by a component.
+pub const TX_SERVICE: &str = "cosmos.tx.v1beta1.Service";
 
 /// The gRPC face of the application.
 #[derive(Clone)]
@@ -26,14 +28,6 @@ pub struct GrpcService {
 impl GrpcService {
     pub fn new(app: Arc<App>) -> Self {
         Self { app }
-    }
-
-    fn call<Req: Message, Res: Message + Default>(&self, path: &str, req: Request<Req>) -> Result<Response<Res>, Status> {
-        let height = requested_height(req.metadata());
-        let (value, height) = self.query_raw(path, &req.into_inner().encode_to_vec(), height)?;
-        let mut res = Response::new(Res::decode(value.as_slice()).map_err(|e| Status::internal(e.to_string()))?);
-        set_height(res.metadata_mut(), height);
-        Ok(res)
     }
 
     /// Answers one query at `path` through `App::query`: the response bytes and their height.
@@ -70,150 +64,8 @@ fn set_height(metadata: &mut tonic::metadata::MetadataMap, height: u64) {
     }
 }
 
-/// Implements one standard service: `forward` methods answer through `App::query` at the
-/// given path, `not_served` ones say so with `UNIMPLEMENTED`.
-macro_rules! service {
-    (
-        $service:path;
-        forward { $($method:ident: $req:ty => $res:ty = $path:literal;)* }
-        not_served { $($missing:ident: $mreq:ty => $mres:ty;)* }
-        $($extra:item)*
-    ) => {
-        #[tonic::async_trait]
-        impl $service for GrpcService {
-            $(
-                async fn $method(&self, req: Request<$req>) -> Result<Response<$res>, Status> {
-                    self.call($path, req)
-                }
-            )*
-            $(
-                async fn $missing(&self, _: Request<$mreq>) -> Result<Response<$mres>, Status> {
-                    Err(Status::unimplemented(concat!(stringify!($missing), " is not served by Agora")))
-                }
-            )*
-            $($extra)*
-        }
-    };
-}
-
-service! {
-    auth::query_server::Query;
-    forward {
-        accounts: auth::QueryAccountsRequest => auth::QueryAccountsResponse = "/cosmos.auth.v1beta1.Query/Accounts";
-        account: auth::QueryAccountRequest => auth::QueryAccountResponse = "/cosmos.auth.v1beta1.Query/Account";
-        params: auth::QueryParamsRequest => auth::QueryParamsResponse = "/cosmos.auth.v1beta1.Query/Params";
-        module_account_by_name: auth::QueryModuleAccountByNameRequest => auth::QueryModuleAccountByNameResponse = "/cosmos.auth.v1beta1.Query/ModuleAccountByName";
-    }
-    not_served {
-        account_address_by_id: auth::QueryAccountAddressByIdRequest => auth::QueryAccountAddressByIdResponse;
-        module_accounts: auth::QueryModuleAccountsRequest => auth::QueryModuleAccountsResponse;
-        address_bytes_to_string: auth::AddressBytesToStringRequest => auth::AddressBytesToStringResponse;
-        address_string_to_bytes: auth::AddressStringToBytesRequest => auth::AddressStringToBytesResponse;
-        account_info: auth::QueryAccountInfoRequest => auth::QueryAccountInfoResponse;
-    }
-    async fn bech32_prefix(&self, _: Request<auth::Bech32PrefixRequest>) -> Result<Response<auth::Bech32PrefixResponse>, Status> {
-        Ok(Response::new(auth::Bech32PrefixResponse { bech32_prefix: agora_types::ADDRESS_PREFIX.into() }))
-    }
-}
-
-service! {
-    bank::query_server::Query;
-    forward {
-        balance: bank::QueryBalanceRequest => bank::QueryBalanceResponse = "/cosmos.bank.v1beta1.Query/Balance";
-        all_balances: bank::QueryAllBalancesRequest => bank::QueryAllBalancesResponse = "/cosmos.bank.v1beta1.Query/AllBalances";
-        spendable_balances: bank::QuerySpendableBalancesRequest => bank::QuerySpendableBalancesResponse = "/cosmos.bank.v1beta1.Query/SpendableBalances";
-        total_supply: bank::QueryTotalSupplyRequest => bank::QueryTotalSupplyResponse = "/cosmos.bank.v1beta1.Query/TotalSupply";
-        supply_of: bank::QuerySupplyOfRequest => bank::QuerySupplyOfResponse = "/cosmos.bank.v1beta1.Query/SupplyOf";
-        params: bank::QueryParamsRequest => bank::QueryParamsResponse = "/cosmos.bank.v1beta1.Query/Params";
-        denom_metadata: bank::QueryDenomMetadataRequest => bank::QueryDenomMetadataResponse = "/cosmos.bank.v1beta1.Query/DenomMetadata";
-        denoms_metadata: bank::QueryDenomsMetadataRequest => bank::QueryDenomsMetadataResponse = "/cosmos.bank.v1beta1.Query/DenomsMetadata";
-    }
-    not_served {
-        spendable_balance_by_denom: bank::QuerySpendableBalanceByDenomRequest => bank::QuerySpendableBalanceByDenomResponse;
-        denom_metadata_by_query_string: bank::QueryDenomMetadataByQueryStringRequest => bank::QueryDenomMetadataByQueryStringResponse;
-        denom_owners: bank::QueryDenomOwnersRequest => bank::QueryDenomOwnersResponse;
-        denom_owners_by_query: bank::QueryDenomOwnersByQueryRequest => bank::QueryDenomOwnersByQueryResponse;
-        send_enabled: bank::QuerySendEnabledRequest => bank::QuerySendEnabledResponse;
-    }
-}
-
-service! {
-    tx::service_server::Service;
-    forward {
-        simulate: tx::SimulateRequest => tx::SimulateResponse = "/cosmos.tx.v1beta1.Service/Simulate";
-    }
-    not_served {
-        get_tx: tx::GetTxRequest => tx::GetTxResponse;
-        broadcast_tx: tx::BroadcastTxRequest => tx::BroadcastTxResponse;
-        get_txs_event: tx::GetTxsEventRequest => tx::GetTxsEventResponse;
-        get_block_with_txs: tx::GetBlockWithTxsRequest => tx::GetBlockWithTxsResponse;
-        tx_decode: tx::TxDecodeRequest => tx::TxDecodeResponse;
-        tx_encode: tx::TxEncodeRequest => tx::TxEncodeResponse;
-        tx_encode_amino: tx::TxEncodeAminoRequest => tx::TxEncodeAminoResponse;
-        tx_decode_amino: tx::TxDecodeAminoRequest => tx::TxDecodeAminoResponse;
-    }
-}
-
-/// Agora's own query services (`agora.<module>.v1.Query`). Each call's request bytes go to
-/// `App::query` at the call's path unchanged, and its answer bytes come back unchanged: the
-/// ABCI router already decodes, validates and answers every method, so a typed server would
-/// only decode and re-encode the same messages. A method the router does not know is
-/// `UNIMPLEMENTED`.
-pub struct AgoraQuery<S> {
-    service: GrpcService,
-    name: std::marker::PhantomData<S>,
-}
-
-impl<S> Clone for AgoraQuery<S> {
-    fn clone(&self) -> Self {
-        Self { service: self.service.clone(), name: std::marker::PhantomData }
-    }
-}
-
-/// Names one of Agora's services at the type level (tonic routes by `NamedService::NAME`).
-pub trait ServiceName: Send + Sync + 'static {
-    const NAME: &'static str;
-}
-
-macro_rules! agora_services {
-    ($($marker:ident = $name:literal;)*) => {
-        $(
-            #[doc = concat!("`", $name, "`")]
-            pub enum $marker {}
-            impl ServiceName for $marker {
-                const NAME: &'static str = $name;
-            }
-        )*
-        /// Every Agora query service, as `(package.Service)` names.
-        pub const AGORA_SERVICES: &[&str] = &[$($name),*];
-
-        fn add_agora_services(router: tonic::transport::server::Router, service: &GrpcService) -> tonic::transport::server::Router {
-            router$(.add_service(AgoraQuery::<$marker>::new(service.clone())))*
-        }
-    };
-}
-
-agora_services! {
-    ProviderQuery = "agora.provider.v1.Query";
-    AuditQuery = "agora.audit.v1.Query";
-    DeploymentQuery = "agora.deployment.v1.Query";
-    MarketQuery = "agora.market.v1.Query";
-    EscrowQuery = "agora.escrow.v1.Query";
-}
-
-impl<S> AgoraQuery<S> {
-    fn new(service: GrpcService) -> Self {
-        Self { service, name: std::marker::PhantomData }
-    }
-}
-
-impl<S: ServiceName> tonic::server::NamedService for AgoraQuery<S> {
-    const NAME: &'static str = S::NAME;
-}
-
-impl<S, B> tonic::codegen::Service<http::Request<B>> for AgoraQuery<S>
+impl<B> tonic::codegen::Service<http::Request<B>> for GrpcService
 where
-    S: ServiceName,
     B: tonic::codegen::Body + Send + 'static,
     B::Error: Into<tonic::codegen::StdError> + Send + 'static,
 {
@@ -226,7 +78,7 @@ where
     }
 
     fn call(&mut self, req: http::Request<B>) -> Self::Future {
-        let method = RawMethod { service: self.service.clone(), path: req.uri().path().to_string() };
+        let method = RawMethod { service: self.clone(), path: req.uri().path().to_string() };
         Box::pin(async move {
             let mut grpc = tonic::server::Grpc::new(RawCodec);
             Ok(grpc.unary(method, req).await)
@@ -296,12 +148,19 @@ impl tonic::codec::Decoder for RawCodec {
     }
 }
 
+/// Every service the server answers: the components' query services and the transaction
+/// service.
+pub fn service_names(app: &App) -> Vec<&'static str> {
+    app.components().query_services().chain([TX_SERVICE]).collect()
+}
+
 /// Serves the gRPC services on `addr` until the process ends.
 pub async fn serve(app: Arc<App>, addr: SocketAddr) -> Result<(), tonic::transport::Error> {
-    let service = GrpcService::new(app);
-    let router = tonic::transport::Server::builder()
-        .add_service(auth::query_server::QueryServer::new(service.clone()))
-        .add_service(bank::query_server::QueryServer::new(service.clone()))
-        .add_service(tx::service_server::ServiceServer::new(service.clone()));
-    add_agora_services(router, &service).serve(addr).await
+    let service = GrpcService::new(Arc::clone(&app));
+    // tonic routes a typed service by its compile-time name; these names come from the
+    // component list, so each gets an axum route to the same raw service.
+    let router = service_names(&app).into_iter().fold(axum::Router::new(), |router, name| {
+        router.route_service(&format!("/{name}/*rest"), service.clone())
+    });
+    tonic::transport::Server::builder().add_routes(tonic::service::Routes::from(router)).serve(addr).await
 }

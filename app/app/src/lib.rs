@@ -9,13 +9,15 @@
 
 pub mod abci;
 pub mod app;
+pub mod components;
 pub mod config;
 pub mod exec;
+pub mod genesis;
 pub mod grpc;
 pub mod harness;
 pub mod metered;
 pub mod query;
-pub mod router;
 
 pub use app::App;
+pub use components::components;
 pub use config::AppConfig;

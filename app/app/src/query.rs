@@ -37,7 +37,9 @@ impl App {
         if let Some(store_path) = path.strip_prefix("/store/") {
             return store_query(&snapshot, store_path, data, prove);
         }
-        let value = route(&snapshot, snapshot.version(), path, data)
+        let value = self
+            .components()
+            .query(&snapshot, snapshot.version(), path, data)
             .unwrap_or_else(|| Err(TxError::new("sdk", 6, format!("unknown query path {path:?}"))))?;
         Ok(QueryAnswer { value, height: snapshot.version(), ..QueryAnswer::default() })
     }
@@ -80,20 +82,6 @@ impl App {
             }),
         }
         .encode_to_vec())
-    }
-}
-
-/// The module query services, by the package of their path. `height` is the height `state`
-/// was read at (escrow figures are settled up to it).
-pub fn route<S: StateRead>(state: &S, height: u64, path: &str, data: &[u8]) -> Option<Result<Vec<u8>, TxError>> {
-    let package = path.trim_start_matches('/').split('.').take(2).collect::<Vec<_>>().join(".");
-    match package.as_str() {
-        "cosmos.auth" => agora_auth::query::query(state, path, data),
-        "cosmos.bank" => agora_bank::query::query(state, path, data),
-        "agora.provider" | "agora.audit" => agora_provider::query::query(state, path, data),
-        "agora.escrow" => agora_escrow::query::query(state, height, path, data),
-        "agora.deployment" | "agora.market" => agora_market::query::query(state, height, path, data),
-        _ => None,
     }
 }
 

@@ -4,7 +4,7 @@
 
 mod common;
 
-use agora_genesis::AppGenesis;
+use agora_genesis::AppState;
 use agora_proto::base::v1::{Attribute, DecCoin, GpuClass, Resources, StorageCapacity};
 use agora_proto::deployment::v1 as dpb;
 use agora_proto::escrow::v1 as epb;
@@ -50,17 +50,32 @@ struct Market {
     auditor: Actor,
 }
 
-fn genesis(funded: &[Address]) -> AppGenesis {
-    let mut genesis = AppGenesis::new_chain().expect("genesis");
+fn genesis(funded: &[Address]) -> AppState {
+    let mut genesis = agora_app::genesis::new_chain().expect("genesis");
     for address in funded {
-        genesis.add_account(*address, &coins(&format!("{FUNDS}uagora,1000000uusdc"))).expect("fund");
+        agora_app::genesis::add_account(&mut genesis, *address, &coins(&format!("{FUNDS}uagora,1000000uusdc"))).expect("fund");
     }
-    genesis.provider.params.min_bond = Coin::new(agora_types::Denom::native(), BOND);
-    genesis.provider.params.unbonding_blocks = 5;
-    genesis.market.params.order_ttl_blocks = ORDER_TTL;
-    genesis.market.params.auction_window_blocks = AUCTION_WINDOW;
-    genesis.market.params.bid_min_deposit = Coin::new(agora_types::Denom::native(), BID_DEPOSIT);
-    genesis.deployment.params.min_deposit = vec![Coin::new(agora_types::Denom::native(), 1_000)];
+    genesis
+        .update_section::<agora_provider::GenesisState, String>("provider", |provider| {
+            provider.params.min_bond = Coin::new(agora_types::Denom::native(), BOND);
+            provider.params.unbonding_blocks = 5;
+            Ok(())
+        })
+        .expect("provider");
+    genesis
+        .update_section::<agora_market::genesis::MarketGenesis, String>("market", |market| {
+            market.params.order_ttl_blocks = ORDER_TTL;
+            market.params.auction_window_blocks = AUCTION_WINDOW;
+            market.params.bid_min_deposit = Coin::new(agora_types::Denom::native(), BID_DEPOSIT);
+            Ok(())
+        })
+        .expect("market");
+    genesis
+        .update_section::<agora_market::genesis::DeploymentGenesis, String>("deployment", |deployment| {
+            deployment.params.min_deposit = vec![Coin::new(agora_types::Denom::native(), 1_000)];
+            Ok(())
+        })
+        .expect("deployment");
     genesis
 }
 

@@ -1,7 +1,11 @@
 //! What the state machine knows about the block being executed: it comes from the block
-//! header, never from the local clock.
+//! header and CometBFT's `FinalizeBlock` request, never from the local clock.
 
-/// Block-level context handed to every handler.
+/// A validator's consensus address: the first 20 bytes of SHA-256 of its public key, as
+/// CometBFT computes it.
+pub type ConsensusAddress = [u8; 20];
+
+/// Block-level context handed to every handler and block hook.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct BlockContext {
     pub chain_id: String,
@@ -10,4 +14,75 @@ pub struct BlockContext {
     pub time_unix_secs: i64,
     /// Nanoseconds part of the block time.
     pub time_nanos: u32,
+    /// Consensus address of the validator that proposed this block (zero outside a block).
+    pub proposer_address: ConsensusAddress,
+    /// Hash of the validator set that will sign the next block.
+    pub next_validators_hash: Vec<u8>,
+    /// Votes of the previous block's commit, as CometBFT decided them: each validator of that
+    /// height's set, its power, and whether it signed.
+    pub last_commit: Vec<VoteInfo>,
+    /// Evidence of misbehaviour committed in this block.
+    pub misbehavior: Vec<Misbehavior>,
+}
+
+impl BlockContext {
+    /// A context with only chain id and height, for paths that run outside a block (CheckTx,
+    /// Simulate, tests).
+    pub fn at(chain_id: impl Into<String>, height: u64) -> Self {
+        Self { chain_id: chain_id.into(), height, ..Self::default() }
+    }
+
+    /// Total voting power of the last commit's validator set.
+    pub fn last_commit_power(&self) -> u64 {
+        self.last_commit.iter().fold(0u64, |total, vote| total.saturating_add(vote.power))
+    }
+}
+
+/// How a validator took part in a commit (CometBFT's `BlockIDFlag`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum CommitFlag {
+    /// Did not vote (or its vote did not arrive in time).
+    Absent,
+    /// Voted for the committed block.
+    Commit,
+    /// Voted nil.
+    Nil,
+}
+
+/// One validator's part in the last commit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VoteInfo {
+    pub validator_address: ConsensusAddress,
+    pub power: u64,
+    pub flag: CommitFlag,
+}
+
+impl VoteInfo {
+    /// Whether the validator's signature counts toward the commit.
+    pub fn signed(&self) -> bool {
+        self.flag != CommitFlag::Absent
+    }
+}
+
+/// The kind of a misbehaviour CometBFT reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MisbehaviorKind {
+    Unknown,
+    DuplicateVote,
+    LightClientAttack,
+}
+
+/// Evidence that a validator misbehaved at `height`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Misbehavior {
+    pub kind: MisbehaviorKind,
+    pub validator_address: ConsensusAddress,
+    /// The validator's power at the infraction height.
+    pub power: u64,
+    /// Height of the infraction.
+    pub height: u64,
+    /// Time of the infraction's block, seconds since the Unix epoch.
+    pub time_unix_secs: i64,
+    /// Total voting power of the validator set at the infraction height.
+    pub total_voting_power: u64,
 }

@@ -13,7 +13,7 @@ pub mod pagination;
 
 pub use address::{Address, AddressError, ADDRESS_PREFIX};
 pub use coin::{Coin, CoinError, Coins, Denom};
-pub use context::BlockContext;
+pub use context::{BlockContext, CommitFlag, ConsensusAddress, Misbehavior, MisbehaviorKind, VoteInfo};
 pub use dec::{Dec, DecCoin, DecError, DEC_ONE};
 pub use error::{AbciError, TxError};
 pub use event::{Event, EventAttribute, TypedEvent};

@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod ante;
+pub mod component;
 pub mod error;
 pub mod genesis;
 pub mod params;
@@ -12,6 +13,7 @@ pub mod query;
 pub mod state;
 
 pub use account::{Account, FEE_COLLECTOR};
+pub use component::AuthComponent;
 pub use ante::{run_ante, AnteMode, AnteOutcome, FeeBank, SignatureCheck};
 pub use error::AuthError;
 pub use genesis::GenesisState;

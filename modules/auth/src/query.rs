@@ -14,9 +14,10 @@ pub const ACCOUNT: &str = "/cosmos.auth.v1beta1.Query/Account";
 pub const ACCOUNTS: &str = "/cosmos.auth.v1beta1.Query/Accounts";
 pub const PARAMS: &str = "/cosmos.auth.v1beta1.Query/Params";
 pub const MODULE_ACCOUNT_BY_NAME: &str = "/cosmos.auth.v1beta1.Query/ModuleAccountByName";
+pub const BECH32_PREFIX: &str = "/cosmos.auth.v1beta1.Query/Bech32Prefix";
 
 /// The query paths this module answers.
-pub const PATHS: &[&str] = &[ACCOUNT, ACCOUNTS, PARAMS, MODULE_ACCOUNT_BY_NAME];
+pub const PATHS: &[&str] = &[ACCOUNT, ACCOUNTS, PARAMS, MODULE_ACCOUNT_BY_NAME, BECH32_PREFIX];
 
 
 
@@ -34,6 +35,8 @@ pub fn query<S: StateRead>(state: &S, path: &str, data: &[u8]) -> Option<Result<
             .map(|p| pb::QueryParamsResponse { params: Some(p.to_proto()) }.encode_to_vec())
             .map_err(TxError::internal),
         MODULE_ACCOUNT_BY_NAME => module_account(state, data),
+        BECH32_PREFIX => decode::<pb::Bech32PrefixRequest>(data)
+            .map(|_| pb::Bech32PrefixResponse { bech32_prefix: agora_types::ADDRESS_PREFIX.into() }.encode_to_vec()),
         _ => return None,
     };
     Some(result)

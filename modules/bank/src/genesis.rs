@@ -111,6 +111,21 @@ impl GenesisState {
         Ok(supply)
     }
 
+    /// Adds `coins` to `address`'s genesis balance, creating the entry if needed; the supply
+    /// cross-check is cleared, since it is recomputed from balances.
+    pub fn add_balance(&mut self, address: Address, coins: &Coins) -> Result<(), BankError> {
+        match self.balances.iter_mut().find(|b| b.address == address) {
+            Some(existing) => {
+                for coin in coins.iter() {
+                    existing.coins.add(&coin).map_err(|e| BankError::InvalidGenesis(format!("{address}: {e}")))?;
+                }
+            }
+            None => self.balances.push(Balance { address, coins: coins.clone() }),
+        }
+        self.supply = Coins::new();
+        Ok(())
+    }
+
     pub fn apply<S: StateWrite>(&self, state: &mut S) -> Result<(), BankError> {
         self.validate()?;
         state.put_bank_params(&self.params);

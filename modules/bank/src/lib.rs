@@ -2,6 +2,7 @@
 //! `cosmos.bank.v1beta1` messages and queries, so Cosmos wallets send tokens unchanged.
 #![deny(clippy::unwrap_used)]
 
+pub mod component;
 pub mod error;
 pub mod event;
 pub mod genesis;
@@ -12,6 +13,7 @@ pub mod params;
 pub mod query;
 pub mod state;
 
+pub use component::BankComponent;
 pub use error::BankError;
 pub use genesis::GenesisState;
 pub use msg::{BankMsg, MultiSend, Send};

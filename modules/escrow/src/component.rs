@@ -1,24 +1,89 @@
-//! `escrow` block hook. There is no per-block scan of leases: the depletion index holds each
-//! open account under the last height its funds pay for, so `EndBlock` reads only the entries
-//! due now (a single point read when none is). A block's cost depends on what happens in it,
-//! not on how many leases exist.
+//! `escrow` as a component: genesis, the `agora.escrow.v1.Query` service, the escrow
+//! invariant, and the block hook. There is no per-block scan of leases: the depletion index
+//! holds each open account under the last height its funds pay for, so `end_block` reads only
+//! the entries due now (a single point read when none is). A block's cost depends on what
+//! happens in it, not on how many leases exist.
 
-use agora_store::StateWrite;
-use agora_types::Event;
+use agora_component::{Component, EndBlockOutcome, ModuleAccount, NoMessages};
+use agora_store::{StateRead, StateWrite};
+use agora_types::{AbciError, BlockContext, Event, TxError};
 
 use crate::account::AccountId;
 use crate::state::{keys, EscrowWrite};
-use crate::EscrowError;
+use crate::{EscrowError, GenesisState, COMMUNITY_POOL, ESCROW_MODULE};
 
-/// What `end_block` did: accounts that ran dry (the market closes their leases) and events.
+/// What escrow tells the module that spends an account (the market) when the account's
+/// funds run out; wired by the application.
+pub trait EscrowHooks: Send + Sync + 'static {
+    /// `account` ran dry at `ctx.height`: its payments are settled and closed as overdrawn;
+    /// the spender stops what the account paid for.
+    fn account_overdrawn(&self, state: &mut dyn StateWrite, account: &AccountId, ctx: &BlockContext) -> Result<Vec<Event>, TxError>;
+}
+
+/// Escrow accounts and payments, with the hook it calls when an account runs dry.
+pub struct EscrowComponent {
+    hooks: Box<dyn EscrowHooks>,
+}
+
+impl EscrowComponent {
+    pub fn new(hooks: impl EscrowHooks) -> Self {
+        Self { hooks: Box::new(hooks) }
+    }
+}
+
+impl Component for EscrowComponent {
+    type Msg = NoMessages;
+    type Genesis = GenesisState;
+
+    fn name(&self) -> &'static str {
+        "escrow"
+    }
+
+    fn module_accounts(&self) -> Vec<ModuleAccount> {
+        vec![ModuleAccount::new(ESCROW_MODULE), ModuleAccount::new(COMMUNITY_POOL)]
+    }
+
+    fn validate_genesis(&self, genesis: &GenesisState) -> Result<(), String> {
+        genesis.validate().map_err(|e| e.to_string())
+    }
+
+    fn init_genesis(&self, mut state: &mut dyn StateWrite, genesis: &GenesisState) -> Result<(), String> {
+        genesis.apply(&mut state).map_err(|e| e.to_string())
+    }
+
+    fn end_block(&self, mut state: &mut dyn StateWrite, ctx: &BlockContext) -> Result<EndBlockOutcome, TxError> {
+        let settled = settle_depleted(&mut state, ctx.height).map_err(|e| e.to_tx_error())?;
+        let mut events = settled.events;
+        for account in &settled.overdrawn {
+            events.extend(self.hooks.account_overdrawn(state, account, ctx)?);
+        }
+        Ok(EndBlockOutcome::events(events))
+    }
+
+    fn query_services(&self) -> &'static [&'static str] {
+        &["agora.escrow.v1.Query"]
+    }
+
+    fn query(&self, state: &dyn StateRead, height: u64, path: &str, data: &[u8]) -> Option<Result<Vec<u8>, TxError>> {
+        crate::query::query(&state, height, path, data)
+    }
+
+    fn check_invariants(&self, state: &dyn StateRead) -> Result<(), String> {
+        crate::invariant::check_escrow(&state)
+    }
+}
+
+/// What [`settle_depleted`] did: accounts that ran dry and events.
 #[derive(Debug, Default)]
-pub struct EndBlockOutcome {
+pub struct Settled {
     pub overdrawn: Vec<AccountId>,
     pub events: Vec<Event>,
 }
 
-pub fn end_block<S: StateWrite>(state: &mut S, height: u64) -> Result<EndBlockOutcome, EscrowError> {
-    let mut outcome = EndBlockOutcome::default();
+/// Settles every account whose funds run out by `height`: one that ran dry is marked
+/// overdrawn, one that got a deposit meanwhile is indexed again.
+pub fn settle_depleted<S: StateWrite>(state: &mut S, height: u64) -> Result<Settled, EscrowError> {
+    let mut outcome = Settled::default();
     for (at, suffix) in keys::DEPLETION_QUEUE.take_due(state, height)? {
         let id = keys::parse_account_suffix(&suffix).ok_or_else(|| EscrowError::Internal("corrupt depletion key".into()))?;
         let mut loaded = state.settle_to(&id, height)?;

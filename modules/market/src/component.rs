@@ -1,25 +1,157 @@
-//! Market block hook. In order: deployments whose escrow ran dry stop (leases close with
-//! `insufficient_funds`, groups wait for a deposit); auction orders due now are awarded;
-//! orders due to expire close. Each step reads only the index entries due at this height.
+//! `deployment` and `market` as components (one crate, two modules: their lifecycles are one
+//! state machine), and the market's block work. In order: deployments whose escrow ran dry
+//! stop, when escrow calls [`MarketEscrowHooks`] (leases close with `insufficient_funds`,
+//! groups wait for a deposit); then, in the market's `end_block`, auction orders due now are
+//! awarded and orders due to expire close. Each step reads only the index entries due at
+//! this height.
 
-use agora_escrow::AccountId;
+use agora_component::{Component, ComponentMsg, EndBlockOutcome, ModuleAccount};
+use agora_escrow::{AccountId, EscrowHooks};
 use agora_proto::deployment::v1 as dpb;
 use agora_proto::market::v1 as mpb;
-use agora_store::{HeightQueue, StateDelta, StateWrite};
-use agora_types::{Event, TypedEvent};
+use agora_store::{HeightQueue, StateDelta, StateRead, StateWrite};
+use agora_types::{AbciError, Address, BlockContext, Event, TxError, TypedEvent};
+use cosmos_sdk_proto::Any;
 
 use crate::event::MarketEvent;
 use crate::ids::{DeploymentId, GroupId, OrderId};
 use crate::lifecycle;
 use crate::state::{keys, MarketRead, MarketWrite};
-use crate::MarketError;
+use crate::genesis::{DeploymentGenesis, MarketGenesis};
+use crate::msg::{DEPLOYMENT_TYPE_URLS, MARKET_TYPE_URLS};
+use crate::{MarketError, MarketMsg, MARKET_MODULE};
 
-pub fn end_block<S: StateWrite>(state: &mut S, height: u64) -> Result<Vec<Event>, MarketError> {
-    let escrow = agora_escrow::end_block(state, height)?;
-    let mut events = escrow.events;
-    for account in escrow.overdrawn {
-        events.extend(stop_unfunded(state, &account, height)?);
+impl ComponentMsg for MarketMsg {
+    fn type_url(&self) -> &str {
+        MarketMsg::type_url(self)
     }
+
+    fn module(&self) -> &'static str {
+        MarketMsg::module(self)
+    }
+
+    fn signers(&self) -> Vec<Address> {
+        MarketMsg::signers(self)
+    }
+}
+
+fn decode(any: &Any) -> Result<MarketMsg, TxError> {
+    MarketMsg::decode(&any.type_url, &any.value)
+        .unwrap_or_else(|| Err(MarketError::InvalidRequest(format!("not a market message: {:?}", any.type_url))))
+        .map_err(|e| e.to_tx_error())
+}
+
+fn execute(mut state: &mut dyn StateWrite, ctx: &BlockContext, msg: &MarketMsg) -> Result<Vec<Event>, TxError> {
+    crate::handler::execute(&mut state, ctx, msg).map_err(|e| e.to_tx_error())
+}
+
+/// Deployments and their groups (`agora.deployment.v1`).
+#[derive(Debug, Default)]
+pub struct DeploymentComponent;
+
+impl Component for DeploymentComponent {
+    type Msg = MarketMsg;
+    type Genesis = DeploymentGenesis;
+
+    fn name(&self) -> &'static str {
+        "deployment"
+    }
+
+    fn validate_genesis(&self, genesis: &DeploymentGenesis) -> Result<(), String> {
+        genesis.params.validate().map_err(|e| e.to_string())
+    }
+
+    fn init_genesis(&self, mut state: &mut dyn StateWrite, genesis: &DeploymentGenesis) -> Result<(), String> {
+        crate::genesis::init_deployment(&mut state, genesis).map_err(|e| e.to_string())
+    }
+
+    fn message_types(&self) -> &'static [&'static str] {
+        DEPLOYMENT_TYPE_URLS
+    }
+
+    fn decode_msg(&self, any: &Any) -> Result<MarketMsg, TxError> {
+        decode(any)
+    }
+
+    fn execute(&self, state: &mut dyn StateWrite, ctx: &BlockContext, msg: &MarketMsg) -> Result<Vec<Event>, TxError> {
+        execute(state, ctx, msg)
+    }
+
+    fn query_services(&self) -> &'static [&'static str] {
+        &["agora.deployment.v1.Query"]
+    }
+
+    fn query(&self, state: &dyn StateRead, height: u64, path: &str, data: &[u8]) -> Option<Result<Vec<u8>, TxError>> {
+        crate::query::query(&state, height, path, data)
+    }
+}
+
+/// Orders, bids, leases and auctions (`agora.market.v1`).
+#[derive(Debug, Default)]
+pub struct MarketComponent;
+
+impl Component for MarketComponent {
+    type Msg = MarketMsg;
+    type Genesis = MarketGenesis;
+
+    fn name(&self) -> &'static str {
+        "market"
+    }
+
+    fn module_accounts(&self) -> Vec<ModuleAccount> {
+        vec![ModuleAccount::new(MARKET_MODULE)]
+    }
+
+    fn validate_genesis(&self, genesis: &MarketGenesis) -> Result<(), String> {
+        genesis.params.validate().map_err(|e| e.to_string())
+    }
+
+    fn init_genesis(&self, mut state: &mut dyn StateWrite, genesis: &MarketGenesis) -> Result<(), String> {
+        crate::genesis::init_market(&mut state, genesis).map_err(|e| e.to_string())
+    }
+
+    fn end_block(&self, mut state: &mut dyn StateWrite, ctx: &BlockContext) -> Result<EndBlockOutcome, TxError> {
+        end_block(&mut state, ctx.height).map(EndBlockOutcome::events).map_err(|e| e.to_tx_error())
+    }
+
+    fn message_types(&self) -> &'static [&'static str] {
+        MARKET_TYPE_URLS
+    }
+
+    fn decode_msg(&self, any: &Any) -> Result<MarketMsg, TxError> {
+        decode(any)
+    }
+
+    fn execute(&self, state: &mut dyn StateWrite, ctx: &BlockContext, msg: &MarketMsg) -> Result<Vec<Event>, TxError> {
+        execute(state, ctx, msg)
+    }
+
+    fn query_services(&self) -> &'static [&'static str] {
+        &["agora.market.v1.Query"]
+    }
+
+    fn query(&self, state: &dyn StateRead, height: u64, path: &str, data: &[u8]) -> Option<Result<Vec<u8>, TxError>> {
+        crate::query::query(&state, height, path, data)
+    }
+
+    fn check_invariants(&self, state: &dyn StateRead) -> Result<(), String> {
+        crate::invariant::check_market(&state)
+    }
+}
+
+/// Escrow's hook into the market: a deployment whose account ran dry stops.
+#[derive(Debug, Default)]
+pub struct MarketEscrowHooks;
+
+impl EscrowHooks for MarketEscrowHooks {
+    fn account_overdrawn(&self, mut state: &mut dyn StateWrite, account: &AccountId, ctx: &BlockContext) -> Result<Vec<Event>, TxError> {
+        stop_unfunded(&mut state, account, ctx.height).map_err(|e| e.to_tx_error())
+    }
+}
+
+/// The market's own block work: auctions due now, then order expiries.
+pub fn end_block<S: StateWrite>(state: &mut S, height: u64) -> Result<Vec<Event>, MarketError> {
+    let mut events = Vec::new();
     for order in due_orders(state, keys::AUCTION_QUEUE, height)? {
         events.extend(run_auction(state, &order, height)?);
     }

@@ -23,15 +23,17 @@ pub struct MarketGenesis {
     pub params: MarketParams,
 }
 
-pub fn validate(deployment: &DeploymentGenesis, market: &MarketGenesis) -> Result<(), MarketError> {
-    deployment.params.validate()?;
-    market.params.validate()
+/// Writes the deployment parameters.
+pub fn init_deployment<S: StateWrite>(state: &mut S, genesis: &DeploymentGenesis) -> Result<(), MarketError> {
+    genesis.params.validate()?;
+    state.put_deployment_params(&genesis.params);
+    Ok(())
 }
 
-pub fn apply<S: StateWrite>(state: &mut S, deployment: &DeploymentGenesis, market: &MarketGenesis) -> Result<(), MarketError> {
-    validate(deployment, market)?;
-    state.put_deployment_params(&deployment.params);
-    state.put_market_params(&market.params);
+/// Writes the market parameters and creates the module account holding bid deposits.
+pub fn init_market<S: StateWrite>(state: &mut S, genesis: &MarketGenesis) -> Result<(), MarketError> {
+    genesis.params.validate()?;
+    state.put_market_params(&genesis.params);
     state.ensure_module_account(MARKET_MODULE, &[]).map_err(|e| MarketError::Internal(e.to_string()))?;
     Ok(())
 }

@@ -21,7 +21,7 @@ pub mod query;
 pub mod spec;
 pub mod state;
 
-pub use component::end_block;
+pub use component::{end_block, DeploymentComponent, MarketComponent, MarketEscrowHooks};
 pub use error::MarketError;
 pub use ids::{BidId, DeploymentId, GroupId, LeaseId, OrderId};
 pub use msg::MarketMsg;

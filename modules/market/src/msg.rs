@@ -4,7 +4,6 @@
 use agora_proto::deployment::v1 as dpb;
 use agora_proto::market::v1 as mpb;
 use agora_types::{Address, Coin, DecCoin};
-use prost::Name;
 
 use crate::ids::{BidId, DeploymentId, GroupId, OrderId};
 use crate::spec::{self, ValidSpec};
@@ -12,6 +11,39 @@ use crate::MarketError;
 
 /// Bytes of a manifest version hash (SHA-256).
 pub const VERSION_HASH_LEN: usize = 32;
+
+pub const MSG_CREATE_DEPLOYMENT_URL: &str = "/agora.deployment.v1.MsgCreateDeployment";
+pub const MSG_UPDATE_DEPLOYMENT_URL: &str = "/agora.deployment.v1.MsgUpdateDeployment";
+pub const MSG_CLOSE_DEPLOYMENT_URL: &str = "/agora.deployment.v1.MsgCloseDeployment";
+pub const MSG_CLOSE_GROUP_URL: &str = "/agora.deployment.v1.MsgCloseGroup";
+pub const MSG_PAUSE_GROUP_URL: &str = "/agora.deployment.v1.MsgPauseGroup";
+pub const MSG_START_GROUP_URL: &str = "/agora.deployment.v1.MsgStartGroup";
+pub const MSG_DEPOSIT_DEPLOYMENT_URL: &str = "/agora.deployment.v1.MsgDepositDeployment";
+pub const MSG_CREATE_BID_URL: &str = "/agora.market.v1.MsgCreateBid";
+pub const MSG_CLOSE_BID_URL: &str = "/agora.market.v1.MsgCloseBid";
+pub const MSG_CREATE_LEASE_URL: &str = "/agora.market.v1.MsgCreateLease";
+pub const MSG_CLOSE_LEASE_URL: &str = "/agora.market.v1.MsgCloseLease";
+pub const MSG_WITHDRAW_LEASE_URL: &str = "/agora.market.v1.MsgWithdrawLease";
+
+/// Messages of `agora.deployment.v1`.
+pub const DEPLOYMENT_TYPE_URLS: &[&str] = &[
+    MSG_CREATE_DEPLOYMENT_URL,
+    MSG_UPDATE_DEPLOYMENT_URL,
+    MSG_CLOSE_DEPLOYMENT_URL,
+    MSG_CLOSE_GROUP_URL,
+    MSG_PAUSE_GROUP_URL,
+    MSG_START_GROUP_URL,
+    MSG_DEPOSIT_DEPLOYMENT_URL,
+];
+
+/// Messages of `agora.market.v1`.
+pub const MARKET_TYPE_URLS: &[&str] = &[
+    MSG_CREATE_BID_URL,
+    MSG_CLOSE_BID_URL,
+    MSG_CREATE_LEASE_URL,
+    MSG_CLOSE_LEASE_URL,
+    MSG_WITHDRAW_LEASE_URL,
+];
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum MarketMsg {
@@ -59,20 +91,20 @@ impl MarketMsg {
         }]
     }
 
-    pub fn type_url(&self) -> String {
+    pub fn type_url(&self) -> &'static str {
         match self {
-            Self::CreateDeployment(_) => dpb::MsgCreateDeployment::type_url(),
-            Self::UpdateDeployment { .. } => dpb::MsgUpdateDeployment::type_url(),
-            Self::CloseDeployment { .. } => dpb::MsgCloseDeployment::type_url(),
-            Self::CloseGroup { .. } => dpb::MsgCloseGroup::type_url(),
-            Self::PauseGroup { .. } => dpb::MsgPauseGroup::type_url(),
-            Self::StartGroup { .. } => dpb::MsgStartGroup::type_url(),
-            Self::DepositDeployment { .. } => dpb::MsgDepositDeployment::type_url(),
-            Self::CreateBid(_) => mpb::MsgCreateBid::type_url(),
-            Self::CloseBid { .. } => mpb::MsgCloseBid::type_url(),
-            Self::CreateLease { .. } => mpb::MsgCreateLease::type_url(),
-            Self::CloseLease { .. } => mpb::MsgCloseLease::type_url(),
-            Self::WithdrawLease { .. } => mpb::MsgWithdrawLease::type_url(),
+            Self::CreateDeployment(_) => MSG_CREATE_DEPLOYMENT_URL,
+            Self::UpdateDeployment { .. } => MSG_UPDATE_DEPLOYMENT_URL,
+            Self::CloseDeployment { .. } => MSG_CLOSE_DEPLOYMENT_URL,
+            Self::CloseGroup { .. } => MSG_CLOSE_GROUP_URL,
+            Self::PauseGroup { .. } => MSG_PAUSE_GROUP_URL,
+            Self::StartGroup { .. } => MSG_START_GROUP_URL,
+            Self::DepositDeployment { .. } => MSG_DEPOSIT_DEPLOYMENT_URL,
+            Self::CreateBid(_) => MSG_CREATE_BID_URL,
+            Self::CloseBid { .. } => MSG_CLOSE_BID_URL,
+            Self::CreateLease { .. } => MSG_CREATE_LEASE_URL,
+            Self::CloseLease { .. } => MSG_CLOSE_LEASE_URL,
+            Self::WithdrawLease { .. } => MSG_WITHDRAW_LEASE_URL,
         }
     }
 
@@ -96,40 +128,40 @@ impl MarketMsg {
             M::decode(bytes).map_err(|e| MarketError::InvalidRequest(format!("cannot decode message: {e}")))
         }
         let result = match type_url {
-            u if u == dpb::MsgCreateDeployment::type_url() => parse::<dpb::MsgCreateDeployment>(bytes).and_then(create_deployment),
-            u if u == dpb::MsgUpdateDeployment::type_url() => parse::<dpb::MsgUpdateDeployment>(bytes).and_then(|m| {
+            MSG_CREATE_DEPLOYMENT_URL => parse::<dpb::MsgCreateDeployment>(bytes).and_then(create_deployment),
+            MSG_UPDATE_DEPLOYMENT_URL => parse::<dpb::MsgUpdateDeployment>(bytes).and_then(|m| {
                 Ok(Self::UpdateDeployment { id: DeploymentId::from_proto("id", m.id.as_ref())?, version_hash: version_hash(m.version_hash)? })
             }),
-            u if u == dpb::MsgCloseDeployment::type_url() => parse::<dpb::MsgCloseDeployment>(bytes)
+            MSG_CLOSE_DEPLOYMENT_URL => parse::<dpb::MsgCloseDeployment>(bytes)
                 .and_then(|m| Ok(Self::CloseDeployment { id: DeploymentId::from_proto("id", m.id.as_ref())? })),
-            u if u == dpb::MsgCloseGroup::type_url() => {
+            MSG_CLOSE_GROUP_URL => {
                 parse::<dpb::MsgCloseGroup>(bytes).and_then(|m| Ok(Self::CloseGroup { id: GroupId::from_proto("id", m.id.as_ref())? }))
             }
-            u if u == dpb::MsgPauseGroup::type_url() => {
+            MSG_PAUSE_GROUP_URL => {
                 parse::<dpb::MsgPauseGroup>(bytes).and_then(|m| Ok(Self::PauseGroup { id: GroupId::from_proto("id", m.id.as_ref())? }))
             }
-            u if u == dpb::MsgStartGroup::type_url() => {
+            MSG_START_GROUP_URL => {
                 parse::<dpb::MsgStartGroup>(bytes).and_then(|m| Ok(Self::StartGroup { id: GroupId::from_proto("id", m.id.as_ref())? }))
             }
-            u if u == dpb::MsgDepositDeployment::type_url() => parse::<dpb::MsgDepositDeployment>(bytes).and_then(|m| {
+            MSG_DEPOSIT_DEPLOYMENT_URL => parse::<dpb::MsgDepositDeployment>(bytes).and_then(|m| {
                 Ok(Self::DepositDeployment {
                     id: DeploymentId::from_proto("id", m.id.as_ref())?,
                     amount: positive_coin("amount", m.amount.as_ref())?,
                     depositor: m.depositor.parse().map_err(|e| MarketError::InvalidAddress(format!("depositor: {e}")))?,
                 })
             }),
-            u if u == mpb::MsgCreateBid::type_url() => parse::<mpb::MsgCreateBid>(bytes).and_then(create_bid),
-            u if u == mpb::MsgCloseBid::type_url() => parse::<mpb::MsgCloseBid>(bytes).and_then(|m| {
+            MSG_CREATE_BID_URL => parse::<mpb::MsgCreateBid>(bytes).and_then(create_bid),
+            MSG_CLOSE_BID_URL => parse::<mpb::MsgCloseBid>(bytes).and_then(|m| {
                 let reason = mpb::LeaseCloseReason::try_from(m.reason).map_err(|_| MarketError::InvalidCloseReason(m.reason))?;
                 Ok(Self::CloseBid { id: BidId::from_proto("id", m.id.as_ref())?, reason })
             }),
-            u if u == mpb::MsgCreateLease::type_url() => {
+            MSG_CREATE_LEASE_URL => {
                 parse::<mpb::MsgCreateLease>(bytes).and_then(|m| Ok(Self::CreateLease { id: BidId::from_proto("bid_id", m.bid_id.as_ref())? }))
             }
-            u if u == mpb::MsgCloseLease::type_url() => {
+            MSG_CLOSE_LEASE_URL => {
                 parse::<mpb::MsgCloseLease>(bytes).and_then(|m| Ok(Self::CloseLease { id: BidId::from_proto("id", m.id.as_ref())? }))
             }
-            u if u == mpb::MsgWithdrawLease::type_url() => {
+            MSG_WITHDRAW_LEASE_URL => {
                 parse::<mpb::MsgWithdrawLease>(bytes).and_then(|m| Ok(Self::WithdrawLease { id: BidId::from_proto("id", m.id.as_ref())? }))
             }
             _ => return None,
@@ -194,4 +226,31 @@ fn create_bid(m: mpb::MsgCreateBid) -> Result<MarketMsg, MarketError> {
         other => other,
     })?;
     Ok(MarketMsg::CreateBid(CreateBid { order, provider, price, deposit }))
+}
+
+#[cfg(test)]
+mod tests {
+    use prost::Name;
+
+    use super::*;
+
+    #[test]
+    fn type_url_constants_are_the_protobuf_full_names() {
+        let expected = [
+            dpb::MsgCreateDeployment::type_url(),
+            dpb::MsgUpdateDeployment::type_url(),
+            dpb::MsgCloseDeployment::type_url(),
+            dpb::MsgCloseGroup::type_url(),
+            dpb::MsgPauseGroup::type_url(),
+            dpb::MsgStartGroup::type_url(),
+            dpb::MsgDepositDeployment::type_url(),
+            mpb::MsgCreateBid::type_url(),
+            mpb::MsgCloseBid::type_url(),
+            mpb::MsgCreateLease::type_url(),
+            mpb::MsgCloseLease::type_url(),
+            mpb::MsgWithdrawLease::type_url(),
+        ];
+        let constants: Vec<&str> = DEPLOYMENT_TYPE_URLS.iter().chain(MARKET_TYPE_URLS).copied().collect();
+        assert_eq!(constants, expected.iter().map(String::as_str).collect::<Vec<_>>());
+    }
 }

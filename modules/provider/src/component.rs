@@ -1,12 +1,84 @@
-//! Block hooks of `provider`.
+//! `provider` (with `audit`) as a component: genesis, the provider and audit messages and
+//! query services, and the block hook that completes unbondings.
 
-use agora_store::StateWrite;
-use agora_types::{Address, BlockContext, Event, TypedEvent};
+use agora_component::{Component, ComponentMsg, EndBlockOutcome, ModuleAccount};
 use agora_proto::provider::v1::ProviderState;
+use agora_store::{StateRead, StateWrite};
+use agora_types::{AbciError, Address, BlockContext, Event, TxError, TypedEvent};
+use cosmos_sdk_proto::Any;
 
 use crate::event::ProviderBondReturned;
 use crate::state::{keys, provider_state, ProviderStore};
-use crate::{bond, ProviderError, ProviderRead};
+use crate::msg::TYPE_URLS;
+use crate::{bond, GenesisState, ProviderError, ProviderMsg, ProviderRead, MODULE_ACCOUNT};
+
+/// The provider registry and audits.
+#[derive(Debug, Default)]
+pub struct ProviderComponent;
+
+impl ComponentMsg for ProviderMsg {
+    fn type_url(&self) -> &str {
+        ProviderMsg::type_url(self)
+    }
+
+    fn module(&self) -> &'static str {
+        match self {
+            Self::SignProviderAttributes(_) | Self::DeleteProviderAttributes(_) => "audit",
+            _ => "provider",
+        }
+    }
+
+    fn signers(&self) -> Vec<Address> {
+        ProviderMsg::signers(self)
+    }
+}
+
+impl Component for ProviderComponent {
+    type Msg = ProviderMsg;
+    type Genesis = GenesisState;
+
+    fn name(&self) -> &'static str {
+        "provider"
+    }
+
+    fn module_accounts(&self) -> Vec<ModuleAccount> {
+        vec![ModuleAccount::new(MODULE_ACCOUNT)]
+    }
+
+    fn validate_genesis(&self, genesis: &GenesisState) -> Result<(), String> {
+        genesis.validate().map_err(|e| e.to_string())
+    }
+
+    fn init_genesis(&self, mut state: &mut dyn StateWrite, genesis: &GenesisState) -> Result<(), String> {
+        genesis.apply(&mut state).map_err(|e| e.to_string())
+    }
+
+    fn end_block(&self, mut state: &mut dyn StateWrite, ctx: &BlockContext) -> Result<EndBlockOutcome, TxError> {
+        end_block(&mut state, ctx).map(EndBlockOutcome::events).map_err(|e| e.to_tx_error())
+    }
+
+    fn message_types(&self) -> &'static [&'static str] {
+        TYPE_URLS
+    }
+
+    fn decode_msg(&self, any: &Any) -> Result<ProviderMsg, TxError> {
+        ProviderMsg::from_any(any)
+            .unwrap_or_else(|| Err(ProviderError::Decode { type_url: any.type_url.clone(), reason: "not a provider or audit message".into() }))
+            .map_err(|e| e.to_tx_error())
+    }
+
+    fn execute(&self, mut state: &mut dyn StateWrite, ctx: &BlockContext, msg: &ProviderMsg) -> Result<Vec<Event>, TxError> {
+        crate::handler::execute(&mut state, ctx, msg).map_err(|e| e.to_tx_error())
+    }
+
+    fn query_services(&self) -> &'static [&'static str] {
+        &["agora.provider.v1.Query", "agora.audit.v1.Query"]
+    }
+
+    fn query(&self, state: &dyn StateRead, _height: u64, path: &str, data: &[u8]) -> Option<Result<Vec<u8>, TxError>> {
+        crate::query::query(&state, path, data)
+    }
+}
 
 /// Finishes every unbonding due at or before `ctx.height`: returns the bond to the owner and
 /// removes the provider record and its index entry. The index is a height queue, so a block

@@ -22,7 +22,7 @@ pub mod validate;
 #[cfg(test)]
 mod tests;
 
-pub use component::end_block;
+pub use component::{end_block, ProviderComponent};
 pub use error::ProviderError;
 pub use genesis::GenesisState;
 pub use handler::execute;

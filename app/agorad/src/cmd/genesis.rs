@@ -36,8 +36,8 @@ pub fn run(g: &GlobalOpts, cmd: GenesisCmd) -> Result<()> {
             }
             let file = genesis_path(&home);
             let mut state = read_app_state(&file)?;
-            state.add_account(address, &coins)?;
-            state.validate()?;
+            agora_app::genesis::add_account(&mut state, address, &coins)?;
+            agora_app::genesis::validate(&state)?;
             write_app_state(&file, &state)?;
             eprintln!("added {coins} to {} in {}", address.to_bech32(), file.display());
             Ok(())
@@ -62,6 +62,6 @@ fn validate_file(file: &std::path::Path) -> Result<()> {
         _ => bail!("chain_id is missing or empty"),
     }
     let state = read_app_state(file)?;
-    state.validate()?;
+    agora_app::genesis::validate(&state)?;
     Ok(())
 }

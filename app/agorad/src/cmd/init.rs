@@ -2,7 +2,7 @@
 
 use std::process::{Command, Stdio};
 
-use agora_genesis::{write_app_state, AppGenesis};
+use agora_genesis::write_app_state;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 
@@ -61,7 +61,7 @@ pub fn run(g: &GlobalOpts, args: InitArgs) -> Result<()> {
     }
     std::fs::write(&genesis, serde_json::to_string_pretty(&doc)?)
         .with_context(|| format!("cannot write {}", genesis.display()))?;
-    write_app_state(&genesis, &AppGenesis::new_chain()?)?;
+    write_app_state(&genesis, &agora_app::genesis::new_chain()?)?;
 
     AppToml::default().save(&home)?;
 

@@ -77,7 +77,7 @@ pub fn run(g: &GlobalOpts, args: StartArgs) -> Result<()> {
         },
     )
     .with_context(|| format!("cannot open the state database {}", db_path.display()))?;
-    let app = Arc::new(App::new(storage, app_config));
+    let app = Arc::new(App::new(storage, app_config)?);
     let (height, app_hash) = app.last_block();
     tracing::info!(
         height,

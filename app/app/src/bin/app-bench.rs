@@ -15,7 +15,7 @@ use std::time::Instant;
 
 use agora_app::harness::TestNode;
 use agora_app::{App, AppConfig};
-use agora_genesis::AppGenesis;
+use agora_app::genesis::{add_account, new_chain};
 use agora_store::{Storage, StorageConfig};
 use agora_tx::{to_any, SigningKey, TxBuilder};
 use cosmos_sdk_proto::cosmos::bank::v1beta1::MsgSend;
@@ -27,7 +27,7 @@ const SENDERS: usize = 1_000;
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
     let storage = Storage::open(dir.path(), StorageConfig { substores: vec!["ibc".into()], keep_recent: 100 })?;
-    let app = Arc::new(App::new(storage, AppConfig::default()));
+    let app = Arc::new(App::new(storage, AppConfig::default())?);
 
     let keys: Vec<SigningKey> = (0..SENDERS)
         .map(|i| {
@@ -36,11 +36,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             SigningKey::secp256k1_from_bytes(&secret)
         })
         .collect::<Result<_, _>>()?;
-    let mut genesis = AppGenesis::new_chain()?;
+    let mut genesis = new_chain()?;
     for key in &keys {
-        genesis.add_account(key.address(), &"1000000000000uagora".parse()?)?;
+        add_account(&mut genesis, key.address(), &"1000000000000uagora".parse()?)?;
     }
-    let mut node = TestNode::start(app, CHAIN_ID, &serde_json::to_vec(&genesis)?)?;
+    let mut node = TestNode::start(app, CHAIN_ID, &genesis.to_json()?)?;
     node.make_block(vec![])?;
 
     // Account numbers: 0 is the fee collector, then senders in genesis order.
@@ -119,7 +119,7 @@ fn passive_account(i: usize) -> agora_types::Address {
 fn bank_send_tps_large_state(accounts: usize) -> Result<f64, Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
     let storage = Storage::open(dir.path(), StorageConfig { substores: vec!["ibc".into()], keep_recent: 100 })?;
-    let app = Arc::new(App::new(storage.clone(), AppConfig::default()));
+    let app = Arc::new(App::new(storage.clone(), AppConfig::default())?);
     let whale = SigningKey::secp256k1_from_bytes(&[5u8; 32])?;
     let senders: Vec<SigningKey> = (0..LARGE_BLOCK)
         .into_par_iter()
@@ -129,12 +129,12 @@ fn bank_send_tps_large_state(accounts: usize) -> Result<f64, Box<dyn std::error:
             SigningKey::secp256k1_from_bytes(&secret)
         })
         .collect::<Result<_, _>>()?;
-    let mut genesis = AppGenesis::new_chain()?;
-    genesis.add_account(whale.address(), &"1000000000000000uagora".parse()?)?;
+    let mut genesis = new_chain()?;
+    add_account(&mut genesis, whale.address(), &"1000000000000000uagora".parse()?)?;
     for key in &senders {
-        genesis.add_account(key.address(), &"1000000000000uagora".parse()?)?;
+        add_account(&mut genesis, key.address(), &"1000000000000uagora".parse()?)?;
     }
-    let mut node = TestNode::start(app, CHAIN_ID, &serde_json::to_vec(&genesis)?)?;
+    let mut node = TestNode::start(app, CHAIN_ID, &genesis.to_json()?)?;
     node.make_block(vec![])?;
 
     // The whale is account 1 (0 is the fee collector); each block funds 100 multi-sends' worth.

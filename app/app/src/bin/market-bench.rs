@@ -18,10 +18,9 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use agora_app::harness::TestNode;
-use agora_app::router::AppMsg;
 use agora_app::{App, AppConfig};
 use agora_auth::AuthRead;
-use agora_genesis::AppGenesis;
+use agora_market::genesis::{DeploymentGenesis, MarketGenesis};
 use agora_proto::base::v1::{DecCoin, Resources, StorageCapacity};
 use agora_proto::deployment::v1 as dpb;
 use agora_proto::market::v1 as mpb;
@@ -83,14 +82,23 @@ impl World {
     }
 
     fn genesis(&self) -> Result<Vec<u8>> {
-        let mut genesis = AppGenesis::new_chain()?;
+        let mut genesis = agora_app::genesis::new_chain()?;
         for actor in self.providers.iter().chain(&self.tenants) {
-            genesis.add_account(actor.address, &FUNDS.parse()?)?;
+            agora_app::genesis::add_account(&mut genesis, actor.address, &FUNDS.parse()?)?;
         }
-        genesis.deployment.params.min_deposit = vec![Coin::new(Denom::native(), 1_000)];
-        genesis.market.params.bid_min_deposit = Coin::new(Denom::native(), BID_DEPOSIT);
-        genesis.provider.params.min_bond = Coin::new(Denom::native(), BOND);
-        Ok(serde_json::to_vec(&genesis)?)
+        genesis.update_section::<DeploymentGenesis, String>("deployment", |d| {
+            d.params.min_deposit = vec![Coin::new(Denom::native(), 1_000)];
+            Ok(())
+        })?;
+        genesis.update_section::<MarketGenesis, String>("market", |m| {
+            m.params.bid_min_deposit = Coin::new(Denom::native(), BID_DEPOSIT);
+            Ok(())
+        })?;
+        genesis.update_section::<agora_provider::GenesisState, String>("provider", |p| {
+            p.params.min_bond = Coin::new(Denom::native(), BOND);
+            Ok(())
+        })?;
+        Ok(genesis.to_json()?)
     }
 
     /// Reads every actor's account number from the started chain.
@@ -215,7 +223,7 @@ enum Signer {
 fn start_chain(world: &mut World) -> Result<(TestNode, tempfile::TempDir)> {
     let dir = tempfile::tempdir()?;
     let storage = Storage::open(dir.path(), StorageConfig { substores: vec!["ibc".into()], keep_recent: KEEP_RECENT })?;
-    let app = Arc::new(App::new(storage, AppConfig::default()));
+    let app = Arc::new(App::new(storage, AppConfig::default())?);
     let mut node = TestNode::start(app, CHAIN_ID, &world.genesis()?)?;
     node.make_block(vec![])?;
     world.load_account_numbers(node.app())?;
@@ -297,16 +305,17 @@ fn seed_leases(app: &App, world: &World, from: u64, to: u64) -> Result<()> {
     while next < to {
         let end = (next + SEED_BLOCK).min(to);
         let height = app.storage().latest_version() + 1;
-        let ctx = BlockContext { chain_id: CHAIN_ID.into(), height, time_unix_secs: 1_767_225_600 + height as i64, time_nanos: 0 };
+        let ctx = BlockContext { time_unix_secs: 1_767_225_600 + height as i64, ..BlockContext::at(CHAIN_ID, height) };
+        let components = app.components();
         let mut state = StateDelta::new(app.storage().latest_snapshot());
         if from == 0 && next == 0 {
             for p in 0..PROVIDERS {
-                AppMsg::decode(&world.create_provider(p))?.execute(&mut state, &ctx)?;
+                components.execute(&mut state, &ctx, &components.decode_msg(&world.create_provider(p))?)?;
             }
         }
         for i in next..end {
             for any in [world.create_deployment(i), world.create_bid(i), world.create_lease(i)] {
-                AppMsg::decode(&any)?.execute(&mut state, &ctx)?;
+                components.execute(&mut state, &ctx, &components.decode_msg(&any)?)?;
             }
         }
         let prepared = app.storage().prepare_commit(state.into_changes())?;
@@ -340,7 +349,7 @@ fn empty_blocks_ms<const N: usize>(apps: [&App; N]) -> Result<[EmptyBlock; N]> {
     let block = |app: &App| -> Result<(f64, f64)> {
         let height = app.storage().latest_version() + 1;
         let start = Instant::now();
-        app.finalize_block(height, 1_767_225_600 + height as i64, 0, no_txs)?;
+        app.finalize_block(BlockContext { time_unix_secs: 1_767_225_600 + height as i64, ..BlockContext::at("", height) }, no_txs)?;
         let finalized = start.elapsed().as_secs_f64() * 1e3;
         app.commit()?;
         let total = start.elapsed().as_secs_f64() * 1e3;

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use agora_app::harness::TestNode;
 use agora_app::{App, AppConfig};
-use agora_genesis::AppGenesis;
+use agora_genesis::AppState;
 use agora_store::{Storage, StorageConfig};
 use agora_tx::{to_any, SigningKey, TxBuilder};
 use agora_types::{Address, Coins};
@@ -40,16 +40,16 @@ pub struct Chain {
 }
 
 pub fn genesis_json(funded: &[Address]) -> Vec<u8> {
-    let mut genesis = AppGenesis::new_chain().expect("genesis");
+    let mut genesis = agora_app::genesis::new_chain().expect("genesis");
     for addr in funded {
-        genesis.add_account(*addr, &coins("1000000000uagora,500ufoo")).expect("add");
+        agora_app::genesis::add_account(&mut genesis, *addr, &coins("1000000000uagora,500ufoo")).expect("add");
     }
-    serde_json::to_vec(&genesis).expect("json")
+    genesis.to_json().expect("json")
 }
 
 pub fn open_app(dir: &std::path::Path, config: AppConfig) -> Arc<App> {
     let storage = Storage::open(dir, StorageConfig { substores: vec!["ibc".into()], keep_recent: 100 }).expect("open");
-    Arc::new(App::new(storage, config))
+    Arc::new(App::new(storage, config).expect("app"))
 }
 
 pub fn chain_with(funded: &[Address], config: AppConfig) -> Chain {
@@ -62,10 +62,10 @@ pub fn chain_with(funded: &[Address], config: AppConfig) -> Chain {
 }
 
 /// A chain started from the given genesis app state.
-pub fn chain_from_genesis(genesis: &AppGenesis) -> Chain {
+pub fn chain_from_genesis(genesis: &AppState) -> Chain {
     let dir = tempfile::tempdir().expect("tempdir");
     let app = open_app(dir.path(), AppConfig::default());
-    let json = serde_json::to_vec(genesis).expect("json");
+    let json = genesis.to_json().expect("json");
     let mut node = TestNode::start(app, CHAIN_ID, &json).expect("start");
     node.make_block(vec![]).expect("first block");
     Chain { node, dir }
@@ -121,9 +121,7 @@ impl Chain {
 
     pub fn check_invariants(&self) {
         let snapshot = self.node.app().storage().latest_snapshot();
-        agora_bank::invariant::check_supply(&snapshot).expect("supply invariant");
-        agora_escrow::invariant::check_escrow(&snapshot).expect("escrow invariant");
-        agora_market::invariant::check_market(&snapshot).expect("market invariant");
+        self.node.app().components().check_invariants(&snapshot).expect("invariants");
     }
 
     pub fn balance(&self, addr: &Address, denom: &str) -> u128 {

@@ -3,24 +3,33 @@
 mod multi_send;
 mod send;
 
+use std::collections::BTreeSet;
+
 use agora_store::StateWrite;
 use agora_types::{Address, Event};
 
 use crate::{BankError, BankMsg};
 
-/// Module accounts whose balances other modules account for exactly (fees, bonds, escrow,
-/// bid deposits, the community pool): bank messages may not send to them, or the modules'
-/// conservation checks would find coins nobody put there through them.
-pub const BLOCKED_MODULE_ACCOUNTS: &[&str] = &[agora_auth::FEE_COLLECTOR, "provider", "escrow", "market", "community_pool"];
+/// Addresses that may not receive funds through bank messages: module accounts, whose
+/// balances their modules account for exactly (fees, bonds, escrow, bid deposits, the
+/// community pool); a coin sent there by a bank message would break those modules'
+/// conservation checks.
+#[derive(Clone, Debug, Default)]
+pub struct BlockedAddresses(BTreeSet<Address>);
 
-/// Addresses that may not receive funds through bank messages (module accounts).
-pub fn is_blocked(address: &Address) -> bool {
-    BLOCKED_MODULE_ACCOUNTS.iter().any(|name| *address == Address::module(name))
+impl BlockedAddresses {
+    pub fn new(addresses: impl IntoIterator<Item = Address>) -> Self {
+        Self(addresses.into_iter().collect())
+    }
+
+    pub fn contains(&self, address: &Address) -> bool {
+        self.0.contains(address)
+    }
 }
 
-pub fn execute<S: StateWrite>(state: &mut S, msg: &BankMsg) -> Result<Vec<Event>, BankError> {
+pub fn execute<S: StateWrite>(state: &mut S, msg: &BankMsg, blocked: &BlockedAddresses) -> Result<Vec<Event>, BankError> {
     match msg {
-        BankMsg::Send(m) => send::execute(state, m),
-        BankMsg::MultiSend(m) => multi_send::execute(state, m),
+        BankMsg::Send(m) => send::execute(state, m, blocked),
+        BankMsg::MultiSend(m) => multi_send::execute(state, m, blocked),
     }
 }

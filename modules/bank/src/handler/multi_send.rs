@@ -1,17 +1,17 @@
 use agora_store::StateWrite;
 use agora_types::{Event, TypedEvent};
 
-use super::is_blocked;
+use super::BlockedAddresses;
 use crate::event::Transfer;
 use crate::{BankError, BankRead, BankWrite, MultiSend};
 
-pub fn execute<S: StateWrite>(state: &mut S, msg: &MultiSend) -> Result<Vec<Event>, BankError> {
+pub fn execute<S: StateWrite>(state: &mut S, msg: &MultiSend, blocked: &BlockedAddresses) -> Result<Vec<Event>, BankError> {
     let params = state.bank_params()?;
     let (sender, total) = &msg.input;
     if let Some(coin) = total.iter().find(|c| !params.is_send_enabled(&c.denom)) {
         return Err(BankError::SendDisabled(coin.denom.to_string()));
     }
-    if let Some((blocked, _)) = msg.outputs.iter().find(|(to, _)| is_blocked(to)) {
+    if let Some((blocked, _)) = msg.outputs.iter().find(|(to, _)| blocked.contains(to)) {
         return Err(BankError::BlockedAddress(blocked.to_string()));
     }
     let mut events = vec![state.subtract_coins(sender, total)?];

@@ -1,0 +1,24 @@
+//! The modules Agora is made of, in the order their genesis sections are written and their
+//! block hooks run. Adding a module is adding its component here, and nowhere else: message
+//! routing, query services (ABCI and gRPC), genesis sections and module accounts all follow
+//! from this list.
+
+use agora_auth::AuthComponent;
+use agora_bank::BankComponent;
+use agora_component::{Components, RegistryError};
+use agora_escrow::EscrowComponent;
+use agora_market::{DeploymentComponent, MarketComponent, MarketEscrowHooks};
+use agora_provider::ProviderComponent;
+
+pub fn components() -> Result<Components, RegistryError> {
+    Components::builder()
+        .with(AuthComponent)
+        .with(BankComponent::default())
+        .with(ProviderComponent)
+        // Before the market: an account that runs dry stops its deployment (the hook) before
+        // the market's auctions and expiries run.
+        .with(EscrowComponent::new(MarketEscrowHooks))
+        .with(DeploymentComponent)
+        .with(MarketComponent)
+        .build()
+}

@@ -1,0 +1,150 @@
+//! The trait a module implements to become part of the application.
+
+use agora_store::{Key, StateRead, StateWrite};
+use agora_types::{Address, BlockContext, Event, TxError};
+use cosmos_sdk_proto::Any;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::outcome::{EndBlockOutcome, ValidatorUpdate};
+
+/// A module's decoded, statelessly valid message.
+pub trait ComponentMsg: std::fmt::Debug + Send + Sync + 'static {
+    /// The message's type URL, e.g. `/cosmos.bank.v1beta1.MsgSend`.
+    fn type_url(&self) -> &str;
+
+    /// The module named in the transaction's `message` event (a component may serve several,
+    /// as `provider` serves `provider` and `audit`).
+    fn module(&self) -> &'static str;
+
+    /// Addresses that must sign the transaction carrying this message, in order.
+    fn signers(&self) -> Vec<Address>;
+
+    /// State keys executing the message will read, as far as the module can tell without
+    /// state, lazily: read ahead of execution, in parallel, so execution finds them in memory.
+    /// A wrong hint costs one read and changes nothing.
+    fn read_hints(&self) -> Box<dyn Iterator<Item = Key> + '_> {
+        Box::new(std::iter::empty())
+    }
+}
+
+/// The message type of a component that accepts none.
+#[derive(Debug)]
+pub enum NoMessages {}
+
+impl ComponentMsg for NoMessages {
+    fn type_url(&self) -> &str {
+        match *self {}
+    }
+
+    fn module(&self) -> &'static str {
+        match *self {}
+    }
+
+    fn signers(&self) -> Vec<Address> {
+        match *self {}
+    }
+}
+
+/// A module account a component owns: an address derived from its name, holding funds only
+/// the component's own logic moves. Bank messages cannot send to it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ModuleAccount {
+    pub name: &'static str,
+}
+
+impl ModuleAccount {
+    pub const fn new(name: &'static str) -> Self {
+        Self { name }
+    }
+
+    pub fn address(&self) -> Address {
+        Address::module(self.name)
+    }
+}
+
+/// What the registry tells every component once all are known.
+#[derive(Clone, Debug, Default)]
+pub struct Wiring {
+    /// Every component's module accounts, in component order.
+    pub module_accounts: Vec<ModuleAccount>,
+}
+
+/// One module of the application.
+///
+/// Every state access goes through `dyn StateRead` / `dyn StateWrite`, so the registry can
+/// hold components of different types in one list; a hook or message runs on a fork of the
+/// block state that the registry keeps only if it succeeds.
+pub trait Component: Send + Sync + 'static {
+    /// The module's own message type.
+    type Msg: ComponentMsg;
+    /// The module's genesis section (`app_state.<name>` in `genesis.json`).
+    type Genesis: Serialize + DeserializeOwned + Default;
+
+    /// The module's name: its genesis section and its name in logs and errors.
+    fn name(&self) -> &'static str;
+
+    /// Module accounts this component owns.
+    fn module_accounts(&self) -> Vec<ModuleAccount> {
+        Vec::new()
+    }
+
+    /// Called once, after every component of the application is registered.
+    fn wire(&mut self, _wiring: &Wiring) {}
+
+    /// Checks a genesis section without writing; the error names the field.
+    fn validate_genesis(&self, _genesis: &Self::Genesis) -> Result<(), String> {
+        Ok(())
+    }
+
+    /// Writes the (validated) genesis section.
+    fn init_genesis(&self, state: &mut dyn StateWrite, genesis: &Self::Genesis) -> Result<(), String>;
+
+    /// The validator set this component starts the chain with, read after every genesis
+    /// section is written (`InitChain`'s answer; empty keeps `genesis.json`'s validators).
+    fn genesis_validators(&self, _state: &dyn StateRead) -> Result<Vec<ValidatorUpdate>, String> {
+        Ok(Vec::new())
+    }
+
+    /// Work at the start of every block, before its transactions.
+    fn begin_block(&self, _state: &mut dyn StateWrite, _ctx: &BlockContext) -> Result<Vec<Event>, TxError> {
+        Ok(Vec::new())
+    }
+
+    /// Work at the end of every block, after its transactions.
+    fn end_block(&self, _state: &mut dyn StateWrite, _ctx: &BlockContext) -> Result<EndBlockOutcome, TxError> {
+        Ok(EndBlockOutcome::default())
+    }
+
+    /// Type URLs of the messages this component executes.
+    fn message_types(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// Decodes and statelessly validates a message of one of [`Self::message_types`].
+    fn decode_msg(&self, any: &Any) -> Result<Self::Msg, TxError> {
+        Err(TxError::new("sdk", 6, format!("{} accepts no message {:?}", self.name(), any.type_url)))
+    }
+
+    /// Executes a message this component decoded.
+    fn execute(&self, _state: &mut dyn StateWrite, _ctx: &BlockContext, msg: &Self::Msg) -> Result<Vec<Event>, TxError> {
+        Err(TxError::new("sdk", 6, format!("{} executes no message {:?}", self.name(), msg.type_url())))
+    }
+
+    /// Query services this component answers (`package.Service`, e.g.
+    /// `cosmos.bank.v1beta1.Query`), served over ABCI `Query` and gRPC.
+    fn query_services(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// Answers a query of one of its services at `height` (the height `state` was read at);
+    /// `None` for a method it does not know.
+    fn query(&self, _state: &dyn StateRead, _height: u64, _path: &str, _data: &[u8]) -> Option<Result<Vec<u8>, TxError>> {
+        None
+    }
+
+    /// Checks the component's invariants on `state`; the error says which one broke.
+    fn check_invariants(&self, _state: &dyn StateRead) -> Result<(), String> {
+        Ok(())
+    }
+}

@@ -1,0 +1,276 @@
+//! The ordered list of components the application is made of, and everything derived from
+//! it: the message router, the query router, genesis sections and block hooks.
+
+use std::collections::BTreeMap;
+
+use agora_genesis::AppState;
+use agora_store::{Key, StateDelta, StateRead, StateWrite};
+use agora_types::{Address, BlockContext, Event, TxError};
+use cosmos_sdk_proto::Any;
+
+use crate::component::{Component, ModuleAccount, Wiring};
+use crate::erased::{AnyComponent, AnyMsg};
+use crate::outcome::{BlockHooksOutcome, ValidatorUpdate};
+
+/// A mistake in how the application was put together (found when the node starts), or a
+/// genesis the components refuse.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum RegistryError {
+    #[error("two components are named {0:?}")]
+    DuplicateComponent(&'static str),
+    #[error("message {type_url} is registered by both {first} and {second}")]
+    DuplicateMessage { type_url: &'static str, first: &'static str, second: &'static str },
+    #[error("query service {service} is registered by both {first} and {second}")]
+    DuplicateService { service: &'static str, first: &'static str, second: &'static str },
+    #[error("module account {0:?} is declared twice")]
+    DuplicateModuleAccount(&'static str),
+    #[error("genesis section {0:?} belongs to no module of this chain")]
+    UnknownGenesisSection(String),
+    #[error("invalid genesis section {section}: {message}")]
+    InvalidGenesis { section: &'static str, message: String },
+}
+
+/// A message decoded by the component that will execute it.
+#[derive(Debug)]
+pub struct RoutedMsg {
+    component: usize,
+    msg: Box<dyn AnyMsg>,
+}
+
+impl RoutedMsg {
+    pub fn type_url(&self) -> &str {
+        self.msg.type_url()
+    }
+
+    pub fn module(&self) -> &'static str {
+        self.msg.module()
+    }
+
+    pub fn signers(&self) -> Vec<Address> {
+        self.msg.signers()
+    }
+
+    pub fn read_hints(&self) -> Box<dyn Iterator<Item = Key> + '_> {
+        self.msg.read_hints()
+    }
+}
+
+/// The application's components, in the order their genesis and block hooks run.
+pub struct Components {
+    list: Vec<Box<dyn AnyComponent>>,
+    messages: BTreeMap<&'static str, usize>,
+    services: BTreeMap<&'static str, usize>,
+    module_accounts: Vec<ModuleAccount>,
+}
+
+/// Adds components to a list ([`Components::builder`]).
+#[derive(Default)]
+pub struct ComponentsBuilder {
+    list: Vec<Box<dyn AnyComponent>>,
+}
+
+impl ComponentsBuilder {
+    pub fn with(mut self, component: impl Component) -> Self {
+        self.list.push(Box::new(component));
+        self
+    }
+
+    /// Checks that names, message types, services and module accounts are each registered
+    /// once, then wires every component.
+    pub fn build(self) -> Result<Components, RegistryError> {
+        let mut list = self.list;
+        let mut names = Vec::new();
+        let mut messages = BTreeMap::new();
+        let mut services = BTreeMap::new();
+        let mut module_accounts: Vec<ModuleAccount> = Vec::new();
+        for (index, component) in list.iter().enumerate() {
+            let name = component.name();
+            if names.contains(&name) {
+                return Err(RegistryError::DuplicateComponent(name));
+            }
+            names.push(name);
+            for &type_url in component.message_types() {
+                if let Some(first) = messages.insert(type_url, index) {
+                    return Err(RegistryError::DuplicateMessage { type_url, first: names[first], second: name });
+                }
+            }
+            for &service in component.query_services() {
+                if let Some(first) = services.insert(service, index) {
+                    return Err(RegistryError::DuplicateService { service, first: names[first], second: name });
+                }
+            }
+            for account in component.module_accounts() {
+                if module_accounts.iter().any(|a| a.name == account.name) {
+                    return Err(RegistryError::DuplicateModuleAccount(account.name));
+                }
+                module_accounts.push(account);
+            }
+        }
+        let wiring = Wiring { module_accounts: module_accounts.clone() };
+        for component in &mut list {
+            component.wire(&wiring);
+        }
+        Ok(Components { list, messages, services, module_accounts })
+    }
+}
+
+impl Components {
+    pub fn builder() -> ComponentsBuilder {
+        ComponentsBuilder::default()
+    }
+
+    /// Component names, in order.
+    pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.list.iter().map(|c| c.name())
+    }
+
+    /// Every registered message type URL.
+    pub fn message_types(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.messages.keys().copied()
+    }
+
+    /// Every query service (`package.Service`), for the gRPC server.
+    pub fn query_services(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.services.keys().copied()
+    }
+
+    pub fn module_accounts(&self) -> &[ModuleAccount] {
+        &self.module_accounts
+    }
+
+    /// Decodes a message with the component registered for its type URL.
+    pub fn decode_msg(&self, any: &Any) -> Result<RoutedMsg, TxError> {
+        let index = *self
+            .messages
+            .get(any.type_url.as_str())
+            .ok_or_else(|| TxError::new("sdk", 6, format!("unrecognized message type: {:?}", any.type_url)))?;
+        let msg = self.list[index].decode_msg(any)?;
+        Ok(RoutedMsg { component: index, msg })
+    }
+
+    /// Executes a message with the component that decoded it.
+    pub fn execute(&self, state: &mut dyn StateWrite, ctx: &BlockContext, msg: &RoutedMsg) -> Result<Vec<Event>, TxError> {
+        let component = self
+            .list
+            .get(msg.component)
+            .ok_or_else(|| TxError::internal("message routed to a component that does not exist"))?;
+        component.execute(state, ctx, msg.msg.as_ref())
+    }
+
+    /// Answers a query path `/<package.Service>/<Method>` with the component serving it.
+    pub fn query(&self, state: &dyn StateRead, height: u64, path: &str, data: &[u8]) -> Option<Result<Vec<u8>, TxError>> {
+        let (service, _method) = path.strip_prefix('/')?.rsplit_once('/')?;
+        let index = *self.services.get(service)?;
+        self.list[index].query(state, height, path, data)
+    }
+
+    /// The genesis of a new chain: every component's default section.
+    pub fn default_genesis(&self) -> Result<AppState, RegistryError> {
+        let mut app_state = AppState::default();
+        for component in &self.list {
+            let section = component
+                .default_genesis()
+                .map_err(|message| RegistryError::InvalidGenesis { section: component.name(), message })?;
+            app_state.set_raw(component.name(), section);
+        }
+        Ok(app_state)
+    }
+
+    /// Validates every section (a missing one is the component's default) and refuses
+    /// sections no component owns, so a typo does not pass silently.
+    pub fn validate_genesis(&self, app_state: &AppState) -> Result<(), RegistryError> {
+        self.refuse_unknown_sections(app_state)?;
+        for component in &self.list {
+            let section = self.section(component.as_ref(), app_state)?;
+            component
+                .validate_genesis(&section)
+                .map_err(|message| RegistryError::InvalidGenesis { section: component.name(), message })?;
+        }
+        Ok(())
+    }
+
+    /// Validates the whole genesis, then writes each section in component order; returns the
+    /// validator set the components start the chain with (empty: `genesis.json`'s own).
+    pub fn init_genesis(&self, state: &mut dyn StateWrite, app_state: &AppState) -> Result<Vec<ValidatorUpdate>, RegistryError> {
+        self.validate_genesis(app_state)?;
+        for component in &self.list {
+            let section = self.section(component.as_ref(), app_state)?;
+            component
+                .init_genesis(state, &section)
+                .map_err(|message| RegistryError::InvalidGenesis { section: component.name(), message })?;
+        }
+        let mut validators = BlockHooksOutcome::default();
+        for component in &self.list {
+            let updates = component
+                .genesis_validators(&*state)
+                .map_err(|message| RegistryError::InvalidGenesis { section: component.name(), message })?;
+            validators.absorb(crate::EndBlockOutcome { validator_updates: updates, ..Default::default() });
+        }
+        Ok(validators.validator_updates)
+    }
+
+    fn refuse_unknown_sections(&self, app_state: &AppState) -> Result<(), RegistryError> {
+        match app_state.section_names().find(|name| !self.list.iter().any(|c| c.name() == *name)) {
+            Some(unknown) => Err(RegistryError::UnknownGenesisSection(unknown.to_string())),
+            None => Ok(()),
+        }
+    }
+
+    fn section(&self, component: &dyn AnyComponent, app_state: &AppState) -> Result<serde_json::Value, RegistryError> {
+        match app_state.raw(component.name()) {
+            Some(section) => Ok(section.clone()),
+            None => component
+                .default_genesis()
+                .map_err(|message| RegistryError::InvalidGenesis { section: component.name(), message }),
+        }
+    }
+
+    /// Every component's `begin_block`, each on its own fork (see [`Self::end_block`]).
+    pub fn begin_block<S: StateRead>(&self, block: &mut StateDelta<S>, ctx: &BlockContext) -> Vec<Event> {
+        let mut events = Vec::new();
+        for component in &self.list {
+            let mut fork = StateDelta::new(&*block);
+            match component.begin_block(&mut fork, ctx) {
+                Ok(hook_events) => {
+                    let changes = fork.into_changes();
+                    block.apply(changes);
+                    events.extend(hook_events);
+                }
+                Err(error) => events.push(hook_failed("begin_block", component.name(), ctx, &error)),
+            }
+        }
+        events
+    }
+
+    /// Every component's `end_block`, in order, each on its own fork: a hook that fails (a
+    /// bug, never bad input) leaves state as it was and reports an `end_block_error` event
+    /// instead of halting the chain. Every node fails the same way, so consensus holds.
+    pub fn end_block<S: StateRead>(&self, block: &mut StateDelta<S>, ctx: &BlockContext) -> BlockHooksOutcome {
+        let mut outcome = BlockHooksOutcome::default();
+        for component in &self.list {
+            let mut fork = StateDelta::new(&*block);
+            match component.end_block(&mut fork, ctx) {
+                Ok(hook_outcome) => {
+                    let changes = fork.into_changes();
+                    block.apply(changes);
+                    outcome.absorb(hook_outcome);
+                }
+                Err(error) => outcome.events.push(hook_failed("end_block", component.name(), ctx, &error)),
+            }
+        }
+        outcome
+    }
+
+    /// Every component's invariants; the error names the component.
+    pub fn check_invariants(&self, state: &dyn StateRead) -> Result<(), String> {
+        for component in &self.list {
+            component.check_invariants(state).map_err(|e| format!("{}: {e}", component.name()))?;
+        }
+        Ok(())
+    }
+}
+
+fn hook_failed(hook: &str, module: &str, ctx: &BlockContext, error: &TxError) -> Event {
+    tracing::error!(module, hook, %error, height = ctx.height, "block hook failed; its changes are dropped");
+    Event::new(format!("{hook}_error")).attr("module", module).attr("error", &error.log)
+}

@@ -1,0 +1,92 @@
+//! `bank` as a component: genesis, `MsgSend` and `MsgMultiSend`, the
+//! `cosmos.bank.v1beta1.Query` service and the supply invariant.
+
+use agora_component::{Component, ComponentMsg, Wiring};
+use agora_store::{Key, StateRead, StateWrite};
+use agora_types::{AbciError, Address, BlockContext, Event, TxError};
+use cosmos_sdk_proto::cosmos::bank::v1beta1 as pb;
+use cosmos_sdk_proto::Any;
+use prost::Message;
+
+use crate::handler::BlockedAddresses;
+use crate::msg::{MSG_MULTI_SEND_URL, MSG_SEND_URL};
+use crate::{BankMsg, GenesisState};
+
+/// The bank component. Every module account of the application is blocked from receiving
+/// through bank messages ([`Component::wire`]).
+#[derive(Debug, Default)]
+pub struct BankComponent {
+    blocked: BlockedAddresses,
+}
+
+impl ComponentMsg for BankMsg {
+    fn type_url(&self) -> &str {
+        BankMsg::type_url(self)
+    }
+
+    fn module(&self) -> &'static str {
+        "bank"
+    }
+
+    fn signers(&self) -> Vec<Address> {
+        BankMsg::signers(self)
+    }
+
+    fn read_hints(&self) -> Box<dyn Iterator<Item = Key> + '_> {
+        BankMsg::read_hints(self)
+    }
+}
+
+fn decode<M: Message + Default>(any: &Any) -> Result<M, TxError> {
+    M::decode(any.value.as_slice()).map_err(|e| TxError::new("sdk", 2, format!("cannot decode {}: {e}", any.type_url)))
+}
+
+impl Component for BankComponent {
+    type Msg = BankMsg;
+    type Genesis = GenesisState;
+
+    fn name(&self) -> &'static str {
+        "bank"
+    }
+
+    fn wire(&mut self, wiring: &Wiring) {
+        self.blocked = BlockedAddresses::new(wiring.module_accounts.iter().map(|account| account.address()));
+    }
+
+    fn validate_genesis(&self, genesis: &GenesisState) -> Result<(), String> {
+        genesis.validate().map(|_supply| ()).map_err(|e| e.to_string())
+    }
+
+    fn init_genesis(&self, mut state: &mut dyn StateWrite, genesis: &GenesisState) -> Result<(), String> {
+        genesis.apply(&mut state).map_err(|e| e.to_string())
+    }
+
+    fn message_types(&self) -> &'static [&'static str] {
+        &[MSG_SEND_URL, MSG_MULTI_SEND_URL]
+    }
+
+    fn decode_msg(&self, any: &Any) -> Result<BankMsg, TxError> {
+        let msg = match any.type_url.as_str() {
+            MSG_SEND_URL => decode::<pb::MsgSend>(any)?.try_into().map(BankMsg::Send),
+            MSG_MULTI_SEND_URL => decode::<pb::MsgMultiSend>(any)?.try_into().map(BankMsg::MultiSend),
+            other => return Err(TxError::new("sdk", 6, format!("bank accepts no message {other:?}"))),
+        };
+        msg.map_err(|e| e.to_tx_error())
+    }
+
+    fn execute(&self, mut state: &mut dyn StateWrite, _ctx: &BlockContext, msg: &BankMsg) -> Result<Vec<Event>, TxError> {
+        crate::handler::execute(&mut state, msg, &self.blocked).map_err(|e| e.to_tx_error())
+    }
+
+    fn query_services(&self) -> &'static [&'static str] {
+        &["cosmos.bank.v1beta1.Query"]
+    }
+
+    fn query(&self, state: &dyn StateRead, _height: u64, path: &str, data: &[u8]) -> Option<Result<Vec<u8>, TxError>> {
+        crate::query::query(&state, path, data)
+    }
+
+    fn check_invariants(&self, state: &dyn StateRead) -> Result<(), String> {
+        crate::invariant::check_supply(&state)
+    }
+}

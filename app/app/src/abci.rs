@@ -26,15 +26,34 @@ use crate::App;
 /// Reported in `Info` so operators can tell versions apart.
 pub const APP_VERSION: u64 = 1;
 
+/// Told why the node halted: a `FinalizeBlock` or `Commit` that failed because of the node
+/// itself (its storage), never because of a block's contents.
+pub type HaltSender = tokio::sync::mpsc::UnboundedSender<String>;
+
 /// The ABCI application as CometBFT's four connections see it.
 #[derive(Clone)]
 pub struct AbciService {
     app: Arc<App>,
+    halt: Option<HaltSender>,
 }
 
 impl AbciService {
     pub fn new(app: Arc<App>) -> Self {
-        Self { app }
+        Self { app, halt: None }
+    }
+
+    /// Reports a failed `FinalizeBlock` or `Commit` on `halt`, so the node's owner can stop it.
+    pub fn with_halt(app: Arc<App>, halt: HaltSender) -> Self {
+        Self { app, halt: Some(halt) }
+    }
+
+    /// A block that cannot be executed or persisted here stops the node: continuing would
+    /// commit state that differs from the network's, and CometBFT cannot go on without it.
+    fn halt(&self, error: &crate::app::AppError) {
+        tracing::error!(%error, "the node cannot execute or persist this block: halting");
+        if let Some(halt) = &self.halt {
+            let _closed = halt.send(error.to_string());
+        }
     }
 
     pub fn app(&self) -> &Arc<App> {
@@ -80,7 +99,7 @@ impl AbciService {
             }
             ConsensusRequest::FinalizeBlock(mut req) => {
                 let txs = std::mem::take(&mut req.txs);
-                let outcome = app.finalize_block(block_context(req), &txs)?;
+                let outcome = app.finalize_block(block_context(req), &txs).inspect_err(|e| self.halt(e))?;
                 let consensus_param_updates = outcome.consensus_param_updates.map(TryInto::try_into).transpose()?;
                 ConsensusResponse::FinalizeBlock(response::FinalizeBlock {
                     events: outcome.block_events.iter().map(to_abci_event).collect(),
@@ -91,7 +110,7 @@ impl AbciService {
                 })
             }
             ConsensusRequest::Commit => {
-                let height = app.commit()?;
+                let height = app.commit().inspect_err(|e| self.halt(e))?;
                 tracing::debug!(height, "committed");
                 ConsensusResponse::Commit(response::Commit { data: Bytes::new(), retain_height: 0u32.into() })
             }
@@ -324,9 +343,10 @@ impl Service<SnapshotRequest> for AbciService {
     }
 }
 
-/// Serves ABCI on `addr` (e.g. `127.0.0.1:26658`) until the process ends.
-pub async fn serve(app: Arc<App>, addr: &str) -> Result<(), BoxError> {
-    let service = AbciService::new(app);
+/// Serves ABCI on `addr` (e.g. `127.0.0.1:26658`) until the process ends; a block the node
+/// cannot execute or persist is reported on `halt`.
+pub async fn serve(app: Arc<App>, addr: &str, halt: HaltSender) -> Result<(), BoxError> {
+    let service = AbciService::with_halt(app, halt);
     let server = tower_abci::v038::Server::builder()
         .consensus(service.clone())
         .mempool(service.clone())

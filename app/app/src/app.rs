@@ -10,6 +10,7 @@ use agora_types::{BlockContext, Denom, Event, TxError};
 
 use crate::config::AppConfig;
 use crate::exec::{self, TxOutcome};
+use crate::fault::FaultWatch;
 
 /// Substores besides `main`, each with its own Merkle root (IBC proofs are made against `ibc`).
 pub const SUBSTORES: &[&str] = &["ibc"];
@@ -46,6 +47,10 @@ pub enum AppError {
     Components(#[from] RegistryError),
     #[error("{0}")]
     Consensus(String),
+    /// The node cannot execute the block correctly (a storage fault): it must stop, and
+    /// CometBFT replays the block when it restarts.
+    #[error("halting at height {height}: {reason}; restart the node once storage is repaired (CometBFT replays the block)")]
+    Halt { height: u64, reason: String },
 }
 
 /// Result of executing a block, before it is committed.
@@ -83,9 +88,13 @@ pub struct App {
 impl App {
     /// The application over `storage`, made of [`crate::components`].
     pub fn new(storage: Storage, config: AppConfig) -> Result<Self, AppError> {
-        let components = crate::components()?;
+        Ok(Self::with_components(crate::components()?, storage, config))
+    }
+
+    /// An application made of other components than Agora's (tests of the framework).
+    pub fn with_components(components: Components, storage: Storage, config: AppConfig) -> Self {
         let mempool = Mutex::new(StateDelta::new(storage.latest_snapshot()));
-        Ok(Self { components, storage, config, consensus: Mutex::new(ConsensusState::default()), mempool })
+        Self { components, storage, config, consensus: Mutex::new(ConsensusState::default()), mempool }
     }
 
     pub fn components(&self) -> &Components {
@@ -143,14 +152,23 @@ impl App {
     /// request says of the block; its `chain_id` is taken from state.
     pub fn finalize_block(&self, block: BlockContext, txs: &[impl AsRef<[u8]> + Sync]) -> Result<BlockOutcome, AppError> {
         let height = block.height;
+        self.execute_block(block, txs).map_err(|error| match error {
+            AppError::Store(fault) => AppError::Halt { height, reason: format!("storage failed: {fault}") },
+            other => other,
+        })
+    }
+
+    fn execute_block(&self, block: BlockContext, txs: &[impl AsRef<[u8]> + Sync]) -> Result<BlockOutcome, AppError> {
+        let height = block.height;
         let mut consensus = self.consensus_state()?;
         let expected = self.storage.latest_version() + 1;
         if height != expected {
             return Err(AppError::Consensus(format!("FinalizeBlock for height {height}, expected {expected}")));
         }
-        let mut state = StateDelta::new(self.storage.latest_snapshot());
-        if let Some(genesis) = consensus.genesis.take() {
-            state.apply(genesis);
+        // Genesis writes stay held until the block succeeds: a halted block 1 runs again.
+        let mut state = StateDelta::new(FaultWatch::new(self.storage.latest_snapshot()));
+        if let Some(genesis) = &consensus.genesis {
+            state.apply(genesis.clone());
         }
         let chain_id = Self::chain_id(&state)?.ok_or_else(|| AppError::Consensus("no chain id in state: InitChain never ran".into()))?;
         let ctx = BlockContext { chain_id, ..block };
@@ -162,7 +180,7 @@ impl App {
         // parallel with executing the current one in order, so both cores stay busy.
         // (Genesis accounts of block 1 are not in that state: their signatures are simply
         // verified during execution.)
-        let committed = block.base().clone();
+        let committed = block.base().inner().clone();
         let chunks = growing_chunks(&decoded, FIRST_VERIFY_CHUNK, VERIFY_CHUNK);
         let mut tx_outcomes = Vec::with_capacity(decoded.len());
         let mut presigned = chunks.first().map(|c| exec::preverify(&committed, &ctx.chain_id, c)).unwrap_or_default();
@@ -189,6 +207,10 @@ impl App {
 
         let hooks = self.components.end_block(&mut block, &ctx);
         block_events.extend(hooks.events);
+        if let Some(fault) = block.base().fault() {
+            return Err(AppError::Halt { height, reason: format!("storage read failed: {fault}") });
+        }
+        consensus.genesis = None;
 
         let prepared = self.storage.prepare_commit(block.into_changes())?;
         let app_hash = prepared.app_hash;

@@ -12,6 +12,7 @@ pub mod app;
 pub mod components;
 pub mod config;
 pub mod exec;
+pub mod fault;
 pub mod genesis;
 pub mod grpc;
 pub mod harness;

@@ -274,3 +274,103 @@ fn hook_failed(hook: &str, module: &str, ctx: &BlockContext, error: &TxError) ->
     tracing::error!(module, hook, %error, height = ctx.height, "block hook failed; its changes are dropped");
     Event::new(format!("{hook}_error")).attr("module", module).attr("error", &error.log)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{EndBlockOutcome, NoMessages, ValidatorKey};
+
+    struct Named {
+        name: &'static str,
+        messages: &'static [&'static str],
+        services: &'static [&'static str],
+        accounts: &'static [&'static str],
+    }
+
+    impl Named {
+        fn new(name: &'static str) -> Self {
+            Self { name, messages: &[], services: &[], accounts: &[] }
+        }
+    }
+
+    impl Component for Named {
+        type Msg = NoMessages;
+        type Genesis = ();
+
+        fn name(&self) -> &'static str {
+            self.name
+        }
+
+        fn module_accounts(&self) -> Vec<ModuleAccount> {
+            self.accounts.iter().map(|name| ModuleAccount::new(name)).collect()
+        }
+
+        fn init_genesis(&self, _state: &mut dyn StateWrite, _genesis: &()) -> Result<(), String> {
+            Ok(())
+        }
+
+        fn message_types(&self) -> &'static [&'static str] {
+            self.messages
+        }
+
+        fn query_services(&self) -> &'static [&'static str] {
+            self.services
+        }
+    }
+
+    #[test]
+    fn each_name_message_service_and_module_account_is_registered_once() {
+        let built = |a: Named, b: Named| Components::builder().with(a).with(b).build().err();
+        assert_eq!(built(Named::new("a"), Named::new("a")), Some(RegistryError::DuplicateComponent("a")));
+        let msg = |name| Named { messages: &["/x.MsgY"], ..Named::new(name) };
+        assert_eq!(
+            built(msg("a"), msg("b")),
+            Some(RegistryError::DuplicateMessage { type_url: "/x.MsgY", first: "a", second: "b" })
+        );
+        let service = |name| Named { services: &["x.v1.Query"], ..Named::new(name) };
+        assert_eq!(
+            built(service("a"), service("b")),
+            Some(RegistryError::DuplicateService { service: "x.v1.Query", first: "a", second: "b" })
+        );
+        let account = |name| Named { accounts: &["pool"], ..Named::new(name) };
+        assert_eq!(built(account("a"), account("b")), Some(RegistryError::DuplicateModuleAccount("pool")));
+
+        let components = Components::builder().with(account("a")).with(service("b")).build().expect("distinct");
+        assert_eq!(components.names().collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(components.module_accounts(), &[ModuleAccount::new("pool")]);
+        assert_eq!(components.query_services().collect::<Vec<_>>(), ["x.v1.Query"]);
+    }
+
+    #[test]
+    fn unknown_messages_and_query_services_are_refused_by_name() {
+        let components = Components::builder().with(Named::new("a")).build().expect("components");
+        let any = Any { type_url: "/x.MsgZ".into(), value: Vec::new() };
+        let error = components.decode_msg(&any).expect_err("unknown");
+        assert_eq!((error.codespace.as_str(), error.code), ("sdk", 6));
+        assert!(error.log.contains("/x.MsgZ"), "{}", error.log);
+        struct Empty;
+        impl StateRead for Empty {
+            fn get_raw(&self, _key: &[u8]) -> Result<Option<agora_store::Value>, agora_store::StoreError> {
+                Ok(None)
+            }
+            fn prefix_raw<'a>(
+                &'a self,
+                _prefix: &[u8],
+                _start: Option<&[u8]>,
+            ) -> Box<dyn Iterator<Item = Result<(Key, agora_store::Value), agora_store::StoreError>> + 'a> {
+                Box::new(std::iter::empty())
+            }
+        }
+        assert!(components.query(&Empty, 1, "/x.v1.Query/Thing", &[]).is_none());
+        assert!(components.query(&Empty, 1, "no-slash", &[]).is_none());
+    }
+
+    #[test]
+    fn a_later_update_of_the_same_validator_replaces_the_earlier_one() {
+        let update = |byte, power| ValidatorUpdate { key: ValidatorKey::Ed25519([byte; 32]), power };
+        let mut outcome = BlockHooksOutcome::default();
+        outcome.absorb(EndBlockOutcome { validator_updates: vec![update(1, 5), update(2, 7)], ..Default::default() });
+        outcome.absorb(EndBlockOutcome { validator_updates: vec![update(1, 0)], ..Default::default() });
+        assert_eq!(outcome.validator_updates, vec![update(1, 0), update(2, 7)]);
+    }
+}

@@ -156,6 +156,7 @@ impl SnapshotInner {
 
 impl StateRead for Snapshot {
     fn get_raw(&self, key: &[u8]) -> Result<Option<Value>, StoreError> {
+        self.0.storage.injected_read_fault(key)?;
         if let Some(value) = self.0.storage.cached(key, self.0.version) {
             return Ok(value);
         }
@@ -176,6 +177,9 @@ impl StateRead for Snapshot {
         prefix: &[u8],
         start: Option<&[u8]>,
     ) -> Box<dyn Iterator<Item = Result<(Key, Value), StoreError>> + 'a> {
+        if let Err(fault) = self.0.storage.injected_read_fault(prefix) {
+            return Box::new(std::iter::once(Err(fault)));
+        }
         let state_cf = match self.0.cf(CF_STATE) {
             Ok(cf) => cf,
             Err(e) => return Box::new(std::iter::once(Err(e))),

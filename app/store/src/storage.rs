@@ -153,6 +153,9 @@ struct Inner {
     /// grows with the state.
     hot: Mutex<HotCache>,
     recent_stale: Mutex<RecentStale>,
+    /// Reads of keys under this prefix fail (`Storage::inject_read_faults`).
+    #[cfg(feature = "fault-injection")]
+    read_faults: Mutex<Option<Vec<u8>>>,
 }
 
 /// Chunk 0 of the newest stale lists not yet pruned, up to [`RecentStale::MAX_BYTES`]: pruning
@@ -395,6 +398,8 @@ impl Storage {
                 commit_lock: Mutex::new(()),
                 hot: Mutex::new(HotCache::default()),
                 recent_stale: Mutex::new(RecentStale::default()),
+                #[cfg(feature = "fault-injection")]
+                read_faults: Mutex::new(None),
             }),
         };
         storage.load_heads()?;
@@ -887,6 +892,24 @@ impl Storage {
             }
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
+    }
+
+    /// While set, every snapshot read of a key under `prefix` (every key, for an empty one)
+    /// fails as a failing disk would (tests of halting); `None` ends it.
+    #[cfg(feature = "fault-injection")]
+    pub fn inject_read_faults(&self, prefix: Option<&[u8]>) {
+        *self.inner.read_faults.lock().unwrap_or_else(PoisonError::into_inner) = prefix.map(<[u8]>::to_vec);
+    }
+
+    /// An injected read fault for `key` (or a prefix iteration from it), if one is set.
+    pub(crate) fn injected_read_fault(&self, _key: &[u8]) -> Result<(), StoreError> {
+        #[cfg(feature = "fault-injection")]
+        if let Some(prefix) = &*self.inner.read_faults.lock().unwrap_or_else(PoisonError::into_inner) {
+            if _key.starts_with(prefix) || prefix.starts_with(_key) {
+                return Err(StoreError::Corrupt("injected read fault".into()));
+            }
+        }
+        Ok(())
     }
 
     /// `key`'s value at `version` if the inter-block cache knows it.

@@ -115,8 +115,9 @@ async fn serve(app: Arc<App>, home: &Path, cfg: &AppToml, abci_only: bool) -> Re
     }
 
     let addr = cfg.abci_address.clone();
+    let (halt_tx, mut halt_rx) = tokio::sync::mpsc::unbounded_channel();
     let mut server = tokio::spawn(async move {
-        agora_app::abci::serve(app, &addr).await.map_err(|e| anyhow!("{e}"))
+        agora_app::abci::serve(app, &addr, halt_tx).await.map_err(|e| anyhow!("{e}"))
     });
     tokio::time::sleep(LISTENER_GRACE).await;
     if server.is_finished() {
@@ -127,6 +128,7 @@ async fn serve(app: Arc<App>, home: &Path, cfg: &AppToml, abci_only: bool) -> Re
     if abci_only {
         tokio::select! {
             r = &mut server => return Err(server_end(r, &cfg.abci_address)),
+            Some(reason) = halt_rx.recv() => bail!("node halted: {reason}"),
             _ = sigint.recv() => tracing::info!("SIGINT: stopping"),
             _ = sigterm.recv() => tracing::info!("SIGTERM: stopping"),
         }
@@ -140,6 +142,10 @@ async fn serve(app: Arc<App>, home: &Path, cfg: &AppToml, abci_only: bool) -> Re
         r = &mut server => {
             stop_child(&mut child).await;
             Err(server_end(r, &cfg.abci_address))
+        }
+        Some(reason) = halt_rx.recv() => {
+            stop_child(&mut child).await;
+            bail!("node halted: {reason}")
         }
         status = child.wait() => {
             let status = status.context("cannot wait for cometbft")?;

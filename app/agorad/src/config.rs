@@ -23,6 +23,12 @@ pub struct AppToml {
     pub minimum_gas_prices: String,
     /// Number of recent versions kept queryable; older ones are pruned.
     pub pruning_keep_recent: u64,
+    /// Most gas one `Simulate` query may use (the block gas limit caps it further).
+    pub query_gas_limit: u64,
+}
+
+fn default_query_gas_limit() -> u64 {
+    agora_app::config::DEFAULT_SIMULATION_GAS_LIMIT
 }
 
 impl Default for AppToml {
@@ -32,6 +38,7 @@ impl Default for AppToml {
             grpc_address: DEFAULT_GRPC_ADDRESS.into(),
             minimum_gas_prices: String::new(),
             pruning_keep_recent: DEFAULT_KEEP_RECENT,
+            query_gas_limit: default_query_gas_limit(),
         }
     }
 }
@@ -59,11 +66,14 @@ impl AppToml {
              # Minimum gas prices for mempool admission, e.g. \"0.025uagora\"; empty accepts any fee.\n\
              minimum_gas_prices = {}\n\n\
              # Recent versions kept queryable; older ones are pruned.\n\
-             pruning_keep_recent = {}\n",
+             pruning_keep_recent = {}\n\n\
+             # Most gas one Simulate query may use (the chain's block gas limit caps it further).\n\
+             query_gas_limit = {}\n",
             s(&self.abci_address)?,
             s(&self.grpc_address)?,
             s(&self.minimum_gas_prices)?,
-            self.pruning_keep_recent
+            self.pruning_keep_recent,
+            self.query_gas_limit
         ))
     }
 
@@ -134,6 +144,7 @@ mod tests {
             grpc_address: "127.0.0.1:9999".into(),
             minimum_gas_prices: "0.025uagora".into(),
             pruning_keep_recent: 7,
+            query_gas_limit: 5_000_000,
         };
         let text = cfg.to_toml().unwrap();
         assert!(text.contains("\nabci_address = \"0.0.0.0:1234\"\n"), "{text}");

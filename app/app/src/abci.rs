@@ -64,7 +64,9 @@ impl AbciService {
         let app = &self.app;
         Ok(match req {
             ConsensusRequest::InitChain(req) => {
-                let validators = app.init_chain(&req.chain_id, req.initial_height.value(), &req.app_state_bytes)?;
+                let consensus_params = tendermint_proto::v0_38::types::ConsensusParams::from(req.consensus_params.clone());
+                let validators =
+                    app.init_chain(&req.chain_id, req.initial_height.value(), &consensus_params, &req.app_state_bytes)?;
                 tracing::info!(chain_id = %req.chain_id, "genesis applied");
                 ConsensusResponse::InitChain(response::InitChain {
                     consensus_params: None,
@@ -73,25 +75,36 @@ impl AbciService {
                 })
             }
             ConsensusRequest::PrepareProposal(req) => {
-                // Keep transactions that can be valid (decode statelessly) within the byte limit.
-                let limits = &app.config().decode_limits;
-                let max = usize::try_from(req.max_tx_bytes).unwrap_or(0);
-                let mut total = 0usize;
+                // Keep, in mempool order, the transactions that can be valid (they decode
+                // within the limits) and fit both the byte and the gas limit of the block.
+                let (limits, max_gas) = app.proposal_limits()?;
+                let max_bytes = usize::try_from(req.max_tx_bytes).unwrap_or(0);
+                let (mut bytes, mut gas) = (0usize, 0u64);
                 let txs = req
                     .txs
                     .into_iter()
-                    .filter(|tx| exec::decode(app.components(), tx, limits).is_ok())
-                    .take_while(|tx| {
-                        total += tx.len();
-                        total <= max
+                    .filter(|tx| {
+                        let Ok(decoded) = exec::decode(app.components(), tx, &limits) else {
+                            return false;
+                        };
+                        let (next_bytes, next_gas) = (bytes.saturating_add(tx.len()), gas.saturating_add(decoded.parsed.gas_limit));
+                        let fits = next_bytes <= max_bytes && max_gas.is_none_or(|max| next_gas <= max);
+                        if fits {
+                            (bytes, gas) = (next_bytes, next_gas);
+                        }
+                        fits
                     })
                     .collect();
                 ConsensusResponse::PrepareProposal(response::PrepareProposal { txs })
             }
             ConsensusRequest::ProcessProposal(req) => {
-                let limits = &app.config().decode_limits;
-                let all_decode = exec::decode_all(app.components(), &req.txs, limits).iter().all(Result::is_ok);
-                ConsensusResponse::ProcessProposal(if all_decode {
+                // Every transaction decodes within the limits, and their gas limits fit the
+                // block's: a proposal that buys more work than a block may hold is refused.
+                let (limits, max_gas) = app.proposal_limits()?;
+                let decoded = exec::decode_all(app.components(), &req.txs, &limits);
+                let valid = decoded.iter().all(Result::is_ok)
+                    && crate::app::within_block_gas(decoded.iter().flatten().map(|tx| tx.parsed.gas_limit), max_gas);
+                ConsensusResponse::ProcessProposal(if valid {
                     response::ProcessProposal::Accept
                 } else {
                     response::ProcessProposal::Reject

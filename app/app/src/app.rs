@@ -5,7 +5,10 @@ use std::sync::Mutex;
 use agora_auth::ante::{AnteMode, SignatureCheck};
 use agora_component::{Components, ConsensusParams, RegistryError, ValidatorUpdate};
 use agora_genesis::AppState;
+use agora_auth::AuthRead;
+use agora_consensus::{ConsensusRead, ConsensusWrite};
 use agora_store::{Changes, PreparedCommit, Snapshot, StateDelta, StateRead, StateWrite, Storage};
+use agora_tx::DecodeLimits;
 use agora_types::{BlockContext, Denom, Event, TxError};
 
 use crate::config::AppConfig;
@@ -123,9 +126,40 @@ impl App {
         Ok(state.get_raw(CHAIN_ID_KEY)?.map(|b| String::from_utf8_lossy(&b).into_owned()))
     }
 
-    /// `InitChain`: validates and applies the genesis app state, held until block 1; returns
-    /// the validator set the components start the chain with (empty: `genesis.json`'s).
-    pub fn init_chain(&self, chain_id: &str, initial_height: u64, app_state: &[u8]) -> Result<Vec<ValidatorUpdate>, AppError> {
+    /// The stateless limits every transaction must respect, from state: the signature and
+    /// memo limits of `auth`'s parameters, the size of the largest block, and the protocol's
+    /// message count. Every node derives the same limits from the same state.
+    pub fn decode_limits<S: StateRead>(state: &S) -> Result<DecodeLimits, AppError> {
+        let auth = state.auth_params().map_err(|e| AppError::Consensus(e.to_string()))?;
+        let max_block_bytes = state.max_block_bytes()?;
+        Ok(DecodeLimits {
+            max_tx_bytes: usize::try_from(max_block_bytes).unwrap_or(usize::MAX),
+            max_memo_chars: usize::try_from(auth.max_memo_characters).unwrap_or(usize::MAX),
+            max_signers: usize::try_from(auth.tx_sig_limit).unwrap_or(usize::MAX),
+            ..DecodeLimits::default()
+        })
+    }
+
+    /// The decode limits and block gas limit in force for the next block: the latest
+    /// committed state, with genesis if block 1 has not run yet.
+    pub fn proposal_limits(&self) -> Result<(DecodeLimits, Option<u64>), AppError> {
+        let mut state = StateDelta::new(self.storage.latest_snapshot());
+        if let Some(genesis) = &self.consensus_state()?.genesis {
+            state.apply(genesis.clone());
+        }
+        Ok((Self::decode_limits(&state)?, state.max_block_gas()?))
+    }
+
+    /// `InitChain`: validates and applies the genesis app state (after CometBFT's consensus
+    /// parameters, which it starts with), held until block 1; returns the validator set the
+    /// components start the chain with (empty: `genesis.json`'s).
+    pub fn init_chain(
+        &self,
+        chain_id: &str,
+        initial_height: u64,
+        consensus_params: &ConsensusParams,
+        app_state: &[u8],
+    ) -> Result<Vec<ValidatorUpdate>, AppError> {
         if initial_height > 1 {
             return Err(AppError::Consensus(format!(
                 "initial_height {initial_height} is not supported: Agora chains start at height 1"
@@ -137,6 +171,7 @@ impl App {
         let genesis = AppState::from_json(app_state)?;
         let mut state = StateDelta::new(self.storage.latest_snapshot());
         state.put_raw(CHAIN_ID_KEY.to_vec(), chain_id.as_bytes().to_vec());
+        state.init_consensus_params(consensus_params);
         let validators = self.components.init_genesis(&mut state, &genesis)?;
         let changes = state.into_changes();
         // The mempool sees genesis at once: CometBFT may send CheckTx before block 1 commits.
@@ -174,8 +209,10 @@ impl App {
         let ctx = BlockContext { chain_id, ..block };
         let mut block = state;
 
+        let limits = Self::decode_limits(&block)?;
+        let mut block_gas = BlockGas::new(block.max_block_gas()?);
         let mut block_events = self.components.begin_block(&mut block, &ctx);
-        let decoded = exec::decode_all(&self.components, txs, &self.config.decode_limits);
+        let decoded = exec::decode_all(&self.components, txs, &limits);
         // Signatures are verified against the committed state in chunks, the next chunk in
         // parallel with executing the current one in order, so both cores stay busy.
         // (Genesis accounts of block 1 are not in that state: their signatures are simply
@@ -193,7 +230,10 @@ impl App {
                     // A missing entry only means "verify during execution".
                     let check = presigned.get(i).unwrap_or(&unverified);
                     let outcome = match tx {
-                        Ok(tx) => exec::execute_tx(&self.components, &mut block, &ctx, tx, AnteMode::Deliver, check),
+                        Ok(tx) => match block_gas.reserve(tx.parsed.gas_limit) {
+                            Ok(()) => exec::execute_tx(&self.components, &mut block, &ctx, tx, AnteMode::Deliver, check),
+                            Err(error) => TxOutcome { result: Err(error), gas_wanted: tx.parsed.gas_limit, gas_used: 0, events: Vec::new() },
+                        },
                         Err(error) => {
                             TxOutcome { result: Err(error.clone()), gas_wanted: 0, gas_used: 0, events: Vec::new() }
                         }
@@ -240,10 +280,21 @@ impl App {
 
     /// `CheckTx`: stateless checks and the ante handler against the mempool view.
     pub fn check_tx(&self, tx_bytes: &[u8]) -> TxOutcome {
-        let tx = match exec::decode(&self.components, tx_bytes, &self.config.decode_limits) {
+        // Limits from the mempool view: before block 1 commits, only it holds genesis.
+        let limits = match self.mempool.lock().map_err(|_| AppError::Consensus("mempool lock poisoned".into())).and_then(|view| {
+            Ok((Self::decode_limits(&*view)?, view.max_block_gas()?))
+        }) {
+            Ok(limits) => limits,
+            Err(error) => return internal_outcome(&error.to_string()),
+        };
+        let (limits, max_block_gas) = limits;
+        let tx = match exec::decode(&self.components, tx_bytes, &limits) {
             Ok(tx) => tx,
             Err(error) => return TxOutcome { result: Err(error), gas_wanted: 0, gas_used: 0, events: Vec::new() },
         };
+        if let Err(error) = BlockGas::new(max_block_gas).fits(tx.parsed.gas_limit) {
+            return TxOutcome { result: Err(error), gas_wanted: tx.parsed.gas_limit, gas_used: 0, events: Vec::new() };
+        }
         let Ok(mut mempool) = self.mempool.lock() else {
             return internal_outcome("mempool lock poisoned");
         };
@@ -259,9 +310,13 @@ impl App {
 
     /// Gas estimate for a transaction against the latest state, signatures not checked.
     pub fn simulate(&self, tx_bytes: &[u8]) -> Result<TxOutcome, TxError> {
-        let limits = agora_tx::DecodeLimits { simulation: true, ..self.config.decode_limits.clone() };
-        let tx = exec::decode(&self.components, tx_bytes, &limits)?;
         let snapshot = self.storage.latest_snapshot();
+        let limits = Self::decode_limits(&snapshot).map_err(TxError::internal)?;
+        let tx = exec::decode(&self.components, tx_bytes, &DecodeLimits { simulation: true, ..limits })?;
+        // Simulation is a public query: its work is bounded by the block's gas limit, or by
+        // the node's own cap when the chain sets none.
+        let max_block_gas = snapshot.max_block_gas().map_err(TxError::internal)?;
+        let gas_cap = max_block_gas.unwrap_or(u64::MAX).min(self.config.simulation_gas_limit);
         let chain_id = Self::chain_id(&snapshot)
             .ok()
             .flatten()
@@ -274,9 +329,59 @@ impl App {
         if !fee_denoms.contains(&Denom::native()) {
             fee_denoms.push(Denom::native());
         }
-        let mode = AnteMode::Simulate { fee_denoms: &fee_denoms };
+        let mode = AnteMode::Simulate { fee_denoms: &fee_denoms, gas_cap };
         Ok(exec::execute_tx(&self.components, &mut state, &ctx, &tx, mode, &SignatureCheck::default()))
     }
+}
+
+/// The block gas limit (CometBFT's `block.max_gas`): the gas limits of a block's
+/// transactions may add up to at most this much. Transactions are admitted by their gas
+/// limit, not their use, so a block's work is bounded before any of it runs.
+struct BlockGas {
+    limit: Option<u64>,
+    reserved: u64,
+}
+
+impl BlockGas {
+    fn new(limit: Option<u64>) -> Self {
+        Self { limit, reserved: 0 }
+    }
+
+    /// Whether one transaction with `gas_limit` could fit an empty block (`CheckTx`).
+    fn fits(&self, gas_limit: u64) -> Result<(), TxError> {
+        match self.limit {
+            Some(limit) if gas_limit > limit => Err(TxError::new(
+                "sdk",
+                41,
+                format!("tx gas limit {gas_limit} exceeds the block gas limit {limit}: invalid gas limit"),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// Takes `gas_limit` from what is left of the block's gas (`FinalizeBlock`): a
+    /// transaction that does not fit is not run at all (no fee, no sequence).
+    fn reserve(&mut self, gas_limit: u64) -> Result<(), TxError> {
+        let Some(limit) = self.limit else {
+            return Ok(());
+        };
+        let total = self.reserved.saturating_add(gas_limit);
+        if total > limit {
+            return Err(TxError::new(
+                "sdk",
+                11,
+                format!("out of gas in location: block gas meter; the block's {} of {limit} gas leaves too little for this transaction's {gas_limit}", self.reserved),
+            ));
+        }
+        self.reserved = total;
+        Ok(())
+    }
+}
+
+/// Whether the transactions' gas limits add up to at most `limit` (`ProcessProposal`).
+pub fn within_block_gas(gas_limits: impl IntoIterator<Item = u64>, limit: Option<u64>) -> bool {
+    let mut block = BlockGas::new(limit);
+    gas_limits.into_iter().all(|gas| block.reserve(gas).is_ok())
 }
 
 fn internal_outcome(msg: &str) -> TxOutcome {

@@ -6,19 +6,22 @@
 use agora_auth::AuthComponent;
 use agora_bank::BankComponent;
 use agora_component::{Components, RegistryError};
+use agora_consensus::ConsensusComponent;
 use agora_escrow::EscrowComponent;
 use agora_market::{DeploymentComponent, MarketComponent, MarketEscrowHooks};
 use agora_provider::ProviderComponent;
 
 pub fn components() -> Result<Components, RegistryError> {
     Components::builder()
-        .with(AuthComponent)
+        // First: every other section may rely on the consensus parameters being valid.
+        .with(ConsensusComponent::default())
+        .with(AuthComponent::default())
         .with(BankComponent::default())
-        .with(ProviderComponent)
+        .with(ProviderComponent::default())
         // Before the market: an account that runs dry stops its deployment (the hook) before
         // the market's auctions and expiries run.
         .with(EscrowComponent::new(MarketEscrowHooks))
-        .with(DeploymentComponent)
-        .with(MarketComponent)
+        .with(DeploymentComponent::default())
+        .with(MarketComponent::default())
         .build()
 }

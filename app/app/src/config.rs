@@ -1,12 +1,22 @@
-//! Node-local settings of the application (not consensus: each operator sets its own).
+//! Node-local settings of the application (not consensus: each operator sets its own, and
+//! none of them decides whether a transaction or a block is valid).
 
 use agora_auth::ante::MinGasPrice;
-use agora_tx::DecodeLimits;
 
-#[derive(Clone, Debug, Default)]
+/// Gas a `Simulate` query may burn when the chain sets no block gas limit (the Cosmos SDK's
+/// `query-gas-limit`): a public endpoint must not run unbounded work for free.
+pub const DEFAULT_SIMULATION_GAS_LIMIT: u64 = 100_000_000;
+
+#[derive(Clone, Debug)]
 pub struct AppConfig {
     /// Minimum gas prices enforced in `CheckTx` (mempool admission only).
     pub min_gas_prices: Vec<MinGasPrice>,
-    /// Stateless limits applied to every transaction.
-    pub decode_limits: DecodeLimits,
+    /// Most gas a `Simulate` may use (capped further by the block gas limit, if any).
+    pub simulation_gas_limit: u64,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        Self { min_gas_prices: Vec::new(), simulation_gas_limit: DEFAULT_SIMULATION_GAS_LIMIT }
+    }
 }

@@ -164,18 +164,20 @@ pub fn execute_tx<S: StateRead>(
     mode: AnteMode<'_>,
     presigned: &SignatureCheck,
 ) -> TxOutcome {
-    let simulate = matches!(mode, AnteMode::Simulate { .. });
     let gas_wanted = tx.parsed.gas_limit;
-    let gas = if simulate { GasMeter::infinite() } else { GasMeter::new(gas_wanted) };
+    let gas = match mode {
+        AnteMode::Simulate { gas_cap, .. } => GasMeter::new(gas_cap),
+        _ => GasMeter::new(gas_wanted),
+    };
 
     let ante = {
         let mut fork = Metered::new(StateDelta::new(&*state), &gas);
-        match agora_auth::run_ante(&mut fork, ctx, &tx.parsed, &tx.signers, mode, presigned, &gas, &BankFees) {
-            Ok(outcome) => match gas.check("ante") {
-                Ok(()) => Ok((outcome, fork.into_inner().into_changes())),
-                Err(out) => Err(AuthError::from(out).to_tx_error()),
-            },
-            Err(e) => Err(e.to_tx_error()),
+        let ante = agora_auth::run_ante(&mut fork, ctx, &tx.parsed, &tx.signers, mode, presigned, &gas, &BankFees);
+        // Out of gas wins over whatever the ante handler made of its failed read.
+        match (gas.check("ante"), ante) {
+            (Err(out), _) => Err(AuthError::from(out).to_tx_error()),
+            (Ok(()), Ok(outcome)) => Ok((outcome, fork.into_inner().into_changes())),
+            (Ok(()), Err(e)) => Err(e.to_tx_error()),
         }
     };
     let (ante_outcome, ante_changes) = match ante {
@@ -194,11 +196,12 @@ pub fn execute_tx<S: StateRead>(
         let mut msg_events = Vec::new();
         let mut result = Ok(());
         for (index, msg) in tx.msgs.iter().enumerate() {
-            let step = components.execute(&mut fork, ctx, msg).and_then(|evs| {
-                gas.check("message execution")
-                    .map(|()| evs)
-                    .map_err(|out| AuthError::from(out).to_tx_error())
-            });
+            let executed = components.execute(&mut fork, ctx, msg);
+            // Out of gas wins over whatever the message made of its failed read.
+            let step = match gas.check("message execution") {
+                Ok(()) => executed,
+                Err(out) => Err(AuthError::from(out).to_tx_error()),
+            };
             match step {
                 Ok(evs) => {
                     let sender = msg.signers().first().map(|a| a.to_string()).unwrap_or_default();

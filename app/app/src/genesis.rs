@@ -54,7 +54,7 @@ mod tests {
         let bank: agora_bank::GenesisState = back.section("bank").expect("bank");
         assert_eq!(bank.balances[0].coins.to_string(), "105uagora");
         let names: Vec<&str> = genesis.section_names().collect();
-        assert_eq!(names, ["auth", "bank", "deployment", "escrow", "market", "provider"]);
+        assert_eq!(names, ["auth", "bank", "consensus", "deployment", "escrow", "market", "provider"]);
     }
 
     #[test]

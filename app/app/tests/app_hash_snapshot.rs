@@ -20,6 +20,7 @@ fn app_hash_should_not_change() {
 /// Changed when the marketplace modules arrived: genesis now writes their parameters and module
 /// accounts (`provider`, `escrow`, `community_pool`, `market`). Changed again when `EndBlock`'s
 /// height queues started storing their bound (`escrow/depletion_next`, `market/auctions_next`,
-/// `market/expiries_next`, `provider/unbonding_next`, written by the first block). No chain had
-/// launched yet either time.
-const APP_HASH_SNAPSHOT: &str = "4021ce5d8a425b216c253576e0d170ecea5aaeda8d8b2b9842daed4b3402120c";
+/// `market/expiries_next`, `provider/unbonding_next`, written by the first block). Changed
+/// again when the consensus parameters moved into state (`consensus/params`, written at
+/// genesis). No chain had launched yet any of these times.
+const APP_HASH_SNAPSHOT: &str = "a4b34f4205402f76bc3f9a8cf7876be0dc1243d233be5a120da6ad7d8b3f6ffc";

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use agora_app::abci::AbciService;
 use agora_app::{App, AppConfig};
-use agora_component::{Component, Components, ConsensusParams, EndBlockOutcome, NoMessages, ValidatorKey, ValidatorUpdate};
+use agora_component::{Component, MsgRouter, Components, ConsensusParams, EndBlockOutcome, NoMessages, ValidatorKey, ValidatorUpdate};
 use agora_store::{StateRead, StateWrite, Storage, StorageConfig};
 use agora_types::{BlockContext, CommitFlag, Event, MisbehaviorKind, TxError};
 use bytes::Bytes;
@@ -72,7 +72,7 @@ impl Component for Probe {
         Ok(vec![Event::new("probe_begin").attr("height", ctx.height)])
     }
 
-    fn end_block(&self, state: &mut dyn StateWrite, ctx: &BlockContext) -> Result<EndBlockOutcome, TxError> {
+    fn end_block(&self, state: &mut dyn StateWrite, ctx: &BlockContext, _router: &dyn MsgRouter) -> Result<EndBlockOutcome, TxError> {
         state.put_raw(format!("probe/end/{}", ctx.height).into_bytes(), vec![1]);
         match ctx.height {
             3 => Ok(EndBlockOutcome {
@@ -101,7 +101,7 @@ impl Component for Counter {
         Ok(())
     }
 
-    fn end_block(&self, state: &mut dyn StateWrite, ctx: &BlockContext) -> Result<EndBlockOutcome, TxError> {
+    fn end_block(&self, state: &mut dyn StateWrite, ctx: &BlockContext, _router: &dyn MsgRouter) -> Result<EndBlockOutcome, TxError> {
         state.put_raw(format!("counter/{}", ctx.height).into_bytes(), vec![1]);
         Ok(EndBlockOutcome::default())
     }

@@ -6,6 +6,7 @@ use cosmos_sdk_proto::Any;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::authority::{Authority, MsgRouter};
 use crate::outcome::{EndBlockOutcome, ValidatorUpdate};
 
 /// A module's decoded, statelessly valid message.
@@ -68,6 +69,8 @@ impl ModuleAccount {
 pub struct Wiring {
     /// Every component's module accounts, in component order.
     pub module_accounts: Vec<ModuleAccount>,
+    /// The account that may change every module's parameters.
+    pub authority: Authority,
 }
 
 /// One module of the application.
@@ -111,8 +114,9 @@ pub trait Component: Send + Sync + 'static {
         Ok(Vec::new())
     }
 
-    /// Work at the end of every block, after its transactions.
-    fn end_block(&self, _state: &mut dyn StateWrite, _ctx: &BlockContext) -> Result<EndBlockOutcome, TxError> {
+    /// Work at the end of every block, after its transactions. `router` executes messages
+    /// on behalf of the component's module account (governance running a passed proposal).
+    fn end_block(&self, _state: &mut dyn StateWrite, _ctx: &BlockContext, _router: &dyn MsgRouter) -> Result<EndBlockOutcome, TxError> {
         Ok(EndBlockOutcome::default())
     }
 

@@ -7,6 +7,7 @@ use agora_store::{Key, StateRead, StateWrite};
 use agora_types::{Address, BlockContext, Event, TxError};
 use cosmos_sdk_proto::Any;
 
+use crate::authority::MsgRouter;
 use crate::component::{Component, ComponentMsg, ModuleAccount, Wiring};
 use crate::outcome::{EndBlockOutcome, ValidatorUpdate};
 
@@ -51,7 +52,7 @@ pub(crate) trait AnyComponent: Send + Sync {
     fn init_genesis(&self, state: &mut dyn StateWrite, section: &serde_json::Value) -> Result<(), String>;
     fn genesis_validators(&self, state: &dyn StateRead) -> Result<Vec<ValidatorUpdate>, String>;
     fn begin_block(&self, state: &mut dyn StateWrite, ctx: &BlockContext) -> Result<Vec<Event>, TxError>;
-    fn end_block(&self, state: &mut dyn StateWrite, ctx: &BlockContext) -> Result<EndBlockOutcome, TxError>;
+    fn end_block(&self, state: &mut dyn StateWrite, ctx: &BlockContext, router: &dyn MsgRouter) -> Result<EndBlockOutcome, TxError>;
     fn message_types(&self) -> &'static [&'static str];
     fn decode_msg(&self, any: &Any) -> Result<Box<dyn AnyMsg>, TxError>;
     fn execute(&self, state: &mut dyn StateWrite, ctx: &BlockContext, msg: &dyn AnyMsg) -> Result<Vec<Event>, TxError>;
@@ -99,8 +100,8 @@ impl<C: Component> AnyComponent for C {
         Component::begin_block(self, state, ctx)
     }
 
-    fn end_block(&self, state: &mut dyn StateWrite, ctx: &BlockContext) -> Result<EndBlockOutcome, TxError> {
-        Component::end_block(self, state, ctx)
+    fn end_block(&self, state: &mut dyn StateWrite, ctx: &BlockContext, router: &dyn MsgRouter) -> Result<EndBlockOutcome, TxError> {
+        Component::end_block(self, state, ctx, router)
     }
 
     fn message_types(&self) -> &'static [&'static str] {

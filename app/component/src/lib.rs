@@ -10,11 +10,13 @@
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+mod authority;
 mod component;
 mod erased;
 mod outcome;
 mod registry;
 
+pub use authority::{invalid_params, parse_authority, Authority, MsgRouter, GOVERNANCE_MODULE};
 pub use component::{Component, ComponentMsg, ModuleAccount, NoMessages, Wiring};
 pub use outcome::{BlockHooksOutcome, EndBlockOutcome, ValidatorKey, ValidatorUpdate};
 pub use registry::{Components, RegistryError, RoutedMsg};

@@ -8,6 +8,7 @@ use agora_store::{Key, StateDelta, StateRead, StateWrite};
 use agora_types::{Address, BlockContext, Event, TxError};
 use cosmos_sdk_proto::Any;
 
+use crate::authority::{Authority, MsgRouter};
 use crate::component::{Component, ModuleAccount, Wiring};
 use crate::erased::{AnyComponent, AnyMsg};
 use crate::outcome::{BlockHooksOutcome, ValidatorUpdate};
@@ -67,9 +68,16 @@ pub struct Components {
 #[derive(Default)]
 pub struct ComponentsBuilder {
     list: Vec<Box<dyn AnyComponent>>,
+    authority: Authority,
 }
 
 impl ComponentsBuilder {
+    /// The account that may change parameters (default: the governance module account).
+    pub fn authority(mut self, authority: Authority) -> Self {
+        self.authority = authority;
+        self
+    }
+
     pub fn with(mut self, component: impl Component) -> Self {
         self.list.push(Box::new(component));
         self
@@ -106,7 +114,7 @@ impl ComponentsBuilder {
                 module_accounts.push(account);
             }
         }
-        let wiring = Wiring { module_accounts: module_accounts.clone() };
+        let wiring = Wiring { module_accounts: module_accounts.clone(), authority: self.authority };
         for component in &mut list {
             component.wire(&wiring);
         }
@@ -249,7 +257,7 @@ impl Components {
         let mut outcome = BlockHooksOutcome::default();
         for component in &self.list {
             let mut fork = StateDelta::new(&*block);
-            match component.end_block(&mut fork, ctx) {
+            match component.end_block(&mut fork, ctx, self) {
                 Ok(hook_outcome) => {
                     let changes = fork.into_changes();
                     block.apply(changes);
@@ -267,6 +275,33 @@ impl Components {
             component.check_invariants(state).map_err(|e| format!("{}: {e}", component.name()))?;
         }
         Ok(())
+    }
+}
+
+impl MsgRouter for Components {
+    /// Decodes `msg`, checks that `signer` is its only signer, and executes it on a fork of
+    /// `state` kept only if it succeeds.
+    fn execute_as(&self, state: &mut dyn StateWrite, ctx: &BlockContext, signer: &Address, msg: &Any) -> Result<Vec<Event>, TxError> {
+        let routed = self.decode_msg(msg)?;
+        let signers = routed.signers();
+        if signers != [*signer] {
+            let named: Vec<String> = signers.iter().map(Address::to_string).collect();
+            return Err(TxError::new(
+                "sdk",
+                4,
+                format!("{} must be signed by {signer} alone, not by [{}]: unauthorized", msg.type_url, named.join(", ")),
+            ));
+        }
+        let mut fork = StateDelta::new(&*state);
+        let events = self.execute(&mut fork, ctx, &routed)?;
+        let changes = fork.into_changes();
+        for (key, value) in changes {
+            match value {
+                Some(value) => state.put_raw(key, value),
+                None => state.delete(key),
+            }
+        }
+        Ok(events)
     }
 }
 

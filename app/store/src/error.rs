@@ -25,6 +25,9 @@ pub enum StoreError {
     Decode(String),
     #[error("encode: {0}")]
     Encode(String),
+    /// Raised by a gas-metered view, not by storage: the transaction ran out of gas.
+    #[error("{0}")]
+    OutOfGas(String),
 }
 
 /// jmt reports errors as `anyhow::Error`; keep the message.

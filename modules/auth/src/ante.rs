@@ -78,7 +78,8 @@ pub enum AnteMode<'a> {
     /// Gas estimation: signatures are not checked, but their gas is charged. A transaction
     /// sent without a fee (as cosmjs simulates) is charged for the fee transfer the signed
     /// transaction will make, in the first of `fee_denoms` that the payer holds.
-    Simulate { fee_denoms: &'a [Denom] },
+    /// `gas_cap`: the most gas the simulation may use (it ignores the transaction's limit).
+    Simulate { fee_denoms: &'a [Denom], gas_cap: u64 },
 }
 
 /// Signatures already verified (in parallel, before the block's transactions ran in order):
@@ -136,7 +137,7 @@ pub fn run_ante<S: StateWrite>(
     }
 
     let size = (tx.size as u64).saturating_add(match mode {
-        AnteMode::Simulate { fee_denoms } => simulated_extra_bytes(tx, fee_denoms),
+        AnteMode::Simulate { fee_denoms, .. } => simulated_extra_bytes(tx, fee_denoms),
         _ => 0,
     });
     gas.consume(params.tx_size_cost_per_byte.saturating_mul(size), "txSize")?;
@@ -156,7 +157,7 @@ pub fn run_ante<S: StateWrite>(
     let mut outcome = AnteOutcome { fee_payer: Some(fee_payer), ..AnteOutcome::default() };
     let collector = || agora_types::Address::module(FEE_COLLECTOR);
     match mode {
-        AnteMode::Simulate { fee_denoms } if tx.fee.is_empty() => {
+        AnteMode::Simulate { fee_denoms, .. } if tx.fee.is_empty() => {
             // One base unit stands in for the fee the signed transaction will pay, in the first
             // denom the payer can pay it in (a failed try writes nothing: one coin is debited
             // before it is credited). A payer who holds none of them cannot pay a fee anyway.

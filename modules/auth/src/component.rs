@@ -1,18 +1,65 @@
 //! `auth` as a component: genesis and the `cosmos.auth.v1beta1.Query` service. Its ante
 //! handler runs before every transaction's messages, outside the component list.
 
-use agora_component::{Component, ModuleAccount, NoMessages};
+use agora_component::{invalid_params, Authority, Component, ComponentMsg, ModuleAccount, Wiring};
 use agora_store::{StateRead, StateWrite};
-use agora_types::TxError;
+use agora_types::{Address, BlockContext, Event, TxError};
+use cosmos_sdk_proto::cosmos::auth::v1beta1 as pb;
+use cosmos_sdk_proto::Any;
+use prost::Message;
 
-use crate::{GenesisState, FEE_COLLECTOR};
+use crate::msg::{AuthMsg, MSG_UPDATE_PARAMS_URL};
+use crate::{AuthWrite, GenesisState, FEE_COLLECTOR};
 
 #[derive(Debug, Default)]
-pub struct AuthComponent;
+pub struct AuthComponent {
+    authority: Authority,
+}
+
+impl ComponentMsg for AuthMsg {
+    fn type_url(&self) -> &str {
+        MSG_UPDATE_PARAMS_URL
+    }
+
+    fn module(&self) -> &'static str {
+        "auth"
+    }
+
+    fn signers(&self) -> Vec<Address> {
+        match self {
+            Self::UpdateParams { authority, .. } => vec![*authority],
+        }
+    }
+}
 
 impl Component for AuthComponent {
-    type Msg = NoMessages;
+    type Msg = AuthMsg;
     type Genesis = GenesisState;
+
+    fn wire(&mut self, wiring: &Wiring) {
+        self.authority = wiring.authority;
+    }
+
+    fn message_types(&self) -> &'static [&'static str] {
+        &[MSG_UPDATE_PARAMS_URL]
+    }
+
+    fn decode_msg(&self, any: &Any) -> Result<AuthMsg, TxError> {
+        pb::MsgUpdateParams::decode(any.value.as_slice())
+            .map_err(|e| TxError::new("sdk", 2, format!("cannot decode {}: {e}", any.type_url)))?
+            .try_into()
+    }
+
+    fn execute(&self, state: &mut dyn StateWrite, _ctx: &BlockContext, msg: &AuthMsg) -> Result<Vec<Event>, TxError> {
+        match msg {
+            AuthMsg::UpdateParams { authority, params } => {
+                self.authority.check(authority)?;
+                params.validate().map_err(|e| invalid_params("auth", e))?;
+                state.put_auth_params(params);
+                Ok(Vec::new())
+            }
+        }
+    }
 
     fn name(&self) -> &'static str {
         "auth"

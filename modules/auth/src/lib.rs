@@ -8,6 +8,7 @@ pub mod ante;
 pub mod component;
 pub mod error;
 pub mod genesis;
+pub mod msg;
 pub mod params;
 pub mod query;
 pub mod state;

@@ -1,7 +1,7 @@
 //! `bank` as a component: genesis, `MsgSend` and `MsgMultiSend`, the
 //! `cosmos.bank.v1beta1.Query` service and the supply invariant.
 
-use agora_component::{Component, ComponentMsg, Wiring};
+use agora_component::{Authority, Component, ComponentMsg, Wiring};
 use agora_store::{Key, StateRead, StateWrite};
 use agora_types::{AbciError, Address, BlockContext, Event, TxError};
 use cosmos_sdk_proto::cosmos::bank::v1beta1 as pb;
@@ -9,14 +9,15 @@ use cosmos_sdk_proto::Any;
 use prost::Message;
 
 use crate::handler::BlockedAddresses;
-use crate::msg::{MSG_MULTI_SEND_URL, MSG_SEND_URL};
-use crate::{BankMsg, GenesisState};
+use crate::msg::{MSG_MULTI_SEND_URL, MSG_SEND_URL, MSG_UPDATE_PARAMS_URL};
+use crate::{BankMsg, BankWrite, GenesisState};
 
 /// The bank component. Every module account of the application is blocked from receiving
 /// through bank messages ([`Component::wire`]).
 #[derive(Debug, Default)]
 pub struct BankComponent {
     blocked: BlockedAddresses,
+    authority: Authority,
 }
 
 impl ComponentMsg for BankMsg {
@@ -51,6 +52,7 @@ impl Component for BankComponent {
 
     fn wire(&mut self, wiring: &Wiring) {
         self.blocked = BlockedAddresses::new(wiring.module_accounts.iter().map(|account| account.address()));
+        self.authority = wiring.authority;
     }
 
     fn validate_genesis(&self, genesis: &GenesisState) -> Result<(), String> {
@@ -62,19 +64,26 @@ impl Component for BankComponent {
     }
 
     fn message_types(&self) -> &'static [&'static str] {
-        &[MSG_SEND_URL, MSG_MULTI_SEND_URL]
+        &[MSG_SEND_URL, MSG_MULTI_SEND_URL, MSG_UPDATE_PARAMS_URL]
     }
 
     fn decode_msg(&self, any: &Any) -> Result<BankMsg, TxError> {
         let msg = match any.type_url.as_str() {
             MSG_SEND_URL => decode::<pb::MsgSend>(any)?.try_into().map(BankMsg::Send),
             MSG_MULTI_SEND_URL => decode::<pb::MsgMultiSend>(any)?.try_into().map(BankMsg::MultiSend),
+            MSG_UPDATE_PARAMS_URL => decode::<pb::MsgUpdateParams>(any)?.try_into(),
             other => return Err(TxError::new("sdk", 6, format!("bank accepts no message {other:?}"))),
         };
         msg.map_err(|e| e.to_tx_error())
     }
 
     fn execute(&self, mut state: &mut dyn StateWrite, _ctx: &BlockContext, msg: &BankMsg) -> Result<Vec<Event>, TxError> {
+        if let BankMsg::UpdateParams { authority, params } = msg {
+            self.authority.check(authority)?;
+            params.validate().map_err(|e| e.to_tx_error())?;
+            state.put_bank_params(params);
+            return Ok(Vec::new());
+        }
         crate::handler::execute(&mut state, msg, &self.blocked).map_err(|e| e.to_tx_error())
     }
 

@@ -31,6 +31,8 @@ pub enum BankError {
     InvalidGenesis(String),
     #[error("supply of {0} overflows")]
     SupplyOverflow(String),
+    #[error("invalid bank parameters: {0}")]
+    InvalidParams(String),
 }
 
 impl AbciError for BankError {
@@ -42,7 +44,8 @@ impl AbciError for BankError {
             | Self::InvalidCoins(_)
             | Self::BlockedAddress(_)
             | Self::InvalidGenesis(_)
-            | Self::SupplyOverflow(_) => "sdk",
+            | Self::SupplyOverflow(_)
+            | Self::InvalidParams(_) => "sdk",
             _ => "bank",
         }
     }
@@ -54,7 +57,7 @@ impl AbciError for BankError {
             Self::InvalidAddress(_) => 7,
             Self::InvalidCoins(_) | Self::SupplyOverflow(_) => 10,
             Self::BlockedAddress(_) => 4,
-            Self::InvalidGenesis(_) => 18,
+            Self::InvalidGenesis(_) | Self::InvalidParams(_) => 18,
             Self::NoInputs => 2,
             Self::NoOutputs => 3,
             Self::InputOutputMismatch { .. } => 4,

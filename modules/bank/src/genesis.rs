@@ -77,6 +77,7 @@ impl GenesisState {
     /// Checks the state and returns the supply it implies.
     pub fn validate(&self) -> Result<Coins, BankError> {
         let invalid = |msg: String| BankError::InvalidGenesis(msg);
+        self.params.validate().map_err(|e| invalid(format!("bank.params: {e}")))?;
         let mut seen = BTreeSet::new();
         let mut supply = Coins::new();
         for (i, balance) in self.balances.iter().enumerate() {

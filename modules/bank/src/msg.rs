@@ -8,12 +8,15 @@ use crate::BankError;
 
 pub const MSG_SEND_URL: &str = "/cosmos.bank.v1beta1.MsgSend";
 pub const MSG_MULTI_SEND_URL: &str = "/cosmos.bank.v1beta1.MsgMultiSend";
+pub const MSG_UPDATE_PARAMS_URL: &str = "/cosmos.bank.v1beta1.MsgUpdateParams";
 
 /// Every message of the bank module.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum BankMsg {
     Send(Send),
     MultiSend(MultiSend),
+    /// New parameters, checked against the authority when executed.
+    UpdateParams { authority: Address, params: crate::Params },
 }
 
 impl BankMsg {
@@ -22,6 +25,7 @@ impl BankMsg {
         match self {
             Self::Send(m) => vec![m.from],
             Self::MultiSend(m) => vec![m.input.0],
+            Self::UpdateParams { authority, .. } => vec![*authority],
         }
     }
 
@@ -36,6 +40,7 @@ impl BankMsg {
             Self::MultiSend(m) => {
                 Box::new(std::iter::once(&m.input).chain(&m.outputs).flat_map(|(address, coins)| balances(address, coins)))
             }
+            Self::UpdateParams { .. } => Box::new(std::iter::empty()),
         }
     }
 
@@ -43,6 +48,7 @@ impl BankMsg {
         match self {
             Self::Send(_) => MSG_SEND_URL,
             Self::MultiSend(_) => MSG_MULTI_SEND_URL,
+            Self::UpdateParams { .. } => MSG_UPDATE_PARAMS_URL,
         }
     }
 }
@@ -79,6 +85,15 @@ fn coins(field: &str, protos: &[cosmos_sdk_proto::cosmos::base::v1beta1::Coin]) 
         list.push(coin);
     }
     Coins::from_list(list).map_err(|e| BankError::InvalidCoins(format!("{field}: {e}")))
+}
+
+impl TryFrom<pb::MsgUpdateParams> for BankMsg {
+    type Error = BankError;
+
+    fn try_from(msg: pb::MsgUpdateParams) -> Result<Self, Self::Error> {
+        let params = msg.params.as_ref().ok_or_else(|| BankError::InvalidParams("params are missing".into()))?;
+        Ok(Self::UpdateParams { authority: address("authority", &msg.authority)?, params: crate::Params::from_proto(params)? })
+    }
 }
 
 impl TryFrom<pb::MsgSend> for Send {

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::BankError;
+
 /// Whether coins may be sent, by default and per denom.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -31,6 +33,32 @@ impl Params {
             .iter()
             .find(|s| &s.denom == denom)
             .map_or(self.default_send_enabled, |s| s.enabled)
+    }
+
+    /// Each denom named at most once.
+    pub fn validate(&self) -> Result<(), BankError> {
+        let mut seen = std::collections::BTreeSet::new();
+        for entry in &self.send_enabled {
+            if !seen.insert(&entry.denom) {
+                return Err(BankError::InvalidParams(format!("send_enabled names {} twice", entry.denom)));
+            }
+        }
+        Ok(())
+    }
+
+    /// The parameters a `cosmos.bank.v1beta1.Params` describes; its denoms must be valid.
+    pub fn from_proto(proto: &cosmos_sdk_proto::cosmos::bank::v1beta1::Params) -> Result<Self, BankError> {
+        #[allow(deprecated)]
+        let send_enabled = proto
+            .send_enabled
+            .iter()
+            .map(|entry| {
+                let denom = agora_types::Denom::new(&entry.denom)
+                    .map_err(|e| BankError::InvalidParams(format!("send_enabled denom {:?}: {e}", entry.denom)))?;
+                Ok(SendEnabled { denom, enabled: entry.enabled })
+            })
+            .collect::<Result<_, BankError>>()?;
+        Ok(Self { default_send_enabled: proto.default_send_enabled, send_enabled })
     }
 
     pub fn to_proto(&self) -> cosmos_sdk_proto::cosmos::bank::v1beta1::Params {

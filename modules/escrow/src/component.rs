@@ -4,11 +4,14 @@
 //! the entries due now (a single point read when none is). A block's cost depends on what
 //! happens in it, not on how many leases exist.
 
-use agora_component::{Component, EndBlockOutcome, ModuleAccount, NoMessages};
+use agora_component::{Authority, Component, ComponentMsg, EndBlockOutcome, ModuleAccount, MsgRouter, Wiring};
 use agora_store::{StateRead, StateWrite};
-use agora_types::{AbciError, BlockContext, Event, TxError};
+use agora_types::{AbciError, Address, BlockContext, Event, TxError};
+use cosmos_sdk_proto::Any;
+use prost::Message;
 
 use crate::account::AccountId;
+use crate::msg::{EscrowMsg, MSG_UPDATE_PARAMS_URL};
 use crate::state::{keys, EscrowWrite};
 use crate::{EscrowError, GenesisState, COMMUNITY_POOL, ESCROW_MODULE};
 
@@ -23,16 +26,33 @@ pub trait EscrowHooks: Send + Sync + 'static {
 /// Escrow accounts and payments, with the hook it calls when an account runs dry.
 pub struct EscrowComponent {
     hooks: Box<dyn EscrowHooks>,
+    authority: Authority,
 }
 
 impl EscrowComponent {
     pub fn new(hooks: impl EscrowHooks) -> Self {
-        Self { hooks: Box::new(hooks) }
+        Self { hooks: Box::new(hooks), authority: Authority::default() }
+    }
+}
+
+impl ComponentMsg for EscrowMsg {
+    fn type_url(&self) -> &str {
+        MSG_UPDATE_PARAMS_URL
+    }
+
+    fn module(&self) -> &'static str {
+        "escrow"
+    }
+
+    fn signers(&self) -> Vec<Address> {
+        match self {
+            Self::UpdateParams { authority, .. } => vec![*authority],
+        }
     }
 }
 
 impl Component for EscrowComponent {
-    type Msg = NoMessages;
+    type Msg = EscrowMsg;
     type Genesis = GenesisState;
 
     fn name(&self) -> &'static str {
@@ -43,6 +63,31 @@ impl Component for EscrowComponent {
         vec![ModuleAccount::new(ESCROW_MODULE), ModuleAccount::new(COMMUNITY_POOL)]
     }
 
+    fn wire(&mut self, wiring: &Wiring) {
+        self.authority = wiring.authority;
+    }
+
+    fn message_types(&self) -> &'static [&'static str] {
+        &[MSG_UPDATE_PARAMS_URL]
+    }
+
+    fn decode_msg(&self, any: &Any) -> Result<EscrowMsg, TxError> {
+        agora_proto::escrow::v1::MsgUpdateParams::decode(any.value.as_slice())
+            .map_err(|e| TxError::new("sdk", 2, format!("cannot decode {}: {e}", any.type_url)))?
+            .try_into()
+    }
+
+    fn execute(&self, state: &mut dyn StateWrite, _ctx: &BlockContext, msg: &EscrowMsg) -> Result<Vec<Event>, TxError> {
+        match msg {
+            EscrowMsg::UpdateParams { authority, params } => {
+                self.authority.check(authority)?;
+                params.validate().map_err(|e| e.to_tx_error())?;
+                state.put_escrow_params(params);
+                Ok(Vec::new())
+            }
+        }
+    }
+
     fn validate_genesis(&self, genesis: &GenesisState) -> Result<(), String> {
         genesis.validate().map_err(|e| e.to_string())
     }
@@ -51,7 +96,7 @@ impl Component for EscrowComponent {
         genesis.apply(&mut state).map_err(|e| e.to_string())
     }
 
-    fn end_block(&self, mut state: &mut dyn StateWrite, ctx: &BlockContext) -> Result<EndBlockOutcome, TxError> {
+    fn end_block(&self, mut state: &mut dyn StateWrite, ctx: &BlockContext, _router: &dyn MsgRouter) -> Result<EndBlockOutcome, TxError> {
         let settled = settle_depleted(&mut state, ctx.height).map_err(|e| e.to_tx_error())?;
         let mut events = settled.events;
         for account in &settled.overdrawn {

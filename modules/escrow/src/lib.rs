@@ -9,6 +9,7 @@ pub mod error;
 pub mod event;
 pub mod genesis;
 pub mod invariant;
+pub mod msg;
 pub mod params;
 pub mod query;
 pub mod state;

@@ -72,7 +72,8 @@ impl Params {
             .take_rates
             .into_iter()
             .map(|t| {
-                Ok(TakeRate { denom: Denom::new(t.denom).map_err(|e| EscrowError::Internal(e.to_string()))?, bps: t.bps })
+                let denom = Denom::new(&t.denom).map_err(|e| EscrowError::InvalidParams(format!("take rate denom {:?}: {e}", t.denom)))?;
+                Ok(TakeRate { denom, bps: t.bps })
             })
             .collect::<Result<_, EscrowError>>()?;
         Ok(Self { take_rates, default_take_rate_bps: proto.default_take_rate_bps, max_depositors: proto.max_depositors })

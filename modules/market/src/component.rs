@@ -5,7 +5,7 @@
 //! awarded and orders due to expire close. Each step reads only the index entries due at
 //! this height.
 
-use agora_component::{Component, ComponentMsg, EndBlockOutcome, ModuleAccount};
+use agora_component::{invalid_params, Authority, Component, ComponentMsg, EndBlockOutcome, ModuleAccount, MsgRouter, Wiring};
 use agora_escrow::{AccountId, EscrowHooks};
 use agora_proto::deployment::v1 as dpb;
 use agora_proto::market::v1 as mpb;
@@ -41,13 +41,29 @@ fn decode(any: &Any) -> Result<MarketMsg, TxError> {
         .map_err(|e| e.to_tx_error())
 }
 
-fn execute(mut state: &mut dyn StateWrite, ctx: &BlockContext, msg: &MarketMsg) -> Result<Vec<Event>, TxError> {
-    crate::handler::execute(&mut state, ctx, msg).map_err(|e| e.to_tx_error())
+fn execute(mut state: &mut dyn StateWrite, ctx: &BlockContext, msg: &MarketMsg, authority: &Authority) -> Result<Vec<Event>, TxError> {
+    match msg {
+        MarketMsg::UpdateDeploymentParams { authority: claimed, params } => {
+            authority.check(claimed)?;
+            params.validate().map_err(|e| invalid_params("deployment", e))?;
+            state.put_deployment_params(params);
+            Ok(Vec::new())
+        }
+        MarketMsg::UpdateMarketParams { authority: claimed, params } => {
+            authority.check(claimed)?;
+            params.validate().map_err(|e| invalid_params("market", e))?;
+            state.put_market_params(params);
+            Ok(Vec::new())
+        }
+        _ => crate::handler::execute(&mut state, ctx, msg).map_err(|e| e.to_tx_error()),
+    }
 }
 
 /// Deployments and their groups (`agora.deployment.v1`).
 #[derive(Debug, Default)]
-pub struct DeploymentComponent;
+pub struct DeploymentComponent {
+    authority: Authority,
+}
 
 impl Component for DeploymentComponent {
     type Msg = MarketMsg;
@@ -55,6 +71,10 @@ impl Component for DeploymentComponent {
 
     fn name(&self) -> &'static str {
         "deployment"
+    }
+
+    fn wire(&mut self, wiring: &Wiring) {
+        self.authority = wiring.authority;
     }
 
     fn validate_genesis(&self, genesis: &DeploymentGenesis) -> Result<(), String> {
@@ -74,7 +94,7 @@ impl Component for DeploymentComponent {
     }
 
     fn execute(&self, state: &mut dyn StateWrite, ctx: &BlockContext, msg: &MarketMsg) -> Result<Vec<Event>, TxError> {
-        execute(state, ctx, msg)
+        execute(state, ctx, msg, &self.authority)
     }
 
     fn query_services(&self) -> &'static [&'static str] {
@@ -88,7 +108,9 @@ impl Component for DeploymentComponent {
 
 /// Orders, bids, leases and auctions (`agora.market.v1`).
 #[derive(Debug, Default)]
-pub struct MarketComponent;
+pub struct MarketComponent {
+    authority: Authority,
+}
 
 impl Component for MarketComponent {
     type Msg = MarketMsg;
@@ -102,6 +124,10 @@ impl Component for MarketComponent {
         vec![ModuleAccount::new(MARKET_MODULE)]
     }
 
+    fn wire(&mut self, wiring: &Wiring) {
+        self.authority = wiring.authority;
+    }
+
     fn validate_genesis(&self, genesis: &MarketGenesis) -> Result<(), String> {
         genesis.params.validate().map_err(|e| e.to_string())
     }
@@ -110,7 +136,7 @@ impl Component for MarketComponent {
         crate::genesis::init_market(&mut state, genesis).map_err(|e| e.to_string())
     }
 
-    fn end_block(&self, mut state: &mut dyn StateWrite, ctx: &BlockContext) -> Result<EndBlockOutcome, TxError> {
+    fn end_block(&self, mut state: &mut dyn StateWrite, ctx: &BlockContext, _router: &dyn MsgRouter) -> Result<EndBlockOutcome, TxError> {
         end_block(&mut state, ctx.height).map(EndBlockOutcome::events).map_err(|e| e.to_tx_error())
     }
 
@@ -123,7 +149,7 @@ impl Component for MarketComponent {
     }
 
     fn execute(&self, state: &mut dyn StateWrite, ctx: &BlockContext, msg: &MarketMsg) -> Result<Vec<Event>, TxError> {
-        execute(state, ctx, msg)
+        execute(state, ctx, msg, &self.authority)
     }
 
     fn query_services(&self) -> &'static [&'static str] {

@@ -19,11 +19,13 @@ pub const MSG_CLOSE_GROUP_URL: &str = "/agora.deployment.v1.MsgCloseGroup";
 pub const MSG_PAUSE_GROUP_URL: &str = "/agora.deployment.v1.MsgPauseGroup";
 pub const MSG_START_GROUP_URL: &str = "/agora.deployment.v1.MsgStartGroup";
 pub const MSG_DEPOSIT_DEPLOYMENT_URL: &str = "/agora.deployment.v1.MsgDepositDeployment";
+pub const MSG_UPDATE_DEPLOYMENT_PARAMS_URL: &str = "/agora.deployment.v1.MsgUpdateParams";
 pub const MSG_CREATE_BID_URL: &str = "/agora.market.v1.MsgCreateBid";
 pub const MSG_CLOSE_BID_URL: &str = "/agora.market.v1.MsgCloseBid";
 pub const MSG_CREATE_LEASE_URL: &str = "/agora.market.v1.MsgCreateLease";
 pub const MSG_CLOSE_LEASE_URL: &str = "/agora.market.v1.MsgCloseLease";
 pub const MSG_WITHDRAW_LEASE_URL: &str = "/agora.market.v1.MsgWithdrawLease";
+pub const MSG_UPDATE_MARKET_PARAMS_URL: &str = "/agora.market.v1.MsgUpdateParams";
 
 /// Messages of `agora.deployment.v1`.
 pub const DEPLOYMENT_TYPE_URLS: &[&str] = &[
@@ -34,6 +36,7 @@ pub const DEPLOYMENT_TYPE_URLS: &[&str] = &[
     MSG_PAUSE_GROUP_URL,
     MSG_START_GROUP_URL,
     MSG_DEPOSIT_DEPLOYMENT_URL,
+    MSG_UPDATE_DEPLOYMENT_PARAMS_URL,
 ];
 
 /// Messages of `agora.market.v1`.
@@ -43,6 +46,7 @@ pub const MARKET_TYPE_URLS: &[&str] = &[
     MSG_CREATE_LEASE_URL,
     MSG_CLOSE_LEASE_URL,
     MSG_WITHDRAW_LEASE_URL,
+    MSG_UPDATE_MARKET_PARAMS_URL,
 ];
 
 #[derive(Clone, Debug, PartialEq)]
@@ -59,6 +63,10 @@ pub enum MarketMsg {
     CreateLease { id: BidId },
     CloseLease { id: BidId },
     WithdrawLease { id: BidId },
+    /// New deployment parameters, checked against the authority when executed.
+    UpdateDeploymentParams { authority: Address, params: crate::DeploymentParams },
+    /// New market parameters, checked against the authority when executed.
+    UpdateMarketParams { authority: Address, params: crate::MarketParams },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -88,6 +96,7 @@ impl MarketMsg {
             Self::CreateBid(m) => m.provider,
             Self::CloseBid { id, .. } | Self::WithdrawLease { id } => id.provider,
             Self::CreateLease { id } | Self::CloseLease { id } => id.owner,
+            Self::UpdateDeploymentParams { authority, .. } | Self::UpdateMarketParams { authority, .. } => *authority,
         }]
     }
 
@@ -105,6 +114,8 @@ impl MarketMsg {
             Self::CreateLease { .. } => MSG_CREATE_LEASE_URL,
             Self::CloseLease { .. } => MSG_CLOSE_LEASE_URL,
             Self::WithdrawLease { .. } => MSG_WITHDRAW_LEASE_URL,
+            Self::UpdateDeploymentParams { .. } => MSG_UPDATE_DEPLOYMENT_PARAMS_URL,
+            Self::UpdateMarketParams { .. } => MSG_UPDATE_MARKET_PARAMS_URL,
         }
     }
 
@@ -117,7 +128,8 @@ impl MarketMsg {
             | Self::CloseGroup { .. }
             | Self::PauseGroup { .. }
             | Self::StartGroup { .. }
-            | Self::DepositDeployment { .. } => "deployment",
+            | Self::DepositDeployment { .. }
+            | Self::UpdateDeploymentParams { .. } => "deployment",
             _ => "market",
         }
     }
@@ -164,6 +176,14 @@ impl MarketMsg {
             MSG_WITHDRAW_LEASE_URL => {
                 parse::<mpb::MsgWithdrawLease>(bytes).and_then(|m| Ok(Self::WithdrawLease { id: BidId::from_proto("id", m.id.as_ref())? }))
             }
+            MSG_UPDATE_DEPLOYMENT_PARAMS_URL => parse::<dpb::MsgUpdateParams>(bytes).and_then(|m| {
+                let params = m.params.ok_or_else(|| MarketError::InvalidParams("params are missing".into()))?;
+                Ok(Self::UpdateDeploymentParams { authority: authority(&m.authority)?, params: crate::DeploymentParams::from_proto(params)? })
+            }),
+            MSG_UPDATE_MARKET_PARAMS_URL => parse::<mpb::MsgUpdateParams>(bytes).and_then(|m| {
+                let params = m.params.ok_or_else(|| MarketError::InvalidParams("params are missing".into()))?;
+                Ok(Self::UpdateMarketParams { authority: authority(&m.authority)?, params: crate::MarketParams::from_proto(params)? })
+            }),
             _ => return None,
         };
         Some(result)
@@ -228,6 +248,10 @@ fn create_bid(m: mpb::MsgCreateBid) -> Result<MarketMsg, MarketError> {
     Ok(MarketMsg::CreateBid(CreateBid { order, provider, price, deposit }))
 }
 
+fn authority(value: &str) -> Result<Address, MarketError> {
+    value.parse().map_err(|e| MarketError::InvalidAddress(format!("authority: {e}")))
+}
+
 #[cfg(test)]
 mod tests {
     use prost::Name;
@@ -244,11 +268,13 @@ mod tests {
             dpb::MsgPauseGroup::type_url(),
             dpb::MsgStartGroup::type_url(),
             dpb::MsgDepositDeployment::type_url(),
+            dpb::MsgUpdateParams::type_url(),
             mpb::MsgCreateBid::type_url(),
             mpb::MsgCloseBid::type_url(),
             mpb::MsgCreateLease::type_url(),
             mpb::MsgCloseLease::type_url(),
             mpb::MsgWithdrawLease::type_url(),
+            mpb::MsgUpdateParams::type_url(),
         ];
         let constants: Vec<&str> = DEPLOYMENT_TYPE_URLS.iter().chain(MARKET_TYPE_URLS).copied().collect();
         assert_eq!(constants, expected.iter().map(String::as_str).collect::<Vec<_>>());

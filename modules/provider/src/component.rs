@@ -1,7 +1,7 @@
 //! `provider` (with `audit`) as a component: genesis, the provider and audit messages and
 //! query services, and the block hook that completes unbondings.
 
-use agora_component::{Component, ComponentMsg, EndBlockOutcome, ModuleAccount};
+use agora_component::{invalid_params, Authority, Component, ComponentMsg, EndBlockOutcome, ModuleAccount, MsgRouter, Wiring};
 use agora_proto::provider::v1::ProviderState;
 use agora_store::{StateRead, StateWrite};
 use agora_types::{AbciError, Address, BlockContext, Event, TxError, TypedEvent};
@@ -14,7 +14,9 @@ use crate::{bond, GenesisState, ProviderError, ProviderMsg, ProviderRead, MODULE
 
 /// The provider registry and audits.
 #[derive(Debug, Default)]
-pub struct ProviderComponent;
+pub struct ProviderComponent {
+    authority: Authority,
+}
 
 impl ComponentMsg for ProviderMsg {
     fn type_url(&self) -> &str {
@@ -45,6 +47,10 @@ impl Component for ProviderComponent {
         vec![ModuleAccount::new(MODULE_ACCOUNT)]
     }
 
+    fn wire(&mut self, wiring: &Wiring) {
+        self.authority = wiring.authority;
+    }
+
     fn validate_genesis(&self, genesis: &GenesisState) -> Result<(), String> {
         genesis.validate().map_err(|e| e.to_string())
     }
@@ -53,7 +59,7 @@ impl Component for ProviderComponent {
         genesis.apply(&mut state).map_err(|e| e.to_string())
     }
 
-    fn end_block(&self, mut state: &mut dyn StateWrite, ctx: &BlockContext) -> Result<EndBlockOutcome, TxError> {
+    fn end_block(&self, mut state: &mut dyn StateWrite, ctx: &BlockContext, _router: &dyn MsgRouter) -> Result<EndBlockOutcome, TxError> {
         end_block(&mut state, ctx).map(EndBlockOutcome::events).map_err(|e| e.to_tx_error())
     }
 
@@ -68,6 +74,12 @@ impl Component for ProviderComponent {
     }
 
     fn execute(&self, mut state: &mut dyn StateWrite, ctx: &BlockContext, msg: &ProviderMsg) -> Result<Vec<Event>, TxError> {
+        if let ProviderMsg::UpdateParams { authority, params } = msg {
+            self.authority.check(authority)?;
+            params.validate().map_err(|e| invalid_params("provider", e))?;
+            state.put_provider_params(params);
+            return Ok(Vec::new());
+        }
         crate::handler::execute(&mut state, ctx, msg).map_err(|e| e.to_tx_error())
     }
 

@@ -17,6 +17,7 @@ pub const MSG_UPDATE_PROVIDER_URL: &str = "/agora.provider.v1.MsgUpdateProvider"
 pub const MSG_DELETE_PROVIDER_URL: &str = "/agora.provider.v1.MsgDeleteProvider";
 pub const MSG_SIGN_PROVIDER_ATTRIBUTES_URL: &str = "/agora.audit.v1.MsgSignProviderAttributes";
 pub const MSG_DELETE_PROVIDER_ATTRIBUTES_URL: &str = "/agora.audit.v1.MsgDeleteProviderAttributes";
+pub const MSG_UPDATE_PARAMS_URL: &str = "/agora.provider.v1.MsgUpdateParams";
 
 /// Every type URL this crate handles.
 pub const TYPE_URLS: &[&str] = &[
@@ -25,6 +26,7 @@ pub const TYPE_URLS: &[&str] = &[
     MSG_DELETE_PROVIDER_URL,
     MSG_SIGN_PROVIDER_ATTRIBUTES_URL,
     MSG_DELETE_PROVIDER_ATTRIBUTES_URL,
+    MSG_UPDATE_PARAMS_URL,
 ];
 
 /// Every message of the provider and audit modules.
@@ -35,6 +37,8 @@ pub enum ProviderMsg {
     DeleteProvider(DeleteProvider),
     SignProviderAttributes(SignProviderAttributes),
     DeleteProviderAttributes(DeleteProviderAttributes),
+    /// New parameters, checked against the authority when executed.
+    UpdateParams { authority: Address, params: crate::Params },
 }
 
 impl ProviderMsg {
@@ -46,6 +50,7 @@ impl ProviderMsg {
             Self::DeleteProvider(m) => vec![m.owner],
             Self::SignProviderAttributes(m) => vec![m.auditor],
             Self::DeleteProviderAttributes(m) => vec![m.auditor],
+            Self::UpdateParams { authority, .. } => vec![*authority],
         }
     }
 
@@ -56,6 +61,7 @@ impl ProviderMsg {
             Self::DeleteProvider(_) => MSG_DELETE_PROVIDER_URL,
             Self::SignProviderAttributes(_) => MSG_SIGN_PROVIDER_ATTRIBUTES_URL,
             Self::DeleteProviderAttributes(_) => MSG_DELETE_PROVIDER_ATTRIBUTES_URL,
+            Self::UpdateParams { .. } => MSG_UPDATE_PARAMS_URL,
         }
     }
 
@@ -82,6 +88,14 @@ impl ProviderMsg {
             MSG_DELETE_PROVIDER_ATTRIBUTES_URL => decode::<audit_pb::MsgDeleteProviderAttributes>(any)
                 .and_then(DeleteProviderAttributes::try_from)
                 .map(Self::DeleteProviderAttributes),
+            MSG_UPDATE_PARAMS_URL => decode::<pb::MsgUpdateParams>(any).and_then(|m| {
+                let authority = m
+                    .authority
+                    .parse()
+                    .map_err(|e: agora_types::AddressError| ProviderError::InvalidAddress { field: "authority".into(), reason: e.to_string() })?;
+                let params = m.params.as_ref().ok_or_else(|| ProviderError::InvalidParams("params are missing".into()))?;
+                Ok(Self::UpdateParams { authority, params: crate::Params::from_proto(params)? })
+            }),
             _ => return None,
         };
         Some(msg)

@@ -3,6 +3,9 @@
 use std::process::{Command, Stdio};
 
 use agora_genesis::write_app_state;
+
+/// The block gas limit of a new chain: 5,000 sends at their usual 200,000 gas limit.
+pub const DEFAULT_MAX_BLOCK_GAS: u64 = 1_000_000_000;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 
@@ -56,6 +59,10 @@ pub fn run(g: &GlobalOpts, args: InitArgs) -> Result<()> {
     match doc.as_object_mut() {
         Some(obj) => {
             obj.insert("chain_id".into(), serde_json::Value::String(chain_id.clone()));
+            // A block may buy at most this much gas (CometBFT's default is no limit).
+            if let Some(block) = obj.get_mut("consensus_params").and_then(|p| p.get_mut("block")).and_then(|b| b.as_object_mut()) {
+                block.insert("max_gas".into(), serde_json::Value::String(DEFAULT_MAX_BLOCK_GAS.to_string()));
+            }
         }
         None => bail!("{} is not a JSON object", genesis.display()),
     }

@@ -63,7 +63,7 @@ pub fn run(g: &GlobalOpts, args: StartArgs) -> Result<()> {
     }
     let app_config = AppConfig {
         min_gas_prices: parse_min_gas_prices(&cfg.minimum_gas_prices)?,
-        decode_limits: agora_tx::DecodeLimits::default(),
+        simulation_gas_limit: cfg.query_gas_limit,
     };
 
     let db_path = home.join("data").join("agora.db");

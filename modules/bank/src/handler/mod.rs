@@ -27,9 +27,11 @@ impl BlockedAddresses {
     }
 }
 
+/// Executes a send; `MsgUpdateParams` is the component's (it holds the authority).
 pub fn execute<S: StateWrite>(state: &mut S, msg: &BankMsg, blocked: &BlockedAddresses) -> Result<Vec<Event>, BankError> {
     match msg {
         BankMsg::Send(m) => send::execute(state, m, blocked),
         BankMsg::MultiSend(m) => multi_send::execute(state, m, blocked),
+        BankMsg::UpdateParams { .. } => Err(BankError::Internal("MsgUpdateParams reached the send handler".into())),
     }
 }

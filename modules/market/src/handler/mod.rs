@@ -29,5 +29,9 @@ pub fn execute<S: StateWrite>(state: &mut S, ctx: &BlockContext, msg: &MarketMsg
         MarketMsg::CreateLease { id } => lease::create(state, id, height),
         MarketMsg::CloseLease { id } => lease::close(state, id, height),
         MarketMsg::WithdrawLease { id } => lease::withdraw(state, id, height),
+        // The components hold the authority and handle these.
+        MarketMsg::UpdateDeploymentParams { .. } | MarketMsg::UpdateMarketParams { .. } => {
+            Err(MarketError::Internal("MsgUpdateParams reached the market handler".into()))
+        }
     }
 }

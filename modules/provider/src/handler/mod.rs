@@ -20,6 +20,8 @@ pub fn execute<S: StateWrite>(state: &mut S, ctx: &BlockContext, msg: &ProviderM
         ProviderMsg::DeleteProvider(m) => delete_provider::execute(state, ctx, m),
         ProviderMsg::SignProviderAttributes(m) => sign_provider_attributes::execute(state, m),
         ProviderMsg::DeleteProviderAttributes(m) => delete_provider_attributes::execute(state, m),
+        // The component holds the authority and handles it.
+        ProviderMsg::UpdateParams { .. } => Err(ProviderError::Internal("MsgUpdateParams reached the provider handler".into())),
     }
 }
 

@@ -1,0 +1,45 @@
+//! Where the parameters live.
+
+use agora_store::{StateRead, StateReadExt, StateWrite, StateWriteExt, StoreError};
+use tendermint_proto::v0_38::types::ConsensusParams;
+
+/// The current consensus parameters (protobuf `tendermint.types.ConsensusParams`).
+pub const PARAMS_KEY: &[u8] = b"consensus/params";
+/// Present (empty) when the parameters changed in this block: `end_block` reports them.
+pub(crate) const CHANGED_KEY: &[u8] = b"consensus/changed";
+
+pub trait ConsensusRead: StateRead {
+    /// The parameters in force; `None` before `InitChain` wrote them.
+    fn consensus_params(&self) -> Result<Option<ConsensusParams>, StoreError> {
+        self.get_proto(PARAMS_KEY)
+    }
+
+    /// The block gas limit, `None` for no limit (CometBFT's -1).
+    fn max_block_gas(&self) -> Result<Option<u64>, StoreError> {
+        let max_gas = self.consensus_params()?.and_then(|p| p.block).map_or(-1, |b| b.max_gas);
+        Ok(u64::try_from(max_gas).ok())
+    }
+
+    /// The largest transaction a block can hold, in bytes.
+    fn max_block_bytes(&self) -> Result<u64, StoreError> {
+        let max_bytes = self.consensus_params()?.and_then(|p| p.block).map_or(-1, |b| b.max_bytes);
+        Ok(u64::try_from(max_bytes).unwrap_or(crate::MAX_BLOCK_BYTES))
+    }
+}
+
+impl<S: StateRead + ?Sized> ConsensusRead for S {}
+
+pub trait ConsensusWrite: StateWrite {
+    /// Writes the parameters `InitChain` starts with (CometBFT already uses them).
+    fn init_consensus_params(&mut self, params: &ConsensusParams) {
+        self.put_proto(PARAMS_KEY.to_vec(), params);
+    }
+
+    /// Writes changed parameters, to be reported to CometBFT at the end of the block.
+    fn update_consensus_params(&mut self, params: &ConsensusParams) {
+        self.put_proto(PARAMS_KEY.to_vec(), params);
+        self.put_raw(CHANGED_KEY.to_vec(), Vec::new());
+    }
+}
+
+impl<S: StateWrite + ?Sized> ConsensusWrite for S {}

@@ -109,13 +109,22 @@ fn malformed_transactions_are_refused_and_change_nothing() {
 
     assert_changes_nothing(&mut chain, vec![0xde, 0xad, 0xbe, 0xef, 0x01], "sdk", 2, "");
     assert_changes_nothing(&mut chain, good[..good.len() / 2].to_vec(), "sdk", 2, "");
+    // Larger than a block may be (the consensus parameter `block.max_bytes`, 22,020,096 here).
     let oversized = TxBuilder::new()
         .any_message(to_any(&msg_send(&alice.address(), &bob.address(), vec![pb_coin("uagora", "1")])))
-        .memo("x".repeat(2_000_000))
+        .memo("x".repeat(22_100_000))
         .fee(coins(FEE))
         .gas_limit(GAS)
         .sign(&alice, CHAIN_ID, 1, 0);
     assert_changes_nothing(&mut chain, oversized, "sdk", 21, "");
+    // Within the block's size, the memo still exceeds `auth.params.max_memo_characters`.
+    let long_memo = TxBuilder::new()
+        .any_message(to_any(&msg_send(&alice.address(), &bob.address(), vec![pb_coin("uagora", "1")])))
+        .memo("x".repeat(257))
+        .fee(coins(FEE))
+        .gas_limit(GAS)
+        .sign(&alice, CHAIN_ID, 1, 0);
+    assert_changes_nothing(&mut chain, long_memo, "sdk", 12, "the limit is 256 bytes");
     let unknown = TxBuilder::new()
         .any_message(cosmos_sdk_proto::Any { type_url: "/agora.nothing.v1.MsgNothing".into(), value: vec![] })
         .fee(coins(FEE))

@@ -245,8 +245,11 @@ impl App {
             presigned = next_presigned.unwrap_or_default();
         }
 
-        let hooks = self.components.end_block(&mut block, &ctx);
+        let mut hooks = self.components.end_block(&mut block, &ctx);
         block_events.extend(hooks.events);
+        if let Some(params) = block.take_consensus_update()? {
+            hooks.consensus_param_updates = Some(params);
+        }
         if let Some(fault) = block.base().fault() {
             return Err(AppError::Halt { height, reason: format!("storage read failed: {fault}") });
         }

@@ -5,13 +5,18 @@
 
 use agora_auth::AuthComponent;
 use agora_bank::BankComponent;
-use agora_component::{Components, RegistryError};
+use agora_component::{Components, ComponentsBuilder, RegistryError};
 use agora_consensus::ConsensusComponent;
 use agora_escrow::EscrowComponent;
 use agora_market::{DeploymentComponent, MarketComponent, MarketEscrowHooks};
 use agora_provider::ProviderComponent;
 
 pub fn components() -> Result<Components, RegistryError> {
+    components_builder().build()
+}
+
+/// Agora's components, before wiring: tests add their own after them.
+pub fn components_builder() -> ComponentsBuilder {
     Components::builder()
         // First: every other section may rely on the consensus parameters being valid.
         .with(ConsensusComponent::default())
@@ -23,5 +28,4 @@ pub fn components() -> Result<Components, RegistryError> {
         .with(EscrowComponent::new(MarketEscrowHooks))
         .with(DeploymentComponent::default())
         .with(MarketComponent::default())
-        .build()
 }

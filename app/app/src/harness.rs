@@ -21,6 +21,7 @@ pub struct TestNode {
     chain_id: String,
     height: u64,
     last_app_hash: Vec<u8>,
+    last_finalized: Option<response::FinalizeBlock>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -43,6 +44,16 @@ fn time_at(height: u64) -> tendermint::Time {
 impl TestNode {
     /// Starts a chain from `app_state` (genesis JSON), or resumes one if the store has blocks.
     pub fn start(app: Arc<App>, chain_id: &str, app_state: &[u8]) -> Result<Self, HarnessError> {
+        Self::start_with(app, chain_id, app_state, default_consensus_params())
+    }
+
+    /// [`Self::start`] with the given consensus parameters in `genesis.json`.
+    pub fn start_with(
+        app: Arc<App>,
+        chain_id: &str,
+        app_state: &[u8],
+        consensus_params: tendermint::consensus::Params,
+    ) -> Result<Self, HarnessError> {
         let service = AbciService::new(app);
         let InfoResponse::Info(info) = service
             .info(InfoRequest::Info(request::Info {
@@ -60,13 +71,14 @@ impl TestNode {
             chain_id: chain_id.to_string(),
             height: info.last_block_height.value(),
             last_app_hash: info.last_block_app_hash.as_bytes().to_vec(),
+            last_finalized: None,
         };
         if node.height == 0 {
             node.service
                 .consensus(ConsensusRequest::InitChain(request::InitChain {
                     time: time_at(0),
                     chain_id: chain_id.to_string(),
-                    consensus_params: default_consensus_params(),
+                    consensus_params,
                     validators: Vec::new(),
                     app_state_bytes: Bytes::copy_from_slice(app_state),
                     initial_height: 1u32.into(),
@@ -170,7 +182,37 @@ impl TestNode {
         self.service.consensus(ConsensusRequest::Commit).map_err(abci)?;
         self.height = height;
         self.last_app_hash = finalized.app_hash.as_bytes().to_vec();
-        Ok(finalized.tx_results)
+        let results = finalized.tx_results.clone();
+        self.last_finalized = Some(finalized);
+        Ok(results)
+    }
+
+    /// The whole `FinalizeBlock` answer of the last block this node made (block events,
+    /// validator and consensus-parameter updates).
+    pub fn last_finalized(&self) -> Option<&response::FinalizeBlock> {
+        self.last_finalized.as_ref()
+    }
+
+    /// Whether this node would vote for a proposal of `txs` at the next height.
+    pub fn process_proposal(&self, txs: Vec<Vec<u8>>) -> Result<bool, HarnessError> {
+        let height = self.height + 1;
+        let ConsensusResponse::ProcessProposal(verdict) = self
+            .service
+            .consensus(ConsensusRequest::ProcessProposal(request::ProcessProposal {
+                txs: txs.into_iter().map(Bytes::from).collect(),
+                proposed_last_commit: None,
+                misbehavior: Vec::new(),
+                hash: Default::default(),
+                height: height.try_into().map_err(abci)?,
+                time: time_at(height),
+                next_validators_hash: Default::default(),
+                proposer_address: proposer(),
+            }))
+            .map_err(abci)?
+        else {
+            return Err(HarnessError::Unexpected("process proposal".into()));
+        };
+        Ok(verdict == response::ProcessProposal::Accept)
     }
 
     /// Finalizes a block built from raw transactions exactly as given (no proposal filtering).
@@ -210,7 +252,8 @@ fn proposer() -> tendermint::account::Id {
     tendermint::account::Id::new([0u8; 20])
 }
 
-fn default_consensus_params() -> tendermint::consensus::Params {
+/// CometBFT's defaults (no block gas limit).
+pub fn default_consensus_params() -> tendermint::consensus::Params {
     tendermint::consensus::Params {
         block: tendermint::block::Size { max_bytes: 22_020_096, max_gas: -1, time_iota_ms: 1_000 },
         evidence: tendermint::evidence::Params {

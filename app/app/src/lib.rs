@@ -20,5 +20,5 @@ pub mod metered;
 pub mod query;
 
 pub use app::App;
-pub use components::components;
+pub use components::{components, components_builder};
 pub use config::AppConfig;

@@ -19,7 +19,7 @@ mod registry;
 pub use authority::{invalid_params, parse_authority, Authority, MsgRouter, GOVERNANCE_MODULE};
 pub use component::{Component, ComponentMsg, ModuleAccount, NoMessages, Wiring};
 pub use outcome::{BlockHooksOutcome, EndBlockOutcome, ValidatorKey, ValidatorUpdate};
-pub use registry::{Components, RegistryError, RoutedMsg};
+pub use registry::{Components, ComponentsBuilder, RegistryError, RoutedMsg};
 
 /// CometBFT's consensus parameters as `FinalizeBlock` and `InitChain` return them.
 pub use tendermint_proto::v0_38::types::ConsensusParams;

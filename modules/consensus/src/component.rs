@@ -1,7 +1,8 @@
-//! `consensus` as a component: `MsgUpdateParams`, the `Params` query, and the end-of-block
-//! report of changed parameters to CometBFT.
+//! `consensus` as a component: `MsgUpdateParams` and the `Params` query. The application
+//! reports changed parameters to CometBFT after every component's `end_block`
+//! ([`crate::ConsensusWrite::take_consensus_update`]).
 
-use agora_component::{invalid_params, parse_authority, Authority, Component, ComponentMsg, EndBlockOutcome, MsgRouter, Wiring};
+use agora_component::{invalid_params, parse_authority, Authority, Component, ComponentMsg, Wiring};
 use agora_store::{StateRead, StateWrite};
 use agora_types::{Address, BlockContext, Event, TxError};
 use crate::proto as pb;
@@ -9,7 +10,7 @@ use cosmos_sdk_proto::Any;
 use prost::Message;
 use tendermint_proto::v0_38::types::ConsensusParams;
 
-use crate::state::{ConsensusRead, ConsensusWrite, CHANGED_KEY};
+use crate::state::{ConsensusRead, ConsensusWrite};
 
 pub const MSG_UPDATE_PARAMS_URL: &str = "/cosmos.consensus.v1.MsgUpdateParams";
 const QUERY_PARAMS: &str = "/cosmos.consensus.v1.Query/Params";
@@ -63,15 +64,6 @@ impl Component for ConsensusComponent {
         // InitChain wrote CometBFT's parameters before any section; they must be valid.
         let params = state.consensus_params().map_err(|e| e.to_string())?.ok_or("InitChain carried no consensus parameters")?;
         crate::validate(&params).map_err(|e| format!("genesis.json consensus_params: {e}"))
-    }
-
-    fn end_block(&self, state: &mut dyn StateWrite, _ctx: &BlockContext, _router: &dyn MsgRouter) -> Result<EndBlockOutcome, TxError> {
-        if state.get_raw(CHANGED_KEY).map_err(TxError::internal)?.is_none() {
-            return Ok(EndBlockOutcome::default());
-        }
-        state.delete(CHANGED_KEY.to_vec());
-        let params = state.consensus_params().map_err(TxError::internal)?;
-        Ok(EndBlockOutcome { consensus_param_updates: params, ..EndBlockOutcome::default() })
     }
 
     fn message_types(&self) -> &'static [&'static str] {

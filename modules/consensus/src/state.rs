@@ -40,6 +40,17 @@ pub trait ConsensusWrite: StateWrite {
         self.put_proto(PARAMS_KEY.to_vec(), params);
         self.put_raw(CHANGED_KEY.to_vec(), Vec::new());
     }
+
+    /// The parameters if they changed in this block, clearing the mark: the application
+    /// calls it after every component's `end_block`, so a change made by any of them (say,
+    /// governance at the end of the list) reaches CometBFT in the same block.
+    fn take_consensus_update(&mut self) -> Result<Option<ConsensusParams>, StoreError> {
+        if self.get_raw(CHANGED_KEY)?.is_none() {
+            return Ok(None);
+        }
+        self.delete(CHANGED_KEY.to_vec());
+        self.consensus_params()
+    }
 }
 
 impl<S: StateWrite + ?Sized> ConsensusWrite for S {}

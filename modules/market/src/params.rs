@@ -95,7 +95,7 @@ impl DeploymentParams {
     }
 
     pub fn from_proto(p: dpb::Params) -> Result<Self, MarketError> {
-        let internal = |e: agora_types::CoinError| MarketError::Internal(format!("deployment params: {e}"));
+        let internal = |e: agora_types::CoinError| MarketError::InvalidParams(format!("deployment params: {e}"));
         Ok(Self {
             allowed_payment_denoms: p.allowed_payment_denoms.into_iter().map(Denom::new).collect::<Result<_, _>>().map_err(internal)?,
             min_deposit: p.min_deposit.iter().map(Coin::from_proto).collect::<Result<_, _>>().map_err(internal)?,
@@ -130,10 +130,10 @@ impl MarketParams {
     }
 
     pub fn from_proto(p: mpb::Params) -> Result<Self, MarketError> {
-        let deposit = p.bid_min_deposit.ok_or_else(|| MarketError::Internal("market params without bid_min_deposit".into()))?;
+        let deposit = p.bid_min_deposit.ok_or_else(|| MarketError::InvalidParams("market.params.bid_min_deposit is missing".into()))?;
         Ok(Self {
             order_max_bids: p.order_max_bids,
-            bid_min_deposit: Coin::from_proto(&deposit).map_err(|e| MarketError::Internal(format!("market params: {e}")))?,
+            bid_min_deposit: Coin::from_proto(&deposit).map_err(|e| MarketError::InvalidParams(format!("market.params.bid_min_deposit: {e}")))?,
             order_ttl_blocks: p.order_ttl_blocks,
             auction_window_blocks: p.auction_window_blocks,
         })

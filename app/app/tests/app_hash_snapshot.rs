@@ -22,5 +22,6 @@ fn app_hash_should_not_change() {
 /// height queues started storing their bound (`escrow/depletion_next`, `market/auctions_next`,
 /// `market/expiries_next`, `provider/unbonding_next`, written by the first block). Changed
 /// again when the consensus parameters moved into state (`consensus/params`, written at
-/// genesis). No chain had launched yet any of these times.
-const APP_HASH_SNAPSHOT: &str = "a4b34f4205402f76bc3f9a8cf7876be0dc1243d233be5a120da6ad7d8b3f6ffc";
+/// genesis), and again when the provider, escrow and market parameters gained their per-block
+/// budgets of block work. No chain had launched yet any of these times.
+const APP_HASH_SNAPSHOT: &str = "57995bd3cf0e1917b0ee455d7bc3eb14c57eeb1f05cac604b479033f5654109a";

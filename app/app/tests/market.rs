@@ -626,3 +626,56 @@ fn every_market_refusal_has_its_own_code_and_changes_nothing_but_the_fee() {
 fn to_any<M: prost::Name>(msg: &M) -> cosmos_sdk_proto::Any {
     agora_tx::to_any(msg)
 }
+
+/// 10,000 orders created in one block expire at one height. End-of-block work takes at most
+/// `max_due_orders_per_block` (1,000 by default) per block, counted by the expiry events; all
+/// expire in the ten blocks from that height; and a second node fed the same blocks on its own
+/// store has the same app hash after every block.
+#[test]
+fn ten_thousand_orders_due_at_one_height_are_worked_off_within_the_budget_on_two_nodes_alike() {
+    const ORDERS: u64 = 10_000;
+    const BUDGET: usize = 1_000;
+    let mut first = market();
+    let mut second = market();
+    let txs: Vec<Vec<u8>> = (1..=ORDERS)
+        .map(|dseq| {
+            let msg = create_deployment(&first.alice, dseq, vec![gpu_group("gpu", 1, "10", false)], 1_000);
+            first.alice.tx(&msg)
+        })
+        .collect();
+    ok(&first.block(txs.clone()));
+    ok(&second.block(txs));
+    assert_eq!(first.chain.app_hash(), second.chain.app_hash());
+    let due = first.height() + ORDER_TTL;
+
+    let expired_in_last_block = |m: &Market| {
+        let events = &m.chain.node.last_finalized().expect("finalized").events;
+        events
+            .iter()
+            .filter(|e| e.kind == "order_closed" && e.attributes.iter().any(|a| a.value_str().ok() == Some("expired")))
+            .count()
+    };
+    // Up to the expiry height without the invariants' full scans (nothing happens there).
+    while first.height() + 1 < due {
+        first.chain.node.make_block(vec![]).expect("block");
+        second.chain.node.make_block(vec![]).expect("block");
+        assert_eq!(expired_in_last_block(&first), 0, "nothing expires before its height");
+    }
+    let mut expired = 0;
+    let mut blocks_with_expiries = 0;
+    while expired < ORDERS as usize {
+        first.chain.block(vec![]);
+        second.chain.block(vec![]);
+        assert_eq!(first.chain.app_hash(), second.chain.app_hash(), "height {}", first.height());
+        let count = expired_in_last_block(&first);
+        assert!(count <= BUDGET, "{count} expiries in one block");
+        if count > 0 {
+            assert!(first.height() >= due, "nothing expires before its height");
+            blocks_with_expiries += 1;
+        }
+        expired += count;
+        assert!(first.height() <= due + 20, "the queue is not being worked off");
+    }
+    assert_eq!(blocks_with_expiries, ORDERS as usize / BUDGET);
+    assert_eq!(first.deployment(&first.alice, ORDERS).groups[0].state, dpb::GroupState::Paused as i32);
+}

@@ -13,11 +13,13 @@
 mod authority;
 mod component;
 mod erased;
+mod isolate;
 mod outcome;
 mod registry;
 
 pub use authority::{invalid_params, parse_authority, Authority, MsgRouter, GOVERNANCE_MODULE};
 pub use component::{Component, ComponentMsg, ModuleAccount, NoMessages, Wiring};
+pub use isolate::{entry_failed, isolated};
 pub use outcome::{BlockHooksOutcome, EndBlockOutcome, ValidatorKey, ValidatorUpdate};
 pub use registry::{Components, ComponentsBuilder, RegistryError, RoutedMsg};
 

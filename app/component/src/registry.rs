@@ -292,16 +292,7 @@ impl MsgRouter for Components {
                 format!("{} must be signed by {signer} alone, not by [{}]: unauthorized", msg.type_url, named.join(", ")),
             ));
         }
-        let mut fork = StateDelta::new(&*state);
-        let events = self.execute(&mut fork, ctx, &routed)?;
-        let changes = fork.into_changes();
-        for (key, value) in changes {
-            match value {
-                Some(value) => state.put_raw(key, value),
-                None => state.delete(key),
-            }
-        }
-        Ok(events)
+        crate::isolated(state, |fork| self.execute(fork, ctx, &routed))
     }
 }
 

@@ -50,9 +50,16 @@ impl HeightQueue {
         state.delete(self.key(height, id));
     }
 
-    /// Removes and returns every entry due at or before `height`, earliest first (ties in id
-    /// order), and moves the bound to the earliest entry left.
-    pub fn take_due<S: StateWrite + ?Sized>(&self, state: &mut S, height: u64) -> Result<Vec<(u64, Vec<u8>)>, StoreError> {
+    /// Removes and returns the entries due at or before `height`, earliest first (ties in id
+    /// order), at most `limit` of them, and moves the bound to the earliest entry left. Due
+    /// entries beyond `limit` stay, and come first in the next call: a block's work is
+    /// bounded however many entries fall due at one height, and none is skipped.
+    pub fn take_due<S: StateWrite + ?Sized>(
+        &self,
+        state: &mut S,
+        height: u64,
+        limit: usize,
+    ) -> Result<Vec<(u64, Vec<u8>)>, StoreError> {
         if self.bound(state)?.is_some_and(|bound| bound > height) {
             return Ok(Vec::new());
         }
@@ -65,7 +72,7 @@ impl HeightQueue {
                 .and_then(|rest| rest.split_at_checked(8))
                 .ok_or_else(|| StoreError::Corrupt(format!("short height-queue key {key:?}")))?;
             let at = decode_height(at)?;
-            if at > height {
+            if at > height || due.len() >= limit {
                 next = Some(at);
                 break;
             }
@@ -96,35 +103,35 @@ mod tests {
     fn due_entries_come_out_in_height_order_and_the_bound_follows() {
         let base = Memory::default();
         let mut state = StateDelta::new(&base);
-        assert!(QUEUE.take_due(&mut state, 1).unwrap().is_empty());
+        assert!(QUEUE.take_due(&mut state, 1, usize::MAX).unwrap().is_empty());
         assert_eq!(QUEUE.bound(&state).unwrap(), Some(u64::MAX), "an empty queue's bound is the maximum");
         QUEUE.insert(&mut state, 9, b"late").unwrap();
         QUEUE.insert(&mut state, 5, b"b").unwrap();
         QUEUE.insert(&mut state, 5, b"a").unwrap();
         QUEUE.insert(&mut state, 7, b"mid").unwrap();
         assert_eq!(QUEUE.bound(&state).unwrap(), Some(5));
-        assert!(QUEUE.take_due(&mut state, 4).unwrap().is_empty());
-        let due = QUEUE.take_due(&mut state, 7).unwrap();
+        assert!(QUEUE.take_due(&mut state, 4, usize::MAX).unwrap().is_empty());
+        let due = QUEUE.take_due(&mut state, 7, usize::MAX).unwrap();
         assert_eq!(due, vec![(5, b"a".to_vec()), (5, b"b".to_vec()), (7, b"mid".to_vec())]);
         assert_eq!(QUEUE.bound(&state).unwrap(), Some(9));
         assert!(state.get_raw(&QUEUE.key(5, b"a")).unwrap().is_none(), "taken entries are removed");
-        assert_eq!(QUEUE.take_due(&mut state, 100).unwrap(), vec![(9, b"late".to_vec())]);
+        assert_eq!(QUEUE.take_due(&mut state, 100, usize::MAX).unwrap(), vec![(9, b"late".to_vec())]);
         assert_eq!(QUEUE.bound(&state).unwrap(), Some(u64::MAX));
         QUEUE.insert(&mut state, u64::MAX, b"never").unwrap();
-        assert!(QUEUE.take_due(&mut state, u64::MAX - 1).unwrap().is_empty());
-        assert_eq!(QUEUE.take_due(&mut state, u64::MAX).unwrap(), vec![(u64::MAX, b"never".to_vec())]);
+        assert!(QUEUE.take_due(&mut state, u64::MAX - 1, usize::MAX).unwrap().is_empty());
+        assert_eq!(QUEUE.take_due(&mut state, u64::MAX, usize::MAX).unwrap(), vec![(u64::MAX, b"never".to_vec())]);
     }
 
     #[test]
     fn a_removed_entry_leaves_a_lower_bound_that_the_next_take_corrects() {
         let base = Memory::default();
         let mut state = StateDelta::new(&base);
-        QUEUE.take_due(&mut state, 0).unwrap();
+        QUEUE.take_due(&mut state, 0, usize::MAX).unwrap();
         QUEUE.insert(&mut state, 3, b"gone").unwrap();
         QUEUE.insert(&mut state, 8, b"kept").unwrap();
         QUEUE.remove(&mut state, 3, b"gone");
         assert_eq!(QUEUE.bound(&state).unwrap(), Some(3));
-        assert!(QUEUE.take_due(&mut state, 5).unwrap().is_empty());
+        assert!(QUEUE.take_due(&mut state, 5, usize::MAX).unwrap().is_empty());
         assert_eq!(QUEUE.bound(&state).unwrap(), Some(8));
         QUEUE.insert(&mut state, 6, b"sooner").unwrap();
         assert_eq!(QUEUE.bound(&state).unwrap(), Some(6));
@@ -141,7 +148,7 @@ mod tests {
         let mut state = StateDelta::new(&base);
         QUEUE.insert(&mut state, 10, b"new").unwrap();
         assert_eq!(QUEUE.bound(&state).unwrap(), None, "an insert does not guess a bound it cannot know");
-        assert_eq!(QUEUE.take_due(&mut state, 6).unwrap(), vec![(4, b"old".to_vec())]);
+        assert_eq!(QUEUE.take_due(&mut state, 6, usize::MAX).unwrap(), vec![(4, b"old".to_vec())]);
         assert_eq!(QUEUE.bound(&state).unwrap(), Some(10));
     }
 
@@ -153,6 +160,25 @@ mod tests {
         base.0.insert(b"q/next".to_vec(), 0u64.to_be_bytes().to_vec());
         base.0.insert(b"q/entries/abc".to_vec(), Vec::new());
         let mut state = StateDelta::new(&base);
-        assert!(matches!(QUEUE.take_due(&mut state, 1), Err(StoreError::Corrupt(_))));
+        assert!(matches!(QUEUE.take_due(&mut state, 1, usize::MAX), Err(StoreError::Corrupt(_))));
+    }
+
+    #[test]
+    fn a_limit_takes_the_earliest_due_entries_and_leaves_the_rest_first_in_line() {
+        let base = Memory::default();
+        let mut state = StateDelta::new(&base);
+        for id in [b"a", b"b", b"c", b"d"] {
+            QUEUE.insert(&mut state, 5, id).unwrap();
+        }
+        QUEUE.insert(&mut state, 3, b"z").unwrap();
+        QUEUE.insert(&mut state, 9, b"late").unwrap();
+        assert_eq!(QUEUE.take_due(&mut state, 6, 2).unwrap(), vec![(3, b"z".to_vec()), (5, b"a".to_vec())]);
+        assert_eq!(QUEUE.bound(&state).unwrap(), Some(5), "the untaken due entries keep the bound at their height");
+        assert_eq!(QUEUE.take_due(&mut state, 7, 2).unwrap(), vec![(5, b"b".to_vec()), (5, b"c".to_vec())]);
+        assert_eq!(QUEUE.take_due(&mut state, 8, 2).unwrap(), vec![(5, b"d".to_vec())]);
+        assert_eq!(QUEUE.bound(&state).unwrap(), Some(9));
+        assert!(QUEUE.take_due(&mut state, 8, 2).unwrap().is_empty());
+        assert!(QUEUE.take_due(&mut state, 9, 0).unwrap().is_empty(), "a zero limit takes nothing");
+        assert_eq!(QUEUE.bound(&state).unwrap(), Some(9));
     }
 }

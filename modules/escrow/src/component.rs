@@ -4,7 +4,7 @@
 //! the entries due now (a single point read when none is). A block's cost depends on what
 //! happens in it, not on how many leases exist.
 
-use agora_component::{Authority, Component, ComponentMsg, EndBlockOutcome, ModuleAccount, MsgRouter, Wiring};
+use agora_component::{entry_failed, isolated, Authority, Component, ComponentMsg, EndBlockOutcome, ModuleAccount, MsgRouter, Wiring};
 use agora_store::{StateRead, StateWrite};
 use agora_types::{AbciError, Address, BlockContext, Event, TxError};
 use cosmos_sdk_proto::Any;
@@ -12,7 +12,7 @@ use prost::Message;
 
 use crate::account::AccountId;
 use crate::msg::{EscrowMsg, MSG_UPDATE_PARAMS_URL};
-use crate::state::{keys, EscrowWrite};
+use crate::state::{keys, EscrowRead, EscrowWrite};
 use crate::{EscrowError, GenesisState, COMMUNITY_POOL, ESCROW_MODULE};
 
 /// What escrow tells the module that spends an account (the market) when the account's
@@ -96,11 +96,31 @@ impl Component for EscrowComponent {
         genesis.apply(&mut state).map_err(|e| e.to_string())
     }
 
-    fn end_block(&self, mut state: &mut dyn StateWrite, ctx: &BlockContext, _router: &dyn MsgRouter) -> Result<EndBlockOutcome, TxError> {
-        let settled = settle_depleted(&mut state, ctx.height).map_err(|e| e.to_tx_error())?;
-        let mut events = settled.events;
-        for account in &settled.overdrawn {
-            events.extend(self.hooks.account_overdrawn(state, account, ctx)?);
+    /// Settles the accounts whose funds run out by this height, at most
+    /// `params.max_depletions_per_block` of them (the rest wait for the next blocks, earliest
+    /// first). Each account, with what its spender does when it ran dry, runs on its own fork:
+    /// one that fails is reported and dropped, the others go on.
+    fn end_block(&self, state: &mut dyn StateWrite, ctx: &BlockContext, _router: &dyn MsgRouter) -> Result<EndBlockOutcome, TxError> {
+        let budget = state.escrow_params().map_err(|e| e.to_tx_error())?.max_depletions_per_block;
+        let due = keys::DEPLETION_QUEUE
+            .take_due(state, ctx.height, usize::try_from(budget).unwrap_or(usize::MAX))
+            .map_err(TxError::internal)?;
+        let mut events = Vec::new();
+        for (at, suffix) in due {
+            let settled = isolated(state, |fork| -> Result<Vec<Event>, TxError> {
+                let id = keys::parse_account_suffix(&suffix)
+                    .ok_or_else(|| EscrowError::Internal("corrupt depletion key".into()).to_tx_error())?;
+                let mut events = Vec::new();
+                if let Some(event) = settle_due(fork, &id, at, ctx.height).map_err(|e| e.to_tx_error())? {
+                    events.push(event);
+                    events.extend(self.hooks.account_overdrawn(fork, &id, ctx)?);
+                }
+                Ok(events)
+            });
+            match settled {
+                Ok(done) => events.extend(done),
+                Err(error) => events.push(entry_failed("escrow", "depletion", &hex_id(&suffix), ctx.height, &error)),
+            }
         }
         Ok(EndBlockOutcome::events(events))
     }
@@ -118,30 +138,22 @@ impl Component for EscrowComponent {
     }
 }
 
-/// What [`settle_depleted`] did: accounts that ran dry and events.
-#[derive(Debug, Default)]
-pub struct Settled {
-    pub overdrawn: Vec<AccountId>,
-    pub events: Vec<Event>,
+fn hex_id(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Settles every account whose funds run out by `height`: one that ran dry is marked
-/// overdrawn, one that got a deposit meanwhile is indexed again.
-pub fn settle_depleted<S: StateWrite>(state: &mut S, height: u64) -> Result<Settled, EscrowError> {
-    let mut outcome = Settled::default();
-    for (at, suffix) in keys::DEPLETION_QUEUE.take_due(state, height)? {
-        let id = keys::parse_account_suffix(&suffix).ok_or_else(|| EscrowError::Internal("corrupt depletion key".into()))?;
-        let mut loaded = state.settle_to(&id, height)?;
-        // Its index entry was just taken: storing the account indexes it again if it lasts.
-        if loaded.indexed_at == Some(at) {
-            loaded.indexed_at = None;
-        }
-        if loaded.account.is_exhausted() {
-            outcome.events.push(state.mark_overdrawn(&mut loaded)?);
-            outcome.overdrawn.push(id);
-        } else {
-            state.store_account(&loaded)?;
-        }
+/// Settles one account whose depletion entry (at height `at`) fell due: if it ran dry it is
+/// marked overdrawn and the event of that is returned; one that got a deposit meanwhile is
+/// indexed again.
+pub fn settle_due<S: StateWrite + ?Sized>(state: &mut S, id: &AccountId, at: u64, height: u64) -> Result<Option<Event>, EscrowError> {
+    let mut loaded = state.settle_to(id, height)?;
+    // Its index entry was just taken: storing the account indexes it again if it lasts.
+    if loaded.indexed_at == Some(at) {
+        loaded.indexed_at = None;
     }
-    Ok(outcome)
+    if loaded.account.is_exhausted() {
+        return Ok(Some(state.mark_overdrawn(&mut loaded)?));
+    }
+    state.store_account(&loaded)?;
+    Ok(None)
 }

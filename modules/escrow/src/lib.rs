@@ -15,7 +15,7 @@ pub mod query;
 pub mod state;
 
 pub use account::{Account, AccountId, AccountState, Payment, PaymentId, PaymentState};
-pub use component::{settle_depleted, EscrowComponent, EscrowHooks, Settled};
+pub use component::{settle_due, EscrowComponent, EscrowHooks};
 pub use error::EscrowError;
 pub use genesis::GenesisState;
 pub use params::Params;

@@ -9,6 +9,9 @@ use crate::EscrowError;
 /// Basis points in one whole.
 pub const BPS_ONE: u32 = 10_000;
 
+/// The largest per-block budget of block work a parameter may set.
+pub const MAX_PER_BLOCK: u32 = 100_000;
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TakeRate {
@@ -22,6 +25,8 @@ pub struct Params {
     pub take_rates: Vec<TakeRate>,
     pub default_take_rate_bps: u32,
     pub max_depositors: u32,
+    /// Accounts settled for running dry per block at most (the rest wait, earliest first).
+    pub max_depletions_per_block: u32,
 }
 
 impl Default for Params {
@@ -31,6 +36,7 @@ impl Default for Params {
             take_rates: vec![TakeRate { denom: Denom::native(), bps: 200 }],
             default_take_rate_bps: 2_000,
             max_depositors: 32,
+            max_depletions_per_block: 500,
         }
     }
 }
@@ -56,6 +62,12 @@ impl Params {
         if self.max_depositors == 0 {
             return Err(invalid("escrow.params.max_depositors must be positive".into()));
         }
+        if self.max_depletions_per_block == 0 || self.max_depletions_per_block > MAX_PER_BLOCK {
+            return Err(invalid(format!(
+                "escrow.params.max_depletions_per_block must be between 1 and {MAX_PER_BLOCK}, got {}",
+                self.max_depletions_per_block
+            )));
+        }
         Ok(())
     }
 
@@ -64,6 +76,7 @@ impl Params {
             take_rates: self.take_rates.iter().map(|t| pb::TakeRate { denom: t.denom.to_string(), bps: t.bps }).collect(),
             default_take_rate_bps: self.default_take_rate_bps,
             max_depositors: self.max_depositors,
+            max_depletions_per_block: self.max_depletions_per_block,
         }
     }
 
@@ -76,6 +89,6 @@ impl Params {
                 Ok(TakeRate { denom, bps: t.bps })
             })
             .collect::<Result<_, EscrowError>>()?;
-        Ok(Self { take_rates, default_take_rate_bps: proto.default_take_rate_bps, max_depositors: proto.max_depositors })
+        Ok(Self { take_rates, default_take_rate_bps: proto.default_take_rate_bps, max_depositors: proto.max_depositors, max_depletions_per_block: proto.max_depletions_per_block })
     }
 }

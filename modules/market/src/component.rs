@@ -5,11 +5,11 @@
 //! awarded and orders due to expire close. Each step reads only the index entries due at
 //! this height.
 
-use agora_component::{invalid_params, Authority, Component, ComponentMsg, EndBlockOutcome, ModuleAccount, MsgRouter, Wiring};
+use agora_component::{entry_failed, invalid_params, isolated, Authority, Component, ComponentMsg, EndBlockOutcome, ModuleAccount, MsgRouter, Wiring};
 use agora_escrow::{AccountId, EscrowHooks};
 use agora_proto::deployment::v1 as dpb;
 use agora_proto::market::v1 as mpb;
-use agora_store::{HeightQueue, StateDelta, StateRead, StateWrite};
+use agora_store::{StateDelta, StateRead, StateWrite};
 use agora_types::{AbciError, Address, BlockContext, Event, TxError, TypedEvent};
 use cosmos_sdk_proto::Any;
 
@@ -175,25 +175,33 @@ impl EscrowHooks for MarketEscrowHooks {
     }
 }
 
-/// The market's own block work: auctions due now, then order expiries.
-pub fn end_block<S: StateWrite>(state: &mut S, height: u64) -> Result<Vec<Event>, MarketError> {
+/// The market's own block work: auctions due now, then order expiries, each at most
+/// `params.max_due_orders_per_block` per block (the rest wait for the next blocks, earliest
+/// first). Each order runs on its own fork: one that fails is reported and dropped, the others
+/// go on.
+pub fn end_block<S: StateWrite + ?Sized>(state: &mut S, height: u64) -> Result<Vec<Event>, MarketError> {
+    let budget = usize::try_from(state.market_params()?.max_due_orders_per_block).unwrap_or(usize::MAX);
     let mut events = Vec::new();
-    for order in due_orders(state, keys::AUCTION_QUEUE, height)? {
-        events.extend(run_auction(state, &order, height)?);
-    }
-    for order in due_orders(state, keys::EXPIRY_QUEUE, height)? {
-        events.extend(expire(state, &order)?);
+    for (queue, work) in [(keys::AUCTION_QUEUE, "auction"), (keys::EXPIRY_QUEUE, "expiry")] {
+        for (_, entry) in queue.take_due(state, height, budget)? {
+            let done = isolated(state, |fork| {
+                let order = OrderId::from_bytes(&entry).ok_or_else(|| MarketError::Internal("corrupt order queue entry".into()))?;
+                match work {
+                    "auction" => run_auction(fork, &order, height),
+                    _ => expire(fork, &order),
+                }
+            });
+            match done {
+                Ok(done) => events.extend(done),
+                Err(error) => events.push(entry_failed("market", work, &hex_id(&entry), height, &error.to_tx_error())),
+            }
+        }
     }
     Ok(events)
 }
 
-/// Takes the orders `queue` holds for `height` or earlier, oldest first.
-fn due_orders<S: StateWrite>(state: &mut S, queue: HeightQueue, height: u64) -> Result<Vec<OrderId>, MarketError> {
-    queue
-        .take_due(state, height)?
-        .into_iter()
-        .map(|(_, id)| OrderId::from_bytes(&id).ok_or_else(|| MarketError::Internal("corrupt order queue entry".into())))
-        .collect()
+fn hex_id(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A deployment ran out of funds: every open group stops until a deposit restarts it.
@@ -218,8 +226,9 @@ fn stop_unfunded<S: StateWrite>(state: &mut S, account: &AccountId, height: u64)
 }
 
 /// Awards an auction order to its cheapest open bid (earliest on a tie) whose provider still
-/// has room; a bid that cannot be awarded is skipped. With no award, the auction runs again
-/// one window later, while the order lives.
+/// has room; a bid that cannot be awarded is skipped. With no award, the auction does not run
+/// again on its own: the next bid on the order schedules it (see `handler::bid`), so every
+/// re-run is paid for by a bid's gas and deposit.
 fn run_auction<S: StateWrite>(state: &mut S, id: &OrderId, height: u64) -> Result<Vec<Event>, MarketError> {
     let Some(mut order) = state.order(id)? else {
         return Ok(Vec::new());
@@ -250,16 +259,8 @@ fn run_auction<S: StateWrite>(state: &mut S, id: &OrderId, height: u64) -> Resul
             Err(_) => continue,
         }
     }
-    let params = state.market_params()?;
-    let next = height.saturating_add(params.auction_window_blocks);
-    if next < order.expires_height {
-        order.auction_height = next;
-        keys::AUCTION_QUEUE.insert(state, next, &id.to_bytes())?;
-        state.put_order(id, &order);
-    } else {
-        order.auction_height = 0;
-        state.put_order(id, &order);
-    }
+    order.auction_height = 0;
+    state.put_order(id, &order);
     Ok(Vec::new())
 }
 

@@ -41,6 +41,9 @@ pub struct MarketParams {
     pub bid_min_deposit: Coin,
     pub order_ttl_blocks: u64,
     pub auction_window_blocks: u64,
+    /// Auctions, and separately order expiries, run per block at most (the rest wait,
+    /// earliest first).
+    pub max_due_orders_per_block: u32,
 }
 
 impl Default for MarketParams {
@@ -50,9 +53,13 @@ impl Default for MarketParams {
             bid_min_deposit: uagora(500_000),
             order_ttl_blocks: 14_400,
             auction_window_blocks: 10,
+            max_due_orders_per_block: 1_000,
         }
     }
 }
+
+/// The largest per-block budget of block work a parameter may set.
+pub const MAX_PER_BLOCK: u32 = 100_000;
 
 fn invalid(msg: String) -> MarketError {
     MarketError::InvalidParams(msg)
@@ -117,6 +124,12 @@ impl MarketParams {
         if self.auction_window_blocks == 0 || self.auction_window_blocks >= self.order_ttl_blocks {
             return Err(invalid("market.params.auction_window_blocks must be positive and below order_ttl_blocks".into()));
         }
+        if self.max_due_orders_per_block == 0 || self.max_due_orders_per_block > MAX_PER_BLOCK {
+            return Err(invalid(format!(
+                "market.params.max_due_orders_per_block must be between 1 and {MAX_PER_BLOCK}, got {}",
+                self.max_due_orders_per_block
+            )));
+        }
         Ok(())
     }
 
@@ -126,6 +139,7 @@ impl MarketParams {
             bid_min_deposit: Some(self.bid_min_deposit.to_proto()),
             order_ttl_blocks: self.order_ttl_blocks,
             auction_window_blocks: self.auction_window_blocks,
+            max_due_orders_per_block: self.max_due_orders_per_block,
         }
     }
 
@@ -136,6 +150,7 @@ impl MarketParams {
             bid_min_deposit: Coin::from_proto(&deposit).map_err(|e| MarketError::InvalidParams(format!("market.params.bid_min_deposit: {e}")))?,
             order_ttl_blocks: p.order_ttl_blocks,
             auction_window_blocks: p.auction_window_blocks,
+            max_due_orders_per_block: p.max_due_orders_per_block,
         })
     }
 }

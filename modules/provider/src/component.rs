@@ -1,7 +1,7 @@
 //! `provider` (with `audit`) as a component: genesis, the provider and audit messages and
 //! query services, and the block hook that completes unbondings.
 
-use agora_component::{invalid_params, Authority, Component, ComponentMsg, EndBlockOutcome, ModuleAccount, MsgRouter, Wiring};
+use agora_component::{entry_failed, invalid_params, isolated, Authority, Component, ComponentMsg, EndBlockOutcome, ModuleAccount, MsgRouter, Wiring};
 use agora_proto::provider::v1::ProviderState;
 use agora_store::{StateRead, StateWrite};
 use agora_types::{AbciError, Address, BlockContext, Event, TxError, TypedEvent};
@@ -92,26 +92,42 @@ impl Component for ProviderComponent {
     }
 }
 
-/// Finishes every unbonding due at or before `ctx.height`: returns the bond to the owner and
-/// removes the provider record and its index entry. The index is a height queue, so a block
-/// costs what is due in it, not what is pending. Audited
-/// records of a removed provider stay: they belong to their auditors.
-pub fn end_block<S: StateWrite>(state: &mut S, ctx: &BlockContext) -> Result<Vec<Event>, ProviderError> {
+/// Finishes the unbondings due at or before `ctx.height`, at most
+/// `params.max_unbondings_per_block` of them (the rest wait for the next blocks, oldest
+/// first): returns each bond to its owner and removes the provider record and its index entry.
+/// The index is a height queue, so a block costs what is due in it, not what is pending. Each
+/// unbonding runs on its own fork: one that fails is reported and dropped, the others go on.
+/// Audited records of a removed provider stay: they belong to their auditors.
+pub fn end_block<S: StateWrite + ?Sized>(state: &mut S, ctx: &BlockContext) -> Result<Vec<Event>, ProviderError> {
+    let budget = usize::try_from(state.provider_params()?.max_unbondings_per_block).unwrap_or(usize::MAX);
     let mut events = Vec::new();
-    for (height, owner) in keys::UNBONDING_QUEUE.take_due(state, ctx.height)? {
-        let owner = Address::from_slice(&owner)
-            .map_err(|_| ProviderError::Internal(format!("corrupt unbonding index entry {owner:?}")))?;
-        let Some(provider) = state.provider(&owner)? else {
-            continue;
-        };
-        // Only the unbonding that wrote this index entry completes here.
-        if provider_state(&provider) != ProviderState::Unbonding || provider.unbonding_height != height {
-            continue;
+    for (height, owner) in keys::UNBONDING_QUEUE.take_due(state, ctx.height, budget)? {
+        match isolated(state, |fork| complete_unbonding(fork, &owner, height)) {
+            Ok(done) => events.extend(done),
+            Err(error) => {
+                events.push(entry_failed("provider", "unbonding", &hex_id(&owner), ctx.height, &error.to_tx_error()))
+            }
         }
-        let amount = bond::recorded(&provider)?;
-        events.extend(bond::release(state, &owner, &amount)?);
-        state.delete_provider(&owner);
-        events.push(ProviderBondReturned { owner: &owner, amount: &amount }.to_event());
     }
+    Ok(events)
+}
+
+fn hex_id(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Returns one provider's bond, if the unbonding that wrote this index entry is still on.
+fn complete_unbonding<S: StateWrite>(state: &mut S, owner: &[u8], height: u64) -> Result<Vec<Event>, ProviderError> {
+    let owner = Address::from_slice(owner).map_err(|_| ProviderError::Internal(format!("corrupt unbonding index entry {owner:?}")))?;
+    let Some(provider) = state.provider(&owner)? else {
+        return Ok(Vec::new());
+    };
+    if provider_state(&provider) != ProviderState::Unbonding || provider.unbonding_height != height {
+        return Ok(Vec::new());
+    }
+    let amount = bond::recorded(&provider)?;
+    let mut events = bond::release(state, &owner, &amount)?;
+    state.delete_provider(&owner);
+    events.push(ProviderBondReturned { owner: &owner, amount: &amount }.to_event());
     Ok(events)
 }

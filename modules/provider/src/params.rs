@@ -24,6 +24,9 @@ pub struct Params {
     pub max_gpu_classes: u32,
     #[serde(default = "default_max_storage_classes")]
     pub max_storage_classes: u32,
+    /// Unbondings completed per block at most (the rest wait, oldest first).
+    #[serde(default = "default_max_unbondings_per_block")]
+    pub max_unbondings_per_block: u32,
 }
 
 /// Denom of the default minimum bond.
@@ -50,6 +53,12 @@ fn default_max_gpu_classes() -> u32 {
 fn default_max_storage_classes() -> u32 {
     8
 }
+fn default_max_unbondings_per_block() -> u32 {
+    1_000
+}
+
+/// The largest per-block budget of block work a parameter may set.
+pub const MAX_PER_BLOCK: u32 = 100_000;
 
 impl Default for Params {
     fn default() -> Self {
@@ -60,6 +69,7 @@ impl Default for Params {
             max_attribute_value_len: default_max_attribute_value_len(),
             max_gpu_classes: default_max_gpu_classes(),
             max_storage_classes: default_max_storage_classes(),
+            max_unbondings_per_block: default_max_unbondings_per_block(),
         }
     }
 }
@@ -78,6 +88,7 @@ impl Params {
             ("max_attribute_value_len", self.max_attribute_value_len, MAX_ATTRIBUTE_VALUE_LEN),
             ("max_gpu_classes", self.max_gpu_classes, MAX_GPU_CLASSES),
             ("max_storage_classes", self.max_storage_classes, MAX_STORAGE_CLASSES),
+            ("max_unbondings_per_block", self.max_unbondings_per_block, MAX_PER_BLOCK as usize),
         ];
         for (field, value, max) in bounded {
             if value == 0 || value as usize > max {
@@ -95,6 +106,7 @@ impl Params {
             max_attribute_value_len: self.max_attribute_value_len,
             max_gpu_classes: self.max_gpu_classes,
             max_storage_classes: self.max_storage_classes,
+            max_unbondings_per_block: self.max_unbondings_per_block,
         }
     }
 
@@ -112,6 +124,7 @@ impl Params {
             max_attribute_value_len: proto.max_attribute_value_len,
             max_gpu_classes: proto.max_gpu_classes,
             max_storage_classes: proto.max_storage_classes,
+            max_unbondings_per_block: proto.max_unbondings_per_block,
         })
     }
 }

@@ -68,6 +68,12 @@ pub fn create<S: StateWrite>(state: &mut S, msg: &CreateBid, height: u64) -> Res
     };
     state.put_bid(&bid_id, &bid);
     order.bid_count += 1;
+    // An auction whose window closed without an award runs again at the end of this block,
+    // now that there is a new bid (it never re-runs on its own).
+    if group_spec.auction && order.auction_height == 0 {
+        order.auction_height = height;
+        keys::AUCTION_QUEUE.insert(state, height, &order_id.to_bytes())?;
+    }
     state.put_order(&order_id, &order);
     events.push(MarketEvent::BidCreated { id: bid_id, price: msg.price.to_string() }.to_event());
     Ok(events)

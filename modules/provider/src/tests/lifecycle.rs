@@ -268,3 +268,44 @@ fn events_render_with_snake_case_kinds() {
     assert_eq!(e.kind, "provider_attributes_signed");
     assert_eq!(e.get("keys"), Some("a1,b2"));
 }
+
+#[test]
+fn unbondings_due_beyond_the_per_block_budget_wait_for_the_next_blocks() {
+    let mut state = genesis();
+    state.put_provider_params(&Params { unbonding_blocks: 5, max_unbondings_per_block: 2, ..Params::default() });
+    let owners: Vec<Address> = (1..=5).map(addr).collect();
+    for who in &owners {
+        registered(&mut state, who);
+        run(&mut state, 10, &delete_msg(who)).unwrap(); // all due at 15
+    }
+    let returned = |events: &[Event]| events.iter().filter(|e| e.kind == "provider_bond_returned").count();
+    assert_eq!(returned(&end_block(&mut state, &ctx(15)).unwrap()), 2);
+    assert_eq!(returned(&end_block(&mut state, &ctx(16)).unwrap()), 2);
+    assert_eq!(returned(&end_block(&mut state, &ctx(17)).unwrap()), 1, "the last one, a block later");
+    assert!(end_block(&mut state, &ctx(18)).unwrap().is_empty());
+    for who in &owners {
+        assert_eq!(balance(&state, who), BOND, "{who} got its bond back");
+    }
+}
+
+/// A due entry that fails (here a corrupt index entry, as a bug could write) is reported and
+/// dropped with its writes; the entries after it are still completed in the same block.
+#[test]
+fn a_failing_unbonding_leaves_the_others_completed() {
+    let mut state = genesis();
+    state.put_provider_params(&Params { unbonding_blocks: 5, ..Params::default() });
+    let owner = addr(9);
+    registered(&mut state, &owner);
+    run(&mut state, 10, &delete_msg(&owner)).unwrap(); // due at 15
+    // Sorts before the real entry (same height, smaller id), and is no address.
+    keys::UNBONDING_QUEUE.insert(&mut state, 15, &[0u8; 3]).unwrap();
+
+    let events = end_block(&mut state, &ctx(15)).unwrap();
+    let failed = event(&events, "end_block_entry_error");
+    assert_eq!(failed.get("module"), Some("provider"));
+    assert_eq!(failed.get("entry"), Some("000000"));
+    assert!(failed.get("error").unwrap().contains("corrupt unbonding index entry"), "{failed:?}");
+    assert_eq!(event(&events, "provider_bond_returned").get("owner"), Some(owner.to_string().as_str()));
+    assert_eq!(balance(&state, &owner), BOND);
+    assert!(end_block(&mut state, &ctx(16)).unwrap().is_empty(), "the failed entry is not retried forever");
+}

@@ -34,6 +34,10 @@ impl<S> FaultWatch<S> {
 }
 
 impl<S: StateRead> StateRead for FaultWatch<S> {
+    fn charge_gas(&self, gas: u64, what: &'static str) -> Result<(), StoreError> {
+        self.inner.charge_gas(gas, what)
+    }
+
     fn get_raw(&self, key: &[u8]) -> Result<Option<Value>, StoreError> {
         self.inner.get_raw(key).inspect_err(|error| self.record(error))
     }

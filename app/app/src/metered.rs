@@ -37,6 +37,10 @@ fn per_byte(len: usize, cost: u64) -> u64 {
 }
 
 impl<S: StateRead> StateRead for Metered<'_, S> {
+    fn charge_gas(&self, gas: u64, what: &'static str) -> Result<(), StoreError> {
+        self.gas.consume(gas, what).map_err(|out| StoreError::OutOfGas(out.to_string()))
+    }
+
     fn get_raw(&self, key: &[u8]) -> Result<Option<Value>, StoreError> {
         self.exhausted()?;
         let value = self.inner.get_raw(key)?;

@@ -40,6 +40,17 @@ impl Actor {
         self.sequence += 1;
         tx
     }
+
+    /// A transaction with its own gas limit.
+    fn tx_with_gas<M: prost::Name>(&mut self, msg: &M, gas: u64) -> Vec<u8> {
+        let tx = agora_tx::TxBuilder::new()
+            .any_message(to_any(msg))
+            .fee(coins(FEE))
+            .gas_limit(gas)
+            .sign(&self.key, CHAIN_ID, self.number, self.sequence);
+        self.sequence += 1;
+        tx
+    }
 }
 
 struct Market {
@@ -678,4 +689,50 @@ fn ten_thousand_orders_due_at_one_height_are_worked_off_within_the_budget_on_two
     }
     assert_eq!(blocks_with_expiries, ORDERS as usize / BUDGET);
     assert_eq!(first.deployment(&first.alice, ORDERS).groups[0].state, dpb::GroupState::Paused as i32);
+}
+
+/// The placement matcher's worst case is paid by the step as it runs: 32 required keys like
+/// `*aaa…az`, each met only by the provider's last key after 63 long keys of `a`s that
+/// almost match, and the last requirement met by none. With a small gas limit the bid stops
+/// within one charge of its limit; with a large one it pays in proportion to the steps.
+#[test]
+fn the_worst_case_placement_pattern_pays_for_every_step() {
+    let mut m = market();
+    let mut keys: Vec<Attribute> = (0..63)
+        .map(|i| Attribute { key: format!("{}{i:02}", "a".repeat(100)), value: "x".into() })
+        .collect();
+    keys.push(Attribute { key: format!("{}z", "a".repeat(100)), value: "x".into() });
+    let mut provider = create_provider(&m.bob, 8);
+    provider.attributes = keys;
+    let tx = m.bob.tx_with_gas(&provider, 5_000_000);
+    ok(&m.block(vec![tx]));
+
+    // `*` then a long literal: at every position of a key of 100 `a`s the literal matches
+    // almost to its end, then fails (the matcher's quadratic case).
+    let mut required: Vec<Attribute> =
+        (0..31).map(|i| Attribute { key: format!("*{}z", "a".repeat(60 + i)), value: "x".into() }).collect();
+    required.push(Attribute { key: format!("*{}b", "a".repeat(90)), value: "x".into() });
+    let mut group = gpu_group("gpu", 1, "10", false);
+    group.requirements = Some(dpb::PlacementRequirements { attributes: required, signed_by: None });
+    let tx = m.alice.tx_with_gas(&create_deployment(&m.alice, 1, vec![group], 100_000), 5_000_000);
+    ok(&m.block(vec![tx]));
+
+    let bid = create_bid(order_id(&m.alice, 1, 1, 1), &m.bob, "9");
+    let sign = |m: &mut Market, gas: u64| m.bob.tx_with_gas(&bid, gas);
+
+    const SMALL: u64 = 1_000_000;
+    let tx = sign(&mut m, SMALL);
+    let result = m.block(vec![tx]).remove(0);
+    assert_eq!((result.codespace.as_str(), result.code.value()), ("sdk", 11), "{}", result.log);
+    let used = u64::try_from(result.gas_used).expect("gas");
+    let one_charge = 256 * agora_market::spec::MATCH_STEP_GAS;
+    assert!(used > SMALL && used <= SMALL + one_charge, "gas used {used}: matching went on past the limit");
+
+    const LARGE: u64 = 2_000_000_000;
+    let tx = sign(&mut m, LARGE);
+    let result = m.block(vec![tx]).remove(0);
+    assert_eq!((result.codespace.as_str(), result.code.value()), ("market", 15), "{}", result.log);
+    let used = u64::try_from(result.gas_used).expect("gas");
+    assert!(used > 40_000_000, "the full match (about 10 million steps) was paid for: {used} gas");
+    assert!(result.log.contains("missing attribute") && result.log.contains("*b=x"), "{}", result.log);
 }

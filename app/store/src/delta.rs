@@ -49,6 +49,10 @@ impl<S: StateRead> StateDelta<S> {
 }
 
 impl<S: StateRead> StateRead for StateDelta<S> {
+    fn charge_gas(&self, gas: u64, what: &'static str) -> Result<(), StoreError> {
+        self.base.charge_gas(gas, what)
+    }
+
     fn get_raw(&self, key: &[u8]) -> Result<Option<Value>, StoreError> {
         match self.changes.get(key) {
             Some(change) => Ok(change.clone()),

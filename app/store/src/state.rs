@@ -20,6 +20,15 @@ pub trait StateRead {
         prefix: &[u8],
         start: Option<&[u8]>,
     ) -> Box<dyn Iterator<Item = Result<(Key, Value), StoreError>> + 'a>;
+
+    /// Charges `gas` for computation a handler is about to do or just did (`what` names it),
+    /// so work that reads little but computes much is paid for too. Outside a transaction
+    /// nothing is metered and this succeeds; inside one, it fails with
+    /// [`StoreError::OutOfGas`] once the transaction's gas is spent, and the handler stops.
+    /// Views that wrap another forward it.
+    fn charge_gas(&self, _gas: u64, _what: &'static str) -> Result<(), StoreError> {
+        Ok(())
+    }
 }
 
 /// Write access; only write buffers ([`crate::StateDelta`]) implement it, so committed state
@@ -34,6 +43,10 @@ impl<S: StateRead + ?Sized> StateRead for &S {
         (**self).get_raw(key)
     }
 
+    fn charge_gas(&self, gas: u64, what: &'static str) -> Result<(), StoreError> {
+        (**self).charge_gas(gas, what)
+    }
+
     fn prefix_raw<'a>(
         &'a self,
         prefix: &[u8],
@@ -46,6 +59,10 @@ impl<S: StateRead + ?Sized> StateRead for &S {
 impl<S: StateRead + ?Sized> StateRead for &mut S {
     fn get_raw(&self, key: &[u8]) -> Result<Option<Value>, StoreError> {
         (**self).get_raw(key)
+    }
+
+    fn charge_gas(&self, gas: u64, what: &'static str) -> Result<(), StoreError> {
+        (**self).charge_gas(gas, what)
     }
 
     fn prefix_raw<'a>(

@@ -174,12 +174,60 @@ pub fn demand(spec: &dpb::GroupSpec) -> Vec<ReplicaDemand> {
         .collect()
 }
 
+/// Gas per step of the placement matcher: its worst case is pattern length × key length per
+/// pair, over every required attribute × every attribute of the provider or auditor, so it
+/// is paid by the step, as it runs.
+pub const MATCH_STEP_GAS: u64 = 5;
+/// Steps between two charges: work beyond the gas paid is at most this much.
+const STEPS_PER_CHARGE: u64 = 256;
+
+/// Pays for matcher steps as they are taken (see [`MATCH_STEP_GAS`]).
+pub struct StepMeter<'c> {
+    charge: &'c dyn Fn(u64) -> Result<(), MarketError>,
+    unpaid: u64,
+}
+
+impl<'c> StepMeter<'c> {
+    pub fn new(charge: &'c dyn Fn(u64) -> Result<(), MarketError>) -> Self {
+        Self { charge, unpaid: 0 }
+    }
+
+    /// A meter that charges nothing (stateless checks, tests).
+    pub fn free() -> StepMeter<'static> {
+        StepMeter { charge: &|_| Ok(()), unpaid: 0 }
+    }
+
+    fn step(&mut self) -> Result<(), MarketError> {
+        self.unpaid += 1;
+        if self.unpaid >= STEPS_PER_CHARGE {
+            self.settle()?;
+        }
+        Ok(())
+    }
+
+    /// Charges the steps taken since the last charge.
+    pub fn settle(&mut self) -> Result<(), MarketError> {
+        let steps = std::mem::take(&mut self.unpaid);
+        if steps > 0 {
+            (self.charge)(steps.saturating_mul(MATCH_STEP_GAS))?;
+        }
+        Ok(())
+    }
+}
+
 /// `*` matches any run of characters (including `/`); everything else matches itself.
 pub fn wildcard_match(pattern: &str, text: &str) -> bool {
+    metered_wildcard_match(pattern, text, &mut StepMeter::free()).unwrap_or(false)
+}
+
+/// [`wildcard_match`], paying for every step on `meter` (it stops when the meter fails).
+pub fn metered_wildcard_match(pattern: &str, text: &str, meter: &mut StepMeter<'_>) -> Result<bool, MarketError> {
     let (p, t) = (pattern.as_bytes(), text.as_bytes());
     let (mut pi, mut ti) = (0, 0);
     let mut star: Option<(usize, usize)> = None;
+    meter.step()?;
     while ti < t.len() {
+        meter.step()?;
         if pi < p.len() && p[pi] == b'*' {
             star = Some((pi, ti));
             pi += 1;
@@ -191,15 +239,35 @@ pub fn wildcard_match(pattern: &str, text: &str) -> bool {
             ti = st + 1;
             star = Some((sp, st + 1));
         } else {
-            return false;
+            return Ok(false);
         }
     }
-    p[pi..].iter().all(|&b| b == b'*')
+    for &b in &p[pi..] {
+        meter.step()?;
+        if b != b'*' {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
-/// The first required attribute that `have` does not satisfy.
-pub fn first_unmet<'a>(required: &'a [Attribute], have: &[Attribute]) -> Option<&'a Attribute> {
-    required.iter().find(|req| !have.iter().any(|a| a.value == req.value && wildcard_match(&req.key, &a.key)))
+/// The first required attribute that `have` does not satisfy, paying for the matching.
+pub fn first_unmet<'a>(required: &'a [Attribute], have: &[Attribute], meter: &mut StepMeter<'_>) -> Result<Option<&'a Attribute>, MarketError> {
+    for req in required {
+        let mut met = false;
+        for attribute in have {
+            if attribute.value == req.value && metered_wildcard_match(&req.key, &attribute.key, meter)? {
+                met = true;
+                break;
+            }
+        }
+        if !met {
+            meter.settle()?;
+            return Ok(Some(req));
+        }
+    }
+    meter.settle()?;
+    Ok(None)
 }
 
 /// Checks placement: without `signed_by`, the provider's own attributes must meet the
@@ -209,27 +277,28 @@ pub fn check_requirements(
     spec: &dpb::GroupSpec,
     own: &[Attribute],
     audited: impl Fn(&Address) -> Result<Vec<Attribute>, MarketError>,
+    meter: &mut StepMeter<'_>,
 ) -> Result<Result<(), String>, MarketError> {
     let Some(req) = &spec.requirements else {
         return Ok(Ok(()));
     };
     let signed = req.signed_by.clone().unwrap_or_default();
     if signed.all_of.is_empty() && signed.any_of.is_empty() {
-        return Ok(match first_unmet(&req.attributes, own) {
+        return Ok(match first_unmet(&req.attributes, own, meter)? {
             Some(a) => Err(format!("missing attribute {}={}", a.key, a.value)),
             None => Ok(()),
         });
     }
     let parse = |s: &String| s.parse::<Address>().map_err(|e| MarketError::Internal(format!("stored auditor: {e}")));
     for auditor in &signed.all_of {
-        if let Some(a) = first_unmet(&req.attributes, &audited(&parse(auditor)?)?) {
+        if let Some(a) = first_unmet(&req.attributes, &audited(&parse(auditor)?)?, meter)? {
             return Ok(Err(format!("auditor {auditor} has not signed {}={}", a.key, a.value)));
         }
     }
     if !signed.any_of.is_empty() {
         let mut any = false;
         for auditor in &signed.any_of {
-            if first_unmet(&req.attributes, &audited(&parse(auditor)?)?).is_none() {
+            if first_unmet(&req.attributes, &audited(&parse(auditor)?)?, meter)?.is_none() {
                 any = true;
                 break;
             }
@@ -273,8 +342,8 @@ mod tests {
         };
         let own = vec![attr("region", "eu")];
         let none = |_: &Address| Ok(Vec::new());
-        assert_eq!(check_requirements(&spec, &own, none).expect("check"), Ok(()));
-        assert!(check_requirements(&spec, &[], none).expect("check").is_err());
+        assert_eq!(check_requirements(&spec, &own, none, &mut StepMeter::free()).expect("check"), Ok(()));
+        assert!(check_requirements(&spec, &[], none, &mut StepMeter::free()).expect("check").is_err());
 
         let auditor = Address::new([5; 20]);
         spec.requirements = Some(dpb::PlacementRequirements {
@@ -282,8 +351,8 @@ mod tests {
             signed_by: Some(dpb::SignedBy { all_of: vec![auditor.to_bech32()], any_of: vec![] }),
         });
         // Own claims do not count once auditors are named.
-        assert!(check_requirements(&spec, &own, none).expect("check").is_err());
+        assert!(check_requirements(&spec, &own, none, &mut StepMeter::free()).expect("check").is_err());
         let signed = |a: &Address| Ok(if *a == auditor { vec![attr("region", "eu")] } else { vec![] });
-        assert_eq!(check_requirements(&spec, &[], signed).expect("check"), Ok(()));
+        assert_eq!(check_requirements(&spec, &[], signed, &mut StepMeter::free()).expect("check"), Ok(()));
     }
 }

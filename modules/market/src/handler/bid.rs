@@ -47,7 +47,9 @@ pub fn create<S: StateWrite>(state: &mut S, msg: &CreateBid, height: u64) -> Res
         return Err(MarketError::BidDepositTooSmall { got: msg.deposit.to_string(), min: min.to_string() });
     }
     let audited = |auditor: &Address| Ok(state.audited_attributes(&msg.provider, auditor)?);
-    if let Err(reason) = spec::check_requirements(&group_spec, &provider.attributes, audited)? {
+    let charge = |gas| Ok(state.charge_gas(gas, "placement matching")?);
+    let mut meter = spec::StepMeter::new(&charge);
+    if let Err(reason) = spec::check_requirements(&group_spec, &provider.attributes, audited, &mut meter)? {
         return Err(MarketError::RequirementsNotMet { provider: msg.provider.to_string(), reason });
     }
     let offered = lifecycle::plan_for(state, &msg.provider, &group_spec)?

@@ -108,8 +108,8 @@ impl Component for ConsensusComponent {
 /// the Cosmos SDK; ABCI ones may be left out, and may not change (Agora uses no vote
 /// extensions, and CometBFT forbids moving their height once reached).
 fn merged(current: &ConsensusParams, update: &pb::MsgUpdateParams) -> Result<ConsensusParams, String> {
-    let block = update.block.clone().ok_or("block parameters are missing")?;
-    let evidence = update.evidence.clone().ok_or("evidence parameters are missing")?;
+    let block = update.block.ok_or("block parameters are missing")?;
+    let evidence = update.evidence.ok_or("evidence parameters are missing")?;
     let validator = update.validator.clone().ok_or("validator parameters are missing")?;
     if let Some(abci) = &update.abci {
         let current_height = current.abci.as_ref().map_or(0, |a| a.vote_extensions_enable_height);
@@ -123,7 +123,7 @@ fn merged(current: &ConsensusParams, update: &pb::MsgUpdateParams) -> Result<Con
         block: Some(block),
         evidence: Some(evidence),
         validator: Some(validator),
-        version: current.version.clone(),
-        abci: current.abci.clone(),
+        version: current.version,
+        abci: current.abci,
     })
 }

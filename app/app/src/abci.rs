@@ -113,7 +113,13 @@ impl AbciService {
             ConsensusRequest::FinalizeBlock(mut req) => {
                 let txs = std::mem::take(&mut req.txs);
                 let outcome = app.finalize_block(block_context(req), &txs).inspect_err(|e| self.halt(e))?;
-                let consensus_param_updates = outcome.consensus_param_updates.map(TryInto::try_into).transpose()?;
+                // Validated when they were written; failing here is a bug that must stop the node.
+                let consensus_param_updates = outcome
+                    .consensus_param_updates
+                    .map(tendermint::consensus::Params::try_from)
+                    .transpose()
+                    .map_err(|e| crate::app::AppError::Consensus(format!("consensus parameters CometBFT cannot take: {e}")))
+                    .inspect_err(|e| self.halt(e))?;
                 ConsensusResponse::FinalizeBlock(response::FinalizeBlock {
                     events: outcome.block_events.iter().map(to_abci_event).collect(),
                     tx_results: outcome.tx_outcomes.into_iter().map(exec_tx_result).collect(),

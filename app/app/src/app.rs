@@ -247,7 +247,9 @@ impl App {
 
         let mut hooks = self.components.end_block(&mut block, &ctx);
         block_events.extend(hooks.events);
-        if let Some(params) = block.take_consensus_update()? {
+        if let Some(mut params) = block.take_consensus_update()? {
+            // CometBFT takes the header's app version from these parameters.
+            params.version = Some(tendermint_proto::v0_38::types::VersionParams { app: crate::abci::APP_VERSION });
             hooks.consensus_param_updates = Some(params);
         }
         if let Some(fault) = block.base().fault() {

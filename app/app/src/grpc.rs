@@ -159,8 +159,15 @@ pub async fn serve(app: Arc<App>, addr: SocketAddr) -> Result<(), tonic::transpo
     let service = GrpcService::new(Arc::clone(&app));
     // tonic routes a typed service by its compile-time name; these names come from the
     // component list, so each gets an axum route to the same raw service.
-    let router = service_names(&app).into_iter().fold(axum::Router::new(), |router, name| {
-        router.route_service(&format!("/{name}/*rest"), service.clone())
-    });
+    let router = service_names(&app)
+        .into_iter()
+        .fold(axum::Router::new(), |router, name| router.route_service(&format!("/{name}/*rest"), service.clone()))
+        // An unknown service is gRPC's UNIMPLEMENTED (12), as tonic answers it, not HTTP 404.
+        .fallback(|| async {
+            (
+                [("content-type", "application/grpc"), ("grpc-status", "12"), ("grpc-message", "unknown service")],
+                "",
+            )
+        });
     tonic::transport::Server::builder().add_routes(tonic::service::Routes::from(router)).serve(addr).await
 }

@@ -68,6 +68,11 @@ impl Component for Governor {
         "governor"
     }
 
+    /// Executes as the governance account, so it declares it, as governance will.
+    fn module_accounts(&self) -> Vec<agora_component::ModuleAccount> {
+        vec![agora_component::ModuleAccount::new(agora_component::GOVERNANCE_MODULE)]
+    }
+
     fn init_genesis(&self, _state: &mut dyn StateWrite, _genesis: &()) -> Result<(), String> {
         Ok(())
     }
@@ -312,29 +317,37 @@ impl Governed {
 /// (had a proposal over the limit been decided anyway) runs only what fits.
 #[test]
 fn the_block_gas_limit_is_a_consensus_parameter_the_authority_sets() {
+    const MAX_GAS: u64 = 10_000_000;
+    const TX_GAS: u64 = 4_000_000;
     let mut chain = governed();
-    let invalid = chain.govern(any(&consensus_update(&gov().to_bech32(), 0, 500_000)));
+    let gov = gov().to_bech32();
+    let invalid = chain.govern(any(&consensus_update(&gov, 0, MAX_GAS as i64)));
     assert!(invalid.starts_with("sdk 18") && invalid.contains("block.max_bytes"), "{invalid}");
-    assert_eq!(chain.govern(any(&consensus_update(&gov().to_bech32(), 22_020_096, 500_000))), "ok");
+    let too_small = chain.govern(any(&consensus_update(&gov, 22_020_096, 500_000)));
+    assert!(too_small.starts_with("sdk 18") && too_small.contains("block.max_gas"), "{too_small}");
+    assert_eq!(chain.govern(any(&consensus_update(&gov, 22_020_096, MAX_GAS as i64))), "ok");
     let update = chain.node.last_finalized().expect("finalized").consensus_param_updates.clone().expect("update sent to CometBFT");
-    assert_eq!(update.block.max_gas, 500_000);
-    assert_eq!(chain.governed_max_gas(), Some(500_000));
+    assert_eq!(update.block.max_gas, MAX_GAS as i64);
+    assert_eq!(update.version.expect("version").app, agora_app::abci::APP_VERSION, "the header keeps the app version");
+    assert_eq!(chain.governed_max_gas(), Some(MAX_GAS as i64));
 
-    // GAS is 200,000: two sends fit a block, a third does not.
+    // Two sends of 4,000,000 gas fit a block, a third does not.
     let bob = key(2).address();
     let alice = chain.alice.clone();
     let base = chain.sequence;
-    let sends: Vec<Vec<u8>> = (0..3).map(|i| send_tx(&alice, &bob, "1uagora", 1, base + i)).collect();
-    let huge = TxBuilder::new()
-        .any_message(to_any(&msg_send(&alice.address(), &bob, vec![pb_coin("uagora", "1")])))
-        .fee(coins(FEE))
-        .gas_limit(500_001)
-        .sign(&alice, CHAIN_ID, 1, base);
-    let check = chain.node.check_tx(&huge);
+    let send = |sequence: u64, gas: u64| {
+        TxBuilder::new()
+            .any_message(to_any(&msg_send(&alice.address(), &bob, vec![pb_coin("uagora", "1")])))
+            .fee(coins(FEE))
+            .gas_limit(gas)
+            .sign(&alice, CHAIN_ID, 1, sequence)
+    };
+    let sends: Vec<Vec<u8>> = (0..3).map(|i| send(base + i, TX_GAS)).collect();
+    let check = chain.node.check_tx(&send(base, MAX_GAS + 1));
     assert_eq!((check.codespace.as_str(), check.code.value()), ("sdk", 41), "{}", check.log);
 
     assert!(chain.node.process_proposal(sends[..2].to_vec()).expect("verdict"));
-    assert!(!chain.node.process_proposal(sends.clone()).expect("verdict"), "600,000 gas in a 500,000 block");
+    assert!(!chain.node.process_proposal(sends.clone()).expect("verdict"), "12,000,000 gas in a 10,000,000 block");
 
     let before = chain.balance_of(&alice.address());
     let results = chain.node.make_raw_block(sends.clone()).expect("block");
@@ -345,7 +358,7 @@ fn the_block_gas_limit_is_a_consensus_parameter_the_authority_sets() {
     assert_eq!(chain.balance_of(&alice.address()), before - 2 * (fee + 1), "the third send paid no fee");
 
     // PrepareProposal leaves out what does not fit.
-    let next: Vec<Vec<u8>> = (0..3).map(|i| send_tx(&alice, &bob, "1uagora", 1, base + 2 + i)).collect();
+    let next: Vec<Vec<u8>> = (0..3).map(|i| send(base + 2 + i, TX_GAS)).collect();
     let results = chain.node.make_block(next).expect("block");
     assert_eq!(results.len(), 2, "only two sends were proposed");
 }

@@ -22,9 +22,23 @@ where
     Ok(value)
 }
 
-/// The event (and log line) of a due entry that failed: a bug, never bad input, so every
-/// node fails it the same way; its writes were dropped and it is not retried.
-pub fn entry_failed(module: &str, work: &str, entry: &str, height: u64, error: &TxError) -> Event {
-    tracing::error!(module, work, entry, height, %error, "block work on one entry failed; its changes are dropped");
-    Event::new("end_block_entry_error").attr("module", module).attr("work", work).attr("entry", entry).attr("error", &error.log)
+/// Key of a parked entry: `<module>/failed/<work>/<due height BE><entry id>`.
+pub fn parked_key(module: &str, work: &str, due: u64, id: &[u8]) -> Vec<u8> {
+    [format!("{module}/failed/{work}/").as_bytes(), &due.to_be_bytes(), id].concat()
+}
+
+/// A due entry that failed (a bug, never bad input, so every node fails it the same way):
+/// its writes were dropped; the entry is parked under [`parked_key`] with the error, so it is
+/// neither lost (an upgrade that fixes the bug can run it) nor retried every block, and the
+/// returned event (and a log line) reports it.
+pub fn entry_failed<S: StateWrite + ?Sized>(state: &mut S, module: &str, work: &str, due: u64, id: &[u8], height: u64, error: &TxError) -> Event {
+    let entry: String = id.iter().map(|b| format!("{b:02x}")).collect();
+    tracing::error!(module, work, entry, height, %error, "block work on one entry failed; its changes are dropped and the entry parked");
+    state.put_raw(parked_key(module, work, due, id), error.log.clone().into_bytes());
+    Event::new("end_block_entry_error")
+        .attr("module", module)
+        .attr("work", work)
+        .attr("entry", entry)
+        .attr("due_height", due)
+        .attr("error", &error.log)
 }

@@ -24,7 +24,7 @@ pub struct ValidatorUpdate {
 pub struct EndBlockOutcome {
     pub events: Vec<Event>,
     pub validator_updates: Vec<ValidatorUpdate>,
-    /// New consensus parameters; CometBFT applies them from height H+2 on.
+    /// New consensus parameters; CometBFT applies them from the next height on.
     pub consensus_param_updates: Option<ConsensusParams>,
 }
 

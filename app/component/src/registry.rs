@@ -257,7 +257,8 @@ impl Components {
         let mut outcome = BlockHooksOutcome::default();
         for component in &self.list {
             let mut fork = StateDelta::new(&*block);
-            match component.end_block(&mut fork, ctx, self) {
+            let router = ScopedRouter { components: self, module_accounts: component.module_accounts() };
+            match component.end_block(&mut fork, ctx, &router) {
                 Ok(hook_outcome) => {
                     let changes = fork.into_changes();
                     block.apply(changes);
@@ -278,11 +279,26 @@ impl Components {
     }
 }
 
-impl MsgRouter for Components {
-    /// Decodes `msg`, checks that `signer` is its only signer, and executes it on a fork of
-    /// `state` kept only if it succeeds.
+/// The router one component's `end_block` gets: it executes messages only as that
+/// component's own module accounts (governance, as the `gov` account it declares).
+struct ScopedRouter<'a> {
+    components: &'a Components,
+    module_accounts: Vec<ModuleAccount>,
+}
+
+impl MsgRouter for ScopedRouter<'_> {
+    /// Checks that `signer` is one of the component's module accounts and the message's only
+    /// signer, and executes it on a fork of `state` kept only if it succeeds.
     fn execute_as(&self, state: &mut dyn StateWrite, ctx: &BlockContext, signer: &Address, msg: &Any) -> Result<Vec<Event>, TxError> {
-        let routed = self.decode_msg(msg)?;
+        if !self.module_accounts.iter().any(|account| account.address() == *signer) {
+            return Err(TxError::new(
+                "sdk",
+                4,
+                format!("{signer} is not a module account of the component executing {}: unauthorized", msg.type_url),
+            ));
+        }
+        let components = self.components;
+        let routed = components.decode_msg(msg)?;
         let signers = routed.signers();
         if signers != [*signer] {
             let named: Vec<String> = signers.iter().map(Address::to_string).collect();
@@ -292,7 +308,7 @@ impl MsgRouter for Components {
                 format!("{} must be signed by {signer} alone, not by [{}]: unauthorized", msg.type_url, named.join(", ")),
             ));
         }
-        crate::isolated(state, |fork| self.execute(fork, ctx, &routed))
+        crate::isolated(state, |fork| components.execute(fork, ctx, &routed))
     }
 }
 

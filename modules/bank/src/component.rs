@@ -51,7 +51,10 @@ impl Component for BankComponent {
     }
 
     fn wire(&mut self, wiring: &Wiring) {
-        self.blocked = BlockedAddresses::new(wiring.module_accounts.iter().map(|account| account.address()));
+        // The authority too: it is the governance module account even before a governance
+        // component declares it.
+        let module_accounts = wiring.module_accounts.iter().map(|account| account.address());
+        self.blocked = BlockedAddresses::new(module_accounts.chain([wiring.authority.address()]));
         self.authority = wiring.authority;
     }
 

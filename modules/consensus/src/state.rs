@@ -20,7 +20,8 @@ pub trait ConsensusRead: StateRead {
         Ok(u64::try_from(max_gas).ok())
     }
 
-    /// The largest transaction a block can hold, in bytes.
+    /// The largest transaction a block can hold, in bytes (CometBFT's largest block before
+    /// `InitChain` wrote the parameters, which are validated to be at most that).
     fn max_block_bytes(&self) -> Result<u64, StoreError> {
         let max_bytes = self.consensus_params()?.and_then(|p| p.block).map_or(-1, |b| b.max_bytes);
         Ok(u64::try_from(max_bytes).unwrap_or(crate::MAX_BLOCK_BYTES))

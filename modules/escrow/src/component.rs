@@ -119,7 +119,7 @@ impl Component for EscrowComponent {
             });
             match settled {
                 Ok(done) => events.extend(done),
-                Err(error) => events.push(entry_failed("escrow", "depletion", &hex_id(&suffix), ctx.height, &error)),
+                Err(error) => events.push(entry_failed(state, "escrow", "depletion", at, &suffix, ctx.height, &error)),
             }
         }
         Ok(EndBlockOutcome::events(events))
@@ -136,10 +136,6 @@ impl Component for EscrowComponent {
     fn check_invariants(&self, state: &dyn StateRead) -> Result<(), String> {
         crate::invariant::check_escrow(&state)
     }
-}
-
-fn hex_id(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Settles one account whose depletion entry (at height `at`) fell due: if it ran dry it is

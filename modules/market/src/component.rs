@@ -183,7 +183,7 @@ pub fn end_block<S: StateWrite + ?Sized>(state: &mut S, height: u64) -> Result<V
     let budget = usize::try_from(state.market_params()?.max_due_orders_per_block).unwrap_or(usize::MAX);
     let mut events = Vec::new();
     for (queue, work) in [(keys::AUCTION_QUEUE, "auction"), (keys::EXPIRY_QUEUE, "expiry")] {
-        for (_, entry) in queue.take_due(state, height, budget)? {
+        for (due, entry) in queue.take_due(state, height, budget)? {
             let done = isolated(state, |fork| {
                 let order = OrderId::from_bytes(&entry).ok_or_else(|| MarketError::Internal("corrupt order queue entry".into()))?;
                 match work {
@@ -193,15 +193,11 @@ pub fn end_block<S: StateWrite + ?Sized>(state: &mut S, height: u64) -> Result<V
             });
             match done {
                 Ok(done) => events.extend(done),
-                Err(error) => events.push(entry_failed("market", work, &hex_id(&entry), height, &error.to_tx_error())),
+                Err(error) => events.push(entry_failed(state, "market", work, due, &entry, height, &error.to_tx_error())),
             }
         }
     }
     Ok(events)
-}
-
-fn hex_id(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A deployment ran out of funds: every open group stops until a deposit restarts it.

@@ -104,16 +104,10 @@ pub fn end_block<S: StateWrite + ?Sized>(state: &mut S, ctx: &BlockContext) -> R
     for (height, owner) in keys::UNBONDING_QUEUE.take_due(state, ctx.height, budget)? {
         match isolated(state, |fork| complete_unbonding(fork, &owner, height)) {
             Ok(done) => events.extend(done),
-            Err(error) => {
-                events.push(entry_failed("provider", "unbonding", &hex_id(&owner), ctx.height, &error.to_tx_error()))
-            }
+            Err(error) => events.push(entry_failed(state, "provider", "unbonding", height, &owner, ctx.height, &error.to_tx_error())),
         }
     }
     Ok(events)
-}
-
-fn hex_id(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Returns one provider's bond, if the unbonding that wrote this index entry is still on.

@@ -307,5 +307,8 @@ fn a_failing_unbonding_leaves_the_others_completed() {
     assert!(failed.get("error").unwrap().contains("corrupt unbonding index entry"), "{failed:?}");
     assert_eq!(event(&events, "provider_bond_returned").get("owner"), Some(owner.to_string().as_str()));
     assert_eq!(balance(&state, &owner), BOND);
-    assert!(end_block(&mut state, &ctx(16)).unwrap().is_empty(), "the failed entry is not retried forever");
+    assert!(end_block(&mut state, &ctx(16)).unwrap().is_empty(), "the failed entry is not retried every block");
+    let parked = agora_component::parked_key("provider", "unbonding", 15, &[0u8; 3]);
+    let error = String::from_utf8(state.get_raw(&parked).unwrap().expect("parked, not lost")).unwrap();
+    assert!(error.contains("corrupt unbonding index entry"), "{error}");
 }

@@ -736,3 +736,49 @@ fn the_worst_case_placement_pattern_pays_for_every_step() {
     assert!(used > 40_000_000, "the full match (about 10 million steps) was paid for: {used} gas");
     assert!(result.log.contains("missing attribute") && result.log.contains("ab=x"), "{}", result.log);
 }
+
+/// App-hash snapshot of the whole marketplace: providers, an audit, deployments with groups,
+/// orders (tenant-picked and auction), bids (open, active, lost), a lease paying through
+/// escrow, a withdrawal with its take, and an expired order. If this
+/// fails, a change altered state encoding, keys or what a block writes: call it out and
+/// migrate, do not re-snapshot silently.
+#[test]
+fn marketplace_app_hash_should_not_change() {
+    let mut m = market();
+    m.with_providers(8);
+    let sign = agora_proto::audit::v1::MsgSignProviderAttributes {
+        auditor: m.auditor.address().to_bech32(),
+        provider: m.bob.address().to_bech32(),
+        attributes: vec![Attribute { key: "region".into(), value: "eu".into() }],
+    };
+    let tx = m.auditor.tx(&sign);
+    ok(&m.block(vec![tx]));
+
+    let picked = create_deployment(&m.alice, 1, vec![gpu_group("gpu", 2, "5", false), gpu_group("spare", 1, "3", false)], 1_000_000);
+    let auctioned = create_deployment(&m.alice, 2, vec![gpu_group("auction", 1, "10", true)], 500_000);
+    let txs = vec![m.alice.tx(&picked), m.alice.tx(&auctioned)];
+    ok(&m.block(txs));
+    let txs = vec![
+        m.bob.tx(&create_bid(order_id(&m.alice, 1, 1, 1), &m.bob, "7.5")),
+        m.carol.tx(&create_bid(order_id(&m.alice, 1, 1, 1), &m.carol, "8")),
+        m.bob.tx(&create_bid(order_id(&m.alice, 2, 1, 1), &m.bob, "9")),
+        m.carol.tx(&create_bid(order_id(&m.alice, 2, 1, 1), &m.carol, "6")),
+    ];
+    ok(&m.block(txs));
+    let tx = m.alice.tx(&mpb::MsgCreateLease { bid_id: Some(bid_id(&m.alice, 1, 1, 1, &m.bob)) });
+    ok(&m.block(vec![tx]));
+    // The auction awards carol; the leases accrue.
+    m.empty_blocks(AUCTION_WINDOW + 2);
+    let tx = m.bob.tx(&mpb::MsgWithdrawLease { id: Some(bid_id(&m.alice, 1, 1, 1, &m.bob)) });
+    ok(&m.block(vec![tx]));
+    assert_eq!(m.lease(&bid_id(&m.alice, 2, 1, 1, &m.carol)).lease.expect("awarded").state, mpb::LeaseState::Active as i32);
+    // The spare group's order expires unfilled.
+    m.empty_blocks(ORDER_TTL);
+    assert_eq!(m.deployment(&m.alice, 1).groups[1].state, dpb::GroupState::Paused as i32);
+
+    let hash: String = m.chain.app_hash().iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(hash, MARKETPLACE_APP_HASH);
+}
+
+/// First taken when the component framework landed (no chain had launched).
+const MARKETPLACE_APP_HASH: &str = "944b8af8abc05bb56bcbfd31598f4b178ceb5b8c7dbb5f816ccb01c68f339e48";

@@ -398,6 +398,16 @@ fn funds_run_out_at_an_exact_height_and_a_deposit_restarts_the_group() {
     assert!(m.provider(&m.bob).allocated.unwrap_or_default().gpus.is_empty());
 
     m.empty_blocks(3);
+    // A third party may top the account up, but only the owner's deposit restarts the group.
+    let tx = m.carol.tx(&dpb::MsgDepositDeployment {
+        id: Some(dpb::DeploymentId { owner: m.alice.address().to_bech32(), dseq: 1 }),
+        amount: Some(pb_coin("uagora", "500")),
+        depositor: m.carol.address().to_bech32(),
+    });
+    ok(&m.block(vec![tx]));
+    let deployment = m.deployment(&m.alice, 1);
+    assert_eq!(deployment.groups[0].state, dpb::GroupState::InsufficientFunds as i32, "not restarted by carol");
+    assert_eq!(deployment.groups[0].last_oseq, 1);
     let tx = m.alice.tx(&dpb::MsgDepositDeployment {
         id: Some(dpb::DeploymentId { owner: m.alice.address().to_bech32(), dseq: 1 }),
         amount: Some(pb_coin("uagora", "1000")),
@@ -410,7 +420,7 @@ fn funds_run_out_at_an_exact_height_and_a_deposit_restarts_the_group() {
     assert_eq!(deployment.groups[0].last_oseq, 2, "a new order opened");
     let account = deployment.escrow_account.expect("account");
     assert_eq!(account.state, epb::AccountState::Open as i32);
-    assert_eq!(dec_amount(&account.balance), dec("1006"));
+    assert_eq!(dec_amount(&account.balance), dec("1506"));
     // The restarted group takes bids again.
     let tx = m.bob.tx(&create_bid(order_id(&m.alice, 1, 1, 2), &m.bob, "7"));
     ok(&m.block(vec![tx]));

@@ -89,8 +89,13 @@ fn drop_order_indexes<S: StateWrite>(state: &mut S, id: &OrderId, order: &mpb::O
 
 /// Ends a bid: its deposit goes back to the provider. An open bid stops counting against the
 /// provider's open bids (an active one already did when it won).
+/// Ends an open or active bid as `to` and returns its deposit; a bid already ended is refused
+/// (its deposit went back when it ended).
 pub fn end_bid<S: StateWrite>(state: &mut S, id: &BidId, bid: &mut mpb::Bid, to: mpb::BidState) -> Result<Vec<Event>, MarketError> {
     let was_open = bid.state == mpb::BidState::Open as i32;
+    if !was_open && bid.state != mpb::BidState::Active as i32 {
+        return Err(MarketError::BidState { id: id.to_string(), state: bid_state_name(bid.state).into(), action: "ending it".into() });
+    }
     bid.state = to as i32;
     state.put_bid(id, bid);
     if was_open {
@@ -289,4 +294,43 @@ pub fn price_of(price: Option<&agora_proto::base::v1::DecCoin>) -> Result<DecCoi
 /// Sort key of an auction candidate: lowest price, then earliest bid.
 pub fn auction_rank(bid: &mpb::Bid) -> Result<(Dec, u64), MarketError> {
     Ok((price_of(bid.price.as_ref())?.amount, bid.seq))
+}
+
+#[cfg(test)]
+mod end_bid_tests {
+    use agora_store::{Key, StateDelta, StateRead, StoreError, Value};
+    use agora_types::Address;
+
+    use super::*;
+
+    struct Empty;
+
+    impl StateRead for Empty {
+        fn get_raw(&self, _key: &[u8]) -> Result<Option<Value>, StoreError> {
+            Ok(None)
+        }
+
+        fn prefix_raw<'a>(
+            &'a self,
+            _prefix: &[u8],
+            _start: Option<&[u8]>,
+        ) -> Box<dyn Iterator<Item = Result<(Key, Value), StoreError>> + 'a> {
+            Box::new(std::iter::empty())
+        }
+    }
+
+    /// A bid that already ended got its deposit back then: ending it again is refused and
+    /// writes nothing (no second refund).
+    #[test]
+    fn an_ended_bid_cannot_be_ended_again() {
+        let owner = Address::new([1; 20]);
+        let id = crate::ids::OrderId { owner, dseq: 1, gseq: 1, oseq: 1 }.bid(Address::new([2; 20]));
+        for ended in [mpb::BidState::Closed, mpb::BidState::Lost] {
+            let mut state = StateDelta::new(Empty);
+            let mut bid = mpb::Bid { state: ended as i32, ..Default::default() };
+            let error = end_bid(&mut state, &id, &mut bid, mpb::BidState::Closed).expect_err("already ended");
+            assert!(matches!(error, MarketError::BidState { .. }), "{error}");
+            assert!(state.into_changes().is_empty(), "nothing written");
+        }
+    }
 }

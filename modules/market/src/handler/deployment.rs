@@ -114,8 +114,10 @@ pub fn close<S: StateWrite>(state: &mut S, id: &DeploymentId, height: u64) -> Re
 pub fn deposit<S: StateWrite>(state: &mut S, id: &DeploymentId, amount: &Coin, depositor: &Address, height: u64) -> Result<Vec<Event>, MarketError> {
     active(state, id)?;
     let mut events = state.deposit(&id.escrow_account(), depositor, amount, height)?;
+    // Anyone may top up an account; only the owner's own deposit restarts groups that ran dry
+    // (a restart opens orders, which for an auction group starts a new lease).
     let open = state.escrow_account(&id.escrow_account())?.is_some_and(|a| a.state == AccountState::Open);
-    if open {
+    if open && *depositor == id.owner {
         for mut group in state.groups(id)? {
             if group.state == dpb::GroupState::InsufficientFunds as i32 {
                 let gid = crate::ids::GroupId::from_proto("group.id", group.id.as_ref())?;

@@ -790,8 +790,9 @@ fn marketplace_app_hash_should_not_change() {
     assert_eq!(hash, MARKETPLACE_APP_HASH);
 }
 
-/// First taken when the component framework landed (no chain had launched).
-const MARKETPLACE_APP_HASH: &str = "944b8af8abc05bb56bcbfd31598f4b178ceb5b8c7dbb5f816ccb01c68f339e48";
+/// First taken when the component framework landed; changed when payments started carrying
+/// the take's fraction (`take_carry`). No chain had launched.
+const MARKETPLACE_APP_HASH: &str = "8864c958af2c1cfacfff28b4fc8b0372554203bb780ed562a2273b4b710e5617";
 
 /// Random marketplace blocks (seeded, so a failure reproduces) fed to two nodes on separate
 /// stores: the same app hash after every block, and the invariants hold on both.
@@ -871,4 +872,29 @@ fn the_same_random_marketplace_blocks_give_the_same_app_hash_on_two_stores() {
     for kind in ["deployment_created", "bid_created", "lease_created", "escrow_withdrawal", "deployment_closed"] {
         assert!(seen.get(kind).copied().unwrap_or(0) > 0, "no {kind} in {seen:?}");
     }
+}
+
+/// The take's fraction carries over between withdrawals: a lease paying 1 uagora per block,
+/// withdrawn every block, pays the 2% take once every 50 withdrawals instead of never.
+#[test]
+fn small_withdrawals_pay_their_take_over_time() {
+    let mut m = market();
+    m.with_providers(8);
+    let tx = m.alice.tx(&create_deployment(&m.alice, 1, vec![gpu_group("gpu", 1, "1", false)], 100_000));
+    ok(&m.block(vec![tx]));
+    let tx = m.bob.tx(&create_bid(order_id(&m.alice, 1, 1, 1), &m.bob, "1"));
+    ok(&m.block(vec![tx]));
+    let lease = bid_id(&m.alice, 1, 1, 1, &m.bob);
+    let tx = m.alice.tx(&mpb::MsgCreateLease { bid_id: Some(lease.clone()) });
+    ok(&m.block(vec![tx]));
+    let pool_before = m.uagora(&community_pool());
+    for _ in 0..100 {
+        let tx = m.bob.tx(&mpb::MsgWithdrawLease { id: Some(lease.clone()) });
+        ok(&m.block(vec![tx]));
+    }
+    // 100 blocks at 1 uagora (the first withdrawal also takes the block the lease began in).
+    let withdrawn = dec_amount(&m.lease(&lease).escrow_payment.expect("payment").withdrawn);
+    let units: u128 = withdrawn.to_string().split('.').next().expect("units").parse().expect("int");
+    assert!((100..=101).contains(&units), "{units}");
+    assert_eq!(m.uagora(&community_pool()) - pool_before, units * 2 / 100, "2% of every unit, carried");
 }

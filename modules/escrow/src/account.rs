@@ -83,6 +83,8 @@ pub struct Payment {
     /// Accrued, not yet withdrawn.
     pub balance: Dec,
     pub withdrawn: Dec,
+    /// The take's unpaid fraction, in 1/10,000 of a unit (below 10,000).
+    pub take_carry: u32,
 }
 
 fn overflow(what: &str) -> EscrowError {
@@ -299,6 +301,7 @@ impl Payment {
             rate: dec(self.rate),
             balance: dec(self.balance),
             withdrawn: dec(self.withdrawn),
+            take_carry: self.take_carry,
         }
     }
 
@@ -318,6 +321,7 @@ impl Payment {
             rate: dec_of(&proto.rate)?,
             balance: dec_of(&proto.balance)?,
             withdrawn: dec_of(&proto.withdrawn)?,
+            take_carry: proto.take_carry,
         })
     }
 }
@@ -351,6 +355,7 @@ mod tests {
             rate: dec(rate),
             balance: Dec::ZERO,
             withdrawn: Dec::ZERO,
+            take_carry: 0,
         }
     }
 

@@ -178,7 +178,8 @@ pub trait EscrowWrite: StateWrite + EscrowRead {
             return Err(EscrowError::InsufficientFunds(format!("escrow account {id} is overdrawn: deposit first")));
         }
         loaded.account.rate = loaded.account.rate.checked_add(rate).ok_or_else(|| EscrowError::Overflow(rate.to_string()))?;
-        let payment = Payment { account: *id, id: *pid, state: PaymentState::Open, rate, balance: Dec::ZERO, withdrawn: Dec::ZERO };
+        let payment =
+            Payment { account: *id, id: *pid, state: PaymentState::Open, rate, balance: Dec::ZERO, withdrawn: Dec::ZERO, take_carry: 0 };
         self.store_payment(&payment, &loaded.account.denom);
         self.put_raw(keys::by_provider(id, pid), Vec::new());
         self.store_account(&loaded)?;
@@ -203,8 +204,16 @@ pub trait EscrowWrite: StateWrite + EscrowRead {
             return Ok(Vec::new());
         }
         let bps = self.escrow_params()?.take_rate_bps(denom);
-        // amount × bps fits easily: bps ≤ 10,000 and amount < 2^128 / 10^18 (it was a Dec).
-        let take = amount.checked_mul(u128::from(bps)).map(|t| t / u128::from(BPS_ONE)).ok_or_else(|| EscrowError::Overflow(amount.to_string()))?;
+        // The take in 1/10,000 units, with the fraction earlier withdrawals left unpaid: the
+        // whole units go now, the new fraction carries over. amount × bps fits easily:
+        // bps ≤ 10,000 and amount < 2^128 / 10^18 (it was a Dec).
+        let owed = amount
+            .checked_mul(u128::from(bps))
+            .and_then(|t| t.checked_add(u128::from(payment.take_carry)))
+            .ok_or_else(|| EscrowError::Overflow(amount.to_string()))?;
+        let take = owed / u128::from(BPS_ONE);
+        // Below BPS_ONE, so it fits a u32.
+        payment.take_carry = u32::try_from(owed % u128::from(BPS_ONE)).map_err(|e| EscrowError::Internal(e.to_string()))?;
         let module = Address::module(ESCROW_MODULE);
         let mut events = Vec::new();
         let to_provider = whole(denom, amount - take);

@@ -19,15 +19,21 @@ use crate::App;
 /// The transaction service: answered by the application itself, not by a component.
 pub const TX_SERVICE: &str = "cosmos.tx.v1beta1.Service";
 
+/// Queries (a Simulate among them) answered at once; the rest wait. Queries run on
+/// blocking threads, never on the async runtime that also serves ABCI, and at most this many
+/// at a time, so a burst of heavy queries cannot starve block execution of both cores.
+const CONCURRENT_QUERIES: usize = 2;
+
 /// The gRPC face of the application.
 #[derive(Clone)]
 pub struct GrpcService {
     app: Arc<App>,
+    permits: Arc<tokio::sync::Semaphore>,
 }
 
 impl GrpcService {
     pub fn new(app: Arc<App>) -> Self {
-        Self { app }
+        Self { app, permits: Arc::new(tokio::sync::Semaphore::new(CONCURRENT_QUERIES)) }
     }
 
     /// Answers one query at `path` through `App::query`: the response bytes and their height.
@@ -94,15 +100,22 @@ struct RawMethod {
 
 impl tonic::server::UnaryService<Vec<u8>> for RawMethod {
     type Response = Vec<u8>;
-    type Future = std::future::Ready<Result<Response<Vec<u8>>, Status>>;
+    type Future = tonic::codegen::BoxFuture<Response<Vec<u8>>, Status>;
 
     fn call(&mut self, request: Request<Vec<u8>>) -> Self::Future {
         let height = requested_height(request.metadata());
-        std::future::ready(self.service.query_raw(&self.path, request.get_ref(), height).map(|(value, height)| {
+        let (service, path) = (self.service.clone(), self.path.clone());
+        Box::pin(async move {
+            let _permit =
+                service.permits.clone().acquire_owned().await.map_err(|_| Status::unavailable("the query server is stopping"))?;
+            let (value, height) =
+                tokio::task::spawn_blocking(move || service.query_raw(&path, request.get_ref(), height))
+                    .await
+                    .map_err(|e| Status::internal(format!("query task failed: {e}")))??;
             let mut response = Response::new(value);
             set_height(response.metadata_mut(), height);
-            response
-        }))
+            Ok(response)
+        })
     }
 }
 

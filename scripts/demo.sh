@@ -8,7 +8,8 @@
 #
 #     alice:          spent = her fees + what the escrow paid out for the lease
 #     bob:            gained = paid out − take − his fees − bond (bid deposit back)
-#     community pool: gained = the take of each payout (floor(amount × bps / 10000))
+#     community pool: gained = the take of all payouts, the take's fraction carried from one
+#                     payout to the next (floor(total paid × bps / 10000) at one rate)
 #     fee collector:  gained = all fees; escrow and market module accounts end where they began
 #     escrow account: closed and empty; payouts = floor(price × leased blocks)
 #
@@ -271,7 +272,9 @@ check("paid out in all at the close = floor(price × blocks)", w2, Fraction(int(
 check("payment state at the close", pay_e[0]["state"], "closed")
 check("payment balance at the close", Fraction(pay_e[0]["balance"]["amount"]), 0)
 paid = int(w2)
-take = (int(w1) * bps // 10000) + ((paid - int(w1)) * bps // 10000)
+# The take's fraction carries from one payout to the next, so at one rate the take of all
+# payouts is the take of their sum.
+take = paid * bps // 10000
 print(f"    escrow paid out {paid} = {int(w1)} (withdrawal) + {paid - int(w1)} (close); take {take}")
 
 acct = load("acct_end")

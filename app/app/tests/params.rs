@@ -437,3 +437,50 @@ fn simulate_stops_at_the_node_gas_cap() {
     let small = send_tx(&alice, &key(2).address(), "1uagora", 1, 0);
     assert!(chain.node.app().simulate(&small).expect("decodes").result.is_ok());
 }
+
+/// A component without the governance account cannot execute as it: each `end_block` gets a
+/// router scoped to the component's own module accounts.
+#[test]
+fn a_component_executes_only_as_its_own_module_accounts() {
+    const RESULT: &[u8] = b"impostor/result";
+
+    struct Impostor;
+
+    impl Component for Impostor {
+        type Msg = agora_component::NoMessages;
+        type Genesis = ();
+
+        fn name(&self) -> &'static str {
+            "impostor"
+        }
+
+        fn init_genesis(&self, _state: &mut dyn StateWrite, _genesis: &()) -> Result<(), String> {
+            Ok(())
+        }
+
+        fn end_block(&self, state: &mut dyn StateWrite, ctx: &BlockContext, router: &dyn MsgRouter) -> Result<EndBlockOutcome, TxError> {
+            let update = auth_pb::MsgUpdateParams {
+                authority: gov().to_bech32(),
+                params: Some(auth_pb::Params { max_memo_characters: 1, ..agora_auth::Params::default().to_proto() }),
+            };
+            let result = match router.execute_as(state, ctx, &gov(), &any(&update)) {
+                Ok(_) => "ok".to_string(),
+                Err(error) => format!("{} {}: {}", error.codespace, error.code, error.log),
+            };
+            state.put_raw(RESULT.to_vec(), result.into_bytes());
+            Ok(EndBlockOutcome::default())
+        }
+    }
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let storage = Storage::open(dir.path(), StorageConfig { substores: vec!["ibc".into()], keep_recent: 100 }).expect("open");
+    let components = agora_app::components_builder().with(Impostor).build().expect("components");
+    let app = Arc::new(App::with_components(components, storage, AppConfig::default()));
+    let mut node = TestNode::start(app, CHAIN_ID, &genesis_json(&[])).expect("start");
+    node.make_block(vec![]).expect("block");
+    let answer = node.query("/store/main/key", RESULT.to_vec(), 0, false).expect("query");
+    let result = String::from_utf8(answer.value.to_vec()).expect("utf8");
+    assert!(result.starts_with("sdk 4") && result.contains("not a module account"), "{result}");
+    let params: auth_pb::QueryParamsResponse = node.query_proto("/cosmos.auth.v1beta1.Query/Params", &auth_pb::QueryParamsRequest {}).expect("params");
+    assert_eq!(params.params.expect("params").max_memo_characters, 256, "nothing changed");
+}

@@ -39,6 +39,15 @@ pub fn validate(app_state: &AppState) -> Result<(), AppError> {
     Ok(crate::components()?.validate_genesis(app_state)?)
 }
 
+/// Validates `genesis.json`'s `consensus_params` (CometBFT's JSON form) as `InitChain` will:
+/// parameters that would stop the chain are refused before it starts.
+pub fn validate_consensus_params(json: &serde_json::Value) -> Result<(), AppError> {
+    let params: tendermint::consensus::Params = serde_json::from_value(json.clone())
+        .map_err(|e| AppError::Consensus(format!("consensus_params: {e}")))?;
+    let proto = tendermint_proto::v0_38::types::ConsensusParams::from(params);
+    agora_consensus::validate(&proto).map_err(|e| AppError::Consensus(format!("consensus_params: {e}")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -55,6 +64,24 @@ mod tests {
         assert_eq!(bank.balances[0].coins.to_string(), "105uagora");
         let names: Vec<&str> = genesis.section_names().collect();
         assert_eq!(names, ["auth", "bank", "consensus", "deployment", "escrow", "market", "provider"]);
+    }
+
+    #[test]
+    fn consensus_params_of_genesis_json_are_checked_as_init_chain_checks_them() {
+        let params = |max_bytes: &str, max_gas: &str| {
+            serde_json::json!({
+                "block": {"max_bytes": max_bytes, "max_gas": max_gas},
+                "evidence": {"max_age_num_blocks": "100000", "max_age_duration": "172800000000000", "max_bytes": "1048576"},
+                "validator": {"pub_key_types": ["ed25519"]},
+                "version": {"app": "0"},
+                "abci": {"vote_extensions_enable_height": "0"}
+            })
+        };
+        validate_consensus_params(&params("22020096", "1000000000")).expect("cometbft's defaults with a gas limit");
+        let err = validate_consensus_params(&params("22020096", "5")).expect_err("no tx fits").to_string();
+        assert!(err.contains("block.max_gas"), "{err}");
+        let err = validate_consensus_params(&params("1000", "-1")).expect_err("too small").to_string();
+        assert!(err.contains("block.max_bytes"), "{err}");
     }
 
     #[test]

@@ -61,6 +61,8 @@ fn validate_file(file: &std::path::Path) -> Result<()> {
         Some(id) if !id.is_empty() => {}
         _ => bail!("chain_id is missing or empty"),
     }
+    let consensus_params = doc.get("consensus_params").ok_or_else(|| anyhow!("consensus_params is missing"))?;
+    agora_app::genesis::validate_consensus_params(consensus_params)?;
     let state = read_app_state(file)?;
     agora_app::genesis::validate(&state)?;
     Ok(())

@@ -77,18 +77,18 @@ impl AbciService {
             ConsensusRequest::PrepareProposal(req) => {
                 // Keep, in mempool order, the transactions that can be valid (they decode
                 // within the limits) and fit both the byte and the gas limit of the block.
-                let (limits, max_gas) = app.proposal_limits()?;
+                let limits = app.next_block_limits()?;
                 let max_bytes = usize::try_from(req.max_tx_bytes).unwrap_or(0);
                 let (mut bytes, mut gas) = (0usize, 0u64);
                 let txs = req
                     .txs
                     .into_iter()
                     .filter(|tx| {
-                        let Ok(decoded) = exec::decode(app.components(), tx, &limits) else {
+                        let Ok(decoded) = exec::decode(app.components(), tx, &limits.decode) else {
                             return false;
                         };
                         let (next_bytes, next_gas) = (bytes.saturating_add(tx.len()), gas.saturating_add(decoded.parsed.gas_limit));
-                        let fits = next_bytes <= max_bytes && max_gas.is_none_or(|max| next_gas <= max);
+                        let fits = next_bytes <= max_bytes && limits.max_gas.is_none_or(|max| next_gas <= max);
                         if fits {
                             (bytes, gas) = (next_bytes, next_gas);
                         }
@@ -100,10 +100,10 @@ impl AbciService {
             ConsensusRequest::ProcessProposal(req) => {
                 // Every transaction decodes within the limits, and their gas limits fit the
                 // block's: a proposal that buys more work than a block may hold is refused.
-                let (limits, max_gas) = app.proposal_limits()?;
-                let decoded = exec::decode_all(app.components(), &req.txs, &limits);
+                let limits = app.next_block_limits()?;
+                let decoded = exec::decode_all(app.components(), &req.txs, &limits.decode);
                 let valid = decoded.iter().all(Result::is_ok)
-                    && crate::app::within_block_gas(decoded.iter().flatten().map(|tx| tx.parsed.gas_limit), max_gas);
+                    && crate::app::within_block_gas(decoded.iter().flatten().map(|tx| tx.parsed.gas_limit), limits.max_gas);
                 ConsensusResponse::ProcessProposal(if valid {
                     response::ProcessProposal::Accept
                 } else {

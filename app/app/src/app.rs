@@ -78,8 +78,25 @@ struct ConsensusState {
     pending: Option<PreparedCommit>,
 }
 
+/// What the next block's transactions must respect: derived from the committed state (with
+/// genesis before block 1) and refreshed at `InitChain` and `Commit`, so `CheckTx` and the
+/// proposal steps do not read parameters for every transaction.
+#[derive(Clone, Debug)]
+pub struct NextBlockLimits {
+    pub decode: DecodeLimits,
+    /// The block gas limit, `None` for none.
+    pub max_gas: Option<u64>,
+}
+
+impl NextBlockLimits {
+    fn of<S: StateRead>(state: &S) -> Result<Self, AppError> {
+        Ok(Self { decode: App::decode_limits(state)?, max_gas: state.max_block_gas()? })
+    }
+}
+
 pub struct App {
     components: Components,
+    limits: Mutex<NextBlockLimits>,
     storage: Storage,
     config: AppConfig,
     consensus: Mutex<ConsensusState>,
@@ -91,13 +108,15 @@ pub struct App {
 impl App {
     /// The application over `storage`, made of [`crate::components`].
     pub fn new(storage: Storage, config: AppConfig) -> Result<Self, AppError> {
-        Ok(Self::with_components(crate::components()?, storage, config))
+        Self::with_components(crate::components()?, storage, config)
     }
 
     /// An application made of other components than Agora's (tests of the framework).
-    pub fn with_components(components: Components, storage: Storage, config: AppConfig) -> Self {
-        let mempool = Mutex::new(StateDelta::new(storage.latest_snapshot()));
-        Self { components, storage, config, consensus: Mutex::new(ConsensusState::default()), mempool }
+    pub fn with_components(components: Components, storage: Storage, config: AppConfig) -> Result<Self, AppError> {
+        let snapshot = storage.latest_snapshot();
+        let limits = Mutex::new(NextBlockLimits::of(&snapshot)?);
+        let mempool = Mutex::new(StateDelta::new(snapshot));
+        Ok(Self { components, limits, storage, config, consensus: Mutex::new(ConsensusState::default()), mempool })
     }
 
     pub fn components(&self) -> &Components {
@@ -140,14 +159,15 @@ impl App {
         })
     }
 
-    /// The decode limits and block gas limit in force for the next block: the latest
-    /// committed state, with genesis if block 1 has not run yet.
-    pub fn proposal_limits(&self) -> Result<(DecodeLimits, Option<u64>), AppError> {
-        let mut state = StateDelta::new(self.storage.latest_snapshot());
-        if let Some(genesis) = &self.consensus_state()?.genesis {
-            state.apply(genesis.clone());
-        }
-        Ok((Self::decode_limits(&state)?, state.max_block_gas()?))
+    /// The decode limits and block gas limit in force for the next block.
+    pub fn next_block_limits(&self) -> Result<NextBlockLimits, AppError> {
+        Ok(self.limits.lock().map_err(|_| AppError::Consensus("limits lock poisoned".into()))?.clone())
+    }
+
+    fn refresh_limits<S: StateRead>(&self, state: &S) -> Result<(), AppError> {
+        let next = NextBlockLimits::of(state)?;
+        *self.limits.lock().map_err(|_| AppError::Consensus("limits lock poisoned".into()))? = next;
+        Ok(())
     }
 
     /// `InitChain`: validates and applies the genesis app state (after CometBFT's consensus
@@ -178,6 +198,7 @@ impl App {
         let mut mempool = self.mempool.lock().map_err(|_| AppError::Consensus("mempool lock poisoned".into()))?;
         *mempool = StateDelta::new(self.storage.latest_snapshot());
         mempool.apply(changes.clone());
+        self.refresh_limits(&*mempool)?;
         self.consensus_state()?.genesis = Some(changes);
         Ok(validators)
     }
@@ -232,11 +253,9 @@ impl App {
                     let outcome = match tx {
                         Ok(tx) => match block_gas.reserve(tx.parsed.gas_limit) {
                             Ok(()) => exec::execute_tx(&self.components, &mut block, &ctx, tx, AnteMode::Deliver, check),
-                            Err(error) => TxOutcome { result: Err(error), gas_wanted: tx.parsed.gas_limit, gas_used: 0, events: Vec::new() },
+                            Err(error) => TxOutcome::refused(error, tx.parsed.gas_limit, 0),
                         },
-                        Err(error) => {
-                            TxOutcome { result: Err(error.clone()), gas_wanted: 0, gas_used: 0, events: Vec::new() }
-                        }
+                        Err(error) => TxOutcome::refused(error.clone(), 0, 0),
                     };
                     tx_outcomes.push(outcome);
                 }
@@ -278,27 +297,25 @@ impl App {
             .take()
             .ok_or_else(|| AppError::Consensus("Commit without a finalized block".into()))?;
         self.storage.commit(prepared)?;
+        let snapshot = self.storage.latest_snapshot();
+        self.refresh_limits(&snapshot)?;
         let mut mempool = self.mempool.lock().map_err(|_| AppError::Consensus("mempool lock poisoned".into()))?;
-        *mempool = StateDelta::new(self.storage.latest_snapshot());
+        *mempool = StateDelta::new(snapshot);
         Ok(self.storage.latest_version())
     }
 
     /// `CheckTx`: stateless checks and the ante handler against the mempool view.
     pub fn check_tx(&self, tx_bytes: &[u8]) -> TxOutcome {
-        // Limits from the mempool view: before block 1 commits, only it holds genesis.
-        let limits = match self.mempool.lock().map_err(|_| AppError::Consensus("mempool lock poisoned".into())).and_then(|view| {
-            Ok((Self::decode_limits(&*view)?, view.max_block_gas()?))
-        }) {
+        let limits = match self.next_block_limits() {
             Ok(limits) => limits,
             Err(error) => return internal_outcome(&error.to_string()),
         };
-        let (limits, max_block_gas) = limits;
-        let tx = match exec::decode(&self.components, tx_bytes, &limits) {
+        let tx = match exec::decode(&self.components, tx_bytes, &limits.decode) {
             Ok(tx) => tx,
-            Err(error) => return TxOutcome { result: Err(error), gas_wanted: 0, gas_used: 0, events: Vec::new() },
+            Err(error) => return TxOutcome::refused(error, 0, 0),
         };
-        if let Err(error) = BlockGas::new(max_block_gas).fits(tx.parsed.gas_limit) {
-            return TxOutcome { result: Err(error), gas_wanted: tx.parsed.gas_limit, gas_used: 0, events: Vec::new() };
+        if let Err(error) = BlockGas::new(limits.max_gas).fits(tx.parsed.gas_limit) {
+            return TxOutcome::refused(error, tx.parsed.gas_limit, 0);
         }
         let Ok(mut mempool) = self.mempool.lock() else {
             return internal_outcome("mempool lock poisoned");
@@ -390,7 +407,7 @@ pub fn within_block_gas(gas_limits: impl IntoIterator<Item = u64>, limit: Option
 }
 
 fn internal_outcome(msg: &str) -> TxOutcome {
-    TxOutcome { result: Err(TxError::new("sdk", 1, msg)), gas_wanted: 0, gas_used: 0, events: Vec::new() }
+    TxOutcome::refused(TxError::new("sdk", 1, msg), 0, 0)
 }
 
 #[cfg(test)]

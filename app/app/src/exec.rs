@@ -148,7 +148,8 @@ pub struct TxOutcome {
 }
 
 impl TxOutcome {
-    fn refused(error: TxError, gas_wanted: u64, gas_used: u64) -> Self {
+    /// A transaction refused before or during its ante handler: no events.
+    pub fn refused(error: TxError, gas_wanted: u64, gas_used: u64) -> Self {
         Self { result: Err(error), gas_wanted, gas_used, events: Vec::new() }
     }
 }

@@ -138,23 +138,7 @@ impl TestNode {
         else {
             return Err(HarnessError::Unexpected("prepare proposal".into()));
         };
-        let ConsensusResponse::ProcessProposal(verdict) = self
-            .service
-            .consensus(ConsensusRequest::ProcessProposal(request::ProcessProposal {
-                txs: prepared.txs.clone(),
-                proposed_last_commit: None,
-                misbehavior: Vec::new(),
-                hash: Default::default(),
-                height: height.try_into().map_err(abci)?,
-                time: time_at(height),
-                next_validators_hash: Default::default(),
-                proposer_address: proposer(),
-            }))
-            .map_err(abci)?
-        else {
-            return Err(HarnessError::Unexpected("process proposal".into()));
-        };
-        if verdict != response::ProcessProposal::Accept {
+        if !self.process_proposal_at(height, prepared.txs.clone())? {
             return Err(HarnessError::Unexpected("own proposal rejected".into()));
         }
         self.finalize_and_commit(height, prepared.txs)
@@ -198,11 +182,14 @@ impl TestNode {
 
     /// Whether this node would vote for a proposal of `txs` at the next height.
     pub fn process_proposal(&self, txs: Vec<Vec<u8>>) -> Result<bool, HarnessError> {
-        let height = self.height + 1;
+        self.process_proposal_at(self.height + 1, txs.into_iter().map(Bytes::from).collect())
+    }
+
+    fn process_proposal_at(&self, height: u64, txs: Vec<Bytes>) -> Result<bool, HarnessError> {
         let ConsensusResponse::ProcessProposal(verdict) = self
             .service
             .consensus(ConsensusRequest::ProcessProposal(request::ProcessProposal {
-                txs: txs.into_iter().map(Bytes::from).collect(),
+                txs,
                 proposed_last_commit: None,
                 misbehavior: Vec::new(),
                 hash: Default::default(),

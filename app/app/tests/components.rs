@@ -111,22 +111,23 @@ fn probe_app(probe: &Probe) -> (AbciService, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("tempdir");
     let storage = Storage::open(dir.path(), StorageConfig { substores: vec!["ibc".into()], keep_recent: 100 }).expect("open");
     let components = Components::builder().with(probe.clone()).with(Counter).build().expect("components");
-    let app = Arc::new(App::with_components(components, storage, AppConfig::default()));
+    let app = Arc::new(App::with_components(components, storage, AppConfig::default()).expect("app"));
     (AbciService::new(app), dir)
 }
 
+fn init_chain_request(app_state: &str) -> ConsensusRequest {
+    ConsensusRequest::InitChain(request::InitChain {
+        time: tendermint::Time::unix_epoch(),
+        chain_id: "probe-1".into(),
+        consensus_params: tendermint::consensus::Params::try_from(consensus_params(-1)).expect("params"),
+        validators: Vec::new(),
+        app_state_bytes: Bytes::copy_from_slice(app_state.as_bytes()),
+        initial_height: 1u32.into(),
+    })
+}
+
 fn init_chain(service: &AbciService, app_state: &str) -> Vec<tendermint::validator::Update> {
-    let ConsensusResponse::InitChain(res) = service
-        .consensus(ConsensusRequest::InitChain(request::InitChain {
-            time: tendermint::Time::unix_epoch(),
-            chain_id: "probe-1".into(),
-            consensus_params: tendermint::consensus::Params::try_from(consensus_params(-1)).expect("params"),
-            validators: Vec::new(),
-            app_state_bytes: Bytes::copy_from_slice(app_state.as_bytes()),
-            initial_height: 1u32.into(),
-        }))
-        .expect("init chain")
-    else {
+    let ConsensusResponse::InitChain(res) = service.consensus(init_chain_request(app_state)).expect("init chain") else {
         panic!("not an InitChain answer")
     };
     res.validators
@@ -236,19 +237,7 @@ fn a_failing_end_block_drops_only_its_own_changes() {
 fn unknown_genesis_sections_and_invalid_ones_are_refused_at_init_chain() {
     let probe = Probe::default();
     let (service, _dir) = probe_app(&probe);
-    let refused = |app_state: &str| {
-        service
-            .consensus(ConsensusRequest::InitChain(request::InitChain {
-                time: tendermint::Time::unix_epoch(),
-                chain_id: "probe-1".into(),
-                consensus_params: tendermint::consensus::Params::try_from(consensus_params(-1)).expect("params"),
-                validators: Vec::new(),
-                app_state_bytes: Bytes::copy_from_slice(app_state.as_bytes()),
-                initial_height: 1u32.into(),
-            }))
-            .expect_err("refused")
-            .to_string()
-    };
+    let refused = |app_state: &str| service.consensus(init_chain_request(app_state)).expect_err("refused").to_string();
     assert!(refused(r#"{"staking":{}}"#).contains("\"staking\" belongs to no module"));
     assert!(refused(r#"{"probe":{"power":"many"}}"#).contains("invalid genesis section probe"));
 }

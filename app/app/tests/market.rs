@@ -224,6 +224,19 @@ impl Market {
         res.provider.expect("provider record")
     }
 
+    /// Alice deploys one group of one replica at `price` with `deposit`, bob bids `price` and
+    /// alice accepts: the lease's id.
+    fn leased(&mut self, dseq: u64, price: &str, deposit: u128) -> mpb::BidId {
+        let tx = self.alice.tx(&create_deployment(&self.alice, dseq, vec![gpu_group("gpu", 1, price, false)], deposit));
+        ok(&self.block(vec![tx]));
+        let tx = self.bob.tx(&create_bid(order_id(&self.alice, dseq, 1, 1), &self.bob, price));
+        ok(&self.block(vec![tx]));
+        let lease = bid_id(&self.alice, dseq, 1, 1, &self.bob);
+        let tx = self.alice.tx(&mpb::MsgCreateLease { bid_id: Some(lease.clone()) });
+        ok(&self.block(vec![tx]));
+        lease
+    }
+
     /// Registers bob (and carol) as providers of `gpus` A100s each.
     fn with_providers(&mut self, gpus: u32) {
         let (b, c) = (create_provider(&self.bob, gpus), create_provider(&self.carol, gpus));
@@ -360,13 +373,7 @@ fn an_auction_tie_goes_to_the_earliest_bid() {
 fn funds_run_out_at_an_exact_height_and_a_deposit_restarts_the_group() {
     let mut m = market();
     m.with_providers(8);
-    let tx = m.alice.tx(&create_deployment(&m.alice, 1, vec![gpu_group("gpu", 1, "7", false)], 1_000));
-    ok(&m.block(vec![tx]));
-    let tx = m.bob.tx(&create_bid(order_id(&m.alice, 1, 1, 1), &m.bob, "7"));
-    ok(&m.block(vec![tx]));
-    let lease_id = bid_id(&m.alice, 1, 1, 1, &m.bob);
-    let tx = m.alice.tx(&mpb::MsgCreateLease { bid_id: Some(lease_id.clone()) });
-    ok(&m.block(vec![tx]));
+    let lease_id = m.leased(1, "7", 1_000);
     let started = m.height();
     // 1,000 pays 142 blocks of 7 (994); 6 is left, less than one block.
     let runs_out = started + 142;
@@ -880,13 +887,7 @@ fn the_same_random_marketplace_blocks_give_the_same_app_hash_on_two_stores() {
 fn small_withdrawals_pay_their_take_over_time() {
     let mut m = market();
     m.with_providers(8);
-    let tx = m.alice.tx(&create_deployment(&m.alice, 1, vec![gpu_group("gpu", 1, "1", false)], 100_000));
-    ok(&m.block(vec![tx]));
-    let tx = m.bob.tx(&create_bid(order_id(&m.alice, 1, 1, 1), &m.bob, "1"));
-    ok(&m.block(vec![tx]));
-    let lease = bid_id(&m.alice, 1, 1, 1, &m.bob);
-    let tx = m.alice.tx(&mpb::MsgCreateLease { bid_id: Some(lease.clone()) });
-    ok(&m.block(vec![tx]));
+    let lease = m.leased(1, "1", 100_000);
     let pool_before = m.uagora(&community_pool());
     for _ in 0..100 {
         let tx = m.bob.tx(&mpb::MsgWithdrawLease { id: Some(lease.clone()) });

@@ -119,7 +119,7 @@ fn governed_with(config: AppConfig, consensus: tendermint::consensus::Params) ->
     let dir = tempfile::tempdir().expect("tempdir");
     let storage = Storage::open(dir.path(), StorageConfig { substores: vec!["ibc".into()], keep_recent: 100 }).expect("open");
     let components = agora_app::components_builder().with(Governor).build().expect("components");
-    let app = Arc::new(App::with_components(components, storage, config));
+    let app = Arc::new(App::with_components(components, storage, config).expect("app"));
     let mut node = TestNode::start_with(app, CHAIN_ID, &genesis_json(&[alice.address()]), consensus).expect("start");
     node.make_block(vec![]).expect("first block");
     Governed { node, _dir: dir, alice, sequence: 0 }
@@ -475,7 +475,7 @@ fn a_component_executes_only_as_its_own_module_accounts() {
     let dir = tempfile::tempdir().expect("tempdir");
     let storage = Storage::open(dir.path(), StorageConfig { substores: vec!["ibc".into()], keep_recent: 100 }).expect("open");
     let components = agora_app::components_builder().with(Impostor).build().expect("components");
-    let app = Arc::new(App::with_components(components, storage, AppConfig::default()));
+    let app = Arc::new(App::with_components(components, storage, AppConfig::default()).expect("app"));
     let mut node = TestNode::start(app, CHAIN_ID, &genesis_json(&[])).expect("start");
     node.make_block(vec![]).expect("block");
     let answer = node.query("/store/main/key", RESULT.to_vec(), 0, false).expect("query");

@@ -86,10 +86,9 @@ impl<C: Component> AnyComponent for C {
         Component::validate_genesis(self, &parse(section)?)
     }
 
+    /// The registry validated every section before writing any (`Components::init_genesis`).
     fn init_genesis(&self, state: &mut dyn StateWrite, section: &serde_json::Value) -> Result<(), String> {
-        let genesis = parse(section)?;
-        Component::validate_genesis(self, &genesis)?;
-        Component::init_genesis(self, state, &genesis)
+        Component::init_genesis(self, state, &parse(section)?)
     }
 
     fn genesis_validators(&self, state: &dyn StateRead) -> Result<Vec<ValidatorUpdate>, String> {

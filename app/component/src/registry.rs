@@ -132,11 +132,6 @@ impl Components {
         self.list.iter().map(|c| c.name())
     }
 
-    /// Every registered message type URL.
-    pub fn message_types(&self) -> impl Iterator<Item = &'static str> + '_ {
-        self.messages.keys().copied()
-    }
-
     /// Every query service (`package.Service`), for the gRPC server.
     pub fn query_services(&self) -> impl Iterator<Item = &'static str> + '_ {
         self.services.keys().copied()
@@ -390,21 +385,8 @@ mod tests {
         let error = components.decode_msg(&any).expect_err("unknown");
         assert_eq!((error.codespace.as_str(), error.code), ("sdk", 6));
         assert!(error.log.contains("/x.MsgZ"), "{}", error.log);
-        struct Empty;
-        impl StateRead for Empty {
-            fn get_raw(&self, _key: &[u8]) -> Result<Option<agora_store::Value>, agora_store::StoreError> {
-                Ok(None)
-            }
-            fn prefix_raw<'a>(
-                &'a self,
-                _prefix: &[u8],
-                _start: Option<&[u8]>,
-            ) -> Box<dyn Iterator<Item = Result<(Key, agora_store::Value), agora_store::StoreError>> + 'a> {
-                Box::new(std::iter::empty())
-            }
-        }
-        assert!(components.query(&Empty, 1, "/x.v1.Query/Thing", &[]).is_none());
-        assert!(components.query(&Empty, 1, "no-slash", &[]).is_none());
+        assert!(components.query(&agora_store::EmptyState, 1, "/x.v1.Query/Thing", &[]).is_none());
+        assert!(components.query(&agora_store::EmptyState, 1, "no-slash", &[]).is_none());
     }
 
     #[test]

@@ -26,7 +26,7 @@ pub use delta::{Changes, StateDelta};
 pub use error::StoreError;
 pub use queue::HeightQueue;
 pub use snapshot::Snapshot;
-pub use state::{Key, StateRead, StateReadExt, StateWrite, StateWriteExt, Value};
+pub use state::{EmptyState, Key, StateRead, StateReadExt, StateWrite, StateWriteExt, Value};
 pub use storage::{
     proof_spec, substore_of, PreparedCommit, Storage, StorageConfig, DEFAULT_SUBSTORES, EMPTY_APP_HASH,
     MAIN_SUBSTORE,

@@ -31,6 +31,25 @@ pub trait StateRead {
     }
 }
 
+/// A state with nothing in it: the base of a delta that starts from nothing (genesis-only
+/// unit tests of modules, tools).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct EmptyState;
+
+impl StateRead for EmptyState {
+    fn get_raw(&self, _key: &[u8]) -> Result<Option<Value>, StoreError> {
+        Ok(None)
+    }
+
+    fn prefix_raw<'a>(
+        &'a self,
+        _prefix: &[u8],
+        _start: Option<&[u8]>,
+    ) -> Box<dyn Iterator<Item = Result<(Key, Value), StoreError>> + 'a> {
+        Box::new(std::iter::empty())
+    }
+}
+
 /// Write access; only write buffers ([`crate::StateDelta`]) implement it, so committed state
 /// can never be mutated behind the merkle trees' back.
 pub trait StateWrite: StateRead {

@@ -16,11 +16,6 @@ pub const PARAMS: &str = "/cosmos.auth.v1beta1.Query/Params";
 pub const MODULE_ACCOUNT_BY_NAME: &str = "/cosmos.auth.v1beta1.Query/ModuleAccountByName";
 pub const BECH32_PREFIX: &str = "/cosmos.auth.v1beta1.Query/Bech32Prefix";
 
-/// The query paths this module answers.
-pub const PATHS: &[&str] = &[ACCOUNT, ACCOUNTS, PARAMS, MODULE_ACCOUNT_BY_NAME, BECH32_PREFIX];
-
-
-
 fn decode<M: Message + Default>(data: &[u8]) -> Result<M, TxError> {
     M::decode(data).map_err(|e| TxError::new("sdk", 2, format!("invalid request encoding: {e}")))
 }

@@ -18,12 +18,6 @@ pub const PARAMS: &str = "/cosmos.bank.v1beta1.Query/Params";
 pub const DENOM_METADATA: &str = "/cosmos.bank.v1beta1.Query/DenomMetadata";
 pub const DENOMS_METADATA: &str = "/cosmos.bank.v1beta1.Query/DenomsMetadata";
 
-/// The query paths this module answers.
-pub const PATHS: &[&str] =
-    &[BALANCE, ALL_BALANCES, SPENDABLE_BALANCES, TOTAL_SUPPLY, SUPPLY_OF, PARAMS, DENOM_METADATA, DENOMS_METADATA];
-
-
-
 fn decode<M: Message + Default>(data: &[u8]) -> Result<M, TxError> {
     M::decode(data).map_err(|e| TxError::new("sdk", 2, format!("invalid request encoding: {e}")))
 }

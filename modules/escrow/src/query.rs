@@ -17,8 +17,6 @@ pub const ACCOUNT: &str = "/agora.escrow.v1.Query/Account";
 pub const PAYMENTS: &str = "/agora.escrow.v1.Query/Payments";
 pub const PARAMS: &str = "/agora.escrow.v1.Query/Params";
 
-
-
 fn decode<M: Message + Default>(data: &[u8]) -> Result<M, TxError> {
     M::decode(data).map_err(|e| TxError::invalid_request(e.to_string()))
 }

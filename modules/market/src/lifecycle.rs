@@ -298,26 +298,10 @@ pub fn auction_rank(bid: &mpb::Bid) -> Result<(Dec, u64), MarketError> {
 
 #[cfg(test)]
 mod end_bid_tests {
-    use agora_store::{Key, StateDelta, StateRead, StoreError, Value};
+    use agora_store::{EmptyState, StateDelta};
     use agora_types::Address;
 
     use super::*;
-
-    struct Empty;
-
-    impl StateRead for Empty {
-        fn get_raw(&self, _key: &[u8]) -> Result<Option<Value>, StoreError> {
-            Ok(None)
-        }
-
-        fn prefix_raw<'a>(
-            &'a self,
-            _prefix: &[u8],
-            _start: Option<&[u8]>,
-        ) -> Box<dyn Iterator<Item = Result<(Key, Value), StoreError>> + 'a> {
-            Box::new(std::iter::empty())
-        }
-    }
 
     /// A bid that already ended got its deposit back then: ending it again is refused and
     /// writes nothing (no second refund).
@@ -326,7 +310,7 @@ mod end_bid_tests {
         let owner = Address::new([1; 20]);
         let id = crate::ids::OrderId { owner, dseq: 1, gseq: 1, oseq: 1 }.bid(Address::new([2; 20]));
         for ended in [mpb::BidState::Closed, mpb::BidState::Lost] {
-            let mut state = StateDelta::new(Empty);
+            let mut state = StateDelta::new(EmptyState);
             let mut bid = mpb::Bid { state: ended as i32, ..Default::default() };
             let error = end_bid(&mut state, &id, &mut bid, mpb::BidState::Closed).expect_err("already ended");
             assert!(matches!(error, MarketError::BidState { .. }), "{error}");

@@ -17,11 +17,6 @@ pub const GPU_UTILIZATION: &str = "/agora.provider.v1.Query/GpuUtilization";
 pub const PROVIDER_ATTRIBUTES: &str = "/agora.audit.v1.Query/ProviderAttributes";
 pub const PROVIDER_AUDITOR: &str = "/agora.audit.v1.Query/ProviderAuditor";
 
-/// The query paths this crate answers.
-pub const PATHS: &[&str] = &[PROVIDERS, PROVIDER, PARAMS, GPU_UTILIZATION, PROVIDER_ATTRIBUTES, PROVIDER_AUDITOR];
-
-
-
 fn decode<M: Message + Default>(data: &[u8]) -> Result<M, TxError> {
     M::decode(data).map_err(|e| TxError::new("sdk", 2, format!("invalid request encoding: {e}")))
 }

@@ -10,27 +10,12 @@ use agora_auth::AuthRead;
 use agora_bank::{BankRead, BankWrite};
 use agora_proto::base::v1::{Attribute, GpuClass, Resources, StorageCapacity};
 use agora_proto::provider::v1 as pb;
-use agora_store::{Key, StateDelta, StateRead, StoreError, Value};
+use agora_store::StateDelta;
 use agora_types::{AbciError, Address, BlockContext, Coins, Denom, Event};
 
 use crate::{execute, GenesisState, ProviderError, ProviderMsg, ProviderRead, ProviderWrite};
 
-/// An empty committed state.
-pub(crate) struct Empty;
-
-impl StateRead for Empty {
-    fn get_raw(&self, _key: &[u8]) -> Result<Option<Value>, StoreError> {
-        Ok(None)
-    }
-
-    fn prefix_raw<'a>(
-        &'a self,
-        _prefix: &[u8],
-        _start: Option<&[u8]>,
-    ) -> Box<dyn Iterator<Item = Result<(Key, Value), StoreError>> + 'a> {
-        Box::new(std::iter::empty())
-    }
-}
+pub(crate) use agora_store::EmptyState as Empty;
 
 pub(crate) type State = StateDelta<Empty>;
 

@@ -23,5 +23,6 @@ fn app_hash_should_not_change() {
 /// `market/expiries_next`, `provider/unbonding_next`, written by the first block). Changed
 /// again when the consensus parameters moved into state (`consensus/params`, written at
 /// genesis), and again when the provider, escrow and market parameters gained their per-block
-/// budgets of block work. No chain had launched yet any of these times.
-const APP_HASH_SNAPSHOT: &str = "57995bd3cf0e1917b0ee455d7bc3eb14c57eeb1f05cac604b479033f5654109a";
+/// budgets of block work, and again when bank wrote its module-account permission table at
+/// genesis. No chain had launched yet any of these times.
+const APP_HASH_SNAPSHOT: &str = "3bfc1607b7377005f55fc1ab24db2c6798561e041e0e60cefd972477ad7df6ec";

@@ -798,8 +798,9 @@ fn marketplace_app_hash_should_not_change() {
 }
 
 /// First taken when the component framework landed; changed when payments started carrying
-/// the take's fraction (`take_carry`). No chain had launched.
-const MARKETPLACE_APP_HASH: &str = "8864c958af2c1cfacfff28b4fc8b0372554203bb780ed562a2273b4b710e5617";
+/// the take's fraction (`take_carry`), and when bank wrote its permission table at genesis. No
+/// chain had launched.
+const MARKETPLACE_APP_HASH: &str = "ff871c97ce6132c4dc7cd727252d6908b8e5bd0e0a268fbed892ecc5384c8079";
 
 /// Random marketplace blocks (seeded, so a failure reproduces) fed to two nodes on separate
 /// stores: the same app hash after every block, and the invariants hold on both.

@@ -47,16 +47,47 @@ impl ComponentMsg for NoMessages {
     }
 }
 
+/// What a module account may do with coins beyond holding them. Bank writes the table of
+/// every module account's permissions at genesis and checks it on every mint, burn and bank
+/// message, so a module can mint or burn only if it declared so (the Cosmos SDK's `maccPerms`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Permissions {
+    /// May create coins into itself.
+    pub mint: bool,
+    /// May destroy coins it holds.
+    pub burn: bool,
+    /// May receive coins through bank messages (`MsgSend`, `MsgMultiSend`). Most module
+    /// accounts may not: their modules account for their balances exactly.
+    pub receive: bool,
+}
+
 /// A module account a component owns: an address derived from its name, holding funds only
-/// the component's own logic moves. Bank messages cannot send to it.
+/// the component's own logic moves, with the permissions it declares.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ModuleAccount {
     pub name: &'static str,
+    pub permissions: Permissions,
 }
 
 impl ModuleAccount {
+    /// An account that may neither mint, nor burn, nor receive through bank messages.
     pub const fn new(name: &'static str) -> Self {
-        Self { name }
+        Self { name, permissions: Permissions { mint: false, burn: false, receive: false } }
+    }
+
+    pub const fn minter(mut self) -> Self {
+        self.permissions.mint = true;
+        self
+    }
+
+    pub const fn burner(mut self) -> Self {
+        self.permissions.burn = true;
+        self
+    }
+
+    pub const fn receiver(mut self) -> Self {
+        self.permissions.receive = true;
+        self
     }
 
     pub fn address(&self) -> Address {

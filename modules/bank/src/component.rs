@@ -1,22 +1,23 @@
 //! `bank` as a component: genesis, `MsgSend` and `MsgMultiSend`, the
 //! `cosmos.bank.v1beta1.Query` service and the supply invariant.
 
-use agora_component::{Authority, Component, ComponentMsg, Wiring};
+use agora_component::{Authority, Component, ComponentMsg, ModuleAccount, Wiring, GOVERNANCE_MODULE};
 use agora_store::{Key, StateRead, StateWrite};
 use agora_types::{AbciError, Address, BlockContext, Event, TxError};
 use cosmos_sdk_proto::cosmos::bank::v1beta1 as pb;
 use cosmos_sdk_proto::Any;
 use prost::Message;
 
-use crate::handler::BlockedAddresses;
 use crate::msg::{MSG_MULTI_SEND_URL, MSG_SEND_URL, MSG_UPDATE_PARAMS_URL};
-use crate::{BankMsg, BankWrite, GenesisState};
+use crate::state::BankRecords;
+use crate::{BankMsg, GenesisState};
 
-/// The bank component. Every module account of the application is blocked from receiving
-/// through bank messages ([`Component::wire`]).
+/// The bank component. At genesis it writes the permission table of every module account the
+/// application's components declare ([`Component::wire`]); mints, burns and bank messages
+/// check it.
 #[derive(Debug, Default)]
 pub struct BankComponent {
-    blocked: BlockedAddresses,
+    module_accounts: Vec<ModuleAccount>,
     authority: Authority,
 }
 
@@ -51,10 +52,14 @@ impl Component for BankComponent {
     }
 
     fn wire(&mut self, wiring: &Wiring) {
-        // The authority too: it is the governance module account even before a governance
-        // component declares it.
-        let module_accounts = wiring.module_accounts.iter().map(|account| account.address());
-        self.blocked = BlockedAddresses::new(module_accounts.chain([wiring.authority.address()]));
+        self.module_accounts = wiring.module_accounts.clone();
+        // The authority too, with no permissions: it is the governance module account even
+        // before a governance component declares it.
+        let governance = ModuleAccount::new(GOVERNANCE_MODULE);
+        let declared = self.module_accounts.iter().any(|account| account.name == governance.name);
+        if wiring.authority.address() == governance.address() && !declared {
+            self.module_accounts.push(governance);
+        }
         self.authority = wiring.authority;
     }
 
@@ -63,6 +68,9 @@ impl Component for BankComponent {
     }
 
     fn init_genesis(&self, mut state: &mut dyn StateWrite, genesis: &GenesisState) -> Result<(), String> {
+        for account in &self.module_accounts {
+            state.put_module_permissions(account);
+        }
         genesis.apply(&mut state).map_err(|e| e.to_string())
     }
 
@@ -87,7 +95,7 @@ impl Component for BankComponent {
             state.put_bank_params(params);
             return Ok(Vec::new());
         }
-        crate::handler::execute(&mut state, msg, &self.blocked).map_err(|e| e.to_tx_error())
+        crate::handler::execute(&mut state, msg).map_err(|e| e.to_tx_error())
     }
 
     fn query_services(&self) -> &'static [&'static str] {

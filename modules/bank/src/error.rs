@@ -15,6 +15,8 @@ pub enum BankError {
     InvalidCoins(String),
     #[error("{0} is not allowed to receive funds: unauthorized")]
     BlockedAddress(String),
+    #[error("{0}: unauthorized")]
+    Unauthorized(String),
     #[error("no inputs to send transaction")]
     NoInputs,
     #[error("no outputs to send transaction")]
@@ -43,6 +45,7 @@ impl AbciError for BankError {
             | Self::InvalidAddress(_)
             | Self::InvalidCoins(_)
             | Self::BlockedAddress(_)
+            | Self::Unauthorized(_)
             | Self::InvalidGenesis(_)
             | Self::SupplyOverflow(_)
             | Self::InvalidParams(_) => "sdk",
@@ -56,7 +59,7 @@ impl AbciError for BankError {
             Self::InsufficientFunds { .. } => 5,
             Self::InvalidAddress(_) => 7,
             Self::InvalidCoins(_) | Self::SupplyOverflow(_) => 10,
-            Self::BlockedAddress(_) => 4,
+            Self::BlockedAddress(_) | Self::Unauthorized(_) => 4,
             Self::InvalidGenesis(_) | Self::InvalidParams(_) => 18,
             Self::NoInputs => 2,
             Self::NoOutputs => 3,

@@ -22,7 +22,19 @@ pub struct Transfer<'a> {
     pub amount: &'a Coins,
 }
 
-/// Coins created (genesis supply).
+/// Coins destroyed by a module account with the burn permission.
+pub struct CoinBurned<'a> {
+    pub burner: &'a Address,
+    pub amount: &'a Coins,
+}
+
+impl TypedEvent for CoinBurned<'_> {
+    fn to_event(&self) -> Event {
+        Event::new("burn").attr("burner", self.burner).attr("amount", self.amount)
+    }
+}
+
+/// Coins created (genesis balances, and mints by a module account with the mint permission).
 pub struct CoinMinted<'a> {
     pub minter: &'a Address,
     pub amount: &'a Coins,

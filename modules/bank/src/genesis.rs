@@ -7,7 +7,8 @@ use agora_types::{Address, Coins};
 use cosmos_sdk_proto::cosmos::bank::v1beta1 as pb;
 use serde::{Deserialize, Serialize};
 
-use crate::{BankError, BankWrite, Params};
+use crate::state::BankRecords;
+use crate::{BankError, Params};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -134,7 +135,7 @@ impl GenesisState {
             state.put_denom_metadata(&meta.to_proto());
         }
         for balance in &self.balances {
-            state.mint_coins(&balance.address, &balance.coins)?;
+            state.issue(&balance.address, &balance.coins)?;
         }
         Ok(())
     }

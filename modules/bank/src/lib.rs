@@ -12,6 +12,11 @@ pub mod msg;
 pub mod params;
 pub mod query;
 pub mod state;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests;
 
 pub use component::BankComponent;
 pub use error::BankError;

@@ -36,7 +36,11 @@ impl BankMsg {
             coins.iter().map(move |coin| crate::state::keys::balance(address, &coin.denom))
         }
         match self {
-            Self::Send(m) => Box::new(balances(&m.from, &m.amount).chain(balances(&m.to, &m.amount))),
+            Self::Send(m) => Box::new(
+                balances(&m.from, &m.amount)
+                    .chain(balances(&m.to, &m.amount))
+                    .chain(std::iter::once(crate::state::keys::module_permissions(&m.to))),
+            ),
             Self::MultiSend(m) => {
                 Box::new(std::iter::once(&m.input).chain(&m.outputs).flat_map(|(address, coins)| balances(address, coins)))
             }
@@ -165,6 +169,7 @@ mod tests {
             balance(&from, &denom("uusdc")),
             balance(&to, &denom("uagora")),
             balance(&to, &denom("uusdc")),
+            crate::state::keys::module_permissions(&to),
         ];
         let mut hints: Vec<Vec<u8>> = send.read_hints().collect();
         hints.sort();

@@ -12,6 +12,15 @@ pub const SUPPLY_PREFIX: &[u8] = b"bank/supply/";
 /// `bank/denom_metadata/` prefix of denom metadata.
 pub const DENOM_METADATA_PREFIX: &[u8] = b"bank/denom_metadata/";
 
+/// `bank/module_permissions/` prefix of the permission table: one byte of flags (1 mint,
+/// 2 burn, 4 receive through bank messages) per module account.
+pub const MODULE_PERMISSIONS_PREFIX: &[u8] = b"bank/module_permissions/";
+
+/// `bank/module_permissions/<20 address bytes>`
+pub fn module_permissions(address: &Address) -> Vec<u8> {
+    [MODULE_PERMISSIONS_PREFIX, address.as_bytes().as_slice()].concat()
+}
+
 /// `bank/balances/<20 address bytes>/`: all balances of one account.
 pub fn balances_of(address: &Address) -> Vec<u8> {
     [BALANCES_PREFIX, address.as_bytes().as_slice(), b"/"].concat()
@@ -47,5 +56,6 @@ mod tests {
         assert_eq!(supply(&denom), b"bank/supply/uagora".to_vec());
         assert_eq!(denom_metadata("uagora"), b"bank/denom_metadata/uagora".to_vec());
         assert_eq!(PARAMS, b"bank/params");
+        assert_eq!(module_permissions(&addr), [b"bank/module_permissions/".as_slice(), &[1u8; 20]].concat());
     }
 }

@@ -3,12 +3,13 @@
 pub mod keys;
 
 use agora_auth::AuthWrite;
+use agora_component::{ModuleAccount, Permissions};
 use agora_store::{StateRead, StateWrite};
 use agora_types::{Address, Coin, Coins, Denom, Event, TypedEvent};
 use cosmos_sdk_proto::cosmos::bank::v1beta1 as pb;
 use prost::Message;
 
-use crate::event::{CoinMinted, CoinReceived, CoinSpent};
+use crate::event::{CoinBurned, CoinMinted, CoinReceived, CoinSpent, Transfer};
 use crate::params::SendEnabled;
 use crate::{BankError, Params};
 
@@ -79,6 +80,12 @@ pub trait BankRead: StateRead {
         Coins::from_list(list).map_err(|e| BankError::Internal(e.to_string()))
     }
 
+    /// What the module account at `address` may do, if it is one (bank's permission table,
+    /// written at genesis from every component's declared module accounts).
+    fn module_permissions(&self, address: &Address) -> Result<Option<Permissions>, BankError> {
+        Ok(self.get_raw(&keys::module_permissions(address))?.map(|bytes| permissions_from_byte(bytes.first().copied().unwrap_or(0))))
+    }
+
     fn denom_metadata(&self, denom: &str) -> Result<Option<pb::Metadata>, BankError> {
         match self.get_raw(&keys::denom_metadata(denom))? {
             Some(bytes) => pb::Metadata::decode(bytes.as_slice())
@@ -91,13 +98,71 @@ pub trait BankRead: StateRead {
 
 impl<S: StateRead + ?Sized> BankRead for S {}
 
+const MINT: u8 = 1;
+const BURN: u8 = 2;
+const RECEIVE: u8 = 4;
+
+fn permissions_from_byte(flags: u8) -> Permissions {
+    Permissions { mint: flags & MINT != 0, burn: flags & BURN != 0, receive: flags & RECEIVE != 0 }
+}
+
+fn permissions_to_byte(permissions: &Permissions) -> u8 {
+    u8::from(permissions.mint) * MINT + u8::from(permissions.burn) * BURN + u8::from(permissions.receive) * RECEIVE
+}
+
+/// What other modules may do to balances: move coins (which conserves every denom's
+/// supply), and mint or burn through a module account whose permissions allow it. Writing a
+/// balance or the supply directly is private to bank ([`BankRecords`]).
 pub trait BankWrite: StateWrite + BankRead {
+    /// Moves coins between accounts and returns the Cosmos `coin_spent`, `coin_received` and
+    /// `transfer` events. All or nothing.
+    fn send_coins(&mut self, from: &Address, to: &Address, amount: &Coins) -> Result<Vec<Event>, BankError> {
+        let spent = self.subtract_coins(from, amount)?;
+        let received = self.add_coins(to, amount)?;
+        let transfer = Transfer { sender: from, recipient: to, amount }.to_event();
+        Ok(vec![spent, received, transfer])
+    }
+
+    /// Creates coins in the module account `module`, which must have the mint permission.
+    fn mint_coins(&mut self, module: &str, amount: &Coins) -> Result<Vec<Event>, BankError> {
+        let address = Address::module(module);
+        if !self.module_permissions(&address)?.is_some_and(|p| p.mint) {
+            return Err(BankError::Unauthorized(format!("module account {module} does not have permissions to mint tokens")));
+        }
+        self.issue(&address, amount)
+    }
+
+    /// Destroys coins the module account `module` holds; it must have the burn permission.
+    fn burn_coins(&mut self, module: &str, amount: &Coins) -> Result<Vec<Event>, BankError> {
+        let address = Address::module(module);
+        if !self.module_permissions(&address)?.is_some_and(|p| p.burn) {
+            return Err(BankError::Unauthorized(format!("module account {module} does not have permissions to burn tokens")));
+        }
+        let spent = self.subtract_coins(&address, amount)?;
+        for coin in amount.iter() {
+            let supply = self.supply_of(&coin.denom)?.checked_sub(coin.amount).ok_or_else(|| {
+                BankError::Internal(format!("burning {coin} exceeds the supply of {}", coin.denom))
+            })?;
+            self.set_supply(&coin.denom, supply);
+        }
+        Ok(vec![spent, CoinBurned { burner: &address, amount }.to_event()])
+    }
+}
+
+impl<S: StateWrite + ?Sized> BankWrite for S {}
+
+/// Bank's record-level writes: only bank's own genesis, handlers and [`BankWrite`] use them.
+pub(crate) trait BankRecords: StateWrite + BankRead {
     fn put_bank_params(&mut self, params: &Params) {
         self.put_raw(keys::PARAMS.to_vec(), params.to_proto().encode_to_vec());
     }
 
     fn put_denom_metadata(&mut self, metadata: &pb::Metadata) {
         self.put_raw(keys::denom_metadata(&metadata.base), metadata.encode_to_vec());
+    }
+
+    fn put_module_permissions(&mut self, account: &ModuleAccount) {
+        self.put_raw(keys::module_permissions(&account.address()), vec![permissions_to_byte(&account.permissions)]);
     }
 
     /// Sets a balance; a zero balance is deleted so state holds no empty entries.
@@ -143,17 +208,9 @@ pub trait BankWrite: StateWrite + BankRead {
         Ok(CoinReceived { receiver: address, amount }.to_event())
     }
 
-    /// Moves coins between accounts and returns the Cosmos `coin_spent`, `coin_received` and
-    /// `transfer` events.
-    fn send_coins(&mut self, from: &Address, to: &Address, amount: &Coins) -> Result<Vec<Event>, BankError> {
-        let spent = self.subtract_coins(from, amount)?;
-        let received = self.add_coins(to, amount)?;
-        let transfer = crate::event::Transfer { sender: from, recipient: to, amount }.to_event();
-        Ok(vec![spent, received, transfer])
-    }
-
-    /// Creates coins in `to` and raises the supply (genesis only for now).
-    fn mint_coins(&mut self, to: &Address, amount: &Coins) -> Result<Vec<Event>, BankError> {
+    /// Creates coins in `to` and raises the supply: genesis balances, and mints that
+    /// [`BankWrite::mint_coins`] allowed.
+    fn issue(&mut self, to: &Address, amount: &Coins) -> Result<Vec<Event>, BankError> {
         for coin in amount.iter() {
             let supply = self
                 .supply_of(&coin.denom)?
@@ -166,4 +223,4 @@ pub trait BankWrite: StateWrite + BankRead {
     }
 }
 
-impl<S: StateWrite + ?Sized> BankWrite for S {}
+impl<S: StateWrite + ?Sized> BankRecords for S {}

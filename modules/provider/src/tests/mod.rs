@@ -7,7 +7,7 @@ mod lifecycle;
 mod queries;
 
 use agora_auth::AuthRead;
-use agora_bank::{BankRead, BankWrite};
+use agora_bank::BankRead;
 use agora_proto::base::v1::{Attribute, GpuClass, Resources, StorageCapacity};
 use agora_proto::provider::v1 as pb;
 use agora_store::StateDelta;
@@ -41,7 +41,7 @@ pub(crate) fn uagora() -> Denom {
 }
 
 pub(crate) fn fund(state: &mut State, who: &Address, amount: u128) {
-    state.mint_coins(who, &format!("{amount}uagora").parse::<Coins>().unwrap()).unwrap();
+    agora_bank::testing::fund(state, who, &format!("{amount}uagora").parse::<Coins>().unwrap());
 }
 
 pub(crate) fn balance(state: &State, who: &Address) -> u128 {

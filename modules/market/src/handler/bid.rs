@@ -1,25 +1,24 @@
-use agora_bank::BankWrite;
 use agora_proto::market::v1 as mpb;
 use agora_proto::provider::v1::ProviderState;
-use agora_provider::{ProviderRead, ProviderWrite};
 use agora_store::StateWrite;
 use agora_types::{Address, Coin, Coins, Event, TypedEvent};
 
 use crate::event::MarketEvent;
 use crate::ids::BidId;
+use crate::keepers::Keepers;
 use crate::lifecycle::{self, bid_state_name};
 use crate::msg::CreateBid;
 use crate::spec;
 use crate::state::{keys, MarketRead, MarketWrite};
 use crate::{MarketError, MARKET_MODULE};
 
-pub fn create<S: StateWrite>(state: &mut S, msg: &CreateBid, height: u64) -> Result<Vec<Event>, MarketError> {
+pub fn create<S: StateWrite>(state: &mut S, k: &Keepers, msg: &CreateBid, height: u64) -> Result<Vec<Event>, MarketError> {
     let order_id = msg.order;
     let bid_id = order_id.bid(msg.provider);
     if msg.provider == order_id.owner {
         return Err(MarketError::SelfBid);
     }
-    let provider = state.provider(&msg.provider)?.ok_or_else(|| MarketError::ProviderNotActive(msg.provider.to_string()))?;
+    let provider = k.providers.provider(state, &msg.provider)?.ok_or_else(|| MarketError::ProviderNotActive(msg.provider.to_string()))?;
     if provider.state != ProviderState::Active as i32 {
         return Err(MarketError::ProviderNotActive(msg.provider.to_string()));
     }
@@ -46,18 +45,18 @@ pub fn create<S: StateWrite>(state: &mut S, msg: &CreateBid, height: u64) -> Res
     if msg.deposit.denom != min.denom || msg.deposit.amount < min.amount {
         return Err(MarketError::BidDepositTooSmall { got: msg.deposit.to_string(), min: min.to_string() });
     }
-    let audited = |auditor: &Address| Ok(state.audited_attributes(&msg.provider, auditor)?);
+    let audited = |auditor: &Address| k.providers.audited_attributes(state, &msg.provider, auditor);
     let charge = |gas| Ok(state.charge_gas(gas, "placement matching")?);
     let mut meter = spec::StepMeter::new(&charge);
     if let Err(reason) = spec::check_requirements(&group_spec, &provider.attributes, audited, &mut meter)? {
         return Err(MarketError::RequirementsNotMet { provider: msg.provider.to_string(), reason });
     }
-    let offered = lifecycle::plan_for(state, &msg.provider, &group_spec)?
+    let offered = lifecycle::plan_for(state, k, &msg.provider, &group_spec)?
         .map_err(|reason| MarketError::InsufficientCapacity { provider: msg.provider.to_string(), reason })?;
 
     let deposit = Coins::from_list(vec![msg.deposit.clone()]).map_err(|e| MarketError::Internal(e.to_string()))?;
-    let mut events = state.send_coins(&msg.provider, &Address::module(MARKET_MODULE), &deposit)?;
-    state.bid_opened(&msg.provider)?;
+    let mut events = k.bank.send_coins(state, &msg.provider, &Address::module(MARKET_MODULE), &deposit)?;
+    k.providers.bid_opened(state, &msg.provider)?;
     let seq = state.next_bid_seq()?;
     let bid = mpb::Bid {
         id: Some(bid_id.to_proto()),
@@ -82,12 +81,12 @@ pub fn create<S: StateWrite>(state: &mut S, msg: &CreateBid, height: u64) -> Res
 }
 
 /// An open bid is withdrawn; an active bid's lease is closed by the provider with `reason`.
-pub fn close<S: StateWrite>(state: &mut S, id: &BidId, reason: mpb::LeaseCloseReason, height: u64) -> Result<Vec<Event>, MarketError> {
+pub fn close<S: StateWrite>(state: &mut S, k: &Keepers, id: &BidId, reason: mpb::LeaseCloseReason, height: u64) -> Result<Vec<Event>, MarketError> {
     let mut bid = state.bid(id)?.ok_or_else(|| MarketError::BidNotFound(id.to_string()))?;
     match mpb::BidState::try_from(bid.state) {
         Ok(mpb::BidState::Open) => {
             let order_id = id.order();
-            let events = lifecycle::end_bid(state, id, &mut bid, mpb::BidState::Closed)?;
+            let events = lifecycle::end_bid(state, k, id, &mut bid, mpb::BidState::Closed)?;
             if let Some(mut order) = state.order(&order_id)? {
                 order.bid_count = order.bid_count.saturating_sub(1);
                 state.put_order(&order_id, &order);
@@ -104,7 +103,7 @@ pub fn close<S: StateWrite>(state: &mut S, id: &BidId, reason: mpb::LeaseCloseRe
             if !provider_reasons.contains(&reason) {
                 return Err(MarketError::InvalidCloseReason(reason as i32));
             }
-            let mut events = lifecycle::close_lease(state, id, reason, height)?;
+            let mut events = lifecycle::close_lease(state, k, id, reason, height)?;
             events.extend(lifecycle::reorder_if_wanted(state, &id.group(), height)?);
             Ok(events)
         }

@@ -1,4 +1,3 @@
-use agora_escrow::{AccountState, EscrowRead, EscrowWrite};
 use agora_proto::deployment::v1 as dpb;
 use agora_proto::market::v1 as mpb;
 use agora_store::StateWrite;
@@ -6,6 +5,7 @@ use agora_types::{Address, Coin, Event, TypedEvent};
 
 use crate::event::MarketEvent;
 use crate::ids::DeploymentId;
+use crate::keepers::Keepers;
 use crate::lifecycle;
 use crate::msg::CreateDeployment;
 use crate::state::{MarketRead, MarketWrite};
@@ -24,7 +24,7 @@ pub(super) fn active<S: StateWrite>(state: &S, id: &DeploymentId) -> Result<dpb:
     Ok(deployment)
 }
 
-pub fn create<S: StateWrite>(state: &mut S, msg: &CreateDeployment, height: u64) -> Result<Vec<Event>, MarketError> {
+pub fn create<S: StateWrite>(state: &mut S, k: &Keepers, msg: &CreateDeployment, height: u64) -> Result<Vec<Event>, MarketError> {
     let id = msg.id;
     if state.deployment(&id)?.is_some() {
         return Err(MarketError::DeploymentExists(id.to_string()));
@@ -49,7 +49,7 @@ pub fn create<S: StateWrite>(state: &mut S, msg: &CreateDeployment, height: u64)
             return Err(MarketError::TooMany { what: format!("groups[{i}]: {} replicas", unit.count), max: params.max_replicas_per_unit });
         }
     }
-    let mut events = state.open_account(&id.escrow_account(), &id.owner, &msg.deposit, height)?;
+    let mut events = k.escrow.open_account(state, &id.escrow_account(), &id.owner, &msg.deposit, height)?;
     state.put_deployment(
         &id,
         &dpb::Deployment {
@@ -86,7 +86,7 @@ pub fn update<S: StateWrite>(state: &mut S, id: &DeploymentId, version_hash: &[u
     Ok(vec![MarketEvent::DeploymentUpdated { id: *id, version: hex(version_hash) }.to_event()])
 }
 
-pub fn close<S: StateWrite>(state: &mut S, id: &DeploymentId, height: u64) -> Result<Vec<Event>, MarketError> {
+pub fn close<S: StateWrite>(state: &mut S, k: &Keepers, id: &DeploymentId, height: u64) -> Result<Vec<Event>, MarketError> {
     let mut deployment = active(state, id)?;
     let mut events = Vec::new();
     for group in state.groups(id)? {
@@ -96,6 +96,7 @@ pub fn close<S: StateWrite>(state: &mut S, id: &DeploymentId, height: u64) -> Re
         let gid = crate::ids::GroupId::from_proto("group.id", group.id.as_ref())?;
         events.extend(lifecycle::stop_group(
             state,
+            k,
             &gid,
             dpb::GroupState::Closed,
             mpb::LeaseCloseReason::Owner,
@@ -103,7 +104,7 @@ pub fn close<S: StateWrite>(state: &mut S, id: &DeploymentId, height: u64) -> Re
             height,
         )?);
     }
-    events.extend(state.close_account(&id.escrow_account(), height)?);
+    events.extend(k.escrow.close_account(state, &id.escrow_account(), height)?);
     deployment.state = dpb::DeploymentState::Closed as i32;
     state.put_deployment(id, &deployment);
     events.push(MarketEvent::DeploymentClosed { id: *id }.to_event());
@@ -111,12 +112,12 @@ pub fn close<S: StateWrite>(state: &mut S, id: &DeploymentId, height: u64) -> Re
 }
 
 /// Anyone may top up; groups stopped for lack of funds go back on the market.
-pub fn deposit<S: StateWrite>(state: &mut S, id: &DeploymentId, amount: &Coin, depositor: &Address, height: u64) -> Result<Vec<Event>, MarketError> {
+pub fn deposit<S: StateWrite>(state: &mut S, k: &Keepers, id: &DeploymentId, amount: &Coin, depositor: &Address, height: u64) -> Result<Vec<Event>, MarketError> {
     active(state, id)?;
-    let mut events = state.deposit(&id.escrow_account(), depositor, amount, height)?;
+    let mut events = k.escrow.deposit(state, &id.escrow_account(), depositor, amount, height)?;
     // Anyone may top up an account; only the owner's own deposit restarts groups that ran dry
     // (a restart opens orders, which for an auction group starts a new lease).
-    let open = state.escrow_account(&id.escrow_account())?.is_some_and(|a| a.state == AccountState::Open);
+    let open = k.escrow.is_funded(state, &id.escrow_account())?;
     if open && *depositor == id.owner {
         for mut group in state.groups(id)? {
             if group.state == dpb::GroupState::InsufficientFunds as i32 {

@@ -33,6 +33,17 @@ pub trait ProviderRead: StateRead {
         Ok(self.get_proto(&keys::provider(owner))?)
     }
 
+    /// Every provider record, in key order (invariants and tests; no message walks them).
+    fn all_providers(&self) -> Result<Vec<Provider>, ProviderError> {
+        self.prefix_raw(keys::PROVIDERS_PREFIX, None)
+            .map(|item| {
+                let (_, value) = item?;
+                <Provider as prost::Message>::decode(value.as_slice())
+                    .map_err(|e| ProviderError::Internal(format!("corrupt provider record: {e}")))
+            })
+            .collect()
+    }
+
     /// The attributes `auditor` has signed for `provider`, sorted by key; empty if none.
     fn audited_attributes(&self, provider: &Address, auditor: &Address) -> Result<Vec<Attribute>, ProviderError> {
         Ok(self.audited_record(provider, auditor)?.map(|r| r.attributes).unwrap_or_default())

@@ -11,7 +11,7 @@ use agora_escrow::EscrowComponent;
 use agora_market::{DeploymentComponent, MarketComponent, MarketEscrowHooks};
 use agora_provider::ProviderComponent;
 
-use crate::keepers::market_keepers;
+use crate::keepers::{market_keepers, Bank};
 
 pub fn components() -> Result<Components, RegistryError> {
     components_builder().build()
@@ -24,10 +24,10 @@ pub fn components_builder() -> ComponentsBuilder {
         .with(ConsensusComponent::default())
         .with(AuthComponent::default())
         .with(BankComponent::default())
-        .with(ProviderComponent::default())
+        .with(ProviderComponent::new(Bank))
         // Before the market: an account that runs dry stops its deployment (the hook) before
         // the market's auctions and expiries run.
-        .with(EscrowComponent::new(MarketEscrowHooks::new(market_keepers())))
+        .with(EscrowComponent::new(MarketEscrowHooks::new(market_keepers()), Bank))
         .with(DeploymentComponent::new(market_keepers()))
         .with(MarketComponent::new(market_keepers()))
 }

@@ -7,14 +7,14 @@ use std::sync::Arc;
 
 use agora_auth::{AuthError, FeeBank};
 use agora_bank::{BankError, BankRead, BankWrite};
-use agora_escrow::{query as escrow_query, AccountId, AccountState, EscrowRead, EscrowWrite, PaymentId};
+use agora_escrow::{query as escrow_query, AccountId, AccountState, EscrowError, EscrowRead, EscrowWrite, PaymentId};
 use agora_market::{Allocation, Keepers, MarketError};
 use agora_proto::base::v1::{Attribute, Resources};
 use agora_proto::escrow::v1 as epb;
 use agora_proto::provider::v1::Provider;
 use agora_provider::{ProviderRead, ProviderWrite};
 use agora_store::{StateRead, StateWrite};
-use agora_types::{Address, Coin, Coins, Dec, Event};
+use agora_types::{Address, Coin, Coins, Dec, Denom, Event};
 
 /// Bank, as the ante handler and the market see it.
 #[derive(Clone, Copy, Debug, Default)]
@@ -38,6 +38,22 @@ impl agora_market::BankKeeper for Bank {
 
     fn balances(&self, state: &dyn StateRead, address: &Address) -> Result<Coins, MarketError> {
         Ok(state.all_balances(address)?)
+    }
+}
+
+impl agora_escrow::BankKeeper for Bank {
+    fn send_coins(&self, state: &mut dyn StateWrite, from: &Address, to: &Address, amount: &Coins) -> Result<Vec<Event>, EscrowError> {
+        Ok(state.send_coins(from, to, amount)?)
+    }
+
+    fn balance(&self, state: &dyn StateRead, address: &Address, denom: &Denom) -> Result<u128, EscrowError> {
+        Ok(state.balance(address, denom)?)
+    }
+}
+
+impl agora_provider::BankKeeper for Bank {
+    fn send_coins(&self, state: &mut dyn StateWrite, from: &Address, to: &Address, amount: &Coins) -> Result<Vec<Event>, BankError> {
+        state.send_coins(from, to, amount)
     }
 }
 
@@ -91,32 +107,32 @@ impl agora_market::ProviderKeeper for Providers {
 pub struct Escrow;
 
 impl agora_market::EscrowKeeper for Escrow {
-    fn open_account(&self, state: &mut dyn StateWrite, id: &AccountId, depositor: &Address, deposit: &Coin, height: u64) -> Result<Vec<Event>, MarketError> {
-        Ok(state.open_account(id, depositor, deposit, height)?)
+    fn open_account(&self, mut state: &mut dyn StateWrite, id: &AccountId, depositor: &Address, deposit: &Coin, height: u64) -> Result<Vec<Event>, MarketError> {
+        Ok(state.open_account(&Bank, id, depositor, deposit, height)?)
     }
 
-    fn deposit(&self, state: &mut dyn StateWrite, id: &AccountId, depositor: &Address, amount: &Coin, height: u64) -> Result<Vec<Event>, MarketError> {
-        Ok(state.deposit(id, depositor, amount, height)?)
+    fn deposit(&self, mut state: &mut dyn StateWrite, id: &AccountId, depositor: &Address, amount: &Coin, height: u64) -> Result<Vec<Event>, MarketError> {
+        Ok(state.deposit(&Bank, id, depositor, amount, height)?)
     }
 
     fn is_funded(&self, state: &dyn StateRead, id: &AccountId) -> Result<bool, MarketError> {
         Ok(state.escrow_account(id)?.is_some_and(|account| account.state == AccountState::Open))
     }
 
-    fn open_payment(&self, state: &mut dyn StateWrite, id: &AccountId, payment: &PaymentId, rate: Dec, height: u64) -> Result<Vec<Event>, MarketError> {
+    fn open_payment(&self, mut state: &mut dyn StateWrite, id: &AccountId, payment: &PaymentId, rate: Dec, height: u64) -> Result<Vec<Event>, MarketError> {
         Ok(state.open_payment(id, payment, rate, height)?)
     }
 
-    fn withdraw_payment(&self, state: &mut dyn StateWrite, id: &AccountId, payment: &PaymentId, height: u64) -> Result<Vec<Event>, MarketError> {
-        Ok(state.withdraw_payment(id, payment, height)?)
+    fn withdraw_payment(&self, mut state: &mut dyn StateWrite, id: &AccountId, payment: &PaymentId, height: u64) -> Result<Vec<Event>, MarketError> {
+        Ok(state.withdraw_payment(&Bank, id, payment, height)?)
     }
 
-    fn close_payment(&self, state: &mut dyn StateWrite, id: &AccountId, payment: &PaymentId, height: u64, overdrawn: bool) -> Result<Vec<Event>, MarketError> {
-        Ok(state.close_payment(id, payment, height, overdrawn)?)
+    fn close_payment(&self, mut state: &mut dyn StateWrite, id: &AccountId, payment: &PaymentId, height: u64, overdrawn: bool) -> Result<Vec<Event>, MarketError> {
+        Ok(state.close_payment(&Bank, id, payment, height, overdrawn)?)
     }
 
-    fn close_account(&self, state: &mut dyn StateWrite, id: &AccountId, height: u64) -> Result<Vec<Event>, MarketError> {
-        Ok(state.close_account(id, height)?)
+    fn close_account(&self, mut state: &mut dyn StateWrite, id: &AccountId, height: u64) -> Result<Vec<Event>, MarketError> {
+        Ok(state.close_account(&Bank, id, height)?)
     }
 
     fn settled_account(&self, state: &dyn StateRead, id: &AccountId, height: u64) -> Result<Option<epb::Account>, MarketError> {

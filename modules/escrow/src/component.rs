@@ -11,8 +11,9 @@ use cosmos_sdk_proto::Any;
 use prost::Message;
 
 use crate::account::AccountId;
+use crate::keepers::BankKeeper;
 use crate::msg::{EscrowMsg, MSG_UPDATE_PARAMS_URL};
-use crate::state::{keys, EscrowRead, EscrowWrite};
+use crate::state::{keys, EscrowRead, EscrowRecords};
 use crate::{EscrowError, GenesisState, COMMUNITY_POOL, ESCROW_MODULE};
 
 /// What escrow tells the module that spends an account (the market) when the account's
@@ -23,15 +24,17 @@ pub trait EscrowHooks: Send + Sync + 'static {
     fn account_overdrawn(&self, state: &mut dyn StateWrite, account: &AccountId, ctx: &BlockContext) -> Result<Vec<Event>, TxError>;
 }
 
-/// Escrow accounts and payments, with the hook it calls when an account runs dry.
+/// Escrow accounts and payments, with the hook it calls when an account runs dry and the
+/// bank keeper its invariant reads the module balance through.
 pub struct EscrowComponent {
     hooks: Box<dyn EscrowHooks>,
+    bank: Box<dyn BankKeeper>,
     authority: Authority,
 }
 
 impl EscrowComponent {
-    pub fn new(hooks: impl EscrowHooks) -> Self {
-        Self { hooks: Box::new(hooks), authority: Authority::default() }
+    pub fn new(hooks: impl EscrowHooks, bank: impl BankKeeper + 'static) -> Self {
+        Self { hooks: Box::new(hooks), bank: Box::new(bank), authority: Authority::default() }
     }
 }
 
@@ -77,7 +80,7 @@ impl Component for EscrowComponent {
             .try_into()
     }
 
-    fn execute(&self, state: &mut dyn StateWrite, _ctx: &BlockContext, msg: &EscrowMsg) -> Result<Vec<Event>, TxError> {
+    fn execute(&self, mut state: &mut dyn StateWrite, _ctx: &BlockContext, msg: &EscrowMsg) -> Result<Vec<Event>, TxError> {
         match msg {
             EscrowMsg::UpdateParams { authority, params } => {
                 self.authority.check(authority)?;
@@ -134,14 +137,14 @@ impl Component for EscrowComponent {
     }
 
     fn check_invariants(&self, state: &dyn StateRead) -> Result<(), String> {
-        crate::invariant::check_escrow(&state)
+        crate::invariant::check_escrow(state, self.bank.as_ref())
     }
 }
 
 /// Settles one account whose depletion entry (at height `at`) fell due: if it ran dry it is
 /// marked overdrawn and the event of that is returned; one that got a deposit meanwhile is
 /// indexed again.
-pub fn settle_due<S: StateWrite + ?Sized>(state: &mut S, id: &AccountId, at: u64, height: u64) -> Result<Option<Event>, EscrowError> {
+pub fn settle_due<S: StateWrite>(state: &mut S, id: &AccountId, at: u64, height: u64) -> Result<Option<Event>, EscrowError> {
     let mut loaded = state.settle_to(id, height)?;
     // Its index entry was just taken: storing the account indexes it again if it lasts.
     if loaded.indexed_at == Some(at) {

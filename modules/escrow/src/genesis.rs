@@ -4,7 +4,7 @@ use agora_auth::AuthWrite;
 use agora_store::StateWrite;
 use serde::{Deserialize, Serialize};
 
-use crate::state::EscrowWrite;
+use crate::state::EscrowRecords;
 use crate::{EscrowError, Params, COMMUNITY_POOL, ESCROW_MODULE};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,17 +4,17 @@
 
 use std::collections::BTreeMap;
 
-use agora_bank::BankRead;
 use agora_proto::escrow::v1 as pb;
 use agora_store::StateRead;
 use agora_types::{Address, Dec, Denom};
 use prost::Message;
 
 use crate::account::{Account, AccountState, Payment, PaymentState};
+use crate::keepers::BankKeeper;
 use crate::state::keys;
 use crate::ESCROW_MODULE;
 
-pub fn check_escrow<S: StateRead>(state: &S) -> Result<(), String> {
+pub fn check_escrow(state: &dyn StateRead, bank: &dyn BankKeeper) -> Result<(), String> {
     let mut held: BTreeMap<Denom, Dec> = BTreeMap::new();
     let mut rates: BTreeMap<crate::AccountId, Dec> = BTreeMap::new();
     let mut denoms: BTreeMap<crate::AccountId, Denom> = BTreeMap::new();
@@ -64,7 +64,7 @@ pub fn check_escrow<S: StateRead>(state: &S) -> Result<(), String> {
     }
     let module = Address::module(ESCROW_MODULE);
     for (denom, sum) in held {
-        let balance = state.balance(&module, &denom).map_err(|e| e.to_string())?;
+        let balance = bank.balance(state, &module, &denom).map_err(|e| e.to_string())?;
         if Dec::from_units(balance) != Some(sum) {
             return Err(format!("escrow module holds {balance}{denom} but accounts and payments add up to {sum}{denom}"));
         }

@@ -9,6 +9,7 @@ pub mod error;
 pub mod event;
 pub mod genesis;
 pub mod invariant;
+pub mod keepers;
 pub mod msg;
 pub mod params;
 pub mod query;
@@ -18,6 +19,7 @@ pub use account::{Account, AccountId, AccountState, Payment, PaymentId, PaymentS
 pub use component::{settle_due, EscrowComponent, EscrowHooks};
 pub use error::EscrowError;
 pub use genesis::GenesisState;
+pub use keepers::BankKeeper;
 pub use params::Params;
 pub use state::{EscrowRead, EscrowWrite};
 

@@ -2,10 +2,11 @@
 //! end of unbonding. The bond stays recorded on the `Provider` (its `bond` field), so a later
 //! slashing module changes that field and the module account's balance together, here.
 
-use agora_bank::{BankError, BankWrite};
+use agora_bank::BankError;
 use agora_store::StateWrite;
 use agora_types::{Address, Coin, Coins, Event};
 
+use crate::keepers::BankKeeper;
 use crate::{module_address, ProviderError};
 
 fn coins(bond: &Coin) -> Result<Coins, ProviderError> {
@@ -13,8 +14,8 @@ fn coins(bond: &Coin) -> Result<Coins, ProviderError> {
 }
 
 /// Moves `bond` from `owner` to the `provider` module account.
-pub(crate) fn lock<S: StateWrite>(state: &mut S, owner: &Address, bond: &Coin) -> Result<Vec<Event>, ProviderError> {
-    state.send_coins(owner, &module_address(), &coins(bond)?).map_err(|e| match e {
+pub(crate) fn lock<S: StateWrite>(state: &mut S, bank: &dyn BankKeeper, owner: &Address, bond: &Coin) -> Result<Vec<Event>, ProviderError> {
+    bank.send_coins(state, owner, &module_address(), &coins(bond)?).map_err(|e| match e {
         BankError::InsufficientFunds { available, needed } => {
             ProviderError::InsufficientFunds { owner: owner.to_string(), needed, available }
         }
@@ -24,12 +25,11 @@ pub(crate) fn lock<S: StateWrite>(state: &mut S, owner: &Address, bond: &Coin) -
 
 /// Sends `bond` back from the module account to `owner`. A zero bond (for instance after a
 /// full slash) moves nothing.
-pub(crate) fn release<S: StateWrite>(state: &mut S, owner: &Address, bond: &Coin) -> Result<Vec<Event>, ProviderError> {
+pub(crate) fn release<S: StateWrite>(state: &mut S, bank: &dyn BankKeeper, owner: &Address, bond: &Coin) -> Result<Vec<Event>, ProviderError> {
     if bond.amount == 0 {
         return Ok(Vec::new());
     }
-    state
-        .send_coins(&module_address(), owner, &coins(bond)?)
+    bank.send_coins(state, &module_address(), owner, &coins(bond)?)
         .map_err(|e| ProviderError::Internal(format!("returning bond {bond} to {owner}: {e}")))
 }
 

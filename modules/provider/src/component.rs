@@ -8,14 +8,21 @@ use agora_types::{AbciError, Address, BlockContext, Event, TxError, TypedEvent};
 use cosmos_sdk_proto::Any;
 
 use crate::event::ProviderBondReturned;
+use crate::keepers::BankKeeper;
 use crate::state::{keys, provider_state, ProviderStore};
 use crate::msg::TYPE_URLS;
 use crate::{bond, GenesisState, ProviderError, ProviderMsg, ProviderRead, MODULE_ACCOUNT};
 
-/// The provider registry and audits.
-#[derive(Debug, Default)]
+/// The provider registry and audits, with the bank keeper that moves bonds.
 pub struct ProviderComponent {
+    bank: Box<dyn BankKeeper>,
     authority: Authority,
+}
+
+impl ProviderComponent {
+    pub fn new(bank: impl BankKeeper + 'static) -> Self {
+        Self { bank: Box::new(bank), authority: Authority::default() }
+    }
 }
 
 impl ComponentMsg for ProviderMsg {
@@ -60,7 +67,7 @@ impl Component for ProviderComponent {
     }
 
     fn end_block(&self, mut state: &mut dyn StateWrite, ctx: &BlockContext, _router: &dyn MsgRouter) -> Result<EndBlockOutcome, TxError> {
-        end_block(&mut state, ctx).map(EndBlockOutcome::events).map_err(|e| e.to_tx_error())
+        end_block(&mut state, self.bank.as_ref(), ctx).map(EndBlockOutcome::events).map_err(|e| e.to_tx_error())
     }
 
     fn message_types(&self) -> &'static [&'static str] {
@@ -80,7 +87,7 @@ impl Component for ProviderComponent {
             state.put_provider_params(params);
             return Ok(Vec::new());
         }
-        crate::handler::execute(&mut state, ctx, msg).map_err(|e| e.to_tx_error())
+        crate::handler::execute(&mut state, self.bank.as_ref(), ctx, msg).map_err(|e| e.to_tx_error())
     }
 
     fn query_services(&self) -> &'static [&'static str] {
@@ -98,11 +105,11 @@ impl Component for ProviderComponent {
 /// The index is a height queue, so a block costs what is due in it, not what is pending. Each
 /// unbonding runs on its own fork: one that fails is reported and dropped, the others go on.
 /// Audited records of a removed provider stay: they belong to their auditors.
-pub fn end_block<S: StateWrite + ?Sized>(state: &mut S, ctx: &BlockContext) -> Result<Vec<Event>, ProviderError> {
+pub fn end_block<S: StateWrite>(state: &mut S, bank: &dyn BankKeeper, ctx: &BlockContext) -> Result<Vec<Event>, ProviderError> {
     let budget = usize::try_from(state.provider_params()?.max_unbondings_per_block).unwrap_or(usize::MAX);
     let mut events = Vec::new();
     for (height, owner) in keys::UNBONDING_QUEUE.take_due(state, ctx.height, budget)? {
-        match isolated(state, |fork| complete_unbonding(fork, &owner, height)) {
+        match isolated(state, |fork| complete_unbonding(fork, bank, &owner, height)) {
             Ok(done) => events.extend(done),
             Err(error) => events.push(entry_failed(state, "provider", "unbonding", height, &owner, ctx.height, &error.to_tx_error())),
         }
@@ -111,7 +118,7 @@ pub fn end_block<S: StateWrite + ?Sized>(state: &mut S, ctx: &BlockContext) -> R
 }
 
 /// Returns one provider's bond, if the unbonding that wrote this index entry is still on.
-fn complete_unbonding<S: StateWrite>(state: &mut S, owner: &[u8], height: u64) -> Result<Vec<Event>, ProviderError> {
+fn complete_unbonding<S: StateWrite>(state: &mut S, bank: &dyn BankKeeper, owner: &[u8], height: u64) -> Result<Vec<Event>, ProviderError> {
     let owner = Address::from_slice(owner).map_err(|_| ProviderError::Internal(format!("corrupt unbonding index entry {owner:?}")))?;
     let Some(provider) = state.provider(&owner)? else {
         return Ok(Vec::new());
@@ -120,7 +127,7 @@ fn complete_unbonding<S: StateWrite>(state: &mut S, owner: &[u8], height: u64) -
         return Ok(Vec::new());
     }
     let amount = bond::recorded(&provider)?;
-    let mut events = bond::release(state, &owner, &amount)?;
+    let mut events = bond::release(state, bank, &owner, &amount)?;
     state.delete_provider(&owner);
     events.push(ProviderBondReturned { owner: &owner, amount: &amount }.to_event());
     Ok(events)

@@ -12,6 +12,7 @@ pub mod error;
 pub mod event;
 pub mod genesis;
 pub mod handler;
+pub mod keepers;
 pub mod msg;
 pub mod params;
 pub mod query;
@@ -26,6 +27,7 @@ pub use component::{end_block, ProviderComponent};
 pub use error::ProviderError;
 pub use genesis::GenesisState;
 pub use handler::execute;
+pub use keepers::BankKeeper;
 pub use msg::{
     CreateProvider, DeleteProvider, DeleteProviderAttributes, ProviderMsg, SignProviderAttributes, UpdateProvider,
 };

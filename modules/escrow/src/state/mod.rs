@@ -4,19 +4,19 @@
 
 pub mod keys;
 
-use agora_bank::{BankRead, BankWrite};
 use agora_store::{StateRead, StateReadExt, StateWrite, StateWriteExt};
 use agora_proto::escrow::v1 as pb;
 use agora_types::{Address, Coin, Coins, Dec, Event, TypedEvent};
 
 use crate::account::{Account, AccountId, AccountState, Payment, PaymentId, PaymentState};
+use crate::keepers::BankKeeper;
 use crate::event::{Deposited, Overdrawn, PaymentClosed, PaymentOpened, Refunded, Withdrawn};
 use crate::params::BPS_ONE;
 use crate::{EscrowError, Params, COMMUNITY_POOL, ESCROW_MODULE};
 
 /// An account with the height under which the depletion index holds it (to move the entry).
-pub struct Loaded {
-    pub account: Account,
+pub(crate) struct Loaded {
+    pub(crate) account: Account,
     pub(crate) indexed_at: Option<u64>,
 }
 
@@ -70,7 +70,8 @@ fn whole(denom: &agora_types::Denom, amount: u128) -> Coin {
     Coin::new(denom.clone(), amount)
 }
 
-pub trait EscrowWrite: StateWrite + EscrowRead {
+/// Record-level writes: escrow's own; other modules use [`EscrowWrite`]'s operations.
+pub(crate) trait EscrowRecords: StateWrite + EscrowRead + Sized {
     fn put_escrow_params(&mut self, params: &Params) {
         self.put_proto(keys::PARAMS.to_vec(), &params.to_proto());
     }
@@ -125,8 +126,52 @@ pub trait EscrowWrite: StateWrite + EscrowRead {
         Ok(loaded)
     }
 
+    /// Transfers a payment's whole units to its provider, the take to the community pool.
+    fn pay_out(&mut self, bank: &dyn BankKeeper, payment: &mut Payment, denom: &agora_types::Denom) -> Result<Vec<Event>, EscrowError> {
+        let amount = payment.take_whole_units();
+        if amount == 0 {
+            return Ok(Vec::new());
+        }
+        let bps = self.escrow_params()?.take_rate_bps(denom);
+        // The take in 1/10,000 units, with the fraction earlier withdrawals left unpaid: the
+        // whole units go now, the new fraction carries over. amount × bps fits easily:
+        // bps ≤ 10,000 and amount < 2^128 / 10^18 (it was a Dec).
+        let owed = amount
+            .checked_mul(u128::from(bps))
+            .and_then(|t| t.checked_add(u128::from(payment.take_carry)))
+            .ok_or_else(|| EscrowError::Overflow(amount.to_string()))?;
+        let take = owed / u128::from(BPS_ONE);
+        // Below BPS_ONE, so it fits a u32.
+        payment.take_carry = u32::try_from(owed % u128::from(BPS_ONE)).map_err(|e| EscrowError::Internal(e.to_string()))?;
+        let module = Address::module(ESCROW_MODULE);
+        let mut events = Vec::new();
+        let to_provider = whole(denom, amount - take);
+        let take_coin = whole(denom, take);
+        for (to, coin) in [(payment.id.provider, &to_provider), (Address::module(COMMUNITY_POOL), &take_coin)] {
+            if coin.amount > 0 {
+                let coins = Coins::from_list(vec![coin.clone()]).map_err(|e| EscrowError::Internal(e.to_string()))?;
+                events.extend(bank.send_coins(self, &module, &to, &coins)?);
+            }
+        }
+        events.push(Withdrawn { account: &payment.account, payment: &payment.id, amount: &to_provider, take: &take_coin }.to_event());
+        Ok(events)
+    }
+
+    /// Marks an account whose funds cannot pay the next block as overdrawn.
+    fn mark_overdrawn(&mut self, loaded: &mut Loaded) -> Result<Event, EscrowError> {
+        loaded.account.state = AccountState::Overdrawn;
+        self.store_account(loaded)?;
+        Ok(Overdrawn { account: &loaded.account.id, settled_height: loaded.account.settled_height }.to_event())
+    }
+}
+
+impl<S: StateWrite> EscrowRecords for S {}
+
+/// The escrow operations other modules use (through the keepers the application wires).
+/// Sized, so that its methods can hand the state on to a keeper as `&mut dyn StateWrite`.
+pub trait EscrowWrite: StateWrite + EscrowRead + Sized {
     /// Creates the account of a deployment, funded by `deposit` from `depositor`.
-    fn open_account(&mut self, id: &AccountId, depositor: &Address, deposit: &Coin, height: u64) -> Result<Vec<Event>, EscrowError> {
+    fn open_account(&mut self, bank: &dyn BankKeeper, id: &AccountId, depositor: &Address, deposit: &Coin, height: u64) -> Result<Vec<Event>, EscrowError> {
         if self.escrow_account(id)?.is_some() {
             return Err(EscrowError::AccountExists(id.to_string()));
         }
@@ -141,11 +186,11 @@ pub trait EscrowWrite: StateWrite + EscrowRead {
         };
         let loaded = Loaded { account, indexed_at: None };
         self.store_account(&loaded)?;
-        self.deposit(id, depositor, deposit, height)
+        self.deposit(bank, id, depositor, deposit, height)
     }
 
     /// Adds funds. An overdrawn account opens again (its payments were all closed).
-    fn deposit(&mut self, id: &AccountId, depositor: &Address, amount: &Coin, height: u64) -> Result<Vec<Event>, EscrowError> {
+    fn deposit(&mut self, bank: &dyn BankKeeper, id: &AccountId, depositor: &Address, amount: &Coin, height: u64) -> Result<Vec<Event>, EscrowError> {
         if amount.amount == 0 {
             return Err(EscrowError::ZeroDeposit);
         }
@@ -162,7 +207,7 @@ pub trait EscrowWrite: StateWrite + EscrowRead {
             account.settled_height = height;
         }
         let coins = Coins::from_list(vec![amount.clone()]).map_err(|e| EscrowError::Internal(e.to_string()))?;
-        let mut events = self.send_coins(depositor, &Address::module(ESCROW_MODULE), &coins)?;
+        let mut events = bank.send_coins(self, depositor, &Address::module(ESCROW_MODULE), &coins)?;
         events.push(Deposited { account: id, depositor, amount }.to_event());
         self.store_account(&loaded)?;
         Ok(events)
@@ -188,56 +233,25 @@ pub trait EscrowWrite: StateWrite + EscrowRead {
     }
 
     /// Pays the provider the whole units a payment has accrued, less the take rate.
-    fn withdraw_payment(&mut self, id: &AccountId, pid: &PaymentId, height: u64) -> Result<Vec<Event>, EscrowError> {
+    fn withdraw_payment(&mut self, bank: &dyn BankKeeper, id: &AccountId, pid: &PaymentId, height: u64) -> Result<Vec<Event>, EscrowError> {
         let loaded = self.settle_to(id, height)?;
         self.store_account(&loaded)?;
         let mut payment = self.escrow_payment(id, pid)?.ok_or_else(|| EscrowError::PaymentNotFound(format!("{id}/{pid}")))?;
-        let events = self.pay_out(&mut payment, &loaded.account.denom)?;
+        let events = self.pay_out(bank, &mut payment, &loaded.account.denom)?;
         self.store_payment(&payment, &loaded.account.denom);
-        Ok(events)
-    }
-
-    /// Transfers a payment's whole units to its provider, the take to the community pool.
-    fn pay_out(&mut self, payment: &mut Payment, denom: &agora_types::Denom) -> Result<Vec<Event>, EscrowError> {
-        let amount = payment.take_whole_units();
-        if amount == 0 {
-            return Ok(Vec::new());
-        }
-        let bps = self.escrow_params()?.take_rate_bps(denom);
-        // The take in 1/10,000 units, with the fraction earlier withdrawals left unpaid: the
-        // whole units go now, the new fraction carries over. amount × bps fits easily:
-        // bps ≤ 10,000 and amount < 2^128 / 10^18 (it was a Dec).
-        let owed = amount
-            .checked_mul(u128::from(bps))
-            .and_then(|t| t.checked_add(u128::from(payment.take_carry)))
-            .ok_or_else(|| EscrowError::Overflow(amount.to_string()))?;
-        let take = owed / u128::from(BPS_ONE);
-        // Below BPS_ONE, so it fits a u32.
-        payment.take_carry = u32::try_from(owed % u128::from(BPS_ONE)).map_err(|e| EscrowError::Internal(e.to_string()))?;
-        let module = Address::module(ESCROW_MODULE);
-        let mut events = Vec::new();
-        let to_provider = whole(denom, amount - take);
-        let take_coin = whole(denom, take);
-        for (to, coin) in [(payment.id.provider, &to_provider), (Address::module(COMMUNITY_POOL), &take_coin)] {
-            if coin.amount > 0 {
-                let coins = Coins::from_list(vec![coin.clone()]).map_err(|e| EscrowError::Internal(e.to_string()))?;
-                events.extend(self.send_coins(&module, &to, &coins)?);
-            }
-        }
-        events.push(Withdrawn { account: &payment.account, payment: &payment.id, amount: &to_provider, take: &take_coin }.to_event());
         Ok(events)
     }
 
     /// Ends a payment: settles, pays the provider what has accrued, and returns the unpaid
     /// fraction to the account.
-    fn close_payment(&mut self, id: &AccountId, pid: &PaymentId, height: u64, overdrawn: bool) -> Result<Vec<Event>, EscrowError> {
+    fn close_payment(&mut self, bank: &dyn BankKeeper, id: &AccountId, pid: &PaymentId, height: u64, overdrawn: bool) -> Result<Vec<Event>, EscrowError> {
         let mut loaded = self.settle_to(id, height)?;
         let mut payment = self.escrow_payment(id, pid)?.ok_or_else(|| EscrowError::PaymentNotFound(format!("{id}/{pid}")))?;
         if payment.state != PaymentState::Open {
             return Err(EscrowError::PaymentNotOpen(format!("{id}/{pid}")));
         }
         let denom = loaded.account.denom.clone();
-        let mut events = self.pay_out(&mut payment, &denom)?;
+        let mut events = self.pay_out(bank, &mut payment, &denom)?;
         let fraction = std::mem::replace(&mut payment.balance, Dec::ZERO);
         loaded.account.refund_fraction(fraction)?;
         loaded.account.rate = loaded
@@ -254,7 +268,7 @@ pub trait EscrowWrite: StateWrite + EscrowRead {
 
     /// Closes an account whose payments are all closed, returning each depositor's unspent
     /// funds (whole units; the owner receives what the fractions add up to).
-    fn close_account(&mut self, id: &AccountId, height: u64) -> Result<Vec<Event>, EscrowError> {
+    fn close_account(&mut self, bank: &dyn BankKeeper, id: &AccountId, height: u64) -> Result<Vec<Event>, EscrowError> {
         let mut loaded = self.settle_to(id, height)?;
         if !self.open_payments(id)?.is_empty() {
             return Err(EscrowError::Internal(format!("account {id} closed with open payments")));
@@ -283,24 +297,12 @@ pub trait EscrowWrite: StateWrite + EscrowRead {
         for (depositor, amount) in refunds.into_iter().filter(|(_, a)| *a > 0) {
             let coin = whole(&denom, amount);
             let coins = Coins::from_list(vec![coin.clone()]).map_err(|e| EscrowError::Internal(e.to_string()))?;
-            events.extend(self.send_coins(&module, &depositor, &coins)?);
+            events.extend(bank.send_coins(self, &module, &depositor, &coins)?);
             events.push(Refunded { account: id, depositor: &depositor, amount: &coin }.to_event());
         }
         Ok(events)
     }
 
-    /// Marks an account whose funds cannot pay the next block as overdrawn.
-    fn mark_overdrawn(&mut self, loaded: &mut Loaded) -> Result<Event, EscrowError> {
-        loaded.account.state = AccountState::Overdrawn;
-        self.store_account(loaded)?;
-        Ok(Overdrawn { account: &loaded.account.id, settled_height: loaded.account.settled_height }.to_event())
-    }
 }
 
-impl<S: StateWrite + ?Sized> EscrowWrite for S {}
-
-/// Module balance check used by the invariant: the escrow module holds exactly what accounts
-/// and payments say, per denom.
-pub fn module_balance<S: StateRead>(state: &S, denom: &agora_types::Denom) -> Result<u128, EscrowError> {
-    Ok(state.balance(&Address::module(ESCROW_MODULE), denom)?)
-}
+impl<S: StateWrite> EscrowWrite for S {}

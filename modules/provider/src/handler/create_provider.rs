@@ -8,7 +8,7 @@ use crate::event::ProviderCreated;
 use crate::state::{provider_state, GpuCounter, ProviderStore};
 use crate::{bond, CreateProvider, ProviderError, ProviderRead};
 
-pub fn execute<S: StateWrite>(state: &mut S, ctx: &BlockContext, msg: &CreateProvider) -> Result<Vec<Event>, ProviderError> {
+pub fn execute<S: StateWrite>(state: &mut S, bank: &dyn crate::keepers::BankKeeper, ctx: &BlockContext, msg: &CreateProvider) -> Result<Vec<Event>, ProviderError> {
     let params = state.provider_params()?;
     fields_within_params(&msg.fields, &params)?;
     if let Some(existing) = state.provider(&msg.owner)? {
@@ -28,7 +28,7 @@ pub fn execute<S: StateWrite>(state: &mut S, ctx: &BlockContext, msg: &CreatePro
     if msg.bond.amount < params.min_bond.amount {
         return Err(ProviderError::BondBelowMinimum { bond: msg.bond.to_string(), min: params.min_bond.to_string() });
     }
-    let mut events = bond::lock(state, &msg.owner, &msg.bond)?;
+    let mut events = bond::lock(state, bank, &msg.owner, &msg.bond)?;
     let provider = Provider {
         owner: msg.owner.to_string(),
         host_uri: msg.fields.host_uri.clone(),

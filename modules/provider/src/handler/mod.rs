@@ -11,11 +11,12 @@ mod update_provider;
 use agora_store::StateWrite;
 use agora_types::{BlockContext, Event};
 
+use crate::keepers::BankKeeper;
 use crate::{ProviderError, ProviderMsg};
 
-pub fn execute<S: StateWrite>(state: &mut S, ctx: &BlockContext, msg: &ProviderMsg) -> Result<Vec<Event>, ProviderError> {
+pub fn execute<S: StateWrite>(state: &mut S, bank: &dyn BankKeeper, ctx: &BlockContext, msg: &ProviderMsg) -> Result<Vec<Event>, ProviderError> {
     match msg {
-        ProviderMsg::CreateProvider(m) => create_provider::execute(state, ctx, m),
+        ProviderMsg::CreateProvider(m) => create_provider::execute(state, bank, ctx, m),
         ProviderMsg::UpdateProvider(m) => update_provider::execute(state, m),
         ProviderMsg::DeleteProvider(m) => delete_provider::execute(state, ctx, m),
         ProviderMsg::SignProviderAttributes(m) => sign_provider_attributes::execute(state, m),

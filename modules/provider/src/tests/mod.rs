@@ -19,6 +19,15 @@ pub(crate) use agora_store::EmptyState as Empty;
 
 pub(crate) type State = StateDelta<Empty>;
 
+/// Bank as the application wires it, over bank's own API.
+pub(crate) struct TestBank;
+
+impl crate::BankKeeper for TestBank {
+    fn send_coins(&self, state: &mut dyn agora_store::StateWrite, from: &Address, to: &Address, amount: &Coins) -> Result<Vec<Event>, agora_bank::BankError> {
+        agora_bank::BankWrite::send_coins(state, from, to, amount)
+    }
+}
+
 pub(crate) const BOND: u128 = 100_000_000;
 
 /// A state after the default genesis.
@@ -97,7 +106,7 @@ pub(crate) fn registered(state: &mut State, owner: &Address) {
 }
 
 pub(crate) fn run(state: &mut State, height: u64, msg: &ProviderMsg) -> Result<Vec<Event>, ProviderError> {
-    execute(state, &ctx(height), msg)
+    execute(state, &TestBank, &ctx(height), msg)
 }
 
 pub(crate) fn provider(state: &State, owner: &Address) -> pb::Provider {

@@ -1,0 +1,16 @@
+//! What escrow needs from bank, declared here and implemented by the application over bank's
+//! own API: moving deposits in and payouts out of the escrow module account, and reading that
+//! account's balance for the conservation invariant.
+
+use agora_store::{StateRead, StateWrite};
+use agora_types::{Address, Coins, Denom, Event};
+
+use crate::EscrowError;
+
+pub trait BankKeeper: Send + Sync {
+    /// Moves coins between two accounts, all or nothing.
+    fn send_coins(&self, state: &mut dyn StateWrite, from: &Address, to: &Address, amount: &Coins) -> Result<Vec<Event>, EscrowError>;
+
+    /// The balance of `address` in `denom`.
+    fn balance(&self, state: &dyn StateRead, address: &Address, denom: &Denom) -> Result<u128, EscrowError>;
+}

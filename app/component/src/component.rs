@@ -134,6 +134,13 @@ pub trait Component: Send + Sync + 'static {
     /// Writes the (validated) genesis section.
     fn init_genesis(&self, state: &mut dyn StateWrite, genesis: &Self::Genesis) -> Result<(), String>;
 
+    /// Called once every component's genesis section is written, in component order: work
+    /// that needs the whole genesis state (auth creates the module accounts here, after the
+    /// genesis accounts, as the Cosmos SDK's modules do).
+    fn finish_genesis(&self, _state: &mut dyn StateWrite) -> Result<(), String> {
+        Ok(())
+    }
+
     /// The validator set this component starts the chain with, read after every genesis
     /// section is written (`InitChain`'s answer; empty keeps `genesis.json`'s validators).
     fn genesis_validators(&self, _state: &dyn StateRead) -> Result<Vec<ValidatorUpdate>, String> {

@@ -50,6 +50,7 @@ pub(crate) trait AnyComponent: Send + Sync {
     fn default_genesis(&self) -> Result<serde_json::Value, String>;
     fn validate_genesis(&self, section: &serde_json::Value) -> Result<(), String>;
     fn init_genesis(&self, state: &mut dyn StateWrite, section: &serde_json::Value) -> Result<(), String>;
+    fn finish_genesis(&self, state: &mut dyn StateWrite) -> Result<(), String>;
     fn genesis_validators(&self, state: &dyn StateRead) -> Result<Vec<ValidatorUpdate>, String>;
     fn begin_block(&self, state: &mut dyn StateWrite, ctx: &BlockContext) -> Result<Vec<Event>, TxError>;
     fn end_block(&self, state: &mut dyn StateWrite, ctx: &BlockContext, router: &dyn MsgRouter) -> Result<EndBlockOutcome, TxError>;
@@ -89,6 +90,10 @@ impl<C: Component> AnyComponent for C {
     /// The registry validated every section before writing any (`Components::init_genesis`).
     fn init_genesis(&self, state: &mut dyn StateWrite, section: &serde_json::Value) -> Result<(), String> {
         Component::init_genesis(self, state, &parse(section)?)
+    }
+
+    fn finish_genesis(&self, state: &mut dyn StateWrite) -> Result<(), String> {
+        Component::finish_genesis(self, state)
     }
 
     fn genesis_validators(&self, state: &dyn StateRead) -> Result<Vec<ValidatorUpdate>, String> {

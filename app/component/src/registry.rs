@@ -202,6 +202,11 @@ impl Components {
                 .init_genesis(state, &section)
                 .map_err(|message| RegistryError::InvalidGenesis { section: component.name(), message })?;
         }
+        for component in &self.list {
+            component
+                .finish_genesis(state)
+                .map_err(|message| RegistryError::InvalidGenesis { section: component.name(), message })?;
+        }
         let mut validators = BlockHooksOutcome::default();
         for component in &self.list {
             let updates = component

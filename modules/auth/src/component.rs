@@ -13,6 +13,7 @@ use crate::{AuthWrite, GenesisState, FEE_COLLECTOR};
 
 #[derive(Debug, Default)]
 pub struct AuthComponent {
+    module_accounts: Vec<ModuleAccount>,
     authority: Authority,
 }
 
@@ -37,6 +38,7 @@ impl Component for AuthComponent {
     type Genesis = GenesisState;
 
     fn wire(&mut self, wiring: &Wiring) {
+        self.module_accounts = wiring.module_accounts.clone();
         self.authority = wiring.authority;
     }
 
@@ -75,6 +77,21 @@ impl Component for AuthComponent {
 
     fn init_genesis(&self, mut state: &mut dyn StateWrite, genesis: &GenesisState) -> Result<(), String> {
         genesis.apply(&mut state).map_err(|e| e.to_string())
+    }
+
+    /// An account for every module account the application's components declare, with the
+    /// Cosmos permission names of what it may do, after the genesis accounts (whose numbers
+    /// so come first).
+    fn finish_genesis(&self, state: &mut dyn StateWrite) -> Result<(), String> {
+        for account in &self.module_accounts {
+            let permissions = account.permissions;
+            let names: Vec<&str> = [(permissions.mint, "minter"), (permissions.burn, "burner")]
+                .into_iter()
+                .filter_map(|(granted, name)| granted.then_some(name))
+                .collect();
+            state.ensure_module_account(account.name, &names).map_err(|e| e.to_string())?;
+        }
+        Ok(())
     }
 
     fn query_services(&self) -> &'static [&'static str] {

@@ -1,11 +1,10 @@
 //! `escrow` genesis: parameters, and the module accounts that hold escrowed funds and the take.
 
-use agora_auth::AuthWrite;
 use agora_store::StateWrite;
 use serde::{Deserialize, Serialize};
 
 use crate::state::EscrowRecords;
-use crate::{EscrowError, Params, COMMUNITY_POOL, ESCROW_MODULE};
+use crate::{EscrowError, Params};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -22,8 +21,6 @@ impl GenesisState {
     pub fn apply<S: StateWrite>(&self, state: &mut S) -> Result<(), EscrowError> {
         self.validate()?;
         state.put_escrow_params(&self.params);
-        state.ensure_module_account(ESCROW_MODULE, &[])?;
-        state.ensure_module_account(COMMUNITY_POOL, &[])?;
         Ok(())
     }
 }

@@ -1,13 +1,12 @@
 //! Market genesis: deployment and market parameters, and the module account holding bid
 //! deposits.
 
-use agora_auth::AuthWrite;
 use agora_store::StateWrite;
 use serde::{Deserialize, Serialize};
 
 use crate::params::{DeploymentParams, MarketParams};
 use crate::state::MarketWrite;
-use crate::{MarketError, MARKET_MODULE};
+use crate::MarketError;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -30,10 +29,9 @@ pub fn init_deployment<S: StateWrite>(state: &mut S, genesis: &DeploymentGenesis
     Ok(())
 }
 
-/// Writes the market parameters and creates the module account holding bid deposits.
+/// Writes the market parameters.
 pub fn init_market<S: StateWrite>(state: &mut S, genesis: &MarketGenesis) -> Result<(), MarketError> {
     genesis.params.validate()?;
     state.put_market_params(&genesis.params);
-    state.ensure_module_account(MARKET_MODULE, &[]).map_err(|e| MarketError::Internal(e.to_string()))?;
     Ok(())
 }

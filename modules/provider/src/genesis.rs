@@ -1,11 +1,10 @@
 //! `provider` genesis: only parameters; providers register by transaction.
 
-use agora_auth::AuthWrite;
 use agora_store::StateWrite;
 use serde::{Deserialize, Serialize};
 
 use crate::state::ProviderStore;
-use crate::{Params, ProviderError, MODULE_ACCOUNT};
+use crate::{Params, ProviderError};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -22,10 +21,9 @@ impl GenesisState {
         })
     }
 
-    /// Creates the `provider` module account (which holds bonds) and writes the params.
+    /// Writes the params (auth creates the `provider` module account, which holds bonds).
     pub fn apply<S: StateWrite>(&self, state: &mut S) -> Result<(), ProviderError> {
         self.validate()?;
-        state.ensure_module_account(MODULE_ACCOUNT, &[])?;
         state.put_provider_params(&self.params);
         Ok(())
     }

@@ -118,10 +118,8 @@ pub(crate) fn event<'a>(events: &'a [Event], kind: &str) -> &'a Event {
 }
 
 #[test]
-fn genesis_creates_the_module_account_and_writes_params() {
+fn genesis_writes_params() {
     let state = genesis();
-    let account = state.account(&crate::module_address()).unwrap().expect("module account");
-    assert_eq!(account.module.as_ref().map(|m| m.0.as_str()), Some("provider"));
     assert_eq!(state.provider_params().unwrap(), crate::Params::default());
 
     let json = r#"{"params": {"unbonding_blocks": 10, "min_bond": {"denom": "uagora", "amount": "5"}}}"#;

@@ -34,7 +34,7 @@ impl Component for Faucet {
         Ok(())
     }
 
-    fn end_block(&self, mut state: &mut dyn StateWrite, _ctx: &BlockContext, _router: &dyn MsgRouter) -> Result<EndBlockOutcome, TxError> {
+    fn end_block(&self, state: &mut dyn StateWrite, _ctx: &BlockContext, _router: &dyn MsgRouter) -> Result<EndBlockOutcome, TxError> {
         let to_tx = |e: agora_bank::BankError| e.to_tx_error();
         let mut events: Vec<Event> = state.mint_coins("faucet", &coins("5uagora")).map_err(to_tx)?;
         events.extend(state.burn_coins("faucet", &coins("2uagora")).map_err(to_tx)?);

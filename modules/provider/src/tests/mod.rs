@@ -6,7 +6,6 @@ mod keeper;
 mod lifecycle;
 mod queries;
 
-use agora_auth::AuthRead;
 use agora_bank::BankRead;
 use agora_proto::base::v1::{Attribute, GpuClass, Resources, StorageCapacity};
 use agora_proto::provider::v1 as pb;

@@ -1,8 +1,12 @@
-//! Exact fixed-point decimals (18 fractional digits, as Cosmos `Dec`) for prices and rates per
-//! block. Never a float: arithmetic is checked integer arithmetic on atto-units.
+//! Exact fixed-point decimals (18 fractional digits, as Cosmos `Dec`) for prices, rates per
+//! block and escrow balances. Never a float: arithmetic is checked integer arithmetic on
+//! atto-units, in 256 bits, so that an 18-decimal denom (an IBC asset) holds far more than
+//! the 340 whole tokens that 128 bits of atto-units would allow.
 
 use std::fmt;
 use std::str::FromStr;
+
+use ethnum::U256;
 
 use crate::coin::Denom;
 
@@ -10,6 +14,7 @@ use crate::coin::Denom;
 pub const DEC_PRECISION: u32 = 18;
 /// `1.0` in atto-units.
 pub const DEC_ONE: u128 = 1_000_000_000_000_000_000;
+const ONE: U256 = U256::new(DEC_ONE);
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum DecError {
@@ -19,38 +24,42 @@ pub enum DecError {
     Overflow(String),
 }
 
-/// A non-negative decimal with 18 fractional digits, stored as an integer count of 10^-18.
+/// A non-negative decimal with 18 fractional digits, stored as a 256-bit count of 10^-18: up
+/// to about 1.16 × 10^59 whole units.
 #[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Dec(u128);
+pub struct Dec(U256);
 
 impl Dec {
-    pub const ZERO: Dec = Dec(0);
+    pub const ZERO: Dec = Dec(U256::ZERO);
+    /// The largest decimal.
+    pub const MAX: Dec = Dec(U256::MAX);
 
     pub const fn from_atto(atto: u128) -> Self {
-        Self(atto)
+        Self(U256::new(atto))
     }
 
-    /// A whole number of units.
-    pub fn from_units(units: u128) -> Option<Self> {
-        units.checked_mul(DEC_ONE).map(Self)
+    /// A whole number of units (every `u128` amount fits).
+    pub fn from_units(units: u128) -> Self {
+        Self(U256::new(units) * ONE)
     }
 
-    pub const fn atto(self) -> u128 {
-        self.0
+    pub fn is_zero(self) -> bool {
+        self.0 == U256::ZERO
     }
 
-    pub const fn is_zero(self) -> bool {
-        self.0 == 0
+    /// The whole units (rounded down), if they fit a coin amount (`u128`).
+    pub fn floor(self) -> Option<u128> {
+        u128::try_from(self.0 / ONE).ok()
     }
 
-    /// The whole units (rounded down).
-    pub const fn floor(self) -> u128 {
-        self.0 / DEC_ONE
+    /// The whole units (rounded down), as a decimal.
+    pub fn trunc(self) -> Dec {
+        Dec(self.0 - self.0 % ONE)
     }
 
     /// What is left below one unit.
-    pub const fn fract(self) -> Dec {
-        Dec(self.0 % DEC_ONE)
+    pub fn fract(self) -> Dec {
+        Dec(self.0 % ONE)
     }
 
     pub fn checked_add(self, other: Dec) -> Option<Dec> {
@@ -63,12 +72,14 @@ impl Dec {
 
     /// `self × n`, e.g. a rate per block times a number of blocks.
     pub fn checked_mul_int(self, n: u128) -> Option<Dec> {
-        self.0.checked_mul(n).map(Dec)
+        self.0.checked_mul(U256::new(n)).map(Dec)
     }
 
-    /// How many whole times `step` fits in `self` (`None` if `step` is zero).
+    /// How many whole times `step` fits in `self`, at most `u128::MAX` (`None` if `step` is
+    /// zero).
     pub fn div_floor(self, step: Dec) -> Option<u128> {
-        self.0.checked_div(step.0)
+        let times = self.0.checked_div(step.0)?;
+        Some(u128::try_from(times).unwrap_or(u128::MAX))
     }
 }
 
@@ -89,22 +100,22 @@ impl FromStr for Dec {
             return Err(invalid());
         }
         let overflow = || DecError::Overflow(s.to_string());
-        let int: u128 = int.parse().map_err(|_| overflow())?;
+        let int = U256::from_str_radix(int, 10).map_err(|_| overflow())?;
         let frac_atto: u128 = if frac.is_empty() {
             0
         } else {
             let padded = format!("{frac:0<18}");
             padded.parse().map_err(|_| invalid())?
         };
-        int.checked_mul(DEC_ONE).and_then(|a| a.checked_add(frac_atto)).map(Dec).ok_or_else(overflow)
+        int.checked_mul(ONE).and_then(|a| a.checked_add(U256::new(frac_atto))).map(Dec).ok_or_else(overflow)
     }
 }
 
 impl fmt::Display for Dec {
     /// The shortest exact form: `12`, `12.5`, `0.000000000000000001`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let int = self.0 / DEC_ONE;
-        let frac = self.0 % DEC_ONE;
+        let int = self.0 / ONE;
+        let frac = (self.0 % ONE).as_u128();
         if frac == 0 {
             return write!(f, "{int}");
         }
@@ -192,9 +203,12 @@ mod tests {
             ("340282366920938463463.374607431768211455", u128::MAX),
         ] {
             let d: Dec = text.parse().expect(text);
-            assert_eq!(d.atto(), atto, "{text}");
+            assert_eq!(d, Dec::from_atto(atto), "{text}");
             assert_eq!(d.to_string(), text);
         }
+        let max = "115792089237316195423570985008687907853269984665640564039457.584007913129639935";
+        assert_eq!(max.parse::<Dec>().expect("max"), Dec::MAX);
+        assert_eq!(Dec::MAX.to_string(), max);
         assert_eq!("1.50".parse::<Dec>().expect("dec").to_string(), "1.5");
     }
 
@@ -203,20 +217,39 @@ mod tests {
         for bad in ["", ".5", "5.", "-1", "+1", "1e5", "1.2.3", " 1", "0.0000000000000000001", "1,5"] {
             assert!(matches!(bad.parse::<Dec>(), Err(DecError::Invalid(_))), "{bad:?}");
         }
-        assert!(matches!("340282366920938463464".parse::<Dec>(), Err(DecError::Overflow(_))));
+        let above_max = "115792089237316195423570985008687907853269984665640564039458";
+        assert!(matches!(above_max.parse::<Dec>(), Err(DecError::Overflow(_))));
+        assert!(matches!("1".repeat(80).parse::<Dec>(), Err(DecError::Overflow(_))));
     }
 
     #[test]
     fn arithmetic_is_checked_and_exact() {
         let rate: Dec = "0.3".parse().expect("dec");
         let owed = rate.checked_mul_int(10).expect("mul");
-        assert_eq!(owed.floor(), 3);
+        assert_eq!(owed.floor(), Some(3));
         assert!(owed.fract().is_zero());
         let owed = rate.checked_mul_int(7).expect("mul");
-        assert_eq!((owed.floor(), owed.fract().to_string()), (2, "0.1".to_string()));
-        assert_eq!(Dec::from_units(10).expect("units").div_floor(rate), Some(33));
+        assert_eq!((owed.floor(), owed.fract().to_string(), owed.trunc().to_string()), (Some(2), "0.1".to_string(), "2".to_string()));
+        assert_eq!(Dec::from_units(10).div_floor(rate), Some(33));
         assert_eq!(rate.div_floor(Dec::ZERO), None);
-        assert_eq!(Dec::from_atto(u128::MAX).checked_add(Dec::from_atto(1)), None);
+        assert_eq!(Dec::MAX.checked_add(Dec::from_atto(1)), None);
+        assert_eq!(Dec::MAX.checked_mul_int(2), None);
+        assert_eq!(Dec::MAX.div_floor(Dec::from_atto(1)), Some(u128::MAX), "saturates");
+    }
+
+    /// 10^30 base units of an 18-decimal denom (10^12 whole tokens) is an ordinary amount:
+    /// it, its per-block rates and their sums stay exact.
+    #[test]
+    fn eighteen_decimal_denoms_hold_far_beyond_u128_atto() {
+        let deposit = Dec::from_units(10u128.pow(30));
+        assert_eq!(deposit.to_string(), format!("1{}", "0".repeat(30)));
+        let rate: Dec = "123456789012345678.000000000000000001".parse().expect("rate");
+        let spent = rate.checked_mul_int(1_000_000).expect("a million blocks");
+        let left = deposit.checked_sub(spent).expect("affordable");
+        assert_eq!(left.checked_add(spent), Some(deposit));
+        assert_eq!(deposit.div_floor(rate), Some(8_100_000_072_900), "10^48 // (123456789012345678 × 10^18 + 1)");
+        assert_eq!(Dec::from_units(u128::MAX).floor(), Some(u128::MAX));
+        assert_eq!(Dec::from_units(u128::MAX).checked_add(Dec::from_units(1)).expect("fits").floor(), None, "beyond a coin amount");
     }
 
     #[test]

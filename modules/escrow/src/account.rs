@@ -207,12 +207,14 @@ impl Payment {
         Ok(())
     }
 
-    /// Splits what can be paid out now (whole units) from the fraction that stays.
-    pub fn take_whole_units(&mut self) -> u128 {
-        let whole = self.balance.floor();
+    /// Splits what can be paid out now (whole units) from the fraction that stays. The
+    /// balance came out of coins the escrow holds, so its whole units are a coin amount.
+    pub fn take_whole_units(&mut self) -> Result<u128, EscrowError> {
+        let whole = self.balance.trunc();
+        let units = whole.floor().ok_or_else(|| overflow("payment balance"))?;
+        self.withdrawn = self.withdrawn.checked_add(whole).ok_or_else(|| overflow("withdrawn"))?;
         self.balance = self.balance.fract();
-        self.withdrawn = self.withdrawn.checked_add(Dec::from_units(whole).unwrap_or(Dec::ZERO)).unwrap_or(self.withdrawn);
-        whole
+        Ok(units)
     }
 }
 
@@ -366,7 +368,7 @@ mod tests {
         assert_eq!(acc.settle(&mut pays, 17).expect("settle"), 7);
         assert_eq!(pays[0].balance, dec("2.1"));
         assert_eq!(acc.balance, dec("97.9"));
-        assert_eq!(pays[0].take_whole_units(), 2);
+        assert_eq!(pays[0].take_whole_units().expect("whole units"), 2);
         assert_eq!(pays[0].balance, dec("0.1"));
         acc.settle(&mut pays, 20).expect("settle");
         assert_eq!(pays[0].balance, dec("1"), "the 0.1 left over was carried, not forgiven");

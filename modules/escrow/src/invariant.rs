@@ -65,7 +65,7 @@ pub fn check_escrow(state: &dyn StateRead, bank: &dyn BankKeeper) -> Result<(), 
     let module = Address::module(ESCROW_MODULE);
     for (denom, sum) in held {
         let balance = bank.balance(state, &module, &denom).map_err(|e| e.to_string())?;
-        if Dec::from_units(balance) != Some(sum) {
+        if Dec::from_units(balance) != sum {
             return Err(format!("escrow module holds {balance}{denom} but accounts and payments add up to {sum}{denom}"));
         }
     }

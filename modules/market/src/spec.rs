@@ -129,7 +129,7 @@ pub fn validate(field: &str, spec: &dpb::GroupSpec) -> Result<ValidSpec, MarketE
         }
         let price = unit.price.as_ref().ok_or_else(|| MarketError::InvalidPrice(format!("{f}.price is required")))?;
         let price = DecCoin::from_proto(&format!("{f}.price"), price).map_err(MarketError::InvalidPrice)?;
-        let max = Dec::from_units(MAX_UNIT_PRICE_UNITS).unwrap_or(Dec::ZERO);
+        let max = Dec::from_units(MAX_UNIT_PRICE_UNITS);
         if price.amount.is_zero() || price.amount > max {
             return Err(MarketError::InvalidPrice(format!("{f}.price {price} must be positive and at most {max}")));
         }

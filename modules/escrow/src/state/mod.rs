@@ -128,21 +128,21 @@ pub(crate) trait EscrowRecords: StateWrite + EscrowRead + Sized {
 
     /// Transfers a payment's whole units to its provider, the take to the community pool.
     fn pay_out(&mut self, bank: &dyn BankKeeper, payment: &mut Payment, denom: &agora_types::Denom) -> Result<Vec<Event>, EscrowError> {
-        let amount = payment.take_whole_units();
+        let amount = payment.take_whole_units()?;
         if amount == 0 {
             return Ok(Vec::new());
         }
         let bps = self.escrow_params()?.take_rate_bps(denom);
-        // The take in 1/10,000 units, with the fraction earlier withdrawals left unpaid: the
-        // whole units go now, the new fraction carries over. amount × bps fits easily:
-        // bps ≤ 10,000 and amount < 2^128 / 10^18 (it was a Dec).
-        let owed = amount
-            .checked_mul(u128::from(bps))
-            .and_then(|t| t.checked_add(u128::from(payment.take_carry)))
-            .ok_or_else(|| EscrowError::Overflow(amount.to_string()))?;
-        let take = owed / u128::from(BPS_ONE);
+        // The take is (amount × bps + carry) / 10,000, where carry is the fraction, in
+        // 1/10,000 units, that earlier withdrawals left unpaid: the whole units go now, the new
+        // fraction carries over. Split as amount = q × 10,000 + r so nothing overflows for any
+        // coin amount: q × bps ≤ amount, and r × bps + carry < 10,001 × 10,000.
+        let (bps, one) = (u128::from(bps), u128::from(BPS_ONE));
+        let (q, r) = (amount / one, amount % one);
+        let small = r * bps + u128::from(payment.take_carry);
+        let take = q * bps + small / one;
         // Below BPS_ONE, so it fits a u32.
-        payment.take_carry = u32::try_from(owed % u128::from(BPS_ONE)).map_err(|e| EscrowError::Internal(e.to_string()))?;
+        payment.take_carry = u32::try_from(small % one).map_err(|e| EscrowError::Internal(e.to_string()))?;
         let module = Address::module(ESCROW_MODULE);
         let mut events = Vec::new();
         let to_provider = whole(denom, amount - take);
@@ -199,7 +199,7 @@ pub trait EscrowWrite: StateWrite + EscrowRead + Sized {
         if amount.denom != account.denom {
             return Err(EscrowError::DenomMismatch { got: amount.to_string(), expected: account.denom.to_string() });
         }
-        let dec = Dec::from_units(amount.amount).ok_or_else(|| EscrowError::Overflow(amount.to_string()))?;
+        let dec = Dec::from_units(amount.amount);
         let max = self.escrow_params()?.max_depositors;
         account.deposit(*depositor, dec, max)?;
         if account.state == AccountState::Overdrawn {
@@ -278,8 +278,10 @@ pub trait EscrowWrite: StateWrite + EscrowRead + Sized {
             return Err(EscrowError::Internal(format!("account {id} holds a fraction of a unit at close: {}", account.balance)));
         }
         let denom = account.denom.clone();
-        let total = account.balance.floor();
-        let mut refunds: Vec<(Address, u128)> = account.depositors.iter().map(|d| (d.address, d.balance.floor())).collect();
+        let units = |amount: Dec| amount.floor().ok_or_else(|| EscrowError::Internal(format!("account {id} holds {amount}, beyond any coin amount")));
+        let total = units(account.balance)?;
+        let mut refunds: Vec<(Address, u128)> =
+            account.depositors.iter().map(|d| Ok((d.address, units(d.balance)?))).collect::<Result<_, EscrowError>>()?;
         let floors: u128 = refunds.iter().map(|(_, a)| *a).sum();
         let rest = total.checked_sub(floors).ok_or_else(|| EscrowError::Internal("refunds exceed the balance".into()))?;
         if rest > 0 {

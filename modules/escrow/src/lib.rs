@@ -15,6 +15,10 @@ pub mod params;
 pub mod query;
 pub mod state;
 
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests;
+
 pub use account::{Account, AccountId, AccountState, Payment, PaymentId, PaymentState};
 pub use component::{settle_due, EscrowComponent, EscrowHooks};
 pub use error::EscrowError;

@@ -135,6 +135,14 @@ impl agora_market::EscrowKeeper for Escrow {
         Ok(state.close_account(&Bank, id, height)?)
     }
 
+    fn prune_payment(&self, mut state: &mut dyn StateWrite, id: &AccountId, payment: &PaymentId) -> Result<(), MarketError> {
+        Ok(state.prune_payment(id, payment)?)
+    }
+
+    fn prune_account(&self, mut state: &mut dyn StateWrite, id: &AccountId) -> Result<(), MarketError> {
+        Ok(state.prune_account(id)?)
+    }
+
     fn settled_account(&self, state: &dyn StateRead, id: &AccountId, height: u64) -> Result<Option<epb::Account>, MarketError> {
         Ok(escrow_query::settled_account(&state, id, height)?)
     }

@@ -23,6 +23,7 @@ fn app_hash_should_not_change() {
 /// `market/expiries_next`, `provider/unbonding_next`, written by the first block). Changed
 /// again when the consensus parameters moved into state (`consensus/params`, written at
 /// genesis), and again when the provider, escrow and market parameters gained their per-block
-/// budgets of block work, and again when bank wrote its module-account permission table at
-/// genesis. No chain had launched yet any of these times.
-const APP_HASH_SNAPSHOT: &str = "3bfc1607b7377005f55fc1ab24db2c6798561e041e0e60cefd972477ad7df6ec";
+/// budgets of block work, again when bank wrote its module-account permission table at
+/// genesis, and again when the market parameters gained `retention_blocks` and
+/// `max_prunes_per_block`. No chain had launched yet any of these times.
+const APP_HASH_SNAPSHOT: &str = "46c45ccf0bb4eefba00661fb43dc9d1d5be04e1f83d908fd973ad76d7008b03a";

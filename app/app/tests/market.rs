@@ -91,9 +91,21 @@ fn genesis(funded: &[Address]) -> AppState {
 }
 
 fn market() -> Market {
+    market_with(|_| {})
+}
+
+/// A market whose market parameters `tune` changes at genesis.
+fn market_with(tune: impl FnOnce(&mut agora_market::MarketParams)) -> Market {
     let keys = [key(11), key(12), key(13), key(14)];
     let addresses: Vec<Address> = keys.iter().map(SigningKey::address).collect();
-    let chain = chain_from_genesis(&genesis(&addresses));
+    let mut genesis = genesis(&addresses);
+    genesis
+        .update_section::<agora_market::genesis::MarketGenesis, String>("market", |market| {
+            tune(&mut market.params);
+            Ok(())
+        })
+        .expect("market");
+    let chain = chain_from_genesis(&genesis);
     let [a, b, c, d] = keys;
     let actor = |key: SigningKey| {
         let number = chain.account(&key.address()).expect("funded account").account_number;
@@ -798,9 +810,9 @@ fn marketplace_app_hash_should_not_change() {
 }
 
 /// First taken when the component framework landed; changed when payments started carrying
-/// the take's fraction (`take_carry`), and when bank wrote its permission table at genesis. No
-/// chain had launched.
-const MARKETPLACE_APP_HASH: &str = "ff871c97ce6132c4dc7cd727252d6908b8e5bd0e0a268fbed892ecc5384c8079";
+/// the take's fraction (`take_carry`), when bank wrote its permission table at genesis, and when
+/// closed orders and deployments started being scheduled for pruning. No chain had launched.
+const MARKETPLACE_APP_HASH: &str = "6758ff923d8283d98a4cf32619873f8abade8dfd6f13c7c463735350fdc88548";
 
 /// Random marketplace blocks (seeded, so a failure reproduces) fed to two nodes on separate
 /// stores: the same app hash after every block, and the invariants hold on both.
@@ -899,4 +911,67 @@ fn small_withdrawals_pay_their_take_over_time() {
     let units: u128 = withdrawn.to_string().split('.').next().expect("units").parse().expect("int");
     assert!((100..=101).contains(&units), "{units}");
     assert_eq!(m.uagora(&community_pool()) - pool_before, units * 2 / 100, "2% of every unit, carried");
+}
+
+/// Closed records are pruned `retention_blocks` after they closed, at most
+/// `max_prunes_per_block` a block (orders first, the deployment after its orders), and nothing
+/// of them is left in state; queries at heights while they were kept still answer.
+#[test]
+fn closed_orders_and_deployments_are_pruned_after_their_retention() {
+    const RETENTION: u64 = 3;
+    let mut m = market_with(|params| {
+        params.retention_blocks = RETENTION;
+        params.max_prunes_per_block = 1;
+    });
+    m.with_providers(8);
+    let lease = m.leased(1, "10", 100_000);
+    m.empty_blocks(2);
+    let tx = m.alice.tx(&dpb::MsgCloseDeployment { id: Some(dpb::DeploymentId { owner: m.alice.address().to_bech32(), dseq: 1 }) });
+    ok(&m.block(vec![tx]));
+    let closed_at = m.height();
+
+    let owner = m.alice.address();
+    let remaining = |m: &Market| -> Vec<String> {
+        use agora_store::StateRead;
+        let snapshot = m.chain.node.app().storage().latest_snapshot();
+        let mut keys = Vec::new();
+        for prefix in [b"deployment/".as_slice(), b"market/", b"escrow/"] {
+            for item in snapshot.prefix_raw(prefix, None) {
+                let (key, _) = item.expect("read");
+                if key.windows(20).any(|window| window == owner.as_bytes().as_slice()) {
+                    keys.push(String::from_utf8_lossy(&key[..key.iter().position(|&b| b < 32).unwrap_or(key.len())]).into_owned());
+                }
+            }
+        }
+        keys
+    };
+    let lease_query = |m: &Market, height: u64| {
+        m.chain.node.query("/agora.market.v1.Query/Lease", prost::Message::encode_to_vec(&mpb::QueryLeaseRequest { id: Some(lease.clone()) }), height, false).expect("query")
+    };
+    while m.height() < closed_at + RETENTION - 1 {
+        m.empty_blocks(1);
+        assert_eq!(lease_query(&m, 0).code.value(), 0, "kept during its retention");
+    }
+    // The order with its bid, lease and payment goes first; the deployment waits a block for
+    // the budget of one.
+    m.empty_blocks(1);
+    let left = remaining(&m);
+    let waiting = ["deployment/deployments/", "deployment/groups/", "escrow/accounts/", "market/prunes/"];
+    assert!(left.iter().all(|key| waiting.iter().any(|prefix| key.starts_with(prefix))), "{left:?}");
+    assert!(!left.is_empty(), "the deployment waits for the next block");
+    let gone = lease_query(&m, 0);
+    assert_eq!((gone.codespace.as_str(), gone.code.value()), ("sdk", 38), "{}", gone.log);
+    let providers_leases: mpb::QueryLeasesResponse = m
+        .chain
+        .node
+        .query_proto("/agora.market.v1.Query/Leases", &mpb::QueryLeasesRequest { provider: m.bob.address().to_bech32(), ..Default::default() })
+        .expect("leases");
+    assert!(providers_leases.leases.is_empty(), "the provider's index no longer lists it");
+    m.empty_blocks(1);
+    assert_eq!(remaining(&m), Vec::<String>::new(), "nothing of the closed deployment is left");
+    // An old height still answers.
+    let old = lease_query(&m, closed_at);
+    assert_eq!(old.code.value(), 0, "{}", old.log);
+    let answer: mpb::QueryLeaseResponse = prost::Message::decode(old.value.as_ref()).expect("decode");
+    assert_eq!(answer.lease.expect("lease").state, mpb::LeaseState::Closed as i32);
 }

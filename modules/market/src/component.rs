@@ -14,7 +14,7 @@ use agora_types::{AbciError, Address, BlockContext, Event, TxError, TypedEvent};
 use cosmos_sdk_proto::Any;
 
 use crate::event::MarketEvent;
-use crate::ids::{DeploymentId, GroupId, OrderId};
+use crate::ids::{BidId, DeploymentId, GroupId, OrderId};
 use crate::keepers::Keepers;
 use crate::lifecycle;
 use crate::state::{keys, MarketRead, MarketWrite};
@@ -199,11 +199,13 @@ impl EscrowHooks for MarketEscrowHooks {
 }
 
 /// The market's own block work: auctions due now, then order expiries, each at most
-/// `params.max_due_orders_per_block` per block (the rest wait for the next blocks, earliest
-/// first). Each order runs on its own fork: one that fails is reported and dropped, the others
-/// go on.
+/// `params.max_due_orders_per_block` per block, then the closed orders and deployments whose
+/// retention ended, at most `params.max_prunes_per_block` (the rest wait for the next blocks,
+/// earliest first). Each entry runs on its own fork: one that fails is reported and dropped,
+/// the others go on.
 pub fn end_block<S: StateWrite>(state: &mut S, keepers: &Keepers, height: u64) -> Result<Vec<Event>, MarketError> {
-    let budget = usize::try_from(state.market_params()?.max_due_orders_per_block).unwrap_or(usize::MAX);
+    let params = state.market_params()?;
+    let budget = usize::try_from(params.max_due_orders_per_block).unwrap_or(usize::MAX);
     let mut events = Vec::new();
     for (queue, work) in [(keys::AUCTION_QUEUE, "auction"), (keys::EXPIRY_QUEUE, "expiry")] {
         for (due, entry) in queue.take_due(state, height, budget)? {
@@ -211,7 +213,7 @@ pub fn end_block<S: StateWrite>(state: &mut S, keepers: &Keepers, height: u64) -
                 let order = OrderId::from_bytes(&entry).ok_or_else(|| MarketError::Internal("corrupt order queue entry".into()))?;
                 match work {
                     "auction" => run_auction(fork, keepers, &order, height),
-                    _ => expire(fork, keepers, &order),
+                    _ => expire(fork, keepers, &order, height),
                 }
             });
             match done {
@@ -220,7 +222,87 @@ pub fn end_block<S: StateWrite>(state: &mut S, keepers: &Keepers, height: u64) -
             }
         }
     }
+    let prune_budget = usize::try_from(params.max_prunes_per_block).unwrap_or(usize::MAX);
+    for (due, entry) in keys::PRUNE_QUEUE.take_due(state, height, prune_budget)? {
+        if let Err(error) = isolated(state, |fork| prune(fork, keepers, &entry, height)) {
+            events.push(entry_failed(state, "market", "prune", due, &entry, height, &error.to_tx_error()));
+        }
+    }
     Ok(events)
+}
+
+/// Deletes a closed order or deployment whose retention ended, with everything under it.
+/// Queries at earlier heights still find it.
+fn prune<S: StateWrite>(state: &mut S, keepers: &Keepers, entry: &[u8], height: u64) -> Result<(), MarketError> {
+    let corrupt = || MarketError::Internal("corrupt pruning entry".into());
+    let (&kind, id) = entry.split_first().ok_or_else(corrupt)?;
+    match kind {
+        keys::PRUNE_ORDER => prune_order(state, keepers, &OrderId::from_bytes(id).ok_or_else(corrupt)?),
+        keys::PRUNE_DEPLOYMENT => prune_deployment(state, keepers, &DeploymentId::from_bytes(id).ok_or_else(corrupt)?, height),
+        _ => Err(corrupt()),
+    }
+}
+
+/// A closed order goes with its bids, its lease and the lease's escrow payment, and their
+/// index entries: at most `order_max_bids` bids.
+fn prune_order<S: StateWrite>(state: &mut S, keepers: &Keepers, id: &OrderId) -> Result<(), MarketError> {
+    let Some(order) = state.order(id)? else {
+        return Ok(());
+    };
+    if order.state != mpb::OrderState::Closed as i32 {
+        return Err(MarketError::Internal(format!("order {id} is due for pruning but not closed")));
+    }
+    let mut bids = Vec::new();
+    for item in state.prefix_raw(&keys::bids_of_order(id), None) {
+        let (_, value) = item?;
+        let bid: mpb::Bid = prost::Message::decode(value.as_slice()).map_err(|_| MarketError::Internal(format!("corrupt bid of order {id}")))?;
+        bids.push(bid);
+    }
+    for bid in bids {
+        let bid_id = BidId::from_proto("bid.id", bid.id.as_ref())?;
+        if [mpb::BidState::Open as i32, mpb::BidState::Active as i32].contains(&bid.state) {
+            return Err(MarketError::Internal(format!("bid {bid_id} of closed order {id} is still held")));
+        }
+        if let Some(lease) = state.lease(&bid_id)? {
+            if lease.state == mpb::LeaseState::Active as i32 {
+                return Err(MarketError::Internal(format!("lease {bid_id} of closed order {id} is active")));
+            }
+            state.delete(keys::lease(&bid_id));
+            state.delete(keys::provider_lease(&bid_id));
+            keepers.escrow.prune_payment(state, &bid_id.deployment().escrow_account(), &bid_id.payment())?;
+        }
+        state.delete(keys::bid(&bid_id));
+        state.delete(keys::provider_bid(&bid_id));
+    }
+    state.delete(keys::open_order(id));
+    state.delete(keys::order(id));
+    Ok(())
+}
+
+/// A closed deployment goes with its groups and its escrow account, once its orders are gone
+/// (they closed with it or before, and are pruned first; after a change of `retention_blocks`
+/// some may wait longer, and the deployment waits for them).
+fn prune_deployment<S: StateWrite>(state: &mut S, keepers: &Keepers, id: &DeploymentId, height: u64) -> Result<(), MarketError> {
+    let Some(deployment) = state.deployment(id)? else {
+        return Ok(());
+    };
+    if deployment.state != dpb::DeploymentState::Closed as i32 {
+        return Err(MarketError::Internal(format!("deployment {id} is due for pruning but not closed")));
+    }
+    if state.prefix_raw(&keys::orders_of_deployment(id), None).next().is_some() {
+        return lifecycle::schedule_prune(state, keys::PRUNE_DEPLOYMENT, &id.to_bytes(), height);
+    }
+    let mut groups = Vec::new();
+    for item in state.prefix_raw(&keys::groups_of(id), None) {
+        let (key, _) = item?;
+        groups.push(key);
+    }
+    for key in groups {
+        state.delete(key);
+    }
+    keepers.escrow.prune_account(state, &id.escrow_account())?;
+    state.delete(keys::deployment(id));
+    Ok(())
 }
 
 /// A deployment ran out of funds: every open group stops until a deposit restarts it.
@@ -285,14 +367,14 @@ fn run_auction<S: StateWrite>(state: &mut S, keepers: &Keepers, id: &OrderId, he
 }
 
 /// An order that found no lease in time closes; its group pauses until the tenant restarts it.
-fn expire<S: StateWrite>(state: &mut S, keepers: &Keepers, id: &OrderId) -> Result<Vec<Event>, MarketError> {
+fn expire<S: StateWrite>(state: &mut S, keepers: &Keepers, id: &OrderId, height: u64) -> Result<Vec<Event>, MarketError> {
     let Some(order) = state.order(id)? else {
         return Ok(Vec::new());
     };
     if order.state != mpb::OrderState::Open as i32 {
         return Ok(Vec::new());
     }
-    let mut events = lifecycle::close_open_order(state, keepers, id, "expired")?;
+    let mut events = lifecycle::close_open_order(state, keepers, id, "expired", height)?;
     let gid = id.group();
     if let Some(mut group) = state.group(&gid)? {
         if group.state == dpb::GroupState::Open as i32 && group.last_oseq == id.oseq {

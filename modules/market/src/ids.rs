@@ -52,6 +52,13 @@ impl DeploymentId {
         [self.owner.as_bytes().as_slice(), &self.dseq.to_be_bytes()].concat()
     }
 
+    pub fn from_bytes(bytes: &[u8]) -> Option<Self> {
+        if bytes.len() != 28 {
+            return None;
+        }
+        Some(Self { owner: Address::from_slice(&bytes[0..20]).ok()?, dseq: u64::from_be_bytes(bytes[20..28].try_into().ok()?) })
+    }
+
     pub fn group(&self, gseq: u32) -> GroupId {
         GroupId { owner: self.owner, dseq: self.dseq, gseq }
     }

@@ -74,6 +74,12 @@ pub trait EscrowKeeper: Send + Sync {
     /// Closes the account and refunds what is left.
     fn close_account(&self, state: &mut dyn StateWrite, id: &AccountId, height: u64) -> Result<Vec<Event>, MarketError>;
 
+    /// Deletes an ended payment and its index entries (pruning a closed order).
+    fn prune_payment(&self, state: &mut dyn StateWrite, id: &AccountId, payment: &PaymentId) -> Result<(), MarketError>;
+
+    /// Deletes a closed account that has no payment left (pruning a closed deployment).
+    fn prune_account(&self, state: &mut dyn StateWrite, id: &AccountId) -> Result<(), MarketError>;
+
     /// The account as settled up to `height`, without writing (queries).
     fn settled_account(&self, state: &dyn StateRead, id: &AccountId, height: u64) -> Result<Option<epb::Account>, MarketError>;
 

@@ -116,8 +116,16 @@ pub fn end_bid<S: StateWrite>(state: &mut S, k: &Keepers, id: &BidId, bid: &mut 
     Ok(events)
 }
 
+/// Schedules a closed order (kind [`keys::PRUNE_ORDER`]) or deployment
+/// ([`keys::PRUNE_DEPLOYMENT`]) for deletion `retention_blocks` after `height`.
+pub fn schedule_prune<S: StateWrite>(state: &mut S, kind: u8, id: &[u8], height: u64) -> Result<(), MarketError> {
+    let retention = state.market_params()?.retention_blocks;
+    keys::PRUNE_QUEUE.insert(state, height.saturating_add(retention), &[&[kind], id].concat())?;
+    Ok(())
+}
+
 /// Closes an open order without a lease: every open bid loses and gets its deposit back.
-pub fn close_open_order<S: StateWrite>(state: &mut S, k: &Keepers, id: &OrderId, reason: &'static str) -> Result<Vec<Event>, MarketError> {
+pub fn close_open_order<S: StateWrite>(state: &mut S, k: &Keepers, id: &OrderId, reason: &'static str, height: u64) -> Result<Vec<Event>, MarketError> {
     let mut order = state.order(id)?.ok_or_else(|| internal(format!("order {id} missing")))?;
     if order.state != mpb::OrderState::Open as i32 {
         return Ok(Vec::new());
@@ -131,6 +139,7 @@ pub fn close_open_order<S: StateWrite>(state: &mut S, k: &Keepers, id: &OrderId,
     order.state = mpb::OrderState::Closed as i32;
     order.bid_count = 0;
     state.put_order(id, &order);
+    schedule_prune(state, keys::PRUNE_ORDER, &id.to_bytes(), height)?;
     events.push(MarketEvent::OrderClosed { id: *id, reason }.to_event());
     Ok(events)
 }
@@ -236,6 +245,7 @@ pub fn close_lease<S: StateWrite>(state: &mut S, k: &Keepers, id: &BidId, reason
     if let Some(mut order) = state.order(&order_id)? {
         order.state = mpb::OrderState::Closed as i32;
         state.put_order(&order_id, &order);
+        schedule_prune(state, keys::PRUNE_ORDER, &order_id.to_bytes(), height)?;
     }
     events.push(MarketEvent::LeaseClosed { id: *id, reason: close_reason_name(reason) }.to_event());
     Ok(events)
@@ -269,7 +279,7 @@ pub fn stop_group<S: StateWrite>(
     }
     let mut group = state.group(gid)?.ok_or_else(|| MarketError::GroupNotFound(gid.to_string()))?;
     if group.last_oseq > 0 {
-        events.extend(close_open_order(state, k, &gid.order(group.last_oseq), order_reason)?);
+        events.extend(close_open_order(state, k, &gid.order(group.last_oseq), order_reason, height)?);
     }
     group.state = to as i32;
     state.put_group(gid, &group);

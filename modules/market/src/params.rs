@@ -44,6 +44,10 @@ pub struct MarketParams {
     /// Auctions, and separately order expiries, run per block at most (the rest wait,
     /// earliest first).
     pub max_due_orders_per_block: u32,
+    /// Blocks a closed order or deployment stays in state before it is pruned.
+    pub retention_blocks: u64,
+    /// Closed orders and deployments pruned per block at most.
+    pub max_prunes_per_block: u32,
 }
 
 impl Default for MarketParams {
@@ -54,6 +58,9 @@ impl Default for MarketParams {
             order_ttl_blocks: 14_400,
             auction_window_blocks: 10,
             max_due_orders_per_block: 1_000,
+            // A week of 6-second blocks.
+            retention_blocks: 100_800,
+            max_prunes_per_block: 500,
         }
     }
 }
@@ -124,11 +131,13 @@ impl MarketParams {
         if self.auction_window_blocks == 0 || self.auction_window_blocks >= self.order_ttl_blocks {
             return Err(invalid("market.params.auction_window_blocks must be positive and below order_ttl_blocks".into()));
         }
-        if self.max_due_orders_per_block == 0 || self.max_due_orders_per_block > MAX_PER_BLOCK {
-            return Err(invalid(format!(
-                "market.params.max_due_orders_per_block must be between 1 and {MAX_PER_BLOCK}, got {}",
-                self.max_due_orders_per_block
-            )));
+        for (name, value) in [("max_due_orders_per_block", self.max_due_orders_per_block), ("max_prunes_per_block", self.max_prunes_per_block)] {
+            if value == 0 || value > MAX_PER_BLOCK {
+                return Err(invalid(format!("market.params.{name} must be between 1 and {MAX_PER_BLOCK}, got {value}")));
+            }
+        }
+        if self.retention_blocks == 0 {
+            return Err(invalid("market.params.retention_blocks must be positive".into()));
         }
         Ok(())
     }
@@ -140,6 +149,8 @@ impl MarketParams {
             order_ttl_blocks: self.order_ttl_blocks,
             auction_window_blocks: self.auction_window_blocks,
             max_due_orders_per_block: self.max_due_orders_per_block,
+            retention_blocks: self.retention_blocks,
+            max_prunes_per_block: self.max_prunes_per_block,
         }
     }
 
@@ -151,6 +162,28 @@ impl MarketParams {
             order_ttl_blocks: p.order_ttl_blocks,
             auction_window_blocks: p.auction_window_blocks,
             max_due_orders_per_block: p.max_due_orders_per_block,
+            retention_blocks: p.retention_blocks,
+            max_prunes_per_block: p.max_prunes_per_block,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pruning_parameters_must_be_positive_and_bounded() {
+        let valid = MarketParams::default();
+        valid.validate().expect("defaults are valid");
+        for (params, field) in [
+            (MarketParams { retention_blocks: 0, ..valid.clone() }, "retention_blocks"),
+            (MarketParams { max_prunes_per_block: 0, ..valid.clone() }, "max_prunes_per_block"),
+            (MarketParams { max_prunes_per_block: MAX_PER_BLOCK + 1, ..valid.clone() }, "max_prunes_per_block"),
+        ] {
+            let error = params.validate().expect_err(field).to_string();
+            assert!(error.contains(field), "{error}");
+        }
+        assert_eq!(MarketParams::from_proto(valid.to_proto()).expect("round trip"), valid);
     }
 }

@@ -305,6 +305,36 @@ pub trait EscrowWrite: StateWrite + EscrowRead + Sized {
         Ok(events)
     }
 
+
+    /// Deletes an ended payment and its index entries (the market pruning a closed order);
+    /// queries at earlier heights still find it. An open payment is refused.
+    fn prune_payment(&mut self, id: &AccountId, pid: &PaymentId) -> Result<(), EscrowError> {
+        let Some(payment) = self.escrow_payment(id, pid)? else {
+            return Ok(());
+        };
+        if payment.state == PaymentState::Open {
+            return Err(EscrowError::Internal(format!("pruning open payment {id}/{pid}")));
+        }
+        self.delete(keys::payment(id, pid));
+        self.delete(keys::open_payment(id, pid));
+        self.delete(keys::by_provider(id, pid));
+        Ok(())
+    }
+
+    /// Deletes a closed account with no payment left (the market pruning a closed deployment).
+    fn prune_account(&mut self, id: &AccountId) -> Result<(), EscrowError> {
+        let Some(account) = self.escrow_account(id)? else {
+            return Ok(());
+        };
+        if account.state != AccountState::Closed {
+            return Err(EscrowError::Internal(format!("pruning escrow account {id}, which is not closed")));
+        }
+        if self.prefix_raw(&keys::payments_of(id), None).next().is_some() {
+            return Err(EscrowError::Internal(format!("pruning escrow account {id}, which still has payments")));
+        }
+        self.delete(keys::account(id));
+        Ok(())
+    }
 }
 
 impl<S: StateWrite> EscrowWrite for S {}

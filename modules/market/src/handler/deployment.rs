@@ -107,6 +107,7 @@ pub fn close<S: StateWrite>(state: &mut S, k: &Keepers, id: &DeploymentId, heigh
     events.extend(k.escrow.close_account(state, &id.escrow_account(), height)?);
     deployment.state = dpb::DeploymentState::Closed as i32;
     state.put_deployment(id, &deployment);
+    lifecycle::schedule_prune(state, crate::state::keys::PRUNE_DEPLOYMENT, &id.to_bytes(), height)?;
     events.push(MarketEvent::DeploymentClosed { id: *id }.to_event());
     Ok(events)
 }

@@ -41,6 +41,18 @@ pub const LEASES: &[u8] = b"market/leases/";
 pub const PROVIDER_LEASES: &[u8] = b"market/provider_leases/";
 /// `market/group_lease/<owner><dseq><gseq>` → bid id of the group's active lease
 pub const GROUP_LEASE: &[u8] = b"market/group_lease/";
+/// `market/prunes/<height><kind><id>` → empty: a closed order (kind 0, order id) or a closed
+/// deployment (kind 1, deployment id) to delete at `height` (orders first at a height).
+pub const PRUNES: &[u8] = b"market/prunes/";
+/// `market/prunes_next` → height (BE): a lower bound on the earliest `PRUNES` height
+pub const PRUNES_NEXT: &[u8] = b"market/prunes_next";
+/// Closed records waiting out `retention_blocks`.
+pub const PRUNE_QUEUE: HeightQueue = HeightQueue::new(PRUNES, PRUNES_NEXT);
+/// Kind byte of a pruning entry: a closed order.
+pub const PRUNE_ORDER: u8 = 0;
+/// Kind byte of a pruning entry: a closed deployment.
+pub const PRUNE_DEPLOYMENT: u8 = 1;
+
 /// `market/bid_seq` → next bid sequence (u64 big-endian)
 pub const BID_SEQ: &[u8] = b"market/bid_seq";
 
@@ -66,6 +78,11 @@ pub fn order(id: &OrderId) -> Vec<u8> {
 
 pub fn orders_of(owner: &Address) -> Vec<u8> {
     [ORDERS, owner.as_bytes().as_slice()].concat()
+}
+
+/// `market/orders/<owner><dseq>`: every order of a deployment.
+pub fn orders_of_deployment(id: &DeploymentId) -> Vec<u8> {
+    [ORDERS, &id.to_bytes()].concat()
 }
 
 pub fn open_order(id: &OrderId) -> Vec<u8> {

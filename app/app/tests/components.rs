@@ -49,6 +49,11 @@ fn consensus_params(max_gas: i64) -> ConsensusParams {
 }
 
 impl Component for Probe {
+    /// Holds nothing a genesis section would carry.
+    fn export_genesis(&self, _state: &dyn agora_store::StateRead, _height: u64) -> Result<Self::Genesis, String> {
+        Ok(Default::default())
+    }
+
     type Msg = NoMessages;
     type Genesis = ProbeGenesis;
 
@@ -90,6 +95,11 @@ impl Component for Probe {
 struct Counter;
 
 impl Component for Counter {
+    /// Holds nothing a genesis section would carry.
+    fn export_genesis(&self, _state: &dyn agora_store::StateRead, _height: u64) -> Result<Self::Genesis, String> {
+        Ok(Default::default())
+    }
+
     type Msg = NoMessages;
     type Genesis = ProbeGenesis;
 

@@ -975,3 +975,77 @@ fn closed_orders_and_deployments_are_pruned_after_their_retention() {
     let answer: mpb::QueryLeaseResponse = prost::Message::decode(old.value.as_ref()).expect("decode");
     assert_eq!(answer.lease.expect("lease").state, mpb::LeaseState::Closed as i32);
 }
+
+/// A zero-height export is a genesis that continues the chain: exported at height H and
+/// started as a new chain, one block on each gives the same export again, every balance and
+/// account the same, and the actors go on signing with their next sequences.
+#[test]
+fn an_exported_state_started_as_a_new_chain_continues_the_same_state_machine() {
+    let mut m = market_with(|params| params.retention_blocks = 50);
+    m.with_providers(8);
+    let sign = agora_proto::audit::v1::MsgSignProviderAttributes {
+        auditor: m.auditor.address().to_bech32(),
+        provider: m.bob.address().to_bech32(),
+        attributes: vec![Attribute { key: "region".into(), value: "eu".into() }],
+    };
+    let tx = m.auditor.tx(&sign);
+    ok(&m.block(vec![tx]));
+    // An active lease, paying every block, partly withdrawn.
+    let lease = m.leased(1, "7.5", 1_000_000);
+    m.empty_blocks(3);
+    let tx = m.bob.tx(&mpb::MsgWithdrawLease { id: Some(lease.clone()) });
+    ok(&m.block(vec![tx]));
+    // An open auction order with a bid; a closed deployment waiting to be pruned.
+    let tx = m.alice.tx(&create_deployment(&m.alice, 2, vec![gpu_group("gpu", 1, "10", true)], 100_000));
+    ok(&m.block(vec![tx]));
+    let tx = m.carol.tx(&create_bid(order_id(&m.alice, 2, 1, 1), &m.carol, "9"));
+    ok(&m.block(vec![tx]));
+    m.leased(3, "5", 100_000);
+    let tx = m.alice.tx(&dpb::MsgCloseDeployment { id: Some(dpb::DeploymentId { owner: m.alice.address().to_bech32(), dseq: 3 }) });
+    ok(&m.block(vec![tx]));
+
+    let exported_at = m.height();
+    let export = |chain: &Chain, height: u64| {
+        let snapshot = chain.node.app().storage().latest_snapshot();
+        chain.node.app().components().export_genesis(&snapshot, height).expect("export")
+    };
+    let genesis = export(&m.chain, exported_at);
+    let market: agora_market::genesis::MarketGenesis = genesis.section("market").expect("market section");
+    assert!(!market.orders.is_empty() && !market.bids.is_empty() && !market.leases.is_empty() && !market.prunes.is_empty());
+    let escrow: agora_escrow::GenesisState = genesis.section("escrow").expect("escrow section");
+    assert_eq!(escrow.accounts.len(), 3);
+
+    // A tampered export (payments dropped: accounts pay rates nothing accounts for) is refused
+    // at InitChain, naming the broken invariant.
+    let mut tampered = genesis.clone();
+    tampered.update_section::<agora_escrow::GenesisState, String>("escrow", |escrow| {
+        escrow.payments.clear();
+        Ok(())
+    })
+    .expect("edit");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = open_app(dir.path(), agora_app::AppConfig::default());
+    let refused = agora_app::harness::TestNode::start(app, CHAIN_ID, &tampered.to_json().expect("json")).err().expect("refused").to_string();
+    assert!(refused.contains("invariant broken") && refused.contains("escrow"), "{refused}");
+
+    // The new chain runs its block 1; the old one its next block.
+    let copy = chain_from_genesis(&genesis);
+    m.empty_blocks(1);
+    let (old, new) = (export(&m.chain, m.height()), export(&copy, copy.node.height()));
+    for section in old.section_names() {
+        assert_eq!(old.raw(section), new.raw(section), "section {section}");
+    }
+    for actor in [&m.alice, &m.bob, &m.carol, &m.auditor] {
+        assert_eq!(copy.balance(&actor.address(), "uagora"), m.uagora(&actor.address()));
+        assert_eq!(copy.account(&actor.address()), m.chain.account(&actor.address()));
+    }
+
+    // The same withdrawal signed once works on either chain, and pays the same.
+    let mut bob = Actor { key: m.bob.key.clone(), number: m.bob.number, sequence: m.bob.sequence };
+    let withdraw = bob.tx(&mpb::MsgWithdrawLease { id: Some(lease.clone()) });
+    let mut copy = copy;
+    ok(&copy.block(vec![withdraw.clone()]));
+    ok(&m.block(vec![withdraw]));
+    assert_eq!(copy.balance(&m.bob.address(), "uagora"), m.uagora(&m.bob.address()));
+    assert_eq!(copy.balance(&community_pool(), "uagora"), m.uagora(&community_pool()));
+}

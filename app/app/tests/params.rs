@@ -61,6 +61,11 @@ const RESULT: &[u8] = b"governor/result";
 struct Governor;
 
 impl Component for Governor {
+    /// Holds nothing a genesis section would carry.
+    fn export_genesis(&self, _state: &dyn agora_store::StateRead, _height: u64) -> Result<Self::Genesis, String> {
+        Ok(())
+    }
+
     type Msg = Govern;
     type Genesis = ();
 
@@ -447,6 +452,11 @@ fn a_component_executes_only_as_its_own_module_accounts() {
     struct Impostor;
 
     impl Component for Impostor {
+        /// Holds nothing a genesis section would carry.
+        fn export_genesis(&self, _state: &dyn agora_store::StateRead, _height: u64) -> Result<Self::Genesis, String> {
+            Ok(())
+        }
+
         type Msg = agora_component::NoMessages;
         type Genesis = ();
 

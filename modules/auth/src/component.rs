@@ -79,6 +79,10 @@ impl Component for AuthComponent {
         genesis.apply(&mut state).map_err(|e| e.to_string())
     }
 
+    fn export_genesis(&self, state: &dyn StateRead, _height: u64) -> Result<GenesisState, String> {
+        GenesisState::export(state).map_err(|e| e.to_string())
+    }
+
     /// An account for every module account the application's components declare, with the
     /// Cosmos permission names of what it may do, after the genesis accounts (whose numbers
     /// so come first).

@@ -74,6 +74,10 @@ impl Component for BankComponent {
         genesis.apply(&mut state).map_err(|e| e.to_string())
     }
 
+    fn export_genesis(&self, state: &dyn StateRead, _height: u64) -> Result<GenesisState, String> {
+        GenesisState::export(state).map_err(|e| e.to_string())
+    }
+
     fn message_types(&self) -> &'static [&'static str] {
         &[MSG_SEND_URL, MSG_MULTI_SEND_URL, MSG_UPDATE_PARAMS_URL]
     }

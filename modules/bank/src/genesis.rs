@@ -2,12 +2,13 @@
 
 use std::collections::BTreeSet;
 
-use agora_store::StateWrite;
+use agora_store::{StateRead, StateWrite};
 use agora_types::{Address, Coins};
 use cosmos_sdk_proto::cosmos::bank::v1beta1 as pb;
 use serde::{Deserialize, Serialize};
 
-use crate::state::BankRecords;
+use crate::state::{keys, BankRecords};
+use crate::BankRead;
 use crate::{BankError, Params};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,7 +75,50 @@ impl DenomMetadata {
     }
 }
 
+impl DenomMetadata {
+    pub fn from_proto(proto: &pb::Metadata) -> Result<Self, BankError> {
+        Ok(Self {
+            description: proto.description.clone(),
+            base: agora_types::Denom::new(&proto.base).map_err(|e| BankError::Internal(format!("denom metadata {:?}: {e}", proto.base)))?,
+            display: proto.display.clone(),
+            name: proto.name.clone(),
+            symbol: proto.symbol.clone(),
+            denom_units: proto
+                .denom_units
+                .iter()
+                .map(|u| DenomUnit { denom: u.denom.clone(), exponent: u.exponent, aliases: u.aliases.clone() })
+                .collect(),
+        })
+    }
+}
+
 impl GenesisState {
+    /// Every balance, the supply, the metadata and the parameters, as `apply` takes them back.
+    pub fn export<S: StateRead + ?Sized>(state: &S) -> Result<Self, BankError> {
+        let mut balances: Vec<Balance> = Vec::new();
+        for item in state.prefix_raw(keys::BALANCES_PREFIX, None) {
+            let (key, value) = item?;
+            let rest = &key[keys::BALANCES_PREFIX.len()..];
+            let corrupt = || BankError::Internal("corrupt balance key".into());
+            let address = Address::from_slice(rest.get(..20).ok_or_else(corrupt)?).map_err(|_| corrupt())?;
+            let denom = std::str::from_utf8(rest.get(21..).ok_or_else(corrupt)?).ok().and_then(|d| agora_types::Denom::new(d).ok()).ok_or_else(corrupt)?;
+            let amount = u128::from_be_bytes(value.as_slice().try_into().map_err(|_| corrupt())?);
+            let coin = agora_types::Coin::new(denom, amount);
+            // Keys are in address order, so one account's balances are consecutive.
+            match balances.last_mut() {
+                Some(last) if last.address == address => last.coins.add(&coin).map_err(|e| BankError::Internal(e.to_string()))?,
+                _ => balances.push(Balance { address, coins: Coins::from_list(vec![coin]).map_err(|e| BankError::Internal(e.to_string()))? }),
+            }
+        }
+        let mut denom_metadata = Vec::new();
+        for item in state.prefix_raw(keys::DENOM_METADATA_PREFIX, None) {
+            let (_, value) = item?;
+            let proto = <pb::Metadata as prost::Message>::decode(value.as_slice()).map_err(|e| BankError::Internal(format!("corrupt denom metadata: {e}")))?;
+            denom_metadata.push(DenomMetadata::from_proto(&proto)?);
+        }
+        Ok(Self { params: state.bank_params()?, balances, supply: state.total_supply()?, denom_metadata })
+    }
+
     /// Checks the state and returns the supply it implies.
     pub fn validate(&self) -> Result<Coins, BankError> {
         let invalid = |msg: String| BankError::InvalidGenesis(msg);

@@ -66,6 +66,12 @@ impl Component for ConsensusComponent {
         crate::validate(&params).map_err(|e| format!("genesis.json consensus_params: {e}"))
     }
 
+    /// The parameters go to the exported `genesis.json`'s own `consensus_params`
+    /// (`agorad export` writes them there), not into this section.
+    fn export_genesis(&self, _state: &dyn StateRead, _height: u64) -> Result<ConsensusGenesis, String> {
+        Ok(ConsensusGenesis {})
+    }
+
     fn message_types(&self) -> &'static [&'static str] {
         &[MSG_UPDATE_PARAMS_URL]
     }

@@ -99,6 +99,10 @@ impl Component for EscrowComponent {
         genesis.apply(&mut state).map_err(|e| e.to_string())
     }
 
+    fn export_genesis(&self, state: &dyn StateRead, height: u64) -> Result<GenesisState, String> {
+        GenesisState::export(state, height).map_err(|e| e.to_string())
+    }
+
     /// Settles the accounts whose funds run out by this height, at most
     /// `params.max_depletions_per_block` of them (the rest wait for the next blocks, earliest
     /// first). Each account, with what its spender does when it ran dry, runs on its own fork:

@@ -107,7 +107,7 @@ impl Run {
         let mut state = StateDelta::new(EmptyState);
         let params = Params { default_take_rate_bps: take_bps, take_rates: Vec::new(), ..Params::default() };
         let escrow = EscrowComponent::new(CloseOverdrawn, TestBank);
-        escrow.init_genesis(&mut state, &crate::GenesisState { params }).unwrap();
+        escrow.init_genesis(&mut state, &crate::GenesisState { params, ..Default::default() }).unwrap();
         // Each depositor can afford every deposit the strategy makes, several times over.
         let each = u128::MAX / 16;
         for i in 0..DEPOSITORS {

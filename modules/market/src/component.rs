@@ -93,6 +93,10 @@ impl Component for DeploymentComponent {
         crate::genesis::init_deployment(&mut state, genesis).map_err(|e| e.to_string())
     }
 
+    fn export_genesis(&self, state: &dyn StateRead, height: u64) -> Result<DeploymentGenesis, String> {
+        crate::genesis::export_deployment(state, height).map_err(|e| e.to_string())
+    }
+
     fn message_types(&self) -> &'static [&'static str] {
         DEPLOYMENT_TYPE_URLS
     }
@@ -149,6 +153,10 @@ impl Component for MarketComponent {
 
     fn init_genesis(&self, mut state: &mut dyn StateWrite, genesis: &MarketGenesis) -> Result<(), String> {
         crate::genesis::init_market(&mut state, genesis).map_err(|e| e.to_string())
+    }
+
+    fn export_genesis(&self, state: &dyn StateRead, height: u64) -> Result<MarketGenesis, String> {
+        crate::genesis::export_market(state, height).map_err(|e| e.to_string())
     }
 
     fn end_block(&self, mut state: &mut dyn StateWrite, ctx: &BlockContext, _router: &dyn MsgRouter) -> Result<EndBlockOutcome, TxError> {

@@ -66,6 +66,10 @@ impl Component for ProviderComponent {
         genesis.apply(&mut state).map_err(|e| e.to_string())
     }
 
+    fn export_genesis(&self, state: &dyn StateRead, height: u64) -> Result<GenesisState, String> {
+        GenesisState::export(state, height).map_err(|e| e.to_string())
+    }
+
     fn end_block(&self, mut state: &mut dyn StateWrite, ctx: &BlockContext, _router: &dyn MsgRouter) -> Result<EndBlockOutcome, TxError> {
         end_block(&mut state, self.bank.as_ref(), ctx).map(EndBlockOutcome::events).map_err(|e| e.to_tx_error())
     }

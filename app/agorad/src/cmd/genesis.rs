@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use agora_genesis::{read_app_state, write_app_state};
 use agora_types::Coins;
-use anyhow::{anyhow, bail, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use clap::Subcommand;
 
 use crate::cmd::{genesis_path, resolve_address};
@@ -23,6 +23,16 @@ pub enum GenesisCmd {
     Validate {
         file: Option<PathBuf>,
     },
+    /// Export the state of a stopped node as genesis.json for a new chain that continues it
+    /// (zero height: heights rebased so its block 1 follows the exported one)
+    Export {
+        /// The committed height to export (default: the latest)
+        #[arg(long)]
+        height: Option<u64>,
+        /// Write here instead of standard output
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
 }
 
 pub fn run(g: &GlobalOpts, cmd: GenesisCmd) -> Result<()> {
@@ -40,6 +50,33 @@ pub fn run(g: &GlobalOpts, cmd: GenesisCmd) -> Result<()> {
             agora_app::genesis::validate(&state)?;
             write_app_state(&file, &state)?;
             eprintln!("added {coins} to {} in {}", address.to_bech32(), file.display());
+            Ok(())
+        }
+        GenesisCmd::Export { height, output } => {
+            let db_path = home.join("data").join("agora.db");
+            if !db_path.exists() {
+                bail!("no state database at {}: nothing to export", db_path.display());
+            }
+            let storage = agora_store::Storage::open(
+                &db_path,
+                agora_store::StorageConfig {
+                    substores: agora_app::app::SUBSTORES.iter().map(|s| s.to_string()).collect(),
+                    // An export commits nothing, so it prunes nothing either way.
+                    keep_recent: u64::MAX,
+                },
+            )
+            .with_context(|| format!("cannot open {} (is the node still running? stop it first)", db_path.display()))?;
+            let app = agora_app::App::new(storage, agora_app::AppConfig::default())?;
+            let template = agora_genesis::read_genesis_doc(&genesis_path(&home))?;
+            let doc = agora_app::genesis::export(&app, height, template)?;
+            let text = serde_json::to_string_pretty(&doc)?;
+            match output {
+                Some(path) => {
+                    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+                    eprintln!("exported the state as {}", path.display());
+                }
+                None => println!("{text}"),
+            }
             Ok(())
         }
         GenesisCmd::Validate { file } => {

@@ -134,6 +134,13 @@ pub trait Component: Send + Sync + 'static {
     /// Writes the (validated) genesis section.
     fn init_genesis(&self, state: &mut dyn StateWrite, genesis: &Self::Genesis) -> Result<(), String>;
 
+    /// The component's whole state as of the committed `height` as its genesis section, for a
+    /// new chain whose block 1 follows that height (a zero-height export, as the Cosmos SDK's
+    /// `export --for-zero-height`): heights in records are rebased (`h − height`, what is due
+    /// at or before it becomes due at block 1), so `init_genesis` of the section on an empty
+    /// store continues the same state machine.
+    fn export_genesis(&self, state: &dyn StateRead, height: u64) -> Result<Self::Genesis, String>;
+
     /// Called once every component's genesis section is written, in component order: work
     /// that needs the whole genesis state (auth creates the module accounts here, after the
     /// genesis accounts, as the Cosmos SDK's modules do).

@@ -207,6 +207,13 @@ impl Components {
                 .finish_genesis(state)
                 .map_err(|message| RegistryError::InvalidGenesis { section: component.name(), message })?;
         }
+        // An imported state (an export) must be one the chain could have reached: funds where
+        // the records say, capacity not oversubscribed.
+        for component in &self.list {
+            component
+                .check_invariants(&*state)
+                .map_err(|message| RegistryError::InvalidGenesis { section: component.name(), message: format!("invariant broken: {message}") })?;
+        }
         let mut validators = BlockHooksOutcome::default();
         for component in &self.list {
             let updates = component
@@ -215,6 +222,20 @@ impl Components {
             validators.absorb(crate::EndBlockOutcome { validator_updates: updates, ..Default::default() });
         }
         Ok(validators.validator_updates)
+    }
+
+    /// Every component's state as of the committed `height` (which `state` reads) as its
+    /// genesis section, heights rebased for a new chain whose block 1 follows it:
+    /// `init_genesis` of the result on an empty store continues that state.
+    pub fn export_genesis(&self, state: &dyn StateRead, height: u64) -> Result<AppState, RegistryError> {
+        let mut app_state = AppState::default();
+        for component in &self.list {
+            let section = component
+                .export_genesis(state, height)
+                .map_err(|message| RegistryError::InvalidGenesis { section: component.name(), message })?;
+            app_state.set_raw(component.name(), section);
+        }
+        Ok(app_state)
     }
 
     fn refuse_unknown_sections(&self, app_state: &AppState) -> Result<(), RegistryError> {
@@ -336,6 +357,11 @@ mod tests {
     }
 
     impl Component for Named {
+        /// Holds nothing a genesis section would carry.
+        fn export_genesis(&self, _state: &dyn agora_store::StateRead, _height: u64) -> Result<Self::Genesis, String> {
+            Ok(())
+        }
+
         type Msg = NoMessages;
         type Genesis = ();
 

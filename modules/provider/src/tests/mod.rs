@@ -130,7 +130,7 @@ fn genesis_writes_params() {
     assert_eq!(params.min_bond.amount, 5);
     assert_eq!(params.max_attributes, 64);
 
-    assert!(serde_json::from_str::<GenesisState>(r#"{"params": {}, "providers": []}"#).is_err());
+    assert!(serde_json::from_str::<GenesisState>(r#"{"params": {}, "validators": []}"#).is_err(), "unknown fields are refused");
     let bad: GenesisState = serde_json::from_str(r#"{"params": {"unbonding_blocks": 0}}"#).unwrap();
     let err = bad.apply(&mut StateDelta::new(Empty)).unwrap_err();
     assert!(matches!(&err, ProviderError::InvalidGenesis(m) if m == "provider.params.unbonding_blocks must be positive"), "{err}");

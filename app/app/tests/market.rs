@@ -968,12 +968,46 @@ fn closed_orders_and_deployments_are_pruned_after_their_retention() {
         .expect("leases");
     assert!(providers_leases.leases.is_empty(), "the provider's index no longer lists it");
     m.empty_blocks(1);
-    assert_eq!(remaining(&m), Vec::<String>::new(), "nothing of the closed deployment is left");
+    let left = remaining(&m);
+    assert!(left.iter().all(|key| key.starts_with("deployment/pruned/")), "nothing of the closed deployment is left but the owner's highest pruned dseq: {left:?}");
     // An old height still answers.
     let old = lease_query(&m, closed_at);
     assert_eq!(old.code.value(), 0, "{}", old.log);
     let answer: mpb::QueryLeaseResponse = prost::Message::decode(old.value.as_ref()).expect("decode");
     assert_eq!(answer.lease.expect("lease").state, mpb::LeaseState::Closed as i32);
+
+    // A pruned deployment's ids are never used again: its dseq is refused.
+    let tx = m.alice.tx(&create_deployment(&m.alice, 1, vec![gpu_group("gpu", 1, "10", false)], 100_000));
+    let results = m.chain.raw_block(vec![tx]);
+    assert_refused(&results[0], "deployment", 4, "pruned");
+    let tx = m.alice.tx(&create_deployment(&m.alice, 2, vec![gpu_group("gpu", 1, "10", false)], 100_000));
+    ok(&m.block(vec![tx]));
+}
+
+/// A group whose last order expired and was pruned can still be closed, with its deployment
+/// (the order is gone, not open).
+#[test]
+fn a_deployment_whose_expired_order_was_pruned_still_closes() {
+    const RETENTION: u64 = 2;
+    let mut m = market_with(|params| params.retention_blocks = RETENTION);
+    m.with_providers(8);
+    let tx = m.alice.tx(&create_deployment(&m.alice, 1, vec![gpu_group("gpu", 1, "10", false)], 100_000));
+    ok(&m.block(vec![tx]));
+    let created = m.height();
+    while m.height() < created + ORDER_TTL + RETENTION + 1 {
+        m.empty_blocks(1);
+    }
+    let order: mpb::QueryOrderResponse = m
+        .chain
+        .node
+        .query_proto("/agora.market.v1.Query/Order", &mpb::QueryOrderRequest { id: Some(order_id(&m.alice, 1, 1, 1)) })
+        .unwrap_or_default();
+    assert!(order.order.is_none(), "the expired order was pruned");
+    let alice_before = m.uagora(&m.alice.address());
+    let tx = m.alice.tx(&dpb::MsgCloseDeployment { id: Some(dpb::DeploymentId { owner: m.alice.address().to_bech32(), dseq: 1 }) });
+    ok(&m.block(vec![tx]));
+    assert_eq!(m.uagora(&m.alice.address()), alice_before - FEE_AMOUNT + 100_000, "the whole deposit back");
+    assert_eq!(m.deployment(&m.alice, 1).deployment.expect("deployment").state, dpb::DeploymentState::Closed as i32);
 }
 
 /// A zero-height export is a genesis that continues the chain: exported at height H and

@@ -1,7 +1,9 @@
 //! `bank` as a component: genesis, `MsgSend` and `MsgMultiSend`, the
 //! `cosmos.bank.v1beta1.Query` service and the supply invariant.
 
-use agora_component::{Authority, Component, ComponentMsg, ModuleAccount, Wiring, GOVERNANCE_MODULE};
+use std::collections::BTreeSet;
+
+use agora_component::{Authority, Component, ComponentMsg, ModuleAccount, Permissions, Wiring};
 use agora_store::{Key, StateRead, StateWrite};
 use agora_types::{AbciError, Address, BlockContext, Event, TxError};
 use cosmos_sdk_proto::cosmos::bank::v1beta1 as pb;
@@ -18,6 +20,10 @@ use crate::{BankMsg, GenesisState};
 #[derive(Debug, Default)]
 pub struct BankComponent {
     module_accounts: Vec<ModuleAccount>,
+    /// Addresses the code blocks from receiving through bank messages: declared module
+    /// accounts without `receive`, and the authority. Checked together with the table in
+    /// state, so an account declared after genesis (an upgrade) is blocked from its first block.
+    blocked: BTreeSet<Address>,
     authority: Authority,
 }
 
@@ -53,12 +59,11 @@ impl Component for BankComponent {
 
     fn wire(&mut self, wiring: &Wiring) {
         self.module_accounts = wiring.module_accounts.clone();
-        // The authority too, with no permissions: it is the governance module account even
-        // before a governance component declares it.
-        let governance = ModuleAccount::new(GOVERNANCE_MODULE);
-        let declared = self.module_accounts.iter().any(|account| account.name == governance.name);
-        if wiring.authority.address() == governance.address() && !declared {
-            self.module_accounts.push(governance);
+        self.blocked = self.module_accounts.iter().filter(|a| !a.permissions.receive).map(ModuleAccount::address).collect();
+        // The authority too, with no permissions, unless a component declares it: it is the
+        // governance module account even before a governance component exists.
+        if !self.module_accounts.iter().any(|account| account.address() == wiring.authority.address()) {
+            self.blocked.insert(wiring.authority.address());
         }
         self.authority = wiring.authority;
     }
@@ -69,7 +74,10 @@ impl Component for BankComponent {
 
     fn init_genesis(&self, mut state: &mut dyn StateWrite, genesis: &GenesisState) -> Result<(), String> {
         for account in &self.module_accounts {
-            state.put_module_permissions(account);
+            state.put_module_permissions(&account.address(), &account.permissions);
+        }
+        if !self.module_accounts.iter().any(|account| account.address() == self.authority.address()) {
+            state.put_module_permissions(&self.authority.address(), &Permissions::default());
         }
         genesis.apply(&mut state).map_err(|e| e.to_string())
     }
@@ -99,7 +107,7 @@ impl Component for BankComponent {
             state.put_bank_params(params);
             return Ok(Vec::new());
         }
-        crate::handler::execute(&mut state, msg).map_err(|e| e.to_tx_error())
+        crate::handler::execute(&mut state, msg, &self.blocked).map_err(|e| e.to_tx_error())
     }
 
     fn query_services(&self) -> &'static [&'static str] {

@@ -42,7 +42,8 @@ impl BankMsg {
                     .chain(std::iter::once(crate::state::keys::module_permissions(&m.to))),
             ),
             Self::MultiSend(m) => {
-                Box::new(std::iter::once(&m.input).chain(&m.outputs).flat_map(|(address, coins)| balances(address, coins)))
+                let permissions = m.outputs.iter().map(|(address, _)| crate::state::keys::module_permissions(address));
+                Box::new(std::iter::once(&m.input).chain(&m.outputs).flat_map(|(address, coins)| balances(address, coins)).chain(permissions))
             }
             Self::UpdateParams { .. } => Box::new(std::iter::empty()),
         }
@@ -185,7 +186,9 @@ mod tests {
         };
         let multi = BankMsg::MultiSend(MultiSend::try_from(multi).expect("valid"));
         let hints: Vec<Vec<u8>> = multi.read_hints().collect();
-        assert_eq!(hints, [1u8, 2, 3].map(|b| balance(&Address::new([b; 20]), &denom("uagora"))).to_vec());
+        let mut expected = [1u8, 2, 3].map(|b| balance(&Address::new([b; 20]), &denom("uagora"))).to_vec();
+        expected.extend([2u8, 3].map(|b| crate::state::keys::module_permissions(&Address::new([b; 20]))));
+        assert_eq!(hints, expected, "the balances, then each recipient's permissions");
     }
 
     #[test]

@@ -106,3 +106,26 @@ fn bank_messages_reach_only_module_accounts_that_receive() {
     send(&bank, &mut state, Address::new([2; 20])).unwrap();
     assert_eq!(state.balance(&Address::module("pool"), &uagora()).unwrap(), 10);
 }
+
+/// An account a later version declares (an upgrade adds a module) has no entry in the table
+/// written at genesis: the code's declaration blocks it all the same, and a custom authority
+/// is blocked like the governance account.
+#[test]
+fn accounts_declared_after_genesis_and_a_custom_authority_are_blocked() {
+    let (mut bank, mut state) = chain();
+    let custom = Address::module("council");
+    bank.wire(&Wiring {
+        module_accounts: vec![ModuleAccount::new("mint").minter(), ModuleAccount::new("later")],
+        authority: Authority::new(custom),
+    });
+    assert_eq!(state.module_permissions(&Address::module("later")).unwrap(), None, "not in the table");
+    for blocked in [Address::module("later"), custom] {
+        let error = send(&bank, &mut state, blocked).unwrap_err();
+        assert_eq!((error.codespace.as_str(), error.code), ("sdk", 4), "{blocked}");
+    }
+    let mut fresh = BankComponent::default();
+    fresh.wire(&Wiring { module_accounts: vec![], authority: Authority::new(custom) });
+    let mut state = StateDelta::new(EmptyState);
+    fresh.init_genesis(&mut state, &GenesisState::default()).unwrap();
+    assert_eq!(state.module_permissions(&custom).unwrap(), Some(Default::default()), "the custom authority's entry");
+}

@@ -310,6 +310,9 @@ fn prune_deployment<S: StateWrite>(state: &mut S, keepers: &Keepers, id: &Deploy
     }
     keepers.escrow.prune_account(state, &id.escrow_account())?;
     state.delete(keys::deployment(id));
+    if id.dseq > state.pruned_dseq(&id.owner)? {
+        state.put_raw(keys::pruned_dseq(&id.owner), id.dseq.to_be_bytes().to_vec());
+    }
     Ok(())
 }
 

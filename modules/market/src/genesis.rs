@@ -23,6 +23,16 @@ pub struct DeploymentGenesis {
     pub deployments: Vec<dpb::Deployment>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub groups: Vec<dpb::Group>,
+    /// Per owner, the highest dseq of a pruned deployment: ids at or below it are not reused.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pruned: Vec<PrunedDseq>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrunedDseq {
+    pub owner: agora_types::Address,
+    pub dseq: u64,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -76,6 +86,9 @@ pub fn init_deployment<S: StateWrite>(state: &mut S, genesis: &DeploymentGenesis
             return Err(invalid("deployment", format!("groups[{i}]: deployment {} is missing", id.deployment())));
         }
         state.put_group(&id, group);
+    }
+    for entry in &genesis.pruned {
+        state.put_raw(keys::pruned_dseq(&entry.owner), entry.dseq.to_be_bytes().to_vec());
     }
     Ok(())
 }
@@ -162,7 +175,14 @@ pub fn export_deployment<S: StateRead + ?Sized>(state: &S, height: u64) -> Resul
     for group in &mut groups {
         group.created_height = since(group.created_height, height);
     }
-    Ok(DeploymentGenesis { params: state.deployment_params()?, deployments, groups })
+    let mut pruned = Vec::new();
+    for item in state.prefix_raw(keys::PRUNED_DSEQ, None) {
+        let (key, value) = item?;
+        let corrupt = || MarketError::Internal("corrupt pruned dseq".into());
+        let owner = agora_types::Address::from_slice(&key[keys::PRUNED_DSEQ.len()..]).map_err(|_| corrupt())?;
+        pruned.push(PrunedDseq { owner, dseq: u64::from_be_bytes(value.as_slice().try_into().map_err(|_| corrupt())?) });
+    }
+    Ok(DeploymentGenesis { params: state.deployment_params()?, deployments, groups, pruned })
 }
 
 /// The market parameters, every order, bid and lease, the bid sequence and the pruning

@@ -124,9 +124,12 @@ pub fn schedule_prune<S: StateWrite>(state: &mut S, kind: u8, id: &[u8], height:
     Ok(())
 }
 
-/// Closes an open order without a lease: every open bid loses and gets its deposit back.
+/// Closes an open order without a lease: every open bid loses and gets its deposit back. An
+/// order already closed, or closed and since pruned, needs nothing.
 pub fn close_open_order<S: StateWrite>(state: &mut S, k: &Keepers, id: &OrderId, reason: &'static str, height: u64) -> Result<Vec<Event>, MarketError> {
-    let mut order = state.order(id)?.ok_or_else(|| internal(format!("order {id} missing")))?;
+    let Some(mut order) = state.order(id)? else {
+        return Ok(Vec::new());
+    };
     if order.state != mpb::OrderState::Open as i32 {
         return Ok(Vec::new());
     }

@@ -67,6 +67,9 @@ impl Default for MarketParams {
 
 /// The largest per-block budget of block work a parameter may set.
 pub const MAX_PER_BLOCK: u32 = 100_000;
+/// The largest pruning budget: each pruned order deletes up to `order_max_bids` bids and a
+/// lease with their index entries, unmetered, so this budget is kept lower.
+pub const MAX_PRUNES_PER_BLOCK: u32 = 10_000;
 
 fn invalid(msg: String) -> MarketError {
     MarketError::InvalidParams(msg)
@@ -131,9 +134,12 @@ impl MarketParams {
         if self.auction_window_blocks == 0 || self.auction_window_blocks >= self.order_ttl_blocks {
             return Err(invalid("market.params.auction_window_blocks must be positive and below order_ttl_blocks".into()));
         }
-        for (name, value) in [("max_due_orders_per_block", self.max_due_orders_per_block), ("max_prunes_per_block", self.max_prunes_per_block)] {
-            if value == 0 || value > MAX_PER_BLOCK {
-                return Err(invalid(format!("market.params.{name} must be between 1 and {MAX_PER_BLOCK}, got {value}")));
+        for (name, value, max) in [
+            ("max_due_orders_per_block", self.max_due_orders_per_block, MAX_PER_BLOCK),
+            ("max_prunes_per_block", self.max_prunes_per_block, MAX_PRUNES_PER_BLOCK),
+        ] {
+            if value == 0 || value > max {
+                return Err(invalid(format!("market.params.{name} must be between 1 and {max}, got {value}")));
             }
         }
         if self.retention_blocks == 0 {
@@ -179,7 +185,7 @@ mod tests {
         for (params, field) in [
             (MarketParams { retention_blocks: 0, ..valid.clone() }, "retention_blocks"),
             (MarketParams { max_prunes_per_block: 0, ..valid.clone() }, "max_prunes_per_block"),
-            (MarketParams { max_prunes_per_block: MAX_PER_BLOCK + 1, ..valid.clone() }, "max_prunes_per_block"),
+            (MarketParams { max_prunes_per_block: MAX_PRUNES_PER_BLOCK + 1, ..valid.clone() }, "max_prunes_per_block"),
         ] {
             let error = params.validate().expect_err(field).to_string();
             assert!(error.contains(field), "{error}");

@@ -6,14 +6,14 @@ use crate::event::Transfer;
 use crate::state::BankRecords;
 use crate::{BankError, BankRead, MultiSend};
 
-pub fn execute<S: StateWrite>(state: &mut S, msg: &MultiSend) -> Result<Vec<Event>, BankError> {
+pub fn execute<S: StateWrite>(state: &mut S, msg: &MultiSend, blocked: &std::collections::BTreeSet<agora_types::Address>) -> Result<Vec<Event>, BankError> {
     let params = state.bank_params()?;
     let (sender, total) = &msg.input;
     if let Some(coin) = total.iter().find(|c| !params.is_send_enabled(&c.denom)) {
         return Err(BankError::SendDisabled(coin.denom.to_string()));
     }
     for (recipient, _) in &msg.outputs {
-        check_recipient(state, recipient)?;
+        check_recipient(state, recipient, blocked)?;
     }
     let mut events = vec![state.subtract_coins(sender, total)?];
     for (recipient, amount) in &msg.outputs {

@@ -4,11 +4,11 @@ use agora_types::Event;
 use super::check_recipient;
 use crate::{BankError, BankRead, BankWrite, Send};
 
-pub fn execute<S: StateWrite>(state: &mut S, msg: &Send) -> Result<Vec<Event>, BankError> {
+pub fn execute<S: StateWrite>(state: &mut S, msg: &Send, blocked: &std::collections::BTreeSet<agora_types::Address>) -> Result<Vec<Event>, BankError> {
     let params = state.bank_params()?;
     if let Some(coin) = msg.amount.iter().find(|c| !params.is_send_enabled(&c.denom)) {
         return Err(BankError::SendDisabled(coin.denom.to_string()));
     }
-    check_recipient(state, &msg.to)?;
+    check_recipient(state, &msg.to, blocked)?;
     state.send_coins(&msg.from, &msg.to, &msg.amount)
 }

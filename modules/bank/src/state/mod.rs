@@ -3,7 +3,7 @@
 pub mod keys;
 
 use agora_auth::AuthWrite;
-use agora_component::{ModuleAccount, Permissions};
+use agora_component::Permissions;
 use agora_store::{StateRead, StateWrite};
 use agora_types::{Address, Coin, Coins, Denom, Event, TypedEvent};
 use cosmos_sdk_proto::cosmos::bank::v1beta1 as pb;
@@ -161,8 +161,8 @@ pub(crate) trait BankRecords: StateWrite + BankRead {
         self.put_raw(keys::denom_metadata(&metadata.base), metadata.encode_to_vec());
     }
 
-    fn put_module_permissions(&mut self, account: &ModuleAccount) {
-        self.put_raw(keys::module_permissions(&account.address()), vec![permissions_to_byte(&account.permissions)]);
+    fn put_module_permissions(&mut self, address: &Address, permissions: &Permissions) {
+        self.put_raw(keys::module_permissions(address), vec![permissions_to_byte(permissions)]);
     }
 
     /// Sets a balance; a zero balance is deleted so state holds no empty entries.

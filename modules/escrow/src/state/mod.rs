@@ -312,8 +312,9 @@ pub trait EscrowWrite: StateWrite + EscrowRead + Sized {
         let Some(payment) = self.escrow_payment(id, pid)? else {
             return Ok(());
         };
-        if payment.state == PaymentState::Open {
-            return Err(EscrowError::Internal(format!("pruning open payment {id}/{pid}")));
+        // An ended payment was paid out; one that still holds value is never deleted.
+        if payment.state == PaymentState::Open || !payment.balance.is_zero() {
+            return Err(EscrowError::Internal(format!("pruning payment {id}/{pid}, which is open or holds {}", payment.balance)));
         }
         self.delete(keys::payment(id, pid));
         self.delete(keys::open_payment(id, pid));
@@ -326,8 +327,8 @@ pub trait EscrowWrite: StateWrite + EscrowRead + Sized {
         let Some(account) = self.escrow_account(id)? else {
             return Ok(());
         };
-        if account.state != AccountState::Closed {
-            return Err(EscrowError::Internal(format!("pruning escrow account {id}, which is not closed")));
+        if account.state != AccountState::Closed || !account.balance.is_zero() || !account.depositors.is_empty() {
+            return Err(EscrowError::Internal(format!("pruning escrow account {id}, which is not closed or holds {}", account.balance)));
         }
         if self.prefix_raw(&keys::payments_of(id), None).next().is_some() {
             return Err(EscrowError::Internal(format!("pruning escrow account {id}, which still has payments")));

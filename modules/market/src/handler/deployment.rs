@@ -29,6 +29,11 @@ pub fn create<S: StateWrite>(state: &mut S, k: &Keepers, msg: &CreateDeployment,
     if state.deployment(&id)?.is_some() {
         return Err(MarketError::DeploymentExists(id.to_string()));
     }
+    // A pruned deployment's ids (groups, orders, leases, payments) are never reused.
+    let pruned = state.pruned_dseq(&id.owner)?;
+    if id.dseq <= pruned {
+        return Err(MarketError::DeploymentExists(format!("{id} (dseq {} or below of this owner was used and pruned; pick a higher dseq)", pruned)));
+    }
     let params = state.deployment_params()?;
     if !params.allowed_payment_denoms.contains(&msg.deposit.denom) {
         return Err(MarketError::DenomNotAllowed(msg.deposit.denom.to_string()));

@@ -53,6 +53,15 @@ pub const PRUNE_ORDER: u8 = 0;
 /// Kind byte of a pruning entry: a closed deployment.
 pub const PRUNE_DEPLOYMENT: u8 = 1;
 
+/// `deployment/pruned/<owner>` → the highest dseq of the owner's deployments pruned so far
+/// (u64 big-endian): a pruned id is never used again, so no new record shares its ids.
+pub const PRUNED_DSEQ: &[u8] = b"deployment/pruned/";
+
+/// `deployment/pruned/<owner>`
+pub fn pruned_dseq(owner: &Address) -> Vec<u8> {
+    [PRUNED_DSEQ, owner.as_bytes().as_slice()].concat()
+}
+
 /// `market/bid_seq` → next bid sequence (u64 big-endian)
 pub const BID_SEQ: &[u8] = b"market/bid_seq";
 

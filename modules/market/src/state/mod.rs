@@ -7,6 +7,8 @@ use agora_proto::deployment::v1 as dpb;
 use agora_proto::market::v1 as mpb;
 use agora_store::{StateRead, StateReadExt, StateWrite, StateWriteExt};
 
+use agora_types::Address;
+
 use crate::ids::{BidId, DeploymentId, GroupId, OrderId};
 use crate::params::{DeploymentParams, MarketParams};
 use crate::MarketError;
@@ -71,6 +73,14 @@ pub trait MarketRead: StateRead {
             }
         }
         Ok(out)
+    }
+
+    /// The highest dseq of `owner`'s pruned deployments (0 if none was pruned).
+    fn pruned_dseq(&self, owner: &Address) -> Result<u64, MarketError> {
+        match self.get_raw(&keys::pruned_dseq(owner))? {
+            Some(bytes) => Ok(u64::from_be_bytes(bytes.as_slice().try_into().map_err(|_| corrupt("pruned dseq"))?)),
+            None => Ok(0),
+        }
     }
 
     /// The active lease of a group, if any.

@@ -277,7 +277,7 @@ mod tests {
         };
 
         let (reads, checks) = reads_ahead(send_signed_by(&owner, owner.address(), 3));
-        assert_eq!(reads, 4, "the fee payer's fee balance, the send's two balances and its recipient's permissions");
+        assert_eq!(reads, 3, "the fee payer's fee balance, and the send's two balances");
         assert!(checks[0].verified.iter().all(Option::is_some));
 
         let (reads, _) = reads_ahead(send_signed_by(&forger, owner.address(), 3));

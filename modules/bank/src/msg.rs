@@ -36,14 +36,9 @@ impl BankMsg {
             coins.iter().map(move |coin| crate::state::keys::balance(address, &coin.denom))
         }
         match self {
-            Self::Send(m) => Box::new(
-                balances(&m.from, &m.amount)
-                    .chain(balances(&m.to, &m.amount))
-                    .chain(std::iter::once(crate::state::keys::module_permissions(&m.to))),
-            ),
+            Self::Send(m) => Box::new(balances(&m.from, &m.amount).chain(balances(&m.to, &m.amount))),
             Self::MultiSend(m) => {
-                let permissions = m.outputs.iter().map(|(address, _)| crate::state::keys::module_permissions(address));
-                Box::new(std::iter::once(&m.input).chain(&m.outputs).flat_map(|(address, coins)| balances(address, coins)).chain(permissions))
+                Box::new(std::iter::once(&m.input).chain(&m.outputs).flat_map(|(address, coins)| balances(address, coins)))
             }
             Self::UpdateParams { .. } => Box::new(std::iter::empty()),
         }
@@ -170,7 +165,6 @@ mod tests {
             balance(&from, &denom("uusdc")),
             balance(&to, &denom("uagora")),
             balance(&to, &denom("uusdc")),
-            crate::state::keys::module_permissions(&to),
         ];
         let mut hints: Vec<Vec<u8>> = send.read_hints().collect();
         hints.sort();
@@ -186,9 +180,7 @@ mod tests {
         };
         let multi = BankMsg::MultiSend(MultiSend::try_from(multi).expect("valid"));
         let hints: Vec<Vec<u8>> = multi.read_hints().collect();
-        let mut expected = [1u8, 2, 3].map(|b| balance(&Address::new([b; 20]), &denom("uagora"))).to_vec();
-        expected.extend([2u8, 3].map(|b| crate::state::keys::module_permissions(&Address::new([b; 20]))));
-        assert_eq!(hints, expected, "the balances, then each recipient's permissions");
+        assert_eq!(hints, [1u8, 2, 3].map(|b| balance(&Address::new([b; 20]), &denom("uagora"))).to_vec());
     }
 
     #[test]

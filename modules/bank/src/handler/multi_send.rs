@@ -13,7 +13,7 @@ pub fn execute<S: StateWrite>(state: &mut S, msg: &MultiSend, blocked: &std::col
         return Err(BankError::SendDisabled(coin.denom.to_string()));
     }
     for (recipient, _) in &msg.outputs {
-        check_recipient(state, recipient, blocked)?;
+        check_recipient(recipient, blocked)?;
     }
     let mut events = vec![state.subtract_coins(sender, total)?];
     for (recipient, amount) in &msg.outputs {

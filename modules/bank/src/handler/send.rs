@@ -9,6 +9,6 @@ pub fn execute<S: StateWrite>(state: &mut S, msg: &Send, blocked: &std::collecti
     if let Some(coin) = msg.amount.iter().find(|c| !params.is_send_enabled(&c.denom)) {
         return Err(BankError::SendDisabled(coin.denom.to_string()));
     }
-    check_recipient(state, &msg.to, blocked)?;
+    check_recipient(&msg.to, blocked)?;
     state.send_coins(&msg.from, &msg.to, &msg.amount)
 }

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use agora_component::{Authority, Component, ComponentMsg, ModuleAccount, Permissions, Wiring};
+use agora_component::{Authority, Component, ComponentMsg, Permissions, Wiring};
 use agora_store::{Key, StateRead, StateWrite};
 use agora_types::{AbciError, Address, BlockContext, Event, TxError};
 use cosmos_sdk_proto::cosmos::bank::v1beta1 as pb;
@@ -15,14 +15,15 @@ use crate::state::BankRecords;
 use crate::{BankMsg, GenesisState};
 
 /// The bank component. At genesis it writes the permission table of every module account the
-/// application's components declare ([`Component::wire`]); mints, burns and bank messages
-/// check it.
+/// application's components declare ([`Component::wire`]), which mints and burns check; bank
+/// messages check the same declarations in memory.
 #[derive(Debug, Default)]
 pub struct BankComponent {
-    module_accounts: Vec<ModuleAccount>,
-    /// Addresses the code blocks from receiving through bank messages: declared module
-    /// accounts without `receive`, and the authority. Checked together with the table in
-    /// state, so an account declared after genesis (an upgrade) is blocked from its first block.
+    /// Every declared module account with its permissions, and the authority with none unless
+    /// a component declares it: the table genesis writes.
+    permissions: Vec<(Address, Permissions)>,
+    /// The addresses of `permissions` that may not receive through bank messages (an account
+    /// declared after genesis, by an upgrade, is blocked from its first block).
     blocked: BTreeSet<Address>,
     authority: Authority,
 }
@@ -58,13 +59,13 @@ impl Component for BankComponent {
     }
 
     fn wire(&mut self, wiring: &Wiring) {
-        self.module_accounts = wiring.module_accounts.clone();
-        self.blocked = self.module_accounts.iter().filter(|a| !a.permissions.receive).map(ModuleAccount::address).collect();
+        self.permissions = wiring.module_accounts.iter().map(|account| (account.address(), account.permissions)).collect();
         // The authority too, with no permissions, unless a component declares it: it is the
         // governance module account even before a governance component exists.
-        if !self.module_accounts.iter().any(|account| account.address() == wiring.authority.address()) {
-            self.blocked.insert(wiring.authority.address());
+        if !self.permissions.iter().any(|(address, _)| *address == wiring.authority.address()) {
+            self.permissions.push((wiring.authority.address(), Permissions::default()));
         }
+        self.blocked = self.permissions.iter().filter(|(_, p)| !p.receive).map(|(address, _)| *address).collect();
         self.authority = wiring.authority;
     }
 
@@ -73,11 +74,8 @@ impl Component for BankComponent {
     }
 
     fn init_genesis(&self, mut state: &mut dyn StateWrite, genesis: &GenesisState) -> Result<(), String> {
-        for account in &self.module_accounts {
-            state.put_module_permissions(&account.address(), &account.permissions);
-        }
-        if !self.module_accounts.iter().any(|account| account.address() == self.authority.address()) {
-            state.put_module_permissions(&self.authority.address(), &Permissions::default());
+        for (address, permissions) in &self.permissions {
+            state.put_module_permissions(address, permissions);
         }
         genesis.apply(&mut state).map_err(|e| e.to_string())
     }

@@ -1,5 +1,5 @@
-//! The permission table: written at genesis from the declared module accounts, checked by
-//! every mint, burn and bank message.
+//! Module-account permissions: the table written at genesis from the declared module accounts
+//! (checked by every mint and burn), and the same declarations checked by bank messages.
 
 use agora_component::{Authority, Component, ModuleAccount, Wiring};
 use agora_store::{EmptyState, StateDelta};

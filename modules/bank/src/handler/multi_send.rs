@@ -1,12 +1,14 @@
+use std::collections::BTreeSet;
+
 use agora_store::StateWrite;
-use agora_types::{Event, TypedEvent};
+use agora_types::{Address, Event, TypedEvent};
 
 use super::check_recipient;
 use crate::event::Transfer;
 use crate::state::BankRecords;
 use crate::{BankError, BankRead, MultiSend};
 
-pub fn execute<S: StateWrite>(state: &mut S, msg: &MultiSend, blocked: &std::collections::BTreeSet<agora_types::Address>) -> Result<Vec<Event>, BankError> {
+pub fn execute<S: StateWrite>(state: &mut S, msg: &MultiSend, blocked: &BTreeSet<Address>) -> Result<Vec<Event>, BankError> {
     let params = state.bank_params()?;
     let (sender, total) = &msg.input;
     if let Some(coin) = total.iter().find(|c| !params.is_send_enabled(&c.denom)) {

@@ -1,10 +1,12 @@
+use std::collections::BTreeSet;
+
 use agora_store::StateWrite;
-use agora_types::Event;
+use agora_types::{Address, Event};
 
 use super::check_recipient;
 use crate::{BankError, BankRead, BankWrite, Send};
 
-pub fn execute<S: StateWrite>(state: &mut S, msg: &Send, blocked: &std::collections::BTreeSet<agora_types::Address>) -> Result<Vec<Event>, BankError> {
+pub fn execute<S: StateWrite>(state: &mut S, msg: &Send, blocked: &BTreeSet<Address>) -> Result<Vec<Event>, BankError> {
     let params = state.bank_params()?;
     if let Some(coin) = msg.amount.iter().find(|c| !params.is_send_enabled(&c.denom)) {
         return Err(BankError::SendDisabled(coin.denom.to_string()));

@@ -65,8 +65,18 @@ impl AbciService {
         Ok(match req {
             ConsensusRequest::InitChain(req) => {
                 let consensus_params = tendermint_proto::v0_38::types::ConsensusParams::from(req.consensus_params.clone());
-                let validators =
-                    app.init_chain(&req.chain_id, req.initial_height.value(), &consensus_params, &req.app_state_bytes)?;
+                let nanos = req.time.unix_timestamp_nanos();
+                let genesis_time = (
+                    i64::try_from(nanos.div_euclid(1_000_000_000))?,
+                    u32::try_from(nanos.rem_euclid(1_000_000_000))?,
+                );
+                let validators = app.init_chain(
+                    &req.chain_id,
+                    req.initial_height.value(),
+                    genesis_time,
+                    &consensus_params,
+                    &req.app_state_bytes,
+                )?;
                 tracing::info!(chain_id = %req.chain_id, "genesis applied");
                 ConsensusResponse::InitChain(response::InitChain {
                     consensus_params: None,

@@ -172,11 +172,13 @@ impl App {
 
     /// `InitChain`: validates and applies the genesis app state (after CometBFT's consensus
     /// parameters, which it starts with), held until block 1; returns the validator set the
-    /// components start the chain with (empty: `genesis.json`'s).
+    /// components start the chain with (empty: `genesis.json`'s). `genesis_time` is the
+    /// genesis time (seconds and nanoseconds since the Unix epoch).
     pub fn init_chain(
         &self,
         chain_id: &str,
         initial_height: u64,
+        genesis_time: (i64, u32),
         consensus_params: &ConsensusParams,
         app_state: &[u8],
     ) -> Result<Vec<ValidatorUpdate>, AppError> {
@@ -192,7 +194,8 @@ impl App {
         let mut state = StateDelta::new(self.storage.latest_snapshot());
         state.put_raw(CHAIN_ID_KEY.to_vec(), chain_id.as_bytes().to_vec());
         state.init_consensus_params(consensus_params);
-        let validators = self.components.init_genesis(&mut state, &genesis)?;
+        let ctx = BlockContext { time_unix_secs: genesis_time.0, time_nanos: genesis_time.1, ..BlockContext::at(chain_id, 0) };
+        let validators = self.components.init_genesis(&mut state, &genesis, &ctx)?;
         let changes = state.into_changes();
         // The mempool sees genesis at once: CometBFT may send CheckTx before block 1 commits.
         let mut mempool = self.mempool.lock().map_err(|_| AppError::Consensus("mempool lock poisoned".into()))?;

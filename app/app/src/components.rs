@@ -10,6 +10,7 @@ use agora_consensus::ConsensusComponent;
 use agora_escrow::EscrowComponent;
 use agora_market::{DeploymentComponent, MarketComponent, MarketEscrowHooks};
 use agora_provider::ProviderComponent;
+use agora_staking::StakingComponent;
 
 use crate::keepers::{market_keepers, Bank};
 
@@ -24,6 +25,7 @@ pub fn components_builder() -> ComponentsBuilder {
         .with(ConsensusComponent::default())
         .with(AuthComponent::default())
         .with(BankComponent::default())
+        .with(StakingComponent::new(Bank))
         .with(ProviderComponent::new(Bank))
         // Before the market: an account that runs dry stops its deployment (the hook) before
         // the market's auctions and expiries run.

@@ -113,7 +113,7 @@ mod tests {
         let bank: agora_bank::GenesisState = back.section("bank").expect("bank");
         assert_eq!(bank.balances[0].coins.to_string(), "105uagora");
         let names: Vec<&str> = genesis.section_names().collect();
-        assert_eq!(names, ["auth", "bank", "consensus", "deployment", "escrow", "market", "provider"]);
+        assert_eq!(names, ["auth", "bank", "consensus", "deployment", "escrow", "market", "provider", "staking"]);
     }
 
     #[test]
@@ -146,9 +146,9 @@ mod tests {
         let err = validate(&unknown_field).expect_err("unknown field").to_string();
         assert!(err.contains("balancez"), "{err}");
 
-        let unknown_section = AppState::from_json(br#"{"staking":{}}"#).expect("parse");
+        let unknown_section = AppState::from_json(br#"{"oracle":{}}"#).expect("parse");
         let err = validate(&unknown_section).expect_err("unknown section").to_string();
-        assert!(err.contains("\"staking\" belongs to no module"), "{err}");
+        assert!(err.contains("\"oracle\" belongs to no module"), "{err}");
 
         let mut genesis = new_chain().expect("genesis");
         add_account(&mut genesis, Address::new([1; 20]), &"100uagora".parse().expect("coins")).expect("add");

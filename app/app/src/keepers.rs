@@ -13,6 +13,7 @@ use agora_proto::base::v1::{Attribute, Resources};
 use agora_proto::escrow::v1 as epb;
 use agora_proto::provider::v1::Provider;
 use agora_provider::{ProviderRead, ProviderWrite};
+use agora_staking::StakingError;
 use agora_store::{StateRead, StateWrite};
 use agora_types::{Address, Coin, Coins, Dec, Denom, Event};
 
@@ -48,6 +49,31 @@ impl agora_escrow::BankKeeper for Bank {
 
     fn balance(&self, state: &dyn StateRead, address: &Address, denom: &Denom) -> Result<u128, EscrowError> {
         Ok(state.balance(address, denom)?)
+    }
+}
+
+impl agora_staking::BankKeeper for Bank {
+    fn send_coins(&self, state: &mut dyn StateWrite, from: &Address, to: &Address, amount: &Coins) -> Result<Vec<Event>, StakingError> {
+        state.send_coins(from, to, amount).map_err(staking_error)
+    }
+
+    fn burn_coins(&self, state: &mut dyn StateWrite, module: &'static str, amount: &Coins) -> Result<Vec<Event>, StakingError> {
+        state.burn_coins(module, amount).map_err(staking_error)
+    }
+
+    fn balance(&self, state: &dyn StateRead, address: &Address, denom: &Denom) -> Result<u128, StakingError> {
+        state.balance(address, denom).map_err(staking_error)
+    }
+}
+
+/// A delegator short of tokens is told so (`sdk` 5); anything else bank refuses is not the
+/// delegator's doing.
+fn staking_error(error: BankError) -> StakingError {
+    match error {
+        BankError::InsufficientFunds { available, needed } => {
+            StakingError::InsufficientFunds(format!("spendable balance {available} is smaller than {needed}"))
+        }
+        other => StakingError::Internal(other.to_string()),
     }
 }
 

@@ -66,7 +66,7 @@ impl Component for Probe {
         Ok(())
     }
 
-    fn genesis_validators(&self, state: &dyn StateRead) -> Result<Vec<ValidatorUpdate>, String> {
+    fn genesis_validators(&self, state: &mut dyn StateWrite, _ctx: &BlockContext) -> Result<Vec<ValidatorUpdate>, String> {
         let power = state.get_raw(b"probe/power").map_err(|e| e.to_string())?.ok_or("no power")?;
         let power = u64::from_be_bytes(power.try_into().map_err(|_| "bad power")?);
         Ok(vec![ValidatorUpdate { key: ValidatorKey::Ed25519(VALIDATOR), power }])

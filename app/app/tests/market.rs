@@ -811,8 +811,9 @@ fn marketplace_app_hash_should_not_change() {
 
 /// First taken when the component framework landed; changed when payments started carrying
 /// the take's fraction (`take_carry`), when bank wrote its permission table at genesis, and when
-/// closed orders and deployments started being scheduled for pruning. No chain had launched.
-const MARKETPLACE_APP_HASH: &str = "6758ff923d8283d98a4cf32619873f8abade8dfd6f13c7c463735350fdc88548";
+/// closed orders and deployments started being scheduled for pruning, and when staking arrived
+/// (parameters, pools, a header every block). No chain had launched.
+const MARKETPLACE_APP_HASH: &str = "59e1d1e40adc2d37f72d2a0c49e64f462793f0f1935c4c10c568516a141da40e";
 
 /// Random marketplace blocks (seeded, so a failure reproduces) fed to two nodes on separate
 /// stores: the same app hash after every block, and the invariants hold on both.

@@ -143,6 +143,18 @@ impl Chain {
     pub fn app_hash(&self) -> Vec<u8> {
         self.node.last_app_hash().to_vec()
     }
+
+    /// Every key and value of the latest state, but for what every block writes whatever it
+    /// holds (the header staking keeps for `HistoricalInfo`).
+    pub fn state_without_block_records(&self) -> Vec<(Vec<u8>, Vec<u8>)> {
+        use agora_store::StateRead;
+        let snapshot = self.node.app().storage().latest_snapshot();
+        snapshot
+            .prefix_raw(b"", None)
+            .map(|item| item.expect("read"))
+            .filter(|(key, _)| !key.starts_with(b"staking/historical/"))
+            .collect()
+    }
 }
 
 /// Asserts a refusal with the given codespace and code whose log mentions `needle`.

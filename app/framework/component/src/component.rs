@@ -148,9 +148,11 @@ pub trait Component: Send + Sync + 'static {
         Ok(())
     }
 
-    /// The validator set this component starts the chain with, read after every genesis
-    /// section is written (`InitChain`'s answer; empty keeps `genesis.json`'s validators).
-    fn genesis_validators(&self, _state: &dyn StateRead) -> Result<Vec<ValidatorUpdate>, String> {
+    /// The validator set this component starts the chain with (`InitChain`'s answer; empty
+    /// keeps `genesis.json`'s validators), called once every genesis section is written and
+    /// finished. It may write: staking bonds the validators it picks here. `ctx` is the
+    /// genesis: height 0 at the genesis time.
+    fn genesis_validators(&self, _state: &mut dyn StateWrite, _ctx: &BlockContext) -> Result<Vec<ValidatorUpdate>, String> {
         Ok(Vec::new())
     }
 

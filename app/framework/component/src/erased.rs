@@ -52,7 +52,7 @@ pub(crate) trait AnyComponent: Send + Sync {
     fn init_genesis(&self, state: &mut dyn StateWrite, section: &serde_json::Value) -> Result<(), String>;
     fn finish_genesis(&self, state: &mut dyn StateWrite) -> Result<(), String>;
     fn export_genesis(&self, state: &dyn StateRead, height: u64) -> Result<serde_json::Value, String>;
-    fn genesis_validators(&self, state: &dyn StateRead) -> Result<Vec<ValidatorUpdate>, String>;
+    fn genesis_validators(&self, state: &mut dyn StateWrite, ctx: &BlockContext) -> Result<Vec<ValidatorUpdate>, String>;
     fn begin_block(&self, state: &mut dyn StateWrite, ctx: &BlockContext) -> Result<Vec<Event>, TxError>;
     fn end_block(&self, state: &mut dyn StateWrite, ctx: &BlockContext, router: &dyn MsgRouter) -> Result<EndBlockOutcome, TxError>;
     fn message_types(&self) -> &'static [&'static str];
@@ -101,8 +101,8 @@ impl<C: Component> AnyComponent for C {
         serde_json::to_value(Component::export_genesis(self, state, height)?).map_err(|e| e.to_string())
     }
 
-    fn genesis_validators(&self, state: &dyn StateRead) -> Result<Vec<ValidatorUpdate>, String> {
-        Component::genesis_validators(self, state)
+    fn genesis_validators(&self, state: &mut dyn StateWrite, ctx: &BlockContext) -> Result<Vec<ValidatorUpdate>, String> {
+        Component::genesis_validators(self, state, ctx)
     }
 
     fn begin_block(&self, state: &mut dyn StateWrite, ctx: &BlockContext) -> Result<Vec<Event>, TxError> {

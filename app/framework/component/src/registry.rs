@@ -194,7 +194,7 @@ impl Components {
 
     /// Validates the whole genesis, then writes each section in component order; returns the
     /// validator set the components start the chain with (empty: `genesis.json`'s own).
-    pub fn init_genesis(&self, state: &mut dyn StateWrite, app_state: &AppState) -> Result<Vec<ValidatorUpdate>, RegistryError> {
+    pub fn init_genesis(&self, state: &mut dyn StateWrite, app_state: &AppState, ctx: &BlockContext) -> Result<Vec<ValidatorUpdate>, RegistryError> {
         self.validate_genesis(app_state)?;
         for component in &self.list {
             let section = self.section(component.as_ref(), app_state)?;
@@ -207,19 +207,19 @@ impl Components {
                 .finish_genesis(state)
                 .map_err(|message| RegistryError::InvalidGenesis { section: component.name(), message })?;
         }
+        let mut validators = BlockHooksOutcome::default();
+        for component in &self.list {
+            let updates = component
+                .genesis_validators(state, ctx)
+                .map_err(|message| RegistryError::InvalidGenesis { section: component.name(), message })?;
+            validators.absorb(crate::EndBlockOutcome { validator_updates: updates, ..Default::default() });
+        }
         // An imported state (an export) must be one the chain could have reached: funds where
         // the records say, capacity not oversubscribed.
         for component in &self.list {
             component
                 .check_invariants(&*state)
                 .map_err(|message| RegistryError::InvalidGenesis { section: component.name(), message: format!("invariant broken: {message}") })?;
-        }
-        let mut validators = BlockHooksOutcome::default();
-        for component in &self.list {
-            let updates = component
-                .genesis_validators(&*state)
-                .map_err(|message| RegistryError::InvalidGenesis { section: component.name(), message })?;
-            validators.absorb(crate::EndBlockOutcome { validator_updates: updates, ..Default::default() });
         }
         Ok(validators.validator_updates)
     }

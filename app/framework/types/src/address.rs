@@ -8,6 +8,11 @@ use sha2::{Digest, Sha256};
 
 /// Human-readable part of every Agora account address.
 pub const ADDRESS_PREFIX: &str = "agora";
+/// Prefix of a validator's operator address (the operator's account bytes), as the Cosmos
+/// SDK's `<prefix>valoper`.
+pub const VALOPER_PREFIX: &str = "agoravaloper";
+/// Prefix of a validator's consensus address (SHA-256 of its consensus key, first 20 bytes).
+pub const VALCONS_PREFIX: &str = "agoravalcons";
 
 /// Byte length of an account address (Cosmos SDK `AddressHash`).
 pub const ADDRESS_LEN: usize = 20;
@@ -16,8 +21,8 @@ pub const ADDRESS_LEN: usize = 20;
 pub enum AddressError {
     #[error("invalid bech32 address {0:?}: {1}")]
     Bech32(String, String),
-    #[error("address {address:?} has prefix {found:?}, expected {ADDRESS_PREFIX:?}")]
-    WrongPrefix { address: String, found: String },
+    #[error("address {address:?} has prefix {found:?}, expected {expected:?}")]
+    WrongPrefix { address: String, found: String, expected: &'static str },
     #[error("address must be {ADDRESS_LEN} bytes, got {0}")]
     WrongLength(usize),
 }
@@ -51,9 +56,24 @@ impl Address {
     }
 
     pub fn to_bech32(&self) -> String {
-        // The prefix is a valid constant and 20 bytes always fit in a bech32 string.
-        let hrp = Hrp::parse_unchecked(ADDRESS_PREFIX);
+        self.to_bech32_with(ADDRESS_PREFIX)
+    }
+
+    /// The address under another of Agora's prefixes ([`VALOPER_PREFIX`], [`VALCONS_PREFIX`]).
+    pub fn to_bech32_with(&self, prefix: &'static str) -> String {
+        // The prefixes are valid constants and 20 bytes always fit in a bech32 string.
+        let hrp = Hrp::parse_unchecked(prefix);
         bech32::encode::<Bech32>(hrp, &self.0).unwrap_or_default()
+    }
+
+    /// Parses a bech32 address that must carry `prefix`.
+    pub fn from_bech32_with(s: &str, prefix: &'static str) -> Result<Self, AddressError> {
+        let (hrp, data) =
+            bech32::decode(s).map_err(|e| AddressError::Bech32(s.to_string(), e.to_string()))?;
+        if hrp.as_str() != prefix {
+            return Err(AddressError::WrongPrefix { address: s.to_string(), found: hrp.to_string(), expected: prefix });
+        }
+        Self::from_slice(&data)
     }
 }
 
@@ -61,15 +81,7 @@ impl FromStr for Address {
     type Err = AddressError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let (hrp, data) =
-            bech32::decode(s).map_err(|e| AddressError::Bech32(s.to_string(), e.to_string()))?;
-        if hrp.as_str() != ADDRESS_PREFIX {
-            return Err(AddressError::WrongPrefix {
-                address: s.to_string(),
-                found: hrp.to_string(),
-            });
-        }
-        Self::from_slice(&data)
+        Self::from_bech32_with(s, ADDRESS_PREFIX)
     }
 }
 
@@ -82,6 +94,20 @@ impl fmt::Display for Address {
 impl fmt::Debug for Address {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Address({})", self.to_bech32())
+    }
+}
+
+impl borsh::BorshSerialize for Address {
+    fn serialize<W: std::io::Write>(&self, writer: &mut W) -> std::io::Result<()> {
+        writer.write_all(&self.0)
+    }
+}
+
+impl borsh::BorshDeserialize for Address {
+    fn deserialize_reader<R: std::io::Read>(reader: &mut R) -> std::io::Result<Self> {
+        let mut bytes = [0u8; ADDRESS_LEN];
+        reader.read_exact(&mut bytes)?;
+        Ok(Self(bytes))
     }
 }
 
@@ -115,6 +141,10 @@ mod tests {
         let cosmos = bech32::encode::<Bech32>(Hrp::parse_unchecked("cosmos"), &[1u8; 20])
             .expect("encode");
         assert!(matches!(cosmos.parse::<Address>(), Err(AddressError::WrongPrefix { .. })));
+        let valoper = Address::new([3u8; 20]).to_bech32_with(VALOPER_PREFIX);
+        assert!(valoper.starts_with("agoravaloper1"));
+        assert_eq!(Address::from_bech32_with(&valoper, VALOPER_PREFIX), Ok(Address::new([3u8; 20])));
+        assert!(matches!(valoper.parse::<Address>(), Err(AddressError::WrongPrefix { expected: "agora", .. })));
     }
 
     #[test]

@@ -75,12 +75,63 @@ impl Dec {
         self.0.checked_mul(U256::new(n)).map(Dec)
     }
 
+    /// `1.0`.
+    pub const ONE: Dec = Dec(ONE);
+
+    /// `self × other`, rounded down to 18 decimals (a fraction of an amount).
+    pub fn checked_mul(self, other: Dec) -> Option<Dec> {
+        mul_div_floor(self.0, other.0, ONE).map(Dec)
+    }
+
+    /// `self × num / den`, rounded down, with an exact 512-bit intermediate product: the
+    /// share of `self` that `num` out of `den` is (`None` if `den` is zero or the result does
+    /// not fit).
+    pub fn mul_ratio_floor(self, num: Dec, den: Dec) -> Option<Dec> {
+        mul_div_floor(self.0, num.0, den.0).map(Dec)
+    }
+
+    /// `self × num / den`, rounded up.
+    pub fn mul_ratio_ceil(self, num: Dec, den: Dec) -> Option<Dec> {
+        let (quotient, remainder) = mul_div(self.0, num.0, den.0)?;
+        if remainder { quotient.checked_add(U256::ONE).map(Dec) } else { Some(Dec(quotient)) }
+    }
+
     /// How many whole times `step` fits in `self`, at most `u128::MAX` (`None` if `step` is
     /// zero).
     pub fn div_floor(self, step: Dec) -> Option<u128> {
         let times = self.0.checked_div(step.0)?;
         Some(u128::try_from(times).unwrap_or(u128::MAX))
     }
+}
+
+/// `floor(a × b / c)`; `None` if `c` is zero or the quotient exceeds 256 bits.
+fn mul_div_floor(a: U256, b: U256, c: U256) -> Option<U256> {
+    mul_div(a, b, c).map(|(quotient, _)| quotient)
+}
+
+/// `a × b / c` as (quotient rounded down, whether a remainder was left). The product is
+/// computed in 512 bits, so a share of a large amount is exact; the common case, a product
+/// that fits 256 bits, takes the fast path.
+fn mul_div(a: U256, b: U256, c: U256) -> Option<(U256, bool)> {
+    if c == U256::ZERO {
+        return None;
+    }
+    if let Some(product) = a.checked_mul(b) {
+        return Some((product / c, product % c != U256::ZERO));
+    }
+    use crypto_bigint::{NonZero, U512};
+    let wide = |x: U256| crypto_bigint::U256::from_be_slice(&x.to_be_bytes());
+    let (lo, hi) = wide(a).mul_wide(&wide(b));
+    let product: U512 = hi.concat(&lo);
+    let divisor = NonZero::new(wide(c).resize::<{ U512::LIMBS }>()).into_option()?;
+    let (quotient, remainder) = product.div_rem(&divisor);
+    let (high, low) = quotient.split();
+    if high != crypto_bigint::U256::ZERO {
+        return None;
+    }
+    let mut bytes = [0u8; 32];
+    bytes.copy_from_slice(&crypto_bigint::Encoding::to_be_bytes(&low));
+    Some((U256::from_be_bytes(bytes), remainder != U512::ZERO))
 }
 
 impl FromStr for Dec {
@@ -127,6 +178,36 @@ impl fmt::Display for Dec {
 impl fmt::Debug for Dec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Dec({self})")
+    }
+}
+
+impl Dec {
+    /// Parses the Cosmos SDK's protobuf form of a `LegacyDec`: the integer count of 10^-18,
+    /// without a decimal point (`"1500000000000000000"` is 1.5).
+    pub fn from_atto_str(s: &str) -> Result<Self, DecError> {
+        if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(DecError::Invalid(s.to_string()));
+        }
+        U256::from_str_radix(s, 10).map(Dec).map_err(|_| DecError::Overflow(s.to_string()))
+    }
+
+    /// The Cosmos SDK's protobuf form of a `LegacyDec` (see [`Dec::from_atto_str`]).
+    pub fn to_atto_string(&self) -> String {
+        self.0.to_string()
+    }
+}
+
+impl borsh::BorshSerialize for Dec {
+    fn serialize<W: std::io::Write>(&self, writer: &mut W) -> std::io::Result<()> {
+        writer.write_all(&self.0.to_be_bytes())
+    }
+}
+
+impl borsh::BorshDeserialize for Dec {
+    fn deserialize_reader<R: std::io::Read>(reader: &mut R) -> std::io::Result<Self> {
+        let mut bytes = [0u8; 32];
+        reader.read_exact(&mut bytes)?;
+        Ok(Dec(U256::from_be_bytes(bytes)))
     }
 }
 
@@ -210,6 +291,34 @@ mod tests {
         assert_eq!(max.parse::<Dec>().expect("max"), Dec::MAX);
         assert_eq!(Dec::MAX.to_string(), max);
         assert_eq!("1.50".parse::<Dec>().expect("dec").to_string(), "1.5");
+    }
+
+    #[test]
+    fn ratios_are_exact_beyond_256_bit_products() {
+        let d = |s: &str| s.parse::<Dec>().expect(s);
+        assert_eq!(d("10").mul_ratio_floor(d("1"), d("3")), Some(d("3.333333333333333333")));
+        assert_eq!(d("10").mul_ratio_ceil(d("1"), d("3")), Some(d("3.333333333333333334")));
+        assert_eq!(d("9").mul_ratio_ceil(d("1"), d("3")), Some(d("3")));
+        assert_eq!(d("1").mul_ratio_floor(d("1"), Dec::ZERO), None);
+        assert_eq!(d("2.5").checked_mul(d("0.05")), Some(d("0.125")));
+        // A product far above 2^256 that divides back to a value that fits.
+        let big = Dec::MAX.mul_ratio_floor(Dec::MAX, Dec::MAX);
+        assert_eq!(big, Some(Dec::MAX));
+        let third = Dec::MAX.mul_ratio_floor(d("1"), d("3"));
+        assert_eq!(Dec::MAX.mul_ratio_floor(d("1000000"), d("3000000")), third);
+        assert_eq!(Dec::MAX.mul_ratio_floor(d("2"), d("1")), None);
+        assert_eq!(Dec::MAX.checked_mul(d("2")), None);
+    }
+
+    #[test]
+    fn legacy_dec_wire_form_round_trips() {
+        let d: Dec = "1.5".parse().expect("dec");
+        assert_eq!(d.to_atto_string(), "1500000000000000000");
+        assert_eq!(Dec::from_atto_str("1500000000000000000"), Ok(d));
+        assert!(Dec::from_atto_str("1.5").is_err());
+        assert!(Dec::from_atto_str("").is_err());
+        let bytes = borsh::to_vec(&d).expect("borsh");
+        assert_eq!(borsh::from_slice::<Dec>(&bytes).expect("borsh"), d);
     }
 
     #[test]

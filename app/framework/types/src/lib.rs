@@ -11,7 +11,7 @@ pub mod event;
 pub mod gas;
 pub mod pagination;
 
-pub use address::{Address, AddressError, ADDRESS_PREFIX};
+pub use address::{Address, AddressError, ADDRESS_PREFIX, VALCONS_PREFIX, VALOPER_PREFIX};
 pub use coin::{Coin, CoinError, Coins, Denom};
 pub use context::{BlockContext, CommitFlag, ConsensusAddress, Misbehavior, MisbehaviorKind, VoteInfo};
 pub use dec::{Dec, DecCoin, DecError, DEC_ONE};

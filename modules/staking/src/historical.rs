@@ -1,0 +1,89 @@
+//! `HistoricalInfo`: for the last `historical_entries` heights, the block's header fields the
+//! application knows (chain id, height, time, proposer, next validators hash) and the bonded
+//! validators. A header is ~150 bytes per block; the validator set is stored only when the
+//! active set's powers change (a snapshot from the next height on), not once per block, so
+//! keeping 10,000 heights does not keep 10,000 copies of the set.
+
+use agora_store::{StateRead, StateWrite, StateWriteExt};
+use agora_types::BlockContext;
+use cosmos_sdk_proto::cosmos::staking::v1beta1 as pb;
+use prost::Message;
+
+use crate::state::{keys, StakingRead};
+use crate::StakingError;
+
+const VALSET_PREFIX: &[u8] = b"staking/historical_valset/";
+
+fn valset_key(height: u64) -> Vec<u8> {
+    [VALSET_PREFIX, &height.to_be_bytes()].concat()
+}
+
+/// Records this block's header and drops the one that fell out of the window.
+pub(crate) fn track(state: &mut dyn StateWrite, ctx: &BlockContext, entries: u32) {
+    let entries = u64::from(entries);
+    if ctx.height > entries {
+        state.delete(keys::historical(ctx.height - entries));
+    }
+    if entries == 0 {
+        return;
+    }
+    let header = tendermint_proto::types::Header {
+        chain_id: ctx.chain_id.clone(),
+        height: i64::try_from(ctx.height).unwrap_or(i64::MAX),
+        time: Some(tendermint_proto::google::protobuf::Timestamp { seconds: ctx.time_unix_secs, nanos: i32::try_from(ctx.time_nanos).unwrap_or(0) }),
+        next_validators_hash: ctx.next_validators_hash.clone(),
+        proposer_address: ctx.proposer_address.to_vec(),
+        ..Default::default()
+    };
+    state.put_proto(keys::historical(ctx.height), &header);
+}
+
+/// Stores the bonded set as it stands after this block's updates, for heights from
+/// `from_height` on, and drops snapshots no kept height needs any more.
+pub(crate) fn snapshot_valset(state: &mut dyn StateWrite, from_height: u64, entries: u32) -> Result<(), StakingError> {
+    if entries == 0 {
+        return Ok(());
+    }
+    let mut valset = Vec::new();
+    for (operator, _) in state.last_powers()? {
+        if let Some(validator) = state.validator(&operator)? {
+            valset.push(validator);
+        }
+    }
+    // As the SDK sorts the set: by power, highest first, then by operator address.
+    valset.sort_by(|a, b| b.power().cmp(&a.power()).then(a.operator.cmp(&b.operator)));
+    let protos: Vec<pb::Validator> = valset.iter().map(|v| v.to_proto()).collect();
+    let bytes = pb::HistoricalInfo { header: None, valset: protos }.encode_to_vec();
+    state.put_raw(valset_key(from_height), bytes);
+
+    let oldest_kept = from_height.saturating_sub(u64::from(entries));
+    let mut stored = Vec::new();
+    for item in state.prefix_raw(VALSET_PREFIX, None) {
+        let (key, _) = item?;
+        stored.push(key);
+    }
+    // Keep the newest snapshot at or below the oldest kept height, and every later one.
+    let height_of = |key: &[u8]| key[VALSET_PREFIX.len()..].try_into().map(u64::from_be_bytes).unwrap_or(0);
+    if let Some(cut) = stored.iter().rposition(|key| height_of(key) <= oldest_kept) {
+        for key in stored.drain(..cut) {
+            state.delete(key);
+        }
+    }
+    Ok(())
+}
+
+/// The `HistoricalInfo` of `height`, if it is kept.
+pub fn historical_info<S: StateRead + ?Sized>(state: &S, height: u64) -> Result<Option<pb::HistoricalInfo>, StakingError> {
+    let Some(header) = state.get_raw(&keys::historical(height))? else { return Ok(None) };
+    let header = tendermint_proto::types::Header::decode(header.as_slice()).map_err(|e| StakingError::Internal(format!("corrupt header: {e}")))?;
+    let mut valset = Vec::new();
+    for item in state.prefix_raw(VALSET_PREFIX, None) {
+        let (key, value) = item?;
+        let at = key[VALSET_PREFIX.len()..].try_into().map(u64::from_be_bytes).unwrap_or(u64::MAX);
+        if at > height {
+            break;
+        }
+        valset = pb::HistoricalInfo::decode(value.as_slice()).map_err(|e| StakingError::Internal(format!("corrupt valset: {e}")))?.valset;
+    }
+    Ok(Some(pb::HistoricalInfo { header: Some(header), valset }))
+}

@@ -1,0 +1,359 @@
+//! Staking through the real application: signed `cosmos.staking.v1beta1` messages in blocks,
+//! the validator updates `FinalizeBlock` returns to CometBFT, the time queues, the standard
+//! queries, and every refusal with its codespace and code. Invariants (pools equal to the
+//! records, shares adding up, supply) are checked after every block.
+
+mod common;
+
+use agora_tx::SigningKey;
+use agora_types::VALOPER_PREFIX;
+use common::*;
+use cosmos_sdk_proto::cosmos::staking::v1beta1 as pb;
+use cosmos_sdk_proto::Any;
+use prost::Message;
+use tendermint::abci::types::ExecTxResult;
+
+const UNBONDING_SECS: u64 = 10;
+
+fn valoper(key: &SigningKey) -> String {
+    key.address().to_bech32_with(VALOPER_PREFIX)
+}
+
+fn coin(amount: u128) -> cosmos_sdk_proto::cosmos::base::v1beta1::Coin {
+    pb_coin("uagora", &amount.to_string())
+}
+
+fn consensus_key(seed: u8) -> Any {
+    Any {
+        type_url: "/cosmos.crypto.ed25519.PubKey".into(),
+        value: cosmos_sdk_proto::cosmos::crypto::ed25519::PubKey { key: vec![seed; 32] }.encode_to_vec(),
+    }
+}
+
+/// Eighteen-decimal atto form of a whole number, as LegacyDec travels in protobuf.
+fn dec(units: u128) -> String {
+    format!("{units}000000000000000000")
+}
+
+fn create_validator(key: &SigningKey, seed: u8, amount: u128) -> pb::MsgCreateValidator {
+    pb::MsgCreateValidator {
+        description: Some(pb::Description { moniker: format!("validator-{seed}"), ..Default::default() }),
+        commission: Some(pb::CommissionRates { rate: "100000000000000000".into(), max_rate: "200000000000000000".into(), max_change_rate: "10000000000000000".into() }),
+        min_self_delegation: "1000000".into(),
+        #[allow(deprecated)]
+        delegator_address: String::new(),
+        validator_address: valoper(key),
+        pubkey: Some(consensus_key(seed)),
+        value: Some(coin(amount)),
+    }
+}
+
+/// A chain whose staking unbonds in 10 s (blocks are 1 s apart), with two active seats and two
+/// entries per pair, and funded accounts 1..=4.
+struct Staking {
+    chain: Chain,
+    keys: Vec<SigningKey>,
+    sequences: Vec<u64>,
+}
+
+impl Staking {
+    fn new() -> Self {
+        let keys: Vec<SigningKey> = (1..=4).map(key).collect();
+        let mut genesis = agora_app::genesis::new_chain().expect("genesis");
+        for k in &keys {
+            agora_app::genesis::add_account(&mut genesis, k.address(), &coins("1000000000000uagora,500ufoo")).expect("add");
+        }
+        let mut staking: agora_staking::GenesisState = genesis.section("staking").expect("staking");
+        staking.params.unbonding_time = UNBONDING_SECS;
+        staking.params.max_validators = 2;
+        staking.params.max_entries = 2;
+        genesis.set_section("staking", &staking).expect("set");
+        Self { chain: chain_from_genesis(&genesis), keys, sequences: vec![0; 4] }
+    }
+
+    /// Account `i` (0-based) signs `msg`.
+    fn tx<M: prost::Name>(&mut self, i: usize, msg: &M) -> Vec<u8> {
+        let tx = signed(&self.keys[i], msg, i as u64 + 1, self.sequences[i]);
+        self.sequences[i] += 1;
+        tx
+    }
+
+    fn block(&mut self, txs: Vec<Vec<u8>>) -> Vec<ExecTxResult> {
+        self.chain.block(txs)
+    }
+
+    fn ok(&mut self, i: usize, msg: &(impl prost::Name + Clone)) -> ExecTxResult {
+        let tx = self.tx(i, msg);
+        let result = self.block(vec![tx]).remove(0);
+        assert_eq!(result.code.value(), 0, "{}", result.log);
+        result
+    }
+
+    fn refused(&mut self, i: usize, msg: &(impl prost::Name + Clone), codespace: &str, code: u32, needle: &str) {
+        let tx = self.tx(i, msg);
+        let before = self.chain.balance(&self.keys[i].address(), "uagora");
+        let result = self.block(vec![tx]).remove(0);
+        assert_refused(&result, codespace, code, needle);
+        // Only the fee was taken.
+        assert_eq!(self.chain.balance(&self.keys[i].address(), "uagora"), before - 5_000);
+    }
+
+    /// A message refused before execution (decoding, stateless checks): a proposer drops
+    /// such a transaction, so it is finalized as given; nothing is charged or changed.
+    fn malformed(&mut self, i: usize, msg: &(impl prost::Name + Clone), codespace: &str, code: u32, needle: &str) {
+        let tx = signed(&self.keys[i], msg, i as u64 + 1, self.sequences[i]);
+        let before = self.chain.state_without_block_records();
+        let result = self.chain.raw_block(vec![tx]).remove(0);
+        assert_refused(&result, codespace, code, needle);
+        assert_eq!(self.chain.state_without_block_records(), before);
+    }
+
+    fn updates(&self) -> Vec<(Vec<u8>, i64)> {
+        let finalized = self.chain.node.last_finalized().expect("a block");
+        finalized.validator_updates.iter().map(|u| (u.pub_key.to_bytes(), u.power.value() as i64)).collect()
+    }
+
+    fn query<Req: prost::Message, Res: prost::Message + Default>(&self, method: &str, req: &Req) -> Res {
+        self.chain.node.query_proto(&format!("/cosmos.staking.v1beta1.Query/{method}"), req).expect(method)
+    }
+
+    fn validator(&self, i: usize) -> pb::Validator {
+        let res: pb::QueryValidatorResponse =
+            self.query("Validator", &pb::QueryValidatorRequest { validator_addr: valoper(&self.keys[i]) });
+        res.validator.expect("validator")
+    }
+
+    fn pool(&self) -> (u128, u128) {
+        let res: pb::QueryPoolResponse = self.query("Pool", &pb::QueryPoolRequest {});
+        let pool = res.pool.expect("pool");
+        (pool.bonded_tokens.parse().expect("amount"), pool.not_bonded_tokens.parse().expect("amount"))
+    }
+
+    fn empty_blocks(&mut self, n: u64) {
+        for _ in 0..n {
+            self.block(vec![]);
+        }
+    }
+}
+
+#[test]
+fn a_created_validator_is_bonded_at_the_end_of_its_block_and_cometbft_is_told_its_power() {
+    let mut s = Staking::new();
+    let msg = create_validator(&s.keys[0].clone(), 11, 5_000_000);
+    let result = s.ok(0, &msg);
+    assert!(result.events.iter().any(|e| e.kind == "create_validator"));
+    assert_eq!(s.updates(), vec![(vec![11u8; 32], 5)], "power = tokens / 10^6");
+    let v = s.validator(0);
+    assert_eq!(v.status, pb::BondStatus::Bonded as i32);
+    assert_eq!(v.tokens, "5000000");
+    assert_eq!(v.delegator_shares, dec(5_000_000));
+    assert_eq!(s.pool(), (5_000_000, 0));
+
+    // A delegation raises the power; only the change is sent.
+    let delegate = pb::MsgDelegate { delegator_address: s.keys[1].address().to_bech32(), validator_address: valoper(&s.keys[0]), amount: Some(coin(2_000_000)) };
+    s.ok(1, &delegate);
+    assert_eq!(s.updates(), vec![(vec![11u8; 32], 7)]);
+    let res: pb::QueryDelegationResponse = s.query(
+        "Delegation",
+        &pb::QueryDelegationRequest { delegator_addr: s.keys[1].address().to_bech32(), validator_addr: valoper(&s.keys[0]) },
+    );
+    let response = res.delegation_response.expect("delegation");
+    assert_eq!(response.delegation.expect("d").shares, dec(2_000_000));
+    assert_eq!(response.balance.expect("balance").amount, "2000000");
+    // A block without staking changes sends nothing.
+    s.empty_blocks(1);
+    assert!(s.updates().is_empty());
+
+    let res: pb::QueryValidatorsResponse = s.query("Validators", &pb::QueryValidatorsRequest { status: "BOND_STATUS_BONDED".into(), pagination: None });
+    assert_eq!(res.validators.len(), 1);
+    let res: pb::QueryValidatorsResponse = s.query("Validators", &pb::QueryValidatorsRequest { status: "BOND_STATUS_UNBONDED".into(), pagination: None });
+    assert!(res.validators.is_empty());
+    let res: pb::QueryParamsResponse = s.query("Params", &pb::QueryParamsRequest {});
+    let params = res.params.expect("params");
+    assert_eq!(params.unbonding_time.expect("time").seconds, UNBONDING_SECS as i64);
+    assert_eq!(params.historical_entries, 10_000);
+    let res: pb::QueryHistoricalInfoResponse = s.query("HistoricalInfo", &pb::QueryHistoricalInfoRequest { height: s.chain.node.height() as i64 });
+    let hist = res.hist.expect("historical info");
+    assert_eq!(hist.header.expect("header").chain_id, CHAIN_ID);
+    assert_eq!(hist.valset.len(), 1);
+    assert_eq!(hist.valset[0].tokens, "7000000");
+}
+
+#[test]
+fn the_top_validators_by_power_are_the_active_set_and_the_others_wait() {
+    let mut s = Staking::new();
+    for (i, seed, amount) in [(0usize, 11u8, 3_000_000u128), (1, 12, 2_000_000), (2, 13, 1_000_000)] {
+        let msg = create_validator(&s.keys[i].clone(), seed, amount);
+        s.ok(i, &msg);
+    }
+    // Two seats: the third waits unbonded.
+    assert_eq!(s.validator(2).status, pb::BondStatus::Unbonded as i32);
+    assert_eq!(s.pool(), (5_000_000, 1_000_000));
+    // It overtakes the second: the second leaves (power 0) and starts unbonding.
+    let delegate = pb::MsgDelegate { delegator_address: s.keys[3].address().to_bech32(), validator_address: valoper(&s.keys[2]), amount: Some(coin(4_000_000)) };
+    s.ok(3, &delegate);
+    let mut updates = s.updates();
+    updates.sort();
+    assert_eq!(updates, vec![(vec![12u8; 32], 0), (vec![13u8; 32], 5)]);
+    assert_eq!(s.validator(1).status, pb::BondStatus::Unbonding as i32);
+    assert_eq!(s.pool(), (8_000_000, 2_000_000));
+    // Its unbonding ends after the unbonding time.
+    s.empty_blocks(UNBONDING_SECS + 1);
+    assert_eq!(s.validator(1).status, pb::BondStatus::Unbonded as i32);
+}
+
+#[test]
+fn undelegated_tokens_wait_the_unbonding_time_and_can_be_cancelled() {
+    let mut s = Staking::new();
+    let msg = create_validator(&s.keys[0].clone(), 11, 5_000_000);
+    s.ok(0, &msg);
+    let delegator = s.keys[1].address();
+    let delegate = pb::MsgDelegate { delegator_address: delegator.to_bech32(), validator_address: valoper(&s.keys[0]), amount: Some(coin(3_000_000)) };
+    s.ok(1, &delegate);
+    let balance = s.chain.balance(&delegator, "uagora");
+    let undelegate = pb::MsgUndelegate { delegator_address: delegator.to_bech32(), validator_address: valoper(&s.keys[0]), amount: Some(coin(2_000_000)) };
+    let result = s.ok(1, &undelegate);
+    assert!(result.events.iter().any(|e| e.kind == "unbond"));
+    let unbonded_at = s.chain.node.height();
+    assert_eq!(s.updates(), vec![(vec![11u8; 32], 6)]);
+    assert_eq!(s.pool(), (6_000_000, 2_000_000));
+
+    // Cancel half of it back into the delegation.
+    let cancel = pb::MsgCancelUnbondingDelegation {
+        delegator_address: delegator.to_bech32(),
+        validator_address: valoper(&s.keys[0]),
+        amount: Some(coin(500_000)),
+        creation_height: unbonded_at as i64,
+    };
+    s.ok(1, &cancel);
+    assert_eq!(s.pool(), (6_500_000, 1_500_000));
+    let res: pb::QueryUnbondingDelegationResponse = s.query(
+        "UnbondingDelegation",
+        &pb::QueryUnbondingDelegationRequest { delegator_addr: delegator.to_bech32(), validator_addr: valoper(&s.keys[0]) },
+    );
+    assert_eq!(res.unbond.expect("unbonding").entries[0].balance, "1500000");
+    // A cancellation at a height with no entry is refused.
+    let wrong = pb::MsgCancelUnbondingDelegation { creation_height: 1, ..cancel.clone() };
+    s.refused(1, &wrong, "sdk", 38, "not found at block height 1");
+
+    s.empty_blocks(UNBONDING_SECS);
+    assert_eq!(s.chain.balance(&delegator, "uagora"), balance - 3 * 5_000 + 1_500_000);
+    assert_eq!(s.pool(), (6_500_000, 0));
+    let res: pb::QueryDelegatorUnbondingDelegationsResponse = s.query(
+        "DelegatorUnbondingDelegations",
+        &pb::QueryDelegatorUnbondingDelegationsRequest { delegator_addr: delegator.to_bech32(), pagination: None },
+    );
+    assert!(res.unbonding_responses.is_empty(), "paid out and removed");
+}
+
+#[test]
+fn redelegation_moves_stake_at_once_but_not_onward_until_it_matures() {
+    let mut s = Staking::new();
+    for (i, seed) in [(0usize, 11u8), (1, 12)] {
+        let msg = create_validator(&s.keys[i].clone(), seed, 5_000_000);
+        s.ok(i, &msg);
+    }
+    let msg = create_validator(&s.keys[2].clone(), 13, 1_000_000);
+    s.ok(2, &msg);
+    let d = s.keys[3].address().to_bech32();
+    s.ok(3, &pb::MsgDelegate { delegator_address: d.clone(), validator_address: valoper(&s.keys[0]), amount: Some(coin(2_000_000)) });
+    let redelegate = |src: &SigningKey, dst: &SigningKey, amount: u128| pb::MsgBeginRedelegate {
+        delegator_address: d.clone(),
+        validator_src_address: valoper(src),
+        validator_dst_address: valoper(dst),
+        amount: Some(coin(amount)),
+    };
+    let (k0, k1, k2) = (s.keys[0].clone(), s.keys[1].clone(), s.keys[2].clone());
+    s.ok(3, &redelegate(&k0, &k1, 1_000_000));
+    let mut updates = s.updates();
+    updates.sort();
+    assert_eq!(updates, vec![(vec![11u8; 32], 6), (vec![12u8; 32], 6)]);
+    // Onward from the destination before the entry matures: refused.
+    s.refused(3, &redelegate(&k1, &k2, 500_000), "staking", 32, "already in progress");
+    // Two entries per pair at most.
+    s.ok(3, &redelegate(&k0, &k1, 100_000));
+    s.refused(3, &redelegate(&k0, &k1, 100_000), "staking", 33, "at most 2");
+    let res: pb::QueryRedelegationsResponse = s.query("Redelegations", &pb::QueryRedelegationsRequest { delegator_addr: d.clone(), ..Default::default() });
+    assert_eq!(res.redelegation_responses[0].entries.len(), 2);
+    // Once matured, the stake may move on.
+    s.empty_blocks(UNBONDING_SECS + 1);
+    s.ok(3, &redelegate(&k1, &k2, 500_000));
+}
+
+#[test]
+fn refusals_carry_the_sdk_codes_and_change_nothing_but_the_fee() {
+    let mut s = Staking::new();
+    let (k0, k1) = (s.keys[0].clone(), s.keys[1].clone());
+    let msg = create_validator(&k0, 11, 5_000_000);
+    s.ok(0, &msg);
+
+    // Validator creation.
+    s.refused(0, &create_validator(&k0, 12, 5_000_000), "staking", 4, "already exist");
+    s.refused(1, &create_validator(&k1, 11, 5_000_000), "staking", 5, "pubkey");
+    let mut wrong_key = create_validator(&k1, 12, 5_000_000);
+    wrong_key.pubkey = Some(Any { type_url: "/cosmos.crypto.secp256k1.PubKey".into(), value: vec![] });
+    s.malformed(1, &wrong_key, "staking", 6, "not supported");
+    let mut below_minimum = create_validator(&k1, 12, 500_000);
+    below_minimum.min_self_delegation = "1000000".into();
+    s.malformed(1, &below_minimum, "staking", 16, "minimum self delegation");
+    let mut greedy = create_validator(&k1, 12, 5_000_000);
+    greedy.commission = Some(pb::CommissionRates { rate: "300000000000000000".into(), max_rate: "200000000000000000".into(), max_change_rate: "0".into() });
+    s.malformed(1, &greedy, "staking", 11, "max rate");
+    let mut foreign = create_validator(&k1, 12, 5_000_000);
+    foreign.value = Some(pb_coin("ufoo", "5000000"));
+    s.refused(1, &foreign, "sdk", 18, "invalid coin denomination");
+
+    // Delegations.
+    let delegate = |amount: cosmos_sdk_proto::cosmos::base::v1beta1::Coin, validator: String| pb::MsgDelegate {
+        delegator_address: k1.address().to_bech32(),
+        validator_address: validator,
+        amount: Some(amount),
+    };
+    s.malformed(1, &delegate(coin(0), valoper(&k0)), "sdk", 18, "must be positive");
+    s.refused(1, &delegate(coin(1), valoper(&s.keys[3].clone())), "staking", 3, "does not exist");
+    s.malformed(1, &delegate(coin(1), k0.address().to_bech32()), "sdk", 7, "agoravaloper");
+    s.refused(1, &delegate(coin(10_000_000_000_000), valoper(&k0)), "sdk", 5, "insufficient funds");
+    // Signed by someone else than the delegator.
+    let tx = s.tx(2, &delegate(coin(1), valoper(&k0)));
+    let result = s.block(vec![tx]).remove(0);
+    assert_refused(&result, "sdk", 8, "");
+
+    // Undelegations.
+    let undelegate = |amount: u128| pb::MsgUndelegate { delegator_address: k1.address().to_bech32(), validator_address: valoper(&k0), amount: Some(coin(amount)) };
+    s.refused(1, &undelegate(1), "staking", 19, "no delegation");
+    s.ok(1, &delegate(coin(3_000_000), valoper(&k0)));
+    s.refused(1, &undelegate(3_000_001), "staking", 22, "shares");
+    s.ok(1, &undelegate(1_000_000));
+    s.ok(1, &undelegate(1_000_000));
+    s.refused(1, &undelegate(1_000_000), "staking", 27, "at most 2");
+
+    // Editing.
+    let edit = |rate: &str, min: &str| pb::MsgEditValidator {
+        description: Some(pb::Description { moniker: "[do-not-modify]".into(), identity: "[do-not-modify]".into(), website: "[do-not-modify]".into(), security_contact: "[do-not-modify]".into(), details: "renamed".into() }),
+        validator_address: valoper(&k0),
+        commission_rate: rate.into(),
+        min_self_delegation: min.into(),
+    };
+    s.refused(0, &edit("110000000000000000", ""), "staking", 12, "once in 24h");
+    s.refused(0, &edit("", "999999"), "staking", 17, "cannot be decrease");
+    s.ok(0, &edit("", "2000000"));
+    let v = s.validator(0);
+    assert_eq!(v.description.expect("description").details, "renamed");
+    assert_eq!(v.min_self_delegation, "2000000");
+}
+
+#[test]
+fn an_operator_below_its_minimum_self_delegation_is_jailed_and_leaves_the_set() {
+    let mut s = Staking::new();
+    let msg = create_validator(&s.keys[0].clone(), 11, 5_000_000);
+    s.ok(0, &msg);
+    let undelegate = pb::MsgUndelegate { delegator_address: s.keys[0].address().to_bech32(), validator_address: valoper(&s.keys[0]), amount: Some(coin(4_500_000)) };
+    s.ok(0, &undelegate);
+    assert!(s.validator(0).jailed);
+    assert_eq!(s.updates(), vec![(vec![11u8; 32], 0)]);
+    assert_eq!(s.validator(0).status, pb::BondStatus::Unbonding as i32);
+    // Its delegators' undelegations wait for the validator's own unbonding to end.
+    s.empty_blocks(UNBONDING_SECS + 1);
+    assert_eq!(s.validator(0).status, pb::BondStatus::Unbonded as i32);
+    assert_eq!(s.pool(), (0, 500_000));
+}

@@ -8,7 +8,8 @@
 #
 # Environment: LOCALNET_DIR (default localnet/data), LOCALNET_BASE_PORT (default 26656; node i uses
 # base+100*i for p2p, +1 RPC, +2 ABCI), LOCALNET_GRPC_BASE_PORT (default 9090), LOCALNET_CHAIN_ID
-# (default agora-localnet), LOCALNET_BLOCK_TIME (default 1s), CARGO_TARGET_DIR.
+# (default agora-localnet), LOCALNET_BLOCK_TIME (default 1s), LOCALNET_UNBONDING_TIME (default
+# 120s), CARGO_TARGET_DIR.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -28,6 +29,9 @@ declare -A MNEMONIC=(
 )
 DEV_BALANCE="1000000000000uagora"
 VALIDATOR_BALANCE="1000000000uagora"
+# Each validator's self-delegation in its gentx (power 100).
+SELF_DELEGATION="100000000uagora"
+UNBONDING_TIME="${LOCALNET_UNBONDING_TIME:-120s}"
 
 say() { echo "localnet: $*" >&2; }
 die() { echo "localnet: error: $*" >&2; exit 1; }
@@ -92,18 +96,25 @@ create() {
     "$AGORAD" keys add "validator$i" --home "$keys" -o json > "$DATA/validator$i.key.json"
     "$AGORAD" genesis add-account "$("$AGORAD" keys show "validator$i" -a --home "$keys")" "$VALIDATOR_BALANCE" --home "$(node_home 0)"
   done
-  # One genesis for all: every node's CometBFT validator key with equal power.
-  python3 - "$genesis" "$n" "$DATA" <<'PY'
+  # Localnet staking: unbonding in $UNBONDING_TIME instead of 21 days.
+  python3 - "$genesis" "$UNBONDING_TIME" <<'PY'
 import json, sys
-path, n, data = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+path, unbonding = sys.argv[1], sys.argv[2]
 doc = json.load(open(path))
-validators = []
-for i in range(n):
-    key = json.load(open(f"{data}/node{i}/config/priv_validator_key.json"))
-    validators.append({"address": key["address"], "pub_key": key["pub_key"], "power": "10", "name": f"node{i}"})
-doc["validators"] = validators
+doc["app_state"].setdefault("staking", {}).setdefault("params", {})["unbonding_time"] = unbonding
 json.dump(doc, open(path, "w"), indent=2)
 PY
+  # Each validator signs a gentx creating itself with its node's CometBFT key and a
+  # self-delegation; collected into one genesis, they are the chain's first validator set.
+  mkdir -p "$(node_home 0)/config/gentx"
+  for ((i = 0; i < n; i++)); do
+    local home
+    home="$(node_home "$i")"
+    [ "$i" -eq 0 ] || cp "$genesis" "$home/config/genesis.json"
+    "$AGORAD" genesis gentx "validator$i" "$SELF_DELEGATION" --moniker "node$i" --keyring-dir "$keys" --home "$home" 2>/dev/null
+    [ "$i" -eq 0 ] || cp "$home"/config/gentx/*.json "$(node_home 0)/config/gentx/"
+  done
+  "$AGORAD" genesis collect-gentxs --home "$(node_home 0)"
   "$AGORAD" genesis validate --home "$(node_home 0)" >/dev/null
   local peers=""
   for ((i = 0; i < n; i++)); do

@@ -195,7 +195,9 @@ impl App {
         state.put_raw(CHAIN_ID_KEY.to_vec(), chain_id.as_bytes().to_vec());
         state.init_consensus_params(consensus_params);
         let ctx = BlockContext { time_unix_secs: genesis_time.0, time_nanos: genesis_time.1, ..BlockContext::at(chain_id, 0) };
-        let validators = self.components.init_genesis(&mut state, &genesis, &ctx)?;
+        self.components.init_genesis_sections(&mut state, &genesis)?;
+        self.deliver_gentxs(&mut state, &genesis, &ctx)?;
+        let validators = self.components.complete_genesis(&mut state, &ctx)?;
         let changes = state.into_changes();
         // The mempool sees genesis at once: CometBFT may send CheckTx before block 1 commits.
         let mut mempool = self.mempool.lock().map_err(|_| AppError::Consensus("mempool lock poisoned".into()))?;
@@ -204,6 +206,23 @@ impl App {
         self.refresh_limits(&*mempool)?;
         self.consensus_state()?.genesis = Some(changes);
         Ok(validators)
+    }
+
+    /// Runs the genesis transactions through the transaction pipeline at height 0: each must
+    /// carry only `MsgCreateValidator`s and succeed, or the genesis is refused naming it.
+    fn deliver_gentxs<S: StateRead>(&self, state: &mut StateDelta<S>, genesis: &AppState, ctx: &BlockContext) -> Result<(), AppError> {
+        let section: crate::genutil::GenesisState = genesis.section("genutil").map_err(|e| AppError::Consensus(e.to_string()))?;
+        let invalid = |i: usize, message: String| AppError::Consensus(format!("genutil.gen_txs[{i}]: {message}"));
+        let limits = Self::decode_limits(&*state)?;
+        for (i, bytes) in section.transactions().map_err(AppError::Consensus)?.iter().enumerate() {
+            let tx = exec::decode(&self.components, bytes, &limits).map_err(|e| invalid(i, e.log))?;
+            if let Some(other) = tx.msgs.iter().find(|m| m.type_url() != crate::genutil::GENTX_MESSAGE) {
+                return Err(invalid(i, format!("a gentx may carry only {}, not {}", crate::genutil::GENTX_MESSAGE, other.type_url())));
+            }
+            let outcome = exec::execute_tx(&self.components, state, ctx, &tx, AnteMode::Deliver, &SignatureCheck::default());
+            outcome.result.map_err(|e| invalid(i, e.log))?;
+        }
+        Ok(())
     }
 
     /// `FinalizeBlock`: runs every component's `begin_block`, every transaction, every

@@ -12,6 +12,7 @@ use agora_market::{DeploymentComponent, MarketComponent, MarketEscrowHooks};
 use agora_provider::ProviderComponent;
 use agora_staking::StakingComponent;
 
+use crate::genutil::GenutilComponent;
 use crate::keepers::{market_keepers, Bank};
 
 pub fn components() -> Result<Components, RegistryError> {
@@ -32,4 +33,6 @@ pub fn components_builder() -> ComponentsBuilder {
         .with(EscrowComponent::new(MarketEscrowHooks::new(market_keepers()), Bank))
         .with(DeploymentComponent::new(market_keepers()))
         .with(MarketComponent::new(market_keepers()))
+        // Holds the gentxs, which `InitChain` delivers once every section is written.
+        .with(GenutilComponent)
 }

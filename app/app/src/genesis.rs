@@ -48,6 +48,33 @@ pub fn validate_consensus_params(json: &serde_json::Value) -> Result<(), AppErro
     agora_consensus::validate(&proto).map_err(|e| AppError::Consensus(format!("consensus_params: {e}")))
 }
 
+/// Runs `InitChain` on `genesis.json` in a scratch store, as every node will at start: every
+/// section, every gentx (signatures, balances) and every invariant is checked. Returns the
+/// validator set the chain would start with (empty: `genesis.json`'s own `validators`).
+pub fn dry_run(doc: &serde_json::Value) -> Result<Vec<agora_component::ValidatorUpdate>, AppError> {
+    let missing = |what: &str| AppError::Consensus(format!("genesis.json: {what} is missing or invalid"));
+    let chain_id = doc.get("chain_id").and_then(|v| v.as_str()).ok_or_else(|| missing("chain_id"))?;
+    let time = doc.get("genesis_time").and_then(|v| v.as_str()).ok_or_else(|| missing("genesis_time"))?;
+    let time = tendermint::Time::parse_from_rfc3339(time).map_err(|e| AppError::Consensus(format!("genesis_time: {e}")))?;
+    let nanos = time.unix_timestamp_nanos();
+    let genesis_time = (
+        i64::try_from(nanos.div_euclid(1_000_000_000)).map_err(|_| missing("genesis_time"))?,
+        u32::try_from(nanos.rem_euclid(1_000_000_000)).map_err(|_| missing("genesis_time"))?,
+    );
+    let params: tendermint::consensus::Params = serde_json::from_value(doc.get("consensus_params").cloned().ok_or_else(|| missing("consensus_params"))?)
+        .map_err(|e| AppError::Consensus(format!("consensus_params: {e}")))?;
+    let params = tendermint_proto::v0_38::types::ConsensusParams::from(params);
+    let app_state = serde_json::to_vec(doc.get("app_state").ok_or_else(|| missing("app_state"))?)
+        .map_err(|e| AppError::Consensus(format!("app_state: {e}")))?;
+    let scratch = tempfile::tempdir().map_err(|e| AppError::Consensus(format!("cannot create a scratch store: {e}")))?;
+    let storage = agora_store::Storage::open(
+        scratch.path(),
+        agora_store::StorageConfig { substores: crate::app::SUBSTORES.iter().map(|s| s.to_string()).collect(), keep_recent: 1 },
+    )?;
+    let app = crate::App::new(storage, crate::AppConfig::default())?;
+    app.init_chain(chain_id, 1, genesis_time, &params, &app_state)
+}
+
 /// A zero-height export: `genesis.json` for a new chain that continues this one's state as of
 /// `height` (the latest committed one by default). `template` is the node's own
 /// `genesis.json`: its chain id, validators and genesis time stay; `app_state` becomes every
@@ -113,7 +140,7 @@ mod tests {
         let bank: agora_bank::GenesisState = back.section("bank").expect("bank");
         assert_eq!(bank.balances[0].coins.to_string(), "105uagora");
         let names: Vec<&str> = genesis.section_names().collect();
-        assert_eq!(names, ["auth", "bank", "consensus", "deployment", "escrow", "market", "provider", "staking"]);
+        assert_eq!(names, ["auth", "bank", "consensus", "deployment", "escrow", "genutil", "market", "provider", "staking"]);
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod config;
 pub mod exec;
 pub mod fault;
 pub mod genesis;
+pub mod genutil;
 pub mod grpc;
 pub mod harness;
 pub mod keepers;

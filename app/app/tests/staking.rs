@@ -357,3 +357,67 @@ fn an_operator_below_its_minimum_self_delegation_is_jailed_and_leaves_the_set() 
     assert_eq!(s.validator(0).status, pb::BondStatus::Unbonded as i32);
     assert_eq!(s.pool(), (0, 500_000));
 }
+
+/// A gentx: `MsgCreateValidator` signed with account number 0, as `agorad genesis gentx`
+/// signs it, base64 as `genutil.gen_txs` holds it.
+fn gentx(key: &SigningKey, seed: u8, amount: u128, account_number: u64) -> String {
+    use base64::Engine as _;
+    let tx = agora_tx::TxBuilder::new()
+        .any_message(agora_tx::to_any(&create_validator(key, seed, amount)))
+        .gas_limit(1_000_000)
+        .sign(key, CHAIN_ID, account_number, 0);
+    base64::engine::general_purpose::STANDARD.encode(tx)
+}
+
+fn genesis_with_gentxs(gen_txs: Vec<String>) -> agora_genesis::AppState {
+    let mut genesis = agora_app::genesis::new_chain().expect("genesis");
+    for seed in [1, 2] {
+        agora_app::genesis::add_account(&mut genesis, key(seed).address(), &coins("1000000000uagora")).expect("add");
+    }
+    genesis.set_section("genutil", &agora_app::genutil::GenesisState { gen_txs }).expect("set");
+    genesis
+}
+
+fn genesis_doc(app_state: &agora_genesis::AppState) -> serde_json::Value {
+    serde_json::json!({
+        "chain_id": CHAIN_ID,
+        "genesis_time": "2026-01-01T00:00:00Z",
+        "consensus_params": serde_json::to_value(agora_app::harness::default_consensus_params()).expect("params"),
+        "app_state": serde_json::from_slice::<serde_json::Value>(&app_state.to_json().expect("json")).expect("json"),
+    })
+}
+
+#[test]
+fn gentxs_create_the_validators_the_chain_starts_with() {
+    let genesis = genesis_with_gentxs(vec![gentx(&key(1), 21, 5_000_000, 0), gentx(&key(2), 22, 7_000_000, 0)]);
+    let mut validators = agora_app::genesis::dry_run(&genesis_doc(&genesis)).expect("starts");
+    validators.sort_by_key(|v| v.power);
+    let powers: Vec<u64> = validators.iter().map(|v| v.power).collect();
+    assert_eq!(powers, [5, 7]);
+    let chain = chain_from_genesis(&genesis);
+    let res: pb::QueryValidatorsResponse = chain
+        .node
+        .query_proto("/cosmos.staking.v1beta1.Query/Validators", &pb::QueryValidatorsRequest { status: "BOND_STATUS_BONDED".into(), pagination: None })
+        .expect("validators");
+    assert_eq!(res.validators.len(), 2);
+    chain.check_invariants();
+}
+
+#[test]
+fn a_gentx_that_would_fail_refuses_the_genesis_and_names_it() {
+    let refused = |gen_txs: Vec<String>| agora_app::genesis::dry_run(&genesis_doc(&genesis_with_gentxs(gen_txs))).expect_err("refused").to_string();
+    let err = refused(vec![gentx(&key(1), 21, 5_000_000, 0), gentx(&key(2), 22, 5_000_000, 7)]);
+    assert!(err.contains("genutil.gen_txs[1]") && err.contains("signature verification failed"), "{err}");
+    let err = refused(vec![gentx(&key(3), 21, 5_000_000, 0)]);
+    assert!(err.contains("genutil.gen_txs[0]") && err.contains("does not exist"), "{err}");
+    let send = {
+        use base64::Engine as _;
+        let msg = msg_send(&key(1).address(), &key(2).address(), vec![coin(1)]);
+        let tx = agora_tx::TxBuilder::new().any_message(agora_tx::to_any(&msg)).gas_limit(1_000_000).sign(&key(1), CHAIN_ID, 0, 0);
+        base64::engine::general_purpose::STANDARD.encode(tx)
+    };
+    let err = refused(vec![send]);
+    assert!(err.contains("may carry only /cosmos.staking.v1beta1.MsgCreateValidator"), "{err}");
+    let err = refused(vec!["not base64!".into()]);
+    assert!(err.contains("genutil.gen_txs[0] is not base64"), "{err}");
+}

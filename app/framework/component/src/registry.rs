@@ -192,9 +192,10 @@ impl Components {
         Ok(())
     }
 
-    /// Validates the whole genesis, then writes each section in component order; returns the
-    /// validator set the components start the chain with (empty: `genesis.json`'s own).
-    pub fn init_genesis(&self, state: &mut dyn StateWrite, app_state: &AppState, ctx: &BlockContext) -> Result<Vec<ValidatorUpdate>, RegistryError> {
+    /// Validates the whole genesis, then writes each section in component order and runs
+    /// every component's `finish_genesis`. The application delivers the genesis transactions
+    /// (gentxs) after this, then calls [`Components::complete_genesis`].
+    pub fn init_genesis_sections(&self, state: &mut dyn StateWrite, app_state: &AppState) -> Result<(), RegistryError> {
         self.validate_genesis(app_state)?;
         for component in &self.list {
             let section = self.section(component.as_ref(), app_state)?;
@@ -207,6 +208,13 @@ impl Components {
                 .finish_genesis(state)
                 .map_err(|message| RegistryError::InvalidGenesis { section: component.name(), message })?;
         }
+        Ok(())
+    }
+
+    /// Asks every component for the validators it starts the chain with (staking bonds its
+    /// validators here), then checks every invariant; returns the set for `InitChain`'s
+    /// answer (empty: `genesis.json`'s own).
+    pub fn complete_genesis(&self, state: &mut dyn StateWrite, ctx: &BlockContext) -> Result<Vec<ValidatorUpdate>, RegistryError> {
         let mut validators = BlockHooksOutcome::default();
         for component in &self.list {
             let updates = component
@@ -222,6 +230,13 @@ impl Components {
                 .map_err(|message| RegistryError::InvalidGenesis { section: component.name(), message: format!("invariant broken: {message}") })?;
         }
         Ok(validators.validator_updates)
+    }
+
+    /// [`Components::init_genesis_sections`] then [`Components::complete_genesis`], for a
+    /// genesis without transactions.
+    pub fn init_genesis(&self, state: &mut dyn StateWrite, app_state: &AppState, ctx: &BlockContext) -> Result<Vec<ValidatorUpdate>, RegistryError> {
+        self.init_genesis_sections(state, app_state)?;
+        self.complete_genesis(state, ctx)
     }
 
     /// Every component's state as of the committed `height` (which `state` reads) as its

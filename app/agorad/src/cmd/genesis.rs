@@ -156,12 +156,6 @@ fn validate_file(file: &std::path::Path) -> Result<()> {
     Ok(())
 }
 
-/// A decimal as the protobuf form of a `LegacyDec` (atto units).
-fn legacy_dec(flag: &str, value: &str) -> Result<String> {
-    let dec: agora_types::Dec = value.parse().map_err(|e| anyhow!("--{flag} {value:?}: {e}"))?;
-    Ok(dec.to_atto_string())
-}
-
 fn gentx(home: &std::path::Path, args: GentxArgs) -> Result<()> {
     use agora_tx::{to_any, TxBuilder};
     use base64::Engine as _;
@@ -183,41 +177,24 @@ fn gentx(home: &std::path::Path, args: GentxArgs) -> Result<()> {
         bail!("{} has {balance}{} in genesis, less than the self-delegation {amount}: add it with `agorad genesis add-account` first", operator, amount.denom);
     }
 
-    let validator_key_file = home.join("config").join("priv_validator_key.json");
-    let validator_key: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(&validator_key_file).with_context(|| format!("cannot read {}", validator_key_file.display()))?,
-    )?;
-    let pubkey = validator_key["pub_key"]["value"].as_str().context("priv_validator_key.json has no pub_key.value")?;
-    let pubkey = base64::engine::general_purpose::STANDARD.decode(pubkey).context("pub_key.value is not base64")?;
-    if validator_key["pub_key"]["type"] != "tendermint/PubKeyEd25519" || pubkey.len() != 32 {
-        bail!("{} does not hold an ed25519 key", validator_key_file.display());
-    }
-    let consensus_address = validator_key["address"].as_str().unwrap_or_default().to_lowercase();
-
+    let (pubkey, consensus_address) = crate::cmd::staking::node_consensus_key(home)?;
     let moniker = args.moniker.clone().unwrap_or_else(|| args.key.clone());
-    let msg = pb::MsgCreateValidator {
-        description: Some(pb::Description {
+    let msg = crate::cmd::staking::create_validator_msg(crate::cmd::staking::NewValidator {
+        operator,
+        pubkey,
+        amount: args.amount.clone(),
+        description: pb::Description {
             moniker: moniker.clone(),
             identity: args.identity,
             website: args.website,
             security_contact: args.security_contact,
             details: args.details,
-        }),
-        commission: Some(pb::CommissionRates {
-            rate: legacy_dec("commission-rate", &args.commission_rate)?,
-            max_rate: legacy_dec("commission-max-rate", &args.commission_max_rate)?,
-            max_change_rate: legacy_dec("commission-max-change-rate", &args.commission_max_change_rate)?,
-        }),
+        },
+        rate: args.commission_rate,
+        max_rate: args.commission_max_rate,
+        max_change_rate: args.commission_max_change_rate,
         min_self_delegation: args.min_self_delegation,
-        #[allow(deprecated)]
-        delegator_address: String::new(),
-        validator_address: operator.to_bech32_with(agora_types::VALOPER_PREFIX),
-        pubkey: Some(cosmos_sdk_proto::Any {
-            type_url: "/cosmos.crypto.ed25519.PubKey".into(),
-            value: prost::Message::encode_to_vec(&cosmos_sdk_proto::cosmos::crypto::ed25519::PubKey { key: pubkey }),
-        }),
-        value: Some(amount.to_proto()),
-    };
+    })?;
     // Account number 0 and sequence 0: genesis transactions are signed before account
     // numbers exist, as the Cosmos SDK's are.
     let tx = TxBuilder::new().any_message(to_any(&msg)).gas_limit(GENTX_GAS).memo(&moniker).sign(&key, &chain_id, 0, 0);

@@ -6,6 +6,7 @@ pub mod keys;
 pub mod load;
 pub mod market;
 pub mod query;
+pub mod staking;
 pub mod start;
 pub mod tx;
 

@@ -65,6 +65,9 @@ pub enum QueryCmd {
     /// Escrow accounts and payments
     #[command(subcommand)]
     Escrow(mq::EscrowQuery),
+    /// Validators, delegations, unbondings, pools
+    #[command(subcommand)]
+    Staking(crate::cmd::staking::StakingQuery),
 }
 
 #[derive(Subcommand, Debug)]
@@ -156,6 +159,7 @@ pub fn run(g: &GlobalOpts, cmd: QueryCmd) -> Result<()> {
         QueryCmd::Deployment(c) => mq::run_deployment(g, c)?,
         QueryCmd::Market(c) => mq::run_market(g, c)?,
         QueryCmd::Escrow(c) => mq::run_escrow(g, c)?,
+        QueryCmd::Staking(c) => crate::cmd::staking::run_query(g, c)?,
     };
     output::print(&value, g.output);
     Ok(())

@@ -46,6 +46,9 @@ pub enum TxCmd {
     /// Escrow accounts
     #[command(subcommand)]
     Escrow(market_tx::EscrowTx),
+    /// Validators and delegations
+    #[command(subcommand)]
+    Staking(crate::cmd::staking::StakingTx),
 }
 
 #[derive(Subcommand, Debug)]
@@ -103,6 +106,7 @@ pub fn run(g: &GlobalOpts, cmd: TxCmd) -> Result<()> {
         TxCmd::Deployment(c) => market_tx::run_deployment(g, c),
         TxCmd::Market(c) => market_tx::run_market(g, c),
         TxCmd::Escrow(c) => market_tx::run_escrow(g, c),
+        TxCmd::Staking(c) => crate::cmd::staking::run_tx(g, c),
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use agora_e2e::{app_hash_after, cosmjs, height, wait_for, Localnet};
+use agora_e2e::{app_hash_after, cosmjs, height, rpc, wait_for, Localnet};
 
 fn balance(net: &Localnet, node: usize, address: &str) -> u128 {
     let json = net.agorad_json(node, &["query", "bank", "balances", address]).expect("balances");
@@ -55,6 +55,24 @@ fn a_four_validator_localnet_makes_blocks_serves_the_cli_and_cosmjs_agrees_and_s
     assert!(used <= simulated && simulated - used <= 500, "the estimate covers the signed send: {sent}");
     wait_for("cosmjs's send on every node", Duration::from_secs(30), || Ok((0..4).all(|n| balance(&net, n, &bob) == bob_before + 777)))
         .expect("cosmjs send visible");
+
+    // Staking as Keplr and dapps do it: cosmjs's delegateTokens and undelegateTokens with gas
+    // "auto" and its staking query extension. CometBFT then reports the validator's new power.
+    let staked = cosmjs("stake.mjs", &[("RPC", &net.nodes[1].rpc), ("MNEMONIC", &alice_mnemonic), ("AMOUNT", "3000000")])
+        .expect("cosmjs staking");
+    let amount = |key: &str| staked[key].as_str().and_then(|s| s.parse::<u128>().ok()).unwrap_or_else(|| panic!("{key} in {staked}"));
+    assert_eq!(amount("after"), amount("before") + 3_000_000, "{staked}");
+    assert_eq!(amount("unbondingBalance"), 1_500_000, "{staked}");
+    assert_eq!(staked["unbondingTimeSeconds"], 120, "the localnet's unbonding time: {staked}");
+    assert_eq!(staked["bondDenom"], "uagora");
+    let expected_power = ((amount("tokensAfterDelegation") - 1_500_000) / 1_000_000).to_string();
+    let key = staked["consensusKey"].as_str().expect("key").to_string();
+    wait_for("CometBFT to report the validator's new power", Duration::from_secs(30), || {
+        let set = rpc(&rpc0, "/validators")?;
+        let validators = set["validators"].as_array().cloned().unwrap_or_default();
+        Ok(validators.iter().any(|v| v["pub_key"]["value"] == key.as_str() && v["voting_power"] == expected_power.as_str()))
+    })
+    .expect("voting power follows the stake");
 
     // All four nodes report the same app hash at the same height.
     let h = height(&rpc0).expect("height") - 1;

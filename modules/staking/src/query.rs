@@ -182,8 +182,10 @@ fn delegation<S: StateRead + ?Sized>(state: &S, data: &[u8]) -> Result<Vec<u8>, 
     let req: pb::QueryDelegationRequest = decode(data)?;
     let delegator = account("delegator_addr", &req.delegator_addr)?;
     let address = operator("validator_addr", &req.validator_addr)?;
+    // cosmjs's `getDelegation` reads a missing delegation as "none" only if the log says
+    // "key not found" (the SDK's wording before v0.50); the code stays `NOT_FOUND`.
     let delegation = state.delegation(&delegator, &address).map_err(internal)?.ok_or_else(|| {
-        TxError::not_found(format!("delegation with delegator {delegator} not found for validator {}", req.validator_addr))
+        TxError::not_found(format!("delegation with delegator {delegator} not found for validator {}: key not found", req.validator_addr))
     })?;
     let denom = state.staking_params().map_err(internal)?.bond_denom;
     Ok(pb::QueryDelegationResponse { delegation_response: Some(delegation_response(state, &delegation, &denom)?) }.encode_to_vec())

@@ -10,10 +10,11 @@ use agora_consensus::ConsensusComponent;
 use agora_escrow::EscrowComponent;
 use agora_market::{DeploymentComponent, MarketComponent, MarketEscrowHooks};
 use agora_provider::ProviderComponent;
+use agora_slashing::SlashingComponent;
 use agora_staking::StakingComponent;
 
 use crate::genutil::GenutilComponent;
-use crate::keepers::{market_keepers, Bank};
+use crate::keepers::{market_keepers, AppStakingHooks, Bank, Consensus, Staking};
 
 pub fn components() -> Result<Components, RegistryError> {
     components_builder().build()
@@ -26,7 +27,10 @@ pub fn components_builder() -> ComponentsBuilder {
         .with(ConsensusComponent::default())
         .with(AuthComponent::default())
         .with(BankComponent::default())
-        .with(StakingComponent::new(Bank))
+        // Before staking: the last commit's votes and the block's evidence are judged against
+        // the stake that signed them, before anything else moves it.
+        .with(SlashingComponent::new(Staking, Consensus))
+        .with(StakingComponent::new(Bank).with_hooks(AppStakingHooks))
         .with(ProviderComponent::new(Bank))
         // Before the market: an account that runs dry stops its deployment (the hook) before
         // the market's auctions and expiries run.

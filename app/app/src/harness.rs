@@ -147,12 +147,53 @@ impl TestNode {
     /// Finalizes and commits exactly `txs` (skipping the proposal steps, as a node replaying a
     /// block decided by others would); used to feed transactions a proposer would have dropped.
     pub fn finalize_and_commit(&mut self, height: u64, txs: Vec<Bytes>) -> Result<Vec<ExecTxResult>, HarnessError> {
+        self.finalize_with(height, txs, Vec::new(), Vec::new())
+    }
+
+    /// A block whose decided last commit has `votes` (consensus address, power, whether it
+    /// signed) and whose evidence is `misbehavior`, as CometBFT would report them.
+    pub fn make_block_with_commit(
+        &mut self,
+        txs: Vec<Vec<u8>>,
+        votes: &[([u8; 20], u64, bool)],
+        misbehavior: Vec<tendermint::abci::types::Misbehavior>,
+    ) -> Result<Vec<ExecTxResult>, HarnessError> {
+        use tendermint::abci::types::{BlockSignatureInfo, VoteInfo};
+        let votes = votes
+            .iter()
+            .map(|(address, power, signed)| {
+                Ok(VoteInfo {
+                    validator: tendermint::abci::types::Validator { address: *address, power: (*power).try_into().map_err(abci)? },
+                    sig_info: BlockSignatureInfo::Flag(if *signed {
+                        tendermint::block::BlockIdFlag::Commit
+                    } else {
+                        tendermint::block::BlockIdFlag::Absent
+                    }),
+                })
+            })
+            .collect::<Result<Vec<_>, HarnessError>>()?;
+        let height = self.height + 1;
+        self.finalize_with(height, txs.into_iter().map(Bytes::from).collect(), votes, misbehavior)
+    }
+
+    /// The block time the harness gives `height` (one second per block).
+    pub fn time_at(height: u64) -> tendermint::Time {
+        time_at(height)
+    }
+
+    fn finalize_with(
+        &mut self,
+        height: u64,
+        txs: Vec<Bytes>,
+        votes: Vec<tendermint::abci::types::VoteInfo>,
+        misbehavior: Vec<tendermint::abci::types::Misbehavior>,
+    ) -> Result<Vec<ExecTxResult>, HarnessError> {
         let ConsensusResponse::FinalizeBlock(finalized) = self
             .service
             .consensus(ConsensusRequest::FinalizeBlock(request::FinalizeBlock {
                 txs,
-                decided_last_commit: tendermint::abci::types::CommitInfo { round: 0u8.into(), votes: Vec::new() },
-                misbehavior: Vec::new(),
+                decided_last_commit: tendermint::abci::types::CommitInfo { round: 0u8.into(), votes },
+                misbehavior,
                 hash: Default::default(),
                 height: height.try_into().map_err(abci)?,
                 time: time_at(height),

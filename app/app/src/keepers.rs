@@ -13,7 +13,8 @@ use agora_proto::base::v1::{Attribute, Resources};
 use agora_proto::escrow::v1 as epb;
 use agora_proto::provider::v1::Provider;
 use agora_provider::{ProviderRead, ProviderWrite};
-use agora_staking::StakingError;
+use agora_slashing::{SlashingError, ValidatorView};
+use agora_staking::{StakingError, StakingHooks, StakingRead};
 use agora_store::{StateRead, StateWrite};
 use agora_types::{Address, Coin, Coins, Dec, Denom, Event};
 
@@ -205,5 +206,85 @@ mod tests {
             assert!(matches!(error, MarketError::BidState { .. }), "{error}");
             assert!(state.into_changes().is_empty(), "nothing written");
         }
+    }
+}
+
+/// What follows stake: slashing starts judging a validator's liveness when it is bonded.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct AppStakingHooks;
+
+impl StakingHooks for AppStakingHooks {
+    fn after_validator_bonded(&self, state: &mut dyn StateWrite, validator: &agora_staking::Validator, height: u64) -> Result<Vec<Event>, agora_types::TxError> {
+        agora_slashing::validator_bonded(state, &validator.consensus_address(), height)?;
+        Ok(Vec::new())
+    }
+}
+
+/// Staking, as slashing sees it.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Staking;
+
+fn slashing_error(error: StakingError) -> SlashingError {
+    SlashingError::Internal(error.to_string())
+}
+
+fn validator_view(state: &dyn StateRead, validator: agora_staking::Validator) -> Result<ValidatorView, SlashingError> {
+    let own = state.delegation(&validator.operator, &validator.operator).map_err(slashing_error)?;
+    Ok(ValidatorView {
+        operator: validator.operator,
+        consensus_address: validator.consensus_address(),
+        jailed: validator.jailed,
+        unbonded: validator.status == agora_staking::BondStatus::Unbonded,
+        self_delegation: own.map(|d| validator.tokens_for_shares(d.shares).floor().unwrap_or(u128::MAX)),
+        min_self_delegation: validator.min_self_delegation,
+    })
+}
+
+impl agora_slashing::StakingKeeper for Staking {
+    fn validator_by_consensus(&self, state: &dyn StateRead, address: &agora_types::ConsensusAddress) -> Result<Option<ValidatorView>, SlashingError> {
+        state.validator_by_consensus(address).map_err(slashing_error)?.map(|v| validator_view(state, v)).transpose()
+    }
+
+    fn validator(&self, state: &dyn StateRead, operator: &Address) -> Result<Option<ValidatorView>, SlashingError> {
+        StakingRead::validator(state, operator).map_err(slashing_error)?.map(|v| validator_view(state, v)).transpose()
+    }
+
+    fn slash(
+        &self,
+        state: &mut dyn StateWrite,
+        ctx: &agora_types::BlockContext,
+        address: &agora_types::ConsensusAddress,
+        infraction_height: u64,
+        power: u64,
+        fraction: Dec,
+        reason: &str,
+    ) -> Result<Vec<Event>, agora_types::TxError> {
+        let keeper = agora_staking::slash::StakingKeeper { bank: &Bank, hooks: &AppStakingHooks };
+        Ok(keeper.slash(state, ctx, address, infraction_height, power, fraction, reason)?.1)
+    }
+
+    fn jail(&self, state: &mut dyn StateWrite, address: &agora_types::ConsensusAddress) -> Result<(), SlashingError> {
+        agora_staking::slash::StakingKeeper { bank: &Bank, hooks: &AppStakingHooks }.jail(state, address).map_err(slashing_error)
+    }
+
+    fn unjail(&self, state: &mut dyn StateWrite, operator: &Address) -> Result<(), SlashingError> {
+        agora_staking::slash::StakingKeeper { bank: &Bank, hooks: &AppStakingHooks }.unjail(state, operator).map_err(slashing_error)
+    }
+}
+
+/// The consensus parameters, as slashing reads the evidence age from them.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Consensus;
+
+impl agora_slashing::ConsensusKeeper for Consensus {
+    fn evidence_max_age(&self, state: &dyn StateRead) -> Result<(u64, u64), SlashingError> {
+        use agora_consensus::ConsensusRead;
+        let params = state.consensus_params().map_err(|e| SlashingError::Internal(e.to_string()))?;
+        let evidence = params.and_then(|p| p.evidence).ok_or_else(|| SlashingError::Internal("no evidence parameters in state".into()))?;
+        let blocks = u64::try_from(evidence.max_age_num_blocks).unwrap_or(0);
+        let nanos = evidence.max_age_duration.map_or(0, |d| {
+            u64::try_from(d.seconds).unwrap_or(0).saturating_mul(1_000_000_000).saturating_add(u64::try_from(d.nanos).unwrap_or(0))
+        });
+        Ok((blocks, nanos))
     }
 }

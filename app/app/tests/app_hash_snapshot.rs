@@ -26,6 +26,7 @@ fn app_hash_should_not_change() {
 /// budgets of block work, again when bank wrote its module-account permission table at
 /// genesis, and again when the market parameters gained `retention_blocks` and
 /// `max_prunes_per_block`, and again when staking arrived (its parameters and two pool accounts
-/// at genesis, a `HistoricalInfo` header every block). No chain had launched yet any of these
+/// at genesis, a `HistoricalInfo` header every block) and slashing (its parameters). No chain
+/// had launched yet any of these
 /// times.
-const APP_HASH_SNAPSHOT: &str = "afd4e974b55e69ac520de6640ab663fcfe712a9a7383d6d09cbb04aa7bbb99b7";
+const APP_HASH_SNAPSHOT: &str = "b165355b93af9cd63ba8abc28c638246e3aff317929b0583e401cdc34ec017f3";

@@ -421,3 +421,139 @@ fn a_gentx_that_would_fail_refuses_the_genesis_and_names_it() {
     let err = refused(vec!["not base64!".into()]);
     assert!(err.contains("genutil.gen_txs[0] is not base64"), "{err}");
 }
+
+// ---- Slashing: liveness, evidence, unjail -------------------------------------------------
+
+fn consensus_address(seed: u8) -> [u8; 20] {
+    agora_staking::types::consensus_address(&[seed; 32])
+}
+
+/// Two validators from gentxs (seed 21 with power 5, seed 22 with power 7), a liveness window
+/// of 10 blocks of which 5 must be signed, a 60 s downtime jail, and an evidence age of 5
+/// blocks and 3 s.
+fn slashing_chain() -> Chain {
+    let mut genesis = genesis_with_gentxs(vec![gentx(&key(1), 21, 5_000_000, 0), gentx(&key(2), 22, 7_000_000, 0)]);
+    let mut slashing: agora_slashing::GenesisState = genesis.section("slashing").expect("slashing");
+    slashing.params.signed_blocks_window = 10;
+    slashing.params.downtime_jail_duration = 60;
+    genesis.set_section("slashing", &slashing).expect("set");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = open_app(dir.path(), agora_app::AppConfig::default());
+    let mut params = agora_app::harness::default_consensus_params();
+    params.evidence.max_age_num_blocks = 5;
+    params.evidence.max_age_duration = tendermint::evidence::Duration(std::time::Duration::from_secs(3));
+    let node = agora_app::harness::TestNode::start_with(app, CHAIN_ID, &genesis.to_json().expect("json"), params).expect("start");
+    let mut chain = Chain { node, dir };
+    chain.block(vec![]);
+    chain
+}
+
+fn commit_block(chain: &mut Chain, txs: Vec<Vec<u8>>, a_signs: bool, b_signs: bool) -> Vec<ExecTxResult> {
+    let votes = [(consensus_address(21), 5, a_signs), (consensus_address(22), 7, b_signs)];
+    let results = chain.node.make_block_with_commit(txs, &votes, Vec::new()).expect("block");
+    chain.check_invariants();
+    results
+}
+
+fn staking_validator(chain: &Chain, seed: u8) -> pb::Validator {
+    let res: pb::QueryValidatorResponse = chain
+        .node
+        .query_proto("/cosmos.staking.v1beta1.Query/Validator", &pb::QueryValidatorRequest { validator_addr: valoper(&key(seed)) })
+        .expect("validator");
+    res.validator.expect("validator")
+}
+
+fn signing_info(chain: &Chain, seed: u8) -> cosmos_sdk_proto::cosmos::slashing::v1beta1::ValidatorSigningInfo {
+    use cosmos_sdk_proto::cosmos::slashing::v1beta1 as spb;
+    let address = agora_types::Address::new(consensus_address(seed)).to_bech32_with(agora_types::VALCONS_PREFIX);
+    let res: spb::QuerySigningInfoResponse =
+        chain.node.query_proto("/cosmos.slashing.v1beta1.Query/SigningInfo", &spb::QuerySigningInfoRequest { cons_address: address }).expect("info");
+    res.val_signing_info.expect("info")
+}
+
+fn unjail(seed: u8, sequence: u64) -> Vec<u8> {
+    let msg = cosmos_sdk_proto::cosmos::slashing::v1beta1::MsgUnjail { validator_addr: valoper(&key(seed)) };
+    signed(&key(seed), &msg, u64::from(seed), sequence)
+}
+
+#[test]
+fn a_validator_that_misses_too_many_blocks_is_slashed_jailed_and_may_unjail_after_its_time() {
+    let mut chain = slashing_chain();
+    let b = consensus_address(22);
+    // The first window is not judged; afterwards more than 5 misses out of 10 jail.
+    let mut jailed_at = None;
+    for _ in 0..20 {
+        commit_block(&mut chain, vec![], true, false);
+        let updates = &chain.node.last_finalized().expect("block").validator_updates;
+        if let Some(update) = updates.iter().find(|u| u.pub_key.to_bytes() == vec![22u8; 32]) {
+            assert_eq!(update.power.value(), 0, "removed from the set");
+            jailed_at = Some(chain.node.height());
+            break;
+        }
+    }
+    let jailed_at = jailed_at.expect("jailed for downtime");
+    assert_eq!(jailed_at, 11, "judged only after start height + window");
+    let v = staking_validator(&chain, 2);
+    assert!(v.jailed);
+    assert_eq!(v.tokens, (7_000_000 - 70_000).to_string(), "1% of the stake at the infraction");
+    let info = signing_info(&chain, 22);
+    assert_eq!(info.missed_blocks_counter, 0, "the window is reset");
+    assert!(info.jailed_until.expect("until").seconds > 0);
+    let _ = b;
+
+    // Too early: refused. Not jailed (the other validator): refused.
+    // (Each gentx used its signer's sequence 0.)
+    let results = commit_block(&mut chain, vec![unjail(2, 1)], true, false);
+    assert_refused(&results[0], "slashing", 4, "still jailed");
+    let results = commit_block(&mut chain, vec![unjail(1, 1)], true, false);
+    assert_refused(&results[0], "slashing", 5, "not jailed");
+    for _ in 0..60 {
+        commit_block(&mut chain, vec![], true, false);
+    }
+    let results = commit_block(&mut chain, vec![unjail(2, 2)], true, false);
+    assert_eq!(results[0].code.value(), 0, "{}", results[0].log);
+    let updates = &chain.node.last_finalized().expect("block").validator_updates;
+    assert!(updates.iter().any(|u| u.pub_key.to_bytes() == vec![22u8; 32] && u.power.value() == 6), "back in the set: {updates:?}");
+    assert!(!staking_validator(&chain, 2).jailed);
+}
+
+fn double_sign(seed: u8, power: u64, height: u64) -> tendermint::abci::types::Misbehavior {
+    tendermint::abci::types::Misbehavior {
+        kind: tendermint::abci::types::MisbehaviorKind::DuplicateVote,
+        validator: tendermint::abci::types::Validator { address: consensus_address(seed), power: power.try_into().expect("power") },
+        height: height.try_into().expect("height"),
+        time: agora_app::harness::TestNode::time_at(height),
+        total_voting_power: 12u32.into(),
+    }
+}
+
+#[test]
+fn double_signing_slashes_at_the_infraction_tombstones_and_old_evidence_is_ignored() {
+    let mut chain = slashing_chain();
+    for _ in 0..3 {
+        commit_block(&mut chain, vec![], true, true);
+    }
+    // Evidence older than both 5 blocks and 3 s: ignored.
+    let stale = double_sign(22, 7, 1);
+    for _ in 0..6 {
+        commit_block(&mut chain, vec![], true, true);
+    }
+    chain.node.make_block_with_commit(vec![], &[], vec![stale]).expect("block");
+    assert!(!staking_validator(&chain, 2).jailed, "stale evidence changes nothing");
+
+    let h = chain.node.height();
+    chain.node.make_block_with_commit(vec![], &[], vec![double_sign(21, 5, h)]).expect("block");
+    chain.check_invariants();
+    let v = staking_validator(&chain, 1);
+    assert!(v.jailed);
+    assert_eq!(v.tokens, (5_000_000 - 250_000).to_string(), "5% of the stake behind the fault");
+    let info = signing_info(&chain, 21);
+    assert!(info.tombstoned);
+    assert_eq!(info.jailed_until.expect("until").seconds, 253_402_300_799, "9999-12-31T23:59:59Z");
+    // Evidence of the same fault again: already tombstoned, nothing more is burned.
+    chain.node.make_block_with_commit(vec![], &[], vec![double_sign(21, 5, h)]).expect("block");
+    assert_eq!(staking_validator(&chain, 1).tokens, (5_000_000 - 250_000).to_string());
+    // A tombstoned validator never unjails.
+    let results = commit_block(&mut chain, vec![unjail(1, 1)], false, true);
+    assert_refused(&results[0], "slashing", 4, "tombstoned");
+}

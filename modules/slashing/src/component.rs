@@ -1,0 +1,257 @@
+//! `slashing` as a component: liveness and evidence at the start of every block (from the
+//! decided last commit and the block's misbehaviour), `MsgUnjail`, parameters, queries and
+//! genesis. Each voter and each piece of evidence is handled on its own fork: one that fails
+//! (a bug, never bad input) is reported and the others go on.
+
+use agora_component::{isolated, Authority, Component, ComponentMsg, Wiring};
+use agora_store::{StateRead, StateWrite};
+use agora_types::{AbciError, Address, BlockContext, ConsensusAddress, Event, MisbehaviorKind, TxError, VoteInfo};
+use cosmos_sdk_proto::Any;
+
+use crate::keepers::{ConsensusKeeper, StakingKeeper};
+use crate::msg::{SlashingMsg, MSG_UNJAIL_URL, MSG_UPDATE_PARAMS_URL};
+use crate::state::{valcons, SigningInfo, SlashingRead, SlashingRecords};
+use crate::{GenesisState, SlashingError, TOMBSTONE_JAIL_END};
+
+/// CometBFT applies a validator update returned at height H from H + 2: the stake that
+/// signed block H − 1 (the last commit) is the one of height H − 2.
+const VALIDATOR_UPDATE_DELAY: u64 = 1;
+
+pub struct SlashingComponent {
+    staking: Box<dyn StakingKeeper>,
+    consensus: Box<dyn ConsensusKeeper>,
+    authority: Authority,
+}
+
+impl SlashingComponent {
+    pub fn new(staking: impl StakingKeeper + 'static, consensus: impl ConsensusKeeper + 'static) -> Self {
+        Self { staking: Box::new(staking), consensus: Box::new(consensus), authority: Authority::default() }
+    }
+}
+
+/// Staking's hook when a validator enters the active set: its liveness is judged from here
+/// (a new record, or the old one with a new start height).
+pub fn validator_bonded(mut state: &mut dyn StateWrite, address: &ConsensusAddress, height: u64) -> Result<(), SlashingError> {
+    let info = match state.signing_info(address)? {
+        Some(mut info) => {
+            info.start_height = height;
+            info
+        }
+        None => SigningInfo::new(*address, height),
+    };
+    state.put_signing_info(&info)
+}
+
+fn block_time(ctx: &BlockContext) -> u64 {
+    u64::try_from(ctx.time_unix_secs).unwrap_or(0).saturating_mul(1_000_000_000).saturating_add(u64::from(ctx.time_nanos))
+}
+
+fn entry_error(work: &str, address: &ConsensusAddress, ctx: &BlockContext, error: &TxError) -> Event {
+    Event::new("begin_block_entry_error")
+        .attr("module", "slashing")
+        .attr("work", work)
+        .attr("address", valcons(address))
+        .attr("height", ctx.height)
+        .attr("error", &error.log)
+}
+
+impl SlashingComponent {
+    /// The SDK's `HandleValidatorSignature` for one voter of the last commit.
+    fn handle_vote(&self, mut state: &mut dyn StateWrite, ctx: &BlockContext, vote: &VoteInfo) -> Result<Vec<Event>, TxError> {
+        let address = vote.validator_address;
+        let Some(validator) = self.staking.validator_by_consensus(state, &address)? else { return Ok(Vec::new()) };
+        if validator.jailed {
+            return Ok(Vec::new());
+        }
+        let Some(mut info) = state.signing_info(&address)? else {
+            return Err(SlashingError::NoSigningInfo(valcons(&address)).to_tx_error());
+        };
+        let params = state.slashing_params()?;
+        let window = params.signed_blocks_window;
+        let index = info.index_offset % window;
+        info.index_offset = info.index_offset.saturating_add(1);
+        let previous = state.missed(&address, index)?;
+        let missed = !vote.signed();
+        let mut events = Vec::new();
+        if missed != previous {
+            state.set_missed(&address, index, missed);
+            info.missed_blocks_counter =
+                if missed { info.missed_blocks_counter.saturating_add(1) } else { info.missed_blocks_counter.saturating_sub(1) };
+        }
+        if missed {
+            events.push(
+                Event::new("liveness")
+                    .attr("address", valcons(&address))
+                    .attr("missed_blocks", info.missed_blocks_counter)
+                    .attr("height", ctx.height),
+            );
+        }
+        let judged_from = info.start_height.saturating_add(window);
+        if ctx.height > judged_from && info.missed_blocks_counter > params.max_missed() {
+            let distribution_height = ctx.height.saturating_sub(VALIDATOR_UPDATE_DELAY + 1);
+            events.extend(self.staking.slash(state, ctx, &address, distribution_height, vote.power, params.slash_fraction_downtime, "missing_signature")?);
+            self.staking.jail(state, &address)?;
+            info.jailed_until = block_time(ctx).saturating_add(params.downtime_jail_duration.saturating_mul(1_000_000_000));
+            info.missed_blocks_counter = 0;
+            info.index_offset = 0;
+            state.clear_missed(&address)?;
+            events.push(
+                Event::new("slash")
+                    .attr("address", valcons(&address))
+                    .attr("power", vote.power)
+                    .attr("reason", "missing_signature")
+                    .attr("jailed", valcons(&address)),
+            );
+        }
+        state.put_signing_info(&info)?;
+        Ok(events)
+    }
+
+    /// The SDK's `HandleEquivocationEvidence`: a double sign or light-client attack.
+    fn handle_evidence(&self, mut state: &mut dyn StateWrite, ctx: &BlockContext, evidence: &agora_types::Misbehavior) -> Result<Vec<Event>, TxError> {
+        let address = evidence.validator_address;
+        let Some(validator) = self.staking.validator_by_consensus(state, &address)? else { return Ok(Vec::new()) };
+        // Its stake is free already: nothing is left to slash.
+        if validator.unbonded {
+            return Ok(Vec::new());
+        }
+        let Some(mut info) = state.signing_info(&address)? else {
+            return Err(SlashingError::NoSigningInfo(valcons(&address)).to_tx_error());
+        };
+        if info.tombstoned {
+            return Ok(Vec::new());
+        }
+        let (max_blocks, max_nanos) = self.consensus.evidence_max_age(state)?;
+        let evidence_time = u64::try_from(evidence.time_unix_secs).unwrap_or(0).saturating_mul(1_000_000_000);
+        let age_nanos = block_time(ctx).saturating_sub(evidence_time);
+        let age_blocks = ctx.height.saturating_sub(evidence.height);
+        if age_nanos > max_nanos && age_blocks > max_blocks {
+            return Ok(Vec::new());
+        }
+        let params = state.slashing_params()?;
+        let distribution_height = evidence.height.saturating_sub(VALIDATOR_UPDATE_DELAY);
+        let reason = match evidence.kind {
+            MisbehaviorKind::LightClientAttack => "light_client_attack",
+            _ => "double_sign",
+        };
+        let mut events =
+            self.staking.slash(state, ctx, &address, distribution_height, evidence.power, params.slash_fraction_double_sign, reason)?;
+        if !validator.jailed {
+            self.staking.jail(state, &address)?;
+        }
+        info.jailed_until = TOMBSTONE_JAIL_END;
+        info.tombstoned = true;
+        state.put_signing_info(&info)?;
+        events.push(Event::new("slash").attr("address", valcons(&address)).attr("power", evidence.power).attr("reason", reason));
+        Ok(events)
+    }
+
+    fn unjail(&self, state: &mut dyn StateWrite, ctx: &BlockContext, operator: &Address) -> Result<Vec<Event>, SlashingError> {
+        let validator = self
+            .staking
+            .validator(state, operator)?
+            .ok_or_else(|| SlashingError::NoValidator(operator.to_bech32_with(agora_types::VALOPER_PREFIX)))?;
+        let own = validator.self_delegation.ok_or(SlashingError::MissingSelfDelegation)?;
+        if own < validator.min_self_delegation {
+            return Err(SlashingError::SelfDelegationTooLow(format!("{own} < {}", validator.min_self_delegation)));
+        }
+        if !validator.jailed {
+            return Err(SlashingError::ValidatorNotJailed);
+        }
+        let info = state
+            .signing_info(&validator.consensus_address)?
+            .ok_or_else(|| SlashingError::NoSigningInfo(valcons(&validator.consensus_address)))?;
+        if info.tombstoned {
+            return Err(SlashingError::ValidatorJailed("it is tombstoned for double signing".into()));
+        }
+        if block_time(ctx) < info.jailed_until {
+            return Err(SlashingError::ValidatorJailed(format!("jailed until {}", crate::state::timestamp(info.jailed_until).seconds)));
+        }
+        self.staking.unjail(state, operator)?;
+        Ok(Vec::new())
+    }
+}
+
+impl ComponentMsg for SlashingMsg {
+    fn type_url(&self) -> &str {
+        SlashingMsg::type_url(self)
+    }
+
+    fn module(&self) -> &'static str {
+        "slashing"
+    }
+
+    fn signers(&self) -> Vec<Address> {
+        SlashingMsg::signers(self)
+    }
+}
+
+impl Component for SlashingComponent {
+    type Msg = SlashingMsg;
+    type Genesis = GenesisState;
+
+    fn name(&self) -> &'static str {
+        "slashing"
+    }
+
+    fn wire(&mut self, wiring: &Wiring) {
+        self.authority = wiring.authority;
+    }
+
+    fn validate_genesis(&self, genesis: &GenesisState) -> Result<(), String> {
+        genesis.validate().map_err(|e| e.to_string())
+    }
+
+    fn init_genesis(&self, state: &mut dyn StateWrite, genesis: &GenesisState) -> Result<(), String> {
+        genesis.apply(state).map_err(|e| e.to_string())
+    }
+
+    fn export_genesis(&self, state: &dyn StateRead, height: u64) -> Result<GenesisState, String> {
+        GenesisState::export(state, height).map_err(|e| e.to_string())
+    }
+
+    fn begin_block(&self, state: &mut dyn StateWrite, ctx: &BlockContext) -> Result<Vec<Event>, TxError> {
+        let mut events = Vec::new();
+        for evidence in &ctx.misbehavior {
+            match isolated(state, |fork| self.handle_evidence(fork, ctx, evidence)) {
+                Ok(done) => events.extend(done),
+                Err(error) => events.push(entry_error("evidence", &evidence.validator_address, ctx, &error)),
+            }
+        }
+        for vote in &ctx.last_commit {
+            match isolated(state, |fork| self.handle_vote(fork, ctx, vote)) {
+                Ok(done) => events.extend(done),
+                Err(error) => events.push(entry_error("liveness", &vote.validator_address, ctx, &error)),
+            }
+        }
+        Ok(events)
+    }
+
+    fn message_types(&self) -> &'static [&'static str] {
+        &[MSG_UNJAIL_URL, MSG_UPDATE_PARAMS_URL]
+    }
+
+    fn decode_msg(&self, any: &Any) -> Result<SlashingMsg, TxError> {
+        SlashingMsg::decode(any).map_err(|e| e.to_tx_error())
+    }
+
+    fn execute(&self, mut state: &mut dyn StateWrite, ctx: &BlockContext, msg: &SlashingMsg) -> Result<Vec<Event>, TxError> {
+        match msg {
+            SlashingMsg::Unjail { operator } => Ok(self.unjail(state, ctx, operator)?),
+            SlashingMsg::UpdateParams { authority, params } => {
+                self.authority.check(authority)?;
+                params.validate()?;
+                state.put_slashing_params(params);
+                Ok(Vec::new())
+            }
+        }
+    }
+
+    fn query_services(&self) -> &'static [&'static str] {
+        &[crate::query::SERVICE]
+    }
+
+    fn query(&self, state: &dyn StateRead, _height: u64, path: &str, data: &[u8]) -> Option<Result<Vec<u8>, TxError>> {
+        crate::query::query(state, path, data)
+    }
+}

@@ -1,0 +1,62 @@
+//! Refusals of `slashing`, with the Cosmos SDK's codes in codespace `slashing`.
+
+use agora_types::AbciError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SlashingError {
+    #[error("internal error: {0}")]
+    Internal(String),
+    #[error("invalid address: {0}")]
+    InvalidAddress(String),
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+    #[error("address is not associated with any known validator: {0}")]
+    NoValidator(String),
+    #[error("validator still jailed; cannot be unjailed: {0}")]
+    ValidatorJailed(String),
+    #[error("validator not jailed; cannot be unjailed")]
+    ValidatorNotJailed,
+    #[error("validator has no self-delegation; cannot be unjailed")]
+    MissingSelfDelegation,
+    #[error("validator's self delegation less than minimum; cannot be unjailed: {0}")]
+    SelfDelegationTooLow(String),
+    #[error("no validator signing info found: {0}")]
+    NoSigningInfo(String),
+    #[error("invalid slashing params: {0}")]
+    InvalidParams(String),
+}
+
+impl AbciError for SlashingError {
+    fn codespace(&self) -> &'static str {
+        match self {
+            Self::Internal(_) | Self::InvalidAddress(_) | Self::InvalidRequest(_) | Self::InvalidParams(_) => "sdk",
+            _ => "slashing",
+        }
+    }
+
+    fn code(&self) -> u32 {
+        match self {
+            Self::Internal(_) => 1,
+            Self::InvalidAddress(_) => 7,
+            Self::InvalidRequest(_) | Self::InvalidParams(_) => 18,
+            Self::NoValidator(_) => 2,
+            Self::ValidatorJailed(_) => 4,
+            Self::ValidatorNotJailed => 5,
+            Self::MissingSelfDelegation => 6,
+            Self::SelfDelegationTooLow(_) => 7,
+            Self::NoSigningInfo(_) => 8,
+        }
+    }
+}
+
+impl From<agora_store::StoreError> for SlashingError {
+    fn from(e: agora_store::StoreError) -> Self {
+        Self::Internal(e.to_string())
+    }
+}
+
+impl From<SlashingError> for agora_types::TxError {
+    fn from(e: SlashingError) -> Self {
+        e.to_tx_error()
+    }
+}

@@ -10,6 +10,7 @@ use agora_consensus::ConsensusComponent;
 use agora_escrow::EscrowComponent;
 use agora_market::{DeploymentComponent, MarketComponent, MarketEscrowHooks};
 use agora_provider::ProviderComponent;
+use agora_mint::MintComponent;
 use agora_slashing::SlashingComponent;
 use agora_staking::StakingComponent;
 
@@ -27,6 +28,9 @@ pub fn components_builder() -> ComponentsBuilder {
         .with(ConsensusComponent::default())
         .with(AuthComponent::default())
         .with(BankComponent::default())
+        // First of the block's begin hooks after bank: this block's provision is in the fee
+        // collector before anything shares it out.
+        .with(MintComponent::new(Bank, Staking))
         // Before staking: the last commit's votes and the block's evidence are judged against
         // the stake that signed them, before anything else moves it.
         .with(SlashingComponent::new(Staking, Consensus))

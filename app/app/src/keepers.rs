@@ -288,3 +288,26 @@ impl agora_slashing::ConsensusKeeper for Consensus {
         Ok((blocks, nanos))
     }
 }
+
+impl agora_mint::BankKeeper for Bank {
+    fn mint_coins(&self, state: &mut dyn StateWrite, module: &'static str, amount: &Coins) -> Result<Vec<Event>, agora_mint::MintError> {
+        state.mint_coins(module, amount).map_err(|e| agora_mint::MintError::Internal(e.to_string()))
+    }
+
+    fn send_coins(&self, state: &mut dyn StateWrite, from: &Address, to: &Address, amount: &Coins) -> Result<Vec<Event>, agora_mint::MintError> {
+        state.send_coins(from, to, amount).map_err(|e| agora_mint::MintError::Internal(e.to_string()))
+    }
+
+    fn supply_of(&self, state: &dyn StateRead, denom: &Denom) -> Result<u128, agora_mint::MintError> {
+        state.supply_of(denom).map_err(|e| agora_mint::MintError::Internal(e.to_string()))
+    }
+}
+
+impl agora_mint::StakingKeeper for Staking {
+    /// What the bonded pool holds in the bond denom (the SDK's `TotalBondedTokens`).
+    fn bonded_tokens(&self, state: &dyn StateRead) -> Result<u128, agora_mint::MintError> {
+        let internal = |e: String| agora_mint::MintError::Internal(e);
+        let denom = state.staking_params().map_err(|e| internal(e.to_string()))?.bond_denom;
+        state.balance(&Address::module(agora_staking::BONDED_POOL), &denom).map_err(|e| internal(e.to_string()))
+    }
+}

@@ -63,6 +63,7 @@ impl Staking {
         for k in &keys {
             agora_app::genesis::add_account(&mut genesis, k.address(), &coins("1000000000000uagora,500ufoo")).expect("add");
         }
+        without_inflation(&mut genesis);
         let mut staking: agora_staking::GenesisState = genesis.section("staking").expect("staking");
         staking.params.unbonding_time = UNBONDING_SECS;
         staking.params.max_validators = 2;
@@ -371,6 +372,7 @@ fn gentx(key: &SigningKey, seed: u8, amount: u128, account_number: u64) -> Strin
 
 fn genesis_with_gentxs(gen_txs: Vec<String>) -> agora_genesis::AppState {
     let mut genesis = agora_app::genesis::new_chain().expect("genesis");
+    without_inflation(&mut genesis);
     for seed in [1, 2] {
         agora_app::genesis::add_account(&mut genesis, key(seed).address(), &coins("1000000000uagora")).expect("add");
     }
@@ -556,4 +558,41 @@ fn double_signing_slashes_at_the_infraction_tombstones_and_old_evidence_is_ignor
     // A tombstoned validator never unjails.
     let results = commit_block(&mut chain, vec![unjail(1, 1)], false, true);
     assert_refused(&results[0], "slashing", 4, "tombstoned");
+}
+
+// ---- Mint --------------------------------------------------------------------------------
+
+#[test]
+fn every_block_mints_its_provision_into_the_fee_collector_and_supply_follows() {
+    let mut genesis = agora_app::genesis::new_chain().expect("genesis");
+    agora_app::genesis::add_account(&mut genesis, key(1).address(), &coins("1000000000uagora")).expect("add");
+    genesis.set_section("genutil", &agora_app::genutil::GenesisState { gen_txs: vec![gentx(&key(1), 21, 500_000_000, 0)] }).expect("set");
+    let mut chain = chain_from_genesis(&genesis);
+    let supply = |chain: &Chain| -> u128 {
+        let res: cosmos_sdk_proto::cosmos::bank::v1beta1::QuerySupplyOfResponse = chain
+            .node
+            .query_proto("/cosmos.bank.v1beta1.Query/SupplyOf", &cosmos_sdk_proto::cosmos::bank::v1beta1::QuerySupplyOfRequest { denom: "uagora".into() })
+            .expect("supply");
+        res.amount.expect("coin").amount.parse().expect("amount")
+    };
+    let collector = agora_types::Address::module("fee_collector");
+    let (supply_before, collected_before) = (supply(&chain), chain.balance(&collector, "uagora"));
+    let mut minted = 0u128;
+    for _ in 0..5 {
+        chain.block(vec![]);
+        let events = &chain.node.last_finalized().expect("block").events;
+        let mint = events.iter().find(|e| e.kind == "mint").expect("a mint event every block");
+        let amount = mint.attributes.iter().find(|a| a.key_str().ok() == Some("amount")).expect("amount");
+        minted += amount.value_str().expect("text").parse::<u128>().expect("number");
+    }
+    assert!(minted > 0);
+    assert_eq!(supply(&chain), supply_before + minted, "supply grows by exactly what was minted");
+    assert_eq!(chain.balance(&collector, "uagora"), collected_before + minted, "all of it to the fee collector");
+    let res: cosmos_sdk_proto::cosmos::mint::v1beta1::QueryInflationResponse = chain
+        .node
+        .query_proto("/cosmos.mint.v1beta1.Query/Inflation", &cosmos_sdk_proto::cosmos::mint::v1beta1::QueryInflationRequest {})
+        .expect("inflation");
+    let inflation = agora_types::Dec::from_atto_str(std::str::from_utf8(&res.inflation).expect("utf8")).expect("dec");
+    // Half the supply is bonded, below the 67% goal: inflation rises from 13%.
+    assert!(inflation > "0.13".parse().expect("dec"), "{inflation}");
 }

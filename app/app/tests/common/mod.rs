@@ -39,8 +39,21 @@ pub struct Chain {
     pub dir: tempfile::TempDir,
 }
 
+/// Turns inflation off (no provision is minted), for tests whose point is that a block changes
+/// nothing it should not: each block would otherwise mint into the fee collector. Minting has
+/// its own tests.
+pub fn without_inflation(genesis: &mut AppState) {
+    let mut mint: agora_mint::GenesisState = genesis.section("mint").expect("mint");
+    mint.minter.inflation = agora_types::Dec::ZERO;
+    mint.params.inflation_min = agora_types::Dec::ZERO;
+    mint.params.inflation_max = agora_types::Dec::ZERO;
+    mint.params.inflation_rate_change = agora_types::Dec::ZERO;
+    genesis.set_section("mint", &mint).expect("mint");
+}
+
 pub fn genesis_json(funded: &[Address]) -> Vec<u8> {
     let mut genesis = agora_app::genesis::new_chain().expect("genesis");
+    without_inflation(&mut genesis);
     for addr in funded {
         agora_app::genesis::add_account(&mut genesis, *addr, &coins("1000000000uagora,500ufoo")).expect("add");
     }

@@ -10,6 +10,7 @@ use agora_consensus::ConsensusComponent;
 use agora_escrow::EscrowComponent;
 use agora_market::{DeploymentComponent, MarketComponent, MarketEscrowHooks};
 use agora_provider::ProviderComponent;
+use agora_distribution::DistributionComponent;
 use agora_mint::MintComponent;
 use agora_slashing::SlashingComponent;
 use agora_staking::StakingComponent;
@@ -31,6 +32,8 @@ pub fn components_builder() -> ComponentsBuilder {
         // First of the block's begin hooks after bank: this block's provision is in the fee
         // collector before anything shares it out.
         .with(MintComponent::new(Bank, Staking))
+        // Then the fees and the provision go to the last commit's signers and the community.
+        .with(DistributionComponent::new(Bank, Staking))
         // Before staking: the last commit's votes and the block's evidence are judged against
         // the stake that signed them, before anything else moves it.
         .with(SlashingComponent::new(Staking, Consensus))

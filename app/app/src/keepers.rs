@@ -214,8 +214,31 @@ mod tests {
 pub struct AppStakingHooks;
 
 impl StakingHooks for AppStakingHooks {
+    fn after_validator_created(&self, state: &mut dyn StateWrite, validator: &agora_staking::Validator) -> Result<Vec<Event>, agora_types::TxError> {
+        agora_distribution::validator_created(state, &validator.operator)?;
+        Ok(Vec::new())
+    }
+
     fn after_validator_bonded(&self, state: &mut dyn StateWrite, validator: &agora_staking::Validator, height: u64) -> Result<Vec<Event>, agora_types::TxError> {
         agora_slashing::validator_bonded(state, &validator.consensus_address(), height)?;
+        Ok(Vec::new())
+    }
+
+    fn before_validator_removed(&self, state: &mut dyn StateWrite, validator: &agora_staking::Validator) -> Result<Vec<Event>, agora_types::TxError> {
+        Ok(agora_distribution::before_validator_removed(state, &Bank, &validator.operator)?)
+    }
+
+    fn before_validator_slashed(&self, state: &mut dyn StateWrite, validator: &agora_staking::Validator, fraction: Dec, infraction_height: u64) -> Result<Vec<Event>, agora_types::TxError> {
+        agora_distribution::validator_slashed(state, &validator.operator, infraction_height, fraction)?;
+        Ok(Vec::new())
+    }
+
+    fn before_delegation_modified(&self, state: &mut dyn StateWrite, delegator: &Address, validator: &agora_staking::Validator) -> Result<Vec<Event>, agora_types::TxError> {
+        Ok(agora_distribution::before_delegation_modified(state, &Bank, &Staking, delegator, &validator.operator)?)
+    }
+
+    fn after_delegation_modified(&self, state: &mut dyn StateWrite, delegator: &Address, validator: &agora_staking::Validator) -> Result<Vec<Event>, agora_types::TxError> {
+        agora_distribution::after_delegation_modified(state, &Staking, delegator, &validator.operator)?;
         Ok(Vec::new())
     }
 }
@@ -309,5 +332,55 @@ impl agora_mint::StakingKeeper for Staking {
         let internal = |e: String| agora_mint::MintError::Internal(e);
         let denom = state.staking_params().map_err(|e| internal(e.to_string()))?.bond_denom;
         state.balance(&Address::module(agora_staking::BONDED_POOL), &denom).map_err(|e| internal(e.to_string()))
+    }
+}
+
+fn distribution_error(error: impl std::fmt::Display) -> agora_distribution::DistributionError {
+    agora_distribution::DistributionError::Internal(error.to_string())
+}
+
+impl agora_distribution::BankKeeper for Bank {
+    fn send_coins(&self, state: &mut dyn StateWrite, from: &Address, to: &Address, amount: &Coins) -> Result<Vec<Event>, agora_distribution::DistributionError> {
+        state.send_coins(from, to, amount).map_err(|e| match e {
+            BankError::InsufficientFunds { available, needed } => {
+                agora_distribution::DistributionError::InsufficientFunds(format!("spendable balance {available} is smaller than {needed}"))
+            }
+            other => distribution_error(other),
+        })
+    }
+
+    fn balances(&self, state: &dyn StateRead, address: &Address) -> Result<Coins, agora_distribution::DistributionError> {
+        state.all_balances(address).map_err(distribution_error)
+    }
+
+    /// A module account that did not declare it receives (bank's permission table).
+    fn blocked(&self, state: &dyn StateRead, address: &Address) -> Result<bool, agora_distribution::DistributionError> {
+        Ok(state.module_permissions(address).map_err(distribution_error)?.is_some_and(|p| !p.receive))
+    }
+}
+
+fn validator_info(validator: agora_staking::Validator) -> agora_distribution::ValidatorInfo {
+    agora_distribution::ValidatorInfo {
+        operator: validator.operator,
+        commission_rate: validator.commission.rate,
+        delegator_shares: validator.delegator_shares,
+    }
+}
+
+impl agora_distribution::StakingKeeper for Staking {
+    fn validator(&self, state: &dyn StateRead, operator: &Address) -> Result<Option<agora_distribution::ValidatorInfo>, agora_distribution::DistributionError> {
+        Ok(StakingRead::validator(state, operator).map_err(distribution_error)?.map(validator_info))
+    }
+
+    fn validator_by_consensus(&self, state: &dyn StateRead, address: &agora_types::ConsensusAddress) -> Result<Option<agora_distribution::ValidatorInfo>, agora_distribution::DistributionError> {
+        Ok(state.validator_by_consensus(address).map_err(distribution_error)?.map(validator_info))
+    }
+
+    fn delegation_shares(&self, state: &dyn StateRead, delegator: &Address, validator: &Address) -> Result<Option<Dec>, agora_distribution::DistributionError> {
+        Ok(state.delegation(delegator, validator).map_err(distribution_error)?.map(|d| d.shares))
+    }
+
+    fn delegations_of(&self, state: &dyn StateRead, delegator: &Address) -> Result<Vec<(Address, Dec)>, agora_distribution::DistributionError> {
+        Ok(StakingRead::delegations_of(state, delegator).map_err(distribution_error)?.into_iter().map(|d| (d.validator, d.shares)).collect())
     }
 }

@@ -27,6 +27,6 @@ fn app_hash_should_not_change() {
 /// genesis, and again when the market parameters gained `retention_blocks` and
 /// `max_prunes_per_block`, and again when staking arrived (its parameters and two pool accounts
 /// at genesis, a `HistoricalInfo` header every block), slashing (its parameters) and mint (its
-/// parameters and minter, and its module account; this chain mints nothing). No chain had
-/// launched yet any of these times.
-const APP_HASH_SNAPSHOT: &str = "eae2e08621ca832eed6632cf6d1e9f95193f0157407117dc555288df0c41e4e9";
+/// parameters and minter, and its module account; this chain mints nothing) and distribution
+/// (fees swept to the community pool each block). No chain had launched yet any of these times.
+const APP_HASH_SNAPSHOT: &str = "427ed2c28539675a56f94f27edbdec482383a70256f5d9e19bd3405d287bc18f";

@@ -14,7 +14,7 @@ use crate::account::AccountId;
 use crate::keepers::BankKeeper;
 use crate::msg::{EscrowMsg, MSG_UPDATE_PARAMS_URL};
 use crate::state::{keys, EscrowRead, EscrowRecords};
-use crate::{EscrowError, GenesisState, COMMUNITY_POOL, ESCROW_MODULE};
+use crate::{EscrowError, GenesisState, ESCROW_MODULE};
 
 /// What escrow tells the module that spends an account (the market) when the account's
 /// funds run out; wired by the application.
@@ -63,7 +63,8 @@ impl Component for EscrowComponent {
     }
 
     fn module_accounts(&self) -> Vec<ModuleAccount> {
-        vec![ModuleAccount::new(ESCROW_MODULE), ModuleAccount::new(COMMUNITY_POOL)]
+        // The community pool it pays the take into is distribution's.
+        vec![ModuleAccount::new(ESCROW_MODULE)]
     }
 
     fn wire(&mut self, wiring: &Wiring) {

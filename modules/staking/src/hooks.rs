@@ -24,6 +24,11 @@ pub trait StakingHooks: Send + Sync + 'static {
         Ok(Vec::new())
     }
 
+    /// `validator` is being slashed `fraction` of its stake for a fault at `infraction_height`.
+    fn before_validator_slashed(&self, _state: &mut dyn StateWrite, _validator: &Validator, _fraction: agora_types::Dec, _infraction_height: u64) -> Result<Vec<Event>, TxError> {
+        Ok(Vec::new())
+    }
+
     /// `delegator`'s shares of `validator` are about to change (or be created): the shares
     /// and the validator are as they were before the change.
     fn before_delegation_modified(&self, _state: &mut dyn StateWrite, _delegator: &Address, _validator: &Validator) -> Result<Vec<Event>, TxError> {

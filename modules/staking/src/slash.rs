@@ -67,11 +67,11 @@ impl StakingKeeper<'_> {
         if infraction_height > ctx.height {
             return Err(tx(&StakingError::Internal(format!("cannot slash at future height {infraction_height}"))));
         }
+        let mut events = self.hooks.before_validator_slashed(state, &validator, fraction, infraction_height)?;
         let owed = Dec::from_units(u128::from(power).saturating_mul(POWER_REDUCTION)).checked_mul(fraction).and_then(Dec::floor).unwrap_or(0);
         let mut remaining = owed;
         let mut burned_not_bonded = 0u128;
         let mut burned_bonded = 0u128;
-        let mut events = Vec::new();
         if infraction_height < ctx.height {
             let (from_unbonding, taken) = slash_unbondings(state, &env, &validator.operator, infraction_height, fraction)?;
             remaining = remaining.saturating_sub(taken);

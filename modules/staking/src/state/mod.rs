@@ -68,6 +68,16 @@ pub trait StakingRead: StateRead {
             .collect()
     }
 
+    /// Every delegation of `delegator`, in validator order.
+    fn delegations_of(&self, delegator: &Address) -> Result<Vec<Delegation>, StakingError> {
+        self.prefix_raw(&keys::delegations_of(delegator), None)
+            .map(|item| {
+                let (_, value) = item?;
+                borsh::from_slice(&value).map_err(|e| StakingError::Internal(format!("corrupt delegation record: {e}")))
+            })
+            .collect()
+    }
+
     /// Members of the active set with the power last sent for each, in operator order.
     fn last_powers(&self) -> Result<Vec<(Address, u64)>, StakingError> {
         let mut out = Vec::new();

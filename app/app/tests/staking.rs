@@ -606,3 +606,73 @@ fn every_block_mints_its_provision_into_the_fee_collector_and_supply_follows() {
     // Half the supply is bonded, below the 67% goal: inflation rises from 13%.
     assert!(inflation > "0.13".parse().expect("dec"), "{inflation}");
 }
+
+// ---- Distribution ------------------------------------------------------------------------
+
+fn dec_of(coins: &[cosmos_sdk_proto::cosmos::base::v1beta1::DecCoin], denom: &str) -> agora_types::Dec {
+    coins.iter().find(|c| c.denom == denom).map_or(agora_types::Dec::ZERO, |c| agora_types::Dec::from_atto_str(&c.amount).expect("dec"))
+}
+
+#[test]
+fn fees_reach_signers_and_delegators_and_withdrawals_match_the_queries_to_the_unit() {
+    use cosmos_sdk_proto::cosmos::distribution::v1beta1 as dpb;
+    let mut chain = slashing_chain();
+    // The operator of A (power 5) also delegates to B (power 7).
+    let delegate = pb::MsgDelegate { delegator_address: key(1).address().to_bech32(), validator_address: valoper(&key(2)), amount: Some(coin(1_000_000)) };
+    let results = commit_block(&mut chain, vec![signed(&key(1), &delegate, 1, 1)], true, true);
+    assert_eq!(results[0].code.value(), 0, "{}", results[0].log);
+    // Fee-paying blocks signed by both, then an empty block that allocates the last fees.
+    for seq in 2..6 {
+        commit_block(&mut chain, vec![send_tx(&key(1), &key(2).address(), "1uagora", 1, seq)], true, true);
+    }
+    commit_block(&mut chain, vec![], true, true);
+
+    let query = |chain: &Chain, method: &str, req: &dyn Fn() -> Vec<u8>| -> Vec<u8> {
+        chain.node.query(&format!("/cosmos.distribution.v1beta1.Query/{method}"), req(), 0, false).expect(method).value.to_vec()
+    };
+    let rewards = dpb::QueryDelegationRewardsResponse::decode(
+        query(&chain, "DelegationRewards", &|| dpb::QueryDelegationRewardsRequest { delegator_address: key(1).address().to_bech32(), validator_address: valoper(&key(2)) }.encode_to_vec())
+            .as_slice(),
+    )
+    .expect("decode");
+    let owed = dec_of(&rewards.rewards, "uagora");
+    assert!(owed > agora_types::Dec::ZERO, "the delegation earned part of B's share");
+    let total = dpb::QueryDelegationTotalRewardsResponse::decode(
+        query(&chain, "DelegationTotalRewards", &|| dpb::QueryDelegationTotalRewardsRequest { delegator_address: key(1).address().to_bech32() }.encode_to_vec()).as_slice(),
+    )
+    .expect("decode");
+    assert_eq!(total.rewards.len(), 2, "its self-delegation to A and its delegation to B");
+
+    let before = chain.balance(&key(1).address(), "uagora");
+    let withdraw = dpb::MsgWithdrawDelegatorReward { delegator_address: key(1).address().to_bech32(), validator_address: valoper(&key(2)) };
+    let results = commit_block(&mut chain, vec![signed(&key(1), &withdraw, 1, 6)], true, true);
+    assert_eq!(results[0].code.value(), 0, "{}", results[0].log);
+    assert!(results[0].events.iter().any(|e| e.kind == "withdraw_rewards"));
+    assert_eq!(chain.balance(&key(1).address(), "uagora"), before - 5_000 + owed.floor().expect("units"), "paid to the unit");
+
+    // Commission: B's operator withdraws what the query shows, in whole units.
+    let commission = dpb::QueryValidatorCommissionResponse::decode(
+        query(&chain, "ValidatorCommission", &|| dpb::QueryValidatorCommissionRequest { validator_address: valoper(&key(2)) }.encode_to_vec()).as_slice(),
+    )
+    .expect("decode");
+    let commission = dec_of(&commission.commission.expect("commission").commission, "uagora");
+    assert!(commission > agora_types::Dec::ZERO);
+    let before = chain.balance(&key(2).address(), "uagora");
+    let take = dpb::MsgWithdrawValidatorCommission { validator_address: valoper(&key(2)) };
+    // Its block allocates the last block's withdrawal fee first: the commission grows by that
+    // block's share, so compare with the record after the block.
+    let results = commit_block(&mut chain, vec![signed(&key(2), &take, 2, 1)], true, true);
+    assert_eq!(results[0].code.value(), 0, "{}", results[0].log);
+    let paid = chain.balance(&key(2).address(), "uagora") + 5_000 - before;
+    assert!(paid >= commission.floor().expect("units"), "at least what was queried before the block");
+
+    // Refusals.
+    let nobody = dpb::MsgWithdrawDelegatorReward { delegator_address: key(2).address().to_bech32(), validator_address: valoper(&key(1)) };
+    let results = commit_block(&mut chain, vec![signed(&key(2), &nobody, 2, 2)], true, true);
+    assert_refused(&results[0], "distribution", 5, "no delegation distribution info");
+    let blocked = dpb::MsgSetWithdrawAddress { delegator_address: key(1).address().to_bech32(), withdraw_address: agora_types::Address::module("bonded_tokens_pool").to_bech32() };
+    let results = commit_block(&mut chain, vec![signed(&key(1), &blocked, 1, 7)], true, true);
+    assert_refused(&results[0], "sdk", 4, "not allowed to receive");
+    let pool = dpb::QueryCommunityPoolResponse::decode(query(&chain, "CommunityPool", &|| dpb::QueryCommunityPoolRequest {}.encode_to_vec()).as_slice()).expect("decode");
+    assert!(dec_of(&pool.pool, "uagora") > agora_types::Dec::ZERO, "the community tax");
+}

@@ -8,9 +8,13 @@
 #
 #     alice:          spent = her fees + what the escrow paid out for the lease
 #     bob:            gained = paid out − take − his fees − bond (bid deposit back)
-#     community pool: gained = the take of all payouts, the take's fraction carried from one
-#                     payout to the next (floor(total paid × bps / 10000) at one rate)
-#     fee collector:  gained = all fees; escrow and market module accounts end where they began
+#     take:           the take of all payouts, the take's fraction carried from one payout to
+#                     the next (floor(total paid × bps / 10000) at one rate)
+#     community pool, fee collector and distribution together: gained = the take + all fees +
+#                     every coin minted meanwhile (fees and provisions pass from the fee
+#                     collector to distribution, which keeps the validators' rewards and sends
+#                     the community tax to the pool); escrow and market accounts end where
+#                     they began; all changes add up to what was minted
 #     escrow account: closed and empty; payouts = floor(price × leased blocks)
 #
 # Exits non-zero on any failed step or mismatch. Non-interactive (CI: an e2e test runs it).
@@ -121,6 +125,7 @@ FEE_COLLECTOR="$(module_address fee_collector)"
 PROVIDER_MODULE="$(module_address provider)"
 ESCROW_MODULE="$(module_address escrow)"
 MARKET_MODULE="$(module_address market)"
+DISTRIBUTION_MODULE="$(module_address distribution)"
 
 say "localnet at $NODE: alice $ALICE, bob $BOB"
 info "community pool $POOL, fee collector $FEE_COLLECTOR"
@@ -131,12 +136,14 @@ info "take rates: $(get "$WORK/escrow_params.json" params.take_rates), default $
 
 # Balances at one height, for every account the demo moves funds between.
 ACCOUNTS=(alice:"$ALICE" bob:"$BOB" community_pool:"$POOL" fee_collector:"$FEE_COLLECTOR"
-  provider_module:"$PROVIDER_MODULE" escrow_module:"$ESCROW_MODULE" market_module:"$MARKET_MODULE")
+  distribution:"$DISTRIBUTION_MODULE" provider_module:"$PROVIDER_MODULE" escrow_module:"$ESCROW_MODULE"
+  market_module:"$MARKET_MODULE")
 balances() {
   local tag="$1" h="$2" entry
   for entry in "${ACCOUNTS[@]}"; do
     q "bal_${tag}_${entry%%:*}" bank balances "${entry#*:}" --denom "$DENOM" --height "$h"
   done
+  q "supply_${tag}" bank total --height "$h"
 }
 
 H0="$(height)"
@@ -289,12 +296,15 @@ check("deployment state", load("deployment_end")["deployment"]["state"], "closed
 # Bank balances.
 check("alice spent = fees + escrow payout (deposit − refund)", -delta["alice"], fees["alice"] + paid)
 check("bob gained = payout − take − fees − bond", delta["bob"], paid - take - fees["bob"] - bonded)
-check("community pool gained the take", delta["community_pool"], take)
-check("fee collector gained every fee", delta["fee_collector"], sum(fees.values()))
+supply = lambda tag: next(int(c["amount"]) for c in load(f"supply_{tag}")["supply"] if c["denom"] == denom)
+minted = supply("end") - supply("start")
+print(f"    minted meanwhile (inflation): {minted}")
+check("community pool + fee collector + distribution gained the take, every fee and the minted coins",
+      delta["community_pool"] + delta["fee_collector"] + delta["distribution"], take + sum(fees.values()) + minted)
 check("escrow module back where it began", delta["escrow_module"], 0)
 check("market module back where it began (bid deposit returned)", delta["market_module"], 0)
 check("provider module holds the new bond", delta["provider_module"], bonded)
-check("every change adds up to zero", sum(delta.values()), 0)
+check("every change adds up to what was minted", sum(delta.values()), minted)
 
 if failures:
     print(f"\nFAILED: {len(failures)} mismatch(es): {', '.join(failures)}")

@@ -4,7 +4,7 @@
 // the parameters. Prints one JSON line; exits non-zero on any failure.
 //   RPC=http://127.0.0.1:26657 MNEMONIC="..." AMOUNT=3000000 node stake.mjs
 import { DirectSecp256k1HdWallet } from "@cosmjs/proto-signing";
-import { GasPrice, QueryClient, SigningStargateClient, assertIsDeliverTxSuccess, coin, setupStakingExtension } from "@cosmjs/stargate";
+import { GasPrice, QueryClient, SigningStargateClient, assertIsDeliverTxSuccess, coin, setupDistributionExtension, setupStakingExtension } from "@cosmjs/stargate";
 import { Tendermint37Client } from "@cosmjs/tendermint-rpc";
 import { toBase64 } from "@cosmjs/encoding";
 
@@ -19,7 +19,7 @@ const wallet = await DirectSecp256k1HdWallet.fromMnemonic(MNEMONIC, { prefix: "a
 const [{ address: delegator }] = await wallet.getAccounts();
 const client = await SigningStargateClient.connectWithSigner(RPC, wallet, { gasPrice: GasPrice.fromString("0.025uagora") });
 const tm = await Tendermint37Client.connect(RPC);
-const query = QueryClient.withExtensions(tm, setupStakingExtension);
+const query = QueryClient.withExtensions(tm, setupStakingExtension, setupDistributionExtension);
 
 const { validators } = await query.staking.validators("BOND_STATUS_BONDED");
 const validator = validators[0];
@@ -37,7 +37,23 @@ const { unbond } = await query.staking.unbondingDelegation(delegator, validator.
 const { pool } = await query.staking.pool();
 const { params } = await query.staking.params();
 
+// Rewards: the distribution extension reads them, withdrawRewards pays them (whole units; the
+// block that includes it adds that block's share first).
+await new Promise((resolve) => setTimeout(resolve, 3000));
+const { rewards } = await query.distribution.delegationRewards(delegator, validator.operatorAddress);
+const owed = BigInt(rewards.find((c) => c.denom === "uagora")?.amount ?? "0") / 10n ** 18n;
+const balanceBefore = BigInt((await client.getBalance(delegator, "uagora")).amount);
+const withdrawn = await client.withdrawRewards(delegator, validator.operatorAddress, "auto", "rewards by cosmjs");
+assertIsDeliverTxSuccess(withdrawn);
+const balanceAfter = BigInt((await client.getBalance(delegator, "uagora")).amount);
+const event = withdrawn.events.find((e) => e.type === "withdraw_rewards");
+const paid = BigInt((event?.attributes.find((a) => a.key === "amount")?.value ?? "0uagora").replace("uagora", "") || "0");
+const feePaid = BigInt(withdrawn.gasWanted) * 25n / 1000n + (BigInt(withdrawn.gasWanted) * 25n % 1000n > 0n ? 1n : 0n);
+
 console.log(JSON.stringify({
+  rewardsQueried: owed.toString(),
+  rewardsPaid: paid.toString(),
+  balanceChangePlusFee: (balanceAfter - balanceBefore + feePaid).toString(),
   delegator,
   validator: validator.operatorAddress,
   consensusKey: toBase64(validator.consensusPubkey.value.slice(2)),

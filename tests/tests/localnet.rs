@@ -65,6 +65,10 @@ fn a_four_validator_localnet_makes_blocks_serves_the_cli_and_cosmjs_agrees_and_s
     assert_eq!(amount("unbondingBalance"), 1_500_000, "{staked}");
     assert_eq!(staked["unbondingTimeSeconds"], 120, "the localnet's unbonding time: {staked}");
     assert_eq!(staked["bondDenom"], "uagora");
+    // withdrawRewards pays at least what the query showed (its block adds that block's share),
+    // and the balance moves by exactly the event's amount less the fee.
+    assert!(amount("rewardsPaid") >= amount("rewardsQueried") && amount("rewardsPaid") > 0, "{staked}");
+    assert_eq!(amount("balanceChangePlusFee"), amount("rewardsPaid"), "{staked}");
     let expected_power = ((amount("tokensAfterDelegation") - 1_500_000) / 1_000_000).to_string();
     let key = staked["consensusKey"].as_str().expect("key").to_string();
     wait_for("CometBFT to report the validator's new power", Duration::from_secs(30), || {

@@ -5,6 +5,7 @@ pub mod init;
 pub mod keys;
 pub mod load;
 pub mod market;
+pub mod pos;
 pub mod query;
 pub mod staking;
 pub mod start;

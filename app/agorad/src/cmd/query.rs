@@ -68,6 +68,15 @@ pub enum QueryCmd {
     /// Validators, delegations, unbondings, pools
     #[command(subcommand)]
     Staking(crate::cmd::staking::StakingQuery),
+    /// Rewards, commission, community pool
+    #[command(subcommand)]
+    Distribution(crate::cmd::pos::DistributionQuery),
+    /// Validators' liveness records
+    #[command(subcommand)]
+    Slashing(crate::cmd::pos::SlashingQuery),
+    /// Inflation and provisions
+    #[command(subcommand)]
+    Mint(crate::cmd::pos::MintQuery),
 }
 
 #[derive(Subcommand, Debug)]
@@ -160,6 +169,9 @@ pub fn run(g: &GlobalOpts, cmd: QueryCmd) -> Result<()> {
         QueryCmd::Market(c) => mq::run_market(g, c)?,
         QueryCmd::Escrow(c) => mq::run_escrow(g, c)?,
         QueryCmd::Staking(c) => crate::cmd::staking::run_query(g, c)?,
+        QueryCmd::Distribution(c) => crate::cmd::pos::run_distribution_query(g, c)?,
+        QueryCmd::Slashing(c) => crate::cmd::pos::run_slashing_query(g, c)?,
+        QueryCmd::Mint(c) => crate::cmd::pos::run_mint_query(g, c)?,
     };
     output::print(&value, g.output);
     Ok(())

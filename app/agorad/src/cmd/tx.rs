@@ -49,6 +49,12 @@ pub enum TxCmd {
     /// Validators and delegations
     #[command(subcommand)]
     Staking(crate::cmd::staking::StakingTx),
+    /// Rewards, commission, community pool
+    #[command(subcommand)]
+    Distribution(crate::cmd::pos::DistributionTx),
+    /// Unjail a validator
+    #[command(subcommand)]
+    Slashing(crate::cmd::pos::SlashingTx),
 }
 
 #[derive(Subcommand, Debug)]
@@ -107,6 +113,8 @@ pub fn run(g: &GlobalOpts, cmd: TxCmd) -> Result<()> {
         TxCmd::Market(c) => market_tx::run_market(g, c),
         TxCmd::Escrow(c) => market_tx::run_escrow(g, c),
         TxCmd::Staking(c) => crate::cmd::staking::run_tx(g, c),
+        TxCmd::Distribution(c) => crate::cmd::pos::run_distribution_tx(g, c),
+        TxCmd::Slashing(c) => crate::cmd::pos::run_slashing_tx(g, c),
     }
 }
 

@@ -215,6 +215,9 @@ pub struct AppStakingHooks;
 
 impl StakingHooks for AppStakingHooks {
     fn after_validator_created(&self, state: &mut dyn StateWrite, validator: &agora_staking::Validator) -> Result<Vec<Event>, agora_types::TxError> {
+        if agora_slashing::is_tombstoned(state, &validator.consensus_address())? {
+            return Err(SlashingError::ValidatorJailed("its consensus key is tombstoned for double signing; use a new key".into()).into());
+        }
         agora_distribution::validator_created(state, &validator.operator)?;
         Ok(Vec::new())
     }

@@ -348,6 +348,9 @@ fn refusals_carry_the_sdk_codes_and_change_nothing_but_the_fee() {
 #[test]
 fn an_operator_below_its_minimum_self_delegation_is_jailed_and_leaves_the_set() {
     let mut s = Staking::new();
+    // A second validator, so the set is never emptied (that is refused: CometBFT would halt).
+    let other = create_validator(&s.keys[1].clone(), 12, 3_000_000);
+    s.ok(1, &other);
     let msg = create_validator(&s.keys[0].clone(), 11, 5_000_000);
     s.ok(0, &msg);
     let undelegate = pb::MsgUndelegate { delegator_address: s.keys[0].address().to_bech32(), validator_address: valoper(&s.keys[0]), amount: Some(coin(4_500_000)) };
@@ -358,7 +361,22 @@ fn an_operator_below_its_minimum_self_delegation_is_jailed_and_leaves_the_set() 
     // Its delegators' undelegations wait for the validator's own unbonding to end.
     s.empty_blocks(UNBONDING_SECS + 1);
     assert_eq!(s.validator(0).status, pb::BondStatus::Unbonded as i32);
-    assert_eq!(s.pool(), (0, 500_000));
+    assert_eq!(s.pool(), (3_000_000, 500_000));
+}
+
+#[test]
+fn the_last_validator_cannot_leave_the_set_empty() {
+    let mut s = Staking::new();
+    let msg = create_validator(&s.keys[0].clone(), 11, 5_000_000);
+    s.ok(0, &msg);
+    let undelegate = pb::MsgUndelegate { delegator_address: s.keys[0].address().to_bech32(), validator_address: valoper(&s.keys[0]), amount: Some(coin(4_500_000)) };
+    s.ok(0, &undelegate);
+    assert!(s.validator(0).jailed);
+    // The update that would empty the set is not sent; the validator stays bonded.
+    assert!(s.updates().is_empty());
+    let events = &s.chain.node.last_finalized().expect("block").events;
+    assert!(events.iter().any(|e| e.kind == "end_block_entry_error"), "reported");
+    assert_eq!(s.validator(0).status, pb::BondStatus::Bonded as i32);
 }
 
 /// A gentx: `MsgCreateValidator` signed with account number 0, as `agorad genesis gentx`
@@ -675,4 +693,44 @@ fn fees_reach_signers_and_delegators_and_withdrawals_match_the_queries_to_the_un
     assert_refused(&results[0], "sdk", 4, "not allowed to receive");
     let pool = dpb::QueryCommunityPoolResponse::decode(query(&chain, "CommunityPool", &|| dpb::QueryCommunityPoolRequest {}.encode_to_vec()).as_slice()).expect("decode");
     assert!(dec_of(&pool.pool, "uagora") > agora_types::Dec::ZERO, "the community tax");
+}
+
+// ---- Review regressions ------------------------------------------------------------------
+
+#[test]
+fn a_validator_emptied_in_its_first_block_is_deleted_cleanly_and_the_set_goes_on() {
+    let mut s = Staking::new();
+    let (k0, k1) = (s.keys[0].clone(), s.keys[1].clone());
+    // Created and fully undelegated in one block: deleted while unbonded, index entry and all.
+    let create = s.tx(0, &create_validator(&k0, 11, 1_000_000));
+    let undelegate = s.tx(0, &pb::MsgUndelegate { delegator_address: k0.address().to_bech32(), validator_address: valoper(&k0), amount: Some(coin(1_000_000)) });
+    let results = s.block(vec![create, undelegate]);
+    assert!(results.iter().all(|r| r.code.value() == 0), "{results:?}");
+    let res: pb::QueryValidatorsResponse = s.query("Validators", &pb::QueryValidatorsRequest { status: String::new(), pagination: None });
+    assert!(res.validators.is_empty(), "deleted");
+    // The set still updates: a new validator is bonded and CometBFT told.
+    s.ok(1, &create_validator(&k1, 12, 3_000_000));
+    assert_eq!(s.updates(), vec![(vec![12u8; 32], 3)]);
+    // Its unbonding still pays out.
+    s.empty_blocks(UNBONDING_SECS + 1);
+    assert_eq!(s.pool(), (3_000_000, 0));
+}
+
+#[test]
+fn a_validator_jailed_before_it_was_ever_bonded_unjails_once_it_meets_its_minimum() {
+    let mut s = Staking::new();
+    let (k0, k1, k2) = (s.keys[0].clone(), s.keys[1].clone(), s.keys[2].clone());
+    s.ok(0, &create_validator(&k0, 11, 5_000_000));
+    s.ok(1, &create_validator(&k1, 12, 6_000_000));
+    // The third waits unbonded (two seats), then falls below its minimum: jailed, never bonded.
+    let mut third = create_validator(&k2, 13, 2_000_000);
+    third.min_self_delegation = "2000000".into();
+    s.ok(2, &third);
+    s.ok(2, &pb::MsgUndelegate { delegator_address: k2.address().to_bech32(), validator_address: valoper(&k2), amount: Some(coin(1)) });
+    assert!(s.validator(2).jailed);
+    let unjail = cosmos_sdk_proto::cosmos::slashing::v1beta1::MsgUnjail { validator_addr: valoper(&k2) };
+    s.refused(2, &unjail, "slashing", 7, "less than minimum");
+    s.ok(2, &pb::MsgDelegate { delegator_address: k2.address().to_bech32(), validator_address: valoper(&k2), amount: Some(coin(10)) });
+    s.ok(2, &unjail);
+    assert!(!s.validator(2).jailed);
 }

@@ -29,6 +29,12 @@ impl SlashingComponent {
     }
 }
 
+/// Whether `address`'s key was tombstoned for double signing: a new validator may not take it
+/// up again (evidence against a tombstoned key is ignored).
+pub fn is_tombstoned<S: StateRead + ?Sized>(state: &S, address: &ConsensusAddress) -> Result<bool, SlashingError> {
+    Ok(state.signing_info(address)?.is_some_and(|info| info.tombstoned))
+}
+
 /// Staking's hook when a validator enters the active set: its liveness is judged from here
 /// (a new record, or the old one with a new start height).
 pub fn validator_bonded(mut state: &mut dyn StateWrite, address: &ConsensusAddress, height: u64) -> Result<(), SlashingError> {
@@ -158,14 +164,15 @@ impl SlashingComponent {
         if !validator.jailed {
             return Err(SlashingError::ValidatorNotJailed);
         }
-        let info = state
-            .signing_info(&validator.consensus_address)?
-            .ok_or_else(|| SlashingError::NoSigningInfo(valcons(&validator.consensus_address)))?;
-        if info.tombstoned {
-            return Err(SlashingError::ValidatorJailed("it is tombstoned for double signing".into()));
-        }
-        if block_time(ctx) < info.jailed_until {
-            return Err(SlashingError::ValidatorJailed(format!("jailed until {}", crate::state::timestamp(info.jailed_until).seconds)));
+        // A validator jailed before it was ever bonded (its self-delegation fell below its
+        // minimum) has no record: nothing but the minimum holds it, as in the SDK.
+        if let Some(info) = state.signing_info(&validator.consensus_address)? {
+            if info.tombstoned {
+                return Err(SlashingError::ValidatorJailed("it is tombstoned for double signing".into()));
+            }
+            if block_time(ctx) < info.jailed_until {
+                return Err(SlashingError::ValidatorJailed(format!("jailed until {}", crate::state::timestamp(info.jailed_until).seconds)));
+            }
         }
         self.staking.unjail(state, operator)?;
         Ok(Vec::new())

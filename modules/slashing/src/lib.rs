@@ -22,7 +22,7 @@ pub mod state;
 #[allow(clippy::unwrap_used)]
 mod tests;
 
-pub use component::{validator_bonded, SlashingComponent};
+pub use component::{is_tombstoned, validator_bonded, SlashingComponent};
 pub use error::SlashingError;
 pub use genesis::GenesisState;
 pub use keepers::{ConsensusKeeper, StakingKeeper, ValidatorView};

@@ -26,22 +26,28 @@ pub(crate) fn apply_validator_set_updates(mut state: &mut dyn StateWrite, env: &
     }
     state.delete(keys::SET_CHANGED.to_vec());
     let mut last: BTreeMap<Address, u64> = state.last_powers().map_err(|e| tx(&e))?.into_iter().collect();
-    let top: Vec<Address> = state
+    let top: Vec<(Vec<u8>, Address)> = state
         .prefix_raw(keys::POWER_INDEX_PREFIX, None)
         .take(env.params.max_validators as usize)
         .map(|item| {
             let (key, _) = item.map_err(TxError::internal)?;
             let tail = key.get(keys::POWER_INDEX_PREFIX.len() + 8..).unwrap_or_default();
-            keys::addresses::<1>(tail).map(|[a]| a).ok_or_else(|| TxError::internal("corrupt power-index key"))
+            let [operator] = keys::addresses::<1>(tail).ok_or_else(|| TxError::internal("corrupt power-index key"))?;
+            Ok((key, operator))
         })
-        .collect::<Result<_, _>>()?;
+        .collect::<Result<_, TxError>>()?;
 
     let mut updates = Vec::new();
     let mut events = Vec::new();
     let mut total: u64 = 0;
     let (mut into_bonded, mut out_of_bonded) = (0u128, 0u128);
-    for operator in top {
-        let mut validator = crate::handler::load_validator(state, &operator).map_err(|e| tx(&e))?;
+    for (key, operator) in top {
+        let Some(mut validator) = state.validator(&operator).map_err(|e| tx(&e))? else {
+            // An index entry without its record (a bug, never input): drop it, go on.
+            state.delete(key);
+            events.push(Event::new("staking_index_repaired").attr("validator", crate::event::valoper(&operator)));
+            continue;
+        };
         if validator.status != BondStatus::Bonded {
             if validator.status == BondStatus::Unbonding {
                 keys::VALIDATOR_QUEUE.remove(&mut state, validator.unbonding_time, operator.as_bytes());
@@ -73,6 +79,10 @@ pub(crate) fn apply_validator_set_updates(mut state: &mut dyn StateWrite, env: &
         updates.push(ValidatorUpdate { key: ValidatorKey::Ed25519(validator.consensus_key), power: 0 });
         state.set_last_power(&operator, None);
     }
+    // CometBFT halts on an empty set: keep the last one (nothing is applied) and say so.
+    if total == 0 && !updates.is_empty() {
+        return Err(TxError::internal("the active set would be empty: no validator is left with power; the set is kept"));
+    }
     // One transfer for the net movement between the pools.
     if into_bonded > out_of_bonded {
         events.extend(env.move_between_pools(state, BondStatus::Unbonding, BondStatus::Bonded, into_bonded - out_of_bonded).map_err(|e| tx(&e))?);
@@ -101,7 +111,7 @@ pub(crate) fn unbond_mature_validators(mut state: &mut dyn StateWrite, env: &Env
             let indexed = power_index_key(&validator);
             validator.status = BondStatus::Unbonded;
             if validator.delegator_shares.is_zero() {
-                return remove_validator(fork, env, &validator);
+                return remove_validator(fork, env, &validator, indexed);
             }
             fork.store_validator(&validator, indexed).map_err(|e| tx(&e))?;
             Ok(Vec::new())

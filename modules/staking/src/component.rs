@@ -99,10 +99,20 @@ impl Component for StakingComponent {
 
     fn end_block(&self, state: &mut dyn StateWrite, ctx: &BlockContext, _router: &dyn MsgRouter) -> Result<EndBlockOutcome, TxError> {
         let env = self.env(state, ctx)?;
-        let (validator_updates, mut events) = block::apply_validator_set_updates(state, &env)?;
-        if !validator_updates.is_empty() {
-            historical::snapshot_valset(state, ctx.height.saturating_add(1), env.params.historical_entries)?;
-        }
+        // The set update runs on its own fork: if it fails, the matured queues still move.
+        let (validator_updates, mut events) = match agora_component::isolated(state, |fork| {
+            let (updates, events) = block::apply_validator_set_updates(fork, &env)?;
+            if !updates.is_empty() {
+                historical::snapshot_valset(fork, ctx.height.saturating_add(1), env.params.historical_entries)?;
+            }
+            Ok::<_, TxError>((updates, events))
+        }) {
+            Ok(done) => done,
+            Err(error) => (
+                Vec::new(),
+                vec![Event::new("end_block_entry_error").attr("module", "staking").attr("work", "validator_set").attr("error", &error.log)],
+            ),
+        };
         events.extend(block::unbond_mature_validators(state, &env)?);
         events.extend(block::complete_unbondings(state, &env)?);
         events.extend(block::complete_redelegations(state, &env)?);

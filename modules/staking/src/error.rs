@@ -78,7 +78,7 @@ pub enum StakingError {
 impl AbciError for StakingError {
     fn codespace(&self) -> &'static str {
         match self {
-            Self::Internal(_) | Self::InvalidRequest(_) | Self::InvalidAddress(_) | Self::InsufficientFunds(_) | Self::Overflow(_) => "sdk",
+            Self::Internal(_) | Self::InvalidRequest(_) | Self::InvalidAddress(_) | Self::InsufficientFunds(_) | Self::Overflow(_) | Self::InvalidParams(_) => "sdk",
             _ => "staking",
         }
     }
@@ -117,7 +117,7 @@ impl AbciError for StakingError {
             Self::NoHistoricalInfo(_) => 38,
             Self::EmptyPubKey => 39,
             Self::CommissionBelowMinRate(_) => 40,
-            Self::InvalidParams(_) => 45,
+            Self::InvalidParams(_) => 18,
         }
     }
 }

@@ -56,18 +56,21 @@ pub(crate) fn snapshot_valset(state: &mut dyn StateWrite, from_height: u64, entr
     let bytes = pb::HistoricalInfo { header: None, valset: protos }.encode_to_vec();
     state.put_raw(valset_key(from_height), bytes);
 
+    // Keep the newest snapshot at or below the oldest kept height, and every later one. Only
+    // the snapshots up to that height are read (one or two, as every write prunes).
     let oldest_kept = from_height.saturating_sub(u64::from(entries));
-    let mut stored = Vec::new();
+    let height_of = |key: &[u8]| key.get(VALSET_PREFIX.len()..).and_then(|b| b.try_into().ok()).map_or(u64::MAX, u64::from_be_bytes);
+    let mut old = Vec::new();
     for item in state.prefix_raw(VALSET_PREFIX, None) {
         let (key, _) = item?;
-        stored.push(key);
-    }
-    // Keep the newest snapshot at or below the oldest kept height, and every later one.
-    let height_of = |key: &[u8]| key[VALSET_PREFIX.len()..].try_into().map(u64::from_be_bytes).unwrap_or(0);
-    if let Some(cut) = stored.iter().rposition(|key| height_of(key) <= oldest_kept) {
-        for key in stored.drain(..cut) {
-            state.delete(key);
+        if height_of(&key) > oldest_kept {
+            break;
         }
+        old.push(key);
+    }
+    old.pop();
+    for key in old {
+        state.delete(key);
     }
     Ok(())
 }

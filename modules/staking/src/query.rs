@@ -247,6 +247,15 @@ fn redelegations<S: StateRead + ?Sized>(state: &S, data: &[u8]) -> Result<Vec<u8
                 redelegation_response(state, &red)
             })?
         }
+        (true, true, false) => {
+            let delegator = account("delegator_addr", &req.delegator_addr)?;
+            let src = operator("src_validator_addr", &req.src_validator_addr)?;
+            let prefix = [keys::redelegations_of(&delegator), src.as_bytes().to_vec()].concat();
+            page_under(state, &prefix, req.pagination.as_ref(), all, |_, value| {
+                let red: Redelegation = borsh::from_slice(value).map_err(|e| TxError::internal(format!("corrupt redelegation: {e}")))?;
+                redelegation_response(state, &red)
+            })?
+        }
         (false, true, false) => {
             let src = operator("src_validator_addr", &req.src_validator_addr)?;
             page_under(state, &keys::redelegations_from(&src), req.pagination.as_ref(), all, |tail, _| {

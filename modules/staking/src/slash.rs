@@ -120,6 +120,7 @@ fn slash_unbondings(mut state: &mut dyn StateWrite, env: &Env<'_>, operator: &Ad
     let (mut burned, mut answered) = (0u128, 0u128);
     for delegator in delegators {
         let Some(mut ubd) = state.unbonding_delegation(&delegator, operator)? else { continue };
+        let mut changed = false;
         for entry in &mut ubd.entries {
             if entry.creation_height < infraction_height || entry.completion_time <= now {
                 continue;
@@ -129,8 +130,11 @@ fn slash_unbondings(mut state: &mut dyn StateWrite, env: &Env<'_>, operator: &Ad
             let cut = share.min(entry.balance);
             entry.balance -= cut;
             burned = burned.saturating_add(cut);
+            changed |= cut > 0;
         }
-        state.store_unbonding(&ubd)?;
+        if changed {
+            state.store_unbonding(&ubd)?;
+        }
     }
     Ok((burned, answered))
 }
@@ -140,7 +144,7 @@ fn slash_unbondings(mut state: &mut dyn StateWrite, env: &Env<'_>, operator: &Ad
 /// shares; returns ((burned from the bonded pool, from the not-bonded pool), tokens of the
 /// slash they answered for, events).
 fn slash_redelegations(
-    state: &mut dyn StateWrite,
+    mut state: &mut dyn StateWrite,
     env: &Env<'_>,
     operator: &Address,
     infraction_height: u64,
@@ -163,23 +167,48 @@ fn slash_redelegations(
             if entry.creation_height < infraction_height || entry.completion_time <= now {
                 continue;
             }
-            let share = Dec::from_units(entry.initial_balance).checked_mul(fraction).and_then(Dec::floor).unwrap_or(0);
-            answered = answered.saturating_add(share);
-            let Some(mut destination) = state.validator(&dst)? else { continue };
-            let Some(delegation) = state.delegation(&delegator, &dst)? else { continue };
-            // The destination shares that share of the entry is worth, at most what is left.
-            let wanted = entry.shares_dst.checked_mul(fraction).unwrap_or(Dec::ZERO);
-            let shares = wanted.min(delegation.shares);
-            if shares.is_zero() {
-                continue;
+            let owed = Dec::from_units(entry.initial_balance).checked_mul(fraction).and_then(Dec::floor).unwrap_or(0);
+            let mut taken = 0u128;
+            // First from the delegation the move created: that share of its destination shares.
+            if let (Some(mut destination), Some(delegation)) = (state.validator(&dst)?, state.delegation(&delegator, &dst)?) {
+                let wanted = entry.shares_dst.checked_mul(fraction).unwrap_or(Dec::ZERO);
+                let shares = wanted.min(delegation.shares);
+                if !shares.is_zero() {
+                    let status = destination.status;
+                    let (tokens, unbond_events) = unbond(state, env, &delegator, &mut destination, shares)?;
+                    events.extend(unbond_events);
+                    match status {
+                        BondStatus::Bonded => bonded = bonded.saturating_add(tokens),
+                        _ => not_bonded = not_bonded.saturating_add(tokens),
+                    }
+                    taken = tokens;
+                }
             }
-            let status = destination.status;
-            let (tokens, unbond_events) = unbond(state, env, &delegator, &mut destination, shares)?;
-            events.extend(unbond_events);
-            match status {
-                BondStatus::Bonded => bonded = bonded.saturating_add(tokens),
-                _ => not_bonded = not_bonded.saturating_add(tokens),
+            // What the delegation no longer holds (it was undelegated since) is taken from its
+            // unbonding entries at the destination created after the fault.
+            if taken < owed {
+                if let Some(mut ubd) = state.unbonding_delegation(&delegator, &dst)? {
+                    let mut changed = false;
+                    for unbonding in &mut ubd.entries {
+                        if taken >= owed {
+                            break;
+                        }
+                        if unbonding.creation_height < infraction_height || unbonding.completion_time <= now || unbonding.balance == 0 {
+                            continue;
+                        }
+                        let cut = (owed - taken).min(unbonding.balance);
+                        unbonding.balance -= cut;
+                        taken += cut;
+                        not_bonded = not_bonded.saturating_add(cut);
+                        changed = true;
+                    }
+                    if changed {
+                        state.store_unbonding(&ubd)?;
+                    }
+                }
             }
+            // Only what was actually burned relieves the source validator's own tokens.
+            answered = answered.saturating_add(taken.min(owed));
         }
     }
     Ok(((bonded, not_bonded), answered, events))

@@ -229,3 +229,27 @@ fn a_slash_takes_its_share_from_unbonding_entries_created_after_the_fault() {
     assert_eq!(burned, owed);
     run.check();
 }
+
+#[test]
+fn redelegated_stake_that_left_the_destination_still_answers_for_the_fault() {
+    let mut run = Run::new();
+    let d = delegator(1);
+    run.execute(&StakingMsg::Delegate { delegator: d, validator: operator(2), amount: valoper_coin(10_000_000) }).unwrap();
+    run.end_block();
+    let fault_height = run.ctx.height;
+    run.end_block();
+    // Moved away from the faulty validator, then unbonded from the destination.
+    run.execute(&StakingMsg::BeginRedelegate { delegator: d, src: operator(2), dst: operator(0), amount: valoper_coin(10_000_000) }).unwrap();
+    run.execute(&StakingMsg::Undelegate { delegator: d, validator: operator(0), amount: valoper_coin(10_000_000) }).unwrap();
+    run.end_block();
+    let before = run.state.validator(&operator(2)).unwrap().unwrap();
+    let keeper = StakingKeeper { bank: &TestBank, hooks: &() };
+    let ctx = run.ctx.clone();
+    let power = before.power();
+    let (burned, _) = keeper.slash(&mut run.state, &ctx, &consensus_address(&before.consensus_key), fault_height, power, "0.1".parse().unwrap(), "double_sign").unwrap();
+    run.burned += burned;
+    let ubd = run.state.unbonding_delegation(&d, &operator(0)).unwrap().unwrap();
+    assert_eq!(ubd.entries[0].balance, 9_000_000, "10% of the moved stake, from its unbonding entry");
+    assert_eq!(burned, u128::from(power) * 100_000, "the whole 10% of the stake behind the fault is burned");
+    run.check();
+}

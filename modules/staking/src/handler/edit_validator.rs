@@ -27,8 +27,9 @@ pub(super) fn execute(mut state: &mut dyn StateWrite, env: &Env<'_>, msg: &EditV
             if rate > rates.max_rate {
                 return Err(StakingError::CommissionAboveMaxRate(format!("{rate} > {}", rates.max_rate)));
             }
-            let change = if rate > rates.rate { rate.checked_sub(rates.rate) } else { rates.rate.checked_sub(rate) };
-            if change.is_some_and(|change| change > rates.max_change_rate) {
+            // Only a rise is limited (as the SDK): a validator may cut its commission at once.
+            let rise = rate.checked_sub(rates.rate);
+            if rise.is_some_and(|rise| rise > rates.max_change_rate) {
                 return Err(StakingError::CommissionAboveMaxChangeRate(format!(
                     "{} to {rate} changes by more than {}",
                     rates.rate, rates.max_change_rate

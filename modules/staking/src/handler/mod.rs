@@ -210,17 +210,18 @@ pub(crate) fn unbond(
     state.store_delegation(&delegation).map_err(|e| tx(&e))?;
     events.extend(env.hooks.after_delegation_modified(state, delegator, validator)?);
     if validator.delegator_shares.is_zero() && validator.status == BondStatus::Unbonded {
-        events.extend(remove_validator(state, env, validator)?);
+        events.extend(remove_validator(state, env, validator, indexed)?);
     } else {
         state.store_validator(validator, indexed).map_err(|e| tx(&e))?;
     }
     Ok((tokens, events))
 }
 
-/// Deletes a validator with no shares left that is unbonded.
-pub(crate) fn remove_validator(mut state: &mut dyn StateWrite, env: &Env<'_>, validator: &Validator) -> Result<Vec<Event>, TxError> {
+/// Deletes a validator with no shares left that is unbonded; `indexed_before` is its
+/// power-index key as loaded.
+pub(crate) fn remove_validator(mut state: &mut dyn StateWrite, env: &Env<'_>, validator: &Validator, indexed_before: Option<Vec<u8>>) -> Result<Vec<Event>, TxError> {
     let events = env.hooks.before_validator_removed(state, validator)?;
-    state.remove_validator_record(validator);
+    state.remove_validator_record(validator, indexed_before);
     Ok(events)
 }
 

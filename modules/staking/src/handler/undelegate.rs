@@ -4,7 +4,7 @@
 use agora_store::StateWrite;
 use agora_types::{Address, Coin, Event, TxError};
 
-use super::{completion, load_validator, shares_for_unbond, tx, unbond, Env};
+use super::{load_validator, shares_for_unbond, tx, unbond, Env};
 use crate::state::{keys, StakingRead, StakingRecords};
 use crate::types::{BondStatus, UnbondingDelegation, UnbondingEntry};
 use crate::{event, StakingError};
@@ -24,7 +24,9 @@ pub(super) fn execute(mut state: &mut dyn StateWrite, env: &Env<'_>, delegator: 
     let (tokens, mut events) = unbond(state, env, delegator, &mut validator, shares)?;
     // Unbonding tokens wait in the not-bonded pool.
     events.extend(env.move_between_pools(state, was, BondStatus::Unbonding, tokens).map_err(|e| tx(&e))?);
-    let (completion_time, _) = completion(state, env, operator).map_err(|e| tx(&e))?;
+    // The full unbonding time, whatever the validator's status (as the SDK): the stake stays
+    // answerable for faults found later.
+    let completion_time = env.now().saturating_add(env.params.unbonding_nanos());
     let unbonding_id = state.next_unbonding_id().map_err(|e| tx(&e))?;
     ubd.entries.push(UnbondingEntry {
         creation_height: env.ctx.height,

@@ -132,10 +132,11 @@ pub(crate) trait StakingRecords: StateWrite + StakingRead + Sized {
         Ok(self.put_borsh(keys::validator(&validator.operator), validator)?)
     }
 
-    /// Deletes a validator that has no shares left and is unbonded.
-    fn remove_validator_record(&mut self, validator: &Validator) {
-        if let Some(indexed) = power_index_key(validator) {
-            self.delete(indexed);
+    /// Deletes a validator that has no shares left and is unbonded. `indexed_before` is the
+    /// power-index key of the record as loaded (its tokens may have changed since).
+    fn remove_validator_record(&mut self, validator: &Validator, indexed_before: Option<Vec<u8>>) {
+        for key in [indexed_before, power_index_key(validator)].into_iter().flatten() {
+            self.delete(key);
             self.put_raw(keys::SET_CHANGED.to_vec(), Vec::new());
         }
         self.delete(keys::by_consensus(&validator.consensus_address()));

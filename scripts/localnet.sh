@@ -9,7 +9,8 @@
 # Environment: LOCALNET_DIR (default localnet/data), LOCALNET_BASE_PORT (default 26656; node i uses
 # base+100*i for p2p, +1 RPC, +2 ABCI), LOCALNET_GRPC_BASE_PORT (default 9090), LOCALNET_CHAIN_ID
 # (default agora-localnet), LOCALNET_BLOCK_TIME (default 1s), LOCALNET_UNBONDING_TIME (default
-# 120s), CARGO_TARGET_DIR.
+# 120s), LOCALNET_SIGNED_BLOCKS_WINDOW (default 100 blocks), LOCALNET_DOWNTIME_JAIL (default 60
+# seconds), CARGO_TARGET_DIR.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -32,6 +33,9 @@ VALIDATOR_BALANCE="1000000000uagora"
 # Each validator's self-delegation in its gentx (power 100).
 SELF_DELEGATION="100000000uagora"
 UNBONDING_TIME="${LOCALNET_UNBONDING_TIME:-120s}"
+# Liveness window (blocks) and downtime jail (seconds) of the localnet's slashing parameters.
+SIGNED_BLOCKS_WINDOW="${LOCALNET_SIGNED_BLOCKS_WINDOW:-100}"
+DOWNTIME_JAIL="${LOCALNET_DOWNTIME_JAIL:-60}"
 
 say() { echo "localnet: $*" >&2; }
 die() { echo "localnet: error: $*" >&2; exit 1; }
@@ -96,12 +100,16 @@ create() {
     "$AGORAD" keys add "validator$i" --home "$keys" -o json > "$DATA/validator$i.key.json"
     "$AGORAD" genesis add-account "$("$AGORAD" keys show "validator$i" -a --home "$keys")" "$VALIDATOR_BALANCE" --home "$(node_home 0)"
   done
-  # Localnet staking: unbonding in $UNBONDING_TIME instead of 21 days.
-  python3 - "$genesis" "$UNBONDING_TIME" <<'PY'
+  # Localnet staking: unbonding in $UNBONDING_TIME instead of 21 days; a shorter liveness
+  # window and downtime jail.
+  python3 - "$genesis" "$UNBONDING_TIME" "$SIGNED_BLOCKS_WINDOW" "$DOWNTIME_JAIL" <<'PY'
 import json, sys
-path, unbonding = sys.argv[1], sys.argv[2]
+path, unbonding, window, jail = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 doc = json.load(open(path))
 doc["app_state"].setdefault("staking", {}).setdefault("params", {})["unbonding_time"] = unbonding
+slashing = doc["app_state"].setdefault("slashing", {}).setdefault("params", {})
+slashing["signed_blocks_window"] = window
+slashing["downtime_jail_duration"] = jail
 json.dump(doc, open(path, "w"), indent=2)
 PY
   # Each validator signs a gentx creating itself with its node's CometBFT key and a

@@ -74,6 +74,9 @@ impl Localnet {
             .env("LOCALNET_CHAIN_ID", "agora-e2e")
             .env("AGORAD", agorad_bin())
             .env("AGORAD_SKIP_BUILD", "1")
+            // Downtime judged over 10 blocks and jailed for 10 s, so the e2e suite sees it.
+            .env("LOCALNET_SIGNED_BLOCKS_WINDOW", "10")
+            .env("LOCALNET_DOWNTIME_JAIL", "10")
             .output()
             .map_err(|e| format!("cannot run {name}: {e}"))?;
         if !out.status.success() {

@@ -87,6 +87,16 @@ fn a_four_validator_localnet_makes_blocks_serves_the_cli_and_cosmjs_agrees_and_s
     let hashes: Vec<String> = net.nodes.iter().map(|n| app_hash_after(&n.rpc, h).expect("hash")).collect();
     assert!(hashes.iter().all(|x| x == &hashes[0] && !x.is_empty()), "app hashes differ at height {h}: {hashes:?}");
 
+    let node3_validator = || -> Result<serde_json::Value, String> {
+        let set = net.agorad_json(0, &["query", "staking", "validators"])?;
+        set["validators"]
+            .as_array()
+            .and_then(|list| list.iter().find(|v| v["description"]["moniker"] == "node3").cloned())
+            .ok_or_else(|| "no node3 validator".to_string())
+    };
+    let node3_key = node3_validator().expect("node3")["consensus_pubkey"]["key"].as_str().expect("key").to_string();
+    let tokens_before: u128 = node3_validator().expect("node3")["tokens"].as_str().and_then(|t| t.parse().ok()).expect("tokens");
+
     // kill -9 one validator's agorad: the other three keep making blocks.
     let victim = 3;
     let pid = net.pid(victim).expect("pid");
@@ -95,6 +105,20 @@ fn a_four_validator_localnet_makes_blocks_serves_the_cli_and_cosmjs_agrees_and_s
     let at_kill = height(&rpc0).expect("height");
     wait_for("three validators to make 3 more blocks", Duration::from_secs(60), || Ok(height(&rpc0)? >= at_kill + 3))
         .expect("liveness without one validator");
+
+    // Past the liveness window (10 blocks here) the stopped validator is jailed and slashed 1%,
+    // and CometBFT drops it from the set, while the other three go on.
+    wait_for("the stopped validator to be jailed for downtime", Duration::from_secs(90), || Ok(node3_validator()?["jailed"] == true))
+        .expect("jailed");
+    let slashed = tokens_before / 1_000_000 * 1_000_000 / 100;
+    assert_eq!(node3_validator().expect("node3")["tokens"], (tokens_before - slashed).to_string(), "1% of the stake behind its power slashed");
+    let in_set = |key: &str| -> Result<bool, String> {
+        let set = rpc(&rpc0, "/validators")?;
+        Ok(set["validators"].as_array().cloned().unwrap_or_default().iter().any(|v| v["pub_key"]["value"] == key))
+    };
+    wait_for("CometBFT to drop the jailed validator", Duration::from_secs(30), || Ok(!in_set(&node3_key)?)).expect("dropped");
+    let h = height(&rpc0).expect("height");
+    wait_for("three validators to go on", Duration::from_secs(30), || Ok(height(&rpc0)? >= h + 3)).expect("liveness");
 
     // The killed node restarts, catches up and agrees on the app hash.
     net.restart_stopped().expect("restart");
@@ -108,4 +132,30 @@ fn a_four_validator_localnet_makes_blocks_serves_the_cli_and_cosmjs_agrees_and_s
         app_hash_after(&rpc0, common).expect("node0 hash"),
         "the restarted node must reach the same app hash"
     );
+
+    // After its jail time, MsgUnjail brings it back: CometBFT has it in the set and it signs.
+    std::thread::sleep(Duration::from_secs(10));
+    let keys = net.keys_dir();
+    let unjailed = std::process::Command::new(agora_e2e::agorad_bin())
+        .args(["tx", "slashing", "unjail", "--from", "validator3", "--fees", "5000uagora", "-y", "-o", "json", "--node", &rpc0])
+        .arg("--home")
+        .arg(&keys)
+        .output()
+        .expect("agorad");
+    assert!(unjailed.status.success(), "unjail: {}{}", String::from_utf8_lossy(&unjailed.stdout), String::from_utf8_lossy(&unjailed.stderr));
+    assert_eq!(node3_validator().expect("node3")["jailed"], false);
+    wait_for("CometBFT to take the unjailed validator back", Duration::from_secs(30), || in_set(&node3_key)).expect("back in the set");
+    let node3_address = {
+        let set = rpc(&rpc0, "/validators").expect("validators");
+        set["validators"].as_array().cloned().unwrap_or_default().iter().find(|v| v["pub_key"]["value"] == node3_key.as_str()).expect("node3")["address"]
+            .as_str()
+            .expect("address")
+            .to_string()
+    };
+    wait_for("the unjailed validator to sign a block", Duration::from_secs(30), || {
+        let commit = rpc(&rpc0, "/commit")?;
+        let signatures = commit["signed_header"]["commit"]["signatures"].as_array().cloned().unwrap_or_default();
+        Ok(signatures.iter().any(|s| s["validator_address"] == node3_address.as_str() && s["block_id_flag"] == 2))
+    })
+    .expect("signs again");
 }

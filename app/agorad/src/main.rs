@@ -81,7 +81,7 @@ enum Command {
     Keys(cmd::keys::KeysCmd),
     /// Sign and broadcast transactions
     #[command(subcommand)]
-    Tx(cmd::tx::TxCmd),
+    Tx(Box<cmd::tx::TxCmd>),
     /// Query chain state through the node
     #[command(subcommand)]
     Query(cmd::query::QueryCmd),
@@ -99,7 +99,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Init(args) => cmd::init::run(g, args),
         Command::Genesis(c) => cmd::genesis::run(g, c),
         Command::Keys(c) => cmd::keys::run(g, c),
-        Command::Tx(c) => cmd::tx::run(g, c),
+        Command::Tx(c) => cmd::tx::run(g, *c),
         Command::Query(c) => cmd::query::run(g, c),
         Command::Status => cmd::query::status(g),
         Command::Start(args) => cmd::start::run(g, args),

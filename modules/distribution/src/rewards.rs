@@ -118,7 +118,7 @@ pub fn after_delegation_modified(mut state: &mut dyn StateWrite, staking: &dyn S
 /// Pays a validator's whole commission to its operator's withdraw address; the fractions stay.
 pub fn withdraw_commission(mut state: &mut dyn StateWrite, bank: &dyn BankKeeper, operator: &Address) -> Result<(Coins, Vec<Event>), DistributionError> {
     let valoper = operator.to_bech32_with(VALOPER_PREFIX);
-    let mut rewards = state.validator_rewards(operator)?.ok_or_else(|| DistributionError::NoValidatorInfo(valoper))?;
+    let mut rewards = state.validator_rewards(operator)?.ok_or(DistributionError::NoValidatorInfo(valoper))?;
     let (whole, fraction) = rewards.commission.truncate();
     if whole.is_empty() {
         return Err(DistributionError::NoCommission);

@@ -49,6 +49,7 @@ impl StakingKeeper<'_> {
     /// validator had `power`: unbonding entries and redelegations created at or after that
     /// height give up their share first, the validator's tokens the rest. Returns the tokens
     /// burned.
+    #[allow(clippy::too_many_arguments)]
     pub fn slash(
         &self,
         mut state: &mut dyn StateWrite,
@@ -139,6 +140,9 @@ fn slash_unbondings(mut state: &mut dyn StateWrite, env: &Env<'_>, operator: &Ad
     Ok((burned, answered))
 }
 
+/// ((burned from the bonded pool, from the not-bonded pool), tokens answered for, events).
+type RedelegationSlash = ((u128, u128), u128, Vec<Event>);
+
 /// Cuts `fraction` of every redelegation out of `operator` created at or after
 /// `infraction_height` that has not matured, by unbonding that share of the destination
 /// shares; returns ((burned from the bonded pool, from the not-bonded pool), tokens of the
@@ -149,7 +153,7 @@ fn slash_redelegations(
     operator: &Address,
     infraction_height: u64,
     fraction: Dec,
-) -> Result<((u128, u128), u128, Vec<Event>), TxError> {
+) -> Result<RedelegationSlash, TxError> {
     let prefix = keys::redelegations_from(operator);
     let pairs: Vec<(Address, Address)> = state
         .prefix_raw(&prefix, None)

@@ -27,7 +27,7 @@ pub enum GenesisCmd {
     /// Sign a genesis transaction that creates this node's validator (its CometBFT key in
     /// HOME/config/priv_validator_key.json) with a self-delegation from a funded genesis
     /// account; written to HOME/config/gentx/
-    Gentx(GentxArgs),
+    Gentx(Box<GentxArgs>),
     /// Put every gentx of HOME/config/gentx (or --gentx-dir) into genesis.json; the chain's
     /// validators then come from them
     CollectGentxs {
@@ -127,7 +127,7 @@ pub fn run(g: &GlobalOpts, cmd: GenesisCmd) -> Result<()> {
             }
             Ok(())
         }
-        GenesisCmd::Gentx(args) => gentx(&home, args),
+        GenesisCmd::Gentx(args) => gentx(&home, *args),
         GenesisCmd::CollectGentxs { gentx_dir } => collect_gentxs(&home, gentx_dir),
         GenesisCmd::Validate { file } => {
             let file = file.unwrap_or_else(|| genesis_path(&home));

@@ -152,7 +152,7 @@ mod property {
                         rewards::after_delegation_modified(&mut state, &&shares, &delegator(d), &validator(v)).unwrap();
                     }
                 }
-                distribution.check_invariants(&state).map_err(|e| TestCaseError::fail(e))?;
+                distribution.check_invariants(&state).map_err(TestCaseError::fail)?;
             }
             let paid: u128 = (0..4).map(|d| state.balance(&delegator(d), &denom).unwrap()).sum();
             prop_assert!(paid <= allocated, "paid {paid} of {allocated}");

@@ -248,6 +248,43 @@ fn every_module_applies_valid_parameters_from_the_authority_and_refuses_invalid_
             c.query("/agora.escrow.v1.Query/Params", &agora_proto::escrow::v1::QueryParamsRequest {});
         res.params.expect("params").default_take_rate_bps == 300
     });
+
+    use cosmos_sdk_proto::cosmos::{distribution::v1beta1 as dpb, mint::v1beta1 as mpb, slashing::v1beta1 as spb, staking::v1beta1 as stpb};
+    let staking_params = |max_validators: u32| stpb::MsgUpdateParams {
+        authority: gov.clone(),
+        params: Some(stpb::Params { max_validators, ..agora_staking::Params::default().to_proto() }),
+    };
+    check_module(&mut chain, any(&staking_params(50)), any(&staking_params(0)), "max_validators", |c| {
+        let res: stpb::QueryParamsResponse = c.query("/cosmos.staking.v1beta1.Query/Params", &stpb::QueryParamsRequest {});
+        res.params.expect("params").max_validators == 50
+    });
+
+    let slashing_params = |window: i64| spb::MsgUpdateParams {
+        authority: gov.clone(),
+        params: Some(spb::Params { signed_blocks_window: window, ..agora_slashing::Params::default().to_proto() }),
+    };
+    check_module(&mut chain, any(&slashing_params(200)), any(&slashing_params(0)), "signed_blocks_window", |c| {
+        let res: spb::QueryParamsResponse = c.query("/cosmos.slashing.v1beta1.Query/Params", &spb::QueryParamsRequest {});
+        res.params.expect("params").signed_blocks_window == 200
+    });
+
+    let mint_params = |blocks_per_year: u64| mpb::MsgUpdateParams {
+        authority: gov.clone(),
+        params: Some(mpb::Params { blocks_per_year, ..agora_mint::Params::default().to_proto() }),
+    };
+    check_module(&mut chain, any(&mint_params(1_000)), any(&mint_params(0)), "blocks_per_year", |c| {
+        let res: mpb::QueryParamsResponse = c.query("/cosmos.mint.v1beta1.Query/Params", &mpb::QueryParamsRequest {});
+        res.params.expect("params").blocks_per_year == 1_000
+    });
+
+    let distribution_params = |tax: &str| dpb::MsgUpdateParams {
+        authority: gov.clone(),
+        params: Some(dpb::Params { community_tax: tax.into(), ..agora_distribution::Params::default().to_proto() }),
+    };
+    check_module(&mut chain, any(&distribution_params("50000000000000000")), any(&distribution_params("1500000000000000000")), "community_tax", |c| {
+        let res: dpb::QueryParamsResponse = c.query("/cosmos.distribution.v1beta1.Query/Params", &dpb::QueryParamsRequest {});
+        res.params.expect("params").community_tax == "50000000000000000"
+    });
 }
 
 fn consensus_update(authority: &str, max_bytes: i64, max_gas: i64) -> agora_consensus::proto::MsgUpdateParams {
@@ -293,6 +330,39 @@ fn only_the_authority_may_update_parameters() {
         (
             chain.send(&agora_proto::escrow::v1::MsgUpdateParams { authority: alice.clone(), params: Some(agora_escrow::Params::default().to_proto()) }),
             "escrow",
+        ),
+        (
+            chain.send(&cosmos_sdk_proto::cosmos::staking::v1beta1::MsgUpdateParams {
+                authority: alice.clone(),
+                params: Some(agora_staking::Params::default().to_proto()),
+            }),
+            "staking",
+        ),
+        (
+            chain.send(&cosmos_sdk_proto::cosmos::slashing::v1beta1::MsgUpdateParams {
+                authority: alice.clone(),
+                params: Some(agora_slashing::Params::default().to_proto()),
+            }),
+            "slashing",
+        ),
+        (
+            chain.send(&cosmos_sdk_proto::cosmos::mint::v1beta1::MsgUpdateParams { authority: alice.clone(), params: Some(agora_mint::Params::default().to_proto()) }),
+            "mint",
+        ),
+        (
+            chain.send(&cosmos_sdk_proto::cosmos::distribution::v1beta1::MsgUpdateParams {
+                authority: alice.clone(),
+                params: Some(agora_distribution::Params::default().to_proto()),
+            }),
+            "distribution",
+        ),
+        (
+            chain.send(&cosmos_sdk_proto::cosmos::distribution::v1beta1::MsgCommunityPoolSpend {
+                authority: alice.clone(),
+                recipient: alice.clone(),
+                amount: vec![pb_coin("uagora", "1")],
+            }),
+            "distribution spend",
         ),
     ];
     for (result, module) in refusals {

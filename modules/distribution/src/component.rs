@@ -49,8 +49,8 @@ impl DistributionComponent {
                 Ok(rewards::withdraw_commission(state, bank, operator)?.1)
             }
             DistributionMsg::FundCommunityPool { depositor, amount } => bank.send_coins(state, depositor, &Address::module(COMMUNITY_POOL), amount),
-            DistributionMsg::CommunityPoolSpend { authority, recipient, amount } => {
-                self.authority.check(authority).map_err(|e| DistributionError::InvalidRequest(e.log))?;
+            // The authority was checked by `execute`.
+            DistributionMsg::CommunityPoolSpend { recipient, amount, .. } => {
                 if bank.blocked(state, recipient)? {
                     return Err(DistributionError::Blocked(recipient.to_string()));
                 }

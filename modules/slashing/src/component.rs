@@ -48,10 +48,6 @@ pub fn validator_bonded(mut state: &mut dyn StateWrite, address: &ConsensusAddre
     state.put_signing_info(&info)
 }
 
-fn block_time(ctx: &BlockContext) -> u64 {
-    u64::try_from(ctx.time_unix_secs).unwrap_or(0).saturating_mul(1_000_000_000).saturating_add(u64::from(ctx.time_nanos))
-}
-
 fn entry_error(work: &str, address: &ConsensusAddress, ctx: &BlockContext, error: &TxError) -> Event {
     Event::new("begin_block_entry_error")
         .attr("module", "slashing")
@@ -97,7 +93,7 @@ impl SlashingComponent {
             let distribution_height = ctx.height.saturating_sub(VALIDATOR_UPDATE_DELAY + 1);
             events.extend(self.staking.slash(state, ctx, &address, distribution_height, vote.power, params.slash_fraction_downtime, "missing_signature")?);
             self.staking.jail(state, &address)?;
-            info.jailed_until = block_time(ctx).saturating_add(params.downtime_jail_duration.saturating_mul(1_000_000_000));
+            info.jailed_until = ctx.time_nanos().saturating_add(params.downtime_jail_duration.saturating_mul(1_000_000_000));
             info.missed_blocks_counter = 0;
             info.index_offset = 0;
             state.clear_missed(&address)?;
@@ -129,7 +125,7 @@ impl SlashingComponent {
         }
         let (max_blocks, max_nanos) = self.consensus.evidence_max_age(state)?;
         let evidence_time = u64::try_from(evidence.time_unix_secs).unwrap_or(0).saturating_mul(1_000_000_000);
-        let age_nanos = block_time(ctx).saturating_sub(evidence_time);
+        let age_nanos = ctx.time_nanos().saturating_sub(evidence_time);
         let age_blocks = ctx.height.saturating_sub(evidence.height);
         if age_nanos > max_nanos && age_blocks > max_blocks {
             return Ok(Vec::new());
@@ -170,7 +166,7 @@ impl SlashingComponent {
             if info.tombstoned {
                 return Err(SlashingError::ValidatorJailed("it is tombstoned for double signing".into()));
             }
-            if block_time(ctx) < info.jailed_until {
+            if ctx.time_nanos() < info.jailed_until {
                 return Err(SlashingError::ValidatorJailed(format!("jailed until {}", crate::state::timestamp(info.jailed_until).seconds)));
             }
         }

@@ -2,7 +2,7 @@
 //! SDK's commands over the standard messages and queries. Decimals print as decimals.
 
 use agora_tx::TxBuilder;
-use agora_types::{Address, Dec, VALCONS_PREFIX, VALOPER_PREFIX};
+use agora_types::{Address, VALCONS_PREFIX, VALOPER_PREFIX};
 use anyhow::{anyhow, Result};
 use clap::Subcommand;
 use cosmos_sdk_proto::cosmos::distribution::v1beta1 as dpb;
@@ -11,7 +11,7 @@ use cosmos_sdk_proto::cosmos::slashing::v1beta1 as spb;
 use serde_json::{json, Value};
 
 use crate::cmd::resolve_address;
-use crate::cmd::staking::{validator_address, At, From};
+use crate::cmd::staking::{dec, validator_address, At, From};
 use crate::cmd::tx::{broadcast_signed, TxOpts};
 use crate::keyring::Keyring;
 use crate::GlobalOpts;
@@ -194,10 +194,6 @@ pub enum MintQuery {
         #[command(flatten)]
         at: At,
     },
-}
-
-fn dec(atto: &str) -> Value {
-    Dec::from_atto_str(atto).map_or_else(|_| json!(atto), |d| json!(d.to_string()))
 }
 
 fn dec_bytes(bytes: &[u8]) -> Value {

@@ -352,7 +352,8 @@ pub struct At {
     pub height: Option<u64>,
 }
 
-fn dec(atto: &str) -> Value {
+/// A protobuf `LegacyDec` (atto integer) as its decimal.
+pub fn dec(atto: &str) -> Value {
     Dec::from_atto_str(atto).map_or_else(|_| json!(atto), |d| json!(d.to_string()))
 }
 

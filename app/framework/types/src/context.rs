@@ -32,6 +32,15 @@ impl BlockContext {
         Self { chain_id: chain_id.into(), height, ..Self::default() }
     }
 
+    /// The block time in nanoseconds since the Unix epoch (0 for a time before it; a u64
+    /// reaches the year 2554).
+    pub fn time_nanos(&self) -> u64 {
+        u64::try_from(self.time_unix_secs)
+            .unwrap_or(0)
+            .saturating_mul(1_000_000_000)
+            .saturating_add(u64::from(self.time_nanos))
+    }
+
     /// Total voting power of the last commit's validator set.
     pub fn last_commit_power(&self) -> u64 {
         self.last_commit.iter().fold(0u64, |total, vote| total.saturating_add(vote.power))

@@ -34,7 +34,7 @@ pub(crate) struct Env<'a> {
 impl Env<'_> {
     /// The block time in nanoseconds since the Unix epoch.
     pub fn now(&self) -> TimeNanos {
-        block_time(self.ctx)
+        self.ctx.time_nanos()
     }
 
     pub fn coins(&self, amount: u128) -> Coins {
@@ -69,13 +69,6 @@ impl Env<'_> {
         }
         self.bank.send_coins(state, &Address::module(from), &Address::module(to), &self.coins(amount))
     }
-}
-
-pub fn block_time(ctx: &BlockContext) -> TimeNanos {
-    u64::try_from(ctx.time_unix_secs)
-        .unwrap_or(0)
-        .saturating_mul(crate::params::NANOS_PER_SEC)
-        .saturating_add(u64::from(ctx.time_nanos))
 }
 
 /// The module account holding the tokens of a validator with `status`.

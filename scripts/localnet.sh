@@ -2,6 +2,10 @@
 # Agora localnet: N validators on 127.0.0.1, each `agorad start` running CometBFT as its child.
 #
 #   scripts/localnet.sh up [--validators N]   build what is missing, create the network if needed, start it
+#   scripts/localnet.sh join [--validator-key-of I]
+#                                             add and start a full node that syncs from the others;
+#                                             with --validator-key-of it signs with node I's validator
+#                                             key, so the two double-sign (to rehearse slashing)
 #   scripts/localnet.sh status [--json]       chain id, nodes (rpc, grpc, home) and dev accounts
 #   scripts/localnet.sh down                  stop the nodes, keep their data
 #   scripts/localnet.sh reset                 stop the nodes and wipe their data
@@ -131,22 +135,27 @@ PY
     peers="${peers:+$peers,}$id@127.0.0.1:$(p2p_port "$i")"
   done
   for ((i = 0; i < n; i++)); do
-    local home cfg
-    home="$(node_home "$i")"
-    cfg="$home/config/config.toml"
-    [ "$i" -eq 0 ] || cp "$genesis" "$home/config/genesis.json"
-    set_toml "$cfg" "" proxy_app "\"tcp://127.0.0.1:$(abci_port "$i")\""
-    set_toml "$cfg" rpc laddr "\"tcp://127.0.0.1:$(rpc_port "$i")\""
-    set_toml "$cfg" p2p laddr "\"tcp://127.0.0.1:$(p2p_port "$i")\""
-    set_toml "$cfg" p2p persistent_peers "\"$peers\""
-    set_toml "$cfg" p2p addr_book_strict false
-    set_toml "$cfg" p2p allow_duplicate_ip true
-    set_toml "$cfg" consensus timeout_commit "\"$BLOCK_TIME\""
-    set_toml "$cfg" "" log_level "\"info\""
-    set_toml "$home/config/app.toml" "" abci_address "\"127.0.0.1:$(abci_port "$i")\""
-    set_toml "$home/config/app.toml" "" grpc_address "\"127.0.0.1:$(grpc_port "$i")\""
+    [ "$i" -eq 0 ] || cp "$genesis" "$(node_home "$i")/config/genesis.json"
+    configure_node "$i" "$peers"
   done
   echo "$CHAIN_ID" > "$DATA/chain_id"
+}
+
+# Ports, peers and block time of node i's CometBFT and agorad configuration.
+configure_node() {
+  local i="$1" peers="$2" home cfg
+  home="$(node_home "$i")"
+  cfg="$home/config/config.toml"
+  set_toml "$cfg" "" proxy_app "\"tcp://127.0.0.1:$(abci_port "$i")\""
+  set_toml "$cfg" rpc laddr "\"tcp://127.0.0.1:$(rpc_port "$i")\""
+  set_toml "$cfg" p2p laddr "\"tcp://127.0.0.1:$(p2p_port "$i")\""
+  set_toml "$cfg" p2p persistent_peers "\"$peers\""
+  set_toml "$cfg" p2p addr_book_strict false
+  set_toml "$cfg" p2p allow_duplicate_ip true
+  set_toml "$cfg" consensus timeout_commit "\"$BLOCK_TIME\""
+  set_toml "$cfg" "" log_level "\"info\""
+  set_toml "$home/config/app.toml" "" abci_address "\"127.0.0.1:$(abci_port "$i")\""
+  set_toml "$home/config/app.toml" "" grpc_address "\"127.0.0.1:$(grpc_port "$i")\""
 }
 
 is_running() {
@@ -205,6 +214,39 @@ cmd_up() {
   say "starting $n nodes"
   for ((i = 0; i < n; i++)); do start_node "$i"; done
   wait_for_blocks "$n"
+}
+
+cmd_join() {
+  local key_of=""
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --validator-key-of) key_of="$2"; shift 2 ;;
+      --validator-key-of=*) key_of="${1#*=}"; shift ;;
+      *) die "unknown option $1" ;;
+    esac
+  done
+  [ -f "$DATA/chain_id" ] || die "no localnet in $DATA (run: scripts/localnet.sh up)"
+  ensure_tools
+  local n peers="" home
+  n="$(node_count)"
+  if [ -n "$key_of" ]; then
+    [[ "$key_of" =~ ^[0-9]+$ ]] && [ "$key_of" -lt "$n" ] || die "--validator-key-of must name an existing node (0..$((n - 1)))"
+  fi
+  for ((i = 0; i < n; i++)); do
+    peers="${peers:+$peers,}$(cometbft show-node-id --home "$(node_home "$i")")@127.0.0.1:$(p2p_port "$i")"
+  done
+  home="$(node_home "$n")"
+  "$AGORAD" init "node$n" --chain-id "$(cat "$DATA/chain_id")" --home "$home" >/dev/null
+  cp "$(node_home 0)/config/genesis.json" "$home/config/genesis.json"
+  configure_node "$n" "$peers"
+  if [ -n "$key_of" ]; then
+    # A fresh signing state: this node signs whatever its own view of consensus says,
+    # regardless of what node $key_of signed. Never do this with a real validator's key.
+    cp "$(node_home "$key_of")/config/priv_validator_key.json" "$home/config/priv_validator_key.json"
+    say "node$n signs with node$key_of's validator key: the two will double-sign"
+  fi
+  start_node "$n"
+  say "node$n joined: RPC http://127.0.0.1:$(rpc_port "$n")"
 }
 
 cmd_down() {
@@ -267,8 +309,9 @@ PY
 
 case "${1:-}" in
   up) shift; cmd_up "$@" ;;
+  join) shift; cmd_join "$@" ;;
   down) cmd_down ;;
   reset) cmd_reset ;;
   status) shift; [ -x "$AGORAD" ] || die "agorad is not built yet (run: scripts/localnet.sh up)"; cmd_status "$@" ;;
-  *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

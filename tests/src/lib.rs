@@ -121,6 +121,12 @@ impl Localnet {
         self.script(&["up", "--validators", &self.nodes.len().to_string()]).map(|_| ())
     }
 
+    /// Adds a full node (`localnet.sh join`) with `args`, and reloads the node list.
+    pub fn join(self, args: &[&str]) -> Result<Self> {
+        self.script(&[&["join"], args].concat())?;
+        self.load_status()
+    }
+
     pub fn keys_dir(&self) -> PathBuf {
         self.dir.path().join("keys")
     }

@@ -16,8 +16,8 @@ fn balance(net: &Localnet, node: usize, address: &str) -> u128 {
 
 #[test]
 #[ignore = "end-to-end: scripts/test.sh runs it (cargo test --workspace --test <name> -- --ignored)"]
-fn a_four_validator_localnet_makes_blocks_serves_the_cli_and_cosmjs_agrees_and_survives_a_crash() {
-    let net = Localnet::up(4, 36656).expect("localnet up");
+fn a_four_validator_localnet_makes_blocks_serves_the_cli_and_cosmjs_agrees_survives_a_crash_and_slashes_faults() {
+    let mut net = Localnet::up(4, 36656).expect("localnet up");
     assert_eq!(net.nodes.len(), 4);
     let rpc0 = net.nodes[0].rpc.clone();
     wait_for("height 3", Duration::from_secs(60), || Ok(height(&rpc0)? >= 3)).expect("blocks");
@@ -87,13 +87,14 @@ fn a_four_validator_localnet_makes_blocks_serves_the_cli_and_cosmjs_agrees_and_s
     let hashes: Vec<String> = net.nodes.iter().map(|n| app_hash_after(&n.rpc, h).expect("hash")).collect();
     assert!(hashes.iter().all(|x| x == &hashes[0] && !x.is_empty()), "app hashes differ at height {h}: {hashes:?}");
 
-    let node3_validator = || -> Result<serde_json::Value, String> {
+    let validator_of = |net: &Localnet, moniker: &str| -> Result<serde_json::Value, String> {
         let set = net.agorad_json(0, &["query", "staking", "validators"])?;
         set["validators"]
             .as_array()
-            .and_then(|list| list.iter().find(|v| v["description"]["moniker"] == "node3").cloned())
-            .ok_or_else(|| "no node3 validator".to_string())
+            .and_then(|list| list.iter().find(|v| v["description"]["moniker"] == moniker).cloned())
+            .ok_or_else(|| format!("no {moniker} validator"))
     };
+    let node3_validator = || validator_of(&net, "node3");
     let node3_key = node3_validator().expect("node3")["consensus_pubkey"]["key"].as_str().expect("key").to_string();
     let tokens_before: u128 = node3_validator().expect("node3")["tokens"].as_str().and_then(|t| t.parse().ok()).expect("tokens");
 
@@ -158,4 +159,36 @@ fn a_four_validator_localnet_makes_blocks_serves_the_cli_and_cosmjs_agrees_and_s
         Ok(signatures.iter().any(|s| s["validator_address"] == node3_address.as_str() && s["block_id_flag"] == 2))
     })
     .expect("signs again");
+
+    // Double signing: a new node signs with node1's validator key. The two sign conflicting
+    // votes, CometBFT's evidence reaches a block, and node1's validator is slashed 5% of the
+    // stake behind its power, jailed and tombstoned; the other three go on.
+    let node1 = validator_of(&net, "node1").expect("node1");
+    let tokens_before: u128 = node1["tokens"].as_str().and_then(|t| t.parse().ok()).expect("tokens");
+    let node1_key = node1["consensus_pubkey"]["key"].as_str().expect("key").to_string();
+    let operator = node1["operator_address"].as_str().expect("operator").to_string();
+    net = net.join(&["--validator-key-of", "1"]).expect("join a node with node1's key");
+    assert_eq!(net.nodes.len(), 5);
+    wait_for("evidence of node1's double signing", Duration::from_secs(120), || Ok(validator_of(&net, "node1")?["jailed"] == true))
+        .expect("double signing is punished");
+    let node1 = validator_of(&net, "node1").expect("node1");
+    let burned = tokens_before / 1_000_000 * 1_000_000 * 5 / 100;
+    assert_eq!(node1["tokens"], (tokens_before - burned).to_string(), "5% of the stake behind its power burned: {node1}");
+    let infos = net.agorad_json(0, &["query", "slashing", "signing-infos"]).expect("signing infos");
+    let tombstoned: Vec<&serde_json::Value> = infos["info"].as_array().map(|list| list.iter().filter(|i| i["tombstoned"] == true).collect()).unwrap_or_default();
+    assert_eq!(tombstoned.len(), 1, "exactly one validator is tombstoned: {infos}");
+    let slashes = net.agorad_json(0, &["query", "distribution", "slashes", &operator, "1", "0"]).expect("slashes");
+    assert!(!slashes["slashes"].as_array().cloned().unwrap_or_default().is_empty(), "the slash is on record: {slashes}");
+    wait_for("CometBFT to drop the tombstoned validator", Duration::from_secs(30), || Ok(!in_set(&node1_key)?)).expect("dropped");
+    let h = height(&rpc0).expect("height");
+    wait_for("the other three to go on", Duration::from_secs(30), || Ok(height(&rpc0)? >= h + 3)).expect("liveness after tombstoning");
+    // A tombstoned validator can never unjail.
+    let refused = std::process::Command::new(agora_e2e::agorad_bin())
+        .args(["tx", "slashing", "unjail", "--from", "validator1", "--fees", "5000uagora", "-y", "-o", "json", "--node", &rpc0])
+        .arg("--home")
+        .arg(&keys)
+        .output()
+        .expect("agorad");
+    let text = format!("{}{}", String::from_utf8_lossy(&refused.stdout), String::from_utf8_lossy(&refused.stderr));
+    assert!(text.contains("tombstoned"), "unjail of a tombstoned validator: {text}");
 }

@@ -226,8 +226,8 @@ impl AbciService {
     }
 }
 
-/// What a `FinalizeBlock` request says of its block, as components see it (the chain id is
-/// the app's own).
+/// What a `FinalizeBlock` request says of its block, as components see it (the chain id and
+/// the last app hash are the app's own).
 pub fn block_context(req: request::FinalizeBlock) -> BlockContext {
     let stamp = tendermint_proto::google::protobuf::Timestamp::from(req.time);
     let flag = |info: &BlockSignatureInfo| match info {
@@ -268,6 +268,8 @@ pub fn block_context(req: request::FinalizeBlock) -> BlockContext {
                 total_voting_power: evidence.total_voting_power.value(),
             })
             .collect(),
+        // The app knows its own last app hash; `execute_block` fills it in.
+        last_app_hash: Vec::new(),
     }
 }
 

@@ -249,7 +249,8 @@ impl App {
             state.apply(genesis.clone());
         }
         let chain_id = Self::chain_id(&state)?.ok_or_else(|| AppError::Consensus("no chain id in state: InitChain never ran".into()))?;
-        let ctx = BlockContext { chain_id, ..block };
+        let last_app_hash = if height > 1 { self.storage.latest_app_hash().to_vec() } else { Vec::new() };
+        let ctx = BlockContext { chain_id, last_app_hash, ..block };
         let mut block = state;
 
         let limits = Self::decode_limits(&block)?;

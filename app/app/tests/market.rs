@@ -817,8 +817,9 @@ fn marketplace_app_hash_should_not_change() {
 /// the take's fraction (`take_carry`), when bank wrote its permission table at genesis, and when
 /// closed orders and deployments started being scheduled for pruning, and when staking arrived
 /// (parameters, pools, a header every block), slashing (parameters), mint (turned off here) and
-/// distribution (fees swept to the community pool). No chain had launched.
-const MARKETPLACE_APP_HASH: &str = "c61c4cdef3bc4839c4412d47c2ab542a4e63462f2a7433a5de45999c0cec5b52";
+/// distribution (fees swept to the community pool), and when the `HistoricalInfo` header gained
+/// the app hash. No chain had launched.
+const MARKETPLACE_APP_HASH: &str = "c2882dffe84603e40218ba642a5374110ff9440bbcfaa843ede1c0ff0adaeaba";
 
 /// Random marketplace blocks (seeded, so a failure reproduces) fed to two nodes on separate
 /// stores: the same app hash after every block, and the invariants hold on both.

@@ -177,7 +177,14 @@ fn a_created_validator_is_bonded_at_the_end_of_its_block_and_cometbft_is_told_it
     assert_eq!(params.historical_entries, 10_000);
     let res: pb::QueryHistoricalInfoResponse = s.query("HistoricalInfo", &pb::QueryHistoricalInfoRequest { height: s.chain.node.height() as i64 });
     let hist = res.hist.expect("historical info");
-    assert_eq!(hist.header.expect("header").chain_id, CHAIN_ID);
+    let header = hist.header.expect("header");
+    assert_eq!(header.chain_id, CHAIN_ID);
+    assert_eq!(header.height, s.chain.node.height() as i64);
+    // As CometBFT's header has it: the app hash after the block before.
+    let app_hash = s.chain.node.last_app_hash().to_vec();
+    s.chain.block(vec![]);
+    let res: pb::QueryHistoricalInfoResponse = s.query("HistoricalInfo", &pb::QueryHistoricalInfoRequest { height: s.chain.node.height() as i64 });
+    assert_eq!(res.hist.expect("historical info").header.expect("header").app_hash, app_hash);
     assert_eq!(hist.valset.len(), 1);
     assert_eq!(hist.valset[0].tokens, "7000000");
 }
@@ -563,20 +570,53 @@ fn double_signing_slashes_at_the_infraction_tombstones_and_old_evidence_is_ignor
     chain.node.make_block_with_commit(vec![], &[], vec![stale]).expect("block");
     assert!(!staking_validator(&chain, 2).jailed, "stale evidence changes nothing");
 
+    // The operator unbonds 500,000 two blocks before the fault and 1,000,000 in its block. As
+    // in the SDK, the slash applies from the height before the fault (power changes take
+    // effect one block late), so only the second entry answers for it.
+    let undelegate = |amount: u128, sequence: u64| {
+        let msg = pb::MsgUndelegate { delegator_address: key(1).address().to_bech32(), validator_address: valoper(&key(1)), amount: Some(coin(amount)) };
+        signed(&key(1), &msg, 1, sequence)
+    };
+    let results = commit_block(&mut chain, vec![undelegate(500_000, 1)], true, true);
+    assert!(results[0].code.is_ok(), "{}", results[0].log);
+    commit_block(&mut chain, vec![], true, true);
+    let results = commit_block(&mut chain, vec![undelegate(1_000_000, 2)], true, true);
+    assert!(results[0].code.is_ok(), "{}", results[0].log);
     let h = chain.node.height();
     chain.node.make_block_with_commit(vec![], &[], vec![double_sign(21, 5, h)]).expect("block");
     chain.check_invariants();
     let v = staking_validator(&chain, 1);
     assert!(v.jailed);
-    assert_eq!(v.tokens, (5_000_000 - 250_000).to_string(), "5% of the stake behind the fault");
+    // 5% of the 5,000,000 behind the fault: 50,000 from the entry created at the fault, the
+    // rest from the tokens; the entry created before it keeps its whole balance.
+    let res: pb::QueryUnbondingDelegationResponse = chain
+        .node
+        .query_proto(
+            "/cosmos.staking.v1beta1.Query/UnbondingDelegation",
+            &pb::QueryUnbondingDelegationRequest { delegator_addr: key(1).address().to_bech32(), validator_addr: valoper(&key(1)) },
+        )
+        .expect("unbonding");
+    let balances: Vec<String> = res.unbond.expect("unbonding").entries.iter().map(|e| e.balance.clone()).collect();
+    assert_eq!(v.tokens, (3_500_000 - 200_000).to_string(), "5% of the stake behind the fault");
+    assert_eq!(balances, ["500000", "950000"]);
+    // The slash is on record for the distribution query, under its infraction height.
+    use cosmos_sdk_proto::cosmos::distribution::v1beta1 as dpb;
+    let slashes = |from: u64, to: u64| -> dpb::QueryValidatorSlashesResponse {
+        let req = dpb::QueryValidatorSlashesRequest { validator_address: valoper(&key(1)), starting_height: from, ending_height: to, pagination: None };
+        chain.node.query_proto("/cosmos.distribution.v1beta1.Query/ValidatorSlashes", &req).expect("slashes")
+    };
+    let recorded = slashes(h - 1, h - 1).slashes;
+    assert_eq!(recorded.len(), 1);
+    assert_eq!((recorded[0].validator_period, recorded[0].fraction.as_str()), (1, "50000000000000000"));
+    assert!(slashes(0, h - 2).slashes.is_empty() && slashes(h, 0).slashes.is_empty());
     let info = signing_info(&chain, 21);
     assert!(info.tombstoned);
     assert_eq!(info.jailed_until.expect("until").seconds, 253_402_300_799, "9999-12-31T23:59:59Z");
     // Evidence of the same fault again: already tombstoned, nothing more is burned.
     chain.node.make_block_with_commit(vec![], &[], vec![double_sign(21, 5, h)]).expect("block");
-    assert_eq!(staking_validator(&chain, 1).tokens, (5_000_000 - 250_000).to_string());
+    assert_eq!(staking_validator(&chain, 1).tokens, "3300000");
     // A tombstoned validator never unjails.
-    let results = commit_block(&mut chain, vec![unjail(1, 1)], false, true);
+    let results = commit_block(&mut chain, vec![unjail(1, 3)], false, true);
     assert_refused(&results[0], "slashing", 4, "tombstoned");
 }
 

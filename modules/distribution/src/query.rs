@@ -2,13 +2,15 @@
 //! extension and explorers read. Rewards are computed at the queried height without writing.
 
 use agora_store::StateRead;
-use agora_types::{Address, TxError, VALOPER_PREFIX};
+use agora_types::pagination::Page;
+use agora_types::{Address, Dec, TxError, VALOPER_PREFIX};
+use cosmos_sdk_proto::cosmos::base::query::v1beta1::{PageRequest, PageResponse};
 use cosmos_sdk_proto::cosmos::distribution::v1beta1 as pb;
 use prost::Message;
 
 use crate::keepers::{BankKeeper, StakingKeeper};
 use crate::rewards::accrued;
-use crate::state::DistributionRead;
+use crate::state::{keys, DistributionRead};
 use crate::{DecCoins, COMMUNITY_POOL};
 
 pub const SERVICE: &str = "cosmos.distribution.v1beta1.Query";
@@ -33,6 +35,34 @@ fn operator(field: &str, value: &str) -> Result<Address, TxError> {
 
 fn internal(e: crate::DistributionError) -> TxError {
     TxError::internal(e)
+}
+
+/// One page of `validator`'s slashes with infraction heights in `from..=to`, oldest first;
+/// `validator_period` is the slash's ordinal among the validator's slashes.
+fn validator_slashes(
+    state: &dyn StateRead,
+    validator: &Address,
+    from: u64,
+    to: u64,
+    pagination: Option<&PageRequest>,
+) -> Result<(Vec<pb::ValidatorSlashEvent>, PageResponse), TxError> {
+    let page = Page::from_request(pagination).map_err(|e| TxError::invalid_request(e.to_string()))?;
+    let prefix = keys::slashes_of(validator);
+    let start = [prefix.as_slice(), &from.to_be_bytes()].concat().max([prefix.as_slice(), &page.key].concat());
+    let split = |key: &[u8]| -> Option<(u64, u64)> {
+        let tail = key.get(prefix.len()..)?;
+        Some((u64::from_be_bytes(tail.get(..8)?.try_into().ok()?), u64::from_be_bytes(tail.get(8..16)?.try_into().ok()?)))
+    };
+    let items = state
+        .prefix_raw(&prefix, Some(&start))
+        .map(|item| item.map_err(TxError::internal))
+        .take_while(|item| item.as_ref().map_or(true, |(key, _)| split(key).is_some_and(|(height, _)| height <= to)))
+        .map(|item| item.map(|(key, value)| (key[prefix.len()..].to_vec(), value)));
+    page.collect(items, |tail, value| {
+        let ordinal = tail.get(8..16).and_then(|b| b.try_into().ok()).map_or(0, u64::from_be_bytes);
+        let fraction: Dec = borsh::from_slice(value).map_err(|e| TxError::internal(format!("corrupt slash record: {e}")))?;
+        Ok(pb::ValidatorSlashEvent { validator_period: ordinal, fraction: fraction.to_atto_string() })
+    })
 }
 
 /// A delegation's rewards so far (`None`: no delegation).
@@ -84,15 +114,13 @@ pub fn query(state: &dyn StateRead, bank: &dyn BankKeeper, staking: &dyn Staking
             "ValidatorSlashes" => {
                 let req: pb::QueryValidatorSlashesRequest = decode(data)?;
                 let validator = operator("validator_address", &req.validator_address)?;
+                // An ending height of 0 means no upper bound (the SDK would return nothing).
                 let (from, to) = (req.starting_height, if req.ending_height == 0 { u64::MAX } else { req.ending_height });
-                let slashes = state
-                    .validator_slashes(&validator)
-                    .map_err(internal)?
-                    .into_iter()
-                    .filter(|(height, _)| (from..=to).contains(height))
-                    .map(|(_, fraction)| pb::ValidatorSlashEvent { validator_period: 0, fraction: fraction.to_atto_string() })
-                    .collect();
-                pb::QueryValidatorSlashesResponse { slashes, pagination: None }.encode_to_vec()
+                if from > to {
+                    return Err(TxError::invalid_request(format!("starting height greater than ending height ({from} > {to})")));
+                }
+                let (slashes, pagination) = validator_slashes(state, &validator, from, to, req.pagination.as_ref())?;
+                pb::QueryValidatorSlashesResponse { slashes, pagination: Some(pagination) }.encode_to_vec()
             }
             "DelegationRewards" => {
                 let req: pb::QueryDelegationRewardsRequest = decode(data)?;

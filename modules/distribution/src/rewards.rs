@@ -49,10 +49,13 @@ pub fn validator_created(mut state: &mut dyn StateWrite, operator: &Address) -> 
     Ok(())
 }
 
-/// Records a slash (the `ValidatorSlashes` query; rewards need no replay of it).
+/// Records a slash under its infraction height and its ordinal among the validator's slashes
+/// (the `ValidatorSlashes` query; rewards need no replay of it).
 pub fn validator_slashed(state: &mut dyn StateWrite, operator: &Address, height: u64, fraction: Dec) -> Result<(), DistributionError> {
+    let ordinal = state.slash_count(operator)?.saturating_add(1);
     let bytes = borsh::to_vec(&fraction).map_err(|e| DistributionError::Internal(e.to_string()))?;
-    state.put_raw(keys::slash(operator, height), bytes);
+    state.put_raw(keys::slash(operator, height, ordinal), bytes);
+    state.put_raw(keys::slash_count(operator), ordinal.to_be_bytes().to_vec());
     Ok(())
 }
 
@@ -144,8 +147,11 @@ pub fn before_validator_removed(state: &mut dyn StateWrite, bank: &dyn BankKeepe
     let rewards = state.validator_rewards(operator)?.unwrap_or_default();
     events.extend(add_to_community(state, bank, &rewards.outstanding)?);
     state.delete(keys::validator(operator));
-    for (height, _) in state.validator_slashes(operator)? {
-        state.delete(keys::slash(operator, height));
+    // A removed validator has no delegations left to read its slashes for.
+    let recorded = state.prefix_raw(&keys::slashes_of(operator), None).map(|item| item.map(|(key, _)| key)).collect::<Result<Vec<_>, _>>()?;
+    for key in recorded {
+        state.delete(key);
     }
+    state.delete(keys::slash_count(operator));
     Ok(events)
 }

@@ -1,7 +1,7 @@
 //! Typed access to `distribution` state.
 
 use agora_store::{StateRead, StateReadExt, StateWrite, StateWriteExt};
-use agora_types::{Address, Dec};
+use agora_types::Address;
 use borsh::{BorshDeserialize, BorshSerialize};
 use cosmos_sdk_proto::cosmos::distribution::v1beta1 as pb;
 
@@ -15,7 +15,10 @@ pub mod keys {
     pub const START_PREFIX: &[u8] = b"distribution/delegator_start/";
     pub const WITHDRAW_ADDR_PREFIX: &[u8] = b"distribution/withdraw_addr/";
     pub const COMMUNITY_REMAINDER: &[u8] = b"distribution/community_remainder";
+    /// A validator's slashes, `validator ‖ infraction height ‖ ordinal`.
     pub const SLASH_PREFIX: &[u8] = b"distribution/slash/";
+    /// How many slashes each validator has had (the ordinal of the next).
+    pub const SLASH_COUNT_PREFIX: &[u8] = b"distribution/slash_count/";
 
     pub fn validator(operator: &Address) -> Vec<u8> {
         [VALIDATOR_PREFIX, operator.as_bytes()].concat()
@@ -33,8 +36,12 @@ pub mod keys {
         [SLASH_PREFIX, validator.as_bytes()].concat()
     }
 
-    pub fn slash(validator: &Address, height: u64) -> Vec<u8> {
-        [SLASH_PREFIX, validator.as_bytes(), &height.to_be_bytes()].concat()
+    pub fn slash(validator: &Address, height: u64, ordinal: u64) -> Vec<u8> {
+        [SLASH_PREFIX, validator.as_bytes(), &height.to_be_bytes(), &ordinal.to_be_bytes()].concat()
+    }
+
+    pub fn slash_count(validator: &Address) -> Vec<u8> {
+        [SLASH_COUNT_PREFIX, validator.as_bytes()].concat()
     }
 }
 
@@ -80,16 +87,10 @@ pub trait DistributionRead: StateRead {
         Ok(self.get_borsh(keys::COMMUNITY_REMAINDER)?.unwrap_or_default())
     }
 
-    /// Slashes recorded for `validator`: (height, fraction), ascending.
-    fn validator_slashes(&self, validator: &Address) -> Result<Vec<(u64, Dec)>, DistributionError> {
-        let prefix = keys::slashes_of(validator);
-        let mut out = Vec::new();
-        for item in self.prefix_raw(&prefix, None) {
-            let (key, value) = item?;
-            let height = key[prefix.len()..].try_into().map(u64::from_be_bytes).map_err(|_| DistributionError::Internal("corrupt slash key".into()))?;
-            out.push((height, borsh::from_slice(&value).map_err(|e| DistributionError::Internal(e.to_string()))?));
-        }
-        Ok(out)
+    /// How many slashes `validator` has had.
+    fn slash_count(&self, validator: &Address) -> Result<u64, DistributionError> {
+        let bytes = self.get_raw(&keys::slash_count(validator))?;
+        Ok(bytes.and_then(|b| b.try_into().ok()).map_or(0, u64::from_be_bytes))
     }
 }
 

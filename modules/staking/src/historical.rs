@@ -1,5 +1,5 @@
 //! `HistoricalInfo`: for the last `historical_entries` heights, the block's header fields the
-//! application knows (chain id, height, time, proposer, next validators hash) and the bonded
+//! application knows (chain id, height, time, proposer, next validators hash, app hash) and the bonded
 //! validators. A header is ~150 bytes per block; the validator set is stored only when the
 //! active set's powers change (a snapshot from the next height on), not once per block, so
 //! keeping 10,000 heights does not keep 10,000 copies of the set.
@@ -33,6 +33,7 @@ pub(crate) fn track(state: &mut dyn StateWrite, ctx: &BlockContext, entries: u32
         time: Some(tendermint_proto::google::protobuf::Timestamp { seconds: ctx.time_unix_secs, nanos: i32::try_from(ctx.time_nanos).unwrap_or(0) }),
         next_validators_hash: ctx.next_validators_hash.clone(),
         proposer_address: ctx.proposer_address.to_vec(),
+        app_hash: ctx.last_app_hash.clone(),
         ..Default::default()
     };
     state.put_proto(keys::historical(ctx.height), &header);

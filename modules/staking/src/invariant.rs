@@ -3,14 +3,14 @@
 //! unbonding entry's balance), and each validator's delegator shares are the sum of its
 //! delegations'.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use agora_store::StateRead;
 use agora_types::{Address, Dec};
 
 use crate::keepers::BankKeeper;
 use crate::state::keys;
-use crate::types::{BondStatus, Delegation, UnbondingDelegation};
+use crate::types::{BondStatus, Delegation, Redelegation, UnbondingDelegation};
 use crate::{StakingRead, BONDED_POOL, NOT_BONDED_POOL};
 
 pub fn check(state: &dyn StateRead, bank: &dyn BankKeeper) -> Result<(), String> {
@@ -21,14 +21,32 @@ pub fn check(state: &dyn StateRead, bank: &dyn BankKeeper) -> Result<(), String>
         let sum = if v.status == BondStatus::Bonded { &mut bonded } else { &mut not_bonded };
         *sum = sum.checked_add(v.tokens).ok_or("validator tokens overflow")?;
     }
+    // The indexes by creation height list exactly the heights of the entries (a slash finds
+    // the entries created after its fault through them).
+    let mut unbonding_heights = BTreeSet::new();
+    let mut redelegation_heights = BTreeSet::new();
+    for item in state.prefix_raw(keys::REDELEGATION_PREFIX, None) {
+        let (_, value) = item.map_err(|e| e.to_string())?;
+        let red: Redelegation = borsh::from_slice(&value).map_err(|e| e.to_string())?;
+        for entry in &red.entries {
+            redelegation_heights.insert(keys::redelegation_by_height(&red.src, entry.creation_height, &red.delegator, &red.dst));
+        }
+    }
     for item in state.prefix_raw(keys::UNBONDING_PREFIX, None) {
         let (_, value) = item.map_err(|e| e.to_string())?;
         let ubd: UnbondingDelegation = borsh::from_slice(&value).map_err(|e| e.to_string())?;
         for entry in &ubd.entries {
+            unbonding_heights.insert(keys::unbonding_by_height(&ubd.validator, entry.creation_height, &ubd.delegator));
             if entry.balance > entry.initial_balance {
                 return Err(format!("unbonding entry of {} pays {} > its initial {}", ubd.delegator, entry.balance, entry.initial_balance));
             }
             not_bonded = not_bonded.checked_add(entry.balance).ok_or("unbonding balances overflow")?;
+        }
+    }
+    for (prefix, expected) in [(keys::UNBONDING_BY_HEIGHT_PREFIX, unbonding_heights), (keys::REDELEGATION_BY_HEIGHT_PREFIX, redelegation_heights)] {
+        let indexed = state.prefix_raw(prefix, None).map(|item| item.map(|(key, _)| key)).collect::<Result<BTreeSet<_>, _>>().map_err(|e| e.to_string())?;
+        if indexed != expected {
+            return Err(format!("the index {} does not match the entries' creation heights", String::from_utf8_lossy(prefix)));
         }
     }
     for (pool, expected) in [(BONDED_POOL, bonded), (NOT_BONDED_POOL, not_bonded)] {

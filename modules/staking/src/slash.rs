@@ -2,6 +2,8 @@
 //! a fraction of the stake that was behind a fault (the validator's tokens, and the unbonding
 //! and redelegated stake that left it after the fault). The slashed tokens are burned.
 
+use std::collections::BTreeSet;
+
 use agora_store::StateWrite;
 use agora_types::{Address, BlockContext, ConsensusAddress, Dec, Event, TxError};
 
@@ -109,14 +111,15 @@ impl StakingKeeper<'_> {
 /// `infraction_height` that has not matured; returns (tokens burned from the entries, tokens
 /// of the slash they answered for).
 fn slash_unbondings(mut state: &mut dyn StateWrite, env: &Env<'_>, operator: &Address, infraction_height: u64, fraction: Dec) -> Result<(u128, u128), TxError> {
-    let prefix = keys::unbondings_from(operator);
-    let delegators: Vec<Address> = state
-        .prefix_raw(&prefix, None)
-        .map(|item| {
-            let (key, _) = item.map_err(TxError::internal)?;
-            keys::addresses::<1>(&key[prefix.len()..]).map(|[a]| a).ok_or_else(|| TxError::internal("corrupt unbonding index"))
-        })
-        .collect::<Result<_, _>>()?;
+    // Only the entries created at or after the fault, through the index by creation height.
+    let prefix = keys::unbondings_by_height_from(operator);
+    let start = [prefix.as_slice(), &infraction_height.to_be_bytes()].concat();
+    let mut delegators = BTreeSet::new();
+    for item in state.prefix_raw(&prefix, Some(&start)) {
+        let (key, _) = item.map_err(TxError::internal)?;
+        let [delegator] = key.get(prefix.len() + 8..).and_then(keys::addresses::<1>).ok_or_else(|| TxError::internal("corrupt unbonding height index"))?;
+        delegators.insert(delegator);
+    }
     let now = env.now();
     let (mut burned, mut answered) = (0u128, 0u128);
     for delegator in delegators {
@@ -154,14 +157,14 @@ fn slash_redelegations(
     infraction_height: u64,
     fraction: Dec,
 ) -> Result<RedelegationSlash, TxError> {
-    let prefix = keys::redelegations_from(operator);
-    let pairs: Vec<(Address, Address)> = state
-        .prefix_raw(&prefix, None)
-        .map(|item| {
-            let (key, _) = item.map_err(TxError::internal)?;
-            keys::addresses::<2>(&key[prefix.len()..]).map(|[d, v]| (d, v)).ok_or_else(|| TxError::internal("corrupt redelegation index"))
-        })
-        .collect::<Result<_, _>>()?;
+    let prefix = keys::redelegations_by_height_from(operator);
+    let start = [prefix.as_slice(), &infraction_height.to_be_bytes()].concat();
+    let mut pairs = BTreeSet::new();
+    for item in state.prefix_raw(&prefix, Some(&start)) {
+        let (key, _) = item.map_err(TxError::internal)?;
+        let [delegator, dst] = key.get(prefix.len() + 8..).and_then(keys::addresses::<2>).ok_or_else(|| TxError::internal("corrupt redelegation height index"))?;
+        pairs.insert((delegator, dst));
+    }
     let now = env.now();
     let (mut bonded, mut not_bonded, mut answered) = (0u128, 0u128, 0u128);
     let mut events = Vec::new();

@@ -142,8 +142,13 @@ pub enum DistributionQuery {
         #[command(flatten)]
         at: At,
     },
+    /// A validator's slashes with infraction heights in [start-height, end-height] (0: no end)
     Slashes {
         validator: String,
+        #[arg(default_value_t = 0)]
+        start_height: u64,
+        #[arg(default_value_t = 0)]
+        end_height: u64,
         #[command(flatten)]
         at: At,
     },
@@ -236,10 +241,17 @@ pub fn run_distribution_query(g: &GlobalOpts, cmd: DistributionQuery) -> Result<
             let res: dpb::QueryValidatorOutstandingRewardsResponse = q!("ValidatorOutstandingRewards", req, at);
             json!({ "rewards": dec_coins(&res.rewards.unwrap_or_default().rewards) })
         }
-        DistributionQuery::Slashes { validator, at } => {
-            let req = dpb::QueryValidatorSlashesRequest { validator_address: valoper(&validator)?, ..Default::default() };
+        DistributionQuery::Slashes { validator, start_height, end_height, at } => {
+            let req = dpb::QueryValidatorSlashesRequest {
+                validator_address: valoper(&validator)?,
+                starting_height: start_height,
+                ending_height: end_height,
+                pagination: None,
+            };
             let res: dpb::QueryValidatorSlashesResponse = q!("ValidatorSlashes", req, at);
-            json!({ "slashes": res.slashes.iter().map(|s| json!({"fraction": dec(&s.fraction)})).collect::<Vec<_>>() })
+            json!({
+                "slashes": res.slashes.iter().map(|s| json!({"validator_period": s.validator_period.to_string(), "fraction": dec(&s.fraction)})).collect::<Vec<_>>()
+            })
         }
         DistributionQuery::WithdrawAddr { delegator, at } => {
             let req = dpb::QueryDelegatorWithdrawAddressRequest { delegator_address: resolve_address(&home, &delegator)?.to_bech32() };

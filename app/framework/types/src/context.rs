@@ -23,6 +23,9 @@ pub struct BlockContext {
     pub last_commit: Vec<VoteInfo>,
     /// Evidence of misbehaviour committed in this block.
     pub misbehavior: Vec<Misbehavior>,
+    /// The app hash after the previous block, as this block's header carries it (empty at
+    /// height 1, as CometBFT has it from `InitChain`).
+    pub last_app_hash: Vec<u8>,
 }
 
 impl BlockContext {

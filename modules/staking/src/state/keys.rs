@@ -23,6 +23,11 @@ pub const UNBONDING_BY_VALIDATOR_PREFIX: &[u8] = b"staking/unbonding_by_validato
 pub const REDELEGATION_PREFIX: &[u8] = b"staking/redelegation/";
 pub const REDELEGATION_BY_SRC_PREFIX: &[u8] = b"staking/redelegation_by_src/";
 pub const REDELEGATION_BY_DST_PREFIX: &[u8] = b"staking/redelegation_by_dst/";
+/// Unbonding entries by the height that created them, `validator ‖ height ‖ delegator`: a
+/// slash walks only the entries created at or after its infraction.
+pub const UNBONDING_BY_HEIGHT_PREFIX: &[u8] = b"staking/unbonding_by_height/";
+/// Redelegation entries by creation height, `src ‖ height ‖ delegator ‖ dst`.
+pub const REDELEGATION_BY_HEIGHT_PREFIX: &[u8] = b"staking/redelegation_by_height/";
 pub const NEXT_UNBONDING_ID: &[u8] = b"staking/next_unbonding_id";
 pub const HISTORICAL_PREFIX: &[u8] = b"staking/historical/";
 
@@ -83,6 +88,22 @@ pub fn unbonding_by_validator(validator: &Address, delegator: &Address) -> Vec<u
 
 pub fn unbondings_from(validator: &Address) -> Vec<u8> {
     join(&[UNBONDING_BY_VALIDATOR_PREFIX, validator.as_bytes()])
+}
+
+pub fn unbonding_by_height(validator: &Address, height: u64, delegator: &Address) -> Vec<u8> {
+    join(&[UNBONDING_BY_HEIGHT_PREFIX, validator.as_bytes(), &height.to_be_bytes(), delegator.as_bytes()])
+}
+
+pub fn unbondings_by_height_from(validator: &Address) -> Vec<u8> {
+    join(&[UNBONDING_BY_HEIGHT_PREFIX, validator.as_bytes()])
+}
+
+pub fn redelegation_by_height(src: &Address, height: u64, delegator: &Address, dst: &Address) -> Vec<u8> {
+    join(&[REDELEGATION_BY_HEIGHT_PREFIX, src.as_bytes(), &height.to_be_bytes(), delegator.as_bytes(), dst.as_bytes()])
+}
+
+pub fn redelegations_by_height_from(src: &Address) -> Vec<u8> {
+    join(&[REDELEGATION_BY_HEIGHT_PREFIX, src.as_bytes()])
 }
 
 pub fn redelegation(delegator: &Address, src: &Address, dst: &Address) -> Vec<u8> {

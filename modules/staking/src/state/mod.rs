@@ -4,10 +4,12 @@
 
 pub mod keys;
 
+use std::collections::BTreeSet;
+
 use agora_store::{StateRead, StateReadExt, StateWrite, StateWriteExt};
 use agora_types::{Address, ConsensusAddress};
 
-use crate::types::{Delegation, Redelegation, UnbondingDelegation, Validator};
+use crate::types::{Delegation, Redelegation, RedelegationEntry, UnbondingDelegation, UnbondingEntry, Validator};
 use crate::{Params, StakingError};
 
 pub trait StakingRead: StateRead {
@@ -160,6 +162,15 @@ pub(crate) trait StakingRecords: StateWrite + StakingRead + Sized {
     fn store_unbonding(&mut self, ubd: &UnbondingDelegation) -> Result<(), StakingError> {
         let key = keys::unbonding(&ubd.delegator, &ubd.validator);
         let by_validator = keys::unbonding_by_validator(&ubd.validator, &ubd.delegator);
+        let before = self.unbonding_delegation(&ubd.delegator, &ubd.validator)?;
+        let heights = |entries: &[UnbondingEntry]| entries.iter().map(|e| e.creation_height).collect::<BTreeSet<u64>>();
+        let (old, new) = (before.map(|b| heights(&b.entries)).unwrap_or_default(), heights(&ubd.entries));
+        for height in old.difference(&new) {
+            self.delete(keys::unbonding_by_height(&ubd.validator, *height, &ubd.delegator));
+        }
+        for height in new.difference(&old) {
+            self.put_raw(keys::unbonding_by_height(&ubd.validator, *height, &ubd.delegator), Vec::new());
+        }
         if ubd.entries.is_empty() {
             self.delete(key);
             self.delete(by_validator);
@@ -174,6 +185,15 @@ pub(crate) trait StakingRecords: StateWrite + StakingRead + Sized {
         let key = keys::redelegation(&red.delegator, &red.src, &red.dst);
         let by_src = keys::redelegation_by_src(&red.src, &red.delegator, &red.dst);
         let by_dst = keys::redelegation_by_dst(&red.dst, &red.delegator, &red.src);
+        let before = self.redelegation(&red.delegator, &red.src, &red.dst)?;
+        let heights = |entries: &[RedelegationEntry]| entries.iter().map(|e| e.creation_height).collect::<BTreeSet<u64>>();
+        let (old, new) = (before.map(|b| heights(&b.entries)).unwrap_or_default(), heights(&red.entries));
+        for height in old.difference(&new) {
+            self.delete(keys::redelegation_by_height(&red.src, *height, &red.delegator, &red.dst));
+        }
+        for height in new.difference(&old) {
+            self.put_raw(keys::redelegation_by_height(&red.src, *height, &red.delegator, &red.dst), Vec::new());
+        }
         if red.entries.is_empty() {
             self.delete(key);
             self.delete(by_src);

@@ -11,6 +11,7 @@ use agora_escrow::EscrowComponent;
 use agora_market::{DeploymentComponent, MarketComponent, MarketEscrowHooks};
 use agora_provider::ProviderComponent;
 use agora_distribution::DistributionComponent;
+use agora_gov::GovComponent;
 use agora_mint::MintComponent;
 use agora_slashing::SlashingComponent;
 use agora_staking::StakingComponent;
@@ -37,6 +38,9 @@ pub fn components_builder() -> ComponentsBuilder {
         // Before staking: the last commit's votes and the block's evidence are judged against
         // the stake that signed them, before anything else moves it.
         .with(SlashingComponent::new(Staking, Consensus))
+        // Before staking's end of block: a passed proposal's changes (parameters, spends) are
+        // in place when the validator set is computed, as in the SDK's order.
+        .with(GovComponent::new(Bank, Staking))
         .with(StakingComponent::new(Bank).with_hooks(AppStakingHooks))
         .with(ProviderComponent::new(Bank))
         // Before the market: an account that runs dry stops its deployment (the hook) before

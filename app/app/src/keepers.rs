@@ -387,3 +387,49 @@ impl agora_distribution::StakingKeeper for Staking {
         Ok(StakingRead::delegations_of(state, delegator).map_err(distribution_error)?.into_iter().map(|d| (d.validator, d.shares)).collect())
     }
 }
+
+/// Bank refusals as governance reports them: a depositor short of coins is told so (`sdk` 5).
+fn gov_bank_error(error: BankError) -> agora_types::TxError {
+    match error {
+        BankError::InsufficientFunds { available, needed } => {
+            agora_types::TxError::new("sdk", 5, format!("spendable balance {available} is smaller than {needed}: insufficient funds"))
+        }
+        other => agora_types::TxError::internal(other),
+    }
+}
+
+impl agora_gov::BankKeeper for Bank {
+    fn send_coins(&self, state: &mut dyn StateWrite, from: &Address, to: &Address, amount: &Coins) -> Result<Vec<Event>, agora_types::TxError> {
+        state.send_coins(from, to, amount).map_err(gov_bank_error)
+    }
+
+    fn burn_coins(&self, state: &mut dyn StateWrite, module: &'static str, amount: &Coins) -> Result<Vec<Event>, agora_types::TxError> {
+        state.burn_coins(module, amount).map_err(gov_bank_error)
+    }
+
+    fn balances(&self, state: &dyn StateRead, address: &Address) -> Result<Coins, agora_types::TxError> {
+        state.all_balances(address).map_err(agora_types::TxError::internal)
+    }
+}
+
+impl agora_gov::StakingKeeper for Staking {
+    /// The active set's members that are bonded, in operator order.
+    fn bonded_validators(&self, state: &dyn StateRead) -> Result<Vec<agora_gov::BondedValidator>, agora_types::TxError> {
+        let mut out = Vec::new();
+        for (operator, _) in state.last_powers().map_err(agora_types::TxError::internal)? {
+            let Some(v) = StakingRead::validator(state, &operator).map_err(agora_types::TxError::internal)? else { continue };
+            if v.status == agora_staking::BondStatus::Bonded {
+                out.push(agora_gov::BondedValidator { operator, tokens: v.tokens, delegator_shares: v.delegator_shares });
+            }
+        }
+        Ok(out)
+    }
+
+    fn total_bonded_tokens(&self, state: &dyn StateRead) -> Result<u128, agora_types::TxError> {
+        agora_mint::StakingKeeper::bonded_tokens(self, state).map_err(agora_types::TxError::internal)
+    }
+
+    fn delegations_of(&self, state: &dyn StateRead, delegator: &Address) -> Result<Vec<(Address, Dec)>, agora_types::TxError> {
+        Ok(StakingRead::delegations_of(state, delegator).map_err(agora_types::TxError::internal)?.into_iter().map(|d| (d.validator, d.shares)).collect())
+    }
+}

@@ -29,5 +29,7 @@ fn app_hash_should_not_change() {
 /// at genesis, a `HistoricalInfo` header every block), slashing (its parameters) and mint (its
 /// parameters and minter, and its module account; this chain mints nothing) and distribution
 /// (fees swept to the community pool each block), and when the `HistoricalInfo` header gained
-/// the header's app hash. No chain had launched yet any of these times.
-const APP_HASH_SNAPSHOT: &str = "3bc6063e3ffbcc84678fa5a951c828d1e3752ea7ff3b88c476e2401b20de6177";
+/// the header's app hash, and when governance arrived (its parameters and module account) and
+/// `HistoricalInfo` began recording which validator-set snapshot is in force at each height.
+/// No chain had launched yet any of these times.
+const APP_HASH_SNAPSHOT: &str = "98e7768e19b0f1974aac95157eeddf9d614760dd93a2842f21d23de114f6022c";

@@ -817,9 +817,10 @@ fn marketplace_app_hash_should_not_change() {
 /// the take's fraction (`take_carry`), when bank wrote its permission table at genesis, and when
 /// closed orders and deployments started being scheduled for pruning, and when staking arrived
 /// (parameters, pools, a header every block), slashing (parameters), mint (turned off here) and
-/// distribution (fees swept to the community pool), and when the `HistoricalInfo` header gained
-/// the app hash. No chain had launched.
-const MARKETPLACE_APP_HASH: &str = "c2882dffe84603e40218ba642a5374110ff9440bbcfaa843ede1c0ff0adaeaba";
+/// distribution (fees swept to the community pool), when the `HistoricalInfo` header gained
+/// the app hash, and when governance arrived (parameters, module account) and `HistoricalInfo`
+/// began recording the snapshot in force at each height. No chain had launched.
+const MARKETPLACE_APP_HASH: &str = "9f2470a6ba063ce609da33ad909ddfceffcd2149dbb337c6833f0cdb625a7d46";
 
 /// Random marketplace blocks (seeded, so a failure reproduces) fed to two nodes on separate
 /// stores: the same app hash after every block, and the invariants hold on both.

@@ -1,8 +1,9 @@
 //! Authority and parameters: every module's `MsgUpdateParams` is applied when the authority
 //! (the governance module account) executes it, refused for invalid values, and refused for
 //! any other signer; consensus parameters changed that way reach CometBFT and bound the next
-//! blocks' gas. Until governance exists, a test component plays its part: it executes a
-//! message as the governance account through the same router governance will use.
+//! blocks' gas. A test component plays the authority (so a test needs no vote): the chain is
+//! built with its module account as the authority, and it executes a message as that account
+//! through the same router governance uses (governance itself is tested in `gov.rs`).
 
 mod common;
 
@@ -55,6 +56,7 @@ impl ComponentMsg for Govern {
     }
 }
 
+const GOVERNOR: &str = "governor";
 const PENDING: &[u8] = b"governor/pending";
 const RESULT: &[u8] = b"governor/result";
 
@@ -73,9 +75,9 @@ impl Component for Governor {
         "governor"
     }
 
-    /// Executes as the governance account, so it declares it, as governance will.
+    /// Executes as its own module account, the chain's authority in these tests.
     fn module_accounts(&self) -> Vec<agora_component::ModuleAccount> {
-        vec![agora_component::ModuleAccount::new(agora_component::GOVERNANCE_MODULE)]
+        vec![agora_component::ModuleAccount::new(GOVERNOR)]
     }
 
     fn init_genesis(&self, _state: &mut dyn StateWrite, _genesis: &()) -> Result<(), String> {
@@ -103,7 +105,7 @@ impl Component for Governor {
         };
         state.delete(PENDING.to_vec());
         let msg = Any::decode(pending.as_slice()).map_err(|e| TxError::internal(e.to_string()))?;
-        let result = match router.execute_as(state, ctx, &Authority::governance().address(), &msg) {
+        let result = match router.execute_as(state, ctx, &gov(), &msg) {
             Ok(_) => "ok".to_string(),
             Err(error) => format!("{} {}: {}", error.codespace, error.code, error.log),
         };
@@ -123,7 +125,7 @@ fn governed_with(config: AppConfig, consensus: tendermint::consensus::Params) ->
     let alice = key(1);
     let dir = tempfile::tempdir().expect("tempdir");
     let storage = Storage::open(dir.path(), StorageConfig { substores: vec!["ibc".into()], keep_recent: 100 }).expect("open");
-    let components = agora_app::components_builder().with(Governor).build().expect("components");
+    let components = agora_app::components_builder().authority(Authority::new(gov())).with(Governor).build().expect("components");
     let app = Arc::new(App::with_components(components, storage, config).expect("app"));
     let mut node = TestNode::start_with(app, CHAIN_ID, &genesis_json(&[alice.address()]), consensus).expect("start");
     node.make_block(vec![]).expect("first block");
@@ -134,8 +136,9 @@ fn governed() -> Governed {
     governed_with(AppConfig::default(), default_consensus_params())
 }
 
+/// The authority of these chains: the governor's module account.
 fn gov() -> Address {
-    Authority::governance().address()
+    Address::module(GOVERNOR)
 }
 
 impl Governed {

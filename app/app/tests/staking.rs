@@ -6,7 +6,6 @@
 mod common;
 
 use agora_tx::SigningKey;
-use agora_types::VALOPER_PREFIX;
 use common::*;
 use cosmos_sdk_proto::cosmos::staking::v1beta1 as pb;
 use cosmos_sdk_proto::Any;
@@ -15,37 +14,13 @@ use tendermint::abci::types::ExecTxResult;
 
 const UNBONDING_SECS: u64 = 10;
 
-fn valoper(key: &SigningKey) -> String {
-    key.address().to_bech32_with(VALOPER_PREFIX)
-}
-
 fn coin(amount: u128) -> cosmos_sdk_proto::cosmos::base::v1beta1::Coin {
     pb_coin("uagora", &amount.to_string())
-}
-
-fn consensus_key(seed: u8) -> Any {
-    Any {
-        type_url: "/cosmos.crypto.ed25519.PubKey".into(),
-        value: cosmos_sdk_proto::cosmos::crypto::ed25519::PubKey { key: vec![seed; 32] }.encode_to_vec(),
-    }
 }
 
 /// Eighteen-decimal atto form of a whole number, as LegacyDec travels in protobuf.
 fn dec(units: u128) -> String {
     format!("{units}000000000000000000")
-}
-
-fn create_validator(key: &SigningKey, seed: u8, amount: u128) -> pb::MsgCreateValidator {
-    pb::MsgCreateValidator {
-        description: Some(pb::Description { moniker: format!("validator-{seed}"), ..Default::default() }),
-        commission: Some(pb::CommissionRates { rate: "100000000000000000".into(), max_rate: "200000000000000000".into(), max_change_rate: "10000000000000000".into() }),
-        min_self_delegation: "1000000".into(),
-        #[allow(deprecated)]
-        delegator_address: String::new(),
-        validator_address: valoper(key),
-        pubkey: Some(consensus_key(seed)),
-        value: Some(coin(amount)),
-    }
 }
 
 /// A chain whose staking unbonds in 10 s (blocks are 1 s apart), with two active seats and two
@@ -384,27 +359,6 @@ fn the_last_validator_cannot_leave_the_set_empty() {
     let events = &s.chain.node.last_finalized().expect("block").events;
     assert!(events.iter().any(|e| e.kind == "end_block_entry_error"), "reported");
     assert_eq!(s.validator(0).status, pb::BondStatus::Bonded as i32);
-}
-
-/// A gentx: `MsgCreateValidator` signed with account number 0, as `agorad genesis gentx`
-/// signs it, base64 as `genutil.gen_txs` holds it.
-fn gentx(key: &SigningKey, seed: u8, amount: u128, account_number: u64) -> String {
-    use base64::Engine as _;
-    let tx = agora_tx::TxBuilder::new()
-        .any_message(agora_tx::to_any(&create_validator(key, seed, amount)))
-        .gas_limit(1_000_000)
-        .sign(key, CHAIN_ID, account_number, 0);
-    base64::engine::general_purpose::STANDARD.encode(tx)
-}
-
-fn genesis_with_gentxs(gen_txs: Vec<String>) -> agora_genesis::AppState {
-    let mut genesis = agora_app::genesis::new_chain().expect("genesis");
-    without_inflation(&mut genesis);
-    for seed in [1, 2] {
-        agora_app::genesis::add_account(&mut genesis, key(seed).address(), &coins("1000000000uagora")).expect("add");
-    }
-    genesis.set_section("genutil", &agora_app::genutil::GenesisState { gen_txs }).expect("set");
-    genesis
 }
 
 fn genesis_doc(app_state: &agora_genesis::AppState) -> serde_json::Value {

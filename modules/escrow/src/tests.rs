@@ -5,10 +5,9 @@
 //! depositor.
 
 use agora_bank::{BankRead, BankWrite};
-use agora_component::{isolated, Component, MsgRouter};
+use agora_component::{isolated, Component, NoRouter};
 use agora_store::{EmptyState, StateDelta, StateRead, StateWrite};
 use agora_types::{Address, BlockContext, Coin, Coins, Dec, Denom, Event, TxError};
-use cosmos_sdk_proto::Any;
 use proptest::prelude::*;
 
 use crate::{AccountId, BankKeeper, EscrowComponent, EscrowError, EscrowHooks, EscrowRead, EscrowWrite, Params, PaymentId, PaymentState};
@@ -39,13 +38,6 @@ impl EscrowHooks for CloseOverdrawn {
     }
 }
 
-struct NoRouter;
-
-impl MsgRouter for NoRouter {
-    fn execute_as(&self, _: &mut dyn StateWrite, _: &BlockContext, _: &Address, msg: &Any) -> Result<Vec<Event>, TxError> {
-        Err(TxError::internal(format!("no router here: {}", msg.type_url)))
-    }
-}
 
 #[derive(Clone, Debug)]
 enum Op {

@@ -3,7 +3,7 @@
 //! genesis. Each voter and each piece of evidence is handled on its own fork: one that fails
 //! (a bug, never bad input) is reported and the others go on.
 
-use agora_component::{isolated, Authority, Component, ComponentMsg, Wiring};
+use agora_component::{entry_failed, isolated, Authority, Component, ComponentMsg, Wiring};
 use agora_store::{StateRead, StateWrite};
 use agora_types::{AbciError, Address, BlockContext, ConsensusAddress, Event, MisbehaviorKind, TxError, VoteInfo};
 use cosmos_sdk_proto::Any;
@@ -58,6 +58,26 @@ fn entry_error(work: &str, address: &ConsensusAddress, ctx: &BlockContext, error
 }
 
 impl SlashingComponent {
+    /// Slashes on its own fork, so the jail (and tombstone) that go with it stand even if the
+    /// slash fails (a bug, never input): the failure is reported and parked under
+    /// `slashing/failed/slash/` for a fixed binary to replay.
+    #[allow(clippy::too_many_arguments)]
+    fn slash_isolated(
+        &self,
+        state: &mut dyn StateWrite,
+        ctx: &BlockContext,
+        address: &ConsensusAddress,
+        infraction_height: u64,
+        power: u64,
+        fraction: agora_types::Dec,
+        reason: &str,
+    ) -> Vec<Event> {
+        match isolated(state, |fork| self.staking.slash(fork, ctx, address, infraction_height, power, fraction, reason)) {
+            Ok(events) => events,
+            Err(error) => vec![entry_failed(state, "slashing", "slash", infraction_height, address, ctx.height, &error)],
+        }
+    }
+
     /// The SDK's `HandleValidatorSignature` for one voter of the last commit.
     fn handle_vote(&self, mut state: &mut dyn StateWrite, ctx: &BlockContext, vote: &VoteInfo) -> Result<Vec<Event>, TxError> {
         let address = vote.validator_address;
@@ -91,8 +111,8 @@ impl SlashingComponent {
         let judged_from = info.start_height.saturating_add(window);
         if ctx.height > judged_from && info.missed_blocks_counter > params.max_missed() {
             let distribution_height = ctx.height.saturating_sub(VALIDATOR_UPDATE_DELAY + 1);
-            events.extend(self.staking.slash(state, ctx, &address, distribution_height, vote.power, params.slash_fraction_downtime, "missing_signature")?);
             self.staking.jail(state, &address)?;
+            events.extend(self.slash_isolated(state, ctx, &address, distribution_height, vote.power, params.slash_fraction_downtime, "missing_signature"));
             info.jailed_until = ctx.time_nanos().saturating_add(params.downtime_jail_duration.saturating_mul(1_000_000_000));
             info.missed_blocks_counter = 0;
             info.index_offset = 0;
@@ -112,17 +132,25 @@ impl SlashingComponent {
     /// The SDK's `HandleEquivocationEvidence`: a double sign or light-client attack.
     fn handle_evidence(&self, mut state: &mut dyn StateWrite, ctx: &BlockContext, evidence: &agora_types::Misbehavior) -> Result<Vec<Event>, TxError> {
         let address = evidence.validator_address;
-        let Some(validator) = self.staking.validator_by_consensus(state, &address)? else { return Ok(Vec::new()) };
-        // Its stake is free already: nothing is left to slash.
-        if validator.unbonded {
-            return Ok(Vec::new());
-        }
+        let validator = self.staking.validator_by_consensus(state, &address)?;
         let Some(mut info) = state.signing_info(&address)? else {
+            if validator.is_none() {
+                return Ok(Vec::new());
+            }
             return Err(SlashingError::NoSigningInfo(valcons(&address)).to_tx_error());
         };
         if info.tombstoned {
             return Ok(Vec::new());
         }
+        // Its stake is free already (unbonded, or the validator is gone): nothing is left to
+        // slash, but the key is still tombstoned, so it can never validate again. (The SDK
+        // ignores such evidence, which lets a double signer who unbonds fast enough return.)
+        let Some(validator) = validator.filter(|v| !v.unbonded) else {
+            info.jailed_until = TOMBSTONE_JAIL_END;
+            info.tombstoned = true;
+            state.put_signing_info(&info)?;
+            return Ok(vec![Event::new("tombstone").attr("address", valcons(&address)).attr("reason", "double_sign")]);
+        };
         let (max_blocks, max_nanos) = self.consensus.evidence_max_age(state)?;
         let evidence_time = u64::try_from(evidence.time_unix_secs).unwrap_or(0).saturating_mul(1_000_000_000);
         let age_nanos = ctx.time_nanos().saturating_sub(evidence_time);
@@ -136,14 +164,13 @@ impl SlashingComponent {
             MisbehaviorKind::LightClientAttack => "light_client_attack",
             _ => "double_sign",
         };
-        let mut events =
-            self.staking.slash(state, ctx, &address, distribution_height, evidence.power, params.slash_fraction_double_sign, reason)?;
         if !validator.jailed {
             self.staking.jail(state, &address)?;
         }
         info.jailed_until = TOMBSTONE_JAIL_END;
         info.tombstoned = true;
         state.put_signing_info(&info)?;
+        let mut events = self.slash_isolated(state, ctx, &address, distribution_height, evidence.power, params.slash_fraction_double_sign, reason);
         events.push(Event::new("slash").attr("address", valcons(&address)).attr("power", evidence.power).attr("reason", reason));
         Ok(events)
     }

@@ -13,9 +13,21 @@ use crate::state::{keys, StakingRead};
 use crate::StakingError;
 
 const VALSET_PREFIX: &[u8] = b"staking/historical_valset/";
+/// The height of the newest snapshot.
+const LATEST_VALSET: &[u8] = b"staking/historical_valset_latest";
+/// For each kept height, the height of the snapshot in force at it: a query reads two keys.
+const VALSET_OF_PREFIX: &[u8] = b"staking/historical_valset_of/";
 
 fn valset_key(height: u64) -> Vec<u8> {
     [VALSET_PREFIX, &height.to_be_bytes()].concat()
+}
+
+fn valset_of_key(height: u64) -> Vec<u8> {
+    [VALSET_OF_PREFIX, &height.to_be_bytes()].concat()
+}
+
+fn read_height<S: StateRead + ?Sized>(state: &S, key: &[u8]) -> Result<Option<u64>, StakingError> {
+    Ok(state.get_raw(key)?.and_then(|b| b.as_slice().try_into().ok()).map(u64::from_be_bytes))
 }
 
 /// Records this block's header and drops the one that fell out of the window.
@@ -23,9 +35,13 @@ pub(crate) fn track(state: &mut dyn StateWrite, ctx: &BlockContext, entries: u32
     let entries = u64::from(entries);
     if ctx.height > entries {
         state.delete(keys::historical(ctx.height - entries));
+        state.delete(valset_of_key(ctx.height - entries));
     }
     if entries == 0 {
         return;
+    }
+    if let Ok(Some(snapshot)) = read_height(state, LATEST_VALSET) {
+        state.put_raw(valset_of_key(ctx.height), snapshot.to_be_bytes().to_vec());
     }
     let header = tendermint_proto::types::Header {
         chain_id: ctx.chain_id.clone(),
@@ -51,11 +67,13 @@ pub(crate) fn snapshot_valset(state: &mut dyn StateWrite, from_height: u64, entr
             valset.push(validator);
         }
     }
-    // As the SDK sorts the set: by power, highest first, then by operator address.
-    valset.sort_by(|a, b| b.power().cmp(&a.power()).then(a.operator.cmp(&b.operator)));
+    // As the SDK (and CometBFT) sort the set: by power, highest first, then by consensus
+    // address.
+    valset.sort_by(|a, b| b.power().cmp(&a.power()).then(a.consensus_address().cmp(&b.consensus_address())));
     let protos: Vec<pb::Validator> = valset.iter().map(|v| v.to_proto()).collect();
     let bytes = pb::HistoricalInfo { header: None, valset: protos }.encode_to_vec();
     state.put_raw(valset_key(from_height), bytes);
+    state.put_raw(LATEST_VALSET.to_vec(), from_height.to_be_bytes().to_vec());
 
     // Keep the newest snapshot at or below the oldest kept height, and every later one. Only
     // the snapshots up to that height are read (one or two, as every write prunes).
@@ -76,18 +94,17 @@ pub(crate) fn snapshot_valset(state: &mut dyn StateWrite, from_height: u64, entr
     Ok(())
 }
 
-/// The `HistoricalInfo` of `height`, if it is kept.
+/// The `HistoricalInfo` of `height`, if it is kept: its header and the snapshot in force at
+/// it (two point reads).
 pub fn historical_info<S: StateRead + ?Sized>(state: &S, height: u64) -> Result<Option<pb::HistoricalInfo>, StakingError> {
     let Some(header) = state.get_raw(&keys::historical(height))? else { return Ok(None) };
     let header = tendermint_proto::types::Header::decode(header.as_slice()).map_err(|e| StakingError::Internal(format!("corrupt header: {e}")))?;
-    let mut valset = Vec::new();
-    for item in state.prefix_raw(VALSET_PREFIX, None) {
-        let (key, value) = item?;
-        let at = key[VALSET_PREFIX.len()..].try_into().map(u64::from_be_bytes).unwrap_or(u64::MAX);
-        if at > height {
-            break;
-        }
-        valset = pb::HistoricalInfo::decode(value.as_slice()).map_err(|e| StakingError::Internal(format!("corrupt valset: {e}")))?.valset;
-    }
+    let valset = match read_height(state, &valset_of_key(height))? {
+        Some(snapshot) => match state.get_raw(&valset_key(snapshot))? {
+            Some(bytes) => pb::HistoricalInfo::decode(bytes.as_slice()).map_err(|e| StakingError::Internal(format!("corrupt valset: {e}")))?.valset,
+            None => Vec::new(),
+        },
+        None => Vec::new(),
+    };
     Ok(Some(pb::HistoricalInfo { header: Some(header), valset }))
 }

@@ -4,7 +4,7 @@
 //! in an account, a pool, or counted as burned.
 
 use agora_bank::{BankComponent, BankRead, BankWrite};
-use agora_component::{isolated, Authority, Component, MsgRouter, Wiring};
+use agora_component::{isolated, Authority, Component, NoRouter, Wiring};
 use agora_store::{EmptyState, StateDelta, StateRead, StateWrite};
 use agora_types::{Address, BlockContext, Coin, Coins, Dec, Denom, Event, TxError};
 use proptest::prelude::*;
@@ -30,13 +30,6 @@ impl BankKeeper for TestBank {
     }
 }
 
-struct NoRouter;
-
-impl MsgRouter for NoRouter {
-    fn execute_as(&self, _: &mut dyn StateWrite, _: &BlockContext, _: &Address, _: &cosmos_sdk_proto::Any) -> Result<Vec<Event>, TxError> {
-        Err(TxError::internal("no router in unit tests"))
-    }
-}
 
 const VALIDATORS: usize = 3;
 const DELEGATORS: usize = 3;

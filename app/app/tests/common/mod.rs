@@ -10,6 +10,8 @@ use agora_store::{Storage, StorageConfig};
 use agora_tx::{to_any, SigningKey, TxBuilder};
 use agora_types::{Address, Coins};
 use cosmos_sdk_proto::cosmos::bank::v1beta1 as bank_pb;
+use cosmos_sdk_proto::cosmos::staking::v1beta1 as staking_pb;
+use prost::Message as _;
 use cosmos_sdk_proto::cosmos::base::v1beta1::Coin as PbCoin;
 use tendermint::abci::types::ExecTxResult;
 
@@ -158,14 +160,15 @@ impl Chain {
     }
 
     /// Every key and value of the latest state, but for what every block writes whatever it
-    /// holds (the header staking keeps for `HistoricalInfo`).
+    /// holds (the header staking keeps for `HistoricalInfo`, and which validator-set snapshot
+    /// is in force at it).
     pub fn state_without_block_records(&self) -> Vec<(Vec<u8>, Vec<u8>)> {
         use agora_store::StateRead;
         let snapshot = self.node.app().storage().latest_snapshot();
         snapshot
             .prefix_raw(b"", None)
             .map(|item| item.expect("read"))
-            .filter(|(key, _)| !key.starts_with(b"staking/historical/"))
+            .filter(|(key, _)| !key.starts_with(b"staking/historical/") && !key.starts_with(b"staking/historical_valset_of/"))
             .collect()
     }
 }
@@ -176,3 +179,56 @@ pub fn assert_refused(result: &ExecTxResult, codespace: &str, code: u32, needle:
     assert_eq!(result.codespace, codespace, "codespace; log: {}", result.log);
     assert!(result.log.contains(needle), "log {:?} should mention {needle:?}", result.log);
 }
+
+// ---- Validators from gentxs (staking, gov) -------------------------------------------------
+
+pub fn valoper(key: &SigningKey) -> String {
+    key.address().to_bech32_with(agora_types::VALOPER_PREFIX)
+}
+
+pub fn consensus_key(seed: u8) -> cosmos_sdk_proto::Any {
+    cosmos_sdk_proto::Any {
+        type_url: "/cosmos.crypto.ed25519.PubKey".into(),
+        value: cosmos_sdk_proto::cosmos::crypto::ed25519::PubKey { key: vec![seed; 32] }.encode_to_vec(),
+    }
+}
+
+pub fn create_validator(key: &SigningKey, seed: u8, amount: u128) -> staking_pb::MsgCreateValidator {
+    staking_pb::MsgCreateValidator {
+        description: Some(staking_pb::Description { moniker: format!("validator-{seed}"), ..Default::default() }),
+        commission: Some(staking_pb::CommissionRates { rate: "100000000000000000".into(), max_rate: "200000000000000000".into(), max_change_rate: "10000000000000000".into() }),
+        min_self_delegation: "1000000".into(),
+        #[allow(deprecated)]
+        delegator_address: String::new(),
+        validator_address: valoper(key),
+        pubkey: Some(consensus_key(seed)),
+        value: Some(pb_coin("uagora", &amount.to_string())),
+    }
+}
+
+/// A gentx: `MsgCreateValidator` signed with account number 0, as `agorad genesis gentx`
+/// signs it, base64 as `genutil.gen_txs` holds it.
+pub fn gentx(key: &SigningKey, seed: u8, amount: u128, account_number: u64) -> String {
+    use base64::Engine as _;
+    let tx = agora_tx::TxBuilder::new()
+        .any_message(agora_tx::to_any(&create_validator(key, seed, amount)))
+        .gas_limit(1_000_000)
+        .sign(key, CHAIN_ID, account_number, 0);
+    base64::engine::general_purpose::STANDARD.encode(tx)
+}
+
+/// A genesis whose validators are `gen_txs`, with accounts 1 and 2 funded.
+pub fn genesis_with_gentxs(gen_txs: Vec<String>) -> agora_genesis::AppState {
+    genesis_with_gentxs_funding(gen_txs, &[1, 2])
+}
+
+pub fn genesis_with_gentxs_funding(gen_txs: Vec<String>, funded: &[u8]) -> agora_genesis::AppState {
+    let mut genesis = agora_app::genesis::new_chain().expect("genesis");
+    without_inflation(&mut genesis);
+    for &seed in funded {
+        agora_app::genesis::add_account(&mut genesis, key(seed).address(), &coins("1000000000uagora")).expect("add");
+    }
+    genesis.set_section("genutil", &agora_app::genutil::GenesisState { gen_txs }).expect("set");
+    genesis
+}
+

@@ -51,7 +51,25 @@ impl Authority {
 /// itself decided, e.g. governance after a passed vote). Each message's only signer must be
 /// that account.
 pub trait MsgRouter {
+    /// Decodes `msg` (stateless validation included) and checks that `signer`, one of the
+    /// component's module accounts, is its only signer, without executing it.
+    fn check_as(&self, signer: &Address, msg: &Any) -> Result<(), TxError>;
+
     fn execute_as(&self, state: &mut dyn StateWrite, ctx: &BlockContext, signer: &Address, msg: &Any) -> Result<Vec<Event>, TxError>;
+}
+
+/// A router that executes nothing, for code run outside the application (unit tests of one
+/// module's block hooks).
+pub struct NoRouter;
+
+impl MsgRouter for NoRouter {
+    fn check_as(&self, _signer: &Address, msg: &Any) -> Result<(), TxError> {
+        Err(TxError::internal(format!("no router here: {}", msg.type_url)))
+    }
+
+    fn execute_as(&self, _state: &mut dyn StateWrite, _ctx: &BlockContext, _signer: &Address, msg: &Any) -> Result<Vec<Event>, TxError> {
+        Err(TxError::internal(format!("no router here: {}", msg.type_url)))
+    }
 }
 
 /// Refusal of a `MsgUpdateParams` whose parameters do not validate (`sdk` 18).

@@ -182,6 +182,13 @@ pub trait Component: Send + Sync + 'static {
         Err(TxError::new("sdk", 6, format!("{} executes no message {:?}", self.name(), msg.type_url())))
     }
 
+    /// Executes a message this component decoded, with the router its own module accounts
+    /// may act through (governance checks a proposal's messages with it). Components that
+    /// need no router keep the default, [`Self::execute`].
+    fn execute_routed(&self, state: &mut dyn StateWrite, ctx: &BlockContext, msg: &Self::Msg, _router: &dyn MsgRouter) -> Result<Vec<Event>, TxError> {
+        self.execute(state, ctx, msg)
+    }
+
     /// Query services this component answers (`package.Service`, e.g.
     /// `cosmos.bank.v1beta1.Query`), served over ABCI `Query` and gRPC.
     fn query_services(&self) -> &'static [&'static str] {

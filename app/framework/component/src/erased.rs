@@ -57,7 +57,7 @@ pub(crate) trait AnyComponent: Send + Sync {
     fn end_block(&self, state: &mut dyn StateWrite, ctx: &BlockContext, router: &dyn MsgRouter) -> Result<EndBlockOutcome, TxError>;
     fn message_types(&self) -> &'static [&'static str];
     fn decode_msg(&self, any: &Any) -> Result<Box<dyn AnyMsg>, TxError>;
-    fn execute(&self, state: &mut dyn StateWrite, ctx: &BlockContext, msg: &dyn AnyMsg) -> Result<Vec<Event>, TxError>;
+    fn execute(&self, state: &mut dyn StateWrite, ctx: &BlockContext, msg: &dyn AnyMsg, router: &dyn MsgRouter) -> Result<Vec<Event>, TxError>;
     fn query_services(&self) -> &'static [&'static str];
     fn query(&self, state: &dyn StateRead, height: u64, path: &str, data: &[u8]) -> Option<Result<Vec<u8>, TxError>>;
     fn check_invariants(&self, state: &dyn StateRead) -> Result<(), String>;
@@ -121,13 +121,13 @@ impl<C: Component> AnyComponent for C {
         Ok(Box::new(Component::decode_msg(self, any)?))
     }
 
-    fn execute(&self, state: &mut dyn StateWrite, ctx: &BlockContext, msg: &dyn AnyMsg) -> Result<Vec<Event>, TxError> {
+    fn execute(&self, state: &mut dyn StateWrite, ctx: &BlockContext, msg: &dyn AnyMsg, router: &dyn MsgRouter) -> Result<Vec<Event>, TxError> {
         // The registry hands a message back to the component that decoded it, so this holds
         // unless the registry itself is wrong; even then the transaction fails, not the node.
         let msg = msg.as_any().downcast_ref::<C::Msg>().ok_or_else(|| {
             TxError::internal(format!("{} was handed a message it did not decode", Component::name(self)))
         })?;
-        Component::execute(self, state, ctx, msg)
+        Component::execute_routed(self, state, ctx, msg, router)
     }
 
     fn query_services(&self) -> &'static [&'static str] {

@@ -157,7 +157,8 @@ impl Components {
             .list
             .get(msg.component)
             .ok_or_else(|| TxError::internal("message routed to a component that does not exist"))?;
-        component.execute(state, ctx, msg.msg.as_ref())
+        let router = ScopedRouter { components: self, module_accounts: component.module_accounts() };
+        component.execute(state, ctx, msg.msg.as_ref(), &router)
     }
 
     /// Answers a query path `/<package.Service>/<Method>` with the component serving it.
@@ -322,10 +323,8 @@ struct ScopedRouter<'a> {
     module_accounts: Vec<ModuleAccount>,
 }
 
-impl MsgRouter for ScopedRouter<'_> {
-    /// Checks that `signer` is one of the component's module accounts and the message's only
-    /// signer, and executes it on a fork of `state` kept only if it succeeds.
-    fn execute_as(&self, state: &mut dyn StateWrite, ctx: &BlockContext, signer: &Address, msg: &Any) -> Result<Vec<Event>, TxError> {
+impl ScopedRouter<'_> {
+    fn decode_as(&self, signer: &Address, msg: &Any) -> Result<RoutedMsg, TxError> {
         if !self.module_accounts.iter().any(|account| account.address() == *signer) {
             return Err(TxError::new(
                 "sdk",
@@ -344,7 +343,20 @@ impl MsgRouter for ScopedRouter<'_> {
                 format!("{} must be signed by {signer} alone, not by [{}]: unauthorized", msg.type_url, named.join(", ")),
             ));
         }
-        crate::isolated(state, |fork| components.execute(fork, ctx, &routed))
+        Ok(routed)
+    }
+}
+
+impl MsgRouter for ScopedRouter<'_> {
+    fn check_as(&self, signer: &Address, msg: &Any) -> Result<(), TxError> {
+        self.decode_as(signer, msg).map(|_| ())
+    }
+
+    /// Checks that `signer` is one of the component's module accounts and the message's only
+    /// signer, and executes it on a fork of `state` kept only if it succeeds.
+    fn execute_as(&self, state: &mut dyn StateWrite, ctx: &BlockContext, signer: &Address, msg: &Any) -> Result<Vec<Event>, TxError> {
+        let routed = self.decode_as(signer, msg)?;
+        crate::isolated(state, |fork| self.components.execute(fork, ctx, &routed))
     }
 }
 

@@ -6,6 +6,7 @@ pub mod address;
 pub mod coin;
 pub mod context;
 pub mod dec;
+pub mod duration_secs;
 pub mod error;
 pub mod event;
 pub mod gas;

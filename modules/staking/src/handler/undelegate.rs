@@ -16,7 +16,9 @@ pub(super) fn execute(mut state: &mut dyn StateWrite, env: &Env<'_>, delegator: 
         .unbonding_delegation(delegator, operator)
         .map_err(|e| tx(&e))?
         .unwrap_or(UnbondingDelegation { delegator: *delegator, validator: *operator, entries: Vec::new() });
-    if ubd.entries.len() >= env.params.max_entries as usize {
+    // A second undelegation in the same block joins that block's entry, as in the SDK.
+    let joins = ubd.entries.iter().position(|e| e.creation_height == env.ctx.height);
+    if joins.is_none() && ubd.entries.len() >= env.params.max_entries as usize {
         return Err(tx(&StakingError::MaxUnbondingEntries(env.params.max_entries)));
     }
     let shares = shares_for_unbond(state, delegator, &validator, amount.amount).map_err(|e| tx(&e))?;
@@ -27,18 +29,21 @@ pub(super) fn execute(mut state: &mut dyn StateWrite, env: &Env<'_>, delegator: 
     // The full unbonding time, whatever the validator's status (as the SDK): the stake stays
     // answerable for faults found later.
     let completion_time = env.now().saturating_add(env.params.unbonding_nanos());
-    let unbonding_id = state.next_unbonding_id().map_err(|e| tx(&e))?;
-    ubd.entries.push(UnbondingEntry {
-        creation_height: env.ctx.height,
-        completion_time,
-        initial_balance: tokens,
-        balance: tokens,
-        unbonding_id,
-    });
-    state.store_unbonding(&ubd).map_err(|e| tx(&e))?;
-    keys::UNBONDING_QUEUE
-        .insert(&mut state, completion_time, &[delegator.as_bytes().as_slice(), operator.as_bytes()].concat())
-        .map_err(agora_types::TxError::internal)?;
+    match joins.and_then(|i| ubd.entries.get_mut(i)) {
+        Some(entry) => {
+            entry.initial_balance = entry.initial_balance.saturating_add(tokens);
+            entry.balance = entry.balance.saturating_add(tokens);
+            state.store_unbonding(&ubd).map_err(|e| tx(&e))?;
+        }
+        None => {
+            let unbonding_id = state.next_unbonding_id().map_err(|e| tx(&e))?;
+            ubd.entries.push(UnbondingEntry { creation_height: env.ctx.height, completion_time, initial_balance: tokens, balance: tokens, unbonding_id });
+            state.store_unbonding(&ubd).map_err(|e| tx(&e))?;
+            keys::UNBONDING_QUEUE
+                .insert(&mut state, completion_time, &[delegator.as_bytes().as_slice(), operator.as_bytes()].concat())
+                .map_err(agora_types::TxError::internal)?;
+        }
+    }
     events.push(event::unbond(operator, delegator, &env.coin(tokens), &event::rfc3339(completion_time)));
     Ok(events)
 }

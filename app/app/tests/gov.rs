@@ -1,0 +1,345 @@
+//! Governance through the real application: proposals carrying messages, deposits, votes
+//! with validator inheritance, the tally's exact arithmetic, execution as the governance
+//! account (all or nothing), and every refusal with its codespace and code. Invariants
+//! (supply, pools, the governance account equal to the open deposits) after every block.
+
+mod common;
+
+use agora_tx::{to_any, TxBuilder};
+use common::*;
+use cosmos_sdk_proto::cosmos::distribution::v1beta1 as dpb;
+use cosmos_sdk_proto::cosmos::gov::v1 as pb;
+use cosmos_sdk_proto::cosmos::staking::v1beta1 as spb;
+use cosmos_sdk_proto::Any;
+use tendermint::abci::types::ExecTxResult;
+
+const YES: i32 = 1;
+const ABSTAIN: i32 = 2;
+const NO: i32 = 3;
+const VETO: i32 = 4;
+/// Deposit and voting periods of these chains, in seconds (blocks are 1 s apart).
+const PERIOD: u64 = 10;
+const MIN_DEPOSIT: u128 = 10_000_000;
+
+fn gov_address() -> agora_types::Address {
+    agora_types::Address::module("gov")
+}
+
+/// Validators 1 (5,000,000 staked) and 2 (7,000,000) from gentxs; accounts 1..=4 funded.
+struct Gov {
+    chain: Chain,
+}
+
+impl Gov {
+    fn new(tune: impl FnOnce(&mut agora_gov::Params)) -> Self {
+        let mut genesis = genesis_with_gentxs_funding(vec![gentx(&key(1), 21, 5_000_000, 0), gentx(&key(2), 22, 7_000_000, 0)], &[1, 2, 3, 4]);
+        let mut gov: agora_gov::GenesisState = genesis.section("gov").expect("gov");
+        gov.params.max_deposit_period = PERIOD;
+        gov.params.voting_period = PERIOD;
+        gov.params.expedited_voting_period = PERIOD / 2;
+        tune(&mut gov.params);
+        genesis.set_section("gov", &gov).expect("set");
+        let chain = chain_from_genesis(&genesis);
+        chain.check_invariants();
+        Self { chain }
+    }
+
+    fn tx_any(&mut self, seed: u8, msg: Any) -> Vec<u8> {
+        let k = key(seed);
+        let account = self.chain.account(&k.address()).expect("account");
+        TxBuilder::new().any_message(msg).fee(coins(FEE)).gas_limit(1_000_000).sign(&k, CHAIN_ID, account.account_number, account.sequence)
+    }
+
+    /// Finalizes the transaction even if `CheckTx` would refuse it (a proposer may include
+    /// anything), so refusals are seen as `FinalizeBlock` reports them.
+    fn send(&mut self, seed: u8, msg: Any) -> ExecTxResult {
+        let tx = self.tx_any(seed, msg);
+        self.chain.raw_block(vec![tx]).remove(0)
+    }
+
+    fn ok(&mut self, seed: u8, msg: Any) -> ExecTxResult {
+        let result = self.send(seed, msg);
+        assert!(result.code.is_ok(), "{}", result.log);
+        result
+    }
+
+    fn submit_msg(seed: u8, messages: Vec<Any>, deposit: u128, expedited: bool) -> Any {
+        to_any(&pb::MsgSubmitProposal {
+            messages,
+            initial_deposit: if deposit == 0 { vec![] } else { vec![pb_coin("uagora", &deposit.to_string())] },
+            proposer: key(seed).address().to_bech32(),
+            metadata: String::new(),
+            title: "Lower the community tax".into(),
+            summary: "Half of it".into(),
+            expedited,
+        })
+    }
+
+    /// Submits; returns the new proposal's id.
+    fn submit(&mut self, seed: u8, messages: Vec<Any>, deposit: u128, expedited: bool) -> u64 {
+        let result = self.ok(seed, Self::submit_msg(seed, messages, deposit, expedited));
+        let event = result.events.iter().find(|e| e.kind == "submit_proposal").expect("event");
+        let id = event.attributes.iter().find(|a| a.key_str().ok() == Some("proposal_id")).and_then(|a| a.value_str().ok()).expect("id");
+        id.parse().expect("id")
+    }
+
+    fn vote(&mut self, seed: u8, id: u64, option: i32) {
+        let msg = pb::MsgVote { proposal_id: id, voter: key(seed).address().to_bech32(), option, metadata: String::new() };
+        self.ok(seed, to_any(&msg));
+    }
+
+    fn proposal(&self, id: u64) -> Option<pb::Proposal> {
+        let res: Result<pb::QueryProposalResponse, _> = self.chain.node.query_proto("/cosmos.gov.v1.Query/Proposal", &pb::QueryProposalRequest { proposal_id: id });
+        res.ok().and_then(|r| r.proposal)
+    }
+
+    fn tally(&self, id: u64) -> pb::TallyResult {
+        let res: pb::QueryTallyResultResponse = self.chain.node.query_proto("/cosmos.gov.v1.Query/TallyResult", &pb::QueryTallyResultRequest { proposal_id: id }).expect("tally");
+        res.tally.expect("tally")
+    }
+
+    fn blocks(&mut self, n: u64) {
+        for _ in 0..n {
+            self.chain.block(vec![]);
+        }
+    }
+
+    /// Makes blocks until proposal `id`'s vote ends (within the voting period); returns the
+    /// events of the block that decided it.
+    fn until_decided(&mut self, id: u64) -> Vec<tendermint::abci::Event> {
+        for _ in 0..=PERIOD {
+            self.chain.block(vec![]);
+            if self.proposal(id).is_none_or(|p| p.status != pb::ProposalStatus::VotingPeriod as i32) {
+                return self.chain.node.last_finalized().expect("block").events.clone();
+            }
+        }
+        panic!("proposal {id} still voting after the voting period")
+    }
+
+    fn community_tax(&self) -> String {
+        let res: dpb::QueryParamsResponse = self.chain.node.query_proto("/cosmos.distribution.v1beta1.Query/Params", &dpb::QueryParamsRequest {}).expect("params");
+        res.params.expect("params").community_tax
+    }
+
+    fn delegate(&mut self, seed: u8, validator: u8, amount: u128) {
+        let msg = spb::MsgDelegate { delegator_address: key(seed).address().to_bech32(), validator_address: valoper(&key(validator)), amount: Some(pb_coin("uagora", &amount.to_string())) };
+        self.ok(seed, to_any(&msg));
+    }
+}
+
+#[allow(deprecated)]
+fn community_tax_update(tax: &str) -> Any {
+    let params = dpb::Params { community_tax: tax.into(), base_proposer_reward: "0".into(), bonus_proposer_reward: "0".into(), withdraw_addr_enabled: true };
+    #[allow(deprecated)]
+    let msg = dpb::MsgUpdateParams { authority: gov_address().to_bech32(), params: Some(params) };
+    to_any(&msg)
+}
+
+#[test]
+fn a_parameter_change_passes_by_validator_votes_and_applies_and_the_deposit_returns() {
+    let mut g = Gov::new(|_| {});
+    let before = g.chain.balance(&key(3).address(), "uagora");
+    let id = g.submit(3, vec![community_tax_update("10000000000000000")], MIN_DEPOSIT, false);
+    assert_eq!(id, 1);
+    let p = g.proposal(id).expect("proposal");
+    assert_eq!(p.status, pb::ProposalStatus::VotingPeriod as i32, "the full deposit starts the vote at once");
+    assert_eq!(g.chain.balance(&gov_address(), "uagora"), MIN_DEPOSIT);
+    g.vote(1, id, YES);
+    g.vote(2, id, YES);
+    assert_eq!(g.tally(id).yes_count, "12000000", "the live tally while the vote runs");
+    let events = g.until_decided(id);
+    let passed = events.iter().find(|e| e.kind == "active_proposal").expect("active_proposal event");
+    let attr = |key: &str| passed.attributes.iter().find(|a| a.key_str().ok() == Some(key)).and_then(|a| a.value_str().ok()).map(str::to_string);
+    assert_eq!((attr("proposal_id").as_deref(), attr("proposal_result").as_deref()), (Some("1"), Some("proposal_passed")));
+    let p = g.proposal(id).expect("proposal");
+    assert_eq!(p.status, pb::ProposalStatus::Passed as i32, "{}", p.failed_reason);
+    assert_eq!(p.final_tally_result.expect("tally"), pb::TallyResult { yes_count: "12000000".into(), abstain_count: "0".into(), no_count: "0".into(), no_with_veto_count: "0".into() });
+    assert_eq!(g.community_tax(), "10000000000000000", "the new value governs");
+    assert_eq!(g.chain.balance(&key(3).address(), "uagora"), before - 5_000, "the deposit came back; only the fee was paid");
+    assert_eq!(g.chain.balance(&gov_address(), "uagora"), 0);
+}
+
+#[test]
+fn delegators_override_their_validators_vote_for_their_own_shares_and_others_inherit() {
+    let mut g = Gov::new(|_| {});
+    g.delegate(3, 1, 3_000_000);
+    g.delegate(4, 2, 1_000_000);
+    let id = g.submit(3, vec![community_tax_update("10000000000000000")], MIN_DEPOSIT, false);
+    // Validator 1 (5M own + 3M of account 3) votes yes; account 3 overrides with no.
+    // Validator 2 (7M own + 1M of account 4) abstains; account 4 inherits the abstention.
+    g.vote(1, id, YES);
+    g.vote(3, id, NO);
+    g.vote(2, id, ABSTAIN);
+    let tally = g.tally(id);
+    assert_eq!((tally.yes_count.as_str(), tally.no_count.as_str(), tally.abstain_count.as_str()), ("5000000", "3000000", "8000000"));
+    g.blocks(PERIOD);
+    // Quorum 16M of 16M; yes 5M of the 8M that did not abstain: 0.625 > 0.5.
+    assert_eq!(g.proposal(id).expect("p").status, pb::ProposalStatus::Passed as i32);
+    // Votes are removed once counted; the final tally stays on the proposal.
+    let res: pb::QueryVotesResponse = g.chain.node.query_proto("/cosmos.gov.v1.Query/Votes", &pb::QueryVotesRequest { proposal_id: id, pagination: None }).expect("votes");
+    assert!(res.votes.is_empty());
+}
+
+/// Validator 1 alone votes: 5M of 12M bonded, 0.416666666666666666 in 18 decimals.
+fn quorum_case(quorum: &str) -> i32 {
+    let mut g = Gov::new(|p| p.quorum = quorum.parse().expect("dec"));
+    let id = g.submit(3, vec![community_tax_update("10000000000000000")], MIN_DEPOSIT, false);
+    g.vote(1, id, YES);
+    g.blocks(PERIOD);
+    g.proposal(id).expect("p").status
+}
+
+#[test]
+fn quorum_is_met_at_exactly_the_share_that_voted_and_missed_just_above_it() {
+    assert_eq!(quorum_case("0.416666666666666666"), pb::ProposalStatus::Passed as i32);
+    assert_eq!(quorum_case("0.416666666666666667"), pb::ProposalStatus::Rejected as i32);
+}
+
+#[test]
+fn a_veto_above_its_threshold_rejects_and_burns_the_deposits() {
+    let mut g = Gov::new(|_| {});
+    let supply_before = g.chain.balance(&gov_address(), "uagora");
+    assert_eq!(supply_before, 0);
+    let id = g.submit(3, vec![community_tax_update("10000000000000000")], MIN_DEPOSIT, false);
+    g.vote(1, id, YES);
+    g.vote(2, id, VETO);
+    g.blocks(PERIOD);
+    let p = g.proposal(id).expect("p");
+    assert_eq!(p.status, pb::ProposalStatus::Rejected as i32);
+    assert_eq!(p.failed_reason, "proposal did not get enough votes to pass");
+    assert_eq!(g.chain.balance(&gov_address(), "uagora"), 0, "burned, not refunded");
+    assert_eq!(g.community_tax(), "20000000000000000", "nothing applied");
+}
+
+#[test]
+fn an_expedited_proposal_that_misses_its_threshold_is_voted_again_as_a_regular_one() {
+    let mut g = Gov::new(|_| {});
+    let id = g.submit(3, vec![community_tax_update("10000000000000000")], 50_000_000, true);
+    // 7M yes of 12M: 0.583, below the expedited 0.667 but above the regular 0.5.
+    g.vote(2, id, YES);
+    g.vote(1, id, NO);
+    g.blocks(PERIOD / 2);
+    let p = g.proposal(id).expect("p");
+    assert_eq!(p.status, pb::ProposalStatus::VotingPeriod as i32, "converted, still voting");
+    assert!(!p.expedited);
+    assert_eq!(g.chain.balance(&gov_address(), "uagora"), 50_000_000, "the deposit stays");
+    // The votes were counted and removed: voters vote again.
+    g.vote(2, id, YES);
+    g.blocks(PERIOD / 2);
+    let p = g.proposal(id).expect("p");
+    assert_eq!(p.status, pb::ProposalStatus::Passed as i32, "{}", p.failed_reason);
+    assert_eq!(g.community_tax(), "10000000000000000");
+}
+
+#[test]
+fn a_passed_proposal_whose_second_message_fails_is_failed_and_its_first_message_undone() {
+    let mut g = Gov::new(|_| {});
+    let fund = dpb::MsgFundCommunityPool { amount: vec![pb_coin("uagora", "1000")], depositor: key(4).address().to_bech32() };
+    g.ok(4, to_any(&fund));
+    let recipient = key(9).address();
+    #[allow(deprecated)]
+    let spend = |amount: &str| {
+        to_any(&dpb::MsgCommunityPoolSpend { authority: gov_address().to_bech32(), recipient: recipient.to_bech32(), amount: vec![pb_coin("uagora", amount)] })
+    };
+    let id = g.submit(3, vec![spend("600"), spend("1000000000000")], MIN_DEPOSIT, false);
+    g.vote(1, id, YES);
+    g.vote(2, id, YES);
+    let events = g.until_decided(id);
+    let p = g.proposal(id).expect("p");
+    assert_eq!(p.status, pb::ProposalStatus::Failed as i32);
+    assert!(p.failed_reason.contains("insufficient"), "{}", p.failed_reason);
+    assert_eq!(g.chain.balance(&recipient, "uagora"), 0, "the first spend was undone");
+    assert!(events.iter().any(|e| e.kind == "active_proposal"
+        && e.attributes.iter().any(|a| a.value_str().ok() == Some("proposal_failed"))));
+}
+
+#[test]
+fn a_proposal_short_of_its_deposit_is_dropped_and_refunded_and_can_no_longer_be_deposited_to() {
+    let mut g = Gov::new(|_| {});
+    let before = g.chain.balance(&key(3).address(), "uagora");
+    let id = g.submit(3, vec![community_tax_update("10000000000000000")], 1_000_000, false);
+    assert_eq!(g.proposal(id).expect("p").status, pb::ProposalStatus::DepositPeriod as i32);
+    // A vote in the deposit period: inactive.
+    let vote = pb::MsgVote { proposal_id: id, voter: key(1).address().to_bech32(), option: YES, metadata: String::new() };
+    assert_refused(&g.send(1, to_any(&vote)), "gov", 3, "inactive proposal");
+    g.blocks(PERIOD);
+    assert!(g.proposal(id).is_none(), "dropped");
+    assert_eq!(g.chain.balance(&key(3).address(), "uagora"), before - 5_000, "refunded; only the fee was paid");
+    let deposit = pb::MsgDeposit { proposal_id: id, depositor: key(4).address().to_bech32(), amount: vec![pb_coin("uagora", "10000000")] };
+    assert_refused(&g.send(4, to_any(&deposit)), "sdk", 38, "doesn't exist");
+}
+
+#[test]
+fn deposits_from_several_accounts_start_the_vote_and_cancel_charges_half() {
+    let mut g = Gov::new(|_| {});
+    let id = g.submit(3, vec![community_tax_update("10000000000000000")], 4_000_000, false);
+    let deposit = pb::MsgDeposit { proposal_id: id, depositor: key(4).address().to_bech32(), amount: vec![pb_coin("uagora", "6000000")] };
+    let result = g.ok(4, to_any(&deposit));
+    assert!(result.events.iter().any(|e| e.kind == "proposal_deposit" && e.attributes.iter().any(|a| a.key_str().ok() == Some("voting_period_start"))));
+    assert_eq!(g.proposal(id).expect("p").status, pb::ProposalStatus::VotingPeriod as i32);
+    // Only the proposer may cancel.
+    let cancel = |seed: u8| to_any(&pb::MsgCancelProposal { proposal_id: id, proposer: key(seed).address().to_bech32() });
+    assert_refused(&g.send(4, cancel(4)), "gov", 18, "invalid proposer");
+    let (b3, b4) = (g.chain.balance(&key(3).address(), "uagora"), g.chain.balance(&key(4).address(), "uagora"));
+    g.ok(3, cancel(3));
+    assert!(g.proposal(id).is_none());
+    // Half of each deposit is burned, half refunded.
+    assert_eq!(g.chain.balance(&key(3).address(), "uagora"), b3 - 5_000 + 2_000_000);
+    assert_eq!(g.chain.balance(&key(4).address(), "uagora"), b4 + 3_000_000);
+    assert_eq!(g.chain.balance(&gov_address(), "uagora"), 0);
+}
+
+#[test]
+fn refusals_carry_the_sdk_codes_and_change_nothing_but_the_fee() {
+    let mut g = Gov::new(|_| {});
+    // A message whose signer is not the governance account.
+    let send = to_any(&msg_send(&key(3).address(), &key(4).address(), vec![pb_coin("uagora", "1")]));
+    assert_refused(&g.send(3, Gov::submit_msg(3, vec![send], MIN_DEPOSIT, false)), "gov", 13, "expected gov account");
+    // A type no module routes.
+    let unknown = Any { type_url: "/agora.nothing.v1.MsgNothing".into(), value: vec![] };
+    assert_refused(&g.send(3, Gov::submit_msg(3, vec![unknown], MIN_DEPOSIT, false)), "gov", 10, "not recognized");
+    // An invalid parameter value: refused when proposed.
+    assert_refused(&g.send(3, Gov::submit_msg(3, vec![community_tax_update("2000000000000000000")], MIN_DEPOSIT, false)), "gov", 12, "community_tax");
+    // No messages and no metadata.
+    assert_refused(&g.send(3, Gov::submit_msg(3, vec![], MIN_DEPOSIT, false)), "gov", 11, "no messages proposed");
+    // An initial deposit below 1% of the minimum, and one in another denom.
+    assert_refused(&g.send(3, Gov::submit_msg(3, vec![community_tax_update("0")], 99_999, false)), "gov", 16, "at least one of");
+    let mut other = Gov::submit_msg(3, vec![community_tax_update("0")], 0, false);
+    let mut m: pb::MsgSubmitProposal = prost::Message::decode(other.value.as_slice()).expect("decode");
+    m.initial_deposit = vec![pb_coin("ufoo", "100")];
+    other.value = prost::Message::encode_to_vec(&m);
+    assert_refused(&g.send(3, other), "gov", 23, "accepts only");
+    let id = g.submit(3, vec![community_tax_update("0")], MIN_DEPOSIT, false);
+    // Bad votes: an unknown option, weights not adding to one.
+    let vote = pb::MsgVote { proposal_id: id, voter: key(1).address().to_bech32(), option: 0, metadata: String::new() };
+    assert_refused(&g.send(1, to_any(&vote)), "gov", 7, "VOTE_OPTION_UNSPECIFIED");
+    let weighted = pb::MsgVoteWeighted {
+        proposal_id: id,
+        voter: key(1).address().to_bech32(),
+        options: vec![pb::WeightedVoteOption { option: YES, weight: "0.5".into() }, pb::WeightedVoteOption { option: NO, weight: "0.4".into() }],
+        metadata: String::new(),
+    };
+    assert_refused(&g.send(1, to_any(&weighted)), "gov", 7, "lower than 1.00");
+    // A vote on a proposal that does not exist.
+    let vote = pb::MsgVote { proposal_id: 99, voter: key(1).address().to_bech32(), option: YES, metadata: String::new() };
+    assert_refused(&g.send(1, to_any(&vote)), "gov", 3, "inactive");
+    // Parameters from anyone but the authority.
+    let params = agora_gov::Params::default().to_proto();
+    let update = agora_gov::proto::MsgUpdateParams { authority: key(3).address().to_bech32(), params: Some(params) };
+    assert_refused(&g.send(3, to_any(&update)), "gov", 13, "invalid authority");
+}
+
+#[test]
+fn a_weighted_vote_splits_the_voters_power() {
+    let mut g = Gov::new(|_| {});
+    let id = g.submit(3, vec![community_tax_update("10000000000000000")], MIN_DEPOSIT, false);
+    let weighted = pb::MsgVoteWeighted {
+        proposal_id: id,
+        voter: key(2).address().to_bech32(),
+        options: vec![pb::WeightedVoteOption { option: YES, weight: "0.7".into() }, pb::WeightedVoteOption { option: NO, weight: "0.3".into() }],
+        metadata: String::new(),
+    };
+    g.ok(2, to_any(&weighted));
+    let tally = g.tally(id);
+    assert_eq!((tally.yes_count.as_str(), tally.no_count.as_str()), ("4900000", "2100000"));
+}

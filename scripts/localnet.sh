@@ -14,7 +14,7 @@
 # base+100*i for p2p, +1 RPC, +2 ABCI), LOCALNET_GRPC_BASE_PORT (default 9090), LOCALNET_CHAIN_ID
 # (default agora-localnet), LOCALNET_BLOCK_TIME (default 1s), LOCALNET_UNBONDING_TIME (default
 # 120s), LOCALNET_SIGNED_BLOCKS_WINDOW (default 100 blocks), LOCALNET_DOWNTIME_JAIL (default 60
-# seconds), CARGO_TARGET_DIR.
+# seconds), LOCALNET_VOTING_PERIOD (default 120 seconds), CARGO_TARGET_DIR.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -40,6 +40,8 @@ UNBONDING_TIME="${LOCALNET_UNBONDING_TIME:-120s}"
 # Liveness window (blocks) and downtime jail (seconds) of the localnet's slashing parameters.
 SIGNED_BLOCKS_WINDOW="${LOCALNET_SIGNED_BLOCKS_WINDOW:-100}"
 DOWNTIME_JAIL="${LOCALNET_DOWNTIME_JAIL:-60}"
+# Governance's deposit and voting periods, in seconds (the expedited vote takes half).
+VOTING_PERIOD="${LOCALNET_VOTING_PERIOD:-120}"
 
 say() { echo "localnet: $*" >&2; }
 die() { echo "localnet: error: $*" >&2; exit 1; }
@@ -106,14 +108,17 @@ create() {
   done
   # Localnet staking: unbonding in $UNBONDING_TIME instead of 21 days; a shorter liveness
   # window and downtime jail.
-  python3 - "$genesis" "$UNBONDING_TIME" "$SIGNED_BLOCKS_WINDOW" "$DOWNTIME_JAIL" <<'PY'
+  python3 - "$genesis" "$UNBONDING_TIME" "$SIGNED_BLOCKS_WINDOW" "$DOWNTIME_JAIL" "$VOTING_PERIOD" <<'PY'
 import json, sys
-path, unbonding, window, jail = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+path, unbonding, window, jail, voting = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 doc = json.load(open(path))
 doc["app_state"].setdefault("staking", {}).setdefault("params", {})["unbonding_time"] = unbonding
 slashing = doc["app_state"].setdefault("slashing", {}).setdefault("params", {})
 slashing["signed_blocks_window"] = window
 slashing["downtime_jail_duration"] = jail
+gov = doc["app_state"].setdefault("gov", {}).setdefault("params", {})
+gov["max_deposit_period"] = gov["voting_period"] = f"{voting}s"
+gov["expedited_voting_period"] = f"{max(voting // 2, 1)}s"
 json.dump(doc, open(path, "w"), indent=2)
 PY
   # Each validator signs a gentx creating itself with its node's CometBFT key and a

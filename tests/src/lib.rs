@@ -77,6 +77,8 @@ impl Localnet {
             // Downtime judged over 10 blocks and jailed for 10 s, so the e2e suite sees it.
             .env("LOCALNET_SIGNED_BLOCKS_WINDOW", "10")
             .env("LOCALNET_DOWNTIME_JAIL", "10")
+            // Proposals are voted on for 15 s.
+            .env("LOCALNET_VOTING_PERIOD", "15")
             .output()
             .map_err(|e| format!("cannot run {name}: {e}"))?;
         if !out.status.success() {

@@ -191,4 +191,45 @@ fn a_four_validator_localnet_makes_blocks_serves_the_cli_and_cosmjs_agrees_survi
         .expect("agorad");
     let text = format!("{}{}", String::from_utf8_lossy(&refused.stdout), String::from_utf8_lossy(&refused.stderr));
     assert!(text.contains("tombstoned"), "unjail of a tombstoned validator: {text}");
+
+    // Governance: a proposal to lower the community tax, submitted with its full deposit,
+    // passes by the validators' votes, and the new value governs.
+    let gov = agora_types::Address::module("gov").to_bech32();
+    let proposal = serde_json::json!({
+        "title": "Lower the community tax",
+        "summary": "From 2% to 1%",
+        "deposit": "10000000uagora",
+        "messages": [{
+            "@type": "/cosmos.distribution.v1beta1.MsgUpdateParams",
+            "authority": gov,
+            "params": {"community_tax": "10000000000000000", "base_proposer_reward": "0", "bonus_proposer_reward": "0", "withdraw_addr_enabled": true}
+        }]
+    });
+    let file = keys.join("proposal.json");
+    std::fs::write(&file, proposal.to_string()).expect("write proposal");
+    let tx = |args: &[&str]| {
+        let out = std::process::Command::new(agora_e2e::agorad_bin())
+            .args(args)
+            .args(["--fees", "5000uagora", "-y", "-o", "json", "--node", &rpc0])
+            .arg("--home")
+            .arg(&keys)
+            .output()
+            .expect("agorad");
+        assert!(out.status.success(), "{args:?}: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    };
+    tx(&["tx", "gov", "submit-proposal", file.to_str().unwrap_or_default(), "--from", "alice"]);
+    let proposal = net.agorad_json(0, &["query", "gov", "proposal", "1"]).expect("proposal");
+    assert_eq!(proposal["status"], "PROPOSAL_STATUS_VOTING_PERIOD", "{proposal}");
+    for validator in ["validator0", "validator2", "validator3"] {
+        tx(&["tx", "gov", "vote", "1", "yes", "--from", validator]);
+    }
+    wait_for("the proposal to pass", Duration::from_secs(60), || {
+        let proposal = net.agorad_json(0, &["query", "gov", "proposal", "1"])?;
+        Ok(proposal["status"] != "PROPOSAL_STATUS_VOTING_PERIOD")
+    })
+    .expect("decided");
+    let proposal = net.agorad_json(0, &["query", "gov", "proposal", "1"]).expect("proposal");
+    assert_eq!(proposal["status"], "PROPOSAL_STATUS_PASSED", "{proposal}");
+    let params = net.agorad_json(0, &["query", "distribution", "params"]).expect("params");
+    assert_eq!(params["community_tax"], "0.01", "{params}");
 }

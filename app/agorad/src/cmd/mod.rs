@@ -1,6 +1,7 @@
 //! One module per top-level command, plus helpers they share.
 
 pub mod genesis;
+pub mod gov;
 pub mod init;
 pub mod keys;
 pub mod load;

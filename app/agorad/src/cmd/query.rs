@@ -77,6 +77,9 @@ pub enum QueryCmd {
     /// Inflation and provisions
     #[command(subcommand)]
     Mint(crate::cmd::pos::MintQuery),
+    /// Proposals, votes, deposits, tallies
+    #[command(subcommand)]
+    Gov(crate::cmd::gov::GovQuery),
 }
 
 #[derive(Subcommand, Debug)]
@@ -170,6 +173,7 @@ pub fn run(g: &GlobalOpts, cmd: QueryCmd) -> Result<()> {
         QueryCmd::Escrow(c) => mq::run_escrow(g, c)?,
         QueryCmd::Staking(c) => crate::cmd::staking::run_query(g, c)?,
         QueryCmd::Distribution(c) => crate::cmd::pos::run_distribution_query(g, c)?,
+        QueryCmd::Gov(c) => crate::cmd::gov::run_query(g, c)?,
         QueryCmd::Slashing(c) => crate::cmd::pos::run_slashing_query(g, c)?,
         QueryCmd::Mint(c) => crate::cmd::pos::run_mint_query(g, c)?,
     };

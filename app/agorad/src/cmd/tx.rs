@@ -55,6 +55,9 @@ pub enum TxCmd {
     /// Unjail a validator
     #[command(subcommand)]
     Slashing(crate::cmd::pos::SlashingTx),
+    /// Proposals, deposits and votes
+    #[command(subcommand)]
+    Gov(crate::cmd::gov::GovTx),
 }
 
 #[derive(Subcommand, Debug)]
@@ -115,6 +118,7 @@ pub fn run(g: &GlobalOpts, cmd: TxCmd) -> Result<()> {
         TxCmd::Staking(c) => crate::cmd::staking::run_tx(g, c),
         TxCmd::Distribution(c) => crate::cmd::pos::run_distribution_tx(g, c),
         TxCmd::Slashing(c) => crate::cmd::pos::run_slashing_tx(g, c),
+        TxCmd::Gov(c) => crate::cmd::gov::run_tx(g, c),
     }
 }
 

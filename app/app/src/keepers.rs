@@ -283,10 +283,9 @@ impl agora_slashing::StakingKeeper for Staking {
         infraction_height: u64,
         power: u64,
         fraction: Dec,
-        reason: &str,
-    ) -> Result<Vec<Event>, agora_types::TxError> {
+    ) -> Result<(Coin, Vec<Event>), agora_types::TxError> {
         let keeper = agora_staking::slash::StakingKeeper { bank: &Bank, hooks: &AppStakingHooks };
-        Ok(keeper.slash(state, ctx, address, infraction_height, power, fraction, reason)?.1)
+        keeper.slash(state, ctx, address, infraction_height, power, fraction)
     }
 
     fn jail(&self, state: &mut dyn StateWrite, address: &agora_types::ConsensusAddress) -> Result<(), SlashingError> {

@@ -146,6 +146,11 @@ fn a_created_validator_is_bonded_at_the_end_of_its_block_and_cometbft_is_told_it
     assert_eq!(res.validators.len(), 1);
     let res: pb::QueryValidatorsResponse = s.query("Validators", &pb::QueryValidatorsRequest { status: "BOND_STATUS_UNBONDED".into(), pagination: None });
     assert!(res.validators.is_empty());
+    let unspecified: Result<pb::QueryValidatorsResponse, _> = s
+        .chain
+        .node
+        .query_proto("/cosmos.staking.v1beta1.Query/Validators", &pb::QueryValidatorsRequest { status: "BOND_STATUS_UNSPECIFIED".into(), pagination: None });
+    assert!(unspecified.is_err(), "as the SDK, an unspecified status is refused");
     let res: pb::QueryParamsResponse = s.query("Params", &pb::QueryParamsRequest {});
     let params = res.params.expect("params");
     assert_eq!(params.unbonding_time.expect("time").seconds, UNBONDING_SECS as i64);
@@ -307,7 +312,7 @@ fn refusals_carry_the_sdk_codes_and_change_nothing_but_the_fee() {
     let undelegate = |amount: u128| pb::MsgUndelegate { delegator_address: k1.address().to_bech32(), validator_address: valoper(&k0), amount: Some(coin(amount)) };
     s.refused(1, &undelegate(1), "staking", 19, "no delegation");
     s.ok(1, &delegate(coin(3_000_000), valoper(&k0)));
-    s.refused(1, &undelegate(3_000_001), "staking", 22, "shares");
+    s.refused(1, &undelegate(3_000_001), "sdk", 18, "invalid shares amount");
     s.ok(1, &undelegate(1_000_000));
     s.ok(1, &undelegate(1_000_000));
     s.refused(1, &undelegate(1_000_000), "staking", 27, "at most 2");
@@ -322,6 +327,8 @@ fn refusals_carry_the_sdk_codes_and_change_nothing_but_the_fee() {
     s.refused(0, &edit("110000000000000000", ""), "staking", 12, "once in 24h");
     s.refused(0, &edit("", "999999"), "staking", 17, "cannot be decrease");
     s.ok(0, &edit("", "2000000"));
+    // As the SDK: the same minimum again is not an increase.
+    s.refused(0, &edit("", "2000000"), "staking", 17, "cannot be decrease");
     let v = s.validator(0);
     assert_eq!(v.description.expect("description").details, "renamed");
     assert_eq!(v.min_self_delegation, "2000000");
@@ -539,6 +546,14 @@ fn double_signing_slashes_at_the_infraction_tombstones_and_old_evidence_is_ignor
     let h = chain.node.height();
     chain.node.make_block_with_commit(vec![], &[], vec![double_sign(21, 5, h)]).expect("block");
     chain.check_invariants();
+    // One `slash` event, as the SDK's: the consensus address and the coins burned.
+    let events = &chain.node.last_finalized().expect("block").events;
+    let slashes: Vec<_> = events.iter().filter(|e| e.kind == "slash").collect();
+    assert_eq!(slashes.len(), 1);
+    let attr = |key: &str| slashes[0].attributes.iter().find(|a| a.key_str().ok() == Some(key)).and_then(|a| a.value_str().ok()).map(str::to_string);
+    assert!(attr("address").is_some_and(|a| a.starts_with("agoravalcons1")));
+    assert_eq!(attr("burned_coins").as_deref(), Some("250000uagora"));
+    assert_eq!(attr("reason").as_deref(), Some("double_sign"));
     let v = staking_validator(&chain, 1);
     assert!(v.jailed);
     // 5% of the 5,000,000 behind the fault: 50,000 from the entry created at the fault, the
@@ -569,6 +584,11 @@ fn double_signing_slashes_at_the_infraction_tombstones_and_old_evidence_is_ignor
     // Evidence of the same fault again: already tombstoned, nothing more is burned.
     chain.node.make_block_with_commit(vec![], &[], vec![double_sign(21, 5, h)]).expect("block");
     assert_eq!(staking_validator(&chain, 1).tokens, "3300000");
+    // Evidence of a kind nobody knows is not judged (as the SDK's evidence module).
+    let mut unknown = double_sign(22, 7, chain.node.height());
+    unknown.kind = tendermint::abci::types::MisbehaviorKind::Unknown;
+    chain.node.make_block_with_commit(vec![], &[], vec![unknown]).expect("block");
+    assert!(!staking_validator(&chain, 2).jailed && !signing_info(&chain, 22).tombstoned);
     // A tombstoned validator never unjails.
     let results = commit_block(&mut chain, vec![unjail(1, 3)], false, true);
     assert_refused(&results[0], "slashing", 4, "tombstoned");
@@ -629,6 +649,15 @@ fn dec_of(coins: &[cosmos_sdk_proto::cosmos::base::v1beta1::DecCoin], denom: &st
 fn fees_reach_signers_and_delegators_and_withdrawals_match_the_queries_to_the_unit() {
     use cosmos_sdk_proto::cosmos::distribution::v1beta1 as dpb;
     let mut chain = slashing_chain();
+    // A validator that does not exist has no rewards to show (`distribution` 12).
+    let missing = chain.node.query(
+        "/cosmos.distribution.v1beta1.Query/ValidatorCommission",
+        prost::Message::encode_to_vec(&dpb::QueryValidatorCommissionRequest { validator_address: valoper(&key(9)) }),
+        0,
+        false,
+    );
+    let missing = missing.expect("query");
+    assert_eq!((missing.codespace.as_str(), missing.code.value()), ("distribution", 12), "{}", missing.log);
     // The operator of A (power 5) also delegates to B (power 7).
     let delegate = pb::MsgDelegate { delegator_address: key(1).address().to_bech32(), validator_address: valoper(&key(2)), amount: Some(coin(1_000_000)) };
     let results = commit_block(&mut chain, vec![signed(&key(1), &delegate, 1, 1)], true, true);

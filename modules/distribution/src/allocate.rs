@@ -73,5 +73,5 @@ pub fn allocate_to_validator(mut state: &mut dyn StateWrite, validator: &Validat
 }
 
 fn dec_string(coins: &DecCoins) -> String {
-    coins.0.iter().map(|(d, a)| format!("{a}{d}")).collect::<Vec<_>>().join(",")
+    coins.0.iter().map(|(d, a)| format!("{}{d}", a.to_legacy_string())).collect::<Vec<_>>().join(",")
 }

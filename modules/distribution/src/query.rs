@@ -33,6 +33,15 @@ fn operator(field: &str, value: &str) -> Result<Address, TxError> {
     Address::from_bech32_with(value, VALOPER_PREFIX).map_err(|e| TxError::new("sdk", 7, format!("{field}: {e}")))
 }
 
+/// A validator operator address that names an existing validator (`distribution` 12 otherwise).
+fn known_validator(state: &dyn StateRead, staking: &dyn StakingKeeper, address: &str) -> Result<Address, TxError> {
+    let validator = operator("validator_address", address)?;
+    if staking.validator(state, &validator).map_err(internal)?.is_none() {
+        return Err(crate::DistributionError::NoValidator(address.to_string()).into());
+    }
+    Ok(validator)
+}
+
 fn internal(e: crate::DistributionError) -> TxError {
     TxError::internal(e)
 }
@@ -80,7 +89,7 @@ pub fn query(state: &dyn StateRead, bank: &dyn BankKeeper, staking: &dyn Staking
             "Params" => pb::QueryParamsResponse { params: Some(state.distribution_params().map_err(internal)?.to_proto()) }.encode_to_vec(),
             "ValidatorOutstandingRewards" => {
                 let req: pb::QueryValidatorOutstandingRewardsRequest = decode(data)?;
-                let validator = operator("validator_address", &req.validator_address)?;
+                let validator = known_validator(state, staking, &req.validator_address)?;
                 let rewards = state.validator_rewards(&validator).map_err(internal)?.unwrap_or_default();
                 pb::QueryValidatorOutstandingRewardsResponse {
                     rewards: Some(pb::ValidatorOutstandingRewards { rewards: rewards.outstanding.to_proto() }),
@@ -89,7 +98,7 @@ pub fn query(state: &dyn StateRead, bank: &dyn BankKeeper, staking: &dyn Staking
             }
             "ValidatorCommission" => {
                 let req: pb::QueryValidatorCommissionRequest = decode(data)?;
-                let validator = operator("validator_address", &req.validator_address)?;
+                let validator = known_validator(state, staking, &req.validator_address)?;
                 let rewards = state.validator_rewards(&validator).map_err(internal)?.unwrap_or_default();
                 pb::QueryValidatorCommissionResponse {
                     commission: Some(pb::ValidatorAccumulatedCommission { commission: rewards.commission.to_proto() }),
@@ -98,10 +107,7 @@ pub fn query(state: &dyn StateRead, bank: &dyn BankKeeper, staking: &dyn Staking
             }
             "ValidatorDistributionInfo" => {
                 let req: pb::QueryValidatorDistributionInfoRequest = decode(data)?;
-                let validator = operator("validator_address", &req.validator_address)?;
-                if staking.validator(state, &validator).map_err(internal)?.is_none() {
-                    return Err(TxError::not_found(format!("validator {} does not exist", req.validator_address)));
-                }
+                let validator = known_validator(state, staking, &req.validator_address)?;
                 let commission = state.validator_rewards(&validator).map_err(internal)?.unwrap_or_default().commission;
                 let self_bond = delegation_rewards(state, staking, &validator, &validator)?.unwrap_or_default();
                 pb::QueryValidatorDistributionInfoResponse {

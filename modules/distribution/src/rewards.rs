@@ -87,7 +87,8 @@ pub fn withdraw_delegation(
     events.extend(add_to_community(state, bank, &fraction)?);
     events.push(
         Event::new("withdraw_rewards")
-            .attr("amount", whole.to_string())
+            // As the SDK: nothing withdrawn reads `0<bond denom>`, not an empty amount.
+            .attr("amount", if whole.is_empty() { format!("0{}", agora_types::Denom::native()) } else { whole.to_string() })
             .attr("validator", valoper)
             .attr("delegator", delegator),
     );

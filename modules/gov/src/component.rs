@@ -4,7 +4,7 @@
 
 use agora_component::{entry_failed, isolated, Authority, Component, ComponentMsg, EndBlockOutcome, ModuleAccount, MsgRouter, Wiring};
 use agora_store::{StateRead, StateWrite};
-use agora_types::{AbciError, Address, BlockContext, Coins, Event, TxError};
+use agora_types::{AbciError, Address, BlockContext, Coin, Coins, Dec, Event, TxError};
 use cosmos_sdk_proto::cosmos::gov::v1 as pb;
 use cosmos_sdk_proto::Any;
 
@@ -38,6 +38,11 @@ fn coins_of(list: &[cosmos_sdk_proto::cosmos::base::v1beta1::Coin]) -> Result<Co
     Coins::from_protos(list).map_err(|e| TxError::internal(format!("corrupt coins: {e}")))
 }
 
+/// `ratio` of `amount`, rounded down.
+fn share(amount: u128, ratio: Dec) -> u128 {
+    Dec::from_units(amount).checked_mul(ratio).and_then(Dec::floor).unwrap_or(amount)
+}
+
 fn add_coins(total: &Coins, more: &Coins) -> Result<Coins, TxError> {
     let mut sum = total.clone();
     for coin in more.iter() {
@@ -66,8 +71,8 @@ impl GovComponent {
         if !params.min_initial_deposit_ratio.is_zero() {
             let mut required = Coins::new();
             for coin in minimum.iter() {
-                let amount = agora_types::Dec::from_units(coin.amount).checked_mul(params.min_initial_deposit_ratio).and_then(|d| d.floor()).unwrap_or(u128::MAX);
-                required.add(&agora_types::Coin::new(coin.denom, amount)).map_err(|e| TxError::internal(e.to_string()))?;
+                let amount = share(coin.amount, params.min_initial_deposit_ratio);
+                required.add(&Coin::new(coin.denom, amount)).map_err(|e| TxError::internal(e.to_string()))?;
             }
             if !all_gte(&m.initial_deposit, &required) {
                 return Err(GovError::MinDepositTooSmall(format!("was ({}), need ({required})", m.initial_deposit)).into());
@@ -92,7 +97,7 @@ impl GovComponent {
         }
         let id = state.take_proposal_id()?;
         let now = ctx.time_nanos();
-        let deposit_end = now.saturating_add(params.max_deposit_period.saturating_mul(crate::NANOS_PER_SEC));
+        let deposit_end = now.saturating_add(params.max_deposit_period.saturating_mul(agora_types::time::NANOS_PER_SEC));
         let mut proposal = pb::Proposal {
             id,
             messages: m.messages.clone(),
@@ -141,13 +146,7 @@ impl GovComponent {
         check_denoms(params, amount)?;
         let minimum = params.min_deposit_for(proposal.expedited);
         if !params.min_deposit_ratio.is_zero() {
-            let thresholds: Vec<agora_types::Coin> = minimum
-                .iter()
-                .map(|c| {
-                    let share = agora_types::Dec::from_units(c.amount).checked_mul(params.min_deposit_ratio).and_then(|d| d.floor()).unwrap_or(u128::MAX);
-                    agora_types::Coin::new(c.denom, share)
-                })
-                .collect();
+            let thresholds: Vec<Coin> = minimum.iter().map(|c| Coin::new(c.denom, share(c.amount, params.min_deposit_ratio))).collect();
             if !thresholds.iter().any(|t| amount.amount_of(&t.denom) >= t.amount && amount.amount_of(&t.denom) > 0) {
                 let listed: Vec<String> = thresholds.iter().map(ToString::to_string).collect();
                 return Err(GovError::MinDepositTooSmall(format!("received {amount} but need at least one of the following: {}", listed.join(","))).into());
@@ -231,15 +230,15 @@ impl GovComponent {
                 Settle::Charge(rate) => {
                     let mut refund = Coins::new();
                     for coin in amount.iter() {
-                        let charged = agora_types::Dec::from_units(coin.amount).checked_mul(rate).and_then(|d| d.floor()).unwrap_or(coin.amount).min(coin.amount);
-                        refund.add(&agora_types::Coin::new(coin.denom.clone(), coin.amount - charged)).map_err(|e| TxError::internal(e.to_string()))?;
+                        let charged = share(coin.amount, rate).min(coin.amount);
+                        refund.add(&Coin::new(coin.denom.clone(), coin.amount - charged)).map_err(|e| TxError::internal(e.to_string()))?;
                     }
                     refund
                 }
             };
             for coin in amount.iter() {
                 let left = coin.amount - refund.amount_of(&coin.denom);
-                kept.add(&agora_types::Coin::new(coin.denom, left)).map_err(|e| TxError::internal(e.to_string()))?;
+                kept.add(&Coin::new(coin.denom, left)).map_err(|e| TxError::internal(e.to_string()))?;
             }
             if !refund.is_empty() {
                 events.extend(self.bank.send_coins(state, &gov, &depositor, &refund)?);
@@ -336,13 +335,13 @@ enum Settle {
     Refund,
     Burn,
     /// Refund all but this share, which goes to the cancel destination (or is burned).
-    Charge(agora_types::Dec),
+    Charge(Dec),
 }
 
 /// Deposits are taken only in the denoms of the minimum deposit.
 fn check_denoms(params: &Params, amount: &Coins) -> Result<(), GovError> {
-    let accepted: Vec<String> = params.min_deposit.iter().map(|c| c.denom.to_string()).collect();
-    if let Some(coin) = amount.iter().find(|c| !accepted.contains(&c.denom.to_string())) {
+    if let Some(coin) = amount.iter().find(|c| params.min_deposit.amount_of(&c.denom) == 0) {
+        let accepted: Vec<String> = params.min_deposit.iter().map(|c| c.denom.to_string()).collect();
         return Err(GovError::InvalidDepositDenom(format!("deposited {coin}, but gov accepts only the following denom(s): [{}]", accepted.join(" "))));
     }
     Ok(())
@@ -419,10 +418,6 @@ impl Component for GovComponent {
 
     fn decode_msg(&self, any: &Any) -> Result<GovMsg, TxError> {
         GovMsg::decode(any).map_err(|e| e.to_tx_error())
-    }
-
-    fn execute(&self, _state: &mut dyn StateWrite, _ctx: &BlockContext, msg: &GovMsg) -> Result<Vec<Event>, TxError> {
-        Err(TxError::internal(format!("{} needs the router", msg.type_url())))
     }
 
     fn execute_routed(&self, state: &mut dyn StateWrite, ctx: &BlockContext, msg: &GovMsg, router: &dyn MsgRouter) -> Result<Vec<Event>, TxError> {

@@ -38,5 +38,3 @@ pub const MAX_SUMMARY_LEN: usize = 10_200;
 /// Proposals whose deposit or voting period ends that one block processes at most; the
 /// rest come first in the next block.
 pub const MAX_PROPOSALS_PER_BLOCK: usize = 100;
-/// Nanoseconds in one second.
-pub const NANOS_PER_SEC: u64 = 1_000_000_000;

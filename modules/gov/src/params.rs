@@ -1,10 +1,11 @@
 //! `gov` parameters, stored and queried as `cosmos.gov.v1.Params`.
 
+use agora_types::time::NANOS_PER_SEC;
 use agora_types::{Address, Coins, Dec, Denom};
 use serde::{Deserialize, Serialize};
 use tendermint_proto::google::protobuf::Duration;
 
-use crate::{proto, GovError, NANOS_PER_SEC};
+use crate::{proto, GovError};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -73,13 +74,6 @@ impl Default for Params {
 
 /// Periods are kept in nanoseconds of a u64: a century at most.
 const MAX_PERIOD_SECS: u64 = 100 * 365 * 24 * 3600;
-
-/// The SDK's JSON and protobuf form of a `LegacyDec` string field: 18 decimals.
-pub fn legacy_dec(d: Dec) -> String {
-    let text = d.to_string();
-    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
-    format!("{int}.{frac:0<18}")
-}
 
 fn duration(secs: u64) -> Option<Duration> {
     Some(Duration { seconds: i64::try_from(secs).unwrap_or(i64::MAX), nanos: 0 })
@@ -172,19 +166,19 @@ impl Params {
             min_deposit: self.min_deposit.to_protos(),
             max_deposit_period: duration(self.max_deposit_period),
             voting_period: duration(self.voting_period),
-            quorum: legacy_dec(self.quorum),
-            threshold: legacy_dec(self.threshold),
-            veto_threshold: legacy_dec(self.veto_threshold),
-            min_initial_deposit_ratio: legacy_dec(self.min_initial_deposit_ratio),
-            proposal_cancel_ratio: legacy_dec(self.proposal_cancel_ratio),
+            quorum: self.quorum.to_legacy_string(),
+            threshold: self.threshold.to_legacy_string(),
+            veto_threshold: self.veto_threshold.to_legacy_string(),
+            min_initial_deposit_ratio: self.min_initial_deposit_ratio.to_legacy_string(),
+            proposal_cancel_ratio: self.proposal_cancel_ratio.to_legacy_string(),
             proposal_cancel_dest: self.proposal_cancel_dest.clone(),
             expedited_voting_period: duration(self.expedited_voting_period),
-            expedited_threshold: legacy_dec(self.expedited_threshold),
+            expedited_threshold: self.expedited_threshold.to_legacy_string(),
             expedited_min_deposit: self.expedited_min_deposit.to_protos(),
             burn_vote_quorum: self.burn_vote_quorum,
             burn_proposal_deposit_prevote: self.burn_proposal_deposit_prevote,
             burn_vote_veto: self.burn_vote_veto,
-            min_deposit_ratio: legacy_dec(self.min_deposit_ratio),
+            min_deposit_ratio: self.min_deposit_ratio.to_legacy_string(),
         }
     }
 

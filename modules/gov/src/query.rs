@@ -9,7 +9,6 @@ use prost::Message;
 
 use crate::component::status;
 use crate::keepers::StakingKeeper;
-use crate::params::legacy_dec;
 use crate::proto;
 use crate::state::{keys, GovRead};
 use crate::tally::count;
@@ -38,31 +37,32 @@ fn internal(e: crate::GovError) -> TxError {
     TxError::internal(e)
 }
 
-/// One page of the records under `prefix`, each decoded as `M`; `keep` filters before paging.
+/// One page of the records under `prefix`, each decoded as `M`; `keep` filters (on the raw
+/// record) before paging, so pages are full.
 fn paged<M: Message + Default>(
     state: &dyn StateRead,
     prefix: &[u8],
     request: Option<&PageRequest>,
-    mut keep: impl FnMut(&M) -> Result<bool, TxError>,
+    mut keep: impl FnMut(&[u8]) -> Result<bool, TxError>,
 ) -> Result<(Vec<M>, PageResponse), TxError> {
     let page = Page::from_request(request).map_err(|e| TxError::invalid_request(e.to_string()))?;
     let start = [prefix, page.key.as_slice()].concat();
     let items = state
         .prefix_raw(prefix, (!page.key.is_empty()).then_some(start.as_slice()))
-        .map(|item| {
-            let (key, value) = item.map_err(TxError::internal)?;
-            let record = M::decode(value.as_slice()).map_err(|e| TxError::internal(format!("corrupt record: {e}")))?;
-            Ok((key[prefix.len()..].to_vec(), record))
-        })
-        .filter_map(|item: Result<(Vec<u8>, M), TxError>| match item {
-            Ok((key, record)) => match keep(&record) {
-                Ok(true) => Some(Ok((key, record.encode_to_vec()))),
+        .map(|item| item.map(|(key, value)| (key[prefix.len()..].to_vec(), value)).map_err(TxError::internal))
+        .filter_map(|item| match item {
+            Ok((key, value)) => match keep(&value) {
+                Ok(true) => Some(Ok((key, value))),
                 Ok(false) => None,
                 Err(e) => Some(Err(e)),
             },
             Err(e) => Some(Err(e)),
         });
-    page.collect(items, |_, bytes| M::decode(bytes).map_err(|e| TxError::internal(e.to_string())))
+    page.collect(items, |_, bytes| M::decode(bytes).map_err(|e| TxError::internal(format!("corrupt record: {e}"))))
+}
+
+fn all(_: &[u8]) -> Result<bool, TxError> {
+    Ok(true)
 }
 
 pub fn query(state: &dyn StateRead, staking: &dyn StakingKeeper, path: &str, data: &[u8]) -> Option<Result<Vec<u8>, TxError>> {
@@ -84,7 +84,12 @@ fn answer(state: &dyn StateRead, staking: &dyn StakingKeeper, method: &str, data
             let voter = if req.voter.is_empty() { None } else { Some(address("voter", &req.voter)?) };
             let depositor = if req.depositor.is_empty() { None } else { Some(address("depositor", &req.depositor)?) };
             let wanted = (status::DEPOSIT_PERIOD..=status::FAILED).contains(&req.proposal_status).then_some(req.proposal_status);
-            let (proposals, pagination) = paged(state, keys::PROPOSAL_PREFIX, req.pagination.as_ref(), |p: &pb::Proposal| {
+            let filtered = wanted.is_some() || voter.is_some() || depositor.is_some();
+            let (proposals, pagination) = paged(state, keys::PROPOSAL_PREFIX, req.pagination.as_ref(), |bytes| {
+                if !filtered {
+                    return Ok(true);
+                }
+                let p = pb::Proposal::decode(bytes).map_err(|e| TxError::internal(format!("corrupt proposal: {e}")))?;
                 if wanted.is_some_and(|s| s != p.status) {
                     return Ok(false);
                 }
@@ -112,7 +117,7 @@ fn answer(state: &dyn StateRead, staking: &dyn StakingKeeper, method: &str, data
         "Votes" => {
             let req: pb::QueryVotesRequest = decode(data)?;
             let id = proposal_id(req.proposal_id)?;
-            let (votes, pagination) = paged(state, &keys::votes_of(id), req.pagination.as_ref(), |_: &pb::Vote| Ok(true))?;
+            let (votes, pagination) = paged(state, &keys::votes_of(id), req.pagination.as_ref(), all)?;
             pb::QueryVotesResponse { votes, pagination: Some(pagination) }.encode_to_vec()
         }
         "Deposit" => {
@@ -128,7 +133,7 @@ fn answer(state: &dyn StateRead, staking: &dyn StakingKeeper, method: &str, data
         "Deposits" => {
             let req: pb::QueryDepositsRequest = decode(data)?;
             let id = proposal_id(req.proposal_id)?;
-            let (deposits, pagination) = paged(state, &keys::deposits_of(id), req.pagination.as_ref(), |_: &pb::Deposit| Ok(true))?;
+            let (deposits, pagination) = paged(state, &keys::deposits_of(id), req.pagination.as_ref(), all)?;
             pb::QueryDepositsResponse { deposits, pagination: Some(pagination) }.encode_to_vec()
         }
         "TallyResult" => {
@@ -154,9 +159,9 @@ fn answer(state: &dyn StateRead, staking: &dyn StakingKeeper, method: &str, data
                 "deposit" => res.deposit_params = Some(pb::DepositParams { min_deposit: p.min_deposit, max_deposit_period: p.max_deposit_period }),
                 "tallying" => {
                     res.tally_params = Some(pb::TallyParams {
-                        quorum: legacy_dec(params.quorum),
-                        threshold: legacy_dec(params.threshold),
-                        veto_threshold: legacy_dec(params.veto_threshold),
+                        quorum: params.quorum.to_legacy_string(),
+                        threshold: params.threshold.to_legacy_string(),
+                        veto_threshold: params.veto_threshold.to_legacy_string(),
                     })
                 }
                 other => return Err(TxError::invalid_request(format!("unknown params type: {other}"))),

@@ -8,7 +8,7 @@ use cosmos_sdk_proto::cosmos::gov::v1 as pb;
 use prost::Message;
 use tendermint_proto::google::protobuf::Timestamp;
 
-use crate::{proto, GovError, Params, NANOS_PER_SEC};
+use crate::{proto, GovError, Params};
 
 pub mod keys {
     use agora_store::HeightQueue;
@@ -45,12 +45,11 @@ pub mod keys {
     }
 }
 
-pub fn timestamp(nanos: u64) -> Timestamp {
-    Timestamp { seconds: i64::try_from(nanos / NANOS_PER_SEC).unwrap_or(i64::MAX), nanos: i32::try_from(nanos % NANOS_PER_SEC).unwrap_or(0) }
-}
+pub use agora_types::time::timestamp;
 
+/// A proposal's optional time in nanoseconds (0 when unset).
 pub fn nanos_of(ts: Option<&Timestamp>) -> u64 {
-    ts.map_or(0, |t| u64::try_from(t.seconds).unwrap_or(0).saturating_mul(NANOS_PER_SEC).saturating_add(u64::try_from(t.nanos).unwrap_or(0)))
+    ts.and_then(agora_types::time::from_timestamp).unwrap_or(0)
 }
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> GovError {

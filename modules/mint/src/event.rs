@@ -9,8 +9,8 @@ use crate::Minter;
 /// SDK does).
 pub fn mint(bonded_ratio: Dec, minter: &Minter, amount: u128) -> Event {
     Event::new("mint")
-        .attr("bonded_ratio", bonded_ratio)
-        .attr("inflation", minter.inflation)
-        .attr("annual_provisions", minter.annual_provisions)
+        .attr("bonded_ratio", bonded_ratio.to_legacy_string())
+        .attr("inflation", minter.inflation.to_legacy_string())
+        .attr("annual_provisions", minter.annual_provisions.to_legacy_string())
         .attr("amount", amount)
 }

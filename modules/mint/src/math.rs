@@ -56,14 +56,6 @@ fn is_even(d: Dec) -> Option<bool> {
     Some(half.checked_mul_int(2)? == d)
 }
 
-/// `LegacyDec.String()`: always 18 decimals (`0.130000000000000000`), the SDK's text form.
-pub fn legacy_string(d: Dec) -> String {
-    let atto = d.to_atto_string();
-    let padded = format!("{atto:0>19}");
-    let (int, frac) = padded.split_at(padded.len() - 18);
-    format!("{int}.{frac}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,13 +125,5 @@ mod tests {
                 assert_eq!(legacy_quo(atto(a), atto(b)), Some(atto(half_even(a * E * E / b, E))), "{a} / {b}");
             }
         }
-    }
-
-    #[test]
-    fn prints_as_the_sdk() {
-        assert_eq!(legacy_string(Dec::ZERO), "0.000000000000000000");
-        assert_eq!(legacy_string(d("0.13")), "0.130000000000000000");
-        assert_eq!(legacy_string(d("1234.5")), "1234.500000000000000000");
-        assert_eq!(legacy_string(atto(1)), "0.000000000000000001");
     }
 }

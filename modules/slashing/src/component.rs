@@ -60,7 +60,8 @@ fn entry_error(work: &str, address: &ConsensusAddress, ctx: &BlockContext, error
 impl SlashingComponent {
     /// Slashes on its own fork, so the jail (and tombstone) that go with it stand even if the
     /// slash fails (a bug, never input): the failure is reported and parked under
-    /// `slashing/failed/slash/` for a fixed binary to replay.
+    /// `slashing/failed/slash/` for a fixed binary to replay. Emits the SDK's `slash` event
+    /// with the coins burned.
     #[allow(clippy::too_many_arguments)]
     fn slash_isolated(
         &self,
@@ -72,8 +73,13 @@ impl SlashingComponent {
         fraction: agora_types::Dec,
         reason: &str,
     ) -> Vec<Event> {
-        match isolated(state, |fork| self.staking.slash(fork, ctx, address, infraction_height, power, fraction, reason)) {
-            Ok(events) => events,
+        match isolated(state, |fork| self.staking.slash(fork, ctx, address, infraction_height, power, fraction)) {
+            Ok((burned, mut events)) => {
+                events.push(
+                    Event::new("slash").attr("address", valcons(address)).attr("power", power).attr("reason", reason).attr("burned_coins", burned),
+                );
+                events
+            }
             Err(error) => vec![entry_failed(state, "slashing", "slash", infraction_height, address, ctx.height, &error)],
         }
     }
@@ -131,6 +137,12 @@ impl SlashingComponent {
 
     /// The SDK's `HandleEquivocationEvidence`: a double sign or light-client attack.
     fn handle_evidence(&self, mut state: &mut dyn StateWrite, ctx: &BlockContext, evidence: &agora_types::Misbehavior) -> Result<Vec<Event>, TxError> {
+        let reason = match evidence.kind {
+            MisbehaviorKind::LightClientAttack => "light_client_attack",
+            MisbehaviorKind::DuplicateVote => "double_sign",
+            // As the SDK's evidence module: a kind it does not know is not judged.
+            MisbehaviorKind::Unknown => return Ok(Vec::new()),
+        };
         let address = evidence.validator_address;
         let validator = self.staking.validator_by_consensus(state, &address)?;
         let Some(mut info) = state.signing_info(&address)? else {
@@ -149,7 +161,7 @@ impl SlashingComponent {
             info.jailed_until = TOMBSTONE_JAIL_END;
             info.tombstoned = true;
             state.put_signing_info(&info)?;
-            return Ok(vec![Event::new("tombstone").attr("address", valcons(&address)).attr("reason", "double_sign")]);
+            return Ok(vec![Event::new("tombstone").attr("address", valcons(&address)).attr("reason", reason)]);
         };
         let (max_blocks, max_nanos) = self.consensus.evidence_max_age(state)?;
         let evidence_time = u64::try_from(evidence.time_unix_secs).unwrap_or(0).saturating_mul(1_000_000_000);
@@ -160,19 +172,13 @@ impl SlashingComponent {
         }
         let params = state.slashing_params()?;
         let distribution_height = evidence.height.saturating_sub(VALIDATOR_UPDATE_DELAY);
-        let reason = match evidence.kind {
-            MisbehaviorKind::LightClientAttack => "light_client_attack",
-            _ => "double_sign",
-        };
         if !validator.jailed {
             self.staking.jail(state, &address)?;
         }
         info.jailed_until = TOMBSTONE_JAIL_END;
         info.tombstoned = true;
         state.put_signing_info(&info)?;
-        let mut events = self.slash_isolated(state, ctx, &address, distribution_height, evidence.power, params.slash_fraction_double_sign, reason);
-        events.push(Event::new("slash").attr("address", valcons(&address)).attr("power", evidence.power).attr("reason", reason));
-        Ok(events)
+        Ok(self.slash_isolated(state, ctx, &address, distribution_height, evidence.power, params.slash_fraction_double_sign, reason))
     }
 
     fn unjail(&self, state: &mut dyn StateWrite, ctx: &BlockContext, operator: &Address) -> Result<Vec<Event>, SlashingError> {

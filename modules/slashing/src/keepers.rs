@@ -2,7 +2,7 @@
 //! implemented by the application over those modules' own APIs.
 
 use agora_store::{StateRead, StateWrite};
-use agora_types::{Address, BlockContext, ConsensusAddress, Dec, Event, TxError};
+use agora_types::{Address, BlockContext, Coin, ConsensusAddress, Dec, Event, TxError};
 
 use crate::SlashingError;
 
@@ -25,8 +25,7 @@ pub trait StakingKeeper: Send + Sync {
     fn validator(&self, state: &dyn StateRead, operator: &Address) -> Result<Option<ValidatorView>, SlashingError>;
 
     /// Burns `fraction` of the stake behind a fault at `infraction_height`, when the
-    /// validator had `power`.
-    #[allow(clippy::too_many_arguments)]
+    /// validator had `power`; returns the coins burned.
     fn slash(
         &self,
         state: &mut dyn StateWrite,
@@ -35,8 +34,7 @@ pub trait StakingKeeper: Send + Sync {
         infraction_height: u64,
         power: u64,
         fraction: Dec,
-        reason: &str,
-    ) -> Result<Vec<Event>, TxError>;
+    ) -> Result<(Coin, Vec<Event>), TxError>;
 
     fn jail(&self, state: &mut dyn StateWrite, address: &ConsensusAddress) -> Result<(), SlashingError>;
 

@@ -41,8 +41,6 @@ pub enum StakingError {
     MinSelfDelegationDecreased(String),
     #[error("no delegation for (address, validator) tuple ({0}, {1})")]
     NoDelegation(String, String),
-    #[error("invalid shares amount: {0}")]
-    InsufficientShares(String),
     #[error("cannot delegate to an empty validator")]
     DelegationValidatorEmpty,
     #[error("not enough delegation shares: {0}")]
@@ -103,7 +101,6 @@ impl AbciError for StakingError {
             Self::SelfDelegationBelowMinimum(_) => 16,
             Self::MinSelfDelegationDecreased(_) => 17,
             Self::NoDelegation(..) => 19,
-            Self::InsufficientShares(_) => 22,
             Self::DelegationValidatorEmpty => 23,
             Self::NotEnoughShares(_) => 24,
             Self::NoUnbondingDelegation(_) => 26,

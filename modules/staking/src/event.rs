@@ -22,7 +22,7 @@ pub fn delegate(validator: &Address, delegator: &Address, amount: &Coin, new_sha
         .attr("validator", valoper(validator))
         .attr("delegator", delegator)
         .attr("amount", amount)
-        .attr("new_shares", new_shares)
+        .attr("new_shares", new_shares.to_legacy_string())
 }
 
 pub fn unbond(validator: &Address, delegator: &Address, amount: &Coin, completion_time: &str) -> Event {
@@ -59,14 +59,6 @@ pub fn complete_redelegation(src: &Address, dst: &Address, delegator: &Address) 
         .attr("source_validator", valoper(src))
         .attr("destination_validator", valoper(dst))
         .attr("delegator", delegator)
-}
-
-pub fn slash(validator: &Address, power: u64, reason: &str, burned: &Coin) -> Event {
-    Event::new("slash")
-        .attr("address", valoper(validator))
-        .attr("power", power)
-        .attr("reason", reason)
-        .attr("burned_coins", burned.amount)
 }
 
 /// RFC 3339 time as the SDK writes completion times in events.

@@ -33,9 +33,13 @@ fn read_height<S: StateRead + ?Sized>(state: &S, key: &[u8]) -> Result<Option<u6
 /// Records this block's header and drops the one that fell out of the window.
 pub(crate) fn track(state: &mut dyn StateWrite, ctx: &BlockContext, entries: u32) {
     let entries = u64::from(entries);
-    if ctx.height > entries {
-        state.delete(keys::historical(ctx.height - entries));
-        state.delete(valset_of_key(ctx.height - entries));
+    // Drop the header that fell out of the window, and (after `historical_entries` was
+    // lowered) every older one down to the first gap, as the SDK does.
+    let mut old = ctx.height.saturating_sub(entries);
+    while old > 0 && ctx.height > entries && matches!(state.get_raw(&keys::historical(old)), Ok(Some(_))) {
+        state.delete(keys::historical(old));
+        state.delete(valset_of_key(old));
+        old -= 1;
     }
     if entries == 0 {
         return;

@@ -7,8 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::StakingError;
 
-/// Nanoseconds in one second.
-pub const NANOS_PER_SEC: u64 = 1_000_000_000;
+pub use agora_types::time::NANOS_PER_SEC;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]

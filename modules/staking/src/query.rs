@@ -120,7 +120,7 @@ pub fn query<S: StateRead + ?Sized>(state: &S, bank: &dyn BankKeeper, path: &str
 fn validators<S: StateRead + ?Sized>(state: &S, data: &[u8]) -> Result<Vec<u8>, TxError> {
     let req: pb::QueryValidatorsRequest = decode(data)?;
     let status = match req.status.as_str() {
-        "" | "BOND_STATUS_UNSPECIFIED" => None,
+        "" => None,
         name => Some(BondStatus::from_name(name).ok_or_else(|| TxError::invalid_request(format!("invalid validator status {name}")))?),
     };
     let (validators, pagination) = page_under(

@@ -5,14 +5,14 @@
 use std::collections::BTreeSet;
 
 use agora_store::StateWrite;
-use agora_types::{Address, BlockContext, ConsensusAddress, Dec, Event, TxError};
+use agora_types::{Address, BlockContext, Coin, ConsensusAddress, Dec, Event, TxError};
 
 use crate::handler::{load_validator, pool_of, tx, unbond, Env};
 use crate::hooks::StakingHooks;
 use crate::keepers::BankKeeper;
 use crate::state::{keys, power_index_key, StakingRead, StakingRecords};
 use crate::types::BondStatus;
-use crate::{event, StakingError, BONDED_POOL, NOT_BONDED_POOL, POWER_REDUCTION};
+use crate::{StakingError, BONDED_POOL, NOT_BONDED_POOL, POWER_REDUCTION};
 
 /// Staking as the slashing module reaches it (the application wires it to a keeper).
 pub struct StakingKeeper<'a> {
@@ -49,8 +49,8 @@ impl StakingKeeper<'_> {
 
     /// Slashes `fraction` of the stake behind a fault at `infraction_height`, when the
     /// validator had `power`: unbonding entries and redelegations created at or after that
-    /// height give up their share first, the validator's tokens the rest. Returns the tokens
-    /// burned.
+    /// height give up their share first, the validator's tokens the rest. Returns the coins
+    /// burned (the slashing module reports them in its `slash` event).
     #[allow(clippy::too_many_arguments)]
     pub fn slash(
         &self,
@@ -60,12 +60,11 @@ impl StakingKeeper<'_> {
         infraction_height: u64,
         power: u64,
         fraction: Dec,
-        reason: &str,
-    ) -> Result<(u128, Vec<Event>), TxError> {
+    ) -> Result<(Coin, Vec<Event>), TxError> {
         let env = self.env(state, ctx)?;
         let Some(mut validator) = state.validator_by_consensus(address)? else {
             // Deleted since (no shares left, unbonded): nothing is left to slash.
-            return Ok((0, Vec::new()));
+            return Ok((env.coin(0), Vec::new()));
         };
         if infraction_height > ctx.height {
             return Err(tx(&StakingError::Internal(format!("cannot slash at future height {infraction_height}"))));
@@ -101,9 +100,7 @@ impl StakingKeeper<'_> {
                 events.extend(self.bank.burn_coins(state, pool, &env.coins(amount))?);
             }
         }
-        let burned = burned_bonded.saturating_add(burned_not_bonded);
-        events.push(event::slash(&validator.operator, power, reason, &env.coin(burned)));
-        Ok((burned, events))
+        Ok((env.coin(burned_bonded.saturating_add(burned_not_bonded)), events))
     }
 }
 

@@ -97,8 +97,8 @@ impl Run {
         let keeper = StakingKeeper { bank: &TestBank, hooks: &() };
         let infraction = self.ctx.height.saturating_sub(blocks_ago).max(1);
         let (state, ctx) = (&mut self.state, &self.ctx);
-        let (burned, _) = isolated(state, |fork| keeper.slash(fork, ctx, &consensus_address(&v.consensus_key), infraction, v.power(), fraction, "test")).unwrap();
-        self.burned += burned;
+        let (burned, _) = isolated(state, |fork| keeper.slash(fork, ctx, &consensus_address(&v.consensus_key), infraction, v.power(), fraction)).unwrap();
+        self.burned += burned.amount;
     }
 
     fn check(&self) {
@@ -211,15 +211,15 @@ fn a_slash_takes_its_share_from_unbonding_entries_created_after_the_fault() {
     let power = before.power();
     let keeper = StakingKeeper { bank: &TestBank, hooks: &() };
     let ctx = run.ctx.clone();
-    let (burned, _) = keeper.slash(&mut run.state, &ctx, &consensus_address(&before.consensus_key), fault_height, power, "0.1".parse().unwrap(), "double_sign").unwrap();
-    run.burned += burned;
+    let (burned, _) = keeper.slash(&mut run.state, &ctx, &consensus_address(&before.consensus_key), fault_height, power, "0.1".parse().unwrap()).unwrap();
+    run.burned += burned.amount;
     // The unbonding entry answers for 10% of its 4,000,000; the validator for the rest.
     let ubd = run.state.unbonding_delegation(&d, &operator(2)).unwrap().unwrap();
     assert_eq!(ubd.entries[0].balance, 3_600_000);
     let owed = u128::from(power) * 1_000_000 / 10;
     let after = run.state.validator(&operator(2)).unwrap().unwrap();
     assert_eq!(before.tokens - after.tokens, owed - 400_000);
-    assert_eq!(burned, owed);
+    assert_eq!(burned.amount, owed);
     run.check();
 }
 
@@ -239,10 +239,24 @@ fn redelegated_stake_that_left_the_destination_still_answers_for_the_fault() {
     let keeper = StakingKeeper { bank: &TestBank, hooks: &() };
     let ctx = run.ctx.clone();
     let power = before.power();
-    let (burned, _) = keeper.slash(&mut run.state, &ctx, &consensus_address(&before.consensus_key), fault_height, power, "0.1".parse().unwrap(), "double_sign").unwrap();
-    run.burned += burned;
+    let (burned, _) = keeper.slash(&mut run.state, &ctx, &consensus_address(&before.consensus_key), fault_height, power, "0.1".parse().unwrap()).unwrap();
+    run.burned += burned.amount;
     let ubd = run.state.unbonding_delegation(&d, &operator(0)).unwrap().unwrap();
     assert_eq!(ubd.entries[0].balance, 9_000_000, "10% of the moved stake, from its unbonding entry");
-    assert_eq!(burned, u128::from(power) * 100_000, "the whole 10% of the stake behind the fault is burned");
+    assert_eq!(burned.amount, u128::from(power) * 100_000, "the whole 10% of the stake behind the fault is burned");
     run.check();
+}
+
+#[test]
+fn lowering_historical_entries_drops_every_header_that_fell_out_of_the_window() {
+    let mut state = StateDelta::new(EmptyState);
+    let kept = |state: &StateDelta<EmptyState>| (1..=12).filter(|h| crate::historical::historical_info(state, *h).unwrap().is_some()).collect::<Vec<u64>>();
+    for height in 1..=10 {
+        crate::historical::track(&mut state, &BlockContext::at("test", height), 10);
+    }
+    assert_eq!(kept(&state), (1..=10).collect::<Vec<_>>());
+    crate::historical::track(&mut state, &BlockContext::at("test", 11), 3);
+    assert_eq!(kept(&state), vec![9, 10, 11]);
+    crate::historical::track(&mut state, &BlockContext::at("test", 12), 3);
+    assert_eq!(kept(&state), vec![10, 11, 12]);
 }

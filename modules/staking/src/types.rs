@@ -8,7 +8,6 @@ use cosmos_sdk_proto::Any;
 use prost::Message;
 use sha2::{Digest, Sha256};
 
-use crate::params::NANOS_PER_SEC;
 use crate::{power_of, StakingError};
 
 /// Type URL of the only consensus key type validators may use.
@@ -72,8 +71,9 @@ impl Description {
                 return Err(StakingError::InvalidRequest(format!("invalid {field} length; got: {}, max: {max}", value.len())));
             }
         }
-        if self.moniker.trim().is_empty() {
-            return Err(StakingError::InvalidRequest("empty description: moniker is required".into()));
+        // As the SDK: only a description with every field empty is refused.
+        if [&self.moniker, &self.identity, &self.website, &self.security_contact, &self.details].iter().all(|f| f.is_empty()) {
+            return Err(StakingError::InvalidRequest("empty description".into()));
         }
         Ok(())
     }
@@ -165,18 +165,7 @@ impl CommissionRates {
 /// A time as nanoseconds since the Unix epoch (block times are never before it).
 pub type TimeNanos = u64;
 
-pub fn timestamp(nanos: TimeNanos) -> cosmos_sdk_proto::Timestamp {
-    cosmos_sdk_proto::Timestamp {
-        seconds: i64::try_from(nanos / NANOS_PER_SEC).unwrap_or(i64::MAX),
-        nanos: i32::try_from(nanos % NANOS_PER_SEC).unwrap_or(0),
-    }
-}
-
-pub fn from_timestamp(ts: &cosmos_sdk_proto::Timestamp) -> Option<TimeNanos> {
-    let secs = u64::try_from(ts.seconds).ok()?;
-    let nanos = u64::try_from(ts.nanos).ok().filter(|n| *n < NANOS_PER_SEC)?;
-    secs.checked_mul(NANOS_PER_SEC)?.checked_add(nanos)
-}
+pub use agora_types::time::{from_timestamp, timestamp};
 
 /// The consensus address CometBFT derives from an ed25519 key.
 pub fn consensus_address(key: &[u8; 32]) -> ConsensusAddress {

@@ -62,6 +62,9 @@ pub struct Components {
     messages: BTreeMap<&'static str, usize>,
     services: BTreeMap<&'static str, usize>,
     module_accounts: Vec<ModuleAccount>,
+    /// Each component's own accounts within `module_accounts` (those its router may act as),
+    /// found once at build rather than on every message.
+    accounts_of: Vec<std::ops::Range<usize>>,
 }
 
 /// Adds components to a list ([`Components::builder`]).
@@ -91,6 +94,7 @@ impl ComponentsBuilder {
         let mut messages = BTreeMap::new();
         let mut services = BTreeMap::new();
         let mut module_accounts: Vec<ModuleAccount> = Vec::new();
+        let mut accounts_of = Vec::new();
         for (index, component) in list.iter().enumerate() {
             let name = component.name();
             if names.contains(&name) {
@@ -107,18 +111,20 @@ impl ComponentsBuilder {
                     return Err(RegistryError::DuplicateService { service, first: names[first], second: name });
                 }
             }
+            let start = module_accounts.len();
             for account in component.module_accounts() {
                 if module_accounts.iter().any(|a| a.name == account.name) {
                     return Err(RegistryError::DuplicateModuleAccount(account.name));
                 }
                 module_accounts.push(account);
             }
+            accounts_of.push(start..module_accounts.len());
         }
         let wiring = Wiring { module_accounts: module_accounts.clone(), authority: self.authority };
         for component in &mut list {
             component.wire(&wiring);
         }
-        Ok(Components { list, messages, services, module_accounts })
+        Ok(Components { list, messages, services, module_accounts, accounts_of })
     }
 }
 
@@ -157,7 +163,7 @@ impl Components {
             .list
             .get(msg.component)
             .ok_or_else(|| TxError::internal("message routed to a component that does not exist"))?;
-        let router = ScopedRouter { components: self, module_accounts: component.module_accounts() };
+        let router = self.router_of(msg.component);
         component.execute(state, ctx, msg.msg.as_ref(), &router)
     }
 
@@ -292,9 +298,9 @@ impl Components {
     /// instead of halting the chain. Every node fails the same way, so consensus holds.
     pub fn end_block<S: StateRead>(&self, block: &mut StateDelta<S>, ctx: &BlockContext) -> BlockHooksOutcome {
         let mut outcome = BlockHooksOutcome::default();
-        for component in &self.list {
+        for (index, component) in self.list.iter().enumerate() {
             let mut fork = StateDelta::new(&*block);
-            let router = ScopedRouter { components: self, module_accounts: component.module_accounts() };
+            let router = self.router_of(index);
             match component.end_block(&mut fork, ctx, &router) {
                 Ok(hook_outcome) => {
                     let changes = fork.into_changes();
@@ -305,6 +311,12 @@ impl Components {
             }
         }
         outcome
+    }
+
+    /// The router component `index` executes through: as its own module accounts only.
+    fn router_of(&self, index: usize) -> ScopedRouter<'_> {
+        let accounts = self.accounts_of.get(index).and_then(|range| self.module_accounts.get(range.clone())).unwrap_or(&[]);
+        ScopedRouter { components: self, module_accounts: accounts }
     }
 
     /// Every component's invariants; the error names the component.
@@ -320,7 +332,7 @@ impl Components {
 /// component's own module accounts (governance, as the `gov` account it declares).
 struct ScopedRouter<'a> {
     components: &'a Components,
-    module_accounts: Vec<ModuleAccount>,
+    module_accounts: &'a [ModuleAccount],
 }
 
 impl ScopedRouter<'_> {

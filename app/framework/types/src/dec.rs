@@ -195,6 +195,14 @@ impl Dec {
     pub fn to_atto_string(&self) -> String {
         self.0.to_string()
     }
+
+    /// `LegacyDec.String()`: always 18 decimals (`0.130000000000000000`), the SDK's text form
+    /// (JSON, events, `cosmos.Dec` string fields).
+    pub fn to_legacy_string(&self) -> String {
+        let padded = format!("{:0>19}", self.to_atto_string());
+        let (int, frac) = padded.split_at(padded.len() - 18);
+        format!("{int}.{frac}")
+    }
 }
 
 impl borsh::BorshSerialize for Dec {
@@ -319,6 +327,11 @@ mod tests {
         assert!(Dec::from_atto_str("").is_err());
         let bytes = borsh::to_vec(&d).expect("borsh");
         assert_eq!(borsh::from_slice::<Dec>(&bytes).expect("borsh"), d);
+        assert_eq!(d.to_legacy_string(), "1.500000000000000000");
+        assert_eq!(Dec::from_atto(130_000_000_000_000_000).to_legacy_string(), "0.130000000000000000");
+        assert_eq!(Dec::ZERO.to_legacy_string(), "0.000000000000000000");
+        assert_eq!("1234.5".parse::<Dec>().expect("dec").to_legacy_string(), "1234.500000000000000000");
+        assert_eq!(Dec::from_atto(1).to_legacy_string(), "0.000000000000000001");
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod error;
 pub mod event;
 pub mod gas;
 pub mod pagination;
+pub mod time;
 
 pub use address::{Address, AddressError, ADDRESS_PREFIX, VALCONS_PREFIX, VALOPER_PREFIX};
 pub use coin::{Coin, CoinError, Coins, Denom};

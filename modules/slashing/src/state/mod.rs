@@ -68,10 +68,7 @@ pub fn timestamp(nanos: u64) -> cosmos_sdk_proto::Timestamp {
     if nanos == crate::TOMBSTONE_JAIL_END {
         return cosmos_sdk_proto::Timestamp { seconds: crate::DOUBLE_SIGN_JAIL_END_SECS, nanos: 0 };
     }
-    cosmos_sdk_proto::Timestamp {
-        seconds: i64::try_from(nanos / 1_000_000_000).unwrap_or(i64::MAX),
-        nanos: i32::try_from(nanos % 1_000_000_000).unwrap_or(0),
-    }
+    agora_types::time::timestamp(nanos)
 }
 
 pub trait SlashingRead: StateRead {

@@ -42,8 +42,9 @@ pub(super) fn execute(mut state: &mut dyn StateWrite, env: &Env<'_>, msg: &EditV
             validator.commission_update_time = now;
         }
         if let Some(minimum) = msg.min_self_delegation {
-            if minimum < validator.min_self_delegation {
-                return Err(StakingError::MinSelfDelegationDecreased(format!("{minimum} < {}", validator.min_self_delegation)));
+            // As the SDK: a new minimum must be strictly greater.
+            if minimum <= validator.min_self_delegation {
+                return Err(StakingError::MinSelfDelegationDecreased(format!("{minimum} <= {}", validator.min_self_delegation)));
             }
             if minimum > validator.tokens {
                 return Err(StakingError::SelfDelegationBelowMinimum(format!(

@@ -164,8 +164,8 @@ pub(crate) fn shares_for_unbond(state: &dyn StateWrite, delegator: &Address, val
         .ok_or_else(|| StakingError::NoDelegation(delegator.to_string(), crate::event::valoper(&validator.operator)))?;
     let (floor, ceil) = validator.shares_to_withdraw(amount)?;
     if floor > delegation.shares {
-        return Err(StakingError::InsufficientShares(format!(
-            "{amount} tokens need {floor} shares; the delegation has {}",
+        return Err(StakingError::InvalidRequest(format!(
+            "invalid shares amount: {amount} tokens need {floor} shares; the delegation has {}",
             delegation.shares
         )));
     }

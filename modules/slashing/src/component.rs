@@ -85,7 +85,7 @@ impl SlashingComponent {
     }
 
     /// The SDK's `HandleValidatorSignature` for one voter of the last commit.
-    fn handle_vote(&self, mut state: &mut dyn StateWrite, ctx: &BlockContext, vote: &VoteInfo) -> Result<Vec<Event>, TxError> {
+    fn handle_vote(&self, mut state: &mut dyn StateWrite, ctx: &BlockContext, params: &crate::Params, vote: &VoteInfo) -> Result<Vec<Event>, TxError> {
         let address = vote.validator_address;
         let Some(validator) = self.staking.validator_by_consensus(state, &address)? else { return Ok(Vec::new()) };
         if validator.jailed {
@@ -94,7 +94,6 @@ impl SlashingComponent {
         let Some(mut info) = state.signing_info(&address)? else {
             return Err(SlashingError::NoSigningInfo(valcons(&address)).to_tx_error());
         };
-        let params = state.slashing_params()?;
         let window = params.signed_blocks_window;
         let index = info.index_offset % window;
         info.index_offset = info.index_offset.saturating_add(1);
@@ -254,8 +253,10 @@ impl Component for SlashingComponent {
                 Err(error) => events.push(entry_error("evidence", &evidence.validator_address, ctx, &error)),
             }
         }
+        // Read once for the whole commit, not once per vote.
+        let params = state.slashing_params()?;
         for vote in &ctx.last_commit {
-            match isolated(state, |fork| self.handle_vote(fork, ctx, vote)) {
+            match isolated(state, |fork| self.handle_vote(fork, ctx, &params, vote)) {
                 Ok(done) => events.extend(done),
                 Err(error) => events.push(entry_error("liveness", &vote.validator_address, ctx, &error)),
             }

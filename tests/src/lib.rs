@@ -11,7 +11,7 @@ pub type Result<T> = std::result::Result<T, String>;
 
 /// The checkout under test. `cargo test` sets `CARGO_MANIFEST_DIR` when it runs a test, which
 /// stays right when a shared target directory holds a binary built from another checkout.
-fn repo_root() -> PathBuf {
+pub fn repo_root() -> PathBuf {
     let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));

@@ -192,17 +192,33 @@ fn a_four_validator_localnet_makes_blocks_serves_the_cli_and_cosmjs_agrees_survi
     let text = format!("{}{}", String::from_utf8_lossy(&refused.stdout), String::from_utf8_lossy(&refused.stderr));
     assert!(text.contains("tombstoned"), "unjail of a tombstoned validator: {text}");
 
-    // Governance: a proposal to lower the community tax, submitted with its full deposit,
-    // passes by the validators' votes, and the new value governs.
+    // Governance: one proposal lowers the community tax and sets the marketplace's order TTL
+    // to 777 blocks; submitted with its full deposit, it passes by the validators' votes, both
+    // changes apply together, and the next order expires 777 blocks after it opens.
     let gov = agora_types::Address::module("gov").to_bech32();
+    let market = net.agorad_json(0, &["query", "market", "params"]).expect("market params")["params"].clone();
+    let number = |key: &str| -> u64 { market[key].as_str().map_or_else(|| market[key].as_u64().unwrap_or(0), |s| s.parse().unwrap_or(0)) };
+    let market_params = serde_json::json!({
+        "order_max_bids": number("order_max_bids"),
+        "bid_min_deposit": market["bid_min_deposit"],
+        "order_ttl_blocks": 777,
+        "auction_window_blocks": number("auction_window_blocks"),
+        "max_due_orders_per_block": number("max_due_orders_per_block"),
+        "retention_blocks": number("retention_blocks"),
+        "max_prunes_per_block": number("max_prunes_per_block"),
+    });
     let proposal = serde_json::json!({
-        "title": "Lower the community tax",
-        "summary": "From 2% to 1%",
+        "title": "Lower the community tax, lengthen orders",
+        "summary": "Community tax from 2% to 1%; orders stay open 777 blocks",
         "deposit": "10000000uagora",
         "messages": [{
             "@type": "/cosmos.distribution.v1beta1.MsgUpdateParams",
             "authority": gov,
             "params": {"community_tax": "10000000000000000", "base_proposer_reward": "0", "bonus_proposer_reward": "0", "withdraw_addr_enabled": true}
+        }, {
+            "@type": "/agora.market.v1.MsgUpdateParams",
+            "authority": gov,
+            "params": market_params,
         }]
     });
     let file = keys.join("proposal.json");
@@ -232,4 +248,12 @@ fn a_four_validator_localnet_makes_blocks_serves_the_cli_and_cosmjs_agrees_survi
     assert_eq!(proposal["status"], "PROPOSAL_STATUS_PASSED", "{proposal}");
     let params = net.agorad_json(0, &["query", "distribution", "params"]).expect("params");
     assert_eq!(params["community_tax"], "0.01", "{params}");
+    let market = net.agorad_json(0, &["query", "market", "params"]).expect("market params");
+    assert_eq!(market["params"]["order_ttl_blocks"], "777", "{market}");
+    let dseq = height(&rpc0).expect("height").to_string();
+    let deployment = agora_e2e::repo_root().join("localnet").join("examples").join("deployment-gpu.yaml");
+    tx(&["tx", "deployment", "create", deployment.to_str().unwrap_or_default(), "--dseq", &dseq, "--deposit", "5000000uagora", "--from", "alice"]);
+    let order = net.agorad_json(0, &["query", "market", "order", "get", "--owner", &alice, "--dseq", &dseq, "--gseq", "1", "--oseq", "1"]).expect("order");
+    let at = |key: &str| order[key].as_str().and_then(|s| s.parse::<u64>().ok()).unwrap_or_else(|| panic!("{key} in {order}"));
+    assert_eq!(at("expires_height") - at("created_height"), 777, "the order follows the voted TTL: {order}");
 }

@@ -155,6 +155,17 @@ fn a_parameter_change_passes_by_validator_votes_and_applies_and_the_deposit_retu
     assert_eq!(p.status, pb::ProposalStatus::Passed as i32, "{}", p.failed_reason);
     assert_eq!(p.final_tally_result.expect("tally"), pb::TallyResult { yes_count: "12000000".into(), abstain_count: "0".into(), no_count: "0".into(), no_with_veto_count: "0".into() });
     assert_eq!(g.community_tax(), "10000000000000000", "the new value governs");
+    // The legacy v1beta1 service shows it too, its one message as the content.
+    use cosmos_sdk_proto::cosmos::gov::v1beta1 as legacy;
+    let res: legacy::QueryProposalResponse =
+        g.chain.node.query_proto("/cosmos.gov.v1beta1.Query/Proposal", &legacy::QueryProposalRequest { proposal_id: id }).expect("v1beta1 proposal");
+    let old = res.proposal.expect("proposal");
+    assert_eq!((old.proposal_id, old.status), (id, pb::ProposalStatus::Passed as i32));
+    assert_eq!(old.content.expect("content").type_url, "/cosmos.distribution.v1beta1.MsgUpdateParams");
+    assert_eq!(old.final_tally_result.expect("tally").yes, "12000000");
+    let res: legacy::QueryParamsResponse =
+        g.chain.node.query_proto("/cosmos.gov.v1beta1.Query/Params", &legacy::QueryParamsRequest { params_type: "tallying".into() }).expect("params");
+    assert_eq!(res.tally_params.expect("tally").quorum, b"334000000000000000", "LegacyDec's wire form");
     assert_eq!(g.chain.balance(&key(3).address(), "uagora"), before - 5_000, "the deposit came back; only the fee was paid");
     assert_eq!(g.chain.balance(&gov_address(), "uagora"), 0);
 }
@@ -242,6 +253,15 @@ fn a_passed_proposal_whose_second_message_fails_is_failed_and_its_first_message_
         to_any(&dpb::MsgCommunityPoolSpend { authority: gov_address().to_bech32(), recipient: recipient.to_bech32(), amount: vec![pb_coin("uagora", amount)] })
     };
     let id = g.submit(3, vec![spend("600"), spend("1000000000000")], MIN_DEPOSIT, false);
+    // Two messages cannot be shown as one v1beta1 content: refused as the SDK refuses it.
+    let legacy = g.chain.node.query(
+        "/cosmos.gov.v1beta1.Query/Proposal",
+        prost::Message::encode_to_vec(&cosmos_sdk_proto::cosmos::gov::v1beta1::QueryProposalRequest { proposal_id: id }),
+        0,
+        false,
+    );
+    let legacy = legacy.expect("query");
+    assert_eq!((legacy.codespace.as_str(), legacy.code.value()), ("sdk", 29), "{}", legacy.log);
     g.vote(1, id, YES);
     g.vote(2, id, YES);
     let events = g.until_decided(id);
@@ -342,4 +362,16 @@ fn a_weighted_vote_splits_the_voters_power() {
     g.ok(2, to_any(&weighted));
     let tally = g.tally(id);
     assert_eq!((tally.yes_count.as_str(), tally.no_count.as_str()), ("4900000", "2100000"));
+    // v1beta1 shows the weights as LegacyDec travels (atto); its tally is v1's.
+    use cosmos_sdk_proto::cosmos::gov::v1beta1 as legacy;
+    let res: legacy::QueryVoteResponse = g
+        .chain
+        .node
+        .query_proto("/cosmos.gov.v1beta1.Query/Vote", &legacy::QueryVoteRequest { proposal_id: id, voter: key(2).address().to_bech32() })
+        .expect("vote");
+    let weights: Vec<String> = res.vote.expect("vote").options.into_iter().map(|o| o.weight).collect();
+    assert_eq!(weights, ["700000000000000000", "300000000000000000"]);
+    let res: legacy::QueryTallyResultResponse =
+        g.chain.node.query_proto("/cosmos.gov.v1beta1.Query/TallyResult", &legacy::QueryTallyResultRequest { proposal_id: id }).expect("tally");
+    assert_eq!(res.tally.expect("tally").yes, "4900000");
 }

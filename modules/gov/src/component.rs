@@ -443,11 +443,11 @@ impl Component for GovComponent {
     }
 
     fn query_services(&self) -> &'static [&'static str] {
-        &[crate::query::SERVICE]
+        &[crate::query::SERVICE, crate::legacy::SERVICE]
     }
 
     fn query(&self, state: &dyn StateRead, _height: u64, path: &str, data: &[u8]) -> Option<Result<Vec<u8>, TxError>> {
-        crate::query::query(state, self.staking.as_ref(), path, data)
+        crate::query::query(state, self.staking.as_ref(), path, data).or_else(|| crate::legacy::query(state, self.staking.as_ref(), path, data))
     }
 
     /// The governance account holds exactly the deposits of the open proposals (it receives

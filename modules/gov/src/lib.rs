@@ -13,6 +13,7 @@ pub mod component;
 pub mod error;
 pub mod genesis;
 pub mod keepers;
+pub mod legacy;
 pub mod msg;
 pub mod params;
 pub mod proto;

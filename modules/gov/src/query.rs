@@ -70,7 +70,7 @@ pub fn query(state: &dyn StateRead, staking: &dyn StakingKeeper, path: &str, dat
     Some(answer(state, staking, method, data))
 }
 
-fn answer(state: &dyn StateRead, staking: &dyn StakingKeeper, method: &str, data: &[u8]) -> Result<Vec<u8>, TxError> {
+pub(crate) fn answer(state: &dyn StateRead, staking: &dyn StakingKeeper, method: &str, data: &[u8]) -> Result<Vec<u8>, TxError> {
     Ok(match method {
         "Constitution" => pb::QueryConstitutionResponse { constitution: String::new() }.encode_to_vec(),
         "Proposal" => {

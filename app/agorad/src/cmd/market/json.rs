@@ -266,6 +266,9 @@ pub fn market_params(p: &mpb::Params) -> Value {
         "bid_min_deposit": opt(p.bid_min_deposit.as_ref(), coin),
         "order_ttl_blocks": p.order_ttl_blocks.to_string(),
         "auction_window_blocks": p.auction_window_blocks.to_string(),
+        "max_due_orders_per_block": p.max_due_orders_per_block,
+        "retention_blocks": p.retention_blocks.to_string(),
+        "max_prunes_per_block": p.max_prunes_per_block,
     })
 }
 

@@ -375,3 +375,46 @@ fn a_weighted_vote_splits_the_voters_power() {
         g.chain.node.query_proto("/cosmos.gov.v1beta1.Query/TallyResult", &legacy::QueryTallyResultRequest { proposal_id: id }).expect("tally");
     assert_eq!(res.tally.expect("tally").yes, "4900000");
 }
+
+#[test]
+fn a_text_proposal_in_v1beta1_form_passes_by_v1beta1_votes_and_shows_as_its_content() {
+    use cosmos_sdk_proto::cosmos::gov::v1beta1 as legacy;
+    let mut g = Gov::new(|_| {});
+    let text = to_any(&legacy::TextProposal { title: "Adopt the roadmap".into(), description: "Phase one: GPU classes".into() });
+    let submit = |content: Any, deposit: &str| {
+        to_any(&legacy::MsgSubmitProposal { content: Some(content), initial_deposit: vec![pb_coin("uagora", deposit)], proposer: key(3).address().to_bech32() })
+    };
+    // A content type nothing handles is refused (`gov` 9), as is a blank title.
+    let other = Any { type_url: "/cosmos.params.v1beta1.ParameterChangeProposal".into(), value: vec![] };
+    assert_refused(&g.send(3, submit(other, "10000000")), "gov", 9, "no handler exists");
+    let blank = to_any(&legacy::TextProposal { title: " ".into(), description: "x".into() });
+    assert_refused(&g.send(3, submit(blank, "10000000")), "gov", 5, "title cannot be blank");
+
+    let result = g.ok(3, submit(text.clone(), "10000000"));
+    assert!(result.events.iter().any(|e| e.kind == "submit_proposal"));
+    let id = 1;
+    let p = g.proposal(id).expect("proposal");
+    assert_eq!((p.title.as_str(), p.summary.as_str()), ("Adopt the roadmap", "Phase one: GPU classes"));
+    assert_eq!(p.messages[0].type_url, "/cosmos.gov.v1.MsgExecLegacyContent");
+    for seed in [1, 2] {
+        let vote = legacy::MsgVote { proposal_id: id, voter: key(seed).address().to_bech32(), option: YES };
+        g.ok(seed, to_any(&vote));
+    }
+    // A v1beta1 weighted vote carries its weights in LegacyDec's wire form.
+    let weighted = legacy::MsgVoteWeighted {
+        proposal_id: id,
+        voter: key(2).address().to_bech32(),
+        options: vec![
+            legacy::WeightedVoteOption { option: YES, weight: "600000000000000000".into() },
+            legacy::WeightedVoteOption { option: NO, weight: "400000000000000000".into() },
+        ],
+    };
+    g.ok(2, to_any(&weighted));
+    let tally = g.tally(id);
+    assert_eq!((tally.yes_count.as_str(), tally.no_count.as_str()), ("9200000", "2800000"));
+    g.until_decided(id);
+    assert_eq!(g.proposal(id).expect("p").status, pb::ProposalStatus::Passed as i32);
+    let res: legacy::QueryProposalResponse =
+        g.chain.node.query_proto("/cosmos.gov.v1beta1.Query/Proposal", &legacy::QueryProposalRequest { proposal_id: id }).expect("v1beta1");
+    assert_eq!(res.proposal.expect("proposal").content, Some(text));
+}

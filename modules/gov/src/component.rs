@@ -423,7 +423,7 @@ impl Component for GovComponent {
     fn execute_routed(&self, state: &mut dyn StateWrite, ctx: &BlockContext, msg: &GovMsg, router: &dyn MsgRouter) -> Result<Vec<Event>, TxError> {
         match msg {
             GovMsg::SubmitProposal(m) => self.submit(state, ctx, m, router),
-            GovMsg::Deposit { proposal_id, depositor, amount } => {
+            GovMsg::Deposit { proposal_id, depositor, amount, .. } => {
                 let mut proposal = state.proposal(*proposal_id)?.ok_or(GovError::UnknownProposal(*proposal_id))?;
                 let params = state.gov_params()?;
                 let (mut events, started) = self.add_deposit(state, ctx, &params, &mut proposal, depositor, amount)?;
@@ -434,6 +434,11 @@ impl Component for GovComponent {
             }
             GovMsg::Vote { proposal_id, voter, options, metadata, .. } => self.vote(state, *proposal_id, voter, options, metadata),
             GovMsg::CancelProposal { proposal_id, proposer } => self.cancel(state, ctx, *proposal_id, proposer),
+            // A text proposal does nothing when it passes; only governance runs it.
+            GovMsg::ExecLegacyContent { authority } => {
+                self.authority.check(authority)?;
+                Ok(Vec::new())
+            }
             GovMsg::UpdateParams { authority, params } => {
                 self.authority.check(authority)?;
                 state.put_gov_params(params);

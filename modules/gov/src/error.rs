@@ -21,6 +21,8 @@ pub enum GovError {
     InactiveProposal(u64),
     #[error("{0}: invalid proposal content")]
     InvalidProposalContent(String),
+    #[error("{0}: no handler exists for proposal type")]
+    NoProposalHandler(String),
     #[error("{0}: invalid vote option")]
     InvalidVote(String),
     #[error("{0}: proposal message not recognized by router")]
@@ -68,6 +70,7 @@ impl AbciError for GovError {
             Self::InactiveProposal(_) => 3,
             Self::InvalidProposalContent(_) => 5,
             Self::InvalidVote(_) => 7,
+            Self::NoProposalHandler(_) => 9,
             Self::UnroutableProposalMsg(_) => 10,
             Self::NoProposalMsgs => 11,
             Self::InvalidProposalMsg(_) => 12,

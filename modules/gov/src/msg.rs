@@ -2,6 +2,7 @@
 
 use agora_types::{Address, Coins, Dec};
 use cosmos_sdk_proto::cosmos::gov::v1 as pb;
+use cosmos_sdk_proto::cosmos::gov::v1beta1;
 use cosmos_sdk_proto::Any;
 use prost::Message;
 
@@ -14,7 +15,28 @@ pub const MSG_VOTE_WEIGHTED_URL: &str = "/cosmos.gov.v1.MsgVoteWeighted";
 pub const MSG_CANCEL_PROPOSAL_URL: &str = "/cosmos.gov.v1.MsgCancelProposal";
 pub const MSG_UPDATE_PARAMS_URL: &str = "/cosmos.gov.v1.MsgUpdateParams";
 
-pub const MESSAGE_TYPES: &[&str] = &[MSG_SUBMIT_PROPOSAL_URL, MSG_DEPOSIT_URL, MSG_VOTE_URL, MSG_VOTE_WEIGHTED_URL, MSG_CANCEL_PROPOSAL_URL, MSG_UPDATE_PARAMS_URL];
+pub const MSG_EXEC_LEGACY_CONTENT_URL: &str = "/cosmos.gov.v1.MsgExecLegacyContent";
+/// The v1beta1 messages, still sent by wallets and cosmjs's helpers.
+pub const LEGACY_SUBMIT_PROPOSAL_URL: &str = "/cosmos.gov.v1beta1.MsgSubmitProposal";
+pub const LEGACY_DEPOSIT_URL: &str = "/cosmos.gov.v1beta1.MsgDeposit";
+pub const LEGACY_VOTE_URL: &str = "/cosmos.gov.v1beta1.MsgVote";
+pub const LEGACY_VOTE_WEIGHTED_URL: &str = "/cosmos.gov.v1beta1.MsgVoteWeighted";
+/// The one legacy content with a handler: a text-only proposal.
+pub const TEXT_PROPOSAL_URL: &str = "/cosmos.gov.v1beta1.TextProposal";
+
+pub const MESSAGE_TYPES: &[&str] = &[
+    MSG_SUBMIT_PROPOSAL_URL,
+    MSG_DEPOSIT_URL,
+    MSG_VOTE_URL,
+    MSG_VOTE_WEIGHTED_URL,
+    MSG_CANCEL_PROPOSAL_URL,
+    MSG_UPDATE_PARAMS_URL,
+    MSG_EXEC_LEGACY_CONTENT_URL,
+    LEGACY_SUBMIT_PROPOSAL_URL,
+    LEGACY_DEPOSIT_URL,
+    LEGACY_VOTE_URL,
+    LEGACY_VOTE_WEIGHTED_URL,
+];
 
 /// A vote option (`cosmos.gov.v1.VoteOption`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -63,13 +85,18 @@ pub struct SubmitProposal {
     pub title: String,
     pub summary: String,
     pub expedited: bool,
+    /// Sent as `cosmos.gov.v1beta1.MsgSubmitProposal` (its content wrapped in
+    /// `MsgExecLegacyContent`).
+    pub legacy: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum GovMsg {
     SubmitProposal(SubmitProposal),
-    Deposit { proposal_id: u64, depositor: Address, amount: Coins },
-    Vote { proposal_id: u64, voter: Address, options: Vec<WeightedOption>, metadata: String, weighted: bool },
+    Deposit { proposal_id: u64, depositor: Address, amount: Coins, legacy: bool },
+    Vote { proposal_id: u64, voter: Address, options: Vec<WeightedOption>, metadata: String, weighted: bool, legacy: bool },
+    /// A v1beta1 content run by a passed proposal; only `TextProposal`, which does nothing.
+    ExecLegacyContent { authority: Address },
     CancelProposal { proposal_id: u64, proposer: Address },
     UpdateParams { authority: Address, params: Box<Params> },
 }
@@ -124,13 +151,41 @@ fn weighted(options: &[pb::WeightedVoteOption]) -> Result<Vec<WeightedOption>, G
     Ok(out)
 }
 
+/// The legacy content a proposal may carry: a `TextProposal` with the SDK's checks (any other
+/// content type has no handler here, `gov` 9).
+fn text_proposal(content: Option<&Any>) -> Result<v1beta1::TextProposal, GovError> {
+    let content = content.ok_or_else(|| GovError::InvalidProposalContent("missing content".into()))?;
+    if content.type_url != TEXT_PROPOSAL_URL {
+        return Err(GovError::NoProposalHandler(content.type_url.clone()));
+    }
+    let text = v1beta1::TextProposal::decode(content.value.as_slice()).map_err(|e| GovError::InvalidProposalContent(format!("cannot decode the text proposal: {e}")))?;
+    if text.title.trim().is_empty() {
+        return Err(GovError::InvalidProposalContent("proposal title cannot be blank".into()));
+    }
+    if text.title.len() > 140 {
+        return Err(GovError::InvalidProposalContent("proposal title is longer than max length of 140".into()));
+    }
+    if text.description.is_empty() {
+        return Err(GovError::InvalidProposalContent("proposal description cannot be blank".into()));
+    }
+    if text.description.len() > 10_000 {
+        return Err(GovError::InvalidProposalContent("proposal description is longer than max length of 10000".into()));
+    }
+    Ok(text)
+}
+
 impl GovMsg {
     pub fn type_url(&self) -> &'static str {
         match self {
+            Self::SubmitProposal(m) if m.legacy => LEGACY_SUBMIT_PROPOSAL_URL,
             Self::SubmitProposal(_) => MSG_SUBMIT_PROPOSAL_URL,
+            Self::Deposit { legacy: true, .. } => LEGACY_DEPOSIT_URL,
             Self::Deposit { .. } => MSG_DEPOSIT_URL,
+            Self::Vote { weighted: false, legacy: true, .. } => LEGACY_VOTE_URL,
+            Self::Vote { weighted: true, legacy: true, .. } => LEGACY_VOTE_WEIGHTED_URL,
             Self::Vote { weighted: false, .. } => MSG_VOTE_URL,
             Self::Vote { weighted: true, .. } => MSG_VOTE_WEIGHTED_URL,
+            Self::ExecLegacyContent { .. } => MSG_EXEC_LEGACY_CONTENT_URL,
             Self::CancelProposal { .. } => MSG_CANCEL_PROPOSAL_URL,
             Self::UpdateParams { .. } => MSG_UPDATE_PARAMS_URL,
         }
@@ -142,7 +197,7 @@ impl GovMsg {
             Self::Deposit { depositor, .. } => vec![*depositor],
             Self::Vote { voter, .. } => vec![*voter],
             Self::CancelProposal { proposer, .. } => vec![*proposer],
-            Self::UpdateParams { authority, .. } => vec![*authority],
+            Self::UpdateParams { authority, .. } | Self::ExecLegacyContent { authority } => vec![*authority],
         }
     }
 
@@ -171,22 +226,23 @@ impl GovMsg {
                     title: m.title,
                     summary: m.summary,
                     expedited: m.expedited,
+                    legacy: false,
                 }))
             }
             MSG_DEPOSIT_URL => {
                 let m: pb::MsgDeposit = decode(any)?;
-                Ok(Self::Deposit { proposal_id: m.proposal_id, depositor: address("depositor", &m.depositor)?, amount: coins(&m.amount, true)? })
+                Ok(Self::Deposit { proposal_id: m.proposal_id, depositor: address("depositor", &m.depositor)?, amount: coins(&m.amount, true)?, legacy: false })
             }
             MSG_VOTE_URL => {
                 let m: pb::MsgVote = decode(any)?;
                 let voter = address("voter", &m.voter)?;
                 let options = vec![option(m.option, "1.000000000000000000")?];
-                Ok(Self::Vote { proposal_id: m.proposal_id, voter, options, metadata: m.metadata, weighted: false })
+                Ok(Self::Vote { proposal_id: m.proposal_id, voter, options, metadata: m.metadata, weighted: false, legacy: false })
             }
             MSG_VOTE_WEIGHTED_URL => {
                 let m: pb::MsgVoteWeighted = decode(any)?;
                 let voter = address("voter", &m.voter)?;
-                Ok(Self::Vote { proposal_id: m.proposal_id, voter, options: weighted(&m.options)?, metadata: m.metadata, weighted: true })
+                Ok(Self::Vote { proposal_id: m.proposal_id, voter, options: weighted(&m.options)?, metadata: m.metadata, weighted: true, legacy: false })
             }
             MSG_CANCEL_PROPOSAL_URL => {
                 let m: pb::MsgCancelProposal = decode(any)?;
@@ -197,6 +253,53 @@ impl GovMsg {
                 let authority = agora_component::parse_authority(&m.authority).map_err(|e| GovError::InvalidAddress(e.log))?;
                 let params = m.params.as_ref().ok_or_else(|| GovError::InvalidParams("params must be set".into()))?;
                 Ok(Self::UpdateParams { authority, params: Box::new(Params::from_proto(params)?) })
+            }
+            MSG_EXEC_LEGACY_CONTENT_URL => {
+                let m: pb::MsgExecLegacyContent = decode(any)?;
+                let authority = agora_component::parse_authority(&m.authority).map_err(|e| GovError::InvalidAddress(e.log))?;
+                text_proposal(m.content.as_ref())?;
+                Ok(Self::ExecLegacyContent { authority })
+            }
+            LEGACY_SUBMIT_PROPOSAL_URL => {
+                let m: v1beta1::MsgSubmitProposal = decode(any)?;
+                let proposer = address("proposer", &m.proposer)?;
+                let content = m.content.ok_or_else(|| GovError::InvalidProposalContent("missing content".into()))?;
+                let text = text_proposal(Some(&content))?;
+                let exec = pb::MsgExecLegacyContent { content: Some(content), authority: Address::module(crate::GOV_MODULE).to_string() };
+                Ok(Self::SubmitProposal(SubmitProposal {
+                    proposer,
+                    initial_deposit: coins(&m.initial_deposit, false)?,
+                    messages: vec![Any { type_url: MSG_EXEC_LEGACY_CONTENT_URL.into(), value: exec.encode_to_vec() }],
+                    metadata: String::new(),
+                    title: text.title,
+                    summary: text.description,
+                    expedited: false,
+                    legacy: true,
+                }))
+            }
+            LEGACY_DEPOSIT_URL => {
+                let m: v1beta1::MsgDeposit = decode(any)?;
+                Ok(Self::Deposit { proposal_id: m.proposal_id, depositor: address("depositor", &m.depositor)?, amount: coins(&m.amount, true)?, legacy: true })
+            }
+            LEGACY_VOTE_URL => {
+                let m: v1beta1::MsgVote = decode(any)?;
+                let voter = address("voter", &m.voter)?;
+                let options = vec![option(m.option, "1.000000000000000000")?];
+                Ok(Self::Vote { proposal_id: m.proposal_id, voter, options, metadata: String::new(), weighted: false, legacy: true })
+            }
+            LEGACY_VOTE_WEIGHTED_URL => {
+                let m: v1beta1::MsgVoteWeighted = decode(any)?;
+                let voter = address("voter", &m.voter)?;
+                // v1beta1 weights travel in LegacyDec's wire form (atto).
+                let options: Vec<pb::WeightedVoteOption> = m
+                    .options
+                    .iter()
+                    .map(|o| {
+                        let weight = Dec::from_atto_str(&o.weight).map_err(|e| GovError::InvalidVote(format!("weight {:?}: {e}", o.weight)))?;
+                        Ok(pb::WeightedVoteOption { option: o.option, weight: weight.to_legacy_string() })
+                    })
+                    .collect::<Result<_, GovError>>()?;
+                Ok(Self::Vote { proposal_id: m.proposal_id, voter, options: weighted(&options)?, metadata: String::new(), weighted: true, legacy: true })
             }
             other => Err(GovError::InvalidRequest(format!("gov does not handle {other}"))),
         }

@@ -409,6 +409,10 @@ impl agora_gov::BankKeeper for Bank {
     fn balances(&self, state: &dyn StateRead, address: &Address) -> Result<Coins, agora_types::TxError> {
         state.all_balances(address).map_err(agora_types::TxError::internal)
     }
+
+    fn blocked(&self, state: &dyn StateRead, address: &Address) -> Result<bool, agora_types::TxError> {
+        Ok(state.module_permissions(address).map_err(agora_types::TxError::internal)?.is_some_and(|p| !p.receive))
+    }
 }
 
 impl agora_gov::StakingKeeper for Staking {

@@ -315,6 +315,9 @@ fn refusals_carry_the_sdk_codes_and_change_nothing_but_the_fee() {
     // A message whose signer is not the governance account.
     let send = to_any(&msg_send(&key(3).address(), &key(4).address(), vec![pb_coin("uagora", "1")]));
     assert_refused(&g.send(3, Gov::submit_msg(3, vec![send], MIN_DEPOSIT, false)), "gov", 13, "expected gov account");
+    // Governance taking part in governance as itself (it would move or count depositors' coins).
+    let gov_deposit = to_any(&pb::MsgDeposit { proposal_id: 1, depositor: gov_address().to_bech32(), amount: vec![pb_coin("uagora", "1")] });
+    assert_refused(&g.send(3, Gov::submit_msg(3, vec![gov_deposit], MIN_DEPOSIT, false)), "gov", 12, "cannot take part");
     // A type no module routes.
     let unknown = Any { type_url: "/agora.nothing.v1.MsgNothing".into(), value: vec![] };
     assert_refused(&g.send(3, Gov::submit_msg(3, vec![unknown], MIN_DEPOSIT, false)), "gov", 10, "not recognized");
@@ -417,4 +420,22 @@ fn a_text_proposal_in_v1beta1_form_passes_by_v1beta1_votes_and_shows_as_its_cont
     let res: legacy::QueryProposalResponse =
         g.chain.node.query_proto("/cosmos.gov.v1beta1.Query/Proposal", &legacy::QueryProposalRequest { proposal_id: id }).expect("v1beta1");
     assert_eq!(res.proposal.expect("proposal").content, Some(text));
+}
+
+#[test]
+fn a_passed_proposal_cannot_spend_the_deposits_the_governance_account_holds() {
+    let mut g = Gov::new(|_| {});
+    let recipient = key(9).address();
+    let send = to_any(&msg_send(&gov_address(), &recipient, vec![pb_coin("uagora", "1000000")]));
+    let id = g.submit(3, vec![send], MIN_DEPOSIT, false);
+    g.vote(1, id, YES);
+    g.vote(2, id, YES);
+    // Another proposal waits for deposits meanwhile: the governance account holds its 1,000,000.
+    let waiting = g.submit(4, vec![community_tax_update("0")], 1_000_000, false);
+    g.until_decided(id);
+    let p = g.proposal(id).expect("p");
+    assert_eq!(p.status, pb::ProposalStatus::Failed as i32);
+    assert!(p.failed_reason.contains("may not move the governance account's coins"), "{}", p.failed_reason);
+    assert_eq!(g.chain.balance(&recipient, "uagora"), 0);
+    assert_eq!(g.chain.balance(&gov_address(), "uagora"), 1_000_000, "proposal {waiting}'s deposit is intact");
 }

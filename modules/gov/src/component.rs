@@ -51,11 +51,25 @@ fn add_coins(total: &Coins, more: &Coins) -> Result<Coins, TxError> {
     Ok(sum)
 }
 
+/// Messages through which an account takes part in governance; never a proposal's.
+const PARTICIPATION: &[&str] = &[
+    crate::msg::MSG_SUBMIT_PROPOSAL_URL,
+    crate::msg::MSG_DEPOSIT_URL,
+    crate::msg::MSG_VOTE_URL,
+    crate::msg::MSG_VOTE_WEIGHTED_URL,
+    crate::msg::MSG_CANCEL_PROPOSAL_URL,
+    crate::msg::LEGACY_SUBMIT_PROPOSAL_URL,
+    crate::msg::LEGACY_DEPOSIT_URL,
+    crate::msg::LEGACY_VOTE_URL,
+    crate::msg::LEGACY_VOTE_WEIGHTED_URL,
+];
+
 /// What a proposal message's refusal by the router means for the proposal.
 fn proposal_msg_error(type_url: &str, error: TxError) -> GovError {
     match (error.codespace.as_str(), error.code) {
         ("sdk", 6) => GovError::UnroutableProposalMsg(type_url.to_string()),
         ("sdk", 4) => GovError::InvalidSigner(error.log),
+        ("gov", 9) => GovError::NoProposalHandler(type_url.to_string()),
         _ => GovError::InvalidProposalMsg(format!("{type_url}: {}", error.log)),
     }
 }
@@ -93,6 +107,11 @@ impl GovComponent {
         for msg in &m.messages {
             listed.push(',');
             listed.push_str(&msg.type_url);
+            // Governance does not propose, deposit, vote or cancel as itself: its account
+            // holds the depositors' coins, which those would move or count twice.
+            if PARTICIPATION.contains(&msg.type_url.as_str()) {
+                return Err(GovError::InvalidProposalMsg(format!("{}: governance cannot take part in governance as itself", msg.type_url)).into());
+            }
             router.check_as(&gov, msg).map_err(|e| proposal_msg_error(&msg.type_url, e))?;
         }
         let id = state.take_proposal_id()?;
@@ -179,9 +198,11 @@ impl GovComponent {
         Ok((events, started))
     }
 
-    fn vote(&self, state: &mut dyn StateWrite, id: u64, voter: &Address, options: &[WeightedOption], metadata: &str) -> Result<Vec<Event>, TxError> {
+    fn vote(&self, state: &mut dyn StateWrite, ctx: &BlockContext, id: u64, voter: &Address, options: &[WeightedOption], metadata: &str) -> Result<Vec<Event>, TxError> {
         match state.proposal(id)? {
-            Some(p) if p.status == status::VOTING_PERIOD => {}
+            // A vote whose end has passed but is not yet decided (a busy end of block) is
+            // closed all the same.
+            Some(p) if p.status == status::VOTING_PERIOD && nanos_of(p.voting_end_time.as_ref()) >= ctx.time_nanos() => {}
             _ => return Err(GovError::InactiveProposal(id).into()),
         }
         if metadata.len() > MAX_METADATA_LEN {
@@ -247,10 +268,27 @@ impl GovComponent {
         }
         if !kept.is_empty() {
             match (settle, params.cancel_destination()?) {
-                (Settle::Charge(_), Some(destination)) => events.extend(self.bank.send_coins(state, &gov, &destination, &kept)?),
+                (Settle::Charge(_), Some(destination)) => {
+                    // The SDK funds the community pool when the destination is the distribution
+                    // module; Agora's community pool is its own account.
+                    let destination = if destination == Address::module("distribution") { Address::module("community_pool") } else { destination };
+                    events.extend(self.bank.send_coins(state, &gov, &destination, &kept)?)
+                }
                 _ => events.extend(self.bank.burn_coins(state, GOV_MODULE, &kept)?),
             }
         }
+        Ok(events)
+    }
+
+    /// A proposal whose processing failed (a bug, never input): `FAILED` with the error, its
+    /// deposits refunded.
+    fn fail(&self, state: &mut dyn StateWrite, id: u64, error: &TxError) -> Result<Vec<Event>, TxError> {
+        let Some(mut proposal) = state.proposal(id)? else { return Ok(Vec::new()) };
+        let params = state.gov_params()?;
+        let events = self.settle_deposits(state, id, Settle::Refund, &params)?;
+        proposal.status = status::FAILED;
+        proposal.failed_reason = format!("proposal failed because it cannot be processed by gov: {}", error.log);
+        state.put_proposal(&proposal);
         Ok(events)
     }
 
@@ -290,11 +328,18 @@ impl GovComponent {
         let (result, log) = if outcome.passes {
             let gov = gov_address();
             let messages = proposal.messages.clone();
+            let held = self.bank.balances(state, &gov)?;
             let executed = isolated(state, |fork| {
                 let mut emitted = Vec::new();
                 for (index, msg) in messages.iter().enumerate() {
                     let msg_events = router.execute_as(fork, ctx, &gov, msg).map_err(|e| (index, msg.type_url.clone(), e))?;
                     emitted.extend(msg_events);
+                    // What the governance account holds are other proposals' deposits: no
+                    // proposal may spend them (a send or delegation signed by governance).
+                    if self.bank.balances(fork, &gov).map_err(|e| (index, msg.type_url.clone(), e))? != held {
+                        let error = TxError::new("gov", 12, "a proposal may not move the governance account's coins (they are depositors' deposits)");
+                        return Err((index, msg.type_url.clone(), error));
+                    }
                 }
                 Ok::<_, (usize, String, TxError)>(emitted)
             });
@@ -393,9 +438,10 @@ impl Component for GovComponent {
     fn end_block(&self, state: &mut dyn StateWrite, ctx: &BlockContext, router: &dyn MsgRouter) -> Result<EndBlockOutcome, TxError> {
         let now = ctx.time_nanos();
         let mut events = Vec::new();
+        // Each queue its own budget: proposals that drop out of their deposit period cannot
+        // hold back the votes that end.
         let dropped = keys::DEPOSIT_QUEUE.take_due(state, now, MAX_PROPOSALS_PER_BLOCK).map_err(TxError::internal)?;
-        let budget = MAX_PROPOSALS_PER_BLOCK.saturating_sub(dropped.len());
-        let ended = keys::VOTING_QUEUE.take_due(state, now, budget).map_err(TxError::internal)?;
+        let ended = keys::VOTING_QUEUE.take_due(state, now, MAX_PROPOSALS_PER_BLOCK).map_err(TxError::internal)?;
         for (queue, due) in [("drop_proposal", dropped), ("decide_proposal", ended)] {
             for (at, id_bytes) in due {
                 let id = id_bytes.as_slice().try_into().map(u64::from_be_bytes).unwrap_or(0);
@@ -405,7 +451,14 @@ impl Component for GovComponent {
                 });
                 match result {
                     Ok(proposal_events) => events.extend(proposal_events),
-                    Err(error) => events.push(entry_failed(state, "gov", queue, at, &id_bytes, ctx.height, &error)),
+                    Err(error) => {
+                        events.push(entry_failed(state, "gov", queue, at, &id_bytes, ctx.height, &error));
+                        // Not left open for ever (taking deposits and votes nobody counts):
+                        // failed and refunded, as the SDK fails a proposal it cannot process.
+                        if let Ok(failed) = isolated(state, |fork| self.fail(fork, id, &error)) {
+                            events.extend(failed);
+                        }
+                    }
                 }
             }
         }
@@ -432,7 +485,7 @@ impl Component for GovComponent {
                 }
                 Ok(events)
             }
-            GovMsg::Vote { proposal_id, voter, options, metadata, .. } => self.vote(state, *proposal_id, voter, options, metadata),
+            GovMsg::Vote { proposal_id, voter, options, metadata, .. } => self.vote(state, ctx, *proposal_id, voter, options, metadata),
             GovMsg::CancelProposal { proposal_id, proposer } => self.cancel(state, ctx, *proposal_id, proposer),
             // A text proposal does nothing when it passes; only governance runs it.
             GovMsg::ExecLegacyContent { authority } => {
@@ -441,6 +494,11 @@ impl Component for GovComponent {
             }
             GovMsg::UpdateParams { authority, params } => {
                 self.authority.check(authority)?;
+                if let Some(destination) = params.cancel_destination()? {
+                    if destination != Address::module("distribution") && self.bank.blocked(state, &destination)? {
+                        return Err(GovError::InvalidParams(format!("proposal_cancel_dest {destination} is a module account that does not receive coins")).into());
+                    }
+                }
                 state.put_gov_params(params);
                 Ok(Vec::new())
             }

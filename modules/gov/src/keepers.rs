@@ -12,6 +12,9 @@ pub trait BankKeeper: Send + Sync {
     fn burn_coins(&self, state: &mut dyn StateWrite, module: &'static str, amount: &Coins) -> Result<Vec<Event>, TxError>;
 
     fn balances(&self, state: &dyn StateRead, address: &Address) -> Result<Coins, TxError>;
+
+    /// Whether `address` may not receive coins from users (a module account that declared so).
+    fn blocked(&self, state: &dyn StateRead, address: &Address) -> Result<bool, TxError>;
 }
 
 /// A bonded validator as the tally sees it.

@@ -217,8 +217,8 @@ impl Params {
             burn_vote_quorum: p.burn_vote_quorum,
             burn_proposal_deposit_prevote: p.burn_proposal_deposit_prevote,
             burn_vote_veto: p.burn_vote_veto,
-            // Absent before v0.50: zero, no per-deposit minimum.
-            min_deposit_ratio: if p.min_deposit_ratio.is_empty() { Dec::ZERO } else { dec("minimum deposit ratio", &p.min_deposit_ratio)? },
+            // Required: an update that left it out would silently drop the per-deposit minimum.
+            min_deposit_ratio: dec("minimum deposit ratio", &p.min_deposit_ratio)?,
         };
         params.validate()?;
         Ok(params)

@@ -30,6 +30,7 @@ fn app_hash_should_not_change() {
 /// parameters and minter, and its module account; this chain mints nothing) and distribution
 /// (fees swept to the community pool each block), and when the `HistoricalInfo` header gained
 /// the header's app hash, and when governance arrived (its parameters and module account) and
-/// `HistoricalInfo` began recording which validator-set snapshot is in force at each height.
-/// No chain had launched yet any of these times.
-const APP_HASH_SNAPSHOT: &str = "98e7768e19b0f1974aac95157eeddf9d614760dd93a2842f21d23de114f6022c";
+/// `HistoricalInfo` began recording which validator-set snapshot is in force at each height,
+/// and when milestone grants arrived (their parameters and the `grants` account). No chain
+/// had launched yet any of these times.
+const APP_HASH_SNAPSHOT: &str = "c9bae249c5bfe7ba85fda8328438a65585ce43696fa0a644988d38950ad98b91";

@@ -32,12 +32,16 @@ struct Gov {
 
 impl Gov {
     fn new(tune: impl FnOnce(&mut agora_gov::Params)) -> Self {
+        Self::with_genesis(|gov| tune(&mut gov.params))
+    }
+
+    fn with_genesis(tune: impl FnOnce(&mut agora_gov::GenesisState)) -> Self {
         let mut genesis = genesis_with_gentxs_funding(vec![gentx(&key(1), 21, 5_000_000, 0), gentx(&key(2), 22, 7_000_000, 0)], &[1, 2, 3, 4]);
         let mut gov: agora_gov::GenesisState = genesis.section("gov").expect("gov");
         gov.params.max_deposit_period = PERIOD;
         gov.params.voting_period = PERIOD;
         gov.params.expedited_voting_period = PERIOD / 2;
-        tune(&mut gov.params);
+        tune(&mut gov);
         genesis.set_section("gov", &gov).expect("set");
         let chain = chain_from_genesis(&genesis);
         chain.check_invariants();
@@ -438,4 +442,96 @@ fn a_passed_proposal_cannot_spend_the_deposits_the_governance_account_holds() {
     assert!(p.failed_reason.contains("may not move the governance account's coins"), "{}", p.failed_reason);
     assert_eq!(g.chain.balance(&recipient, "uagora"), 0);
     assert_eq!(g.chain.balance(&gov_address(), "uagora"), 1_000_000, "proposal {waiting}'s deposit is intact");
+}
+
+// ---- Milestone grants ------------------------------------------------------------------------
+
+fn grant_query(g: &Gov, id: u64) -> agora_proto::gov::v1::Grant {
+    let res: agora_proto::gov::v1::QueryGrantResponse =
+        g.chain.node.query_proto("/agora.gov.v1.Query/Grant", &agora_proto::gov::v1::QueryGrantRequest { grant_id: id }).expect("grant");
+    res.grant.expect("grant")
+}
+
+fn release(grant_id: u64, tranche: u32) -> Any {
+    to_any(&agora_proto::gov::v1::MsgReleaseTranche { authority: gov_address().to_bech32(), grant_id, tranche })
+}
+
+/// A chain whose release votes last 4 s with a 30% quorum (regular votes: 50%), a community
+/// pool of 3,000, and a
+/// grant to account 9 of three 1,000 tranches (20 s to each deadline), made by proposal 1.
+fn granted() -> (Gov, u64) {
+    let mut g = Gov::with_genesis(|gov| {
+        gov.grant_params.release_voting_period_seconds = 4;
+        gov.grant_params.release_quorum = "0.3".into();
+        gov.params.quorum = "0.5".parse().expect("dec");
+    });
+    let fund = cosmos_sdk_proto::cosmos::distribution::v1beta1::MsgFundCommunityPool { amount: vec![pb_coin("uagora", "3000")], depositor: key(4).address().to_bech32() };
+    g.ok(4, to_any(&fund));
+    let tranche = |milestone: &str| agora_proto::gov::v1::Tranche { amount: vec![pb_coin("uagora", "1000")], milestone: milestone.into(), deadline_seconds: 20 };
+    let create = agora_proto::gov::v1::MsgCreateGrant {
+        authority: gov_address().to_bech32(),
+        recipient: key(9).address().to_bech32(),
+        title: "GPU-class dashboard".into(),
+        tranches: vec![tranche("design"), tranche("prototype"), tranche("launch")],
+    };
+    let id = g.submit(3, vec![to_any(&create)], MIN_DEPOSIT, false);
+    g.vote(1, id, YES);
+    g.vote(2, id, YES);
+    g.until_decided(id);
+    assert_eq!(g.proposal(id).expect("p").status, pb::ProposalStatus::Passed as i32, "{}", g.proposal(id).expect("p").failed_reason);
+    (g, 1)
+}
+
+/// The recipient (account 9, funded by a send) asks for `tranche`'s release.
+fn ask_release(g: &mut Gov, grant_id: u64, tranche: u32) -> u64 {
+    if g.chain.account(&key(9).address()).is_none_or(|a| g.chain.balance(&a.address, "uagora") < 20_000_000) {
+        g.ok(4, to_any(&msg_send(&key(4).address(), &key(9).address(), vec![pb_coin("uagora", "20000000")])));
+    }
+    g.submit(9, vec![release(grant_id, tranche)], MIN_DEPOSIT, false)
+}
+
+#[test]
+fn a_milestone_grant_pays_its_first_tranche_then_one_per_release_vote_and_returns_the_rest_after_a_failed_one() {
+    let (mut g, grant_id) = granted();
+    let grant = grant_query(&g, grant_id);
+    let amount = |list: &[cosmos_sdk_proto::cosmos::base::v1beta1::Coin]| list.first().map_or(0u128, |c| c.amount.parse().expect("amount"));
+    assert_eq!((amount(&grant.paid), amount(&grant.pending), amount(&grant.returned)), (1000, 2000, 0));
+    assert_eq!(g.chain.balance(&key(9).address(), "uagora"), 1000, "the first tranche is paid when the grant passes");
+    assert_eq!(g.chain.balance(&agora_types::Address::module("grants"), "uagora"), 2000);
+
+    // Only the recipient asks for a release.
+    assert_refused(&g.send(3, Gov::submit_msg(3, vec![release(grant_id, 1)], MIN_DEPOSIT, false)), "gov", 18, "recipient");
+    // The second tranche: a release vote that passes with validator 1 alone (5 of 12 bonded:
+    // above the release quorum of 30%, below the regular 50%).
+    let vote = ask_release(&mut g, grant_id, 1);
+    g.vote(1, vote, YES);
+    g.until_decided(vote);
+    assert_eq!(g.proposal(vote).expect("p").status, pb::ProposalStatus::Passed as i32, "{}", g.proposal(vote).expect("p").failed_reason);
+    let grant = grant_query(&g, grant_id);
+    assert_eq!((amount(&grant.paid), amount(&grant.pending)), (2000, 1000));
+    // The third: a release vote rejected; the rest goes back to the community pool.
+    let pool_before = g.chain.balance(&agora_types::Address::module("community_pool"), "uagora");
+    let vote = ask_release(&mut g, grant_id, 2);
+    g.vote(1, vote, NO);
+    g.vote(2, vote, NO);
+    g.until_decided(vote);
+    assert_eq!(g.proposal(vote).expect("p").status, pb::ProposalStatus::Rejected as i32);
+    let grant = grant_query(&g, grant_id);
+    assert_eq!((amount(&grant.paid), amount(&grant.pending), amount(&grant.returned)), (2000, 0, 1000));
+    assert_eq!(grant.state, agora_proto::gov::v1::GrantState::Closed as i32);
+    assert!(g.chain.balance(&agora_types::Address::module("community_pool"), "uagora") >= pool_before + 1000);
+    assert_eq!(g.chain.balance(&agora_types::Address::module("grants"), "uagora"), 0);
+}
+
+#[test]
+fn a_missed_release_deadline_returns_the_rest_of_the_grant() {
+    let (mut g, grant_id) = granted();
+    g.blocks(25);
+    let grant = grant_query(&g, grant_id);
+    assert_eq!(grant.state, agora_proto::gov::v1::GrantState::Closed as i32);
+    assert_eq!(grant.returned.first().map(|c| c.amount.as_str()), Some("2000"));
+    assert_eq!(g.chain.balance(&agora_types::Address::module("grants"), "uagora"), 0);
+    // Nothing is left to release.
+    g.ok(4, to_any(&msg_send(&key(4).address(), &key(9).address(), vec![pb_coin("uagora", "20000000")])));
+    assert_refused(&g.send(9, Gov::submit_msg(9, vec![release(grant_id, 1)], MIN_DEPOSIT, false)), "gov", 12, "nothing left");
 }

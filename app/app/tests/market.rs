@@ -819,8 +819,9 @@ fn marketplace_app_hash_should_not_change() {
 /// (parameters, pools, a header every block), slashing (parameters), mint (turned off here) and
 /// distribution (fees swept to the community pool), when the `HistoricalInfo` header gained
 /// the app hash, and when governance arrived (parameters, module account) and `HistoricalInfo`
-/// began recording the snapshot in force at each height. No chain had launched.
-const MARKETPLACE_APP_HASH: &str = "9f2470a6ba063ce609da33ad909ddfceffcd2149dbb337c6833f0cdb625a7d46";
+/// began recording the snapshot in force at each height, and when milestone grants arrived
+/// (parameters, the `grants` account). No chain had launched.
+const MARKETPLACE_APP_HASH: &str = "09d2a7d84b2f9659dfe6272c0d0dbb8a698ba5784ca42d6d7a154628b0db38a8";
 
 /// Random marketplace blocks (seeded, so a failure reproduces) fed to two nodes on separate
 /// stores: the same app hash after every block, and the invariants hold on both.

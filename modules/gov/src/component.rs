@@ -114,6 +114,22 @@ impl GovComponent {
             }
             router.check_as(&gov, msg).map_err(|e| proposal_msg_error(&msg.type_url, e))?;
         }
+        // A release vote (only `MsgReleaseTranche`): the grant's recipient asks, for an active
+        // grant, and never expedited.
+        if let Some(grant_ids) = crate::grants::release_targets(&m.messages) {
+            if m.expedited {
+                return Err(GovError::InvalidProposal("a release vote cannot be expedited".into()).into());
+            }
+            for grant_id in grant_ids {
+                let grant = crate::grants::grant(state, grant_id)?.ok_or_else(|| GovError::InvalidProposalMsg(format!("grant {grant_id} does not exist")))?;
+                if grant.recipient != m.proposer.to_string() {
+                    return Err(GovError::InvalidProposer(format!("{}: only grant {grant_id}'s recipient asks for its release", m.proposer)).into());
+                }
+                if grant.state != agora_proto::gov::v1::GrantState::Active as i32 {
+                    return Err(GovError::InvalidProposalMsg(format!("grant {grant_id} has nothing left to release")).into());
+                }
+            }
+        }
         let id = state.take_proposal_id()?;
         let now = ctx.time_nanos();
         let deposit_end = now.saturating_add(params.max_deposit_period.saturating_mul(agora_types::time::NANOS_PER_SEC));
@@ -186,7 +202,12 @@ impl GovComponent {
         let started = proposal.status == status::DEPOSIT_PERIOD && all_gte(&total, minimum);
         if started {
             let now = ctx.time_nanos();
-            let end = now.saturating_add(params.voting_period_nanos(proposal.expedited));
+            let period = if crate::grants::release_targets(&proposal.messages).is_some() {
+                crate::grants::params(state)?.release_voting_period_seconds.saturating_mul(agora_types::time::NANOS_PER_SEC)
+            } else {
+                params.voting_period_nanos(proposal.expedited)
+            };
+            let end = now.saturating_add(period);
             keys::DEPOSIT_QUEUE.remove(state, nanos_of(proposal.deposit_end_time.as_ref()), &id.to_be_bytes());
             proposal.status = status::VOTING_PERIOD;
             proposal.voting_start_time = Some(timestamp(now));
@@ -315,7 +336,15 @@ impl GovComponent {
         let params = state.gov_params()?;
         let (tally, voters) = count(state, self.staking.as_ref(), id)?;
         let total_bonded = self.staking.total_bonded_tokens(state)?;
-        let outcome = decide(&tally, total_bonded, &params, proposal.expedited);
+        let release = crate::grants::release_targets(&proposal.messages);
+        let outcome = match &release {
+            Some(_) => {
+                let mut release_params = params.clone();
+                release_params.quorum = crate::grants::validate_params(&crate::grants::params(state)?)?;
+                decide(&tally, total_bonded, &release_params, false)
+            }
+            None => decide(&tally, total_bonded, &params, proposal.expedited),
+        };
         let mut events = Vec::new();
         for voter in voters {
             state.delete(keys::vote(id, &voter));
@@ -366,6 +395,10 @@ impl GovComponent {
         } else {
             proposal.status = status::REJECTED;
             proposal.failed_reason = "proposal did not get enough votes to pass".into();
+            // A failed release vote returns the rest of its grants to the community pool.
+            for grant_id in release.unwrap_or_default() {
+                events.extend(crate::grants::close(state, self.bank.as_ref(), ctx.height, grant_id, "release vote failed")?);
+            }
             ("proposal_rejected", "rejected".to_string())
         };
         proposal.final_tally_result = Some(tally.to_proto());
@@ -414,9 +447,10 @@ impl Component for GovComponent {
         "gov"
     }
 
-    /// Holds the deposits (burns them when a vote says so) and signs passed proposals.
+    /// Holds the deposits (burns them when a vote says so) and signs passed proposals; the
+    /// grants account holds the milestone grants' pending tranches.
     fn module_accounts(&self) -> Vec<ModuleAccount> {
-        vec![ModuleAccount::new(GOV_MODULE).burner()]
+        vec![ModuleAccount::new(GOV_MODULE).burner(), ModuleAccount::new(crate::grants::GRANTS_MODULE)]
     }
 
     fn wire(&mut self, wiring: &Wiring) {
@@ -462,6 +496,14 @@ impl Component for GovComponent {
                 }
             }
         }
+        // Grants whose next release was not voted in time return the rest to the pool.
+        for (at, id_bytes) in crate::grants::DEADLINE_QUEUE.take_due(state, now, MAX_PROPOSALS_PER_BLOCK).map_err(TxError::internal)? {
+            let grant_id = id_bytes.as_slice().try_into().map(u64::from_be_bytes).unwrap_or(0);
+            match isolated(state, |fork| crate::grants::close(fork, self.bank.as_ref(), ctx.height, grant_id, "release deadline missed")) {
+                Ok(closed) => events.extend(closed),
+                Err(error) => events.push(entry_failed(state, "gov", "grant_deadline", at, &id_bytes, ctx.height, &error)),
+            }
+        }
         Ok(EndBlockOutcome { events, ..EndBlockOutcome::default() })
     }
 
@@ -487,6 +529,14 @@ impl Component for GovComponent {
             }
             GovMsg::Vote { proposal_id, voter, options, metadata, .. } => self.vote(state, ctx, *proposal_id, voter, options, metadata),
             GovMsg::CancelProposal { proposal_id, proposer } => self.cancel(state, ctx, *proposal_id, proposer),
+            GovMsg::CreateGrant { authority, grant } => {
+                self.authority.check(authority)?;
+                crate::grants::create(state, self.bank.as_ref(), ctx.height, ctx.time_nanos(), grant)
+            }
+            GovMsg::ReleaseTranche { authority, grant_id, tranche } => {
+                self.authority.check(authority)?;
+                crate::grants::release(state, self.bank.as_ref(), ctx.height, ctx.time_nanos(), *grant_id, *tranche)
+            }
             // A text proposal does nothing when it passes; only governance runs it.
             GovMsg::ExecLegacyContent { authority } => {
                 self.authority.check(authority)?;
@@ -506,11 +556,13 @@ impl Component for GovComponent {
     }
 
     fn query_services(&self) -> &'static [&'static str] {
-        &[crate::query::SERVICE, crate::legacy::SERVICE]
+        &[crate::query::SERVICE, crate::legacy::SERVICE, crate::grants::QUERY_SERVICE]
     }
 
     fn query(&self, state: &dyn StateRead, _height: u64, path: &str, data: &[u8]) -> Option<Result<Vec<u8>, TxError>> {
-        crate::query::query(state, self.staking.as_ref(), path, data).or_else(|| crate::legacy::query(state, self.staking.as_ref(), path, data))
+        crate::query::query(state, self.staking.as_ref(), path, data)
+            .or_else(|| crate::legacy::query(state, self.staking.as_ref(), path, data))
+            .or_else(|| crate::query::grants(state, path, data))
     }
 
     /// The governance account holds exactly the deposits of the open proposals (it receives
@@ -525,6 +577,11 @@ impl Component for GovComponent {
         let held = self.bank.balances(state, &gov_address()).map_err(|e| e.log)?;
         if held != owed {
             return Err(format!("the governance account holds {held} but the open proposals' deposits are {owed}"));
+        }
+        let pending = crate::grants::pending_total(state).map_err(|e| e.to_string())?;
+        let granted = self.bank.balances(state, &Address::module(crate::grants::GRANTS_MODULE)).map_err(|e| e.log)?;
+        if granted != pending {
+            return Err(format!("the grants account holds {granted} but the grants' pending tranches are {pending}"));
         }
         Ok(())
     }

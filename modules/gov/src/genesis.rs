@@ -19,11 +19,24 @@ pub struct GenesisState {
     pub proposals: Vec<pb::Proposal>,
     pub deposits: Vec<pb::Deposit>,
     pub votes: Vec<pb::Vote>,
+    /// Milestone grants (`agora.gov.v1`): their parameters, the next id, and the grants.
+    pub grant_params: agora_proto::gov::v1::GrantParams,
+    pub starting_grant_id: u64,
+    pub grants: Vec<agora_proto::gov::v1::Grant>,
 }
 
 impl Default for GenesisState {
     fn default() -> Self {
-        Self { starting_proposal_id: 1, params: Params::default(), proposals: Vec::new(), deposits: Vec::new(), votes: Vec::new() }
+        Self {
+            starting_proposal_id: 1,
+            params: Params::default(),
+            proposals: Vec::new(),
+            deposits: Vec::new(),
+            votes: Vec::new(),
+            grant_params: crate::grants::default_params(),
+            starting_grant_id: 1,
+            grants: Vec::new(),
+        }
     }
 }
 
@@ -37,6 +50,10 @@ impl GenesisState {
             return Err(GovError::InvalidParams("gov.starting_proposal_id must be greater than 0".into()));
         }
         self.params.validate()?;
+        crate::grants::validate_params(&self.grant_params)?;
+        if self.grants.iter().any(|g| g.id == 0 || g.id >= self.starting_grant_id) {
+            return Err(GovError::InvalidParams("gov.grants: every id must be positive and below starting_grant_id".into()));
+        }
         let mut ids = std::collections::BTreeSet::new();
         for p in &self.proposals {
             if !ids.insert(p.id) {
@@ -79,6 +96,14 @@ impl GenesisState {
         for v in &self.votes {
             state.put_vote(&address("votes.voter", &v.voter)?, v);
         }
+        crate::grants::put_params(state, &self.grant_params);
+        crate::grants::set_next_grant_id(state, self.starting_grant_id);
+        for g in &self.grants {
+            crate::grants::put_grant(state, g);
+            if g.state == agora_proto::gov::v1::GrantState::Active as i32 && g.next_deadline > 0 {
+                enqueue(state, &crate::grants::DEADLINE_QUEUE, crate::grants::missed_at(g), g.id)?;
+            }
+        }
         Ok(())
     }
 
@@ -98,6 +123,9 @@ impl GenesisState {
             proposals: all(state, keys::PROPOSAL_PREFIX)?,
             deposits: all(state, keys::DEPOSIT_PREFIX)?,
             votes: all(state, keys::VOTE_PREFIX)?,
+            grant_params: crate::grants::params(state)?,
+            starting_grant_id: crate::grants::next_grant_id(state)?,
+            grants: crate::grants::all_grants(state)?,
         })
     }
 }

@@ -12,6 +12,7 @@
 pub mod component;
 pub mod error;
 pub mod genesis;
+pub mod grants;
 pub mod keepers;
 pub mod legacy;
 pub mod msg;

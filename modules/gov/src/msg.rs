@@ -36,6 +36,8 @@ pub const MESSAGE_TYPES: &[&str] = &[
     LEGACY_DEPOSIT_URL,
     LEGACY_VOTE_URL,
     LEGACY_VOTE_WEIGHTED_URL,
+    crate::grants::MSG_CREATE_GRANT_URL,
+    crate::grants::MSG_RELEASE_TRANCHE_URL,
 ];
 
 /// A vote option (`cosmos.gov.v1.VoteOption`).
@@ -90,13 +92,17 @@ pub struct SubmitProposal {
     pub legacy: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GovMsg {
     SubmitProposal(SubmitProposal),
     Deposit { proposal_id: u64, depositor: Address, amount: Coins, legacy: bool },
     Vote { proposal_id: u64, voter: Address, options: Vec<WeightedOption>, metadata: String, weighted: bool, legacy: bool },
     /// A v1beta1 content run by a passed proposal; only `TextProposal`, which does nothing.
     ExecLegacyContent { authority: Address },
+    /// A milestone grant, made by a passed proposal.
+    CreateGrant { authority: Address, grant: agora_proto::gov::v1::MsgCreateGrant },
+    /// A grant's next tranche, released by a passed release vote.
+    ReleaseTranche { authority: Address, grant_id: u64, tranche: u32 },
     CancelProposal { proposal_id: u64, proposer: Address },
     UpdateParams { authority: Address, params: Box<Params> },
 }
@@ -186,6 +192,8 @@ impl GovMsg {
             Self::Vote { weighted: false, .. } => MSG_VOTE_URL,
             Self::Vote { weighted: true, .. } => MSG_VOTE_WEIGHTED_URL,
             Self::ExecLegacyContent { .. } => MSG_EXEC_LEGACY_CONTENT_URL,
+            Self::CreateGrant { .. } => crate::grants::MSG_CREATE_GRANT_URL,
+            Self::ReleaseTranche { .. } => crate::grants::MSG_RELEASE_TRANCHE_URL,
             Self::CancelProposal { .. } => MSG_CANCEL_PROPOSAL_URL,
             Self::UpdateParams { .. } => MSG_UPDATE_PARAMS_URL,
         }
@@ -197,7 +205,10 @@ impl GovMsg {
             Self::Deposit { depositor, .. } => vec![*depositor],
             Self::Vote { voter, .. } => vec![*voter],
             Self::CancelProposal { proposer, .. } => vec![*proposer],
-            Self::UpdateParams { authority, .. } | Self::ExecLegacyContent { authority } => vec![*authority],
+            Self::UpdateParams { authority, .. }
+            | Self::ExecLegacyContent { authority }
+            | Self::CreateGrant { authority, .. }
+            | Self::ReleaseTranche { authority, .. } => vec![*authority],
         }
     }
 
@@ -300,6 +311,17 @@ impl GovMsg {
                     })
                     .collect::<Result<_, GovError>>()?;
                 Ok(Self::Vote { proposal_id: m.proposal_id, voter, options: weighted(&options)?, metadata: String::new(), weighted: true, legacy: true })
+            }
+            crate::grants::MSG_CREATE_GRANT_URL => {
+                let m: agora_proto::gov::v1::MsgCreateGrant = decode(any)?;
+                let authority = agora_component::parse_authority(&m.authority).map_err(|e| GovError::InvalidAddress(e.log))?;
+                crate::grants::validate_create(&m)?;
+                Ok(Self::CreateGrant { authority, grant: m })
+            }
+            crate::grants::MSG_RELEASE_TRANCHE_URL => {
+                let m: agora_proto::gov::v1::MsgReleaseTranche = decode(any)?;
+                let authority = agora_component::parse_authority(&m.authority).map_err(|e| GovError::InvalidAddress(e.log))?;
+                Ok(Self::ReleaseTranche { authority, grant_id: m.grant_id, tranche: m.tranche })
             }
             other => Err(GovError::InvalidRequest(format!("gov does not handle {other}"))),
         }

@@ -171,3 +171,28 @@ pub(crate) fn answer(state: &dyn StateRead, staking: &dyn StakingKeeper, method:
         other => return Err(TxError::new("sdk", 6, format!("unknown query method {other:?} of {SERVICE}"))),
     })
 }
+
+/// `agora.gov.v1.Query`: milestone grants with their paid, pending and returned amounts.
+pub fn grants(state: &dyn StateRead, path: &str, data: &[u8]) -> Option<Result<Vec<u8>, TxError>> {
+    use agora_proto::gov::v1 as gpb;
+    use crate::grants::{grant, params, with_totals};
+    let method = path.strip_prefix("/agora.gov.v1.Query/")?;
+    let totals = |g: gpb::Grant| with_totals(g).map_err(internal);
+    Some((|| -> Result<Vec<u8>, TxError> {
+        Ok(match method {
+            "Grant" => {
+                let req: gpb::QueryGrantRequest = decode(data)?;
+                let g = grant(state, req.grant_id).map_err(internal)?.ok_or_else(|| TxError::not_found(format!("grant {} does not exist", req.grant_id)))?;
+                gpb::QueryGrantResponse { grant: Some(totals(g)?) }.encode_to_vec()
+            }
+            "Grants" => {
+                let req: gpb::QueryGrantsRequest = decode(data)?;
+                let (grants, pagination) = paged::<gpb::Grant>(state, b"gov/grant/", req.pagination.as_ref(), all)?;
+                let grants = grants.into_iter().map(totals).collect::<Result<_, _>>()?;
+                gpb::QueryGrantsResponse { grants, pagination: Some(pagination) }.encode_to_vec()
+            }
+            "Params" => gpb::QueryGrantParamsResponse { params: Some(params(state).map_err(internal)?) }.encode_to_vec(),
+            other => return Err(TxError::new("sdk", 6, format!("unknown query method {other:?} of agora.gov.v1.Query"))),
+        })
+    })())
+}

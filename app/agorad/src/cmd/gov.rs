@@ -106,6 +106,16 @@ pub enum GovQuery {
         #[command(flatten)]
         at: At,
     },
+    /// Milestone grants with their paid, pending and returned amounts
+    Grants {
+        #[command(flatten)]
+        at: At,
+    },
+    Grant {
+        grant_id: u64,
+        #[command(flatten)]
+        at: At,
+    },
 }
 
 fn option(name: &str) -> Result<i32> {
@@ -163,6 +173,8 @@ fn message(value: &Value) -> Result<Any> {
         agora_proto::deployment::v1::MsgUpdateParams,
         agora_proto::provider::v1::MsgUpdateParams,
         agora_proto::escrow::v1::MsgUpdateParams,
+        agora_proto::gov::v1::MsgCreateGrant,
+        agora_proto::gov::v1::MsgReleaseTranche,
     );
     bail!("this CLI does not know {url}: give it as {{\"type_url\": \"{url}\", \"value\": \"<base64 protobuf>\"}}")
 }
@@ -265,6 +277,17 @@ pub fn run_query(g: &GlobalOpts, cmd: GovQuery) -> Result<Value> {
         GovQuery::Tally { proposal_id, at } => {
             let res: pb::QueryTallyResultResponse = q!("TallyResult", pb::QueryTallyResultRequest { proposal_id }, at);
             to_json(&res.tally)?
+        }
+        GovQuery::Grants { at } => {
+            use agora_proto::gov::v1 as gpb;
+            let req = gpb::QueryGrantsRequest { pagination: Some(cosmos_sdk_proto::cosmos::base::query::v1beta1::PageRequest { limit: 1_000, ..Default::default() }) };
+            let res: gpb::QueryGrantsResponse = rpc.query_proto("/agora.gov.v1.Query/Grants", &req, at.height)?;
+            json!({ "grants": to_json(&res.grants)? })
+        }
+        GovQuery::Grant { grant_id, at } => {
+            use agora_proto::gov::v1 as gpb;
+            let res: gpb::QueryGrantResponse = rpc.query_proto("/agora.gov.v1.Query/Grant", &gpb::QueryGrantRequest { grant_id }, at.height)?;
+            to_json(&res.grant)?
         }
         GovQuery::Params { at } => {
             let res: agora_gov::proto::QueryParamsResponse = q!("Params", pb::QueryParamsRequest { params_type: String::new() }, at);

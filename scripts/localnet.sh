@@ -119,6 +119,8 @@ slashing["downtime_jail_duration"] = jail
 gov = doc["app_state"].setdefault("gov", {}).setdefault("params", {})
 gov["max_deposit_period"] = gov["voting_period"] = f"{voting}s"
 gov["expedited_voting_period"] = f"{max(voting // 2, 1)}s"
+# Milestone grants' release votes take half the voting period, with a 20% quorum.
+doc["app_state"]["gov"]["grant_params"] = {"release_voting_period_seconds": max(voting // 2, 1), "release_quorum": "0.2"}
 json.dump(doc, open(path, "w"), indent=2)
 PY
   # Each validator signs a gentx creating itself with its node's CometBFT key and a

@@ -259,4 +259,56 @@ fn a_four_validator_localnet_makes_blocks_serves_the_cli_and_cosmjs_agrees_survi
     let order = net.agorad_json(0, &["query", "market", "order", "get", "--owner", &alice, "--dseq", &dseq, "--gseq", "1", "--oseq", "1"]).expect("order");
     let at = |key: &str| order[key].as_str().and_then(|s| s.parse::<u64>().ok()).unwrap_or_else(|| panic!("{key} in {order}"));
     assert_eq!(at("expires_height") - at("created_height"), 777, "the order follows the voted TTL: {order}");
+
+    // A milestone grant to bob of three 1,000 uagora tranches: the first is paid when the
+    // grant passes, the second after a release vote bob asks for, and the third goes back to
+    // the community pool when its release vote is rejected.
+    tx(&["tx", "distribution", "fund-community-pool", "3000uagora", "--from", "alice"]);
+    let bob = net.account("bob").expect("bob");
+    let tranche = |milestone: &str| serde_json::json!({"amount": [{"denom": "uagora", "amount": "1000"}], "milestone": milestone, "deadline_seconds": 600});
+    let grant = serde_json::json!({
+        "title": "GPU-class dashboard",
+        "summary": "Three milestones",
+        "deposit": "10000000uagora",
+        "messages": [{
+            "@type": "/agora.gov.v1.MsgCreateGrant",
+            "authority": gov,
+            "recipient": bob,
+            "title": "GPU-class dashboard",
+            "tranches": [tranche("design"), tranche("prototype"), tranche("launch")],
+        }]
+    });
+    let release = |n: u32| serde_json::json!({
+        "title": format!("Release tranche {n}"),
+        "summary": "Milestone delivered",
+        "deposit": "10000000uagora",
+        "messages": [{"@type": "/agora.gov.v1.MsgReleaseTranche", "authority": gov, "grant_id": 1, "tranche": n}]
+    });
+    let decide = |id: &str, file: &std::path::Path, document: serde_json::Value, proposer: &str, option: &str| -> serde_json::Value {
+        std::fs::write(file, document.to_string()).expect("write proposal");
+        tx(&["tx", "gov", "submit-proposal", file.to_str().unwrap_or_default(), "--from", proposer]);
+        for validator in ["validator0", "validator2", "validator3"] {
+            tx(&["tx", "gov", "vote", id, option, "--from", validator]);
+        }
+        wait_for("the proposal to be decided", Duration::from_secs(60), || {
+            Ok(net.agorad_json(0, &["query", "gov", "proposal", id])?["status"] != "PROPOSAL_STATUS_VOTING_PERIOD")
+        })
+        .expect("decided");
+        net.agorad_json(0, &["query", "gov", "proposal", id]).expect("proposal")
+    };
+    let bob_before = balance(&net, 0, &bob);
+    let passed = decide("2", &keys.join("grant.json"), grant, "alice", "yes");
+    assert_eq!(passed["status"], "PROPOSAL_STATUS_PASSED", "{passed}");
+    assert_eq!(balance(&net, 0, &bob), bob_before + 1000, "the first tranche is paid with the grant");
+    let amounts = |grant: &serde_json::Value| -> Vec<String> {
+        ["paid", "pending", "returned"].iter().map(|k| grant[*k][0]["amount"].as_str().unwrap_or("0").to_string()).collect()
+    };
+    let grant = net.agorad_json(0, &["query", "gov", "grant", "1"]).expect("grant");
+    assert_eq!(amounts(&grant), ["1000", "2000", "0"], "{grant}");
+    let passed = decide("3", &keys.join("release-1.json"), release(1), "bob", "yes");
+    assert_eq!(passed["status"], "PROPOSAL_STATUS_PASSED", "{passed}");
+    let rejected = decide("4", &keys.join("release-2.json"), release(2), "bob", "no");
+    assert_eq!(rejected["status"], "PROPOSAL_STATUS_REJECTED", "{rejected}");
+    let grant = net.agorad_json(0, &["query", "gov", "grant", "1"]).expect("grant");
+    assert_eq!(amounts(&grant), ["2000", "0", "1000"], "{grant}");
 }

@@ -499,8 +499,12 @@ fn a_milestone_grant_pays_its_first_tranche_then_one_per_release_vote_and_return
     assert_eq!(g.chain.balance(&key(9).address(), "uagora"), 1000, "the first tranche is paid when the grant passes");
     assert_eq!(g.chain.balance(&agora_types::Address::module("grants"), "uagora"), 2000);
 
-    // Only the recipient asks for a release.
+    // Only the recipient asks for a release, of the tranche due, in a vote of its own.
     assert_refused(&g.send(3, Gov::submit_msg(3, vec![release(grant_id, 1)], MIN_DEPOSIT, false)), "gov", 18, "recipient");
+    g.ok(4, to_any(&msg_send(&key(4).address(), &key(9).address(), vec![pb_coin("uagora", "20000000")])));
+    assert_refused(&g.send(9, Gov::submit_msg(9, vec![release(grant_id, 2)], MIN_DEPOSIT, false)), "gov", 12, "not the one due");
+    let mixed = vec![release(grant_id, 1), community_tax_update("0")];
+    assert_refused(&g.send(9, Gov::submit_msg(9, mixed, MIN_DEPOSIT, false)), "gov", 12, "a vote of its own");
     // The second tranche: a release vote that passes with validator 1 alone (5 of 12 bonded:
     // above the release quorum of 30%, below the regular 50%).
     let vote = ask_release(&mut g, grant_id, 1);
@@ -534,4 +538,26 @@ fn a_missed_release_deadline_returns_the_rest_of_the_grant() {
     // Nothing is left to release.
     g.ok(4, to_any(&msg_send(&key(4).address(), &key(9).address(), vec![pb_coin("uagora", "20000000")])));
     assert_refused(&g.send(9, Gov::submit_msg(9, vec![release(grant_id, 1)], MIN_DEPOSIT, false)), "gov", 12, "nothing left");
+}
+
+#[test]
+fn a_grant_whose_deadlines_leave_no_time_for_a_release_vote_fails() {
+    let mut g = Gov::with_genesis(|gov| gov.grant_params.release_voting_period_seconds = 4);
+    let fund = cosmos_sdk_proto::cosmos::distribution::v1beta1::MsgFundCommunityPool { amount: vec![pb_coin("uagora", "2000")], depositor: key(4).address().to_bech32() };
+    g.ok(4, to_any(&fund));
+    let tranche = |deadline_seconds: u64| agora_proto::gov::v1::Tranche { amount: vec![pb_coin("uagora", "1000")], milestone: "m".into(), deadline_seconds };
+    let create = agora_proto::gov::v1::MsgCreateGrant {
+        authority: gov_address().to_bech32(),
+        recipient: key(9).address().to_bech32(),
+        title: "too fast".into(),
+        tranches: vec![tranche(0), tranche(4)],
+    };
+    let id = g.submit(3, vec![to_any(&create)], MIN_DEPOSIT, false);
+    g.vote(1, id, YES);
+    g.vote(2, id, YES);
+    g.until_decided(id);
+    let p = g.proposal(id).expect("p");
+    assert_eq!(p.status, pb::ProposalStatus::Failed as i32);
+    assert!(p.failed_reason.contains("longer than a release vote"), "{}", p.failed_reason);
+    assert_eq!(g.chain.balance(&agora_types::Address::module("grants"), "uagora"), 0);
 }

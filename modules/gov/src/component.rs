@@ -116,18 +116,22 @@ impl GovComponent {
         }
         // A release vote (only `MsgReleaseTranche`): the grant's recipient asks, for an active
         // grant, and never expedited.
-        if let Some(grant_ids) = crate::grants::release_targets(&m.messages) {
+        if crate::grants::carries_release(&m.messages) {
+            let Some((grant_id, tranche)) = crate::grants::release_target(&m.messages) else {
+                return Err(GovError::InvalidProposalMsg("a release is a vote of its own: one MsgReleaseTranche and nothing else".into()).into());
+            };
             if m.expedited {
                 return Err(GovError::InvalidProposal("a release vote cannot be expedited".into()).into());
             }
-            for grant_id in grant_ids {
-                let grant = crate::grants::grant(state, grant_id)?.ok_or_else(|| GovError::InvalidProposalMsg(format!("grant {grant_id} does not exist")))?;
-                if grant.recipient != m.proposer.to_string() {
-                    return Err(GovError::InvalidProposer(format!("{}: only grant {grant_id}'s recipient asks for its release", m.proposer)).into());
-                }
-                if grant.state != agora_proto::gov::v1::GrantState::Active as i32 {
-                    return Err(GovError::InvalidProposalMsg(format!("grant {grant_id} has nothing left to release")).into());
-                }
+            let grant = crate::grants::grant(state, grant_id)?.ok_or_else(|| GovError::InvalidProposalMsg(format!("grant {grant_id} does not exist")))?;
+            if grant.recipient != m.proposer.to_string() {
+                return Err(GovError::InvalidProposer(format!("{}: only grant {grant_id}'s recipient asks for its release", m.proposer)).into());
+            }
+            if grant.state != agora_proto::gov::v1::GrantState::Active as i32 {
+                return Err(GovError::InvalidProposalMsg(format!("grant {grant_id} has nothing left to release")).into());
+            }
+            if tranche != grant.next_tranche {
+                return Err(GovError::InvalidProposalMsg(format!("grant {grant_id}: tranche {tranche} is not the one due ({})", grant.next_tranche)).into());
             }
         }
         let id = state.take_proposal_id()?;
@@ -202,7 +206,7 @@ impl GovComponent {
         let started = proposal.status == status::DEPOSIT_PERIOD && all_gte(&total, minimum);
         if started {
             let now = ctx.time_nanos();
-            let period = if crate::grants::release_targets(&proposal.messages).is_some() {
+            let period = if crate::grants::release_target(&proposal.messages).is_some() {
                 crate::grants::params(state)?.release_voting_period_seconds.saturating_mul(agora_types::time::NANOS_PER_SEC)
             } else {
                 params.voting_period_nanos(proposal.expedited)
@@ -336,7 +340,7 @@ impl GovComponent {
         let params = state.gov_params()?;
         let (tally, voters) = count(state, self.staking.as_ref(), id)?;
         let total_bonded = self.staking.total_bonded_tokens(state)?;
-        let release = crate::grants::release_targets(&proposal.messages);
+        let release = crate::grants::release_target(&proposal.messages);
         let outcome = match &release {
             Some(_) => {
                 let mut release_params = params.clone();
@@ -395,9 +399,14 @@ impl GovComponent {
         } else {
             proposal.status = status::REJECTED;
             proposal.failed_reason = "proposal did not get enough votes to pass".into();
-            // A failed release vote returns the rest of its grants to the community pool.
-            for grant_id in release.unwrap_or_default() {
-                events.extend(crate::grants::close(state, self.bank.as_ref(), ctx.height, grant_id, "release vote failed")?);
+            // A failed release vote returns the rest of its grant to the community pool, if the
+            // tranche it asked for is still the one due (a stale vote changes nothing).
+            if let Some((grant_id, tranche)) = release {
+                let due = crate::grants::grant(state, grant_id)?
+                    .is_some_and(|g| g.state == agora_proto::gov::v1::GrantState::Active as i32 && g.next_tranche == tranche);
+                if due {
+                    events.extend(crate::grants::close(state, self.bank.as_ref(), ctx.height, grant_id, "release vote failed")?);
+                }
             }
             ("proposal_rejected", "rejected".to_string())
         };

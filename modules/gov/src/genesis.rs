@@ -51,8 +51,20 @@ impl GenesisState {
         }
         self.params.validate()?;
         crate::grants::validate_params(&self.grant_params)?;
-        if self.grants.iter().any(|g| g.id == 0 || g.id >= self.starting_grant_id) {
-            return Err(GovError::InvalidParams("gov.grants: every id must be positive and below starting_grant_id".into()));
+        if self.starting_grant_id == 0 {
+            return Err(GovError::InvalidParams("gov.starting_grant_id must be greater than 0".into()));
+        }
+        let mut grant_ids = std::collections::BTreeSet::new();
+        for g in &self.grants {
+            if g.id == 0 || g.id >= self.starting_grant_id || !grant_ids.insert(g.id) {
+                return Err(GovError::InvalidParams(format!("gov.grants: id {} must be unique, positive and below starting_grant_id", g.id)));
+            }
+            if g.state == agora_proto::gov::v1::GrantState::Active as i32 {
+                let due = g.tranches.get(g.next_tranche as usize);
+                if due.is_none_or(|t| t.state != agora_proto::gov::v1::TrancheState::Pending as i32) || g.next_deadline <= 0 {
+                    return Err(GovError::InvalidParams(format!("gov.grants: active grant {} must have its next tranche pending and a deadline", g.id)));
+                }
+            }
         }
         let mut ids = std::collections::BTreeSet::new();
         for p in &self.proposals {

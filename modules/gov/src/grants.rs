@@ -182,6 +182,11 @@ fn advance(state: &mut dyn StateWrite, g: &mut gpb::Grant, now: u64) -> Result<(
 /// tranche is paid.
 pub fn create(state: &mut dyn StateWrite, bank: &dyn BankKeeper, height: u64, now: u64, m: &gpb::MsgCreateGrant) -> Result<Vec<Event>, TxError> {
     let recipient = validate_create(m)?;
+    // Every later tranche leaves time for its release vote.
+    let vote = params(state)?.release_voting_period_seconds;
+    if let Some((i, _)) = m.tranches.iter().enumerate().skip(1).find(|(_, t)| t.deadline_seconds <= vote) {
+        return Err(GovError::InvalidRequest(format!("tranche {i}: its deadline must be longer than a release vote ({vote} s)")).into());
+    }
     if bank.blocked(state, &recipient)? {
         return Err(GovError::InvalidRequest(format!("recipient {recipient} is a module account that does not receive coins")).into());
     }
@@ -190,7 +195,7 @@ pub fn create(state: &mut dyn StateWrite, bank: &dyn BankKeeper, height: u64, no
     let mut events = bank.send_coins(state, &Address::module(COMMUNITY_POOL), &grants, &budget)?;
     let id = next_grant_id(state)?;
     set_next_grant_id(state, id.saturating_add(1));
-    let first = coins(&m.tranches[0].amount)?;
+    let first = coins(&m.tranches.first().map(|t| t.amount.clone()).unwrap_or_default())?;
     events.extend(bank.send_coins(state, &grants, &recipient, &first)?);
     let mut g = gpb::Grant {
         id,
@@ -225,9 +230,8 @@ pub fn release(state: &mut dyn StateWrite, bank: &dyn BankKeeper, height: u64, n
     if g.state != gpb::GrantState::Active as i32 || tranche != g.next_tranche {
         return Err(GovError::InvalidRequest(format!("grant {grant_id}: tranche {tranche} is not the one due (next: {}, state {})", g.next_tranche, g.state)).into());
     }
-    if now >= missed_at(&g) {
-        return Err(GovError::InvalidRequest(format!("grant {grant_id}: tranche {tranche}'s deadline has passed")).into());
-    }
+    // The deadline is enforced in one place, the deadline queue, which runs after the block's
+    // votes are decided: a vote that ended in time is paid even if its block came late.
     let slot = g.tranches.get_mut(tranche as usize).ok_or_else(|| TxError::internal("grant without its tranche"))?;
     let amount = coins(&slot.tranche.as_ref().map(|t| t.amount.clone()).unwrap_or_default())?;
     slot.state = gpb::TrancheState::Paid as i32;
@@ -270,11 +274,17 @@ pub fn close(state: &mut dyn StateWrite, bank: &dyn BankKeeper, height: u64, gra
     Ok(events)
 }
 
-/// The grant ids a release vote releases (`None` if the proposal is not a release vote: it
-/// must consist of `MsgReleaseTranche` messages only).
-pub fn release_targets(messages: &[cosmos_sdk_proto::Any]) -> Option<Vec<u64>> {
-    if messages.is_empty() || messages.iter().any(|m| m.type_url != MSG_RELEASE_TRANCHE_URL) {
+/// The (grant, tranche) a release vote releases: `Some` for a proposal whose one message is
+/// a `MsgReleaseTranche` (a release vote pays one milestone of one grant).
+pub fn release_target(messages: &[cosmos_sdk_proto::Any]) -> Option<(u64, u32)> {
+    let [message] = messages else { return None };
+    if message.type_url != MSG_RELEASE_TRANCHE_URL {
         return None;
     }
-    messages.iter().map(|m| gpb::MsgReleaseTranche::decode(m.value.as_slice()).ok().map(|r| r.grant_id)).collect()
+    gpb::MsgReleaseTranche::decode(message.value.as_slice()).ok().map(|r| (r.grant_id, r.tranche))
+}
+
+/// Whether `messages` carry a `MsgReleaseTranche` at all (a release must be a vote of its own).
+pub fn carries_release(messages: &[cosmos_sdk_proto::Any]) -> bool {
+    messages.iter().any(|m| m.type_url == MSG_RELEASE_TRANCHE_URL)
 }

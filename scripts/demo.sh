@@ -24,7 +24,8 @@
 # http://127.0.0.1:$((LOCALNET_BASE_PORT+1)), LOCALNET_BASE_PORT default 26656),
 # DEMO_BLOCKS (blocks the lease runs before the withdrawal, default 5),
 # DEMO_PRICE (bid, default 12.35uagora per block: fractions carry), DEMO_DEPOSIT (default 5000000uagora),
-# DEMO_KEEP=1 (keep the JSON of every step in a temporary directory).
+# DEMO_KEEP=1 (keep the JSON of every step in a temporary directory), DEMO_UNTIL_LEASE=1 (stop
+# once the lease is active, leaving it running; no accounting).
 # The accounting assumes nothing else moves these accounts' funds while the demo runs (a fresh
 # localnet); re-running it on the same localnet is fine (bob's provider is then updated).
 set -euo pipefail
@@ -186,6 +187,10 @@ HL="$(get "$WORK/lease_create.json" height)"
 q lease_start market lease get --owner alice --provider bob --dseq "$DSEQ" --height "$HL"
 [ "$(get "$WORK/lease_start.json" lease.state)" = active ] || die "lease is not active after lease create"
 info "lease active from height $HL at $(get "$WORK/lease_start.json" lease.price.amount) $DENOM per block"
+if [ -n "${DEMO_UNTIL_LEASE:-}" ]; then
+  say "stopping with the lease active (DEMO_UNTIL_LEASE): dseq $DSEQ"
+  exit 0
+fi
 
 say "5. $BLOCKS blocks pass"
 wait_height $((HL + BLOCKS)) "$BLOCKS blocks of the lease"

@@ -20,4 +20,4 @@ cargo test --release --locked --workspace
 
 # The end-to-end tests are #[ignore]d above: each starts its own localnet, one at a time.
 echo "== end-to-end tests (real CometBFT localnets on 127.0.0.1)" >&2
-cargo test --release --locked --workspace --test localnet --test market_demo -- --ignored --test-threads=1
+cargo test --release --locked --workspace --test localnet --test market_demo --test export -- --ignored --test-threads=1

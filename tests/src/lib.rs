@@ -23,10 +23,20 @@ pub fn agorad_bin() -> PathBuf {
     if let Ok(path) = std::env::var("AGORAD") {
         return PathBuf::from(path);
     }
+    release_bin("agorad")
+}
+
+/// `agorad-rehearsal` (this crate's binary: `agorad` plus the `rehearsal-v2` upgrade handler),
+/// built beside `agorad`.
+pub fn rehearsal_bin() -> PathBuf {
+    agorad_bin().with_file_name("agorad-rehearsal")
+}
+
+fn release_bin(name: &str) -> PathBuf {
     let target = std::env::var("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|_| repo_root().join("target"));
-    target.join("release").join("agorad")
+    target.join("release").join(name)
 }
 
 pub struct Node {
@@ -66,13 +76,24 @@ impl Localnet {
     /// Runs `scripts/<name>` against this localnet (the same environment `localnet.sh` reads),
     /// returning its standard output.
     pub fn run_script(&self, name: &str, args: &[&str]) -> Result<String> {
+        self.run_script_with(&agorad_bin(), name, args)
+    }
+
+    /// [`Self::run_script`] with another node binary.
+    pub fn run_script_with(&self, agorad: &Path, name: &str, args: &[&str]) -> Result<String> {
+        self.run_script_env(agorad, name, args, &[])
+    }
+
+    /// [`Self::run_script_with`] with more environment variables.
+    pub fn run_script_env(&self, agorad: &Path, name: &str, args: &[&str], env: &[(&str, &str)]) -> Result<String> {
         let out = Command::new(repo_root().join("scripts").join(name))
             .args(args)
+            .envs(env.iter().copied())
             .env("LOCALNET_DIR", self.dir.path())
             .env("LOCALNET_BASE_PORT", self.base_port.to_string())
             .env("LOCALNET_GRPC_BASE_PORT", (self.base_port + 50).to_string())
             .env("LOCALNET_CHAIN_ID", "agora-e2e")
-            .env("AGORAD", agorad_bin())
+            .env("AGORAD", agorad)
             .env("AGORAD_SKIP_BUILD", "1")
             // Downtime judged over 10 blocks and jailed for 10 s, so the e2e suite sees it.
             .env("LOCALNET_SIGNED_BLOCKS_WINDOW", "10")
@@ -121,6 +142,33 @@ impl Localnet {
     /// Starts nodes that are not running (after a crash), as `localnet.sh up` does.
     pub fn restart_stopped(&self) -> Result<()> {
         self.script(&["up", "--validators", &self.nodes.len().to_string()]).map(|_| ())
+    }
+
+    /// Stops the last node (`kill`, as `localnet.sh down` stops nodes) and removes it from the
+    /// network (its home is deleted), e.g. a node that joined for one test.
+    pub fn remove_last_node(mut self) -> Result<Self> {
+        let last = self.nodes.len().checked_sub(1).ok_or("no node to remove")?;
+        let pid = self.pid(last)?;
+        Command::new("kill").arg(pid.to_string()).status().map_err(|e| e.to_string())?;
+        wait_for("the removed node to stop", Duration::from_secs(20), || Ok(!self.running(last)))?;
+        let home = self.nodes.remove(last).home;
+        std::fs::remove_dir_all(&home).map_err(|e| format!("cannot remove {}: {e}", home.display()))?;
+        self.load_status()
+    }
+
+    /// Stops every node, keeping its data.
+    pub fn down(&self) -> Result<()> {
+        self.script(&["down"]).map(|_| ())
+    }
+
+    /// Starts the nodes that are not running with another binary (an upgrade).
+    pub fn restart_stopped_with(&self, agorad: &Path) -> Result<()> {
+        self.run_script_with(agorad, "localnet.sh", &["up", "--validators", &self.nodes.len().to_string()]).map(|_| ())
+    }
+
+    /// Whether node `node`'s `agorad` process is alive.
+    pub fn running(&self, node: usize) -> bool {
+        self.pid(node).is_ok_and(|pid| Path::new(&format!("/proc/{pid}")).exists() && !is_zombie(pid))
     }
 
     /// Adds a full node (`localnet.sh join`) with `args`, and reloads the node list.
@@ -173,6 +221,12 @@ impl Localnet {
         }
         out
     }
+}
+
+/// A process that exited but was not reaped yet (the nodes are `nohup` children of a shell
+/// that is gone, so init reaps them; this only covers the moment before).
+fn is_zombie(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| stat.rsplit(')').next().is_some_and(|rest| rest.trim_start().starts_with('Z')))
 }
 
 impl Drop for Localnet {

@@ -194,6 +194,9 @@ fn a_four_validator_localnet_makes_blocks_serves_the_cli_and_cosmjs_agrees_survi
         .expect("agorad");
     let text = format!("{}{}", String::from_utf8_lossy(&refused.stdout), String::from_utf8_lossy(&refused.stderr));
     assert!(text.contains("tombstoned"), "unjail of a tombstoned validator: {text}");
+    // The node that signed with node1's key has served its purpose: it leaves the network.
+    let net = net.remove_last_node().expect("remove the double-signing node");
+    assert_eq!(net.nodes.len(), 4);
 
     // Governance: one proposal lowers the community tax and sets the marketplace's order TTL
     // to 777 blocks; submitted with its full deposit, it passes by the validators' votes, both
@@ -311,4 +314,59 @@ fn a_four_validator_localnet_makes_blocks_serves_the_cli_and_cosmjs_agrees_survi
     assert_eq!(rejected["status"], "PROPOSAL_STATUS_REJECTED", "{rejected}");
     let grant = net.agorad_json(0, &["query", "gov", "grant", "1"]).expect("grant");
     assert_eq!(amounts(&grant), ["2000", "0", "1000"], "{grant}");
+
+    // An upgrade rehearsal: governance schedules `rehearsal-v2`; at its height every node
+    // (the release binary has no handler for it) halts without committing the block and
+    // leaves data/upgrade-info.json, as cosmovisor expects. Started again with the binary
+    // that carries the handler (cosmovisor's part), every node executes that block with the
+    // migration applied, headers carry app version 2 from the next block, and all agree.
+    let upgrade_height = height(&rpc0).expect("height") + 40;
+    let upgrade_height_text = upgrade_height.to_string();
+    tx(&[
+        "tx", "upgrade", "software-upgrade", "rehearsal-v2", "--upgrade-height", &upgrade_height_text, "--upgrade-info", "rehearsal",
+        "--title", "Rehearse an upgrade", "--summary", "rehearsal-v2 at a height", "--deposit", "10000000uagora", "--from", "alice",
+    ]);
+    for validator in ["validator0", "validator2", "validator3"] {
+        tx(&["tx", "gov", "vote", "5", "yes", "--from", validator]);
+    }
+    wait_for("the upgrade proposal to be decided", Duration::from_secs(60), || {
+        Ok(net.agorad_json(0, &["query", "gov", "proposal", "5"])?["status"] != "PROPOSAL_STATUS_VOTING_PERIOD")
+    })
+    .expect("decided");
+    let plan = net.agorad_json(0, &["query", "upgrade", "plan"]).expect("plan");
+    assert_eq!((plan["name"].as_str(), plan["height"].as_str()), (Some("rehearsal-v2"), Some(upgrade_height_text.as_str())), "{plan}");
+    // Each node halts when it executes the plan's block. A node that commits it first and halts
+    // may take with it a precommit the others still need (three validators of equal power
+    // need all three), so they wait at the height before until it is back: as cosmovisor
+    // does, every node that halted is started again with the new binary, until all have
+    // halted once and the chain is past the upgrade.
+    let halted = |node: &agora_e2e::Node| node.home.join("data").join("upgrade-info.json").exists();
+    let after = upgrade_height + 3;
+    let progress = wait_for("every node to halt at the upgrade height and resume with the new binary", Duration::from_secs(180), || {
+        if (0..net.nodes.len()).any(|n| !net.running(n)) {
+            net.restart_stopped_with(&agora_e2e::rehearsal_bin())?;
+        }
+        Ok(net.nodes.iter().all(|n| halted(n) && height(&n.rpc).map(|h| h > after).unwrap_or(false)))
+    });
+    if let Err(error) = progress {
+        let states: Vec<String> = net.nodes.iter().enumerate().map(|(i, n)| format!("{}: running {}, halted {}, height {:?}", n.moniker, net.running(i), halted(n), height(&n.rpc))).collect();
+        panic!("{error}: {states:?}");
+    }
+    for node in &net.nodes {
+        let info = std::fs::read_to_string(node.home.join("data").join("upgrade-info.json")).expect("upgrade-info.json");
+        let info: serde_json::Value = serde_json::from_str(&info).expect("json");
+        assert_eq!(info, serde_json::json!({"name": "rehearsal-v2", "height": upgrade_height, "info": "rehearsal"}), "{}", node.moniker);
+        let log = std::fs::read_to_string(node.home.join("agorad.log")).expect("log");
+        let needed = format!("UPGRADE \"rehearsal-v2\" NEEDED at height: {upgrade_height}: rehearsal");
+        assert!(log.contains(&needed), "{} logs {needed:?}", node.moniker);
+    }
+    let hashes: Vec<String> = net.nodes.iter().map(|n| app_hash_after(&n.rpc, after).expect("hash")).collect();
+    assert!(hashes.iter().all(|x| x == &hashes[0] && !x.is_empty()), "app hashes differ after the upgrade: {hashes:?}");
+    let applied = net.agorad_json(0, &["query", "upgrade", "applied", "rehearsal-v2"]).expect("applied");
+    assert_eq!(applied["height"], upgrade_height_text.as_str(), "{applied}");
+    assert_eq!(net.agorad_json(0, &["query", "upgrade", "plan"]).expect("plan"), serde_json::Value::Null);
+    let header = |h: u64| rpc(&rpc0, &format!("/block?height={h}")).expect("block")["block"]["header"]["version"]["app"].clone();
+    assert_eq!((header(upgrade_height), header(upgrade_height + 1)), ("1".into(), "2".into()), "the app version from the block after the upgrade");
+    let auth = net.agorad_json(0, &["query", "auth", "params"]).expect("auth params");
+    assert_eq!(auth["max_memo_characters"], "512", "the rehearsal's migration ran: {auth}");
 }

@@ -23,8 +23,8 @@ use tower_abci::BoxError;
 use crate::exec::{self, TxOutcome};
 use crate::App;
 
-/// Reported in `Info` so operators can tell versions apart.
-pub const APP_VERSION: u64 = 1;
+/// The app version of a chain that has applied no upgrade; each upgrade adds one.
+pub const APP_VERSION: u64 = agora_upgrade::GENESIS_APP_VERSION;
 
 /// Told why the node halted: a `FinalizeBlock` or `Commit` that failed because of the node
 /// itself (its storage), never because of a block's contents.
@@ -176,7 +176,7 @@ impl AbciService {
                 InfoResponse::Info(response::Info {
                     data: "agora".into(),
                     version: env!("CARGO_PKG_VERSION").into(),
-                    app_version: APP_VERSION,
+                    app_version: self.app.app_version(),
                     last_block_height: height.try_into()?,
                     last_block_app_hash: if height == 0 { Vec::new() } else { app_hash.to_vec() }.try_into()?,
                 })

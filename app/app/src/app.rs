@@ -10,13 +10,20 @@ use agora_consensus::{ConsensusRead, ConsensusWrite};
 use agora_store::{Changes, PreparedCommit, Snapshot, StateDelta, StateRead, StateWrite, Storage};
 use agora_tx::DecodeLimits;
 use agora_types::{BlockContext, Denom, Event, TxError};
+use agora_upgrade::{UpgradeHalt, UpgradeHandlers, UpgradeRead};
 
 use crate::config::AppConfig;
 use crate::exec::{self, TxOutcome};
 use crate::fault::FaultWatch;
 
-/// Substores besides `main`, each with its own Merkle root (IBC proofs are made against `ibc`).
-pub const SUBSTORES: &[&str] = &["ibc"];
+/// Substores besides `main`, each with its own Merkle root (IBC proofs are made against `ibc`;
+/// `upgrade` holds what IBC clients of other chains read of a planned upgrade).
+pub const SUBSTORES: &[&str] = agora_store::DEFAULT_SUBSTORES;
+
+/// The store configuration of an Agora node keeping `keep_recent` versions.
+pub fn storage_config(keep_recent: u64) -> agora_store::StorageConfig {
+    agora_store::StorageConfig { substores: SUBSTORES.iter().map(|s| s.to_string()).collect(), keep_recent }
+}
 
 /// Transactions per signature-verification chunk (see `finalize_block`): the first chunk is
 /// small, because nothing runs beside its verification, and each next one doubles up to the
@@ -54,6 +61,10 @@ pub enum AppError {
     /// CometBFT replays the block when it restarts.
     #[error("halting at height {height}: {reason}; restart the node once storage is repaired (CometBFT replays the block)")]
     Halt { height: u64, reason: String },
+    /// This binary cannot execute the block because of an upgrade (see [`UpgradeHalt`]): the
+    /// node must stop, and CometBFT replays the block once the right binary runs.
+    #[error("halting at height {height}: {halt}")]
+    Upgrade { height: u64, halt: UpgradeHalt },
 }
 
 /// Result of executing a block, before it is committed.
@@ -103,6 +114,11 @@ pub struct App {
     /// Mempool view: the last committed state plus the ante effects of admitted transactions,
     /// so one account can queue several transactions with increasing sequences.
     mempool: Mutex<StateDelta<Snapshot>>,
+    /// The upgrades this binary applies when their plan is due.
+    upgrades: UpgradeHandlers,
+    /// Whether a block has been executed since the process started (the first one checks
+    /// that this binary is not older than the chain).
+    executed_a_block: std::sync::atomic::AtomicBool,
 }
 
 impl App {
@@ -116,7 +132,28 @@ impl App {
         let snapshot = storage.latest_snapshot();
         let limits = Mutex::new(NextBlockLimits::of(&snapshot)?);
         let mempool = Mutex::new(StateDelta::new(snapshot));
-        Ok(Self { components, limits, storage, config, consensus: Mutex::new(ConsensusState::default()), mempool })
+        Ok(Self {
+            components,
+            limits,
+            storage,
+            config,
+            consensus: Mutex::new(ConsensusState::default()),
+            mempool,
+            upgrades: crate::upgrades::handlers(),
+            executed_a_block: std::sync::atomic::AtomicBool::new(false),
+        })
+    }
+
+    /// The application applying `upgrades` (instead of this release's) when their plan is
+    /// due: a rehearsal binary, or tests.
+    pub fn with_upgrades(mut self, upgrades: UpgradeHandlers) -> Self {
+        self.upgrades = upgrades;
+        self
+    }
+
+    /// The app version CometBFT puts in headers: one more for every upgrade applied.
+    pub fn app_version(&self) -> u64 {
+        self.storage.latest_snapshot().app_version().unwrap_or(agora_upgrade::GENESIS_APP_VERSION)
     }
 
     pub fn components(&self) -> &Components {
@@ -253,9 +290,22 @@ impl App {
         let ctx = BlockContext { chain_id, last_app_hash, ..block };
         let mut block = state;
 
+        let first_block = !self.executed_a_block.swap(true, std::sync::atomic::Ordering::Relaxed);
+        let upgrade = agora_upgrade::pre_block(&mut block, &ctx, &self.upgrades, &self.components, first_block)
+            .map_err(|halt| self.upgrade_halt(height, halt))?;
+        let mut block_events = Vec::new();
+        if let Some(applied) = &upgrade {
+            tracing::info!(name = %applied.plan.name, height, app_version = applied.app_version, "upgrade applied");
+            block_events.push(applied.event());
+            // Reported to CometBFT with the new app version, which headers carry from the
+            // next block on.
+            let params = block.consensus_params()?.ok_or_else(|| AppError::Consensus("no consensus parameters in state".into()))?;
+            block.update_consensus_params(&params);
+        }
+
         let limits = Self::decode_limits(&block)?;
         let mut block_gas = BlockGas::new(block.max_block_gas()?);
-        let mut block_events = self.components.begin_block(&mut block, &ctx);
+        block_events.extend(self.components.begin_block(&mut block, &ctx));
         let decoded = exec::decode_all(&self.components, txs, &limits);
         // Signatures are verified against the committed state in chunks, the next chunk in
         // parallel with executing the current one in order, so both cores stay busy.
@@ -291,7 +341,8 @@ impl App {
         block_events.extend(hooks.events);
         if let Some(mut params) = block.take_consensus_update()? {
             // CometBFT takes the header's app version from these parameters.
-            params.version = Some(tendermint_proto::v0_38::types::VersionParams { app: crate::abci::APP_VERSION });
+            let app = block.app_version().map_err(|e| AppError::Consensus(e.to_string()))?;
+            params.version = Some(tendermint_proto::v0_38::types::VersionParams { app });
             hooks.consensus_param_updates = Some(params);
         }
         if let Some(fault) = block.base().fault() {
@@ -310,6 +361,19 @@ impl App {
             validator_updates: hooks.validator_updates,
             consensus_param_updates: hooks.consensus_param_updates,
         })
+    }
+
+    /// An upgrade halt, after leaving `upgrade-info.json` for cosmovisor when a plan is due
+    /// that this binary has no handler for (word for word what the SDK writes).
+    fn upgrade_halt(&self, height: u64, halt: UpgradeHalt) -> AppError {
+        if let (UpgradeHalt::Needed(plan), Some(dir)) = (&halt, &self.config.upgrade_info_dir) {
+            let path = dir.join("upgrade-info.json");
+            if let Err(error) = std::fs::write(&path, plan.upgrade_info_json(height)) {
+                tracing::error!(path = %path.display(), %error, "cannot write upgrade-info.json");
+            }
+        }
+        tracing::error!("{halt}");
+        AppError::Upgrade { height, halt }
     }
 
     /// `Commit`: persists the executed block in one write batch and resets the mempool view.

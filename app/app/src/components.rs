@@ -15,6 +15,7 @@ use agora_gov::GovComponent;
 use agora_mint::MintComponent;
 use agora_slashing::SlashingComponent;
 use agora_staking::StakingComponent;
+use agora_upgrade::UpgradeComponent;
 
 use crate::genutil::GenutilComponent;
 use crate::keepers::{market_keepers, AppStakingHooks, Bank, Consensus, Staking};
@@ -28,6 +29,10 @@ pub fn components_builder() -> ComponentsBuilder {
     Components::builder()
         // First: every other section may rely on the consensus parameters being valid.
         .with(ConsensusComponent::default())
+        // Its block work (applying a plan due at this height) runs before every component's
+        // hooks, from the application (`App::finalize_block`); here: messages, queries and
+        // the version map a new chain starts with.
+        .with(UpgradeComponent::default())
         .with(AuthComponent::default())
         .with(BankComponent::default())
         // First of the block's begin hooks after bank: this block's provision is in the fee

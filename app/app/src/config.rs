@@ -13,10 +13,13 @@ pub struct AppConfig {
     pub min_gas_prices: Vec<MinGasPrice>,
     /// Most gas a `Simulate` may use (capped further by the block gas limit, if any).
     pub simulation_gas_limit: u64,
+    /// Where a node that halts for an upgrade writes `upgrade-info.json` (the node's `data`
+    /// directory, where cosmovisor looks); `None` writes nothing.
+    pub upgrade_info_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for AppConfig {
     fn default() -> Self {
-        Self { min_gas_prices: Vec::new(), simulation_gas_limit: DEFAULT_SIMULATION_GAS_LIMIT }
+        Self { min_gas_prices: Vec::new(), simulation_gas_limit: DEFAULT_SIMULATION_GAS_LIMIT, upgrade_info_dir: None }
     }
 }

@@ -69,7 +69,7 @@ pub fn dry_run(doc: &serde_json::Value) -> Result<Vec<agora_component::Validator
     let scratch = tempfile::tempdir().map_err(|e| AppError::Consensus(format!("cannot create a scratch store: {e}")))?;
     let storage = agora_store::Storage::open(
         scratch.path(),
-        agora_store::StorageConfig { substores: crate::app::SUBSTORES.iter().map(|s| s.to_string()).collect(), keep_recent: 1 },
+        crate::app::storage_config(1),
     )?;
     let app = crate::App::new(storage, crate::AppConfig::default())?;
     app.init_chain(chain_id, 1, genesis_time, &params, &app_state)
@@ -107,7 +107,7 @@ mod tests {
     fn an_export_is_a_valid_genesis_that_starts_a_chain() {
         use std::sync::Arc;
         let open = |dir: &std::path::Path| {
-            let storage = agora_store::Storage::open(dir, agora_store::StorageConfig { substores: vec!["ibc".into()], keep_recent: 100 }).expect("open");
+            let storage = agora_store::Storage::open(dir, crate::app::storage_config(100)).expect("open");
             Arc::new(crate::App::new(storage, crate::AppConfig::default()).expect("app"))
         };
         let mut genesis = new_chain().expect("genesis");
@@ -140,7 +140,7 @@ mod tests {
         let bank: agora_bank::GenesisState = back.section("bank").expect("bank");
         assert_eq!(bank.balances[0].coins.to_string(), "105uagora");
         let names: Vec<&str> = genesis.section_names().collect();
-        assert_eq!(names, ["auth", "bank", "consensus", "deployment", "distribution", "escrow", "genutil", "gov", "market", "mint", "provider", "slashing", "staking"]);
+        assert_eq!(names, ["auth", "bank", "consensus", "deployment", "distribution", "escrow", "genutil", "gov", "market", "mint", "provider", "slashing", "staking", "upgrade"]);
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod harness;
 pub mod keepers;
 pub mod metered;
 pub mod query;
+pub mod upgrades;
 
 pub use app::App;
 pub use components::{components, components_builder};

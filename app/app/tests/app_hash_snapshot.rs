@@ -31,6 +31,7 @@ fn app_hash_should_not_change() {
 /// (fees swept to the community pool each block), and when the `HistoricalInfo` header gained
 /// the header's app hash, and when governance arrived (its parameters and module account) and
 /// `HistoricalInfo` began recording which validator-set snapshot is in force at each height,
-/// and when milestone grants arrived (their parameters and the `grants` account). No chain
-/// had launched yet any of these times.
-const APP_HASH_SNAPSHOT: &str = "c9bae249c5bfe7ba85fda8328438a65585ce43696fa0a644988d38950ad98b91";
+/// and when milestone grants arrived (their parameters and the `grants` account), and when
+/// upgrades arrived (the `upgrade` substore in the root tree, the module version map at
+/// genesis). No chain had launched yet any of these times.
+const APP_HASH_SNAPSHOT: &str = "7e25a9a5c890d310c2e93fde943156401409fa63140f5f015f073cb3172066ae";

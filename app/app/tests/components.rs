@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use agora_app::abci::AbciService;
 use agora_app::{App, AppConfig};
 use agora_component::{Component, MsgRouter, Components, ConsensusParams, EndBlockOutcome, NoMessages, ValidatorKey, ValidatorUpdate};
-use agora_store::{StateRead, StateWrite, Storage, StorageConfig};
+use agora_store::{StateRead, StateWrite, Storage};
 use agora_types::{BlockContext, CommitFlag, Event, MisbehaviorKind, TxError};
 use bytes::Bytes;
 use common::*;
@@ -119,7 +119,7 @@ impl Component for Counter {
 
 fn probe_app(probe: &Probe) -> (AbciService, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let storage = Storage::open(dir.path(), StorageConfig { substores: vec!["ibc".into()], keep_recent: 100 }).expect("open");
+    let storage = Storage::open(dir.path(), agora_app::app::storage_config(100)).expect("open");
     let components = Components::builder().with(probe.clone()).with(Counter).build().expect("components");
     let app = Arc::new(App::with_components(components, storage, AppConfig::default()).expect("app"));
     (AbciService::new(app), dir)

@@ -820,8 +820,9 @@ fn marketplace_app_hash_should_not_change() {
 /// distribution (fees swept to the community pool), when the `HistoricalInfo` header gained
 /// the app hash, and when governance arrived (parameters, module account) and `HistoricalInfo`
 /// began recording the snapshot in force at each height, and when milestone grants arrived
-/// (parameters, the `grants` account). No chain had launched.
-const MARKETPLACE_APP_HASH: &str = "09d2a7d84b2f9659dfe6272c0d0dbb8a698ba5784ca42d6d7a154628b0db38a8";
+/// (parameters, the `grants` account), and when upgrades arrived (the `upgrade` substore, the
+/// module version map). No chain had launched.
+const MARKETPLACE_APP_HASH: &str = "64c96d2f25758d4b53b85ae267675322305bb8467e08096541f29da87ddf285f";
 
 /// Random marketplace blocks (seeded, so a failure reproduces) fed to two nodes on separate
 /// stores: the same app hash after every block, and the invariants hold on both.

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use agora_app::harness::{default_consensus_params, TestNode};
 use agora_app::{App, AppConfig};
 use agora_component::{Authority, Component, ComponentMsg, EndBlockOutcome, MsgRouter};
-use agora_store::{StateRead, StateWrite, Storage, StorageConfig};
+use agora_store::{StateRead, StateWrite, Storage};
 use agora_types::{Address, BlockContext, Event, TxError};
 use agora_tx::{to_any, TxBuilder};
 use common::*;
@@ -124,7 +124,7 @@ struct Governed {
 fn governed_with(config: AppConfig, consensus: tendermint::consensus::Params) -> Governed {
     let alice = key(1);
     let dir = tempfile::tempdir().expect("tempdir");
-    let storage = Storage::open(dir.path(), StorageConfig { substores: vec!["ibc".into()], keep_recent: 100 }).expect("open");
+    let storage = Storage::open(dir.path(), agora_app::app::storage_config(100)).expect("open");
     let components = agora_app::components_builder().authority(Authority::new(gov())).with(Governor).build().expect("components");
     let app = Arc::new(App::with_components(components, storage, config).expect("app"));
     let mut node = TestNode::start_with(app, CHAIN_ID, &genesis_json(&[alice.address()]), consensus).expect("start");
@@ -556,7 +556,7 @@ fn a_component_executes_only_as_its_own_module_accounts() {
     }
 
     let dir = tempfile::tempdir().expect("tempdir");
-    let storage = Storage::open(dir.path(), StorageConfig { substores: vec!["ibc".into()], keep_recent: 100 }).expect("open");
+    let storage = Storage::open(dir.path(), agora_app::app::storage_config(100)).expect("open");
     let components = agora_app::components_builder().with(Impostor).build().expect("components");
     let app = Arc::new(App::with_components(components, storage, AppConfig::default()).expect("app"));
     let mut node = TestNode::start(app, CHAIN_ID, &genesis_json(&[])).expect("start");

@@ -10,7 +10,7 @@ use agora_app::harness::TestNode;
 use agora_app::{App, AppConfig};
 use agora_bank::{BankRead, BankWrite};
 use agora_component::{Component, EndBlockOutcome, ModuleAccount, MsgRouter, NoMessages};
-use agora_store::{StateRead, StateWrite, Storage, StorageConfig};
+use agora_store::{StateRead, StateWrite, Storage};
 use agora_types::{AbciError, Address, BlockContext, Denom, Event, TxError};
 use common::*;
 
@@ -61,7 +61,7 @@ impl Component for Faucet {
 
 fn faucet_chain() -> (TestNode, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let storage = Storage::open(dir.path(), StorageConfig { substores: vec!["ibc".into()], keep_recent: 100 }).expect("open");
+    let storage = Storage::open(dir.path(), agora_app::app::storage_config(100)).expect("open");
     let components = agora_app::components_builder().with(Faucet).build().expect("components");
     let app = Arc::new(App::with_components(components, storage, AppConfig::default()).expect("app"));
     let mut node = TestNode::start(app, CHAIN_ID, &genesis_json(&[key(1).address()])).expect("start");

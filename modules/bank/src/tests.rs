@@ -28,7 +28,7 @@ fn chain() -> (BankComponent, State) {
             ModuleAccount::new("pool").receiver(),
             ModuleAccount::new("escrow"),
         ],
-        authority: Authority::governance(),
+        authority: Authority::governance(), module_versions: vec![],
     });
     let mut genesis = GenesisState::default();
     genesis.add_balance(alice(), &coins("1000uagora")).unwrap();
@@ -116,7 +116,7 @@ fn accounts_declared_after_genesis_and_a_custom_authority_are_blocked() {
     let custom = Address::module("council");
     bank.wire(&Wiring {
         module_accounts: vec![ModuleAccount::new("mint").minter(), ModuleAccount::new("later")],
-        authority: Authority::new(custom),
+        authority: Authority::new(custom), module_versions: vec![],
     });
     assert_eq!(state.module_permissions(&Address::module("later")).unwrap(), None, "not in the table");
     for blocked in [Address::module("later"), custom] {
@@ -124,7 +124,7 @@ fn accounts_declared_after_genesis_and_a_custom_authority_are_blocked() {
         assert_eq!((error.codespace.as_str(), error.code), ("sdk", 4), "{blocked}");
     }
     let mut fresh = BankComponent::default();
-    fresh.wire(&Wiring { module_accounts: vec![], authority: Authority::new(custom) });
+    fresh.wire(&Wiring { module_accounts: vec![], authority: Authority::new(custom), module_versions: vec![] });
     let mut state = StateDelta::new(EmptyState);
     fresh.init_genesis(&mut state, &GenesisState::default()).unwrap();
     assert_eq!(state.module_permissions(&custom).unwrap(), Some(Default::default()), "the custom authority's entry");

@@ -117,7 +117,7 @@ mod property {
             let mut state = StateDelta::new(EmptyState);
             let distribution = DistributionComponent::new(TestBank, NoStaking);
             let mut bank = BankComponent::default();
-            bank.wire(&Wiring { module_accounts: distribution.module_accounts(), authority: Authority::default() });
+            bank.wire(&Wiring { module_accounts: distribution.module_accounts(), authority: Authority::default(), module_versions: vec![] });
             bank.init_genesis(&mut state, &Default::default()).unwrap();
             distribution.init_genesis(&mut state, &Default::default()).unwrap();
             for v in 0..3 {

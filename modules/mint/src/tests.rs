@@ -60,7 +60,7 @@ impl Chain {
     fn new(genesis: GenesisState, liquid: u128, bonded: u128) -> Self {
         let mut state = StateDelta::new(EmptyState);
         let mut mint = MintComponent::new(TestBank, TestStaking);
-        let wiring = Wiring { module_accounts: mint.module_accounts(), authority: Authority::default() };
+        let wiring = Wiring { module_accounts: mint.module_accounts(), authority: Authority::default(), module_versions: vec![] };
         let mut bank = BankComponent::default();
         bank.wire(&wiring);
         mint.wire(&wiring);

@@ -55,7 +55,7 @@ impl Run {
         let mut state = StateDelta::new(EmptyState);
         let staking = StakingComponent::new(TestBank);
         let mut bank = BankComponent::default();
-        bank.wire(&Wiring { module_accounts: staking.module_accounts(), authority: Authority::default() });
+        bank.wire(&Wiring { module_accounts: staking.module_accounts(), authority: Authority::default(), module_versions: vec![] });
         bank.init_genesis(&mut state, &Default::default()).unwrap();
         let params = Params { unbonding_time: 5, max_validators: 2, max_entries: 3, ..Params::default() };
         staking.init_genesis(&mut state, &GenesisState { params, ..Default::default() }).unwrap();

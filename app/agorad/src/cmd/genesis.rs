@@ -40,9 +40,9 @@ pub enum GenesisCmd {
         /// The committed height to export (default: the latest)
         #[arg(long)]
         height: Option<u64>,
-        /// Write here instead of standard output
+        /// Write here instead of standard output (the SDK's flag; `--output` is the format)
         #[arg(long)]
-        output: Option<PathBuf>,
+        output_document: Option<PathBuf>,
     },
 }
 
@@ -100,7 +100,7 @@ pub fn run(g: &GlobalOpts, cmd: GenesisCmd) -> Result<()> {
             eprintln!("added {coins} to {} in {}", address.to_bech32(), file.display());
             Ok(())
         }
-        GenesisCmd::Export { height, output } => {
+        GenesisCmd::Export { height, output_document: output } => {
             let db_path = home.join("data").join("agora.db");
             if !db_path.exists() {
                 bail!("no state database at {}: nothing to export", db_path.display());

@@ -11,6 +11,7 @@ pub mod query;
 pub mod staking;
 pub mod start;
 pub mod tx;
+pub mod upgrade;
 
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};

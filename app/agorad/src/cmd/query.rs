@@ -80,6 +80,12 @@ pub enum QueryCmd {
     /// Proposals, votes, deposits, tallies
     #[command(subcommand)]
     Gov(crate::cmd::gov::GovQuery),
+    /// Transaction limits (auth parameters)
+    #[command(subcommand)]
+    Auth(crate::cmd::upgrade::AuthQuery),
+    /// The scheduled upgrade, applied upgrades, module versions
+    #[command(subcommand)]
+    Upgrade(crate::cmd::upgrade::UpgradeQuery),
 }
 
 #[derive(Subcommand, Debug)]
@@ -174,6 +180,8 @@ pub fn run(g: &GlobalOpts, cmd: QueryCmd) -> Result<()> {
         QueryCmd::Staking(c) => crate::cmd::staking::run_query(g, c)?,
         QueryCmd::Distribution(c) => crate::cmd::pos::run_distribution_query(g, c)?,
         QueryCmd::Gov(c) => crate::cmd::gov::run_query(g, c)?,
+        QueryCmd::Upgrade(c) => crate::cmd::upgrade::run_query(g, c)?,
+        QueryCmd::Auth(c) => crate::cmd::upgrade::run_auth_query(g, c)?,
         QueryCmd::Slashing(c) => crate::cmd::pos::run_slashing_query(g, c)?,
         QueryCmd::Mint(c) => crate::cmd::pos::run_mint_query(g, c)?,
     };

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use agora_app::{App, AppConfig};
-use agora_store::{Storage, StorageConfig};
+use agora_store::Storage;
 use anyhow::{anyhow, bail, Context, Result};
 use clap::Args;
 use tokio::process::{Child, Command};
@@ -45,7 +45,7 @@ pub struct StartArgs {
     pub pruning_keep_recent: Option<u64>,
 }
 
-pub fn run(g: &GlobalOpts, args: StartArgs) -> Result<()> {
+pub fn run(g: &GlobalOpts, args: StartArgs, upgrades: &agora_upgrade::UpgradeHandlers) -> Result<()> {
     init_tracing();
     let home = g.home()?;
     let mut cfg = AppToml::load(&home)?;
@@ -64,6 +64,7 @@ pub fn run(g: &GlobalOpts, args: StartArgs) -> Result<()> {
     let app_config = AppConfig {
         min_gas_prices: parse_min_gas_prices(&cfg.minimum_gas_prices)?,
         simulation_gas_limit: cfg.query_gas_limit,
+        upgrade_info_dir: Some(home.join("data")),
     };
 
     let db_path = home.join("data").join("agora.db");
@@ -71,13 +72,10 @@ pub fn run(g: &GlobalOpts, args: StartArgs) -> Result<()> {
         .with_context(|| format!("cannot create {}", home.join("data").display()))?;
     let storage = Storage::open(
         &db_path,
-        StorageConfig {
-            substores: agora_app::app::SUBSTORES.iter().map(|s| s.to_string()).collect(),
-            keep_recent: cfg.pruning_keep_recent,
-        },
+        agora_app::app::storage_config(cfg.pruning_keep_recent),
     )
     .with_context(|| format!("cannot open the state database {}", db_path.display()))?;
-    let app = Arc::new(App::new(storage, app_config)?);
+    let app = Arc::new(App::new(storage, app_config)?.with_upgrades(upgrades.clone()));
     let (height, app_hash) = app.last_block();
     tracing::info!(
         height,

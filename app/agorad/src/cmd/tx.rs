@@ -58,6 +58,9 @@ pub enum TxCmd {
     /// Proposals, deposits and votes
     #[command(subcommand)]
     Gov(crate::cmd::gov::GovTx),
+    /// Software-upgrade proposals
+    #[command(subcommand)]
+    Upgrade(crate::cmd::upgrade::UpgradeTx),
 }
 
 #[derive(Subcommand, Debug)]
@@ -119,6 +122,7 @@ pub fn run(g: &GlobalOpts, cmd: TxCmd) -> Result<()> {
         TxCmd::Distribution(c) => crate::cmd::pos::run_distribution_tx(g, c),
         TxCmd::Slashing(c) => crate::cmd::pos::run_slashing_tx(g, c),
         TxCmd::Gov(c) => crate::cmd::gov::run_tx(g, c),
+        TxCmd::Upgrade(c) => crate::cmd::upgrade::run_tx(g, c),
     }
 }
 

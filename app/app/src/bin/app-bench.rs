@@ -16,7 +16,7 @@ use std::time::Instant;
 use agora_app::harness::TestNode;
 use agora_app::{App, AppConfig};
 use agora_app::genesis::{add_account, new_chain};
-use agora_store::{Storage, StorageConfig};
+use agora_store::Storage;
 use agora_tx::{to_any, SigningKey, TxBuilder};
 use cosmos_sdk_proto::cosmos::bank::v1beta1::MsgSend;
 use rayon::prelude::*;
@@ -26,7 +26,7 @@ const SENDERS: usize = 1_000;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
-    let storage = Storage::open(dir.path(), StorageConfig { substores: vec!["ibc".into()], keep_recent: 100 })?;
+    let storage = Storage::open(dir.path(), agora_app::app::storage_config(100))?;
     let app = Arc::new(App::new(storage, AppConfig::default())?);
 
     let keys: Vec<SigningKey> = (0..SENDERS)
@@ -118,7 +118,7 @@ fn passive_account(i: usize) -> agora_types::Address {
 /// multi-sends beforehand; each send goes to a different account spread over the whole state.
 fn bank_send_tps_large_state(accounts: usize) -> Result<f64, Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
-    let storage = Storage::open(dir.path(), StorageConfig { substores: vec!["ibc".into()], keep_recent: 100 })?;
+    let storage = Storage::open(dir.path(), agora_app::app::storage_config(100))?;
     let app = Arc::new(App::new(storage.clone(), AppConfig::default())?);
     let whale = SigningKey::secp256k1_from_bytes(&[5u8; 32])?;
     let senders: Vec<SigningKey> = (0..LARGE_BLOCK)

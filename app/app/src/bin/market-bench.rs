@@ -25,7 +25,7 @@ use agora_proto::base::v1::{DecCoin, Resources, StorageCapacity};
 use agora_proto::deployment::v1 as dpb;
 use agora_proto::market::v1 as mpb;
 use agora_proto::provider::v1 as ppb;
-use agora_store::{StateDelta, Storage, StorageConfig};
+use agora_store::{StateDelta, Storage};
 use agora_tx::{to_any, SigningKey, TxBuilder};
 use agora_types::{Address, BlockContext, Coin, Denom};
 use cosmos_sdk_proto::cosmos::base::query::v1beta1::PageRequest;
@@ -222,7 +222,7 @@ enum Signer {
 
 fn start_chain(world: &mut World) -> Result<(TestNode, tempfile::TempDir)> {
     let dir = tempfile::tempdir()?;
-    let storage = Storage::open(dir.path(), StorageConfig { substores: vec!["ibc".into()], keep_recent: KEEP_RECENT })?;
+    let storage = Storage::open(dir.path(), agora_app::app::storage_config(KEEP_RECENT))?;
     let app = Arc::new(App::new(storage, AppConfig::default())?);
     let mut node = TestNode::start(app, CHAIN_ID, &world.genesis()?)?;
     node.make_block(vec![])?;

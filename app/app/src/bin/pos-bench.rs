@@ -13,7 +13,7 @@ use std::time::Instant;
 use agora_app::harness::TestNode;
 use agora_app::genesis::{add_account, new_chain};
 use agora_app::{App, AppConfig};
-use agora_store::{Storage, StorageConfig};
+use agora_store::Storage;
 use agora_tx::{to_any, SigningKey, TxBuilder};
 use agora_types::VALOPER_PREFIX;
 use base64::Engine as _;
@@ -81,7 +81,7 @@ fn net(delegations: usize) -> Result<Net, BoxError> {
     }
     genesis.set_section("genutil", &agora_app::genutil::GenesisState { gen_txs })?;
     let dir = tempfile::tempdir()?;
-    let storage = Storage::open(dir.path(), StorageConfig { substores: vec!["ibc".into()], keep_recent: 100 })?;
+    let storage = Storage::open(dir.path(), agora_app::app::storage_config(100))?;
     let app = Arc::new(App::new(storage, AppConfig::default())?);
     let node = TestNode::start(app, CHAIN_ID, &genesis.to_json()?)?;
     let mut net = Net { node, _dir: dir, validators, consensus, delegators, sequences: vec![0; delegators_count] };

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use agora_app::harness::TestNode;
 use agora_app::{App, AppConfig};
 use agora_genesis::AppState;
-use agora_store::{Storage, StorageConfig};
+use agora_store::Storage;
 use agora_tx::{to_any, SigningKey, TxBuilder};
 use agora_types::{Address, Coins};
 use cosmos_sdk_proto::cosmos::bank::v1beta1 as bank_pb;
@@ -63,7 +63,7 @@ pub fn genesis_json(funded: &[Address]) -> Vec<u8> {
 }
 
 pub fn open_app(dir: &std::path::Path, config: AppConfig) -> Arc<App> {
-    let storage = Storage::open(dir, StorageConfig { substores: vec!["ibc".into()], keep_recent: 100 }).expect("open");
+    let storage = Storage::open(dir, agora_app::app::storage_config(100)).expect("open");
     Arc::new(App::new(storage, config).expect("app"))
 }
 

@@ -102,6 +102,9 @@ pub struct Wiring {
     pub module_accounts: Vec<ModuleAccount>,
     /// The account that may change every module's parameters.
     pub authority: Authority,
+    /// Every component's name and consensus version ([`Component::consensus_version`]), in
+    /// component order: the version map a new chain starts with.
+    pub module_versions: Vec<(&'static str, u64)>,
 }
 
 /// One module of the application.
@@ -117,6 +120,19 @@ pub trait Component: Send + Sync + 'static {
 
     /// The module's name: its genesis section and its name in logs and errors.
     fn name(&self) -> &'static str;
+
+    /// Version of the component's state layout and rules. A change that needs existing
+    /// state rewritten bumps it and adds the step to [`Self::migrate`]; an upgrade runs the
+    /// steps from the version recorded on chain (the Cosmos SDK's `ConsensusVersion`).
+    fn consensus_version(&self) -> u64 {
+        1
+    }
+
+    /// Migrates the component's state from `from_version` to `from_version + 1`, during an
+    /// upgrade (in `FinalizeBlock` of the upgrade height, before any other work of the block).
+    fn migrate(&self, _state: &mut dyn StateWrite, _ctx: &BlockContext, from_version: u64) -> Result<(), String> {
+        Err(format!("{} has no migration from version {from_version}", self.name()))
+    }
 
     /// Module accounts this component owns.
     fn module_accounts(&self) -> Vec<ModuleAccount> {

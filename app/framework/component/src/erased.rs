@@ -46,6 +46,8 @@ impl<M: ComponentMsg> AnyMsg for M {
 pub(crate) trait AnyComponent: Send + Sync {
     fn name(&self) -> &'static str;
     fn module_accounts(&self) -> Vec<ModuleAccount>;
+    fn consensus_version(&self) -> u64;
+    fn migrate(&self, state: &mut dyn StateWrite, ctx: &BlockContext, from_version: u64) -> Result<(), String>;
     fn wire(&mut self, wiring: &Wiring);
     fn default_genesis(&self) -> Result<serde_json::Value, String>;
     fn validate_genesis(&self, section: &serde_json::Value) -> Result<(), String>;
@@ -74,6 +76,14 @@ impl<C: Component> AnyComponent for C {
 
     fn module_accounts(&self) -> Vec<ModuleAccount> {
         Component::module_accounts(self)
+    }
+
+    fn consensus_version(&self) -> u64 {
+        Component::consensus_version(self)
+    }
+
+    fn migrate(&self, state: &mut dyn StateWrite, ctx: &BlockContext, from_version: u64) -> Result<(), String> {
+        Component::migrate(self, state, ctx, from_version)
     }
 
     fn wire(&mut self, wiring: &Wiring) {

@@ -21,7 +21,7 @@ pub use authority::{invalid_params, parse_authority, Authority, MsgRouter, NoRou
 pub use component::{Component, ComponentMsg, ModuleAccount, NoMessages, Permissions, Wiring};
 pub use isolate::{entry_failed, isolated, parked_key};
 pub use outcome::{BlockHooksOutcome, EndBlockOutcome, ValidatorKey, ValidatorUpdate};
-pub use registry::{Components, ComponentsBuilder, RegistryError, RoutedMsg};
+pub use registry::{Components, ComponentsBuilder, RegistryError, RoutedMsg, VersionMap};
 
 /// CometBFT's consensus parameters as `FinalizeBlock` and `InitChain` return them.
 pub use tendermint_proto::v0_38::types::ConsensusParams;

@@ -31,6 +31,9 @@ pub enum RegistryError {
     InvalidGenesis { section: &'static str, message: String },
 }
 
+/// Each module's consensus version, by name (the Cosmos SDK's `VersionMap`).
+pub type VersionMap = BTreeMap<String, u64>;
+
 /// A message decoded by the component that will execute it.
 #[derive(Debug)]
 pub struct RoutedMsg {
@@ -120,7 +123,8 @@ impl ComponentsBuilder {
             }
             accounts_of.push(start..module_accounts.len());
         }
-        let wiring = Wiring { module_accounts: module_accounts.clone(), authority: self.authority };
+        let module_versions = list.iter().map(|c| (c.name(), c.consensus_version())).collect();
+        let wiring = Wiring { module_accounts: module_accounts.clone(), authority: self.authority, module_versions };
         for component in &mut list {
             component.wire(&wiring);
         }
@@ -136,6 +140,36 @@ impl Components {
     /// Component names, in order.
     pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
         self.list.iter().map(|c| c.name())
+    }
+
+    /// Every component's consensus version, by name: what a chain started by this binary
+    /// records (the Cosmos SDK's version map).
+    pub fn version_map(&self) -> VersionMap {
+        self.list.iter().map(|c| (c.name().to_string(), c.consensus_version())).collect()
+    }
+
+    /// Brings every component from the versions in `from` (the chain's record) to this
+    /// binary's, in component order: each step of [`Component::migrate`] in turn, each
+    /// component on its own fork kept only if all of its steps succeed. A component `from`
+    /// does not name is new to the chain and starts from its default genesis section. Returns
+    /// the new version map; an error names the component and stops the upgrade.
+    pub fn run_migrations(&self, state: &mut dyn StateWrite, ctx: &BlockContext, from: &VersionMap) -> Result<VersionMap, String> {
+        for component in &self.list {
+            let name = component.name();
+            let current = component.consensus_version();
+            let migrated = crate::isolated(state, |fork| match from.get(name) {
+                Some(&recorded) if recorded > current => Err(format!(
+                    "{name} is at version {recorded} on chain, newer than this binary's {current}: wrong binary"
+                )),
+                Some(&recorded) => (recorded..current).try_for_each(|step| component.migrate(fork, ctx, step)),
+                None => {
+                    let section = component.default_genesis()?;
+                    component.init_genesis(fork, &section)
+                }
+            });
+            migrated.map_err(|e| format!("migrating {name}: {e}"))?;
+        }
+        Ok(self.version_map())
     }
 
     /// Every query service (`package.Service`), for the gRPC server.

@@ -34,7 +34,7 @@ use crate::{Changes, Key, Snapshot, StoreError, Value};
 pub const MAIN_SUBSTORE: &str = "main";
 
 /// The substores of [`StorageConfig::default`], used by the free function [`substore_of`].
-pub const DEFAULT_SUBSTORES: &[&str] = &["ibc"];
+pub const DEFAULT_SUBSTORES: &[&str] = &["ibc", "upgrade"];
 
 /// App hash reported at version 0, before anything is committed. A constant rather than the
 /// hash of an empty tree: nothing can be proven against it, and CometBFT never checks it.
@@ -361,7 +361,8 @@ impl Storage {
         match db.get_cf(meta, META_SUBSTORES)? {
             Some(stored) if stored != names => {
                 return Err(StoreError::InvalidConfig(format!(
-                    "database has substores {:?}, configuration has {:?}",
+                    "database has substores {:?}, this build has {:?}: start from an empty data directory (the \
+                     localnet: scripts/localnet.sh reset)",
                     String::from_utf8_lossy(&stored),
                     config.substores
                 )))

@@ -355,7 +355,8 @@ fn a_four_validator_localnet_makes_blocks_serves_the_cli_and_cosmjs_agrees_survi
     for node in &net.nodes {
         let info = std::fs::read_to_string(node.home.join("data").join("upgrade-info.json")).expect("upgrade-info.json");
         let info: serde_json::Value = serde_json::from_str(&info).expect("json");
-        assert_eq!(info, serde_json::json!({"name": "rehearsal-v2", "height": upgrade_height, "info": "rehearsal"}), "{}", node.moniker);
+        let expected = serde_json::json!({"name": "rehearsal-v2", "time": "0001-01-01T00:00:00Z", "height": upgrade_height, "info": "rehearsal"});
+        assert_eq!(info, expected, "{}", node.moniker);
         let log = std::fs::read_to_string(node.home.join("agorad.log")).expect("log");
         let needed = format!("UPGRADE \"rehearsal-v2\" NEEDED at height: {upgrade_height}: rehearsal");
         assert!(log.contains(&needed), "{} logs {needed:?}", node.moniker);

@@ -291,15 +291,21 @@ impl App {
         let mut block = state;
 
         let first_block = !self.executed_a_block.swap(true, std::sync::atomic::Ordering::Relaxed);
-        let upgrade = agora_upgrade::pre_block(&mut block, &ctx, &self.upgrades, &self.components, first_block)
-            .map_err(|halt| self.upgrade_halt(height, halt))?;
+        let upgrade = agora_upgrade::pre_block(&mut block, &ctx, &self.upgrades, &self.components, first_block).map_err(|halt| {
+            // A read that failed here is this node's fault, not the upgrade's.
+            match block.base().fault() {
+                Some(fault) => AppError::Halt { height, reason: format!("storage read failed: {fault}") },
+                None => self.upgrade_halt(height, halt),
+            }
+        })?;
         let mut block_events = Vec::new();
         if let Some(applied) = &upgrade {
             tracing::info!(name = %applied.plan.name, height, app_version = applied.app_version, "upgrade applied");
             block_events.push(applied.event());
             // Reported to CometBFT with the new app version, which headers carry from the
             // next block on.
-            let params = block.consensus_params()?.ok_or_else(|| AppError::Consensus("no consensus parameters in state".into()))?;
+            let mut params = block.consensus_params()?.ok_or_else(|| AppError::Consensus("no consensus parameters in state".into()))?;
+            params.version = Some(tendermint_proto::v0_38::types::VersionParams { app: applied.app_version });
             block.update_consensus_params(&params);
         }
 

@@ -46,7 +46,7 @@ fn config(dir: &Path) -> AppConfig {
 
 /// Starts (or resumes) the node on the store in `dir/db` with `upgrades`.
 fn node(dir: &Path, upgrades: UpgradeHandlers, genesis: &[u8]) -> TestNode {
-    let storage = agora_store::Storage::open(&dir.join("db"), agora_app::app::storage_config(100)).expect("open");
+    let storage = agora_store::Storage::open(dir.join("db"), agora_app::app::storage_config(100)).expect("open");
     let app = agora_app::App::new(storage, config(dir)).expect("app").with_upgrades(upgrades);
     TestNode::start(std::sync::Arc::new(app), CHAIN_ID, genesis).expect("start")
 }
@@ -76,6 +76,11 @@ fn ok(node: &mut TestNode, seed: u8, msg: Any) {
 
 /// Passes a proposal carrying `msg` by both validators' votes.
 fn pass(node: &mut TestNode, msg: Any) {
+    pass_expecting(node, msg, gov_pb::ProposalStatus::Passed);
+}
+
+/// Votes a proposal carrying `msg` through; it ends in `status`.
+fn pass_expecting(node: &mut TestNode, msg: Any, status: gov_pb::ProposalStatus) {
     let submit = gov_pb::MsgSubmitProposal {
         messages: vec![msg],
         initial_deposit: vec![pb_coin("uagora", "10000000")],
@@ -96,7 +101,7 @@ fn pass(node: &mut TestNode, msg: Any) {
         node.make_block(vec![]).expect("block");
     }
     let proposal: gov_pb::QueryProposalResponse = node.query_proto("/cosmos.gov.v1.Query/Proposal", &gov_pb::QueryProposalRequest { proposal_id: id }).expect("proposal");
-    assert_eq!(proposal.proposal.expect("proposal").status, gov_pb::ProposalStatus::Passed as i32);
+    assert_eq!(proposal.proposal.expect("proposal").status, status as i32);
 }
 
 fn software_upgrade(height: u64) -> Any {
@@ -139,7 +144,7 @@ fn a_plan_halts_the_old_binary_at_its_height_and_the_new_binary_applies_it_there
     assert!(error.contains(&format!("UPGRADE \"{NAME}\" NEEDED at height: {height}: rehearsal")), "{error}");
     assert_eq!(old.app().last_block(), before, "nothing of the halted block is committed");
     let info: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.path().join("upgrade-info.json")).expect("upgrade-info.json")).expect("json");
-    assert_eq!(info, serde_json::json!({ "name": NAME, "height": height, "info": "rehearsal" }));
+    assert_eq!(info, serde_json::json!({ "name": NAME, "time": "0001-01-01T00:00:00Z", "height": height, "info": "rehearsal" }));
     // Restarted as it was, it halts again: the chain cannot skip the upgrade.
     drop(old);
     let mut old = node(dir.path(), UpgradeHandlers::new(), &genesis);
@@ -209,5 +214,130 @@ fn upgrade_messages_outside_governance_are_refused() {
     let tx = tx(&node, 3, msg);
     let result = node.make_block(vec![tx]).expect("block").remove(0);
     assert_refused(&result, "gov", 13, "invalid authority");
+    assert_eq!(current_plan(&node), None);
+}
+
+/// A module the new binary adds: a minter account, like an incentives module would have.
+struct Incentives;
+
+impl agora_component::Component for Incentives {
+    type Msg = agora_component::NoMessages;
+    type Genesis = ();
+
+    fn name(&self) -> &'static str {
+        "incentives"
+    }
+
+    fn module_accounts(&self) -> Vec<agora_component::ModuleAccount> {
+        vec![agora_component::ModuleAccount::new("incentives").minter()]
+    }
+
+    fn init_genesis(&self, state: &mut dyn StateWrite, _genesis: &()) -> Result<(), String> {
+        state.put_raw(b"incentives/started".to_vec(), vec![1]);
+        Ok(())
+    }
+
+    fn export_genesis(&self, _state: &dyn StateRead, _height: u64) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+#[test]
+fn a_module_added_by_an_upgrade_starts_from_its_genesis_with_its_account_and_permissions() {
+    use agora_auth::AuthRead;
+    use agora_bank::BankRead;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let genesis = genesis();
+    let mut old = node(dir.path(), UpgradeHandlers::new(), &genesis);
+    old.make_block(vec![]).expect("block 1");
+    let height = old.height() + 2 * VOTING_PERIOD + 10;
+    pass(&mut old, software_upgrade(height));
+    while old.height() + 1 < height {
+        old.make_block(vec![]).expect("block");
+    }
+    drop(old);
+
+    let storage = agora_store::Storage::open(dir.path().join("db"), agora_app::app::storage_config(100)).expect("open");
+    let components = agora_app::components_builder().with(Incentives).build().expect("components");
+    let app = agora_app::App::with_components(components, storage, config(dir.path()))
+        .expect("app")
+        .with_upgrades(UpgradeHandlers::new().with(NAME, agora_upgrade::run_module_migrations));
+    let mut new = TestNode::start(std::sync::Arc::new(app), CHAIN_ID, &genesis).expect("start");
+    new.make_block(vec![]).expect("the upgrade block");
+    new.make_block(vec![]).expect("the next");
+    let state = new.app().storage().latest_snapshot();
+    let incentives = agora_types::Address::module("incentives");
+    assert_eq!(state.get_raw(b"incentives/started").expect("read"), Some(vec![1]), "its genesis ran");
+    let account = state.account(&incentives).expect("read").expect("its module account exists");
+    assert_eq!(account.module, Some(("incentives".to_string(), vec!["minter".to_string()])));
+    let permissions = state.module_permissions(&incentives).expect("read").expect("in bank's table");
+    assert!(permissions.mint && !permissions.burn && !permissions.receive, "{permissions:?}");
+    new.app().components().check_invariants(&state).expect("invariants");
+    let versions: pb::QueryModuleVersionsResponse = new
+        .query_proto("/cosmos.upgrade.v1beta1.Query/ModuleVersions", &pb::QueryModuleVersionsRequest { module_name: "incentives".into() })
+        .expect("versions");
+    assert_eq!(versions.module_versions, vec![pb::ModuleVersion { name: "incentives".into(), version: 1 }]);
+    // Info and the consensus parameters in state carry the new app version.
+    let tendermint::v0_38::abci::InfoResponse::Info(info) = new
+        .service()
+        .info(tendermint::v0_38::abci::InfoRequest::Info(tendermint::abci::request::Info {
+            version: String::new(),
+            block_version: 0,
+            p2p_version: 0,
+            abci_version: String::new(),
+        }))
+        .expect("info")
+    else {
+        panic!("info")
+    };
+    assert_eq!(info.app_version, 2);
+    let params: agora_consensus::proto::QueryParamsResponse =
+        new.query_proto("/cosmos.consensus.v1.Query/Params", &agora_consensus::proto::QueryParamsRequest {}).expect("params");
+    assert_eq!(params.params.expect("params").version.expect("version").app, 2);
+}
+
+#[test]
+fn proposals_carrying_invalid_plans_are_refused_at_submission_and_a_plan_past_its_height_fails() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let genesis = genesis();
+    let mut node = node(dir.path(), UpgradeHandlers::new(), &genesis);
+    node.make_block(vec![]).expect("block 1");
+    let submit = |messages: Vec<Any>| {
+        to_any(&gov_pb::MsgSubmitProposal {
+            messages,
+            initial_deposit: vec![pb_coin("uagora", "10000000")],
+            proposer: key(3).address().to_bech32(),
+            metadata: String::new(),
+            title: "Upgrade".into(),
+            summary: "Rehearse an upgrade".into(),
+            expedited: false,
+        })
+    };
+    let refused = |node: &mut TestNode, msg: Any| {
+        let tx = tx(node, 3, submit(vec![msg]));
+        node.make_block(vec![tx]).expect("block").remove(0)
+    };
+    #[allow(deprecated)]
+    let zero_height = to_any(&pb::MsgSoftwareUpgrade {
+        authority: agora_types::Address::module("gov").to_bech32(),
+        plan: Some(pb::Plan { name: NAME.into(), height: 0, ..Default::default() }),
+    });
+    assert_refused(&refused(&mut node, zero_height), "gov", 12, "height must be greater than 0");
+    #[allow(deprecated)]
+    let not_gov = to_any(&pb::MsgSoftwareUpgrade {
+        authority: key(3).address().to_bech32(),
+        plan: Some(Plan { name: NAME.into(), height: 500, info: String::new() }.to_proto()),
+    });
+    let result = refused(&mut node, not_gov);
+    assert!(result.code.is_err(), "a message not signed by governance is refused: {}", result.log);
+    assert_eq!(result.codespace, "gov", "{}", result.log);
+    #[allow(deprecated)]
+    let cancel = to_any(&pb::MsgCancelUpgrade { authority: key(3).address().to_bech32() });
+    let direct = tx(&node, 3, cancel);
+    assert_refused(&node.make_block(vec![direct]).expect("block").remove(0), "gov", 13, "invalid authority");
+
+    // A plan whose height has passed by the time the vote ends: the proposal fails, no plan.
+    let soon = node.height() + 2;
+    pass_expecting(&mut node, software_upgrade(soon), gov_pb::ProposalStatus::Failed);
     assert_eq!(current_plan(&node), None);
 }

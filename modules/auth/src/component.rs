@@ -33,6 +33,21 @@ impl ComponentMsg for AuthMsg {
     }
 }
 
+impl AuthComponent {
+    /// Creates each declared module account that does not exist yet.
+    fn ensure_module_accounts(&self, state: &mut dyn StateWrite) -> Result<(), String> {
+        for account in &self.module_accounts {
+            let permissions = account.permissions;
+            let names: Vec<&str> = [(permissions.mint, "minter"), (permissions.burn, "burner")]
+                .into_iter()
+                .filter_map(|(granted, name)| granted.then_some(name))
+                .collect();
+            state.ensure_module_account(account.name, &names).map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+}
+
 impl Component for AuthComponent {
     type Msg = AuthMsg;
     type Genesis = GenesisState;
@@ -87,15 +102,12 @@ impl Component for AuthComponent {
     /// Cosmos permission names of what it may do, after the genesis accounts (whose numbers
     /// so come first).
     fn finish_genesis(&self, state: &mut dyn StateWrite) -> Result<(), String> {
-        for account in &self.module_accounts {
-            let permissions = account.permissions;
-            let names: Vec<&str> = [(permissions.mint, "minter"), (permissions.burn, "burner")]
-                .into_iter()
-                .filter_map(|(granted, name)| granted.then_some(name))
-                .collect();
-            state.ensure_module_account(account.name, &names).map_err(|e| e.to_string())?;
-        }
-        Ok(())
+        self.ensure_module_accounts(state)
+    }
+
+    /// A module an upgrade adds gets its accounts as genesis would have created them.
+    fn after_upgrade(&self, state: &mut dyn StateWrite) -> Result<(), String> {
+        self.ensure_module_accounts(state)
     }
 
     fn query_services(&self) -> &'static [&'static str] {

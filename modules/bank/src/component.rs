@@ -80,6 +80,15 @@ impl Component for BankComponent {
         genesis.apply(&mut state).map_err(|e| e.to_string())
     }
 
+    /// The permission table as the upgraded binary declares it (a module an upgrade adds may
+    /// mint, burn or receive as it declares).
+    fn after_upgrade(&self, state: &mut dyn StateWrite) -> Result<(), String> {
+        for (address, permissions) in &self.permissions {
+            state.put_module_permissions(address, permissions);
+        }
+        Ok(())
+    }
+
     fn export_genesis(&self, state: &dyn StateRead, _height: u64) -> Result<GenesisState, String> {
         GenesisState::export(state).map_err(|e| e.to_string())
     }

@@ -67,6 +67,10 @@ pub enum UpgradeHalt {
     /// The chain applied an upgrade this binary knows nothing of: it is older than the chain.
     #[error("wrong app version {app_version}, upgrade handler is missing for {name} upgrade plan (applied at height {height})")]
     MissingHandler { name: String, height: u64, app_version: u64 },
+    /// The chain's modules are at other versions than this binary's, with no upgrade due: a
+    /// binary of another release (running it would compute another state).
+    #[error("this binary's module versions differ from the chain's ({differences}) and no upgrade is due: run the binary of the chain's release")]
+    WrongVersions { differences: String },
     /// The handler or a migration failed: every node fails it alike, and the chain waits
     /// for a binary whose handler works.
     #[error("upgrade {name:?} failed at height {height}: {reason}")]
@@ -93,9 +97,27 @@ impl AppliedUpgrade {
     }
 }
 
+/// Refuses a binary whose module versions are not the ones the chain records (an application
+/// without the upgrade component records none).
+fn check_versions(state: &dyn StateWrite, components: &Components) -> Result<(), UpgradeHalt> {
+    let recorded = state.module_versions()?;
+    let ours = components.version_map();
+    if recorded.is_empty() || recorded == ours {
+        return Ok(());
+    }
+    let names: std::collections::BTreeSet<&String> = recorded.keys().chain(ours.keys()).collect();
+    let differences: Vec<String> = names
+        .into_iter()
+        .filter(|name| recorded.get(*name) != ours.get(*name))
+        .map(|name| format!("{name}: chain {:?}, binary {:?}", recorded.get(name), ours.get(name)))
+        .collect();
+    Err(UpgradeHalt::WrongVersions { differences: differences.join(", ") })
+}
+
 /// Runs before every block's hooks. `first_block` is true for the first block this process
-/// executes: it then checks that the binary is not older than the chain (the last applied
-/// upgrade must have a handler here), unless a plan is due in this very block.
+/// executes: unless a plan is due in this very block, it then checks that the binary is the
+/// chain's release: not older (the last applied upgrade has a handler here), and with the
+/// module versions the chain records.
 pub fn pre_block(
     state: &mut dyn StateWrite,
     ctx: &BlockContext,
@@ -111,6 +133,10 @@ pub fn pre_block(
                 return Err(UpgradeHalt::MissingHandler { name, height, app_version: state.app_version()? });
             }
         }
+        if let Some(plan) = plan.as_ref().filter(|p| handlers.has(&p.name)) {
+            return Err(UpgradeHalt::TooEarly(plan.clone()));
+        }
+        check_versions(state, components)?;
     }
     let Some(plan) = plan else {
         return Ok(None);

@@ -64,6 +64,11 @@ impl Plan {
     /// halted at `halted_at` (the plan's height, or later for a plan scheduled at the height
     /// that scheduled it).
     pub fn upgrade_info_json(&self, halted_at: u64) -> String {
-        serde_json::json!({ "name": self.name, "height": halted_at, "info": self.info }).to_string()
+        // Go's encoding/json of `types.Plan`: the zero time, `info` left out when empty.
+        let mut info = serde_json::json!({ "name": self.name, "time": "0001-01-01T00:00:00Z", "height": halted_at });
+        if !self.info.is_empty() {
+            info["info"] = serde_json::Value::String(self.info.clone());
+        }
+        info.to_string()
     }
 }

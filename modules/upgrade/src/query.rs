@@ -45,16 +45,14 @@ pub fn query<S: StateRead + ?Sized>(state: &S, authority: &Address, path: &str, 
         }),
         "Authority" => decode::<pb::QueryAuthorityRequest>(data)
             .map(|_| pb::QueryAuthorityResponse { address: authority.to_string() }.encode_to_vec()),
-        // What IBC stored for the upgrade planned at `last_height`; nothing is stored until
-        // the IBC module writes it.
+        // What IBC stored for the upgrade planned at `last_height`: empty when nothing is, as
+        // the SDK answers.
         #[allow(deprecated)]
         "UpgradedConsensusState" => decode::<pb::QueryUpgradedConsensusStateRequest>(data).and_then(|req| {
             let height = u64::try_from(req.last_height)
                 .map_err(|_| UpgradeError::InvalidRequest(format!("last_height {} is negative", req.last_height)).to_tx_error())?;
             let stored = state.get_raw(&keys::upgraded_consensus_state(height)).map_err(TxError::internal)?;
-            let upgraded_consensus_state = stored.ok_or_else(|| {
-                UpgradeError::NotFound(format!("upgraded consensus state at height {height}")).to_tx_error()
-            })?;
+            let upgraded_consensus_state = stored.unwrap_or_default();
             Ok(pb::QueryUpgradedConsensusStateResponse { upgraded_consensus_state }.encode_to_vec())
         }),
         _ => return None,

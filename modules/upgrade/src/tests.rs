@@ -152,7 +152,11 @@ fn the_upgrade_info_file_and_log_line_are_the_sdks() {
     let plan = plan("v2", 120);
     assert_eq!(plan.needed_message(), "UPGRADE \"v2\" NEEDED at height: 120: {\"binaries\":{}}");
     let info: serde_json::Value = serde_json::from_str(&plan.upgrade_info_json(121)).expect("json");
-    assert_eq!(info, serde_json::json!({ "name": "v2", "height": 121, "info": "{\"binaries\":{}}" }), "the height it halted at, as the SDK");
+    let sdk = serde_json::json!({ "name": "v2", "time": "0001-01-01T00:00:00Z", "height": 121, "info": "{\"binaries\":{}}" });
+    assert_eq!(info, sdk, "the height it halted at, as the SDK");
+    let bare = Plan { info: String::new(), ..plan };
+    let info: serde_json::Value = serde_json::from_str(&bare.upgrade_info_json(120)).expect("json");
+    assert_eq!(info, serde_json::json!({ "name": "v2", "time": "0001-01-01T00:00:00Z", "height": 120 }), "no info: left out");
 }
 
 #[test]
@@ -260,6 +264,16 @@ fn the_handler_migrates_each_module_from_its_recorded_version_and_the_chain_carr
 }
 
 #[test]
+fn a_binary_of_another_release_refuses_to_run_when_no_upgrade_is_due() {
+    let mut state = genesis();
+    // A newer release (market at version 2) started before any plan for it.
+    let error = pre_block(&mut state, &ctx(5), &UpgradeHandlers::new(), &components(2, false), true).expect_err("wrong release");
+    assert!(matches!(error, UpgradeHalt::WrongVersions { .. }), "{error}");
+    assert!(error.to_string().contains("market: chain Some(1), binary Some(2)"), "{error}");
+    assert_eq!(pre_block(&mut state, &ctx(5), &UpgradeHandlers::new(), &components(1, false), true).expect("the chain's release"), None);
+}
+
+#[test]
 fn a_failing_handler_or_migration_halts_and_writes_nothing() {
     for (handlers, components) in [
         (UpgradeHandlers::new().with("v2", failing), components(2, false)),
@@ -311,8 +325,18 @@ fn queries_answer_the_plan_applied_heights_versions_and_authority() {
 
     let authority = pb::QueryAuthorityResponse::decode(ask(&state, "Authority", vec![]).expect("ok").as_slice()).expect("decode");
     assert_eq!(authority.address, gov().to_string());
-    let error = ask(&state, "UpgradedConsensusState", pb::QueryUpgradedConsensusStateRequest { last_height: 20 }.encode_to_vec()).expect_err("none");
-    assert_eq!(code(&error), ("sdk", 38));
+    #[allow(deprecated)]
+    let request = pb::QueryUpgradedConsensusStateRequest { last_height: 20 }.encode_to_vec();
+    let none = ask(&state, "UpgradedConsensusState", request.clone()).expect("answered");
+    #[allow(deprecated)]
+    let decoded = pb::QueryUpgradedConsensusStateResponse::decode(none.as_slice()).expect("decode");
+    #[allow(deprecated)]
+    let stored = decoded.upgraded_consensus_state;
+    assert!(stored.is_empty(), "nothing stored: empty, as the SDK");
+    state.put_raw(keys::upgraded_consensus_state(20), vec![7, 7]);
+    #[allow(deprecated)]
+    let found = pb::QueryUpgradedConsensusStateResponse::decode(ask(&state, "UpgradedConsensusState", request).expect("ok").as_slice()).expect("decode").upgraded_consensus_state;
+    assert_eq!(found, vec![7, 7]);
     assert!(ask(&state, "CurrentPlan", vec![0xff, 0xff]).is_err(), "a malformed request is refused");
 }
 

@@ -82,7 +82,7 @@ pub enum QueryCmd {
     Gov(crate::cmd::gov::GovQuery),
     /// Transaction limits (auth parameters)
     #[command(subcommand)]
-    Auth(crate::cmd::upgrade::AuthQuery),
+    Auth(AuthQuery),
     /// The scheduled upgrade, applied upgrades, module versions
     #[command(subcommand)]
     Upgrade(crate::cmd::upgrade::UpgradeQuery),
@@ -181,7 +181,7 @@ pub fn run(g: &GlobalOpts, cmd: QueryCmd) -> Result<()> {
         QueryCmd::Distribution(c) => crate::cmd::pos::run_distribution_query(g, c)?,
         QueryCmd::Gov(c) => crate::cmd::gov::run_query(g, c)?,
         QueryCmd::Upgrade(c) => crate::cmd::upgrade::run_query(g, c)?,
-        QueryCmd::Auth(c) => crate::cmd::upgrade::run_auth_query(g, c)?,
+        QueryCmd::Auth(c) => run_auth_query(g, c)?,
         QueryCmd::Slashing(c) => crate::cmd::pos::run_slashing_query(g, c)?,
         QueryCmd::Mint(c) => crate::cmd::pos::run_mint_query(g, c)?,
     };
@@ -189,7 +189,31 @@ pub fn run(g: &GlobalOpts, cmd: QueryCmd) -> Result<()> {
     Ok(())
 }
 
-/// `agorad status`: the node's identity and latest block, always JSON.
+#[derive(Subcommand, Debug)]
+pub enum AuthQuery {
+    /// Memo, signature and gas-cost limits of transactions
+    Params {
+        #[command(flatten)]
+        at: crate::cmd::staking::At,
+    },
+}
+
+pub fn run_auth_query(g: &GlobalOpts, cmd: AuthQuery) -> Result<Value> {
+    let AuthQuery::Params { at } = cmd;
+    let res: auth_pb::QueryParamsResponse = g.rpc().query_proto("/cosmos.auth.v1beta1.Query/Params", &auth_pb::QueryParamsRequest {}, at.height)?;
+    let p = res.params.unwrap_or_default();
+    Ok(json!({
+        "max_memo_characters": p.max_memo_characters.to_string(),
+        "tx_sig_limit": p.tx_sig_limit.to_string(),
+        "tx_size_cost_per_byte": p.tx_size_cost_per_byte.to_string(),
+        "sig_verify_cost_ed25519": p.sig_verify_cost_ed25519.to_string(),
+        "sig_verify_cost_secp256k1": p.sig_verify_cost_secp256k1.to_string(),
+    }))
+}
+
+/// `agorad status`: the node's identity and latest block, always JSON. CometBFT's
+/// `node_info` and `sync_info` are passed on as they are, as the SDK's `status` does:
+/// cosmovisor reads `sync_info.latest_block_height` from it to see the node reach a plan.
 pub fn status(g: &GlobalOpts) -> Result<()> {
     let s = g.rpc().status()?;
     let sync = s.get("sync_info").cloned().unwrap_or(Value::Null);
@@ -200,6 +224,9 @@ pub fn status(g: &GlobalOpts) -> Result<()> {
         "latest_app_hash": json_str(sync.get("latest_app_hash")),
         "latest_block_time": json_str(sync.get("latest_block_time")),
         "catching_up": sync.get("catching_up").and_then(Value::as_bool).unwrap_or(false),
+        "node_info": s.get("node_info").cloned().unwrap_or(Value::Null),
+        "sync_info": sync,
+        "validator_info": s.get("validator_info").cloned().unwrap_or(Value::Null),
     });
     output::print(&value, crate::OutputFormat::Json);
     Ok(())

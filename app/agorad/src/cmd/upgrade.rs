@@ -63,29 +63,6 @@ pub enum UpgradeTx {
 }
 
 #[derive(Subcommand, Debug)]
-pub enum AuthQuery {
-    /// Memo, signature and gas-cost limits of transactions
-    Params {
-        #[command(flatten)]
-        at: At,
-    },
-}
-
-pub fn run_auth_query(g: &GlobalOpts, cmd: AuthQuery) -> Result<Value> {
-    use cosmos_sdk_proto::cosmos::auth::v1beta1 as auth_pb;
-    let AuthQuery::Params { at } = cmd;
-    let res: auth_pb::QueryParamsResponse = g.rpc().query_proto("/cosmos.auth.v1beta1.Query/Params", &auth_pb::QueryParamsRequest {}, at.height)?;
-    let p = res.params.unwrap_or_default();
-    Ok(json!({
-        "max_memo_characters": p.max_memo_characters.to_string(),
-        "tx_sig_limit": p.tx_sig_limit.to_string(),
-        "tx_size_cost_per_byte": p.tx_size_cost_per_byte.to_string(),
-        "sig_verify_cost_ed25519": p.sig_verify_cost_ed25519.to_string(),
-        "sig_verify_cost_secp256k1": p.sig_verify_cost_secp256k1.to_string(),
-    }))
-}
-
-#[derive(Subcommand, Debug)]
 pub enum UpgradeQuery {
     /// The scheduled upgrade, if any
     Plan {

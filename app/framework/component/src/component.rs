@@ -134,6 +134,14 @@ pub trait Component: Send + Sync + 'static {
         Err(format!("{} has no migration from version {from_version}", self.name()))
     }
 
+    /// Called on every component after an upgrade's migrations, in component order: brings up
+    /// to date what the component keeps about the whole application, which a module new to
+    /// the chain changes (auth creates its module accounts, bank records their permissions).
+    /// Must leave unchanged what is already right.
+    fn after_upgrade(&self, _state: &mut dyn StateWrite) -> Result<(), String> {
+        Ok(())
+    }
+
     /// Module accounts this component owns.
     fn module_accounts(&self) -> Vec<ModuleAccount> {
         Vec::new()

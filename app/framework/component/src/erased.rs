@@ -48,6 +48,7 @@ pub(crate) trait AnyComponent: Send + Sync {
     fn module_accounts(&self) -> Vec<ModuleAccount>;
     fn consensus_version(&self) -> u64;
     fn migrate(&self, state: &mut dyn StateWrite, ctx: &BlockContext, from_version: u64) -> Result<(), String>;
+    fn after_upgrade(&self, state: &mut dyn StateWrite) -> Result<(), String>;
     fn wire(&mut self, wiring: &Wiring);
     fn default_genesis(&self) -> Result<serde_json::Value, String>;
     fn validate_genesis(&self, section: &serde_json::Value) -> Result<(), String>;
@@ -84,6 +85,10 @@ impl<C: Component> AnyComponent for C {
 
     fn migrate(&self, state: &mut dyn StateWrite, ctx: &BlockContext, from_version: u64) -> Result<(), String> {
         Component::migrate(self, state, ctx, from_version)
+    }
+
+    fn after_upgrade(&self, state: &mut dyn StateWrite) -> Result<(), String> {
+        Component::after_upgrade(self, state)
     }
 
     fn wire(&mut self, wiring: &Wiring) {

@@ -152,7 +152,8 @@ impl Components {
     /// binary's, in component order: each step of [`Component::migrate`] in turn, each
     /// component on its own fork kept only if all of its steps succeed. A component `from`
     /// does not name is new to the chain and starts from its default genesis section. Returns
-    /// the new version map; an error names the component and stops the upgrade.
+    /// the new version map; an error names the component and stops the upgrade. Then every
+    /// component's [`Component::after_upgrade`] (a new module's accounts and permissions).
     pub fn run_migrations(&self, state: &mut dyn StateWrite, ctx: &BlockContext, from: &VersionMap) -> Result<VersionMap, String> {
         for component in &self.list {
             let name = component.name();
@@ -168,6 +169,9 @@ impl Components {
                 }
             });
             migrated.map_err(|e| format!("migrating {name}: {e}"))?;
+        }
+        for component in &self.list {
+            component.after_upgrade(state).map_err(|e| format!("{} after the upgrade: {e}", component.name()))?;
         }
         Ok(self.version_map())
     }

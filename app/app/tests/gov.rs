@@ -561,3 +561,34 @@ fn a_grant_whose_deadlines_leave_no_time_for_a_release_vote_fails() {
     assert!(p.failed_reason.contains("longer than a release vote"), "{}", p.failed_reason);
     assert_eq!(g.chain.balance(&agora_types::Address::module("grants"), "uagora"), 0);
 }
+
+#[test]
+fn grant_parameters_change_by_proposal_and_invalid_ones_are_refused_at_submission() {
+    let mut g = Gov::new(|_| {});
+    let update = |seconds: u64, quorum: &str| {
+        to_any(&agora_proto::gov::v1::MsgUpdateGrantParams {
+            authority: gov_address().to_bech32(),
+            params: Some(agora_proto::gov::v1::GrantParams { release_voting_period_seconds: seconds, release_quorum: quorum.into() }),
+        })
+    };
+    let refused = g.send(3, Gov::submit_msg(3, vec![update(3600, "1.5")], MIN_DEPOSIT, false));
+    assert_refused(&refused, "gov", 12, "release_quorum must be at most 1");
+    let refused = g.send(3, Gov::submit_msg(3, vec![update(0, "0.1")], MIN_DEPOSIT, false));
+    assert_refused(&refused, "gov", 12, "release_voting_period_seconds must be positive");
+    // Sent directly, not through a proposal: only governance may.
+    let direct = agora_proto::gov::v1::MsgUpdateGrantParams {
+        authority: key(3).address().to_bech32(),
+        params: Some(agora_proto::gov::v1::GrantParams { release_voting_period_seconds: 3600, release_quorum: "0.1".into() }),
+    };
+    assert_refused(&g.send(3, to_any(&direct)), "gov", 13, "invalid authority");
+
+    let id = g.submit(3, vec![update(3600, "0.1")], MIN_DEPOSIT, false);
+    g.vote(1, id, YES);
+    g.vote(2, id, YES);
+    g.until_decided(id);
+    assert_eq!(g.proposal(id).expect("p").status, pb::ProposalStatus::Passed as i32, "{}", g.proposal(id).expect("p").failed_reason);
+    let params: agora_proto::gov::v1::QueryGrantParamsResponse =
+        g.chain.node.query_proto("/agora.gov.v1.Query/Params", &agora_proto::gov::v1::QueryGrantParamsRequest {}).expect("params");
+    let params = params.params.expect("params");
+    assert_eq!((params.release_voting_period_seconds, params.release_quorum.as_str()), (3600, "0.1"));
+}

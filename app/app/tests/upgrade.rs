@@ -122,14 +122,23 @@ fn applied_at(node: &TestNode, name: &str) -> i64 {
     res.height
 }
 
-#[test]
-fn a_plan_halts_the_old_binary_at_its_height_and_the_new_binary_applies_it_there() {
+/// A chain (its store in the returned directory, started from the returned genesis by the
+/// release binary) that passed a plan for `NAME` at the returned height, `margin` blocks after
+/// the vote; the node is stopped.
+fn scheduled(margin: u64) -> (tempfile::TempDir, Vec<u8>, u64) {
     let dir = tempfile::tempdir().expect("tempdir");
     let genesis = genesis();
     let mut old = node(dir.path(), UpgradeHandlers::new(), &genesis);
     old.make_block(vec![]).expect("block 1");
-    let height = old.height() + 2 * VOTING_PERIOD + 10;
+    let height = old.height() + 2 * VOTING_PERIOD + margin;
     pass(&mut old, software_upgrade(height));
+    (dir, genesis, height)
+}
+
+#[test]
+fn a_plan_halts_the_old_binary_at_its_height_and_the_new_binary_applies_it_there() {
+    let (dir, genesis, height) = scheduled(10);
+    let mut old = node(dir.path(), UpgradeHandlers::new(), &genesis);
     assert_eq!(current_plan(&old).expect("scheduled").height, i64::try_from(height).expect("height"));
     let versions: pb::QueryModuleVersionsResponse =
         old.query_proto("/cosmos.upgrade.v1beta1.Query/ModuleVersions", &pb::QueryModuleVersionsRequest::default()).expect("versions");
@@ -178,13 +187,7 @@ fn a_plan_halts_the_old_binary_at_its_height_and_the_new_binary_applies_it_there
 
 #[test]
 fn a_binary_with_the_handler_refuses_to_run_before_the_height_and_a_cancelled_plan_never_halts() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let genesis = genesis();
-    let mut old = node(dir.path(), UpgradeHandlers::new(), &genesis);
-    old.make_block(vec![]).expect("block 1");
-    let height = old.height() + 2 * VOTING_PERIOD + 20;
-    pass(&mut old, software_upgrade(height));
-    drop(old);
+    let (dir, genesis, height) = scheduled(20);
     let mut early = node(dir.path(), new_binary(), &genesis);
     let error = early.make_block(vec![]).expect_err("too early").to_string();
     assert!(error.contains(&format!("BINARY UPDATED BEFORE TRIGGER! UPGRADE \"{NAME}\"")), "{error}");
@@ -246,12 +249,8 @@ impl agora_component::Component for Incentives {
 fn a_module_added_by_an_upgrade_starts_from_its_genesis_with_its_account_and_permissions() {
     use agora_auth::AuthRead;
     use agora_bank::BankRead;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let genesis = genesis();
+    let (dir, genesis, height) = scheduled(10);
     let mut old = node(dir.path(), UpgradeHandlers::new(), &genesis);
-    old.make_block(vec![]).expect("block 1");
-    let height = old.height() + 2 * VOTING_PERIOD + 10;
-    pass(&mut old, software_upgrade(height));
     while old.height() + 1 < height {
         old.make_block(vec![]).expect("block");
     }

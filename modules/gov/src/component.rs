@@ -546,6 +546,11 @@ impl Component for GovComponent {
                 self.authority.check(authority)?;
                 crate::grants::release(state, self.bank.as_ref(), ctx.height, ctx.time_nanos(), *grant_id, *tranche)
             }
+            GovMsg::UpdateGrantParams { authority, params } => {
+                self.authority.check(authority)?;
+                crate::grants::put_params(state, params);
+                Ok(Vec::new())
+            }
             // A text proposal does nothing when it passes; only governance runs it.
             GovMsg::ExecLegacyContent { authority } => {
                 self.authority.check(authority)?;

@@ -21,6 +21,7 @@ pub const GRANTS_MODULE: &str = "grants";
 pub const COMMUNITY_POOL: &str = "community_pool";
 pub const MSG_CREATE_GRANT_URL: &str = "/agora.gov.v1.MsgCreateGrant";
 pub const MSG_RELEASE_TRANCHE_URL: &str = "/agora.gov.v1.MsgReleaseTranche";
+pub const MSG_UPDATE_GRANT_PARAMS_URL: &str = "/agora.gov.v1.MsgUpdateGrantParams";
 pub const QUERY_SERVICE: &str = "agora.gov.v1.Query";
 /// A grant has at most this many tranches; a milestone at most this many bytes.
 pub const MAX_TRANCHES: usize = 20;

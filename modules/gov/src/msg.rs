@@ -38,6 +38,7 @@ pub const MESSAGE_TYPES: &[&str] = &[
     LEGACY_VOTE_WEIGHTED_URL,
     crate::grants::MSG_CREATE_GRANT_URL,
     crate::grants::MSG_RELEASE_TRANCHE_URL,
+    crate::grants::MSG_UPDATE_GRANT_PARAMS_URL,
 ];
 
 /// A vote option (`cosmos.gov.v1.VoteOption`).
@@ -103,6 +104,8 @@ pub enum GovMsg {
     CreateGrant { authority: Address, grant: agora_proto::gov::v1::MsgCreateGrant },
     /// A grant's next tranche, released by a passed release vote.
     ReleaseTranche { authority: Address, grant_id: u64, tranche: u32 },
+    /// Replaces the grant parameters; only the authority may.
+    UpdateGrantParams { authority: Address, params: agora_proto::gov::v1::GrantParams },
     CancelProposal { proposal_id: u64, proposer: Address },
     UpdateParams { authority: Address, params: Box<Params> },
 }
@@ -194,6 +197,7 @@ impl GovMsg {
             Self::ExecLegacyContent { .. } => MSG_EXEC_LEGACY_CONTENT_URL,
             Self::CreateGrant { .. } => crate::grants::MSG_CREATE_GRANT_URL,
             Self::ReleaseTranche { .. } => crate::grants::MSG_RELEASE_TRANCHE_URL,
+            Self::UpdateGrantParams { .. } => crate::grants::MSG_UPDATE_GRANT_PARAMS_URL,
             Self::CancelProposal { .. } => MSG_CANCEL_PROPOSAL_URL,
             Self::UpdateParams { .. } => MSG_UPDATE_PARAMS_URL,
         }
@@ -208,7 +212,8 @@ impl GovMsg {
             Self::UpdateParams { authority, .. }
             | Self::ExecLegacyContent { authority }
             | Self::CreateGrant { authority, .. }
-            | Self::ReleaseTranche { authority, .. } => vec![*authority],
+            | Self::ReleaseTranche { authority, .. }
+            | Self::UpdateGrantParams { authority, .. } => vec![*authority],
         }
     }
 
@@ -322,6 +327,13 @@ impl GovMsg {
                 let m: agora_proto::gov::v1::MsgReleaseTranche = decode(any)?;
                 let authority = agora_component::parse_authority(&m.authority).map_err(|e| GovError::InvalidAddress(e.log))?;
                 Ok(Self::ReleaseTranche { authority, grant_id: m.grant_id, tranche: m.tranche })
+            }
+            crate::grants::MSG_UPDATE_GRANT_PARAMS_URL => {
+                let m: agora_proto::gov::v1::MsgUpdateGrantParams = decode(any)?;
+                let authority = agora_component::parse_authority(&m.authority).map_err(|e| GovError::InvalidAddress(e.log))?;
+                let params = m.params.ok_or_else(|| GovError::InvalidParams("grant params are missing".into()))?;
+                crate::grants::validate_params(&params)?;
+                Ok(Self::UpdateGrantParams { authority, params })
             }
             other => Err(GovError::InvalidRequest(format!("gov does not handle {other}"))),
         }

@@ -175,6 +175,9 @@ fn message(value: &Value) -> Result<Any> {
         agora_proto::escrow::v1::MsgUpdateParams,
         agora_proto::gov::v1::MsgCreateGrant,
         agora_proto::gov::v1::MsgReleaseTranche,
+        agora_proto::gov::v1::MsgUpdateGrantParams,
+        cosmos_sdk_proto::cosmos::upgrade::v1beta1::MsgSoftwareUpgrade,
+        cosmos_sdk_proto::cosmos::upgrade::v1beta1::MsgCancelUpgrade,
     );
     bail!("this CLI does not know {url}: give it as {{\"type_url\": \"{url}\", \"value\": \"<base64 protobuf>\"}}")
 }

@@ -1,4 +1,4 @@
-//! End-to-end: `agorad genesis export` of a running marketplace, and a new chain started from
+//! End-to-end: `agorad export` (the same as `agorad genesis export`) of a running marketplace, and a new chain started from
 //! it. A 1-validator localnet gets a provider, a deployment and an active lease
 //! (`scripts/demo.sh` up to the lease); its node is stopped, the state at a height H is
 //! exported, and the node goes on. A second chain starts from the export with the same
@@ -39,12 +39,12 @@ fn a_chain_started_from_an_export_answers_as_the_original_did() {
     let file = original.keys_dir().with_file_name("exported-genesis.json");
     let home = original.nodes[0].home.clone();
     let status = std::process::Command::new(agorad_bin())
-        .args(["genesis", "export", "--height", &exported.to_string(), "--output-document"])
+        .args(["export", "--height", &exported.to_string(), "--output-document"])
         .arg(&file)
         .arg("--home")
         .arg(&home)
         .status()
-        .expect("agorad genesis export");
+        .expect("agorad export");
     assert!(status.success(), "export failed");
     let validated = std::process::Command::new(agorad_bin()).args(["genesis", "validate", "--home"]).arg(&home).status().expect("validate");
     assert!(validated.success(), "the original genesis still validates");

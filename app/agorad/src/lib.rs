@@ -91,6 +91,16 @@ enum Command {
     Status,
     /// Run the node: the ABCI app plus CometBFT as a child process
     Start(cmd::start::StartArgs),
+    /// Export the state of a stopped node as genesis.json (as `genesis export`; the SDK's
+    /// `export`)
+    Export {
+        /// The committed height to export (default: the latest)
+        #[arg(long)]
+        height: Option<u64>,
+        /// Write here instead of standard output
+        #[arg(long)]
+        output_document: Option<PathBuf>,
+    },
     /// Generate bank-send load and report committed transactions per second
     Load(cmd::load::LoadArgs),
 }
@@ -105,6 +115,7 @@ fn run(cli: Cli, upgrades: &UpgradeHandlers) -> Result<()> {
         Command::Query(c) => cmd::query::run(g, c),
         Command::Status => cmd::query::status(g),
         Command::Start(args) => cmd::start::run(g, args, upgrades),
+        Command::Export { height, output_document } => cmd::genesis::run(g, cmd::genesis::GenesisCmd::Export { height, output_document }),
         Command::Load(args) => cmd::load::run(g, args),
     }
 }

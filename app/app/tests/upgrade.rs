@@ -79,9 +79,9 @@ fn pass(node: &mut TestNode, msg: Any) {
     pass_expecting(node, msg, gov_pb::ProposalStatus::Passed);
 }
 
-/// Votes a proposal carrying `msg` through; it ends in `status`.
-fn pass_expecting(node: &mut TestNode, msg: Any, status: gov_pb::ProposalStatus) {
-    let submit = gov_pb::MsgSubmitProposal {
+/// Account 3's proposal of `msg`, with the whole deposit.
+fn submit(msg: Any) -> Any {
+    to_any(&gov_pb::MsgSubmitProposal {
         messages: vec![msg],
         initial_deposit: vec![pb_coin("uagora", "10000000")],
         proposer: key(3).address().to_bech32(),
@@ -89,8 +89,12 @@ fn pass_expecting(node: &mut TestNode, msg: Any, status: gov_pb::ProposalStatus)
         title: "Upgrade".into(),
         summary: "Rehearse an upgrade".into(),
         expedited: false,
-    };
-    ok(node, 3, to_any(&submit));
+    })
+}
+
+/// Votes a proposal carrying `msg` through; it ends in `status`.
+fn pass_expecting(node: &mut TestNode, msg: Any, status: gov_pb::ProposalStatus) {
+    ok(node, 3, submit(msg));
     let proposals: gov_pb::QueryProposalsResponse = node.query_proto("/cosmos.gov.v1.Query/Proposals", &gov_pb::QueryProposalsRequest::default()).expect("proposals");
     let id = proposals.proposals.last().expect("proposal").id;
     for seed in [1, 2] {
@@ -301,19 +305,8 @@ fn proposals_carrying_invalid_plans_are_refused_at_submission_and_a_plan_past_it
     let genesis = genesis();
     let mut node = node(dir.path(), UpgradeHandlers::new(), &genesis);
     node.make_block(vec![]).expect("block 1");
-    let submit = |messages: Vec<Any>| {
-        to_any(&gov_pb::MsgSubmitProposal {
-            messages,
-            initial_deposit: vec![pb_coin("uagora", "10000000")],
-            proposer: key(3).address().to_bech32(),
-            metadata: String::new(),
-            title: "Upgrade".into(),
-            summary: "Rehearse an upgrade".into(),
-            expedited: false,
-        })
-    };
     let refused = |node: &mut TestNode, msg: Any| {
-        let tx = tx(node, 3, submit(vec![msg]));
+        let tx = tx(node, 3, submit(msg));
         node.make_block(vec![tx]).expect("block").remove(0)
     };
     #[allow(deprecated)]

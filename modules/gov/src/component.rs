@@ -43,6 +43,12 @@ fn share(amount: u128, ratio: Dec) -> u128 {
     Dec::from_units(amount).checked_mul(ratio).and_then(Dec::floor).unwrap_or(amount)
 }
 
+/// The initial deposit a proposal needs of `min_deposit`: rounded half to even, as the SDK
+/// rounds it (`RoundInt`), unlike the other shares of a deposit (rounded down).
+pub(crate) fn min_initial_deposit(min_deposit: u128, ratio: Dec) -> u128 {
+    Dec::from_units(min_deposit).checked_mul(ratio).and_then(Dec::round_half_even).unwrap_or(min_deposit)
+}
+
 fn add_coins(total: &Coins, more: &Coins) -> Result<Coins, TxError> {
     let mut sum = total.clone();
     for coin in more.iter() {
@@ -85,7 +91,7 @@ impl GovComponent {
         if !params.min_initial_deposit_ratio.is_zero() {
             let mut required = Coins::new();
             for coin in minimum.iter() {
-                let amount = share(coin.amount, params.min_initial_deposit_ratio);
+                let amount = min_initial_deposit(coin.amount, params.min_initial_deposit_ratio);
                 required.add(&Coin::new(coin.denom, amount)).map_err(|e| TxError::internal(e.to_string()))?;
             }
             if !all_gte(&m.initial_deposit, &required) {

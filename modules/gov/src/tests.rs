@@ -144,3 +144,13 @@ proptest! {
         }
     }
 }
+
+/// The initial deposit a proposal needs rounds half to even, as the SDK's `RoundInt`:
+/// 5 × 0.5 = 2.5 needs 2, 5 × 0.7 = 3.5 needs 4, 5 × 0.3 = 1.5 needs 2, 10 × 0.25 = 2.5 needs 2.
+#[test]
+fn the_minimum_initial_deposit_rounds_half_to_even() {
+    let d = |s: &str| -> Dec { s.parse().expect("dec") };
+    let needed = |amount, ratio| crate::component::min_initial_deposit(amount, d(ratio));
+    assert_eq!([needed(5, "0.5"), needed(5, "0.7"), needed(5, "0.3"), needed(10, "0.25"), needed(10, "0.26")], [2, 4, 2, 2, 3]);
+    assert_eq!(needed(10_000_000, "0.25"), 2_500_000);
+}

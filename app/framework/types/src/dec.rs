@@ -52,6 +52,16 @@ impl Dec {
         u128::try_from(self.0 / ONE).ok()
     }
 
+    /// The whole units rounded to the nearest, a half to the even one (the SDK's
+    /// `LegacyDec.RoundInt`, banker's rounding), if they fit a coin amount.
+    pub fn round_half_even(self) -> Option<u128> {
+        let (whole, rest) = (self.0 / ONE, self.0 % ONE);
+        let half = ONE / U256::new(2);
+        let up = rest > half || (rest == half && whole % U256::new(2) == U256::ONE);
+        let rounded = if up { whole.checked_add(U256::ONE)? } else { whole };
+        u128::try_from(rounded).ok()
+    }
+
     /// The whole units (rounded down), as a decimal.
     pub fn trunc(self) -> Dec {
         Dec(self.0 - self.0 % ONE)
@@ -280,6 +290,15 @@ impl FromStr for DecCoin {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn round_half_even_rounds_halves_to_the_even_unit() {
+        let d = |s: &str| -> Dec { s.parse().expect("dec") };
+        let cases = [("2.5", 2), ("3.5", 4), ("1.5", 2), ("0.5", 0), ("2.500000000000000001", 3), ("2.499999999999999999", 2), ("7", 7), ("0", 0)];
+        for (text, expected) in cases {
+            assert_eq!(d(text).round_half_even(), Some(expected), "{text}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -1,6 +1,6 @@
 //! The gRPC server over tonic: every query service the components register (the standard
 //! Cosmos ones such as `cosmos.bank.v1beta1.Query` and Agora's `agora.<module>.v1.Query`),
-//! and `cosmos.tx.v1beta1.Service` for `Simulate`. Each call's request bytes go to
+//! and `cosmos.tx.v1beta1.Service` for `Simulate`, `TxDecode` and `TxEncode`. Each call's request bytes go to
 //! `App::query` at the call's path unchanged, and its answer bytes come back unchanged: the
 //! components already decode, validate and answer every method, so a typed server would only
 //! decode and re-encode the same messages, and both interfaces always agree. A method no

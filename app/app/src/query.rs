@@ -1,8 +1,8 @@
 //! ABCI `Query`: gRPC-style paths with protobuf request/response (the same paths the gRPC
-//! server exposes), `Simulate`, and raw store reads with ICS-23 proofs (`/store/<substore>/key`).
+//! server exposes), `Simulate`, `TxDecode` and `TxEncode`, and raw store reads with ICS-23 proofs (`/store/<substore>/key`).
 
 use agora_store::{Snapshot, StateRead};
-use agora_types::TxError;
+use agora_types::{AbciError, TxError};
 use cosmos_sdk_proto::cosmos::base::abci::v1beta1 as abci_pb;
 use cosmos_sdk_proto::cosmos::tx::v1beta1 as tx_pb;
 use prost::Message;
@@ -10,6 +10,8 @@ use prost::Message;
 use crate::App;
 
 pub const SIMULATE: &str = "/cosmos.tx.v1beta1.Service/Simulate";
+pub const TX_DECODE: &str = "/cosmos.tx.v1beta1.Service/TxDecode";
+pub const TX_ENCODE: &str = "/cosmos.tx.v1beta1.Service/TxEncode";
 
 /// Proof operation type of both levels of an Agora proof (substore, then root).
 pub const PROOF_OP_TYPE: &str = "ics23:jmt";
@@ -33,6 +35,10 @@ impl App {
                 ..QueryAnswer::default()
             });
         }
+        if path == TX_DECODE || path == TX_ENCODE {
+            let value = if path == TX_DECODE { self.tx_decode(data)? } else { tx_encode(data)? };
+            return Ok(QueryAnswer { value, height: self.storage().latest_version(), ..QueryAnswer::default() });
+        }
         let snapshot = self.snapshot_for(height)?;
         if let Some(store_path) = path.strip_prefix("/store/") {
             return store_query(&snapshot, store_path, data, prove);
@@ -51,6 +57,24 @@ impl App {
         self.storage()
             .snapshot_at(height)
             .map_err(|e| TxError::new("sdk", 26, format!("cannot query height {height}: {e}")))
+    }
+
+    /// `TxDecode`: the transaction in `tx_bytes` as a `Tx`, if it is one this chain could
+    /// decode (the envelope, body and auth info well formed, within the chain's size, memo
+    /// and signer limits; signatures not checked, as the SDK's decoder does not).
+    fn tx_decode(&self, data: &[u8]) -> Result<Vec<u8>, TxError> {
+        let req = tx_pb::TxDecodeRequest::decode(data).map_err(|e| TxError::new("sdk", 2, format!("invalid request encoding: {e}")))?;
+        if req.tx_bytes.is_empty() {
+            return Err(TxError::new("sdk", 18, "invalid empty tx bytes"));
+        }
+        let limits = Self::decode_limits(&self.storage().latest_snapshot()).map_err(TxError::internal)?;
+        agora_tx::decode_tx(&req.tx_bytes, &agora_tx::DecodeLimits { simulation: true, ..limits }).map_err(|e| e.to_tx_error())?;
+        let raw = tx_pb::TxRaw::decode(req.tx_bytes.as_slice()).map_err(|e| TxError::new("sdk", 2, format!("tx parse error: {e}")))?;
+        let body = tx_pb::TxBody::decode(raw.body_bytes.as_slice()).map_err(|e| TxError::new("sdk", 2, format!("tx parse error: body: {e}")))?;
+        let auth_info =
+            tx_pb::AuthInfo::decode(raw.auth_info_bytes.as_slice()).map_err(|e| TxError::new("sdk", 2, format!("tx parse error: auth info: {e}")))?;
+        let tx = tx_pb::Tx { body: Some(body), auth_info: Some(auth_info), signatures: raw.signatures };
+        Ok(tx_pb::TxDecodeResponse { tx: Some(tx) }.encode_to_vec())
     }
 
     fn simulate_query(&self, data: &[u8]) -> Result<Vec<u8>, TxError> {
@@ -83,6 +107,18 @@ impl App {
         }
         .encode_to_vec())
     }
+}
+
+/// `TxEncode`: the `TxRaw` bytes of a `Tx` (its body and auth info encoded as they are).
+fn tx_encode(data: &[u8]) -> Result<Vec<u8>, TxError> {
+    let req = tx_pb::TxEncodeRequest::decode(data).map_err(|e| TxError::new("sdk", 2, format!("invalid request encoding: {e}")))?;
+    let tx = req.tx.ok_or_else(|| TxError::new("sdk", 18, "invalid empty tx"))?;
+    let raw = tx_pb::TxRaw {
+        body_bytes: tx.body.map(|b| b.encode_to_vec()).unwrap_or_default(),
+        auth_info_bytes: tx.auth_info.map(|a| a.encode_to_vec()).unwrap_or_default(),
+        signatures: tx.signatures,
+    };
+    Ok(tx_pb::TxEncodeResponse { tx_bytes: raw.encode_to_vec() }.encode_to_vec())
 }
 
 /// `/store/<substore>/key`: the raw value at `data` in that substore, with a two-level

@@ -418,3 +418,35 @@ fn signatures_are_checked_in_every_verification_chunk_of_a_large_block() {
     assert_eq!(results[300].code.value(), 0, "{}", results[300].log);
     assert_eq!(chain.balance(&bob.address(), "uagora"), 298 + 5);
 }
+
+/// `TxDecode` and `TxEncode` (`cosmos.tx.v1beta1.Service`, as explorers and cosmjs use them):
+/// a signed send decodes to its body, auth info and signatures, and encoding that `Tx` gives
+/// back the same bytes; what is not a transaction, or breaks the chain's limits, is refused.
+#[test]
+fn tx_decode_and_encode_round_trip_a_signed_transaction_and_refuse_what_is_not_one() {
+    use cosmos_sdk_proto::cosmos::tx::v1beta1 as tx_pb;
+    let (alice, bob) = (key(1), key(2));
+    let chain = chain(&[alice.address()]);
+    let tx = send_tx(&alice, &bob.address(), "5uagora", 0, 0);
+    let decoded: tx_pb::TxDecodeResponse =
+        chain.node.query_proto("/cosmos.tx.v1beta1.Service/TxDecode", &tx_pb::TxDecodeRequest { tx_bytes: tx.clone() }).expect("decode");
+    let decoded = decoded.tx.expect("tx");
+    let body = decoded.body.clone().expect("body");
+    assert_eq!(body.messages[0].type_url, "/cosmos.bank.v1beta1.MsgSend");
+    assert_eq!(decoded.signatures.len(), 1);
+    assert_eq!(decoded.auth_info.clone().expect("auth info").fee.expect("fee").amount[0].amount, "5000");
+    let encoded: tx_pb::TxEncodeResponse =
+        chain.node.query_proto("/cosmos.tx.v1beta1.Service/TxEncode", &tx_pb::TxEncodeRequest { tx: Some(decoded) }).expect("encode");
+    assert_eq!(encoded.tx_bytes, tx, "the same bytes back");
+
+    let refused = |path: &str, request: Vec<u8>| {
+        let answer = chain.node.query(path, request, 0, false).expect("answered");
+        (answer.codespace.clone(), answer.code.value(), answer.log.clone())
+    };
+    let (space, code, _) = refused("/cosmos.tx.v1beta1.Service/TxDecode", tx_pb::TxDecodeRequest { tx_bytes: vec![] }.encode_to_vec());
+    assert_eq!((space.as_str(), code), ("sdk", 18));
+    let (space, code, log) = refused("/cosmos.tx.v1beta1.Service/TxDecode", tx_pb::TxDecodeRequest { tx_bytes: vec![0xff, 0x01, 0x02] }.encode_to_vec());
+    assert_eq!((space.as_str(), code), ("sdk", 2), "{log}");
+    let (space, code, _) = refused("/cosmos.tx.v1beta1.Service/TxEncode", tx_pb::TxEncodeRequest { tx: None }.encode_to_vec());
+    assert_eq!((space.as_str(), code), ("sdk", 18));
+}

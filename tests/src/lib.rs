@@ -141,7 +141,7 @@ impl Localnet {
 
     /// Starts nodes that are not running (after a crash), as `localnet.sh up` does.
     pub fn restart_stopped(&self) -> Result<()> {
-        self.script(&["up", "--validators", &self.nodes.len().to_string()]).map(|_| ())
+        self.restart_stopped_with(&agorad_bin())
     }
 
     /// Stops the last node (`kill`, as `localnet.sh down` stops nodes) and removes it from the
@@ -231,7 +231,7 @@ fn is_zombie(pid: u32) -> bool {
 
 impl Drop for Localnet {
     fn drop(&mut self) {
-        let _ = self.script(&["down"]);
+        let _ = self.down();
     }
 }
 

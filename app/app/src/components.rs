@@ -12,6 +12,7 @@ use agora_market::{DeploymentComponent, MarketComponent, MarketEscrowHooks};
 use agora_provider::ProviderComponent;
 use agora_distribution::DistributionComponent;
 use agora_gov::GovComponent;
+use agora_ibc::IbcComponent;
 use agora_mint::MintComponent;
 use agora_slashing::SlashingComponent;
 use agora_staking::StakingComponent;
@@ -47,6 +48,9 @@ pub fn components_builder() -> ComponentsBuilder {
         // in place when the validator set is computed, as in the SDK's order.
         .with(GovComponent::new(Bank, Staking))
         .with(StakingComponent::new(Bank).with_hooks(AppStakingHooks))
+        // After staking, whose begin hook records this block's header: IBC's own consensus
+        // states are read from the headers staking keeps.
+        .with(IbcComponent::default())
         .with(ProviderComponent::new(Bank))
         // Before the market: an account that runs dry stops its deployment (the hook) before
         // the market's auctions and expiries run.

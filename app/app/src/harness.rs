@@ -22,6 +22,22 @@ pub struct TestNode {
     height: u64,
     last_app_hash: Vec<u8>,
     last_finalized: Option<response::FinalizeBlock>,
+    light: Option<LightBlocks>,
+}
+
+/// What a light client of the simulated chain verifies: one validator signs every block, and
+/// the node keeps each block's header so it can hand out signed headers (a counterparty's
+/// `MsgUpdateClient`).
+struct LightBlocks {
+    key: ed25519_dalek::SigningKey,
+    validators: tendermint::validator::Set,
+    headers: std::collections::BTreeMap<u64, tendermint::block::Header>,
+}
+
+impl LightBlocks {
+    fn validator(&self) -> Result<tendermint::validator::Info, HarnessError> {
+        self.validators.validators().first().cloned().ok_or_else(|| HarnessError::Unexpected("no validator".into()))
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -72,6 +88,7 @@ impl TestNode {
             height: info.last_block_height.value(),
             last_app_hash: info.last_block_app_hash.as_bytes().to_vec(),
             last_finalized: None,
+            light: None,
         };
         if node.height == 0 {
             node.service
@@ -86,6 +103,96 @@ impl TestNode {
                 .map_err(abci)?;
         }
         Ok(node)
+    }
+
+    /// Signs every block from now on with one ed25519 validator of power 10 (the seed's
+    /// key), reported as the next validator set in `FinalizeBlock`, and keeps the headers, so
+    /// [`Self::signed_header`] can prove them to a light client of this chain.
+    pub fn sign_blocks_with(&mut self, seed: [u8; 32]) -> Result<(), HarnessError> {
+        let key = ed25519_dalek::SigningKey::from_bytes(&seed);
+        let public = tendermint::PublicKey::from_raw_ed25519(key.verifying_key().as_bytes())
+            .ok_or_else(|| HarnessError::Unexpected("ed25519 key".into()))?;
+        let info = tendermint::validator::Info::new(public, 10u32.into());
+        let validators = tendermint::validator::Set::new(vec![info.clone()], Some(info));
+        self.light = Some(LightBlocks { key, validators, headers: Default::default() });
+        Ok(())
+    }
+
+    /// The validator set that signs this chain's blocks (see [`Self::sign_blocks_with`]).
+    pub fn validator_set(&self) -> Option<&tendermint::validator::Set> {
+        self.light.as_ref().map(|light| &light.validators)
+    }
+
+    /// The header of committed block `height`, with its commit signed by the validator: what a
+    /// relayer hands a light client of this chain.
+    pub fn signed_header(&self, height: u64) -> Result<tendermint::block::signed_header::SignedHeader, HarnessError> {
+        use ed25519_dalek::Signer;
+        let light = self.light.as_ref().ok_or_else(|| HarnessError::Unexpected("blocks are not signed".into()))?;
+        let header = light.headers.get(&height).cloned().ok_or_else(|| HarnessError::Unexpected(format!("no header at {height}")))?;
+        let block_id = tendermint::block::Id {
+            hash: header.hash(),
+            part_set_header: tendermint::block::parts::Header::new(1, tendermint::Hash::Sha256([7u8; 32])).map_err(abci)?,
+        };
+        let validator = light.validator()?;
+        let vote = tendermint::vote::Vote {
+            vote_type: tendermint::vote::Type::Precommit,
+            height: header.height,
+            round: Default::default(),
+            block_id: Some(block_id),
+            timestamp: Some(header.time),
+            validator_address: validator.address,
+            validator_index: 0u32.try_into().map_err(abci)?,
+            signature: None,
+            extension: Vec::new(),
+            extension_signature: None,
+        };
+        let sign_bytes = vote.into_signable_vec(header.chain_id.clone());
+        let signature = light.key.sign(&sign_bytes);
+        let commit = tendermint::block::Commit {
+            height: header.height,
+            round: Default::default(),
+            block_id,
+            signatures: vec![tendermint::block::CommitSig::BlockIdFlagCommit {
+                validator_address: validator.address,
+                timestamp: header.time,
+                signature: tendermint::Signature::new(signature.to_bytes()).map_err(abci)?,
+            }],
+        };
+        tendermint::block::signed_header::SignedHeader::new(header, commit).map_err(abci)
+    }
+
+    /// Records the header of block `height` (whose app hash is the state before it).
+    fn record_header(&mut self, height: u64) -> Result<(), HarnessError> {
+        let chain_id = self.chain_id.clone();
+        let app_hash = self.last_app_hash.clone();
+        let Some(light) = self.light.as_mut() else {
+            return Ok(());
+        };
+        let proposer = light.validator()?.address;
+        let validators_hash = light.validators.hash();
+        let some_hash = Some(tendermint::Hash::Sha256([1u8; 32]));
+        let header = tendermint::block::Header {
+            version: tendermint::block::header::Version { block: 11, app: 0 },
+            chain_id: chain_id.parse().map_err(abci)?,
+            height: height.try_into().map_err(abci)?,
+            time: time_at(height),
+            last_block_id: None,
+            last_commit_hash: some_hash,
+            data_hash: some_hash,
+            validators_hash,
+            next_validators_hash: validators_hash,
+            consensus_hash: tendermint::Hash::Sha256([2u8; 32]),
+            app_hash: tendermint::AppHash::try_from(app_hash).map_err(abci)?,
+            last_results_hash: some_hash,
+            evidence_hash: some_hash,
+            proposer_address: proposer,
+        };
+        light.headers.insert(height, header);
+        Ok(())
+    }
+
+    fn next_validators_hash(&self) -> tendermint::Hash {
+        self.light.as_ref().map(|light| light.validators.hash()).unwrap_or_default()
     }
 
     pub fn app(&self) -> &Arc<App> {
@@ -197,13 +304,14 @@ impl TestNode {
                 hash: Default::default(),
                 height: height.try_into().map_err(abci)?,
                 time: time_at(height),
-                next_validators_hash: Default::default(),
+                next_validators_hash: self.next_validators_hash(),
                 proposer_address: proposer(),
             }))
             .map_err(abci)?
         else {
             return Err(HarnessError::Unexpected("finalize block".into()));
         };
+        self.record_header(height)?;
         self.service.consensus(ConsensusRequest::Commit).map_err(abci)?;
         self.height = height;
         self.last_app_hash = finalized.app_hash.as_bytes().to_vec();

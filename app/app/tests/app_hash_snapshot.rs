@@ -33,5 +33,6 @@ fn app_hash_should_not_change() {
 /// `HistoricalInfo` began recording which validator-set snapshot is in force at each height,
 /// and when milestone grants arrived (their parameters and the `grants` account), and when
 /// upgrades arrived (the `upgrade` substore in the root tree, the module version map at
-/// genesis). No chain had launched yet any of these times.
-const APP_HASH_SNAPSHOT: &str = "7e25a9a5c890d310c2e93fde943156401409fa63140f5f015f073cb3172066ae";
+/// genesis), and when IBC arrived (its client, connection and transfer parameters and the
+/// `transfer` module account at genesis). No chain had launched yet any of these times.
+const APP_HASH_SNAPSHOT: &str = "5d0a93e4a28928ea6b4647f2e1c1c6c3574641d0372dccbd118999c501efddc9";

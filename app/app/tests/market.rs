@@ -821,8 +821,9 @@ fn marketplace_app_hash_should_not_change() {
 /// the app hash, and when governance arrived (parameters, module account) and `HistoricalInfo`
 /// began recording the snapshot in force at each height, and when milestone grants arrived
 /// (parameters, the `grants` account), and when upgrades arrived (the `upgrade` substore, the
-/// module version map). No chain had launched.
-const MARKETPLACE_APP_HASH: &str = "64c96d2f25758d4b53b85ae267675322305bb8467e08096541f29da87ddf285f";
+/// module version map), and when IBC arrived (its parameters, the `transfer` account). No
+/// chain had launched.
+const MARKETPLACE_APP_HASH: &str = "84f5f0db9882e3e6a1c44a7d136557a41666bd57157ab413f6ef77624ca4ca36";
 
 /// Random marketplace blocks (seeded, so a failure reproduces) fed to two nodes on separate
 /// stores: the same app hash after every block, and the invariants hold on both.

@@ -1,0 +1,272 @@
+//! `ibc` as a component: IBC core and ICS-20 messages, their parameters, genesis.
+
+use agora_component::{Authority, Component, ComponentMsg, ModuleAccount, Wiring};
+use agora_store::{Key, StateRead, StateWrite, Value};
+use agora_types::{AbciError, Address, BlockContext, Event, TxError};
+use cosmos_sdk_proto::Any;
+use ibc::apps::transfer::handler::send_transfer;
+use ibc::apps::transfer::types::msgs::transfer::MsgTransfer;
+use ibc::core::client::types::msgs::ClientMsg;
+use ibc::core::entrypoint::dispatch;
+use ibc::core::handler::types::msgs::MsgEnvelope;
+use serde::{Deserialize, Serialize};
+
+use crate::context::{HostBlock, IbcContext, IbcHost};
+use crate::msg::{IbcMsg, MESSAGE_TYPES};
+use crate::params;
+use crate::state::{IbcRead, IbcWrite};
+use crate::transfer::{resolve_denom, IbcRouter, TransferContext, TRANSFER_MODULE};
+use crate::IbcError;
+
+/// Gas for verifying one ICS-23 commitment proof (two levels of up to 64 hashes each).
+pub const PROOF_VERIFY_GAS: u64 = 2_000;
+/// Gas for verifying one commit signature of a light-client header (the SDK charges 590 for
+/// an ed25519 signature in its ante handler; a header also hashes its validator set).
+pub const HEADER_SIGNATURE_GAS: u64 = 1_000;
+
+/// IBC's genesis section: its parameters, and (for a chain started from an export) every
+/// entry of its state as hex key/value pairs, restored as they were.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct GenesisState {
+    pub allowed_clients: Vec<String>,
+    /// Nanoseconds, as a decimal string (a 64-bit integer in the SDK's JSON).
+    pub max_expected_time_per_block: String,
+    pub send_enabled: bool,
+    pub receive_enabled: bool,
+    pub entries: Vec<GenesisEntry>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GenesisEntry {
+    pub key: String,
+    pub value: String,
+}
+
+impl Default for GenesisState {
+    fn default() -> Self {
+        let client = params::default_client_params();
+        let connection = params::default_connection_params();
+        let transfer = params::default_transfer_params();
+        Self {
+            allowed_clients: client.allowed_clients,
+            max_expected_time_per_block: connection.max_expected_time_per_block.to_string(),
+            send_enabled: transfer.send_enabled,
+            receive_enabled: transfer.receive_enabled,
+            entries: Vec::new(),
+        }
+    }
+}
+
+/// Prefixes of the state a genesis export carries over (parameters travel as fields).
+const EXPORTED_PREFIXES: &[&[u8]] = &[b"ibc/", b"ibc_index/", crate::state::keys::DENOM_TRACES, crate::state::keys::TOTAL_ESCROW];
+
+impl GenesisState {
+    fn params(
+        &self,
+    ) -> Result<
+        (
+            ibc_proto::ibc::core::client::v1::Params,
+            ibc_proto::ibc::core::connection::v1::Params,
+            ibc_proto::ibc::applications::transfer::v1::Params,
+        ),
+        String,
+    > {
+        let client = ibc_proto::ibc::core::client::v1::Params { allowed_clients: self.allowed_clients.clone() };
+        params::validate_client_params(&client).map_err(|e| format!("allowed_clients: {e}"))?;
+        let max_expected_time_per_block = self
+            .max_expected_time_per_block
+            .parse()
+            .map_err(|_| format!("max_expected_time_per_block: {:?} is not a number of nanoseconds", self.max_expected_time_per_block))?;
+        let connection = ibc_proto::ibc::core::connection::v1::Params { max_expected_time_per_block };
+        params::validate_connection_params(&connection).map_err(|e| format!("max_expected_time_per_block: {e}"))?;
+        let transfer = ibc_proto::ibc::applications::transfer::v1::Params { send_enabled: self.send_enabled, receive_enabled: self.receive_enabled };
+        Ok((client, connection, transfer))
+    }
+
+    fn decoded_entries(&self) -> Result<Vec<(Key, Value)>, String> {
+        self.entries
+            .iter()
+            .enumerate()
+            .map(|(i, entry)| {
+                let key = hex::decode(&entry.key).map_err(|e| format!("entries[{i}].key: {e}"))?;
+                let value = hex::decode(&entry.value).map_err(|e| format!("entries[{i}].value: {e}"))?;
+                if !EXPORTED_PREFIXES.iter().any(|prefix| key.starts_with(prefix)) {
+                    return Err(format!("entries[{i}].key {:?} is not IBC state", String::from_utf8_lossy(&key)));
+                }
+                Ok((key, value))
+            })
+            .collect()
+    }
+}
+
+#[derive(Default)]
+pub struct IbcComponent {
+    authority: Authority,
+}
+
+impl ComponentMsg for IbcMsg {
+    fn type_url(&self) -> &str {
+        IbcMsg::type_url(self)
+    }
+
+    fn module(&self) -> &'static str {
+        match self {
+            IbcMsg::Transfer { .. } | IbcMsg::UpdateTransferParams { .. } => "transfer",
+            _ => "ibc",
+        }
+    }
+
+    fn signers(&self) -> Vec<Address> {
+        IbcMsg::signers(self)
+    }
+}
+
+fn tx_error(error: IbcError) -> TxError {
+    error.to_tx_error()
+}
+
+impl IbcComponent {
+    fn execute_core(&self, state: &mut dyn StateWrite, ctx: &BlockContext, envelope: &MsgEnvelope) -> Result<Vec<Event>, TxError> {
+        if let MsgEnvelope::Client(ClientMsg::CreateClient(create)) = envelope {
+            let allowed = state.client_params().map_err(tx_error)?.allowed_clients;
+            let client_type = params::TENDERMINT_CLIENT_TYPE;
+            let is_tendermint = create.client_state.type_url == "/ibc.lightclients.tendermint.v1.ClientState";
+            if !is_tendermint || !allowed.iter().any(|allowed| allowed == client_type || allowed == "*") {
+                return Err(TxError::new(
+                    "client",
+                    3,
+                    format!("client state type {} is not allowed (allowed clients: {allowed:?})", create.client_state.type_url),
+                ));
+            }
+        }
+        let block = HostBlock::read(&*state, ctx).map_err(|e| TxError::internal(e.to_string()))?;
+        let host = IbcHost::new(state, block);
+        let mut context = IbcContext::new(&host);
+        let mut router = IbcRouter::new(&host);
+        dispatch(&mut context, &mut router, envelope.clone()).map_err(|e| tx_error(IbcError::Handler(e)))?;
+        Ok(host.take_events())
+    }
+
+    fn execute_transfer(
+        &self,
+        state: &mut dyn StateWrite,
+        ctx: &BlockContext,
+        msg: &ibc_proto::ibc::applications::transfer::v1::MsgTransfer,
+    ) -> Result<Vec<Event>, TxError> {
+        let mut msg = msg.clone();
+        if let Some(token) = msg.token.as_mut() {
+            token.denom = resolve_denom(&*state, &token.denom).map_err(tx_error)?;
+        }
+        let msg = MsgTransfer::try_from(msg).map_err(|e| tx_error(IbcError::Decode { what: "MsgTransfer", reason: e.to_string() }))?;
+        let block = HostBlock::read(&*state, ctx).map_err(|e| TxError::internal(e.to_string()))?;
+        let host = IbcHost::new(state, block);
+        let mut context = IbcContext::new(&host);
+        send_transfer(&mut context, &mut TransferContext { host: &host }, msg).map_err(|e| tx_error(IbcError::Transfer(e)))?;
+        Ok(host.take_events())
+    }
+}
+
+impl Component for IbcComponent {
+    type Msg = IbcMsg;
+    type Genesis = GenesisState;
+
+    fn name(&self) -> &'static str {
+        "ibc"
+    }
+
+    fn module_accounts(&self) -> Vec<ModuleAccount> {
+        vec![ModuleAccount::new(TRANSFER_MODULE).minter().burner()]
+    }
+
+    fn wire(&mut self, wiring: &Wiring) {
+        self.authority = wiring.authority;
+    }
+
+    fn validate_genesis(&self, genesis: &GenesisState) -> Result<(), String> {
+        genesis.params()?;
+        genesis.decoded_entries()?;
+        Ok(())
+    }
+
+    fn init_genesis(&self, state: &mut dyn StateWrite, genesis: &GenesisState) -> Result<(), String> {
+        let (client, connection, transfer) = genesis.params()?;
+        state.put_client_params(&client);
+        state.put_connection_params(&connection);
+        state.put_transfer_params(&transfer);
+        for (key, value) in genesis.decoded_entries()? {
+            state.put_raw(key, value);
+        }
+        Ok(())
+    }
+
+    fn export_genesis(&self, state: &dyn StateRead, _height: u64) -> Result<GenesisState, String> {
+        let client = state.client_params().map_err(|e| e.to_string())?;
+        let connection = state.connection_params().map_err(|e| e.to_string())?;
+        let transfer = state.transfer_params().map_err(|e| e.to_string())?;
+        let mut entries = Vec::new();
+        for prefix in EXPORTED_PREFIXES {
+            for entry in state.prefix_raw(prefix, None) {
+                let (key, value) = entry.map_err(|e| e.to_string())?;
+                entries.push(GenesisEntry { key: hex::encode(key), value: hex::encode(value) });
+            }
+        }
+        Ok(GenesisState {
+            allowed_clients: client.allowed_clients,
+            max_expected_time_per_block: connection.max_expected_time_per_block.to_string(),
+            send_enabled: transfer.send_enabled,
+            receive_enabled: transfer.receive_enabled,
+            entries,
+        })
+    }
+
+    fn message_types(&self) -> &'static [&'static str] {
+        MESSAGE_TYPES
+    }
+
+    fn decode_msg(&self, any: &Any) -> Result<IbcMsg, TxError> {
+        IbcMsg::decode(any).map_err(tx_error)
+    }
+
+    fn execute(&self, state: &mut dyn StateWrite, ctx: &BlockContext, msg: &IbcMsg) -> Result<Vec<Event>, TxError> {
+        match msg {
+            IbcMsg::Core { envelope, signer, proofs, signatures, .. } => {
+                if let MsgEnvelope::Client(ClientMsg::RecoverClient(_)) = envelope.as_ref() {
+                    self.authority.check(signer)?;
+                }
+                let gas = proofs.saturating_mul(PROOF_VERIFY_GAS).saturating_add(signatures.saturating_mul(HEADER_SIGNATURE_GAS));
+                state.charge_gas(gas, "ibc proof and header verification").map_err(|e| TxError::new("sdk", 11, e.to_string()))?;
+                self.execute_core(state, ctx, envelope)
+            }
+            IbcMsg::Transfer { msg, .. } => self.execute_transfer(state, ctx, msg),
+            IbcMsg::UpdateTransferParams { authority, params } => {
+                self.authority.check(authority)?;
+                state.put_transfer_params(params);
+                Ok(Vec::new())
+            }
+            IbcMsg::UpdateClientParams { authority, params } => {
+                self.authority.check(authority)?;
+                state.put_client_params(params);
+                Ok(Vec::new())
+            }
+            IbcMsg::UpdateConnectionParams { authority, params } => {
+                self.authority.check(authority)?;
+                state.put_connection_params(params);
+                Ok(Vec::new())
+            }
+        }
+    }
+
+    fn query_services(&self) -> &'static [&'static str] {
+        &[crate::query::TRANSFER_SERVICE]
+    }
+
+    fn query(&self, state: &dyn StateRead, _height: u64, path: &str, data: &[u8]) -> Option<Result<Vec<u8>, TxError>> {
+        crate::query::transfer_query(state, path, data)
+    }
+
+    fn check_invariants(&self, state: &dyn StateRead) -> Result<(), String> {
+        crate::invariant::escrow_totals_match(state)
+    }
+}

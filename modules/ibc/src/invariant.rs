@@ -1,0 +1,35 @@
+//! ICS-20's invariant: what the escrow accounts of all transfer channels hold is, per denom,
+//! the escrow total the module records (ibc-go's `TotalEscrowForDenom`).
+
+use std::collections::BTreeMap;
+
+use agora_bank::BankRead;
+use agora_store::StateRead;
+
+use crate::state::keys;
+use crate::transfer::escrow_address;
+
+const TRANSFER_CHANNELS: &str = "ibc/channelEnds/ports/transfer/channels/";
+
+pub fn escrow_totals_match(state: &dyn StateRead) -> Result<(), String> {
+    let mut held: BTreeMap<String, u128> = BTreeMap::new();
+    for entry in state.prefix_raw(TRANSFER_CHANNELS.as_bytes(), None) {
+        let (key, _) = entry.map_err(|e| e.to_string())?;
+        let channel = String::from_utf8_lossy(&key[TRANSFER_CHANNELS.len()..]).into_owned();
+        for coin in state.all_balances(&escrow_address("transfer", &channel)).map_err(|e| e.to_string())?.iter() {
+            let total = held.entry(coin.denom.to_string()).or_default();
+            *total = total.checked_add(coin.amount).ok_or("escrow balances overflow")?;
+        }
+    }
+    let mut recorded: BTreeMap<String, u128> = BTreeMap::new();
+    for entry in state.prefix_raw(keys::TOTAL_ESCROW, None) {
+        let (key, value) = entry.map_err(|e| e.to_string())?;
+        let denom = String::from_utf8_lossy(&key[keys::TOTAL_ESCROW.len()..]).into_owned();
+        let amount: [u8; 16] = value.as_slice().try_into().map_err(|_| format!("escrow total of {denom} is not 16 bytes"))?;
+        recorded.insert(denom, u128::from_be_bytes(amount));
+    }
+    if held != recorded {
+        return Err(format!("escrow accounts hold {held:?} but the recorded escrow totals are {recorded:?}"));
+    }
+    Ok(())
+}

@@ -592,3 +592,34 @@ fn grant_parameters_change_by_proposal_and_invalid_ones_are_refused_at_submissio
     let params = params.params.expect("params");
     assert_eq!((params.release_voting_period_seconds, params.release_quorum.as_str()), (3600, "0.1"));
 }
+
+#[test]
+fn a_proposal_switches_ibc_transfers_off_and_a_bad_client_parameter_is_refused_at_submission() {
+    use ibc_proto::ibc::applications::transfer::v1 as transfer_pb;
+    use prost::Message as _;
+    let mut g = Gov::new(|_| {});
+    let switch_off = transfer_pb::MsgUpdateParams {
+        signer: gov_address().to_bech32(),
+        params: Some(transfer_pb::Params { send_enabled: false, receive_enabled: true }),
+    };
+    let msg = Any { type_url: "/ibc.applications.transfer.v1.MsgUpdateParams".into(), value: switch_off.encode_to_vec() };
+    let id = g.submit(3, vec![msg], MIN_DEPOSIT, false);
+    g.vote(1, id, YES);
+    g.vote(2, id, YES);
+    g.until_decided(id);
+    let p = g.proposal(id).expect("proposal");
+    assert_eq!(p.status, pb::ProposalStatus::Passed as i32, "{}", p.failed_reason);
+    let params: transfer_pb::QueryParamsResponse =
+        g.chain.node.query_proto("/ibc.applications.transfer.v1.Query/Params", &transfer_pb::QueryParamsRequest {}).expect("params");
+    assert_eq!(params.params, Some(transfer_pb::Params { send_enabled: false, receive_enabled: true }));
+
+    // A client type this chain cannot host is refused when the proposal is submitted.
+    let bad = ibc_proto::ibc::core::client::v1::MsgUpdateParams {
+        signer: gov_address().to_bech32(),
+        params: Some(ibc_proto::ibc::core::client::v1::Params { allowed_clients: vec!["06-solomachine".into()] }),
+    };
+    let msg = Any { type_url: "/ibc.core.client.v1.MsgUpdateParams".into(), value: bad.encode_to_vec() };
+    let refused = g.send(3, Gov::submit_msg(3, vec![msg], MIN_DEPOSIT, false));
+    assert_ne!(refused.code.value(), 0, "refused at submission");
+    assert!(refused.log.contains("06-solomachine"), "{}", refused.log);
+}

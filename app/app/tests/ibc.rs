@@ -38,10 +38,18 @@ struct Side {
 }
 
 fn side(chain_id: &'static str, seed: u8, validator_seed: u8) -> Side {
+    side_with(chain_id, seed, validator_seed, |_| {})
+}
+
+fn side_with(chain_id: &'static str, seed: u8, validator_seed: u8, tune: impl FnOnce(&mut agora_genesis::AppState)) -> Side {
     let key = key(seed);
     let dir = tempfile::tempdir().expect("tempdir");
     let app = open_app(dir.path(), AppConfig::default());
-    let mut node = TestNode::start(app, chain_id, &genesis_json(&[key.address()])).expect("start");
+    let mut genesis = agora_app::genesis::new_chain().expect("genesis");
+    without_inflation(&mut genesis);
+    agora_app::genesis::add_account(&mut genesis, key.address(), &coins("1000000000uagora")).expect("fund");
+    tune(&mut genesis);
+    let mut node = TestNode::start(app, chain_id, &genesis.to_json().expect("json")).expect("start");
     node.sign_blocks_with([validator_seed; 32]).expect("validator");
     node.make_block(vec![]).expect("first block");
     let mut chain = Chain { node, dir };
@@ -82,9 +90,10 @@ impl Side {
             builder = builder.any_message(msg);
         }
         let tx = builder.fee(coins(IBC_FEE)).gas_limit(IBC_GAS).sign(&self.key, self.chain_id, self.account_number, self.sequence);
-        let result = self.chain.block(vec![tx]).remove(0);
-        // The sequence advances even when a message fails: the ante handler ran.
-        self.sequence += 1;
+        // Finalized as given: a refusal CheckTx would catch is still answered by the block.
+        let result = self.chain.raw_block(vec![tx]).remove(0);
+        // The sequence advances when the ante handler ran, even if a message then failed.
+        self.sequence = self.chain.account(&self.address()).expect("account").sequence;
         result
     }
 
@@ -348,8 +357,12 @@ struct Pair {
 }
 
 fn pair() -> Pair {
-    let mut a = side(CHAIN_A, 1, 101);
-    let mut b = side(CHAIN_B, 2, 102);
+    pair_with(|_| {}, |_| {})
+}
+
+fn pair_with(tune_a: impl FnOnce(&mut agora_genesis::AppState), tune_b: impl FnOnce(&mut agora_genesis::AppState)) -> Pair {
+    let mut a = side_with(CHAIN_A, 1, 101, tune_a);
+    let mut b = side_with(CHAIN_B, 2, 102, tune_b);
     create_client(&b, &mut a);
     create_client(&a, &mut b);
     let (conn_a, conn_b) = open_connection(&mut a, &mut b);
@@ -466,4 +479,203 @@ fn transfer_there_and_back_over_a_channel_between_two_chains() {
     // A's account paid 1,000, got 400 back, and paid the fees of its transactions.
     let fees = u128::from(a.sequence - sequence_before) * 75_000;
     assert_eq!(a.chain.balance(&a.address(), "uagora"), sender_before - 600 - fees);
+}
+
+/// Relays a timeout of `packet` (sent by `src`, never received by `dst`) back to `src`.
+fn relay_timeout(src: &mut Side, dst: &mut Side, packet: chan_pb::Packet) -> ExecTxResult {
+    let (at, proof_height) = seal(dst);
+    let msg = chan_pb::MsgTimeout {
+        proof_unreceived: dst.proof(
+            &format!("receipts/ports/{}/channels/{}/sequences/{}", packet.destination_port, packet.destination_channel, packet.sequence),
+            at,
+        ),
+        packet: Some(packet),
+        proof_height: Some(height(proof_height)),
+        next_sequence_recv: 1,
+        signer: src.signer(),
+    };
+    relay(dst, src, any("/ibc.core.channel.v1.MsgTimeout", &msg))
+}
+
+#[test]
+fn a_packet_that_times_out_is_refunded_and_cannot_be_received_after() {
+    let Pair { mut a, mut b, chan_a, .. } = pair();
+    let escrow = agora_ibc::transfer::escrow_address("transfer", &chan_a);
+    let before = a.chain.balance(&a.address(), "uagora");
+    let timeout = b.height() + 3;
+    let result = a.send_ok(vec![transfer_msg(&a, &chan_a, "uagora", "2500", &b.signer(), timeout)]);
+    let packet = sent_packet(&result);
+    assert_eq!(a.chain.balance(&escrow, "uagora"), 2500);
+
+    // B passes the timeout height without receiving it.
+    for _ in 0..4 {
+        b.chain.block(vec![]);
+    }
+    // Too late to receive: B refuses.
+    let (at, proof_height) = seal(&mut a);
+    let recv = chan_pb::MsgRecvPacket {
+        proof_commitment: a.proof(&format!("commitments/ports/transfer/channels/{chan_a}/sequences/{}", packet.sequence), at),
+        packet: Some(packet.clone()),
+        proof_height: Some(height(proof_height)),
+        signer: b.signer(),
+    };
+    let refused = relay(&a, &mut b, any("/ibc.core.channel.v1.MsgRecvPacket", &recv));
+    assert_refused(&refused, "channel", 14, "");
+
+    // The timeout, proven by the absence of B's receipt, refunds the sender on A.
+    let sequence_before = a.sequence;
+    let result = relay_timeout(&mut a, &mut b, packet.clone());
+    assert_eq!(result.code.value(), 0, "timeout: {}", result.log);
+    event_of(&result, "timeout_packet");
+    assert_eq!(a.chain.balance(&escrow, "uagora"), 0);
+    let fees = u128::from(a.sequence - sequence_before) * 75_000;
+    assert_eq!(a.chain.balance(&a.address(), "uagora"), before - 75_000 - fees, "refunded but for the fees");
+
+    // The commitment is gone: a second timeout is refused.
+    let again = relay_timeout(&mut a, &mut b, packet);
+    assert_ne!(again.code.value(), 0, "a packet times out once");
+}
+
+#[test]
+fn an_error_acknowledgement_refunds_the_sender_and_mints_nothing() {
+    let Pair { mut a, mut b, chan_a, chan_b } = pair();
+    let escrow = agora_ibc::transfer::escrow_address("transfer", &chan_a);
+    let before = a.chain.balance(&a.address(), "uagora");
+    let sequence_before = a.sequence;
+    let timeout = b.height() + 100;
+    let result = a.send_ok(vec![transfer_msg(&a, &chan_a, "uagora", "700", "not-an-address", timeout)]);
+    let packet = sent_packet(&result);
+    let ack = relay_packet(&mut a, &mut b, packet);
+    let ack: serde_json::Value = serde_json::from_slice(&ack).expect("json ack");
+    // ibc-go's error acknowledgement: the code only (sdk 7, the receiver's address), so every
+    // node writes the same bytes; the reason is in the events.
+    assert_eq!(ack, serde_json::json!({"error": "ABCI code: 7: error handling packet: see events for details"}));
+    // Nothing minted on B; the sender has its coins back on A.
+    let voucher = voucher(&format!("transfer/{chan_b}/uagora"));
+    let supply: cosmos_sdk_proto::cosmos::bank::v1beta1::QuerySupplyOfResponse = b
+        .chain
+        .node
+        .query_proto("/cosmos.bank.v1beta1.Query/SupplyOf", &cosmos_sdk_proto::cosmos::bank::v1beta1::QuerySupplyOfRequest { denom: voucher })
+        .expect("supply");
+    assert_eq!(supply.amount.expect("coin").amount, "0");
+    assert_eq!(a.chain.balance(&escrow, "uagora"), 0);
+    let fees = u128::from(a.sequence - sequence_before) * 75_000;
+    assert_eq!(a.chain.balance(&a.address(), "uagora"), before - fees);
+}
+
+#[test]
+fn refusals_carry_ibc_go_codespaces_and_change_nothing() {
+    let Pair { mut a, mut b, chan_a, chan_b } = pair();
+    let timeout = b.height() + 100;
+
+    // Amount zero, and a voucher this chain never minted, are refused before anything moves.
+    let zero = a.send(vec![transfer_msg(&a, &chan_a, "uagora", "0", &b.signer(), timeout)]);
+    assert_refused(&zero, "transfer", 5, "amount must be positive");
+    let unknown = format!("ibc/{}", "AB".repeat(32));
+    let untraced = a.send(vec![transfer_msg(&a, &chan_a, &unknown, "5", &b.signer(), timeout)]);
+    assert_refused(&untraced, "transfer", 6, "denomination trace not found");
+    // A channel that does not exist.
+    let missing = a.send(vec![transfer_msg(&a, "channel-9", "uagora", "5", &b.signer(), timeout)]);
+    assert_refused(&missing, "channel", 3, "channel-9");
+    // More than the sender holds.
+    let too_much = a.send(vec![transfer_msg(&a, &chan_a, "uagora", "999999999999", &b.signer(), timeout)]);
+    assert_refused(&too_much, "sdk", 5, "insufficient funds");
+
+    // A packet proven with the wrong proof (the channel end's, not the commitment's).
+    let result = a.send_ok(vec![transfer_msg(&a, &chan_a, "uagora", "10", &b.signer(), timeout)]);
+    let packet = sent_packet(&result);
+    let (at, proof_height) = seal(&mut a);
+    let recv = chan_pb::MsgRecvPacket {
+        proof_commitment: a.proof(&format!("channelEnds/ports/transfer/channels/{chan_a}"), at),
+        packet: Some(packet.clone()),
+        proof_height: Some(height(proof_height)),
+        signer: b.signer(),
+    };
+    let wrong = relay(&a, &mut b, any("/ibc.core.channel.v1.MsgRecvPacket", &recv));
+    assert_refused(&wrong, "client", 14, "");
+    // A packet whose data was changed after it was committed.
+    let mut forged = packet.clone();
+    forged.data = forged.data.iter().map(|b| if *b == b'1' { b'9' } else { *b }).collect();
+    let recv = chan_pb::MsgRecvPacket {
+        proof_commitment: a.proof(&format!("commitments/ports/transfer/channels/{chan_a}/sequences/{}", packet.sequence), at),
+        packet: Some(forged),
+        proof_height: Some(height(proof_height)),
+        signer: b.signer(),
+    };
+    let forged = relay(&a, &mut b, any("/ibc.core.channel.v1.MsgRecvPacket", &recv));
+    assert_refused(&forged, "client", 14, "");
+    // The honest packet still goes through, once.
+    relay_packet(&mut a, &mut b, packet.clone());
+    assert_eq!(b.chain.balance(&b.address(), &voucher(&format!("transfer/{chan_b}/uagora"))), 10);
+
+    // ICS-20 channels cannot be closed by a user.
+    let close = chan_pb::MsgChannelCloseInit { port_id: "transfer".into(), channel_id: chan_a.clone(), signer: a.signer() };
+    let closed = a.send(vec![any("/ibc.core.channel.v1.MsgChannelCloseInit", &close)]);
+    assert_ne!(closed.code.value(), 0, "closing a transfer channel is refused");
+
+    // Only governance changes IBC's parameters.
+    let params = transfer_pb::MsgUpdateParams {
+        signer: a.signer(),
+        params: Some(transfer_pb::Params { send_enabled: false, receive_enabled: false }),
+    };
+    let not_gov = a.send(vec![any("/ibc.applications.transfer.v1.MsgUpdateParams", &params)]);
+    assert_refused(&not_gov, "gov", 13, "");
+    let params: transfer_pb::QueryParamsResponse =
+        a.chain.node.query_proto("/ibc.applications.transfer.v1.Query/Params", &transfer_pb::QueryParamsRequest {}).expect("params");
+    assert_eq!(params.params, Some(transfer_pb::Params { send_enabled: true, receive_enabled: true }));
+}
+
+#[test]
+fn an_expired_client_refuses_updates() {
+    let mut a = side(CHAIN_A, 1, 101);
+    let mut b = side(CHAIN_B, 2, 102);
+    // A client of A on B that trusts a header for 5 seconds (5 blocks of the harness).
+    let (mut client_state, consensus_state) = a.client_of_self();
+    client_state.trusting_period = Some(tendermint_proto::google::protobuf::Duration { seconds: 5, nanos: 0 });
+    let msg = client_pb::MsgCreateClient {
+        client_state: Some(ibc_any("/ibc.lightclients.tendermint.v1.ClientState", &client_state)),
+        consensus_state: Some(ibc_any("/ibc.lightclients.tendermint.v1.ConsensusState", &consensus_state)),
+        signer: b.signer(),
+    };
+    let result = b.send_ok(vec![any("/ibc.core.client.v1.MsgCreateClient", &msg)]);
+    b.client_id = attribute(event_of(&result, "create_client"), "client_id");
+    b.client_height = a.height();
+    for _ in 0..8 {
+        a.chain.block(vec![]);
+        b.chain.block(vec![]);
+    }
+    let update = a.update_msg(&b);
+    let refused = b.send(vec![update]);
+    assert_refused(&refused, "client", 28, "");
+}
+
+#[test]
+fn switched_off_transfers_are_refused_on_send_and_acknowledged_with_an_error_on_receive() {
+    let switched = |send_enabled: bool, receive_enabled: bool| {
+        move |genesis: &mut agora_genesis::AppState| {
+            let mut ibc: agora_ibc::GenesisState = genesis.section("ibc").expect("ibc");
+            ibc.send_enabled = send_enabled;
+            ibc.receive_enabled = receive_enabled;
+            genesis.set_section("ibc", &ibc).expect("set");
+        }
+    };
+    // A sends but does not receive; B receives but does not send.
+    let Pair { mut a, mut b, chan_a, chan_b } = pair_with(switched(true, false), switched(false, true));
+    let refused = b.send(vec![transfer_msg(&b, &chan_b, "uagora", "5", &a.signer(), a.height() + 100)]);
+    assert_refused(&refused, "transfer", 7, "transfers from this chain are disabled");
+
+    // A's transfer reaches B; and a voucher B could not send back would be refused there too.
+    let result = a.send_ok(vec![transfer_msg(&a, &chan_a, "uagora", "5", &b.signer(), b.height() + 100)]);
+    let ack = relay_packet(&mut a, &mut b, sent_packet(&result));
+    assert_eq!(ack, br#"{"result":"AQ=="}"#);
+
+    // The other way round, receiving is what is off: a chain with sending on and receiving off
+    // answers a packet with an error acknowledgement (transfer 8), which refunds the sender.
+    let Pair { a: mut c, b: mut d, chan_a: chan_c, .. } = pair_with(switched(true, true), switched(true, false));
+    let escrow = agora_ibc::transfer::escrow_address("transfer", &chan_c);
+    let result = c.send_ok(vec![transfer_msg(&c, &chan_c, "uagora", "9", &d.signer(), d.height() + 100)]);
+    let ack = relay_packet(&mut c, &mut d, sent_packet(&result));
+    let ack: serde_json::Value = serde_json::from_slice(&ack).expect("json");
+    assert_eq!(ack, serde_json::json!({"error": "ABCI code: 8: error handling packet: see events for details"}));
+    assert_eq!(c.chain.balance(&escrow, "uagora"), 0, "refunded");
 }

@@ -199,7 +199,7 @@ impl ClientValidationContext for IbcContext<'_, '_> {
         let bytes = self
             .host
             .get(&keys::path(ClientStatePath::new(client_id.clone())))?
-            .ok_or_else(|| HostError::missing_state(format!("client {client_id} not found")))?;
+            .ok_or_else(|| HostError::missing_state(format!("client 4: client {client_id} not found")))?;
         <TmClientState as Protobuf<Any>>::decode_vec(&bytes).map_err(|e| HostError::failed_to_retrieve(format!("client state of {client_id}: {e}")))
     }
 
@@ -388,7 +388,7 @@ impl ValidationContext for IbcContext<'_, '_> {
     }
 
     fn connection_end(&self, conn_id: &ConnectionId) -> Result<ConnectionEnd, HostError> {
-        self.host.decode::<ConnectionEnd, RawConnectionEnd>(&keys::path(ConnectionPath::new(conn_id)), &format!("connection {conn_id}"))
+        self.host.decode::<ConnectionEnd, RawConnectionEnd>(&keys::path(ConnectionPath::new(conn_id)), &format!("connection 3: connection {conn_id}"))
     }
 
     fn validate_self_client(&self, client_state: TmClientState) -> Result<(), HostError> {
@@ -404,7 +404,7 @@ impl ValidationContext for IbcContext<'_, '_> {
     }
 
     fn channel_end(&self, path: &ChannelEndPath) -> Result<ChannelEnd, HostError> {
-        self.host.decode::<ChannelEnd, RawChannel>(&keys::path(path), &format!("channel {}/{}", path.0, path.1))
+        self.host.decode::<ChannelEnd, RawChannel>(&keys::path(path), &format!("channel 3: channel {}/{}", path.0, path.1))
     }
 
     fn get_next_sequence_send(&self, path: &SeqSendPath) -> Result<Sequence, HostError> {

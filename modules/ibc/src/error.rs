@@ -68,6 +68,7 @@ fn host_missing(e: &HostError) -> bool {
 fn client_code(e: &ClientError) -> u32 {
     match e {
         ClientError::DuplicateClientState(_) => 2,
+        ClientError::Host(host) if coded_code(host).is_some() => coded_code(host).map_or(3, |(_, code)| code),
         ClientError::Host(host) if host_missing(host) => 4,
         ClientError::InvalidStatus(_) => 28,
         ClientError::MissingLocalConsensusState(_) => 22,
@@ -129,7 +130,8 @@ fn transfer_code(e: &TokenTransferError) -> (&'static str, u32) {
 }
 
 /// The errors Agora's own contexts raise travel inside `HostError`: their description starts
-/// with the code they should carry (`transfer 7: ...`), or they are plain state errors.
+/// with the code they should carry (`transfer 7: ...`, `channel 3: channel ... not found`), or
+/// they are plain state errors.
 fn host_code(e: &HostError) -> (&'static str, u32) {
     if let Some(coded) = coded_code(e) {
         return coded;

@@ -14,6 +14,9 @@ use agora_types::{Address, Coin, Coins, Denom};
 use ibc::apps::transfer::context::{TokenTransferExecutionContext, TokenTransferValidationContext};
 use ibc::apps::transfer::module as ics20;
 use ibc::apps::transfer::types::error::TokenTransferError;
+use ibc::apps::transfer::handler::process_recv_packet_execute;
+use ibc::apps::transfer::types::events::RecvEvent;
+use ibc::apps::transfer::types::packet::PacketData;
 use ibc::apps::transfer::types::{ack_success_b64, Memo, PrefixedCoin, PrefixedDenom, MODULE_ID_STR, PORT_ID_STR, VERSION};
 use ibc::core::channel::types::acknowledgement::{Acknowledgement, AcknowledgementStatus};
 use ibc::core::channel::types::channel::{Counterparty, Order};
@@ -234,6 +237,15 @@ impl TokenTransferExecutionContext for TransferContext<'_, '_> {
     }
 }
 
+/// ibc-go's error acknowledgement: the error's ABCI code only, so every node (and every
+/// release) writes the same bytes.
+/// (`None` only if the bytes were empty, which they never are.)
+pub fn error_acknowledgement(error: &IbcError) -> Option<Acknowledgement> {
+    use agora_types::AbciError;
+    let json = format!(r#"{{"error":"ABCI code: {}: error handling packet: see events for details"}}"#, error.code());
+    Acknowledgement::try_from(json.into_bytes()).ok()
+}
+
 fn app_error(error: TokenTransferError) -> ChannelError {
     ChannelError::AppSpecific { description: error.to_string() }
 }
@@ -341,30 +353,49 @@ impl Module for TransferModule<'_, '_> {
     }
 
     /// Runs the receive on a fork kept only if it succeeds: a failed receive leaves nothing
-    /// but its error acknowledgement, as ibc-go's cached context does.
+    /// but its error acknowledgement, as ibc-go's cached context does. The error
+    /// acknowledgement is ibc-go's (`ABCI code: <code>: error handling packet: see events for
+    /// details`): deterministic, valid JSON whatever the packet held, with the reason in the
+    /// `fungible_token_packet` event.
     fn on_recv_packet_execute(&mut self, packet: &Packet, _relayer: &Signer) -> (ModuleExtras, Option<Acknowledgement>) {
-        let success: Acknowledgement = AcknowledgementStatus::success(ack_success_b64()).into();
+        let Ok(data) = serde_json::from_slice::<PacketData>(&packet.data) else {
+            let error = IbcError::Transfer(TokenTransferError::FailedToDeserializePacketData);
+            self.host.emit(agora_types::Event::new("fungible_token_packet").attr("success", "false").attr("error", error.to_string()));
+            return (ModuleExtras::empty(), error_acknowledgement(&error));
+        };
         let block = self.host.block.clone();
         let outcome = self.host.write(|state| {
             isolated(state, |fork| {
                 let nested = IbcHost::new(fork, block);
-                let (extras, ack) = ics20::on_recv_packet_execute(&mut TransferContext { host: &nested }, packet);
-                if ack == success {
-                    Ok((extras, ack, nested.take_events()))
-                } else {
-                    Err((extras, ack))
+                match process_recv_packet_execute(&mut TransferContext { host: &nested }, packet, data.clone()) {
+                    Ok(extras) => Ok((extras, nested.take_events())),
+                    Err(failure) => Err(failure),
                 }
             })
         });
-        match outcome {
-            Ok((extras, ack, events)) => {
+        let (mut extras, ack, success) = match outcome {
+            Ok((extras, events)) => {
                 for event in events {
                     self.host.emit(event);
                 }
-                (extras, Some(ack))
+                (extras, Some(AcknowledgementStatus::success(ack_success_b64()).into()), true)
             }
-            Err((extras, ack)) => (extras, Some(ack)),
-        }
+            Err((extras, error)) => {
+                let error = IbcError::Transfer(error);
+                self.host.emit(agora_types::Event::new("fungible_token_packet").attr("success", "false").attr("error", error.to_string()));
+                (extras, error_acknowledgement(&error), false)
+            }
+        };
+        let event = RecvEvent {
+            sender: data.sender,
+            receiver: data.receiver,
+            denom: data.token.denom,
+            amount: data.token.amount,
+            memo: data.memo,
+            success,
+        };
+        extras.events.push(event.into());
+        (extras, ack)
     }
 
     fn on_acknowledgement_packet_validate(&self, packet: &Packet, acknowledgement: &Acknowledgement, relayer: &Signer) -> Result<(), ChannelError> {

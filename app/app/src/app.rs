@@ -44,8 +44,7 @@ fn growing_chunks<T>(mut items: &[T], first: usize, largest: usize) -> Vec<&[T]>
     chunks
 }
 
-/// State key of the chain id, written at genesis (`FinalizeBlock` does not carry it).
-pub const CHAIN_ID_KEY: &[u8] = b"app/chain_id";
+pub use agora_types::CHAIN_ID_KEY;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {

@@ -679,3 +679,139 @@ fn switched_off_transfers_are_refused_on_send_and_acknowledged_with_an_error_on_
     assert_eq!(ack, serde_json::json!({"error": "ABCI code: 8: error handling packet: see events for details"}));
     assert_eq!(c.chain.balance(&escrow, "uagora"), 0, "refunded");
 }
+
+fn query<Req: Message, Res: Message + Default>(side: &Side, path: &str, req: &Req) -> Res {
+    side.chain.node.query_proto(path, req).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[test]
+fn relayer_queries_answer_what_hermes_reads_at_any_kept_height() {
+    let Pair { mut a, mut b, chan_a, chan_b } = pair();
+    let conn_a = "connection-0";
+
+    // Clients.
+    let res: client_pb::QueryClientStatesResponse = query(&a, "/ibc.core.client.v1.Query/ClientStates", &client_pb::QueryClientStatesRequest { pagination: None });
+    assert_eq!(res.client_states.iter().map(|c| c.client_id.as_str()).collect::<Vec<_>>(), [a.client_id.as_str()]);
+    assert_eq!(res.client_states[0].client_state.as_ref().expect("state").type_url, "/ibc.lightclients.tendermint.v1.ClientState");
+    let res: client_pb::QueryClientStatusResponse = query(&a, "/ibc.core.client.v1.Query/ClientStatus", &client_pb::QueryClientStatusRequest { client_id: a.client_id.clone() });
+    assert_eq!(res.status, "Active");
+    let res: client_pb::QueryConsensusStateHeightsResponse = query(
+        &a,
+        "/ibc.core.client.v1.Query/ConsensusStateHeights",
+        &client_pb::QueryConsensusStateHeightsRequest { client_id: a.client_id.clone(), pagination: None },
+    );
+    let heights: Vec<u64> = res.consensus_state_heights.iter().map(|h| h.revision_height).collect();
+    assert!(heights.windows(2).all(|w| w[0] < w[1]), "ascending: {heights:?}");
+    assert_eq!(heights.last(), Some(&a.client_height));
+    let res: client_pb::QueryConsensusStateResponse = query(
+        &a,
+        "/ibc.core.client.v1.Query/ConsensusState",
+        &client_pb::QueryConsensusStateRequest { client_id: a.client_id.clone(), revision_number: 0, revision_height: 0, latest_height: true },
+    );
+    assert!(res.consensus_state.is_some());
+    assert_eq!(res.proof_height.expect("height"), height(a.height()));
+
+    // Connections and channels.
+    let res: conn_pb::QueryConnectionsResponse = query(&a, "/ibc.core.connection.v1.Query/Connections", &conn_pb::QueryConnectionsRequest { pagination: None });
+    assert_eq!(res.connections.len(), 1);
+    assert_eq!((res.connections[0].id.as_str(), res.connections[0].state), (conn_a, conn_pb::State::Open as i32));
+    let res: conn_pb::QueryClientConnectionsResponse =
+        query(&a, "/ibc.core.connection.v1.Query/ClientConnections", &conn_pb::QueryClientConnectionsRequest { client_id: a.client_id.clone() });
+    assert_eq!(res.connection_paths, [conn_a]);
+    let res: chan_pb::QueryConnectionChannelsResponse =
+        query(&a, "/ibc.core.channel.v1.Query/ConnectionChannels", &chan_pb::QueryConnectionChannelsRequest { connection: conn_a.into(), pagination: None });
+    assert_eq!(res.channels.len(), 1);
+    assert_eq!((res.channels[0].channel_id.as_str(), res.channels[0].state), (chan_a.as_str(), chan_pb::State::Open as i32));
+    let res: chan_pb::QueryChannelClientStateResponse = query(
+        &a,
+        "/ibc.core.channel.v1.Query/ChannelClientState",
+        &chan_pb::QueryChannelClientStateRequest { port_id: "transfer".into(), channel_id: chan_a.clone() },
+    );
+    assert_eq!(res.identified_client_state.expect("client").client_id, a.client_id);
+
+    // Packets in flight: a commitment on A, unreceived on B, then received and acknowledged.
+    let before_send = a.height();
+    let result = a.send_ok(vec![transfer_msg(&a, &chan_a, "uagora", "3", &b.signer(), b.height() + 100)]);
+    let packet = sent_packet(&result);
+    let commitments = |side: &Side, at: u64| -> Vec<u64> {
+        let res = side
+            .chain
+            .node
+            .query(
+                "/ibc.core.channel.v1.Query/PacketCommitments",
+                chan_pb::QueryPacketCommitmentsRequest { port_id: "transfer".into(), channel_id: chan_a.clone(), pagination: None }.encode_to_vec(),
+                at,
+                false,
+            )
+            .expect("query");
+        assert_eq!(res.code.value(), 0, "{}", res.log);
+        chan_pb::QueryPacketCommitmentsResponse::decode(res.value.as_ref()).expect("decode").commitments.iter().map(|c| c.sequence).collect()
+    };
+    assert_eq!(commitments(&a, 0), [packet.sequence]);
+    assert_eq!(commitments(&a, before_send), Vec::<u64>::new(), "the state before the send, at its height");
+    let unreceived: chan_pb::QueryUnreceivedPacketsResponse = query(
+        &b,
+        "/ibc.core.channel.v1.Query/UnreceivedPackets",
+        &chan_pb::QueryUnreceivedPacketsRequest { port_id: "transfer".into(), channel_id: chan_b.clone(), packet_commitment_sequences: vec![packet.sequence] },
+    );
+    assert_eq!(unreceived.sequences, [packet.sequence]);
+    relay_packet(&mut a, &mut b, packet.clone());
+    let unreceived: chan_pb::QueryUnreceivedPacketsResponse = query(
+        &b,
+        "/ibc.core.channel.v1.Query/UnreceivedPackets",
+        &chan_pb::QueryUnreceivedPacketsRequest { port_id: "transfer".into(), channel_id: chan_b.clone(), packet_commitment_sequences: vec![packet.sequence] },
+    );
+    assert!(unreceived.sequences.is_empty());
+    let acks: chan_pb::QueryPacketAcknowledgementsResponse = query(
+        &b,
+        "/ibc.core.channel.v1.Query/PacketAcknowledgements",
+        &chan_pb::QueryPacketAcknowledgementsRequest { port_id: "transfer".into(), channel_id: chan_b.clone(), pagination: None, packet_commitment_sequences: vec![] },
+    );
+    assert_eq!(acks.acknowledgements.iter().map(|a| a.sequence).collect::<Vec<_>>(), [packet.sequence]);
+    let unacked: chan_pb::QueryUnreceivedAcksResponse = query(
+        &a,
+        "/ibc.core.channel.v1.Query/UnreceivedAcks",
+        &chan_pb::QueryUnreceivedAcksRequest { port_id: "transfer".into(), channel_id: chan_a.clone(), packet_ack_sequences: vec![packet.sequence] },
+    );
+    assert!(unacked.sequences.is_empty(), "the acknowledgement arrived");
+    let next: chan_pb::QueryNextSequenceReceiveResponse = query(
+        &b,
+        "/ibc.core.channel.v1.Query/NextSequenceReceive",
+        &chan_pb::QueryNextSequenceReceiveRequest { port_id: "transfer".into(), channel_id: chan_b.clone() },
+    );
+    assert_eq!(next.next_sequence_receive, 1, "unordered channels keep the initial receive sequence");
+
+    // Transfer queries.
+    let escrow: transfer_pb::QueryEscrowAddressResponse = query(
+        &a,
+        "/ibc.applications.transfer.v1.Query/EscrowAddress",
+        &transfer_pb::QueryEscrowAddressRequest { port_id: "transfer".into(), channel_id: chan_a.clone() },
+    );
+    assert_eq!(escrow.escrow_address, agora_ibc::transfer::escrow_address("transfer", &chan_a).to_bech32());
+    let total: transfer_pb::QueryTotalEscrowForDenomResponse =
+        query(&a, "/ibc.applications.transfer.v1.Query/TotalEscrowForDenom", &transfer_pb::QueryTotalEscrowForDenomRequest { denom: "uagora".into() });
+    assert_eq!(total.amount.expect("coin").amount, "3");
+    let hash: transfer_pb::QueryDenomHashResponse = query(
+        &b,
+        "/ibc.applications.transfer.v1.Query/DenomHash",
+        &transfer_pb::QueryDenomHashRequest { trace: format!("transfer/{chan_b}/uagora") },
+    );
+    assert_eq!(format!("ibc/{}", hash.hash), voucher(&format!("transfer/{chan_b}/uagora")));
+    let traces: transfer_pb::QueryDenomTracesResponse =
+        query(&b, "/ibc.applications.transfer.v1.Query/DenomTraces", &transfer_pb::QueryDenomTracesRequest { pagination: None });
+    assert_eq!(traces.denom_traces.len(), 1);
+
+    // Unknown things are typed refusals.
+    let res = a
+        .chain
+        .node
+        .query("/ibc.core.channel.v1.Query/Channel", chan_pb::QueryChannelRequest { port_id: "transfer".into(), channel_id: "channel-42".into() }.encode_to_vec(), 0, false)
+        .expect("query");
+    assert_eq!((res.codespace.as_str(), res.code.value()), ("channel", 3), "{}", res.log);
+    let res = a
+        .chain
+        .node
+        .query("/ibc.core.client.v1.Query/ClientState", client_pb::QueryClientStateRequest { client_id: "../../x".into() }.encode_to_vec(), 0, false)
+        .expect("query");
+    assert_eq!((res.codespace.as_str(), res.code.value()), ("host", 2), "{}", res.log);
+}

@@ -259,11 +259,16 @@ impl Component for IbcComponent {
     }
 
     fn query_services(&self) -> &'static [&'static str] {
-        &[crate::query::TRANSFER_SERVICE]
+        &[
+            crate::query_core::CLIENT_SERVICE,
+            crate::query_core::CONNECTION_SERVICE,
+            crate::query_core::CHANNEL_SERVICE,
+            crate::query::TRANSFER_SERVICE,
+        ]
     }
 
-    fn query(&self, state: &dyn StateRead, _height: u64, path: &str, data: &[u8]) -> Option<Result<Vec<u8>, TxError>> {
-        crate::query::transfer_query(state, path, data)
+    fn query(&self, state: &dyn StateRead, height: u64, path: &str, data: &[u8]) -> Option<Result<Vec<u8>, TxError>> {
+        crate::query::transfer_query(state, path, data).or_else(|| crate::query_core::query(state, height, path, data))
     }
 
     fn check_invariants(&self, state: &dyn StateRead) -> Result<(), String> {

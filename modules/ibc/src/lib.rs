@@ -9,6 +9,7 @@ pub mod invariant;
 pub mod msg;
 pub mod params;
 pub mod query;
+pub mod query_core;
 pub mod state;
 pub mod transfer;
 #[cfg(test)]

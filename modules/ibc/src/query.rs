@@ -23,7 +23,7 @@ fn tx_error(error: IbcError) -> TxError {
 
 /// Re-encodes a request's page (ibc-proto's and cosmos-sdk-proto's `PageRequest` are the same
 /// message).
-fn page(request: Option<&ibc_proto::cosmos::base::query::v1beta1::PageRequest>) -> Result<Page, TxError> {
+pub(crate) fn page(request: Option<&ibc_proto::cosmos::base::query::v1beta1::PageRequest>) -> Result<Page, TxError> {
     let request = request
         .map(|r| cosmos_sdk_proto::cosmos::base::query::v1beta1::PageRequest::decode(r.encode_to_vec().as_slice()))
         .transpose()
@@ -31,7 +31,7 @@ fn page(request: Option<&ibc_proto::cosmos::base::query::v1beta1::PageRequest>) 
     Page::from_request(request.as_ref()).map_err(|e| TxError::invalid_request(e.to_string()))
 }
 
-fn page_response(response: cosmos_sdk_proto::cosmos::base::query::v1beta1::PageResponse) -> ibc_proto::cosmos::base::query::v1beta1::PageResponse {
+pub(crate) fn page_response(response: cosmos_sdk_proto::cosmos::base::query::v1beta1::PageResponse) -> ibc_proto::cosmos::base::query::v1beta1::PageResponse {
     ibc_proto::cosmos::base::query::v1beta1::PageResponse { next_key: response.next_key, total: response.total }
 }
 

@@ -369,7 +369,7 @@ impl Module for TransferModule<'_, '_> {
                 let nested = IbcHost::new(fork, block);
                 match process_recv_packet_execute(&mut TransferContext { host: &nested }, packet, data.clone()) {
                     Ok(extras) => Ok((extras, nested.take_events())),
-                    Err(failure) => Err(failure),
+                    Err(failure) => Err(Box::new(failure)),
                 }
             })
         });
@@ -380,7 +380,8 @@ impl Module for TransferModule<'_, '_> {
                 }
                 (extras, Some(AcknowledgementStatus::success(ack_success_b64()).into()), true)
             }
-            Err((extras, error)) => {
+            Err(failure) => {
+                let (extras, error) = *failure;
                 let error = IbcError::Transfer(error);
                 self.host.emit(agora_types::Event::new("fungible_token_packet").attr("success", "false").attr("error", error.to_string()));
                 (extras, error_acknowledgement(&error), false)

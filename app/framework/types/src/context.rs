@@ -98,3 +98,7 @@ pub struct Misbehavior {
     /// Total voting power of the validator set at the infraction height.
     pub total_voting_power: u64,
 }
+
+/// State key of the chain id, written by the application at genesis (`FinalizeBlock` does not
+/// carry it); read outside a block by what needs it (IBC's query heights carry its revision).
+pub const CHAIN_ID_KEY: &[u8] = b"app/chain_id";

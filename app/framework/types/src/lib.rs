@@ -15,7 +15,7 @@ pub mod time;
 
 pub use address::{Address, AddressError, ADDRESS_PREFIX, VALCONS_PREFIX, VALOPER_PREFIX};
 pub use coin::{Coin, CoinError, Coins, Denom};
-pub use context::{BlockContext, CommitFlag, ConsensusAddress, Misbehavior, MisbehaviorKind, VoteInfo};
+pub use context::{BlockContext, CHAIN_ID_KEY, CommitFlag, ConsensusAddress, Misbehavior, MisbehaviorKind, VoteInfo};
 pub use dec::{Dec, DecCoin, DecError, DEC_ONE};
 pub use error::{AbciError, TxError};
 pub use event::{Event, EventAttribute, TypedEvent};

@@ -12,6 +12,11 @@ use crate::App;
 pub const SIMULATE: &str = "/cosmos.tx.v1beta1.Service/Simulate";
 pub const TX_DECODE: &str = "/cosmos.tx.v1beta1.Service/TxDecode";
 pub const TX_ENCODE: &str = "/cosmos.tx.v1beta1.Service/TxEncode";
+/// `cosmos.base.node.v1beta1.Service`: the node's own configuration and status (Hermes reads the
+/// minimum gas price from `Config`, over ABCI query).
+pub const NODE_SERVICE: &str = "cosmos.base.node.v1beta1.Service";
+pub const NODE_CONFIG: &str = "/cosmos.base.node.v1beta1.Service/Config";
+pub const NODE_STATUS: &str = "/cosmos.base.node.v1beta1.Service/Status";
 
 /// Proof operation type of both levels of an Agora proof (substore, then root).
 pub const PROOF_OP_TYPE: &str = "ics23:jmt";
@@ -39,6 +44,13 @@ impl App {
             let value = if path == TX_DECODE { self.tx_decode(data)? } else { tx_encode(data)? };
             return Ok(QueryAnswer { value, height: self.storage().latest_version(), ..QueryAnswer::default() });
         }
+        if path == NODE_CONFIG {
+            return Ok(QueryAnswer { value: self.node_config(), height: self.storage().latest_version(), ..QueryAnswer::default() });
+        }
+        if path == NODE_STATUS {
+            let value = self.node_status()?;
+            return Ok(QueryAnswer { value, height: self.storage().latest_version(), ..QueryAnswer::default() });
+        }
         let snapshot = self.snapshot_for(height)?;
         if let Some(store_path) = path.strip_prefix("/store/") {
             return store_query(&snapshot, store_path, data, prove);
@@ -48,6 +60,44 @@ impl App {
             .query(&snapshot, snapshot.version(), path, data)
             .unwrap_or_else(|| Err(TxError::new("sdk", 6, format!("unknown query path {path:?}"))))?;
         Ok(QueryAnswer { value, height: snapshot.version(), ..QueryAnswer::default() })
+    }
+
+    /// `Config`: the minimum gas prices this node admits transactions at (as the SDK's
+    /// `DecCoins` string), and how many versions it keeps.
+    fn node_config(&self) -> Vec<u8> {
+        use cosmos_sdk_proto::cosmos::base::node::v1beta1 as node_pb;
+        let scale = agora_auth::ante::PRICE_SCALE;
+        let minimum_gas_price = self
+            .config()
+            .min_gas_prices
+            .iter()
+            .map(|price| format!("{}.{:018}{}", price.scaled_amount / scale, price.scaled_amount % scale, price.denom))
+            .collect::<Vec<_>>()
+            .join(",");
+        node_pb::ConfigResponse {
+            minimum_gas_price,
+            pruning_keep_recent: self.storage().keep_recent().to_string(),
+            pruning_interval: "1".to_string(),
+            halt_height: 0,
+        }
+        .encode_to_vec()
+    }
+
+    /// `Status`: the latest committed height, its block time, app hash and validators hash, and
+    /// the earliest height still queryable.
+    fn node_status(&self) -> Result<Vec<u8>, TxError> {
+        use cosmos_sdk_proto::cosmos::base::node::v1beta1 as node_pb;
+        let snapshot = self.storage().latest_snapshot();
+        let height = snapshot.version();
+        let header = agora_staking::historical::historical_info(&snapshot, height).map_err(TxError::internal)?.and_then(|info| info.header);
+        Ok(node_pb::StatusResponse {
+            earliest_store_height: self.storage().earliest_version(),
+            height,
+            timestamp: header.as_ref().and_then(|h| h.time.clone()).map(|t| tendermint_proto::google::protobuf::Timestamp { seconds: t.seconds, nanos: t.nanos }),
+            app_hash: self.storage().latest_app_hash().to_vec(),
+            validator_hash: header.map(|h| h.next_validators_hash).unwrap_or_default(),
+        }
+        .encode_to_vec())
     }
 
     fn snapshot_for(&self, height: u64) -> Result<Snapshot, TxError> {

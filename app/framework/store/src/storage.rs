@@ -490,6 +490,11 @@ impl Storage {
     }
 
     /// The oldest version still readable (1 until something is pruned).
+    /// How many versions this store keeps queryable.
+    pub fn keep_recent(&self) -> u64 {
+        self.inner.config.keep_recent
+    }
+
     pub fn earliest_version(&self) -> u64 {
         self.committed().earliest
     }

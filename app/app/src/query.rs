@@ -93,7 +93,7 @@ impl App {
         Ok(node_pb::StatusResponse {
             earliest_store_height: self.storage().earliest_version(),
             height,
-            timestamp: header.as_ref().and_then(|h| h.time.clone()).map(|t| tendermint_proto::google::protobuf::Timestamp { seconds: t.seconds, nanos: t.nanos }),
+            timestamp: header.as_ref().and_then(|h| h.time),
             app_hash: self.storage().latest_app_hash().to_vec(),
             validator_hash: header.map(|h| h.next_validators_hash).unwrap_or_default(),
         }

@@ -815,3 +815,112 @@ fn relayer_queries_answer_what_hermes_reads_at_any_kept_height() {
         .expect("query");
     assert_eq!((res.codespace.as_str(), res.code.value()), ("host", 2), "{}", res.log);
 }
+
+/// Signs `msgs` with `key` (an account of `side`'s chain other than its relayer) and delivers
+/// them in a block of their own.
+fn send_from(side: &mut Side, key: &SigningKey, msgs: Vec<SdkAny>) -> ExecTxResult {
+    let account = side.chain.account(&key.address()).expect("account");
+    let mut builder = TxBuilder::new();
+    for msg in msgs {
+        builder = builder.any_message(msg);
+    }
+    let tx = builder.fee(coins(IBC_FEE)).gas_limit(IBC_GAS).sign(key, side.chain_id, account.account_number, account.sequence);
+    let result = side.chain.block(vec![tx]).remove(0);
+    assert_eq!(result.code.value(), 0, "{}: {}", result.codespace, result.log);
+    result
+}
+
+#[test]
+fn a_lease_is_paid_in_a_voucher_that_arrived_over_the_channel() {
+    use agora_proto::base::v1::{Attribute, DecCoin, GpuClass, Resources, StorageCapacity};
+    use agora_proto::deployment::v1 as dpb;
+    use agora_proto::market::v1 as mpb;
+    use agora_proto::provider::v1 as ppb;
+    const GIB: u64 = 1 << 30;
+    // B's first transfer channel is channel-0: the voucher of A's uagora is known in advance,
+    // and B's governance (here its genesis) lists it as a payment denom.
+    let voucher = voucher("transfer/channel-0/uagora");
+    let provider = key(3);
+    let listed = voucher.clone();
+    let provider_address = provider.address();
+    let tune_b = move |genesis: &mut agora_genesis::AppState| {
+        agora_app::genesis::add_account(genesis, provider_address, &coins("1000000000uagora")).expect("fund provider");
+        genesis
+            .update_section::<agora_market::genesis::DeploymentGenesis, String>("deployment", |deployment| {
+                deployment.params.allowed_payment_denoms.push(agora_types::Denom::new(listed).expect("denom"));
+                Ok(())
+            })
+            .expect("deployment");
+    };
+    let Pair { mut a, mut b, chan_a, chan_b } = pair_with(|_| {}, tune_b);
+    assert_eq!(chan_b, "channel-0");
+
+    // The tenant on B receives 1,000,000 of A's uagora as the voucher.
+    let result = a.send_ok(vec![transfer_msg(&a, &chan_a, "uagora", "1000000", &b.signer(), b.height() + 100)]);
+    relay_packet(&mut a, &mut b, sent_packet(&result));
+    assert_eq!(b.chain.balance(&b.address(), &voucher), 1_000_000);
+
+    // A provider of 8 A100s on B, bonded in B's own token.
+    let gpus = GpuClass { vendor: "nvidia".into(), model: "a100".into(), vram_gib: 80, interface: "sxm".into(), count: 8 };
+    let create_provider = ppb::MsgCreateProvider {
+        owner: provider.address().to_bech32(),
+        host_uri: "https://provider.example.com".into(),
+        attributes: vec![Attribute { key: "region".into(), value: "eu".into() }],
+        info: Some(ppb::ProviderInfo { email: "ops@example.com".into(), website: "https://example.com".into() }),
+        capacity: Some(Resources {
+            cpu_millis: 128_000,
+            memory_bytes: 1024 * GIB,
+            storage: vec![StorageCapacity { class: "default".into(), bytes: 10_240 * GIB }],
+            gpus: vec![gpus],
+        }),
+        bond: Some(pb_coin("uagora", "100000000")),
+    };
+    send_from(&mut b, &provider, vec![agora_tx::to_any(&create_provider)]);
+
+    // The tenant deploys one replica of 2 A100s, priced and deposited in the voucher.
+    let group = dpb::GroupSpec {
+        name: "gpu".into(),
+        requirements: Some(dpb::PlacementRequirements { attributes: vec![Attribute { key: "region".into(), value: "eu".into() }], signed_by: None }),
+        resources: vec![dpb::ResourceUnit {
+            cpu_millis: 8_000,
+            memory_bytes: 64 * GIB,
+            storage: vec![StorageCapacity { class: "default".into(), bytes: 100 * GIB }],
+            gpu: Some(dpb::GpuRequest { count: 2, vendor: "nvidia".into(), model: "a100".into(), min_vram_gib: 40, interface: String::new() }),
+            count: 1,
+            price: Some(DecCoin { denom: voucher.clone(), amount: "100".into() }),
+        }],
+        auction: false,
+    };
+    let owner = b.signer();
+    let deploy = dpb::MsgCreateDeployment {
+        id: Some(dpb::DeploymentId { owner: owner.clone(), dseq: 1 }),
+        groups: vec![group],
+        deposit: Some(pb_coin(&voucher, "500000")),
+        version_hash: vec![7; 32],
+    };
+    let tenant = b.key.clone();
+    send_from(&mut b, &tenant, vec![agora_tx::to_any(&deploy)]);
+    assert_eq!(b.chain.balance(&b.address(), &voucher), 500_000);
+
+    let order = mpb::OrderId { owner: owner.clone(), dseq: 1, gseq: 1, oseq: 1 };
+    let bid = mpb::MsgCreateBid {
+        order_id: Some(order),
+        provider: provider.address().to_bech32(),
+        price: Some(DecCoin { denom: voucher.clone(), amount: "80".into() }),
+        deposit: Some(pb_coin("uagora", "500000")),
+    };
+    send_from(&mut b, &provider, vec![agora_tx::to_any(&bid)]);
+    let lease_id = mpb::BidId { owner, dseq: 1, gseq: 1, oseq: 1, provider: provider.address().to_bech32() };
+    send_from(&mut b, &tenant, vec![agora_tx::to_any(&mpb::MsgCreateLease { bid_id: Some(lease_id.clone()) })]);
+    let started = b.height();
+    for _ in 0..10 {
+        b.chain.block(vec![]);
+    }
+    send_from(&mut b, &provider, vec![agora_tx::to_any(&mpb::MsgWithdrawLease { id: Some(lease_id) })]);
+    // 80 per block from the lease's first block through the withdrawal's, less escrow's take on
+    // a denom other than the native one (its default rate, 20%), went to the provider in the voucher.
+    let blocks = u128::from(b.height() - started);
+    let paid = 80 * blocks;
+    let take = paid * 2_000 / 10_000;
+    assert_eq!(b.chain.balance(&provider.address(), &voucher), paid - take);
+}

@@ -2,6 +2,7 @@
 
 pub mod genesis;
 pub mod gov;
+pub mod ibc;
 pub mod init;
 pub mod keys;
 pub mod load;

@@ -86,6 +86,12 @@ pub enum QueryCmd {
     /// The scheduled upgrade, applied upgrades, module versions
     #[command(subcommand)]
     Upgrade(crate::cmd::upgrade::UpgradeQuery),
+    /// ICS-20 transfers: voucher traces, escrow, parameters
+    #[command(subcommand, name = "ibc-transfer")]
+    IbcTransfer(crate::cmd::ibc::TransferQuery),
+    /// IBC clients, connections and channels
+    #[command(subcommand)]
+    Ibc(crate::cmd::ibc::IbcQuery),
 }
 
 #[derive(Subcommand, Debug)]
@@ -181,6 +187,8 @@ pub fn run(g: &GlobalOpts, cmd: QueryCmd) -> Result<()> {
         QueryCmd::Distribution(c) => crate::cmd::pos::run_distribution_query(g, c)?,
         QueryCmd::Gov(c) => crate::cmd::gov::run_query(g, c)?,
         QueryCmd::Upgrade(c) => crate::cmd::upgrade::run_query(g, c)?,
+        QueryCmd::IbcTransfer(c) => crate::cmd::ibc::run_transfer_query(g, c)?,
+        QueryCmd::Ibc(c) => crate::cmd::ibc::run_ibc_query(g, c)?,
         QueryCmd::Auth(c) => run_auth_query(g, c)?,
         QueryCmd::Slashing(c) => crate::cmd::pos::run_slashing_query(g, c)?,
         QueryCmd::Mint(c) => crate::cmd::pos::run_mint_query(g, c)?,

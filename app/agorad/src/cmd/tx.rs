@@ -61,6 +61,9 @@ pub enum TxCmd {
     /// Software-upgrade proposals
     #[command(subcommand)]
     Upgrade(crate::cmd::upgrade::UpgradeTx),
+    /// ICS-20 token transfers over IBC channels
+    #[command(subcommand, name = "ibc-transfer")]
+    IbcTransfer(crate::cmd::ibc::TransferTx),
 }
 
 #[derive(Subcommand, Debug)]
@@ -123,6 +126,7 @@ pub fn run(g: &GlobalOpts, cmd: TxCmd) -> Result<()> {
         TxCmd::Slashing(c) => crate::cmd::pos::run_slashing_tx(g, c),
         TxCmd::Gov(c) => crate::cmd::gov::run_tx(g, c),
         TxCmd::Upgrade(c) => crate::cmd::upgrade::run_tx(g, c),
+        TxCmd::IbcTransfer(c) => crate::cmd::ibc::run_tx(g, c),
     }
 }
 

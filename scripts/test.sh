@@ -18,6 +18,10 @@ export AGORAD="$CARGO_TARGET_DIR/release/agorad"
 echo "== unit, app and snapshot tests" >&2
 cargo test --release --locked --workspace
 
+# The IBC end-to-end test relays with stock Hermes (crates.io), installed outside the clone.
+echo "== installing the Hermes relayer (once per machine)" >&2
+"$ROOT/scripts/install-hermes.sh" >/dev/null
+
 # The end-to-end tests are #[ignore]d above: each starts its own localnet, one at a time.
 echo "== end-to-end tests (real CometBFT localnets on 127.0.0.1)" >&2
-cargo test --release --locked --workspace --test localnet --test market_demo --test export -- --ignored --test-threads=1
+cargo test --release --locked --workspace --test localnet --test market_demo --test export --test ibc -- --ignored --test-threads=1

@@ -435,7 +435,21 @@ impl App {
             .ok()
             .flatten()
             .ok_or_else(|| TxError::new("sdk", 1, "the chain has not started yet"))?;
-        let ctx = BlockContext::at(chain_id, snapshot.version() + 1);
+        // The last committed block's time, as the SDK simulates on its check state: what
+        // depends on time (a light client's "header from the future" check) sees the chain's
+        // clock, not the epoch.
+        let time = agora_staking::historical::historical_info(&snapshot, snapshot.version())
+            .ok()
+            .flatten()
+            .and_then(|info| info.header)
+            .and_then(|header| header.time)
+            .unwrap_or_default();
+        let ctx = BlockContext {
+            time_unix_secs: time.seconds,
+            time_nanos: u32::try_from(time.nanos).unwrap_or(0),
+            last_app_hash: self.storage.latest_app_hash().to_vec(),
+            ..BlockContext::at(chain_id, snapshot.version() + 1)
+        };
         let mut state = StateDelta::new(snapshot);
         // The denoms a transaction sent without a fee will pay it in: the node's minimum gas
         // price denoms, then the chain's own.

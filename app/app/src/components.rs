@@ -50,7 +50,7 @@ pub fn components_builder() -> ComponentsBuilder {
         .with(StakingComponent::new(Bank).with_hooks(AppStakingHooks))
         // After staking, whose begin hook records this block's header: IBC's own consensus
         // states are read from the headers staking keeps.
-        .with(IbcComponent::default())
+        .with(IbcComponent::new(Bank, Staking))
         .with(ProviderComponent::new(Bank))
         // Before the market: an account that runs dry stops its deployment (the hook) before
         // the market's auctions and expiries run.

@@ -436,3 +436,47 @@ impl agora_gov::StakingKeeper for Staking {
         Ok(StakingRead::delegations_of(state, delegator).map_err(agora_types::TxError::internal)?.into_iter().map(|d| (d.validator, d.shares)).collect())
     }
 }
+
+fn ibc_bank_error(error: BankError) -> agora_ibc::IbcError {
+    agora_ibc::IbcError::Bank(error)
+}
+
+impl agora_ibc::BankKeeper for Bank {
+    fn balance(&self, state: &dyn StateRead, address: &Address, denom: &Denom) -> Result<u128, agora_ibc::IbcError> {
+        state.balance(address, denom).map_err(ibc_bank_error)
+    }
+
+    fn all_balances(&self, state: &dyn StateRead, address: &Address) -> Result<Coins, agora_ibc::IbcError> {
+        state.all_balances(address).map_err(ibc_bank_error)
+    }
+
+    /// A module account without the `receive` permission, or the governance authority (bank's
+    /// permission table holds both).
+    fn blocked(&self, state: &dyn StateRead, address: &Address) -> Result<bool, agora_ibc::IbcError> {
+        Ok(state.module_permissions(address).map_err(ibc_bank_error)?.is_some_and(|permissions| !permissions.receive))
+    }
+
+    fn send_coins(&self, state: &mut dyn StateWrite, from: &Address, to: &Address, amount: &Coins) -> Result<Vec<Event>, agora_ibc::IbcError> {
+        state.send_coins(from, to, amount).map_err(ibc_bank_error)
+    }
+
+    fn mint_coins(&self, state: &mut dyn StateWrite, module: &'static str, amount: &Coins) -> Result<Vec<Event>, agora_ibc::IbcError> {
+        state.mint_coins(module, amount).map_err(ibc_bank_error)
+    }
+
+    fn burn_coins(&self, state: &mut dyn StateWrite, module: &'static str, amount: &Coins) -> Result<Vec<Event>, agora_ibc::IbcError> {
+        state.burn_coins(module, amount).map_err(ibc_bank_error)
+    }
+}
+
+impl agora_ibc::StakingKeeper for Staking {
+    fn unbonding_nanos(&self, state: &dyn StateRead) -> Result<u64, agora_ibc::IbcError> {
+        state.staking_params().map(|params| params.unbonding_nanos()).map_err(|e| agora_ibc::IbcError::Internal(e.to_string()))
+    }
+
+    fn historical_header(&self, state: &dyn StateRead, height: u64) -> Result<Option<tendermint_proto::types::Header>, agora_ibc::IbcError> {
+        agora_staking::historical::historical_info(state, height)
+            .map(|info| info.and_then(|info| info.header))
+            .map_err(|e| agora_ibc::IbcError::Internal(e.to_string()))
+    }
+}

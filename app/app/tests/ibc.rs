@@ -924,3 +924,50 @@ fn a_lease_is_paid_in_a_voucher_that_arrived_over_the_channel() {
     let take = paid * 2_000 / 10_000;
     assert_eq!(b.chain.balance(&provider.address(), &voucher), paid - take);
 }
+
+#[test]
+fn a_packet_to_a_blocked_module_account_is_acknowledged_with_an_error_and_refunded() {
+    let Pair { mut a, mut b, chan_a, .. } = pair();
+    let escrow = agora_ibc::transfer::escrow_address("transfer", &chan_a);
+    // The bonded pool accounts for its balance exactly; nobody may pay it.
+    let bonded_pool = Address::module(agora_staking::BONDED_POOL).to_bech32();
+    let result = a.send_ok(vec![transfer_msg(&a, &chan_a, "uagora", "50", &bonded_pool, b.height() + 100)]);
+    let ack = relay_packet(&mut a, &mut b, sent_packet(&result));
+    let ack: serde_json::Value = serde_json::from_slice(&ack).expect("json");
+    assert_eq!(ack, serde_json::json!({"error": "ABCI code: 4: error handling packet: see events for details"}));
+    assert_eq!(a.chain.balance(&escrow, "uagora"), 0, "refunded");
+}
+
+#[test]
+fn a_client_with_proof_specs_no_chain_uses_is_refused() {
+    let a = side(CHAIN_A, 1, 101);
+    let mut b = side(CHAIN_B, 2, 102);
+    let (mut client_state, consensus_state) = a.client_of_self();
+    // A spec whose inner nodes may have no prefix at all: verification code assumes otherwise.
+    for spec in &mut client_state.proof_specs {
+        if let Some(inner) = spec.inner_spec.as_mut() {
+            inner.min_prefix_length = 0;
+        }
+    }
+    let msg = client_pb::MsgCreateClient {
+        client_state: Some(ibc_any("/ibc.lightclients.tendermint.v1.ClientState", &client_state)),
+        consensus_state: Some(ibc_any("/ibc.lightclients.tendermint.v1.ConsensusState", &consensus_state)),
+        signer: b.signer(),
+    };
+    let refused = b.send(vec![any("/ibc.core.client.v1.MsgCreateClient", &msg)]);
+    assert_refused(&refused, "client", 3, "proof specs");
+}
+
+#[test]
+fn simulating_a_client_update_sees_the_chains_clock() {
+    let Pair { mut a, b, .. } = pair();
+    a.chain.block(vec![]);
+    // As Hermes estimates gas: Simulate a MsgUpdateClient (signature unchecked in simulation).
+    let update = a.update_msg(&b);
+    let tx = TxBuilder::new().any_message(update).fee(coins(IBC_FEE)).gas_limit(IBC_GAS).sign(&b.key, b.chain_id, b.account_number, b.sequence);
+    let req = cosmos_sdk_proto::cosmos::tx::v1beta1::SimulateRequest { tx_bytes: tx, ..Default::default() };
+    let res = b.chain.node.query("/cosmos.tx.v1beta1.Service/Simulate", req.encode_to_vec(), 0, false).expect("simulate");
+    assert_eq!(res.code.value(), 0, "{}: {}", res.codespace, res.log);
+    let sim = cosmos_sdk_proto::cosmos::tx::v1beta1::SimulateResponse::decode(res.value.as_ref()).expect("response");
+    assert!(sim.gas_info.expect("gas").gas_used > agora_ibc::component::HEADER_SIGNATURE_GAS, "the header's signature is charged");
+}

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-const MODULES: &[&str] = &["auth", "bank", "consensus", "escrow", "market", "provider"];
+const MODULES: &[&str] = &["auth", "bank", "consensus", "escrow", "market", "provider", "ibc"];
 
 /// The one remaining exception: bank creates the account of an address that first receives
 /// coins through auth's `AuthWrite::ensure_account`, as the Cosmos SDK's bank does through its

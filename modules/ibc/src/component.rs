@@ -12,6 +12,7 @@ use ibc::core::handler::types::msgs::MsgEnvelope;
 use serde::{Deserialize, Serialize};
 
 use crate::context::{HostBlock, IbcContext, IbcHost};
+use crate::keepers::{BankKeeper, Keepers, StakingKeeper};
 use crate::msg::{IbcMsg, MESSAGE_TYPES};
 use crate::params;
 use crate::state::{IbcRead, IbcWrite};
@@ -101,9 +102,15 @@ impl GenesisState {
     }
 }
 
-#[derive(Default)]
 pub struct IbcComponent {
     authority: Authority,
+    keepers: Keepers,
+}
+
+impl IbcComponent {
+    pub fn new(bank: impl BankKeeper + 'static, staking: impl StakingKeeper + 'static) -> Self {
+        Self { authority: Authority::default(), keepers: Keepers { bank: Box::new(bank), staking: Box::new(staking) } }
+    }
 }
 
 impl ComponentMsg for IbcMsg {
@@ -127,8 +134,41 @@ fn tx_error(error: IbcError) -> TxError {
     error.to_tx_error()
 }
 
+/// Runs a handler of ibc-rs, whose dependencies may panic on input no honest party sends (a
+/// proof crafted against a spec the verifier does not expect): the panic fails the message,
+/// whose fork the registry then drops, on every node alike, instead of stopping the node.
+fn contained<T>(handler: impl FnOnce() -> T) -> Result<T, TxError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(handler))
+        .map_err(|_| TxError::new("sdk", 18, "the IBC handler refused the message: it could not be processed"))
+}
+
+/// A client may name only the proof specs of chains that exist: the Cosmos SDK's (IAVL, then
+/// the multistore) or Agora's (the JMT, twice). A spec of the creator's choosing (say, a
+/// zero inner prefix length) would let its counterparty feed ICS-23 verification proofs no
+/// real chain produces.
+fn check_proof_specs(client_state: &cosmos_sdk_proto::Any) -> Result<(), TxError> {
+    use prost::Message;
+    if client_state.type_url != "/ibc.lightclients.tendermint.v1.ClientState" {
+        return Ok(());
+    }
+    let state = ibc_proto::ibc::lightclients::tendermint::v1::ClientState::decode(client_state.value.as_slice())
+        .map_err(|e| TxError::new("client", 3, format!("invalid client state: {e}")))?;
+    let agora = crate::context::agora_proof_specs().clone();
+    let known = [Vec::<ics23::ProofSpec>::from(ibc::core::commitment_types::specs::ProofSpecs::cosmos()), Vec::<ics23::ProofSpec>::from(agora)];
+    if known.contains(&state.proof_specs) {
+        Ok(())
+    } else {
+        Err(TxError::new("client", 3, "the client state's proof specs are neither the Cosmos SDK's nor Agora's: refused"))
+    }
+}
+
 impl IbcComponent {
     fn execute_core(&self, state: &mut dyn StateWrite, ctx: &BlockContext, envelope: &MsgEnvelope) -> Result<Vec<Event>, TxError> {
+        match envelope {
+            MsgEnvelope::Client(ClientMsg::CreateClient(create)) => check_proof_specs(&create.client_state)?,
+            MsgEnvelope::Client(ClientMsg::UpgradeClient(upgrade)) => check_proof_specs(&upgrade.upgraded_client_state)?,
+            _ => {}
+        }
         if let MsgEnvelope::Client(ClientMsg::CreateClient(create)) = envelope {
             let allowed = state.client_params().map_err(tx_error)?.allowed_clients;
             let client_type = params::TENDERMINT_CLIENT_TYPE;
@@ -141,11 +181,11 @@ impl IbcComponent {
                 ));
             }
         }
-        let block = HostBlock::read(&*state, ctx).map_err(|e| TxError::internal(e.to_string()))?;
-        let host = IbcHost::new(state, block);
+        let block = HostBlock::read(&*state, ctx, &self.keepers).map_err(|e| TxError::internal(e.to_string()))?;
+        let host = IbcHost::new(state, &self.keepers, block);
         let mut context = IbcContext::new(&host);
         let mut router = IbcRouter::new(&host);
-        dispatch(&mut context, &mut router, envelope.clone()).map_err(|e| tx_error(IbcError::Handler(e)))?;
+        contained(|| dispatch(&mut context, &mut router, envelope.clone()))?.map_err(|e| tx_error(IbcError::Handler(e)))?;
         Ok(host.take_events())
     }
 
@@ -160,10 +200,10 @@ impl IbcComponent {
             token.denom = resolve_denom(&*state, &token.denom).map_err(tx_error)?;
         }
         let msg = MsgTransfer::try_from(msg).map_err(|e| tx_error(IbcError::Decode { what: "MsgTransfer", reason: e.to_string() }))?;
-        let block = HostBlock::read(&*state, ctx).map_err(|e| TxError::internal(e.to_string()))?;
-        let host = IbcHost::new(state, block);
+        let block = HostBlock::read(&*state, ctx, &self.keepers).map_err(|e| TxError::internal(e.to_string()))?;
+        let host = IbcHost::new(state, &self.keepers, block);
         let mut context = IbcContext::new(&host);
-        send_transfer(&mut context, &mut TransferContext { host: &host }, msg).map_err(|e| tx_error(IbcError::Transfer(e)))?;
+        contained(|| send_transfer(&mut context, &mut TransferContext { host: &host }, msg))?.map_err(|e| tx_error(IbcError::Transfer(e)))?;
         Ok(host.take_events())
     }
 }
@@ -268,10 +308,10 @@ impl Component for IbcComponent {
     }
 
     fn query(&self, state: &dyn StateRead, height: u64, path: &str, data: &[u8]) -> Option<Result<Vec<u8>, TxError>> {
-        crate::query::transfer_query(state, path, data).or_else(|| crate::query_core::query(state, height, path, data))
+        crate::query::transfer_query(state, path, data).or_else(|| crate::query_core::query(state, self.keepers.staking.as_ref(), height, path, data))
     }
 
     fn check_invariants(&self, state: &dyn StateRead) -> Result<(), String> {
-        crate::invariant::escrow_totals_match(state)
+        crate::invariant::escrow_totals_match(state, self.keepers.bank.as_ref())
     }
 }

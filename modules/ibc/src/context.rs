@@ -38,6 +38,7 @@ use ibc_proto::ibc::core::channel::v1::Channel as RawChannel;
 use ibc_proto::ibc::core::connection::v1::{ClientPaths, ConnectionEnd as RawConnectionEnd};
 use prost::Message;
 
+use crate::keepers::Keepers;
 use crate::state::keys;
 use crate::state::IbcRead;
 
@@ -55,17 +56,17 @@ pub struct HostBlock {
 
 impl HostBlock {
     /// The block `ctx` describes, with the parameters read from `state`.
-    pub fn read(state: &dyn StateRead, ctx: &BlockContext) -> Result<Self, HostError> {
+    pub fn read(state: &dyn StateRead, ctx: &BlockContext, keepers: &Keepers) -> Result<Self, HostError> {
         let chain_id = ChainId::new(&ctx.chain_id).map_err(|e| HostError::invalid_state(format!("chain id {:?}: {e}", ctx.chain_id)))?;
         let height = Height::new(chain_id.revision_number(), ctx.height)
             .map_err(|e| HostError::invalid_state(format!("host height {}: {e}", ctx.height)))?;
-        let staking = agora_staking::StakingRead::staking_params(&state).map_err(HostError::failed_to_retrieve)?;
+        let unbonding_nanos = keepers.staking.unbonding_nanos(state).map_err(HostError::failed_to_retrieve)?;
         let connection = state.connection_params().map_err(HostError::failed_to_retrieve)?;
         Ok(Self {
             chain_id,
             height,
             timestamp: Timestamp::from_nanoseconds(ctx.time_nanos()),
-            unbonding_period: Duration::from_nanos(staking.unbonding_nanos()),
+            unbonding_period: Duration::from_nanos(unbonding_nanos),
             max_expected_time_per_block: Duration::from_nanos(connection.max_expected_time_per_block),
         })
     }
@@ -74,13 +75,14 @@ impl HostBlock {
 /// One message's state, block and events, shared by the core context and the modules.
 pub struct IbcHost<'s> {
     state: RefCell<&'s mut dyn StateWrite>,
+    pub keepers: &'s Keepers,
     pub block: HostBlock,
     events: RefCell<Vec<Event>>,
 }
 
 impl<'s> IbcHost<'s> {
-    pub fn new(state: &'s mut dyn StateWrite, block: HostBlock) -> Self {
-        Self { state: RefCell::new(state), block, events: RefCell::new(Vec::new()) }
+    pub fn new(state: &'s mut dyn StateWrite, keepers: &'s Keepers, block: HostBlock) -> Self {
+        Self { state: RefCell::new(state), keepers, block, events: RefCell::new(Vec::new()) }
     }
 
     /// Runs `read` on the state.
@@ -280,16 +282,31 @@ impl ExtClientValidationContext for IbcContext<'_, '_> {
         Ok(self.host.block.height)
     }
 
+    /// The client's consensus-state heights, ascending, up to and including the first whose
+    /// state has not expired: ibc-rs calls this only to prune expired states, and reading every
+    /// height would make each update cost more as states accumulate.
     fn consensus_state_heights(&self, client_id: &ClientId) -> Result<Vec<Height>, HostError> {
+        let trusting_period = self.client_state(client_id)?.inner().trusting_period;
+        let now = self.host.block.timestamp.nanoseconds();
         let prefix = keys::consensus_heights(client_id);
-        self.host
-            .read(|state| {
-                state
-                    .prefix_raw(&prefix, None)
-                    .filter_map(|entry| entry.map(|(key, _)| keys::height_of_index_key(&key, false)).transpose())
-                    .collect::<Result<Vec<_>, _>>()
-            })
-            .map_err(HostError::failed_to_retrieve)
+        // Shared borrows of the state nest: the walk and the reads of each state.
+        self.host.read(|state| {
+            let mut heights = Vec::new();
+            for entry in state.prefix_raw(&prefix, None) {
+                let (key, _) = entry.map_err(HostError::failed_to_retrieve)?;
+                let Some(height) = keys::height_of_index_key(&key, false) else {
+                    continue;
+                };
+                heights.push(height);
+                let path = ClientConsensusStatePath::new(client_id.clone(), height.revision_number(), height.revision_height());
+                let timestamp = self.consensus_state(&path)?.inner().timestamp;
+                let expiry = timestamp.unix_timestamp_nanos().saturating_add(i128::try_from(trusting_period.as_nanos()).unwrap_or(i128::MAX));
+                if expiry > i128::from(now) {
+                    break;
+                }
+            }
+            Ok(heights)
+        })
     }
 
     fn next_consensus_state(&self, client_id: &ClientId, height: &Height) -> Result<Option<TmConsensusState>, HostError> {
@@ -367,12 +384,11 @@ impl ValidationContext for IbcContext<'_, '_> {
                 self.host.block.height.revision_number()
             )));
         }
-        let info = self
+        let header = self
             .host
-            .read(|state| agora_staking::historical::historical_info(&state, height.revision_height()))
+            .read(|state| self.host.keepers.staking.historical_header(state, height.revision_height()))
             .map_err(HostError::failed_to_retrieve)?;
-        let header = info
-            .and_then(|info| info.header)
+        let header = header
             .ok_or_else(|| HostError::missing_state(format!("no header kept for height {height}: self consensus state not found")))?;
         let time = header.time.ok_or_else(|| HostError::missing_state(format!("header at {height} has no time")))?;
         let timestamp = tendermint::Time::from_unix_timestamp(time.seconds, u32::try_from(time.nanos).unwrap_or(0))

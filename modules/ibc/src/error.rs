@@ -33,6 +33,8 @@ pub enum IbcError {
     TraceNotFound(String),
     #[error("invalid memo: {0}")]
     InvalidMemo(String),
+    #[error("unauthorized: {0}")]
+    Unauthorized(String),
     #[error("insufficient funds: {0}")]
     InsufficientFunds(String),
     #[error("{0}")]
@@ -196,6 +198,7 @@ impl IbcError {
             Self::TraceNotFound(_) => ("transfer", 6),
             Self::NotFound(_) => ("sdk", 38),
             Self::InsufficientFunds(_) => ("sdk", 5),
+            Self::Unauthorized(_) => ("sdk", 4),
             Self::InvalidMemo(_) => ("transfer", 11),
             Self::Bank(e) => (e.codespace(), e.code()),
             Self::Internal(_) => ("sdk", 1),

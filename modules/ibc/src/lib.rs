@@ -6,6 +6,7 @@ pub mod component;
 pub mod context;
 pub mod error;
 pub mod invariant;
+pub mod keepers;
 pub mod msg;
 pub mod params;
 pub mod query;
@@ -18,4 +19,5 @@ mod tests;
 
 pub use component::{GenesisState, IbcComponent};
 pub use error::IbcError;
+pub use keepers::{BankKeeper, StakingKeeper};
 pub use msg::IbcMsg;

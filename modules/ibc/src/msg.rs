@@ -73,6 +73,7 @@ pub const MESSAGE_TYPES: &[&str] = &[
 
 /// The type URL of a 07-tendermint header (an update's client message).
 const TENDERMINT_HEADER: &str = "/ibc.lightclients.tendermint.v1.Header";
+const TENDERMINT_MISBEHAVIOUR: &str = "/ibc.lightclients.tendermint.v1.Misbehaviour";
 /// ibc-go's limits on a transfer's memo and receiver.
 pub const MAX_MEMO_LENGTH: usize = 32_768;
 pub const MAX_RECEIVER_LENGTH: usize = 2_048;
@@ -107,17 +108,20 @@ fn decode<M: Message + Default>(any: &SdkAny, what: &'static str) -> Result<M, I
     M::decode(any.value.as_slice()).map_err(|e| IbcError::Decode { what, reason: e.to_string() })
 }
 
-/// Signatures a 07-tendermint header carries (0 for other client messages, which the
-/// tendermint client refuses anyway).
+/// Signatures of a 07-tendermint header.
+fn signatures_of(header: Option<&tendermint_pb::Header>) -> u64 {
+    header.and_then(|header| header.signed_header.as_ref()).and_then(|signed| signed.commit.as_ref()).map_or(0, |commit| commit.signatures.len() as u64)
+}
+
+/// Signatures a 07-tendermint client message carries: a header's, or both headers' of a
+/// misbehaviour (0 for other client messages, which the tendermint client refuses anyway).
 fn header_signatures(client_message: &Any) -> u64 {
-    if client_message.type_url != TENDERMINT_HEADER {
-        return 0;
+    match client_message.type_url.as_str() {
+        TENDERMINT_HEADER => signatures_of(tendermint_pb::Header::decode(client_message.value.as_slice()).ok().as_ref()),
+        TENDERMINT_MISBEHAVIOUR => tendermint_pb::Misbehaviour::decode(client_message.value.as_slice())
+            .map_or(0, |m| signatures_of(m.header_1.as_ref()).saturating_add(signatures_of(m.header_2.as_ref()))),
+        _ => 0,
     }
-    tendermint_pb::Header::decode(client_message.value.as_slice())
-        .ok()
-        .and_then(|header| header.signed_header)
-        .and_then(|signed| signed.commit)
-        .map_or(0, |commit| commit.signatures.len() as u64)
 }
 
 impl IbcMsg {
@@ -175,7 +179,7 @@ impl IbcMsg {
                 let (signer, proofs, signatures) = match &envelope {
                     MsgEnvelope::Client(ClientMsg::CreateClient(m)) => (&m.signer, 0, 0),
                     MsgEnvelope::Client(ClientMsg::UpdateClient(m)) => (&m.signer, 0, header_signatures(&m.client_message)),
-                    MsgEnvelope::Client(ClientMsg::Misbehaviour(m)) => (&m.signer, 0, 2 * header_signatures(&m.misbehaviour)),
+                    MsgEnvelope::Client(ClientMsg::Misbehaviour(m)) => (&m.signer, 0, header_signatures(&m.misbehaviour)),
                     MsgEnvelope::Client(ClientMsg::UpgradeClient(m)) => (&m.signer, 2, 0),
                     MsgEnvelope::Client(ClientMsg::RecoverClient(m)) => (&m.signer, 0, 0),
                     MsgEnvelope::Connection(ConnectionMsg::OpenInit(m)) => (&m.signer, 0, 0),

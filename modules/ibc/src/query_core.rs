@@ -15,6 +15,7 @@ use ibc_proto::ibc::core::client::v1 as client_pb;
 use ibc_proto::ibc::core::connection::v1 as conn_pb;
 use prost::Message;
 
+use crate::keepers::StakingKeeper;
 use crate::query::{page, page_response};
 use crate::state::{keys, IbcRead};
 
@@ -26,6 +27,7 @@ pub const CHANNEL_SERVICE: &str = "ibc.core.channel.v1.Query";
 struct View<'a> {
     state: &'a dyn StateRead,
     height: client_pb::Height,
+    staking: &'a dyn StakingKeeper,
 }
 
 fn decode<M: Message + Default>(data: &[u8]) -> Result<M, TxError> {
@@ -102,9 +104,9 @@ impl View<'_> {
     }
 }
 
-pub fn query(state: &dyn StateRead, height: u64, path: &str, data: &[u8]) -> Option<Result<Vec<u8>, TxError>> {
+pub fn query(state: &dyn StateRead, staking: &dyn StakingKeeper, height: u64, path: &str, data: &[u8]) -> Option<Result<Vec<u8>, TxError>> {
     let (service, method) = path.strip_prefix('/')?.split_once('/')?;
-    let view = View { state, height: query_height(state, height) };
+    let view = View { state, height: query_height(state, height), staking };
     Some(match service {
         CLIENT_SERVICE => client_query(&view, method, data)?,
         CONNECTION_SERVICE => connection_query(&view, method, data)?,
@@ -234,10 +236,7 @@ fn client_status(view: &View<'_>, client_id: &str) -> Result<String, TxError> {
     let latest = state.latest_height;
     let consensus = view.consensus_state_any(client_id, latest.revision_number(), latest.revision_height())?;
     let consensus = TmConsensusState::try_from(consensus).map_err(internal)?;
-    let header = agora_staking::historical::historical_info(&view.state, view.height.revision_height)
-        .map_err(internal)?
-        .and_then(|info| info.header)
-        .and_then(|header| header.time);
+    let header = view.staking.historical_header(view.state, view.height.revision_height).map_err(internal)?.and_then(|header| header.time);
     let Some(now) = header else {
         return Ok("Unknown".to_string());
     };
@@ -354,9 +353,10 @@ fn packet_states(view: &View<'_>, kind: &str, port_id: &str, channel_id: &str, p
     check_id("channel", channel_id)?;
     let state = |sequence: u64, data: Vec<u8>| chan_pb::PacketState { port_id: port_id.to_string(), channel_id: channel_id.to_string(), sequence, data };
     if !only.is_empty() {
-        // Asked for given sequences: those that have one, in the order asked, unpaginated (as ibc-go).
+        // Asked for given sequences: those that have one, in the order asked, unpaginated (as
+        // ibc-go); each is a point read, and the request's size bounds their number.
         let mut states = Vec::new();
-        for &sequence in only.iter().take(agora_types::pagination::MAX_LIMIT as usize) {
+        for &sequence in only.iter() {
             if let Some(data) = view.raw(&format!("{kind}/ports/{port_id}/channels/{channel_id}/sequences/{sequence}"))? {
                 states.push(state(sequence, data));
             }
@@ -466,7 +466,7 @@ fn channel_query(view: &View<'_>, method: &str, data: &[u8]) -> Option<Result<Ve
             let ordered = channel.ordering == chan_pb::Order::Ordered as i32;
             let next_receive = view.sequence(&format!("nextSequenceRecv/ports/{}/channels/{}", req.port_id, req.channel_id))?.unwrap_or(1);
             let mut sequences = Vec::new();
-            for &sequence in req.packet_commitment_sequences.iter().take(agora_types::pagination::MAX_LIMIT as usize) {
+            for &sequence in req.packet_commitment_sequences.iter() {
                 let received = if ordered {
                     sequence < next_receive
                 } else {
@@ -483,7 +483,7 @@ fn channel_query(view: &View<'_>, method: &str, data: &[u8]) -> Option<Result<Ve
             view.channel(&req.port_id, &req.channel_id)?;
             let mut sequences = Vec::new();
             // An acknowledgement is unreceived while this chain still holds the packet's commitment.
-            for &sequence in req.packet_ack_sequences.iter().take(agora_types::pagination::MAX_LIMIT as usize) {
+            for &sequence in req.packet_ack_sequences.iter() {
                 if view.raw(&format!("commitments/ports/{}/channels/{}/sequences/{sequence}", req.port_id, req.channel_id))?.is_some() {
                     sequences.push(sequence);
                 }

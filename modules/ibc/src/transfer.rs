@@ -8,7 +8,6 @@
 //! * A receive that fails writes nothing but its error acknowledgement; a timeout or an error
 //!   acknowledgement refunds the sender.
 
-use agora_bank::{BankRead, BankWrite};
 use agora_component::isolated;
 use agora_types::{Address, Coin, Coins, Denom};
 use ibc::apps::transfer::context::{TokenTransferExecutionContext, TokenTransferValidationContext};
@@ -34,6 +33,7 @@ use sha2::{Digest, Sha256};
 
 use crate::context::IbcHost;
 use crate::error::coded;
+use crate::keepers::BankKeeper;
 use crate::state::{IbcRead, IbcWrite};
 use crate::IbcError;
 
@@ -105,7 +105,7 @@ impl TransferContext<'_, '_> {
 
     fn require_balance(&self, holder: &Address, coins: &Coins) -> Result<(), HostError> {
         for coin in coins.iter() {
-            let balance = self.host.read(|state| state.balance(holder, &coin.denom)).map_err(|e| host_error(IbcError::Internal(e.to_string())))?;
+            let balance = self.host.read(|state| self.host.keepers.bank.balance(state, holder, &coin.denom)).map_err(host_error)?;
             if balance < coin.amount {
                 return Err(host_error(IbcError::InsufficientFunds(format!("{balance}{} is smaller than {}{}", coin.denom, coin.amount, coin.denom))));
             }
@@ -113,8 +113,9 @@ impl TransferContext<'_, '_> {
         Ok(())
     }
 
-    fn bank(&self, work: impl FnOnce(&mut dyn agora_store::StateWrite) -> Result<Vec<agora_types::Event>, agora_bank::BankError>) -> Result<(), HostError> {
-        let events = self.host.write(work).map_err(|e| host_error(IbcError::Bank(e)))?;
+    fn bank(&self, work: impl FnOnce(&dyn BankKeeper, &mut dyn agora_store::StateWrite) -> Result<Vec<agora_types::Event>, IbcError>) -> Result<(), HostError> {
+        let bank = self.host.keepers.bank.as_ref();
+        let events = self.host.write(|state| work(bank, state)).map_err(host_error)?;
         for event in events {
             self.host.emit(event);
         }
@@ -138,7 +139,12 @@ impl TokenTransferValidationContext for TransferContext<'_, '_> {
     }
 
     fn receiver_account(&self, receiver: &Signer) -> Result<Address, HostError> {
-        Self::parse_account(receiver)
+        let address = Self::parse_account(receiver)?;
+        let blocked = self.host.read(|state| self.host.keepers.bank.blocked(state, &address)).map_err(host_error)?;
+        if blocked {
+            return Err(host_error(IbcError::Unauthorized(format!("{address} is not allowed to receive funds"))));
+        }
+        Ok(address)
     }
 
     fn get_port(&self) -> Result<PortId, HostError> {
@@ -188,7 +194,7 @@ impl TokenTransferExecutionContext for TransferContext<'_, '_> {
     fn escrow_coins_execute(&mut self, from: &Address, port: &PortId, channel: &ChannelId, coin: &PrefixedCoin, _memo: &Memo) -> Result<(), HostError> {
         let coins = local_coins(coin).map_err(host_error)?;
         let escrow = escrow_address(port.as_str(), channel.as_str());
-        self.bank(|state| state.send_coins(from, &escrow, &coins))?;
+        self.bank(|bank, state| bank.send_coins(state, from, &escrow, &coins))?;
         for coin in coins.iter() {
             self.change_total_escrow(&coin.denom, coin.amount, true)?;
         }
@@ -198,7 +204,7 @@ impl TokenTransferExecutionContext for TransferContext<'_, '_> {
     fn unescrow_coins_execute(&mut self, to: &Address, port: &PortId, channel: &ChannelId, coin: &PrefixedCoin) -> Result<(), HostError> {
         let coins = local_coins(coin).map_err(host_error)?;
         let escrow = escrow_address(port.as_str(), channel.as_str());
-        self.bank(|state| state.send_coins(&escrow, to, &coins))?;
+        self.bank(|bank, state| bank.send_coins(state, &escrow, to, &coins))?;
         for coin in coins.iter() {
             self.change_total_escrow(&coin.denom, coin.amount, false)?;
         }
@@ -219,9 +225,9 @@ impl TokenTransferExecutionContext for TransferContext<'_, '_> {
             }
         }
         let module = Address::module(TRANSFER_MODULE);
-        self.bank(|state| {
-            let mut events = state.mint_coins(TRANSFER_MODULE, &coins)?;
-            events.extend(state.send_coins(&module, account, &coins)?);
+        self.bank(|bank, state| {
+            let mut events = bank.mint_coins(state, TRANSFER_MODULE, &coins)?;
+            events.extend(bank.send_coins(state, &module, account, &coins)?);
             Ok(events)
         })
     }
@@ -229,9 +235,9 @@ impl TokenTransferExecutionContext for TransferContext<'_, '_> {
     fn burn_coins_execute(&mut self, account: &Address, coin: &PrefixedCoin, _memo: &Memo) -> Result<(), HostError> {
         let coins = local_coins(coin).map_err(host_error)?;
         let module = Address::module(TRANSFER_MODULE);
-        self.bank(|state| {
-            let mut events = state.send_coins(account, &module, &coins)?;
-            events.extend(state.burn_coins(TRANSFER_MODULE, &coins)?);
+        self.bank(|bank, state| {
+            let mut events = bank.send_coins(state, account, &module, &coins)?;
+            events.extend(bank.burn_coins(state, TRANSFER_MODULE, &coins)?);
             Ok(events)
         })
     }
@@ -364,9 +370,10 @@ impl Module for TransferModule<'_, '_> {
             return (ModuleExtras::empty(), error_acknowledgement(&error));
         };
         let block = self.host.block.clone();
+        let keepers = self.host.keepers;
         let outcome = self.host.write(|state| {
             isolated(state, |fork| {
-                let nested = IbcHost::new(fork, block);
+                let nested = IbcHost::new(fork, keepers, block);
                 match process_recv_packet_execute(&mut TransferContext { host: &nested }, packet, data.clone()) {
                     Ok(extras) => Ok((extras, nested.take_events())),
                     Err(failure) => Err(Box::new(failure)),

@@ -106,6 +106,13 @@ pub enum IbcQuery {
         #[command(flatten)]
         at: At,
     },
+    /// Sequences of the packets a channel sent that are not yet acknowledged or timed out
+    PacketCommitments {
+        port: String,
+        channel: String,
+        #[command(flatten)]
+        at: At,
+    },
 }
 
 fn parse_height(s: &str) -> Result<client_pb::Height> {
@@ -267,6 +274,12 @@ pub fn run_ibc_query(g: &GlobalOpts, cmd: IbcQuery) -> Result<Value> {
                 })
                 .collect();
             json!({ "channels": channels })
+        }
+        IbcQuery::PacketCommitments { port, channel, at } => {
+            let req = chan_pb::QueryPacketCommitmentsRequest { port_id: port, channel_id: channel, pagination: None };
+            let res: chan_pb::QueryPacketCommitmentsResponse = rpc.query_proto("/ibc.core.channel.v1.Query/PacketCommitments", &req, at.height)?;
+            let sequences: Vec<String> = res.commitments.iter().map(|c| c.sequence.to_string()).collect();
+            json!({ "sequences": sequences, "height": height_json(&res.height) })
         }
     })
 }

@@ -76,9 +76,13 @@ tx_confirmation = true
 
 [rest]
 enabled = false
+host = '127.0.0.1'
+port = 3000
 
 [telemetry]
 enabled = false
+host = '127.0.0.1'
+port = 3001
 TOML
     for i in 0 1; do
       cat <<TOML
@@ -134,7 +138,7 @@ cmd_up() {
     hermes --json create channel --a-chain "${CHAINS[0]}" --b-chain "${CHAINS[1]}" --a-port transfer --b-port transfer \
       --new-client-connection --yes > "$HERMES_DIR/create-channel.json" 2>"$HERMES_DIR/create-channel.log" \
       || die "hermes create channel failed; see $HERMES_DIR/create-channel.log"
-    python3 - "$HERMES_DIR/create-channel.json" "$DATA/channel.json" <<'PY'
+    python3 - "$HERMES_DIR/create-channel.json" "$DATA/channel.json" "${CHAINS[0]}" "${CHAINS[1]}" <<'PY'
 import json, sys
 result = None
 for line in open(sys.argv[1]):
@@ -146,8 +150,8 @@ for line in open(sys.argv[1]):
 if not result:
     sys.exit("no successful result in " + sys.argv[1])
 a, b = result["a_side"], result["b_side"]
-json.dump({"a": {"chain_id": a["chain_id"], "client_id": a["client_id"], "connection_id": a["connection_id"], "channel_id": a["channel_id"], "port_id": a["port_id"]},
-           "b": {"chain_id": b["chain_id"], "client_id": b["client_id"], "connection_id": b["connection_id"], "channel_id": b["channel_id"], "port_id": b["port_id"]}},
+json.dump({"a": {"chain_id": sys.argv[3], "client_id": a["client_id"], "connection_id": a["connection_id"], "channel_id": a["channel_id"], "port_id": a["port_id"]},
+           "b": {"chain_id": sys.argv[4], "client_id": b["client_id"], "connection_id": b["connection_id"], "channel_id": b["channel_id"], "port_id": b["port_id"]}},
           open(sys.argv[2], "w"))
 PY
   fi
@@ -157,7 +161,9 @@ PY
     nohup "$(hermes_bin)" --config "$HERMES_CONFIG" start >>"$HERMES_DIR/hermes.log" 2>&1 &
     echo $! > "$HERMES_DIR/hermes.pid"
   fi
-  say "up: $(python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); print(f"{c["a"]["chain_id"]} {c["a"]["channel_id"]} <-> {c["b"]["chain_id"]} {c["b"]["channel_id"]}")' "$DATA/channel.json"), relayer log $HERMES_DIR/hermes.log"
+  local ends
+  ends="$(python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); a, b = c["a"], c["b"]; print(a["chain_id"], a["channel_id"], "<->", b["chain_id"], b["channel_id"])' "$DATA/channel.json")"
+  say "up: $ends, relayer log $HERMES_DIR/hermes.log"
 }
 
 relayer_running() {

@@ -45,7 +45,11 @@ impl IbcLocalnet {
 
     fn up() -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
-        Self::script(dir.path(), &["up"]).expect("ibc-localnet up");
+        if let Err(e) = Self::script(dir.path(), &["up"]) {
+            // Nothing owns the chains yet: stop them before failing, so they free the ports.
+            let _ = Self::script(dir.path(), &["down"]);
+            panic!("ibc-localnet up: {e}");
+        }
         let status = serde_json::from_str(&Self::script(dir.path(), &["status", "--json"]).expect("status")).expect("status JSON");
         Self { dir, status }
     }

@@ -52,7 +52,8 @@ impl App {
             return Ok(QueryAnswer { value, height: self.storage().latest_version(), ..QueryAnswer::default() });
         }
         let snapshot = self.snapshot_for(height)?;
-        if let Some(store_path) = path.strip_prefix("/store/") {
+        // With or without the leading slash, as the SDK splits the path (Hermes sends `store/ibc/key`).
+        if let Some(store_path) = path.strip_prefix("/store/").or_else(|| path.strip_prefix("store/")) {
             return store_query(&snapshot, store_path, data, prove);
         }
         let value = self

@@ -971,3 +971,13 @@ fn simulating_a_client_update_sees_the_chains_clock() {
     let sim = cosmos_sdk_proto::cosmos::tx::v1beta1::SimulateResponse::decode(res.value.as_ref()).expect("response");
     assert!(sim.gas_info.expect("gas").gas_used > agora_ibc::component::HEADER_SIGNATURE_GAS, "the header's signature is charged");
 }
+
+#[test]
+fn store_queries_answer_with_or_without_the_leading_slash_as_hermes_sends_them() {
+    let Pair { a, .. } = pair();
+    let path = format!("clients/{}/clientState", a.client_id);
+    let with = a.chain.node.query("/store/ibc/key", path.as_bytes().to_vec(), 0, true).expect("query");
+    let without = a.chain.node.query("store/ibc/key", path.as_bytes().to_vec(), 0, true).expect("query");
+    assert_eq!(without.code.value(), 0, "{}", without.log);
+    assert_eq!((with.value, with.proof), (without.value, without.proof));
+}

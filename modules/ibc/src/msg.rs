@@ -16,35 +16,13 @@ use prost::Message;
 
 use crate::IbcError;
 
-/// Core messages, executed by ibc-rs's handlers.
-pub const CORE_MESSAGE_TYPES: &[&str] = &[
-    "/ibc.core.client.v1.MsgCreateClient",
-    "/ibc.core.client.v1.MsgUpdateClient",
-    "/ibc.core.client.v1.MsgUpgradeClient",
-    "/ibc.core.client.v1.MsgSubmitMisbehaviour",
-    "/ibc.core.client.v1.MsgRecoverClient",
-    "/ibc.core.connection.v1.MsgConnectionOpenInit",
-    "/ibc.core.connection.v1.MsgConnectionOpenTry",
-    "/ibc.core.connection.v1.MsgConnectionOpenAck",
-    "/ibc.core.connection.v1.MsgConnectionOpenConfirm",
-    "/ibc.core.channel.v1.MsgChannelOpenInit",
-    "/ibc.core.channel.v1.MsgChannelOpenTry",
-    "/ibc.core.channel.v1.MsgChannelOpenAck",
-    "/ibc.core.channel.v1.MsgChannelOpenConfirm",
-    "/ibc.core.channel.v1.MsgChannelCloseInit",
-    "/ibc.core.channel.v1.MsgChannelCloseConfirm",
-    "/ibc.core.channel.v1.MsgRecvPacket",
-    "/ibc.core.channel.v1.MsgAcknowledgement",
-    "/ibc.core.channel.v1.MsgTimeout",
-    "/ibc.core.channel.v1.MsgTimeoutOnClose",
-];
-
 pub const TRANSFER: &str = "/ibc.applications.transfer.v1.MsgTransfer";
 pub const UPDATE_TRANSFER_PARAMS: &str = "/ibc.applications.transfer.v1.MsgUpdateParams";
 pub const UPDATE_CLIENT_PARAMS: &str = "/ibc.core.client.v1.MsgUpdateParams";
 pub const UPDATE_CONNECTION_PARAMS: &str = "/ibc.core.connection.v1.MsgUpdateParams";
 
-/// Every type URL the `ibc` component accepts.
+/// Every type URL the `ibc` component accepts: ibc-go's core messages (executed by ibc-rs's
+/// handlers), then ICS-20's transfer and the parameter updates.
 pub const MESSAGE_TYPES: &[&str] = &[
     "/ibc.core.client.v1.MsgCreateClient",
     "/ibc.core.client.v1.MsgUpdateClient",
@@ -167,7 +145,8 @@ impl IbcMsg {
                 Ok(Self::UpdateConnectionParams { authority: address("signer", &msg.signer)?, params })
             }
             url => {
-                let type_url = CORE_MESSAGE_TYPES
+                // The other messages matched above: what is left of the list is core's.
+                let type_url = MESSAGE_TYPES
                     .iter()
                     .find(|known| **known == url)
                     .copied()

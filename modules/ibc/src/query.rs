@@ -13,7 +13,7 @@ use crate::IbcError;
 
 pub const TRANSFER_SERVICE: &str = "ibc.applications.transfer.v1.Query";
 
-fn decode<M: Message + Default>(data: &[u8]) -> Result<M, TxError> {
+pub(crate) fn decode<M: Message + Default>(data: &[u8]) -> Result<M, TxError> {
     M::decode(data).map_err(|e| TxError::new("sdk", 2, format!("invalid request encoding: {e}")))
 }
 

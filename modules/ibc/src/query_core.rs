@@ -16,7 +16,7 @@ use ibc_proto::ibc::core::connection::v1 as conn_pb;
 use prost::Message;
 
 use crate::keepers::StakingKeeper;
-use crate::query::{page, page_response};
+use crate::query::{decode, page, page_response};
 use crate::state::{keys, IbcRead};
 
 pub const CLIENT_SERVICE: &str = "ibc.core.client.v1.Query";
@@ -28,10 +28,6 @@ struct View<'a> {
     state: &'a dyn StateRead,
     height: client_pb::Height,
     staking: &'a dyn StakingKeeper,
-}
-
-fn decode<M: Message + Default>(data: &[u8]) -> Result<M, TxError> {
-    M::decode(data).map_err(|e| TxError::new("sdk", 2, format!("invalid request encoding: {e}")))
 }
 
 fn internal(e: impl std::fmt::Display) -> TxError {

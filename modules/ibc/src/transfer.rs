@@ -122,6 +122,16 @@ impl TransferContext<'_, '_> {
         Ok(())
     }
 
+    /// Ok if governance's switch `enabled` reads on, else `off`.
+    fn switched_on(&self, enabled: impl Fn(&transfer_pb::Params) -> bool, off: IbcError) -> Result<(), HostError> {
+        let params = self.host.read(|state| state.transfer_params()).map_err(host_error)?;
+        if enabled(&params) {
+            Ok(())
+        } else {
+            Err(host_error(off))
+        }
+    }
+
     fn change_total_escrow(&self, denom: &Denom, amount: u128, add: bool) -> Result<(), HostError> {
         let total = self.host.read(|state| state.total_escrow(denom.as_str())).map_err(host_error)?;
         let total = if add { total.checked_add(amount) } else { total.checked_sub(amount) }
@@ -152,21 +162,11 @@ impl TokenTransferValidationContext for TransferContext<'_, '_> {
     }
 
     fn can_send_coins(&self) -> Result<(), HostError> {
-        let params = self.host.read(|state| state.transfer_params()).map_err(host_error)?;
-        if params.send_enabled {
-            Ok(())
-        } else {
-            Err(host_error(IbcError::SendDisabled))
-        }
+        self.switched_on(|params| params.send_enabled, IbcError::SendDisabled)
     }
 
     fn can_receive_coins(&self) -> Result<(), HostError> {
-        let params = self.host.read(|state| state.transfer_params()).map_err(host_error)?;
-        if params.receive_enabled {
-            Ok(())
-        } else {
-            Err(host_error(IbcError::ReceiveDisabled))
-        }
+        self.switched_on(|params| params.receive_enabled, IbcError::ReceiveDisabled)
     }
 
     fn escrow_coins_validate(&self, from: &Address, _port: &PortId, _channel: &ChannelId, coin: &PrefixedCoin, _memo: &Memo) -> Result<(), HostError> {

@@ -118,6 +118,9 @@ pub struct App {
     /// Whether a block has been executed since the process started (the first one checks
     /// that this binary is not older than the chain).
     executed_a_block: std::sync::atomic::AtomicBool,
+    /// CometBFT's description of this node (`GetNodeInfo`), once the node owner has read it
+    /// from CometBFT's RPC.
+    node_info: std::sync::OnceLock<tendermint_proto::p2p::DefaultNodeInfo>,
 }
 
 impl App {
@@ -140,6 +143,7 @@ impl App {
             mempool,
             upgrades: crate::upgrades::handlers(),
             executed_a_block: std::sync::atomic::AtomicBool::new(false),
+            node_info: std::sync::OnceLock::new(),
         })
     }
 
@@ -165,6 +169,16 @@ impl App {
 
     pub fn config(&self) -> &AppConfig {
         &self.config
+    }
+
+    /// Records what CometBFT says of this node (its id, network, version, addresses), for
+    /// `GetNodeInfo`; it does not change while the process runs, so the first record stays.
+    pub fn set_node_info(&self, info: tendermint_proto::p2p::DefaultNodeInfo) {
+        let _already_known = self.node_info.set(info);
+    }
+
+    pub fn node_info(&self) -> Option<&tendermint_proto::p2p::DefaultNodeInfo> {
+        self.node_info.get()
     }
 
     fn consensus_state(&self) -> Result<std::sync::MutexGuard<'_, ConsensusState>, AppError> {

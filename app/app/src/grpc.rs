@@ -164,7 +164,7 @@ impl tonic::codec::Decoder for RawCodec {
 /// Every service the server answers: the components' query services and the transaction
 /// service.
 pub fn service_names(app: &App) -> Vec<&'static str> {
-    app.components().query_services().chain([TX_SERVICE, crate::query::NODE_SERVICE]).collect()
+    app.components().query_services().chain([TX_SERVICE, crate::query::NODE_SERVICE, crate::query::TENDERMINT_SERVICE]).collect()
 }
 
 /// Serves the gRPC services on `addr` until the process ends.

@@ -17,6 +17,10 @@ pub const TX_ENCODE: &str = "/cosmos.tx.v1beta1.Service/TxEncode";
 pub const NODE_SERVICE: &str = "cosmos.base.node.v1beta1.Service";
 pub const NODE_CONFIG: &str = "/cosmos.base.node.v1beta1.Service/Config";
 pub const NODE_STATUS: &str = "/cosmos.base.node.v1beta1.Service/Status";
+/// `cosmos.base.tendermint.v1beta1.Service`: so far `GetNodeInfo` (Hermes checks a chain's
+/// versions with it).
+pub const TENDERMINT_SERVICE: &str = "cosmos.base.tendermint.v1beta1.Service";
+pub const GET_NODE_INFO: &str = "/cosmos.base.tendermint.v1beta1.Service/GetNodeInfo";
 
 /// Proof operation type of both levels of an Agora proof (substore, then root).
 pub const PROOF_OP_TYPE: &str = "ics23:jmt";
@@ -49,6 +53,10 @@ impl App {
         }
         if path == NODE_STATUS {
             let value = self.node_status()?;
+            return Ok(QueryAnswer { value, height: self.storage().latest_version(), ..QueryAnswer::default() });
+        }
+        if path == GET_NODE_INFO {
+            let value = self.get_node_info()?;
             return Ok(QueryAnswer { value, height: self.storage().latest_version(), ..QueryAnswer::default() });
         }
         let snapshot = self.snapshot_for(height)?;
@@ -99,6 +107,33 @@ impl App {
             validator_hash: header.map(|h| h.next_validators_hash).unwrap_or_default(),
         }
         .encode_to_vec())
+    }
+
+    /// `GetNodeInfo`: CometBFT's description of this node, and this binary's version and the
+    /// versions of the crates that define what it speaks.
+    fn get_node_info(&self) -> Result<Vec<u8>, TxError> {
+        use cosmos_sdk_proto::cosmos::base::tendermint::v1beta1 as tm_pb;
+        let default_node_info = self
+            .node_info()
+            .cloned()
+            .ok_or_else(|| TxError::new("sdk", 1, "CometBFT has not told this node its node info yet: try again once it runs"))?;
+        let build_deps = env!("AGORA_BUILD_DEPS")
+            .split(',')
+            .filter_map(|dep| dep.split_once('@'))
+            .map(|(path, version)| tm_pb::Module { path: path.to_string(), version: version.to_string(), sum: String::new() })
+            .collect();
+        let application_version = tm_pb::VersionInfo {
+            name: "agora".to_string(),
+            app_name: "agorad".to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            git_commit: option_env!("AGORA_GIT_COMMIT").unwrap_or_default().to_string(),
+            build_tags: String::new(),
+            go_version: String::new(),
+            build_deps,
+            cosmos_sdk_version: String::new(),
+        };
+        Ok(tm_pb::GetNodeInfoResponse { default_node_info: Some(default_node_info), application_version: Some(application_version) }
+            .encode_to_vec())
     }
 
     fn snapshot_for(&self, height: u64) -> Result<Snapshot, TxError> {

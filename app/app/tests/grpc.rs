@@ -121,3 +121,72 @@ async fn grpc_serves_the_agora_query_services() {
         .expect_err("unknown method");
     assert_eq!(unknown.code(), tonic::Code::Unimplemented, "{unknown:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn grpc_and_abci_serve_the_node_services() {
+    use cosmos_sdk_proto::cosmos::base::node::v1beta1 as node_pb;
+    use cosmos_sdk_proto::cosmos::base::tendermint::v1beta1 as tm_pb;
+
+    let alice = key(1);
+    let config = agora_app::AppConfig { min_gas_prices: vec!["0.025uagora".parse().expect("price")], ..agora_app::AppConfig::default() };
+    let mut chain = chain_with(&[alice.address()], config);
+    chain.block(vec![]);
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
+    let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().expect("addr");
+    tokio::spawn(agora_app::grpc::serve(Arc::clone(chain.node.app()), addr));
+    let channel = loop {
+        match tonic::transport::Endpoint::from_shared(format!("http://{addr}")).expect("url").connect().await {
+            Ok(channel) => break channel,
+            Err(_) => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
+        }
+    };
+
+    // Config: the minimum gas price as the SDK's DecCoins string (Hermes reads it).
+    let config: node_pb::ConfigResponse = unary(&channel, "/cosmos.base.node.v1beta1.Service/Config", node_pb::ConfigRequest {}).await.expect("config");
+    assert_eq!(config.minimum_gas_price, "0.025000000000000000uagora");
+    assert_eq!(config.pruning_keep_recent, "100");
+    let abci: node_pb::ConfigResponse = chain.node.query_proto("/cosmos.base.node.v1beta1.Service/Config", &node_pb::ConfigRequest {}).expect("abci");
+    assert_eq!(config, abci);
+
+    // Status: the latest committed block.
+    let status: node_pb::StatusResponse = unary(&channel, "/cosmos.base.node.v1beta1.Service/Status", node_pb::StatusRequest {}).await.expect("status");
+    let height = chain.node.app().storage().latest_version();
+    assert_eq!(status.height, height);
+    assert_eq!(status.app_hash, chain.node.app().storage().latest_app_hash().to_vec());
+    assert!(status.timestamp.is_some(), "{status:?}");
+
+    // GetNodeInfo: refused (sdk 1) until CometBFT's node info is known, then CometBFT's node
+    // info with the app's version and the crates it speaks through.
+    let early = unary::<_, tm_pb::GetNodeInfoResponse>(&channel, "/cosmos.base.tendermint.v1beta1.Service/GetNodeInfo", tm_pb::GetNodeInfoRequest {})
+        .await
+        .expect_err("no node info yet");
+    assert!(early.message().contains("sdk error 1"), "{early:?}");
+    let node_info = tendermint_proto::p2p::DefaultNodeInfo {
+        default_node_id: "f00d".into(),
+        network: CHAIN_ID.into(),
+        version: "0.38.26".into(),
+        moniker: "val0".into(),
+        ..Default::default()
+    };
+    chain.node.app().set_node_info(node_info.clone());
+    let info: tm_pb::GetNodeInfoResponse =
+        unary(&channel, "/cosmos.base.tendermint.v1beta1.Service/GetNodeInfo", tm_pb::GetNodeInfoRequest {}).await.expect("node info");
+    assert_eq!(info.default_node_info, Some(node_info));
+    let version = info.application_version.expect("application version");
+    assert_eq!((version.name.as_str(), version.app_name.as_str()), ("agora", "agorad"));
+    assert_eq!(version.version, env!("CARGO_PKG_VERSION"));
+    let deps: Vec<&str> = version.build_deps.iter().map(|m| m.path.as_str()).collect();
+    for dep in ["ibc", "tendermint", "tower-abci", "jmt", "rocksdb"] {
+        assert!(deps.contains(&dep), "{dep} missing from {deps:?}");
+    }
+    assert!(version.build_deps.iter().all(|m| !m.version.is_empty()), "{:?}", version.build_deps);
+    let abci: tm_pb::GetNodeInfoResponse =
+        chain.node.query_proto("/cosmos.base.tendermint.v1beta1.Service/GetNodeInfo", &tm_pb::GetNodeInfoRequest {}).expect("abci");
+    assert_eq!(abci.application_version.map(|v| v.version), Some(env!("CARGO_PKG_VERSION").to_string()));
+
+    // The service's other methods are not answered yet: UNIMPLEMENTED, not a wrong answer.
+    let syncing = unary::<_, tm_pb::GetSyncingResponse>(&channel, "/cosmos.base.tendermint.v1beta1.Service/GetSyncing", tm_pb::GetSyncingRequest {})
+        .await
+        .expect_err("not served yet");
+    assert_eq!(syncing.code(), tonic::Code::Unimplemented, "{syncing:?}");
+}

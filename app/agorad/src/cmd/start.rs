@@ -112,6 +112,7 @@ async fn serve(app: Arc<App>, home: &Path, cfg: &AppToml, abci_only: bool) -> Re
         tracing::info!(address = %grpc_addr, "gRPC server listening");
     }
 
+    let app_for_node_info = Arc::clone(&app);
     let addr = cfg.abci_address.clone();
     let (halt_tx, mut halt_rx) = tokio::sync::mpsc::unbounded_channel();
     let mut server = tokio::spawn(async move {
@@ -124,6 +125,7 @@ async fn serve(app: Arc<App>, home: &Path, cfg: &AppToml, abci_only: bool) -> Re
     tracing::info!(address = %cfg.abci_address, "ABCI server listening");
 
     if abci_only {
+        learn_node_info(app_for_node_info, home);
         tokio::select! {
             r = &mut server => return Err(server_end(r, &cfg.abci_address)),
             Some(reason) = halt_rx.recv() => bail!("node halted: {reason}"),
@@ -136,6 +138,7 @@ async fn serve(app: Arc<App>, home: &Path, cfg: &AppToml, abci_only: bool) -> Re
     // Spawned from this (the main) thread: PR_SET_PDEATHSIG fires when the spawning thread
     // exits, and the main thread lives as long as the process.
     let mut child = spawn_cometbft(home, &cfg.abci_address)?;
+    learn_node_info(app_for_node_info, home);
     tokio::select! {
         r = &mut server => {
             stop_child(&mut child).await;
@@ -160,6 +163,57 @@ async fn serve(app: Arc<App>, home: &Path, cfg: &AppToml, abci_only: bool) -> Re
             Ok(())
         }
     }
+}
+
+/// How often CometBFT's RPC is asked for the node info until it answers (it starts after the
+/// ABCI handshake, and a node replaying blocks answers late).
+const NODE_INFO_POLL: Duration = Duration::from_millis(500);
+
+/// Reads CometBFT's node info from its RPC `/status` in the background, once it answers, and
+/// hands it to the app for `GetNodeInfo`.
+fn learn_node_info(app: Arc<App>, home: &Path) {
+    let Some(url) = cometbft_rpc_url(home) else {
+        tracing::warn!("no rpc.laddr in CometBFT's config.toml: GetNodeInfo will not answer");
+        return;
+    };
+    std::thread::spawn(move || loop {
+        if let Some(info) = crate::rpc::Rpc::new(&url).status().ok().and_then(|status| node_info_from_status(&status)) {
+            app.set_node_info(info);
+            return;
+        }
+        std::thread::sleep(NODE_INFO_POLL);
+    });
+}
+
+/// CometBFT's RPC address from `config/config.toml` (`[rpc] laddr`), as an HTTP URL.
+fn cometbft_rpc_url(home: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(home.join("config").join("config.toml")).ok()?;
+    let config: toml::Value = text.parse().ok()?;
+    let laddr = config.get("rpc")?.get("laddr")?.as_str()?;
+    let host_port = laddr.strip_prefix("tcp://").unwrap_or(laddr);
+    // A node listening on every interface is reached on the loopback.
+    let host_port = host_port.replace("0.0.0.0", "127.0.0.1");
+    Some(format!("http://{host_port}"))
+}
+
+/// `node_info` of CometBFT's `/status` as the protobuf `DefaultNodeInfo` the SDK returns.
+fn node_info_from_status(status: &serde_json::Value) -> Option<tendermint_proto::p2p::DefaultNodeInfo> {
+    use tendermint_proto::p2p::{DefaultNodeInfo, DefaultNodeInfoOther, ProtocolVersion};
+    let info = status.get("node_info")?;
+    let text = |value: &serde_json::Value, key: &str| value.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+    let number = |value: &serde_json::Value, key: &str| value.get(key).and_then(|v| v.as_str()).and_then(|v| v.parse().ok()).unwrap_or(0);
+    let protocol = info.get("protocol_version")?;
+    let other = info.get("other");
+    Some(DefaultNodeInfo {
+        protocol_version: Some(ProtocolVersion { p2p: number(protocol, "p2p"), block: number(protocol, "block"), app: number(protocol, "app") }),
+        default_node_id: text(info, "id"),
+        listen_addr: text(info, "listen_addr"),
+        network: text(info, "network"),
+        version: text(info, "version"),
+        channels: hex::decode(text(info, "channels")).unwrap_or_default(),
+        moniker: text(info, "moniker"),
+        other: other.map(|o| DefaultNodeInfoOther { tx_index: text(o, "tx_index"), rpc_address: text(o, "rpc_address") }),
+    })
 }
 
 fn server_end(r: Result<Result<()>, tokio::task::JoinError>, addr: &str) -> anyhow::Error {
@@ -238,4 +292,34 @@ fn init_tracing() {
         .with_ansi(ansi)
         .with_writer(std::io::stderr)
         .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn node_info_is_read_from_cometbft_status() {
+        let status = serde_json::json!({"node_info": {
+            "protocol_version": {"p2p": "8", "block": "11", "app": "1"},
+            "id": "a1b2", "listen_addr": "tcp://0.0.0.0:26656", "network": "agora-localnet-1",
+            "version": "0.38.26", "channels": "40202122233038606100", "moniker": "val0",
+            "other": {"tx_index": "on", "rpc_address": "tcp://127.0.0.1:26657"}
+        }});
+        let info = node_info_from_status(&status).expect("node info");
+        assert_eq!(info.protocol_version.map(|p| (p.p2p, p.block, p.app)), Some((8, 11, 1)));
+        assert_eq!((info.default_node_id.as_str(), info.network.as_str(), info.moniker.as_str()), ("a1b2", "agora-localnet-1", "val0"));
+        assert_eq!(info.channels, vec![0x40, 0x20, 0x21, 0x22, 0x23, 0x30, 0x38, 0x60, 0x61, 0x00]);
+        assert_eq!(info.other.map(|o| o.tx_index), Some("on".to_string()));
+        assert!(node_info_from_status(&serde_json::json!({"sync_info": {}})).is_none());
+    }
+
+    #[test]
+    fn rpc_url_comes_from_config_toml() {
+        let home = tempfile::tempdir().expect("tempdir");
+        assert_eq!(cometbft_rpc_url(home.path()), None);
+        std::fs::create_dir_all(home.path().join("config")).expect("mkdir");
+        std::fs::write(home.path().join("config/config.toml"), "moniker = \"x\"\n[rpc]\nladdr = \"tcp://0.0.0.0:27657\"\n").expect("write");
+        assert_eq!(cometbft_rpc_url(home.path()).as_deref(), Some("http://127.0.0.1:27657"));
+    }
 }

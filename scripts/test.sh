@@ -18,9 +18,11 @@ export AGORAD="$CARGO_TARGET_DIR/release/agorad"
 echo "== unit, app and snapshot tests" >&2
 cargo test --release --locked --workspace
 
-# The IBC end-to-end test relays with stock Hermes (crates.io), installed outside the clone.
-echo "== installing the Hermes relayer (once per machine)" >&2
+# The IBC end-to-end tests relay with stock Hermes (crates.io) to a second Agora chain and to
+# ibc-go's simd: both installed outside the clone, once per machine.
+echo "== installing the Hermes relayer and ibc-go's simd (once per machine)" >&2
 "$ROOT/scripts/install-hermes.sh" >/dev/null
+"$ROOT/scripts/install-simd.sh" >/dev/null
 
 # The end-to-end tests are #[ignore]d above: each starts its own localnet, one at a time.
 echo "== end-to-end tests (real CometBFT localnets on 127.0.0.1)" >&2

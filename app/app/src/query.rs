@@ -117,11 +117,20 @@ impl App {
             .node_info()
             .cloned()
             .ok_or_else(|| TxError::new("sdk", 1, "CometBFT has not told this node its node info yet: try again once it runs"))?;
-        let build_deps = env!("AGORA_BUILD_DEPS")
+        let mut build_deps: Vec<tm_pb::Module> = env!("AGORA_BUILD_DEPS")
             .split(',')
             .filter_map(|dep| dep.split_once('@'))
             .map(|(path, version)| tm_pb::Module { path: path.to_string(), version: version.to_string(), sum: String::new() })
             .collect();
+        // The consensus engine is CometBFT's own binary, not a crate: named as Go modules name
+        // it, with the version it reports, so relayers (Hermes) know which protocol it speaks.
+        if !default_node_info.version.is_empty() {
+            build_deps.push(tm_pb::Module {
+                path: "github.com/cometbft/cometbft".to_string(),
+                version: format!("v{}", default_node_info.version.trim_start_matches('v')),
+                sum: String::new(),
+            });
+        }
         let application_version = tm_pb::VersionInfo {
             name: "agora".to_string(),
             app_name: "agorad".to_string(),

@@ -180,6 +180,8 @@ async fn grpc_and_abci_serve_the_node_services() {
         assert!(deps.contains(&dep), "{dep} missing from {deps:?}");
     }
     assert!(version.build_deps.iter().all(|m| !m.version.is_empty()), "{:?}", version.build_deps);
+    let cometbft = version.build_deps.iter().find(|m| m.path == "github.com/cometbft/cometbft").expect("CometBFT named");
+    assert_eq!(cometbft.version, "v0.38.26");
     let abci: tm_pb::GetNodeInfoResponse =
         chain.node.query_proto("/cosmos.base.tendermint.v1beta1.Service/GetNodeInfo", &tm_pb::GetNodeInfoRequest {}).expect("abci");
     assert_eq!(abci.application_version.map(|v| v.version), Some(env!("CARGO_PKG_VERSION").to_string()));

@@ -436,9 +436,17 @@ impl App {
         exec::execute_tx(&self.components, &mut mempool, &ctx, &tx, mode, &SignatureCheck::default())
     }
 
-    /// Gas estimate for a transaction against the latest state, signatures not checked.
+    /// Gas estimate for a transaction against the mempool view (the last committed state plus
+    /// what the transactions already admitted did in the ante handler, as the SDK simulates on
+    /// its check state), signatures not checked. A client that sends several transactions
+    /// before the first commits (Hermes batching packets) simulates each at its own sequence.
     pub fn simulate(&self, tx_bytes: &[u8]) -> Result<TxOutcome, TxError> {
-        let snapshot = self.storage.latest_snapshot();
+        // A copy, so the simulation does not hold CheckTx up: the admitted transactions' fee
+        // and sequence writes, a few keys each, bounded by CometBFT's mempool size.
+        let (snapshot, admitted) = {
+            let mempool = self.mempool.lock().map_err(|_| TxError::internal("mempool lock poisoned"))?;
+            (mempool.base().clone(), mempool.changes().clone())
+        };
         let limits = Self::decode_limits(&snapshot).map_err(TxError::internal)?;
         let tx = exec::decode(&self.components, tx_bytes, &DecodeLimits { simulation: true, ..limits })?;
         // Simulation is a public query: its work is bounded by the block's gas limit, or by
@@ -465,6 +473,7 @@ impl App {
             ..BlockContext::at(chain_id, snapshot.version() + 1)
         };
         let mut state = StateDelta::new(snapshot);
+        state.apply(admitted);
         // The denoms a transaction sent without a fee will pay it in: the node's minimum gas
         // price denoms, then the chain's own.
         let mut fee_denoms: Vec<Denom> = self.config.min_gas_prices.iter().map(|price| price.denom.clone()).collect();

@@ -285,6 +285,28 @@ fn simulate_estimates_gas_without_changing_state() {
     assert!(used <= simulated && simulated - used < 2_000, "simulated {simulated}, used {used}");
 }
 
+/// A client that sends its next transaction before the last one commits (Hermes sends a batch
+/// of packets as consecutive transactions) simulates each at the sequence the mempool expects,
+/// as the SDK simulates on its check state; the committed state is untouched.
+#[test]
+fn simulate_sees_the_transactions_the_mempool_has_admitted() {
+    let (alice, bob) = (key(1), key(2));
+    let mut chain = chain(&[alice.address()]);
+    chain.block(vec![]);
+    let first = send_tx(&alice, &bob.address(), "5uagora", 1, 0);
+    assert_eq!(chain.node.check_tx(&first).code.value(), 0);
+    let second = send_tx(&alice, &bob.address(), "5uagora", 1, 1);
+    assert!(simulated_gas(&chain, &second).expect("sequence 1 follows the admitted 0") > 10_000);
+    let stale = simulated_gas(&chain, &first).expect_err("sequence 0 is taken by the admitted transaction");
+    assert!(stale.to_string().contains("account sequence mismatch, expected 1, got 0"), "{stale}");
+    assert_eq!(chain.account(&alice.address()).expect("account").sequence, 0, "nothing committed");
+    // Once the block commits both, the mempool view is the committed state again.
+    let results = chain.block(vec![first, second]);
+    assert!(results.iter().all(|r| r.code.value() == 0));
+    let third = send_tx(&alice, &bob.address(), "5uagora", 1, 2);
+    assert!(simulated_gas(&chain, &third).expect("sequence 2") > 10_000);
+}
+
 /// The transaction a gas-estimating client simulates, as cosmjs builds it: the signer's key,
 /// sign mode `SIGN_MODE_UNSPECIFIED`, one empty signature, no fee amount and a zero gas limit.
 /// The arguments let a test make each of those alone the only thing wrong, or keep the fee as

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks. Prints one JSON object per line: {"name":…,"value":…,"unit":…}. Progress on stderr.
 #   scripts/bench.sh            all benchmarks
-#   scripts/bench.sh app store  only some (app, market, pos, store, localnet)
+#   scripts/bench.sh app store  only some (app, market, pos, store, ibc, localnet, ibc-localnet)
 #   AGORA_BENCH_LEASES=100000 scripts/bench.sh market   a quicker market run (default 1,000,000 leases)
 set -euo pipefail
 
@@ -9,7 +9,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 source "$ROOT/scripts/env.sh"
 which=("$@")
-[ ${#which[@]} -gt 0 ] || which=(app market pos store localnet)
+[ ${#which[@]} -gt 0 ] || which=(app market pos store ibc localnet ibc-localnet)
 
 agora_setup
 # The whole workspace, as scripts/test.sh builds it: the same features, no second compile.
@@ -21,7 +21,9 @@ for bench in "${which[@]}"; do
     market) "$CARGO_TARGET_DIR/release/market-bench" ;;
     pos) "$CARGO_TARGET_DIR/release/pos-bench" ;;
     store) "$CARGO_TARGET_DIR/release/store-bench" ;;
+    ibc) cargo bench --locked -q -p agora-app --bench ibc_recv ;;
     localnet) "$ROOT/scripts/bench-localnet.sh" ;;
+    ibc-localnet) "$ROOT/scripts/install-hermes.sh" >/dev/null; "$ROOT/scripts/bench-ibc-localnet.sh" ;;
     *) echo "unknown benchmark $bench" >&2; exit 2 ;;
   esac
 done

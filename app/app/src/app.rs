@@ -430,10 +430,27 @@ impl App {
             Ok(Some(id)) => id,
             _ => return internal_outcome("the chain has not started yet"),
         };
-        let height = self.storage.latest_version() + 1;
-        let ctx = BlockContext::at(chain_id, height);
+        let ctx = self.mempool_context(mempool.base(), chain_id);
         let mode = AnteMode::Check { min_gas_prices: &self.config.min_gas_prices };
         exec::execute_tx(&self.components, &mut mempool, &ctx, &tx, mode, &SignatureCheck::default())
+    }
+
+    /// The block `CheckTx` and `Simulate` run in: the next height, at the last committed
+    /// block's time, as the SDK's check state: what depends on time (a light client's "header
+    /// from the future" check) sees the chain's clock, not the epoch.
+    fn mempool_context(&self, committed: &Snapshot, chain_id: String) -> BlockContext {
+        let time = agora_staking::historical::historical_info(committed, committed.version())
+            .ok()
+            .flatten()
+            .and_then(|info| info.header)
+            .and_then(|header| header.time)
+            .unwrap_or_default();
+        BlockContext {
+            time_unix_secs: time.seconds,
+            time_nanos: u32::try_from(time.nanos).unwrap_or(0),
+            last_app_hash: self.storage.latest_app_hash().to_vec(),
+            ..BlockContext::at(chain_id, committed.version() + 1)
+        }
     }
 
     /// Gas estimate for a transaction against the mempool view (the last committed state plus
@@ -457,21 +474,7 @@ impl App {
             .ok()
             .flatten()
             .ok_or_else(|| TxError::new("sdk", 1, "the chain has not started yet"))?;
-        // The last committed block's time, as the SDK simulates on its check state: what
-        // depends on time (a light client's "header from the future" check) sees the chain's
-        // clock, not the epoch.
-        let time = agora_staking::historical::historical_info(&snapshot, snapshot.version())
-            .ok()
-            .flatten()
-            .and_then(|info| info.header)
-            .and_then(|header| header.time)
-            .unwrap_or_default();
-        let ctx = BlockContext {
-            time_unix_secs: time.seconds,
-            time_nanos: u32::try_from(time.nanos).unwrap_or(0),
-            last_app_hash: self.storage.latest_app_hash().to_vec(),
-            ..BlockContext::at(chain_id, snapshot.version() + 1)
-        };
+        let ctx = self.mempool_context(&snapshot, chain_id);
         let mut state = StateDelta::new(snapshot);
         state.apply(admitted);
         // The denoms a transaction sent without a fee will pay it in: the node's minimum gas

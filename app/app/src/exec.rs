@@ -164,12 +164,31 @@ pub fn execute_tx<S: StateRead>(
         Ok(ok) => ok,
         Err(error) => return TxOutcome::refused(error, gas_wanted, gas.used()),
     };
-    state.apply(ante_changes);
     let mut events = ante_outcome.events;
 
     if matches!(mode, AnteMode::Check { .. }) {
-        return TxOutcome { result: Ok(()), gas_wanted, gas_used: gas.used(), events };
+        // The components' look at the messages, metered like them; a refusal keeps the ante
+        // handler's fee and sequence out of the mempool view too.
+        let checked = {
+            let mut inner = StateDelta::new(&*state);
+            inner.apply(ante_changes);
+            let mut fork = Metered::new(inner, &gas);
+            let checked = components.check_tx(&mut fork, ctx, &tx.msgs);
+            match (gas.check("check tx"), checked) {
+                (Err(out), _) => Err(AuthError::from(out).to_tx_error()),
+                (Ok(()), Ok(())) => Ok(fork.into_inner().into_changes()),
+                (Ok(()), Err(e)) => Err(e),
+            }
+        };
+        return match checked {
+            Ok(changes) => {
+                state.apply(changes);
+                TxOutcome { result: Ok(()), gas_wanted, gas_used: gas.used(), events }
+            }
+            Err(error) => TxOutcome::refused(error, gas_wanted, gas.used()),
+        };
     }
+    state.apply(ante_changes);
 
     let messages = {
         let mut fork = Metered::new(StateDelta::new(&*state), &gas);

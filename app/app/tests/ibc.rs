@@ -560,3 +560,68 @@ fn store_queries_answer_with_or_without_the_leading_slash_as_hermes_sends_them()
     assert_eq!(without.code.value(), 0, "{}", without.log);
     assert_eq!((with.value, with.proof), (without.value, without.proof));
 }
+
+/// `msgs` signed by `side`'s relayer at `sequence`, not delivered.
+fn signed_at(side: &Side, msgs: Vec<SdkAny>, sequence: u64) -> Vec<u8> {
+    let builder = msgs.into_iter().fold(TxBuilder::new(), TxBuilder::any_message);
+    builder.fee(coins(IBC_FEE)).gas_limit(IBC_GAS).sign(&side.key, side.chain_id, side.account_number, sequence)
+}
+
+fn recv_msg(src: &Side, dst: &Side, packet: &chan_pb::Packet, at: u64, proof_height: u64) -> SdkAny {
+    let proof = src.proof(
+        &format!("commitments/ports/{}/channels/{}/sequences/{}", packet.source_port, packet.source_channel, packet.sequence),
+        at,
+    );
+    any(
+        "/ibc.core.channel.v1.MsgRecvPacket",
+        &chan_pb::MsgRecvPacket { proof_commitment: proof, packet: Some(packet.clone()), proof_height: Some(height(proof_height)), signer: dst.signer() },
+    )
+}
+
+/// As Hermes sends a batch: a client update in one transaction, then packets proven at the new
+/// height in the next, before the first commits. CheckTx applies the update to the mempool
+/// view (ibc-go's RedundantRelayDecorator), so the second passes CheckTx and simulates; a
+/// transaction whose packets were all received already is refused (channel 22) and pays
+/// nothing, while one with a fresh packet beside a received one is admitted.
+#[test]
+fn check_tx_applies_client_updates_and_refuses_redundant_relays() {
+    let Pair { mut a, mut b, chan_a, .. } = pair();
+    let timeout = b.height() + 100;
+    let first = sent_packet(&a.send_ok(vec![transfer_msg(&a, &chan_a, "uagora", "10", &b.signer(), timeout)]));
+    let second = sent_packet(&a.send_ok(vec![transfer_msg(&a, &chan_a, "uagora", "20", &b.signer(), timeout)]));
+    let (at, proof_height) = seal(&mut a);
+
+    let update = signed_at(&b, vec![a.update_msg(&b)], b.sequence);
+    let recv = signed_at(&b, vec![recv_msg(&a, &b, &first, at, proof_height)], b.sequence + 1);
+    // Without the update, the packet's proof height is beyond B's client: refused by Simulate.
+    let req = |tx: &[u8]| cosmos_sdk_proto::cosmos::tx::v1beta1::SimulateRequest { tx_bytes: tx.to_vec(), ..Default::default() }.encode_to_vec();
+    let early = b.chain.node.query("/cosmos.tx.v1beta1.Service/Simulate", req(&signed_at(&b, vec![recv_msg(&a, &b, &first, at, proof_height)], b.sequence)), 0, false).expect("simulate");
+    assert_ne!(early.code.value(), 0, "the client is not at the proof height yet");
+
+    let checked = b.chain.node.check_tx(&update);
+    assert_eq!(checked.code.value(), 0, "{}", checked.log);
+    let simulated = b.chain.node.query("/cosmos.tx.v1beta1.Service/Simulate", req(&recv), 0, false).expect("simulate");
+    assert_eq!(simulated.code.value(), 0, "{}: {}", simulated.codespace, simulated.log);
+    let checked = b.chain.node.check_tx(&recv);
+    assert_eq!(checked.code.value(), 0, "{}", checked.log);
+    // The update stays out of the committed state until a block carries it.
+    let client_key = format!("clients/{}/consensusStates/1-{proof_height}", b.client_id);
+    assert!(b.raw_ibc(&client_key).is_empty(), "not committed by CheckTx");
+    let results = b.chain.raw_block(vec![update, recv]);
+    assert!(results.iter().all(|r| r.code.value() == 0), "{results:?}");
+    assert!(!b.raw_ibc(&client_key).is_empty());
+    b.client_height = proof_height;
+    b.sequence += 2;
+
+    // Relaying the first packet again changes nothing: refused, fee not taken.
+    let fees_before = b.chain.balance(&b.address(), "uagora");
+    let again = signed_at(&b, vec![recv_msg(&a, &b, &first, at, proof_height)], b.sequence);
+    let refused = b.chain.node.check_tx(&again);
+    assert_eq!((refused.codespace.as_str(), refused.code.value()), ("channel", 22), "{}", refused.log);
+    assert!(refused.log.contains("packet messages are redundant"), "{}", refused.log);
+    assert_eq!(b.chain.balance(&b.address(), "uagora"), fees_before);
+    // Beside a fresh packet, it is admitted (the fresh one is work).
+    let mixed = signed_at(&b, vec![recv_msg(&a, &b, &first, at, proof_height), recv_msg(&a, &b, &second, at, proof_height)], b.sequence);
+    let admitted = b.chain.node.check_tx(&mixed);
+    assert_eq!(admitted.code.value(), 0, "{}", admitted.log);
+}

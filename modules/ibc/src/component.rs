@@ -6,9 +6,12 @@ use agora_types::{AbciError, Address, BlockContext, Event, TxError};
 use cosmos_sdk_proto::Any;
 use ibc::apps::transfer::handler::send_transfer;
 use ibc::apps::transfer::types::msgs::transfer::MsgTransfer;
+use ibc::core::channel::types::msgs::PacketMsg;
+use ibc::core::channel::types::packet::Packet;
 use ibc::core::client::types::msgs::ClientMsg;
 use ibc::core::entrypoint::dispatch;
 use ibc::core::handler::types::msgs::MsgEnvelope;
+use ibc::core::host::types::path::{CommitmentPath, ReceiptPath, SeqRecvPath};
 use serde::{Deserialize, Serialize};
 
 use crate::context::{HostBlock, IbcContext, IbcHost};
@@ -163,6 +166,33 @@ fn check_proof_specs(client_state: &cosmos_sdk_proto::Any) -> Result<(), TxError
 }
 
 impl IbcComponent {
+    /// Whether a packet message would change nothing: the packet was already received (its
+    /// receipt written, or an ordered channel's next receive sequence past it), or the
+    /// commitment an acknowledgement or timeout would clear is already gone.
+    fn is_redundant(state: &dyn StateRead, msg: &PacketMsg) -> Result<bool, TxError> {
+        let exists = |path: String| state.get_raw(&crate::state::keys::path(path)).map(|v| v.is_some()).map_err(TxError::internal);
+        let commitment_gone = |packet: &Packet| {
+            exists(CommitmentPath::new(&packet.port_id_on_a, &packet.chan_id_on_a, packet.seq_on_a).to_string()).map(|present| !present)
+        };
+        match msg {
+            PacketMsg::Recv(recv) => {
+                let packet = &recv.packet;
+                if exists(ReceiptPath::new(&packet.port_id_on_b, &packet.chan_id_on_b, packet.seq_on_a).to_string())? {
+                    return Ok(true);
+                }
+                let next_recv = state
+                    .get_raw(&crate::state::keys::path(SeqRecvPath::new(&packet.port_id_on_b, &packet.chan_id_on_b)))
+                    .map_err(TxError::internal)?
+                    .and_then(|bytes| <[u8; 8]>::try_from(bytes.as_slice()).ok())
+                    .map(u64::from_be_bytes);
+                Ok(next_recv.is_some_and(|next| u64::from(packet.seq_on_a) < next))
+            }
+            PacketMsg::Ack(ack) => commitment_gone(&ack.packet),
+            PacketMsg::Timeout(timeout) => commitment_gone(&timeout.packet),
+            PacketMsg::TimeoutOnClose(timeout) => commitment_gone(&timeout.packet),
+        }
+    }
+
     fn execute_core(&self, state: &mut dyn StateWrite, ctx: &BlockContext, envelope: &MsgEnvelope) -> Result<Vec<Event>, TxError> {
         match envelope {
             MsgEnvelope::Client(ClientMsg::CreateClient(create)) => check_proof_specs(&create.client_state)?,
@@ -267,6 +297,34 @@ impl Component for IbcComponent {
 
     fn decode_msg(&self, any: &Any) -> Result<IbcMsg, TxError> {
         IbcMsg::decode(any).map_err(tx_error)
+    }
+
+    /// As ibc-go's `RedundantRelayDecorator`: a client update is applied to the mempool view,
+    /// so that the relayer's next transaction (its packets proven at the new height) passes
+    /// CheckTx and simulates before the update commits; a transaction whose packet messages
+    /// all change nothing (another relayer was first) is refused, so it pays no fee for a
+    /// no-op.
+    fn check_tx(&self, state: &mut dyn StateWrite, ctx: &BlockContext, msgs: &[&IbcMsg]) -> Result<(), TxError> {
+        let (mut packets, mut redundant) = (0usize, 0usize);
+        for msg in msgs {
+            let IbcMsg::Core { envelope, .. } = msg else { continue };
+            match envelope.as_ref() {
+                MsgEnvelope::Client(ClientMsg::UpdateClient(_)) => {
+                    self.execute(state, ctx, msg)?;
+                }
+                MsgEnvelope::Packet(packet) => {
+                    packets += 1;
+                    if Self::is_redundant(&*state, packet)? {
+                        redundant += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        if packets > 0 && redundant == packets {
+            return Err(TxError::new("channel", 22, "packet messages are redundant"));
+        }
+        Ok(())
     }
 
     fn execute(&self, state: &mut dyn StateWrite, ctx: &BlockContext, msg: &IbcMsg) -> Result<Vec<Event>, TxError> {

@@ -213,6 +213,15 @@ pub trait Component: Send + Sync + 'static {
         self.execute(state, ctx, msg)
     }
 
+    /// Runs in `CheckTx` after the ante handler, on the mempool view, with this component's
+    /// messages of the transaction in order; its writes stay in the mempool view for the
+    /// transactions admitted after this one (and for `Simulate`), never in a block. An error
+    /// keeps the transaction out of the mempool. IBC applies client updates here and refuses
+    /// redundant relays, as ibc-go's `RedundantRelayDecorator` does.
+    fn check_tx(&self, _state: &mut dyn StateWrite, _ctx: &BlockContext, _msgs: &[&Self::Msg]) -> Result<(), TxError> {
+        Ok(())
+    }
+
     /// Query services this component answers (`package.Service`, e.g.
     /// `cosmos.bank.v1beta1.Query`), served over ABCI `Query` and gRPC.
     fn query_services(&self) -> &'static [&'static str] {

@@ -61,6 +61,7 @@ pub(crate) trait AnyComponent: Send + Sync {
     fn message_types(&self) -> &'static [&'static str];
     fn decode_msg(&self, any: &Any) -> Result<Box<dyn AnyMsg>, TxError>;
     fn execute(&self, state: &mut dyn StateWrite, ctx: &BlockContext, msg: &dyn AnyMsg, router: &dyn MsgRouter) -> Result<Vec<Event>, TxError>;
+    fn check_tx(&self, state: &mut dyn StateWrite, ctx: &BlockContext, msgs: &[&dyn AnyMsg]) -> Result<(), TxError>;
     fn query_services(&self) -> &'static [&'static str];
     fn query(&self, state: &dyn StateRead, height: u64, path: &str, data: &[u8]) -> Option<Result<Vec<u8>, TxError>>;
     fn check_invariants(&self, state: &dyn StateRead) -> Result<(), String>;
@@ -143,6 +144,18 @@ impl<C: Component> AnyComponent for C {
             TxError::internal(format!("{} was handed a message it did not decode", Component::name(self)))
         })?;
         Component::execute_routed(self, state, ctx, msg, router)
+    }
+
+    fn check_tx(&self, state: &mut dyn StateWrite, ctx: &BlockContext, msgs: &[&dyn AnyMsg]) -> Result<(), TxError> {
+        let msgs = msgs
+            .iter()
+            .map(|msg| {
+                msg.as_any().downcast_ref::<C::Msg>().ok_or_else(|| {
+                    TxError::internal(format!("{} was handed a message it did not decode", Component::name(self)))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Component::check_tx(self, state, ctx, &msgs)
     }
 
     fn query_services(&self) -> &'static [&'static str] {

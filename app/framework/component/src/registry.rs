@@ -205,6 +205,25 @@ impl Components {
         component.execute(state, ctx, msg.msg.as_ref(), &router)
     }
 
+    /// `CheckTx`'s look at a transaction's messages: each component that decoded some of them
+    /// sees its own, in order, components in the order their first message comes.
+    pub fn check_tx(&self, state: &mut dyn StateWrite, ctx: &BlockContext, msgs: &[RoutedMsg]) -> Result<(), TxError> {
+        let mut seen: Vec<usize> = Vec::new();
+        for msg in msgs {
+            if seen.contains(&msg.component) {
+                continue;
+            }
+            seen.push(msg.component);
+            let component = self
+                .list
+                .get(msg.component)
+                .ok_or_else(|| TxError::internal("message routed to a component that does not exist"))?;
+            let own: Vec<&dyn AnyMsg> = msgs.iter().filter(|m| m.component == msg.component).map(|m| m.msg.as_ref()).collect();
+            component.check_tx(state, ctx, &own)?;
+        }
+        Ok(())
+    }
+
     /// Answers a query path `/<package.Service>/<Method>` with the component serving it.
     pub fn query(&self, state: &dyn StateRead, height: u64, path: &str, data: &[u8]) -> Option<Result<Vec<u8>, TxError>> {
         let (service, _method) = path.strip_prefix('/')?.rsplit_once('/')?;

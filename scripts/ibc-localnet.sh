@@ -65,6 +65,11 @@ localnet() {
 rpc_port() { echo $((BASE_PORT + 1000 * $1 + 1)); }
 grpc_port() { echo $((GRPC_PORT + 100 * $1)); }
 
+# simd's stake as a voucher on alpha, arrived over alpha's channel-0.
+stake_voucher() {
+  printf 'ibc/%s' "$(printf '%s' transfer/channel-0/stake | sha256sum | cut -d' ' -f1 | tr a-f A-F)"
+}
+
 # --- the simd counterparty: one validator, alice and the relayer funded at genesis ---
 
 simd_bin() {
@@ -239,7 +244,10 @@ account_prefix = '$prefix'
 key_name = 'relayer'
 key_store_folder = '$HERMES_DIR/keys'
 store_prefix = 'ibc'
-default_gas = 400000
+# Used when a gas estimate fails (Hermes simulates each transaction; right after a block, before
+# CometBFT has rechecked its mempool, a simulation of the next in a quick series sees an old
+# sequence): enough for a full batch of 30 messages.
+default_gas = 2000000
 max_gas = 4000000
 gas_price = { price = 0.001, denom = '$denom' }
 gas_multiplier = 1.5
@@ -263,7 +271,11 @@ TOML
 cmd_up() {
   mkdir -p "$DATA"
   echo "$COUNTERPARTY" > "$DATA/counterparty"
-  localnet 0 up --validators 1
+  # With simd, leases on alpha may be paid in simd's stake as it arrives over the first channel
+  # (channel-0 on a new chain): the voucher ibc/SHA256(transfer/channel-0/stake).
+  local payment_denoms=""
+  [ "$COUNTERPARTY" = simd ] && payment_denoms="$(stake_voucher)"
+  LOCALNET_PAYMENT_DENOMS="$payment_denoms" localnet 0 up --validators 1
   if [ "$COUNTERPARTY" = simd ]; then
     simd_up
   else

@@ -14,7 +14,8 @@
 # base+100*i for p2p, +1 RPC, +2 ABCI), LOCALNET_GRPC_BASE_PORT (default 9090), LOCALNET_CHAIN_ID
 # (default agora-localnet), LOCALNET_BLOCK_TIME (default 1s), LOCALNET_UNBONDING_TIME (default
 # 120s), LOCALNET_SIGNED_BLOCKS_WINDOW (default 100 blocks), LOCALNET_DOWNTIME_JAIL (default 60
-# seconds), LOCALNET_VOTING_PERIOD (default 120 seconds), CARGO_TARGET_DIR.
+# seconds), LOCALNET_VOTING_PERIOD (default 120 seconds), LOCALNET_PAYMENT_DENOMS (denoms leases
+# may be paid in besides uagora, comma separated: e.g. an IBC voucher), CARGO_TARGET_DIR.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -108,10 +109,14 @@ create() {
   done
   # Localnet staking: unbonding in $UNBONDING_TIME instead of 21 days; a shorter liveness
   # window and downtime jail.
-  python3 - "$genesis" "$UNBONDING_TIME" "$SIGNED_BLOCKS_WINDOW" "$DOWNTIME_JAIL" "$VOTING_PERIOD" <<'PY'
+  python3 - "$genesis" "$UNBONDING_TIME" "$SIGNED_BLOCKS_WINDOW" "$DOWNTIME_JAIL" "$VOTING_PERIOD" "${LOCALNET_PAYMENT_DENOMS:-}" <<'PY'
 import json, sys
 path, unbonding, window, jail, voting = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+payment_denoms = [d.strip() for d in sys.argv[6].split(",") if d.strip()]
 doc = json.load(open(path))
+deployment = doc["app_state"].setdefault("deployment", {}).setdefault("params", {})
+allowed = deployment.setdefault("allowed_payment_denoms", ["uagora"])
+allowed.extend(d for d in payment_denoms if d not in allowed)
 doc["app_state"].setdefault("staking", {}).setdefault("params", {})["unbonding_time"] = unbonding
 slashing = doc["app_state"].setdefault("slashing", {}).setdefault("params", {})
 slashing["signed_blocks_window"] = window

@@ -253,12 +253,14 @@ fn hermes_relays_between_agora_and_ibc_go_simd_and_times_out_a_late_packet() {
 
     // simd → Agora: stake escrowed by ibc-go, its voucher minted on Agora with its trace.
     let stake_before = simd.balance(&alice_on_simd, "stake");
-    simd.transfer(&alice, "2000stake");
-    wait_for("the stake voucher on Agora", Duration::from_secs(90), || Ok(net.balance(0, &alice, &stake_on_agora) == 2000)).expect("relayed");
-    assert_eq!(simd.balance(&alice_on_simd, "stake"), stake_before - 2000 - 1000, "the amount and simd's fee");
+    simd.transfer(&alice, "2000000stake");
+    wait_for("the stake voucher on Agora", Duration::from_secs(90), || Ok(net.balance(0, &alice, &stake_on_agora) == 2_000_000)).expect("relayed");
+    assert_eq!(simd.balance(&alice_on_simd, "stake"), stake_before - 2_000_000 - 1000, "the amount and simd's fee");
     let trace = net.agorad(0, &["query", "ibc-transfer", "denom-trace", &stake_on_agora]);
     assert_eq!(trace["denom_trace"]["path"], format!("transfer/{chan_agora}"), "{trace}");
     assert_eq!(trace["denom_trace"]["base_denom"], "stake", "{trace}");
+
+    lease_paid_in(&net, &stake_on_agora);
 
     // A packet that times out: sent with a 3 s timeout while the relayer is stopped, it cannot
     // be received once simd's clock has passed it; Hermes, started again, proves the timeout on
@@ -273,8 +275,9 @@ fn hermes_relays_between_agora_and_ibc_go_simd_and_times_out_a_late_packet() {
     net.relayer("start");
     wait_for("the timeout refunded on Agora", Duration::from_secs(90), || Ok(net.balance(0, &escrow, "uagora") == 1000)).expect("refunded");
     assert_eq!(simd.balance(&alice_on_simd, &uagora_on_simd), 1000, "the late packet never arrived");
-    // alice paid two fees on Agora, and only the first transfer is still away.
-    assert_eq!(net.balance(0, &alice, "uagora"), agora_before - 2 * 5000 - 1000);
+    // alice paid four fees on Agora (two transfers, the deployment, the lease), and only the
+    // first transfer is still away.
+    assert_eq!(net.balance(0, &alice, "uagora"), agora_before - 4 * 5000 - 1000);
     let total = net.agorad(0, &["query", "ibc-transfer", "total-escrow", "uagora"]);
     assert_eq!(total["amount"]["amount"], "1000", "{total}");
 
@@ -282,6 +285,57 @@ fn hermes_relays_between_agora_and_ibc_go_simd_and_times_out_a_late_packet() {
     let clients = net.agorad(0, &["query", "ibc", "clients"]);
     assert_eq!(clients["clients"][0]["chain_id"], "simd-1", "{clients}");
     assert_eq!(clients["clients"][0]["status"], "Active", "{clients}");
+}
+
+/// A lease on Agora paid in `voucher` (listed as a payment denom at the localnet's genesis):
+/// bob registers an 8×A100 provider, alice deploys with a deposit in the voucher, bob bids in
+/// it, alice accepts; after some blocks bob withdraws and holds the voucher, less the take.
+fn lease_paid_in(net: &IbcLocalnet, voucher: &str) {
+    let (alice, bob) = (net.address(0, "alice"), net.address(0, "bob"));
+    let tx = |who: &str, args: &[&str]| {
+        let keys = net.keys(0);
+        let out = Command::new(agorad_bin())
+            .arg("tx")
+            .args(args)
+            .args(["--from", who, "--fees", "5000uagora", "--gas", "auto", "-y", "-o", "json", "--broadcast-mode", "commit"])
+            .args(["--node", &net.rpc(0), "--home"])
+            .arg(&keys)
+            .output()
+            .expect("agorad");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "agorad tx {args:?}: {stdout}{}", String::from_utf8_lossy(&out.stderr));
+        let res: Value = serde_json::from_str(stdout.trim()).expect("tx JSON");
+        assert_eq!(res["code"], 0, "agorad tx {args:?}: {res}");
+        res["height"].as_str().and_then(|h| h.parse::<u128>().ok()).expect("height")
+    };
+    let examples = repo_root().join("localnet/examples");
+    tx("bob", &["provider", "create", examples.join("provider-a100.yaml").to_str().expect("path")]);
+    let deployment = std::fs::read_to_string(examples.join("deployment-gpu.yaml")).expect("deployment example");
+    assert_eq!(deployment.matches("price: 10uagora").count(), 1);
+    let file = net.dir.path().join("deployment-voucher.yaml");
+    std::fs::write(&file, deployment.replace("price: 10uagora", &format!("price: 10{voucher}"))).expect("write deployment");
+    let dseq = height(&net.rpc(0)).expect("height").to_string();
+    let alice_before = net.balance(0, &alice, voucher);
+    tx("alice", &["deployment", "create", file.to_str().expect("path"), "--dseq", &dseq, "--deposit", &format!("1000000{voucher}")]);
+    assert_eq!(net.balance(0, &alice, voucher), alice_before - 1_000_000, "the deposit left alice in the voucher");
+    let order = ["--dseq", &dseq, "--gseq", "1", "--oseq", "1"];
+    tx("bob", &[&["market", "bid", "create", "--owner", &alice, "--price", &format!("7{voucher}"), "--deposit", "500000uagora"][..], &order[..]].concat());
+    let leased_at = tx("alice", &[&["market", "lease", "create", "--provider", &bob][..], &order[..]].concat());
+    let lease = net.agorad(0, &["query", "market", "lease", "get", "--owner", &alice, "--provider", &bob, "--dseq", &dseq]);
+    assert_eq!(lease["lease"]["state"], "active", "{lease}");
+    assert_eq!(lease["lease"]["price"]["denom"], voucher, "{lease}");
+    let start = height(&net.rpc(0)).expect("height");
+    wait_for("lease blocks", Duration::from_secs(30), || Ok(height(&net.rpc(0))? >= start + 4)).expect("blocks");
+    let withdrawn_at = tx("bob", &[&["market", "lease", "withdraw", "--owner", &alice][..], &order[..]].concat());
+    // 7 per block from the lease's block to the withdrawal's, less escrow's take on a denom it
+    // lists no rate for (the default, 20%).
+    let payouts = 7 * (withdrawn_at - leased_at);
+    assert!(payouts >= 7 * 4, "the lease ran {} blocks", withdrawn_at - leased_at);
+    assert_eq!(net.balance(0, &bob, voucher), payouts - payouts * 2_000 / 10_000, "bob's pay in the voucher");
+    // The voucher's supply on Agora is what arrived over the channel: nothing minted or lost.
+    let supply = net.agorad(0, &["query", "bank", "total"]);
+    let voucher_supply = supply["supply"].as_array().expect("supply").iter().find(|c| c["denom"] == voucher).map(|c| c["amount"].clone());
+    assert_eq!(voucher_supply, Some(Value::from("2000000")), "{supply}");
 }
 
 fn hex_sha256(text: &str) -> String {

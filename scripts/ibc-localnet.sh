@@ -80,8 +80,21 @@ simd() {
   "$(simd_bin)" "$@"
 }
 
+# Whether the process recorded in pid file $1 runs; stop_pid stops it (and forgets it).
+pid_running() {
+  [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null
+}
+
+stop_pid() {
+  if pid_running "$1"; then
+    kill "$(cat "$1")" 2>/dev/null || true
+    for _ in $(seq 1 50); do pid_running "$1" || break; sleep 0.2; done
+  fi
+  rm -f "$1"
+}
+
 simd_running() {
-  [ -f "$SIMD_HOME/simd.pid" ] && kill -0 "$(cat "$SIMD_HOME/simd.pid")" 2>/dev/null
+  pid_running "$SIMD_HOME/simd.pid"
 }
 
 simd_height() {
@@ -158,11 +171,7 @@ simd_up() {
 }
 
 simd_down() {
-  if simd_running; then
-    kill "$(cat "$SIMD_HOME/simd.pid")" 2>/dev/null || true
-    for _ in $(seq 1 50); do simd_running || break; sleep 0.2; done
-  fi
-  rm -f "$SIMD_HOME/simd.pid"
+  stop_pid "$SIMD_HOME/simd.pid"
 }
 
 # simd-1's status in the shape of `localnet.sh status --json`.
@@ -319,7 +328,7 @@ PY
 }
 
 relayer_running() {
-  [ -f "$HERMES_DIR/hermes.pid" ] && kill -0 "$(cat "$HERMES_DIR/hermes.pid")" 2>/dev/null
+  pid_running "$HERMES_DIR/hermes.pid"
 }
 
 relayer_start() {
@@ -332,11 +341,7 @@ relayer_start() {
 }
 
 relayer_stop() {
-  if relayer_running; then
-    kill "$(cat "$HERMES_DIR/hermes.pid")" 2>/dev/null || true
-    for _ in $(seq 1 50); do relayer_running || break; sleep 0.2; done
-  fi
-  rm -f "$HERMES_DIR/hermes.pid"
+  stop_pid "$HERMES_DIR/hermes.pid"
 }
 
 cmd_relayer() {

@@ -15,7 +15,6 @@ use std::time::Instant;
 
 use agora_tx::TxBuilder;
 use ibc_proto::ibc::core::channel::v1 as chan_pb;
-use ibc_proto::ibc::core::client::v1 as client_pb;
 use ibc_relay::*;
 use tendermint::abci::types::ExecTxResult;
 
@@ -47,20 +46,7 @@ fn main() {
 
         // B's block: the client update, then every packet with its proof.
         let mut msgs = vec![a.update_msg(&b)];
-        msgs.extend(sent.iter().map(|packet| {
-            any(
-                "/ibc.core.channel.v1.MsgRecvPacket",
-                &chan_pb::MsgRecvPacket {
-                    proof_commitment: a.proof(
-                        &format!("commitments/ports/{}/channels/{}/sequences/{}", packet.source_port, packet.source_channel, packet.sequence),
-                        at,
-                    ),
-                    packet: Some(packet.clone()),
-                    proof_height: Some(client_pb::Height { revision_number: 1, revision_height: proof_height }),
-                    signer: b.signer(),
-                },
-            )
-        }));
+        msgs.extend(sent.iter().map(|packet| recv_msg(&a, &b, packet, at, proof_height)));
         let txs = signed_txs(&mut b, msgs);
         let height = b.chain.node.height() + 1;
         let start = Instant::now();

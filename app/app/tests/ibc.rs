@@ -567,17 +567,6 @@ fn signed_at(side: &Side, msgs: Vec<SdkAny>, sequence: u64) -> Vec<u8> {
     builder.fee(coins(IBC_FEE)).gas_limit(IBC_GAS).sign(&side.key, side.chain_id, side.account_number, sequence)
 }
 
-fn recv_msg(src: &Side, dst: &Side, packet: &chan_pb::Packet, at: u64, proof_height: u64) -> SdkAny {
-    let proof = src.proof(
-        &format!("commitments/ports/{}/channels/{}/sequences/{}", packet.source_port, packet.source_channel, packet.sequence),
-        at,
-    );
-    any(
-        "/ibc.core.channel.v1.MsgRecvPacket",
-        &chan_pb::MsgRecvPacket { proof_commitment: proof, packet: Some(packet.clone()), proof_height: Some(height(proof_height)), signer: dst.signer() },
-    )
-}
-
 /// As Hermes sends a batch: a client update in one transaction, then packets proven at the new
 /// height in the next, before the first commits. CheckTx applies the update to the mempool
 /// view (ibc-go's RedundantRelayDecorator), so the second passes CheckTx and simulates; a

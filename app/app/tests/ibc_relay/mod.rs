@@ -403,20 +403,25 @@ pub fn sent_packet(result: &ExecTxResult) -> chan_pb::Packet {
     }
 }
 
+/// `MsgRecvPacket` of `packet` for `dst`, with its commitment proven in `src`'s state at `at`
+/// (verified at `proof_height`).
+pub fn recv_msg(src: &Side, dst: &Side, packet: &chan_pb::Packet, at: u64, proof_height: u64) -> SdkAny {
+    let proof = src.proof(
+        &format!("commitments/ports/{}/channels/{}/sequences/{}", packet.source_port, packet.source_channel, packet.sequence),
+        at,
+    );
+    any(
+        "/ibc.core.channel.v1.MsgRecvPacket",
+        &chan_pb::MsgRecvPacket { proof_commitment: proof, packet: Some(packet.clone()), proof_height: Some(height(proof_height)), signer: dst.signer() },
+    )
+}
+
 /// Relays `packet` from `src` to `dst` and its acknowledgement back; returns the
 /// acknowledgement bytes.
 pub fn relay_packet(src: &mut Side, dst: &mut Side, packet: chan_pb::Packet) -> Vec<u8> {
     let (at, proof_height) = seal(src);
-    let recv = chan_pb::MsgRecvPacket {
-        proof_commitment: src.proof(
-            &format!("commitments/ports/{}/channels/{}/sequences/{}", packet.source_port, packet.source_channel, packet.sequence),
-            at,
-        ),
-        packet: Some(packet.clone()),
-        proof_height: Some(height(proof_height)),
-        signer: dst.signer(),
-    };
-    let result = relay(src, dst, any("/ibc.core.channel.v1.MsgRecvPacket", &recv));
+    let recv = recv_msg(src, dst, &packet, at, proof_height);
+    let result = relay(src, dst, recv);
     assert_eq!(result.code.value(), 0, "recv: {}", result.log);
     let ack = hex::decode(attribute(event_of(&result, "write_acknowledgement"), "packet_ack_hex")).expect("ack hex");
 

@@ -59,6 +59,7 @@ localnet() {
     LOCALNET_BASE_PORT=$((BASE_PORT + 1000 * i)) \
     LOCALNET_GRPC_BASE_PORT=$((GRPC_PORT + 100 * i)) \
     LOCALNET_UNBONDING_TIME="${LOCALNET_UNBONDING_TIME:-3600s}" \
+    LOCALNET_KEEP_RECENT="${LOCALNET_KEEP_RECENT:-10000}" \
     "$ROOT/scripts/localnet.sh" "$@"
 }
 
@@ -320,6 +321,9 @@ json.dump({"a": {"chain_id": sys.argv[3], "client_id": a["client_id"], "connecti
            "b": {"chain_id": sys.argv[4], "client_id": b["client_id"], "connection_id": b["connection_id"], "channel_id": b["channel_id"], "port_id": b["port_id"]}},
           open(sys.argv[2], "w"))
 PY
+  fi
+  if [ "$COUNTERPARTY" = simd ] && ! grep -q '"a": {[^}]*"channel_id": "channel-0"' "$DATA/channel.json"; then
+    say "warning: alpha's channel is not channel-0: leases cannot be paid in $(stake_voucher), the voucher genesis lists"
   fi
   relayer_start
   local ends

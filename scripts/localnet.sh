@@ -15,7 +15,8 @@
 # (default agora-localnet), LOCALNET_BLOCK_TIME (default 1s), LOCALNET_UNBONDING_TIME (default
 # 120s), LOCALNET_SIGNED_BLOCKS_WINDOW (default 100 blocks), LOCALNET_DOWNTIME_JAIL (default 60
 # seconds), LOCALNET_VOTING_PERIOD (default 120 seconds), LOCALNET_PAYMENT_DENOMS (denoms leases
-# may be paid in besides uagora, comma separated: e.g. an IBC voucher), CARGO_TARGET_DIR.
+# may be paid in besides uagora, comma separated: e.g. an IBC voucher), LOCALNET_KEEP_RECENT (versions
+# each node keeps queryable, app.toml's pruning_keep_recent), CARGO_TARGET_DIR.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -168,6 +169,9 @@ configure_node() {
   set_toml "$cfg" "" log_level "\"info\""
   set_toml "$home/config/app.toml" "" abci_address "\"127.0.0.1:$(abci_port "$i")\""
   set_toml "$home/config/app.toml" "" grpc_address "\"127.0.0.1:$(grpc_port "$i")\""
+  if [ -n "${LOCALNET_KEEP_RECENT:-}" ]; then
+    set_toml "$home/config/app.toml" "" pruning_keep_recent "$LOCALNET_KEEP_RECENT"
+  fi
 }
 
 is_running() {

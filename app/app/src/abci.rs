@@ -154,7 +154,10 @@ impl AbciService {
 
     pub fn mempool(&self, req: MempoolRequest) -> MempoolResponse {
         let MempoolRequest::CheckTx(req) = req;
-        let outcome = self.app.check_tx(&req.tx);
+        let outcome = match req.kind {
+            request::CheckTxKind::Recheck => self.app.recheck_tx(&req.tx),
+            request::CheckTxKind::New => self.app.check_tx(&req.tx),
+        };
         let result = exec_tx_result(outcome);
         MempoolResponse::CheckTx(response::CheckTx {
             code: result.code,

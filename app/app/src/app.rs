@@ -86,6 +86,8 @@ struct ConsensusState {
     genesis: Option<Changes>,
     /// The executed block waiting for `Commit`.
     pending: Option<PreparedCommit>,
+    /// The time of the executed block waiting for `Commit` (seconds, nanoseconds).
+    pending_time: Option<(i64, u32)>,
 }
 
 /// What the next block's transactions must respect: derived from the committed state (with
@@ -121,6 +123,9 @@ pub struct App {
     /// CometBFT's description of this node (`GetNodeInfo`), once the node owner has read it
     /// from CometBFT's RPC.
     node_info: std::sync::OnceLock<tendermint_proto::p2p::DefaultNodeInfo>,
+    /// The last committed block's time, once this process has committed one (before that,
+    /// staking's record of the last header).
+    last_block_time: Mutex<Option<(i64, u32)>>,
 }
 
 impl App {
@@ -144,6 +149,7 @@ impl App {
             upgrades: crate::upgrades::handlers(),
             executed_a_block: std::sync::atomic::AtomicBool::new(false),
             node_info: std::sync::OnceLock::new(),
+            last_block_time: Mutex::new(None),
         })
     }
 
@@ -280,10 +286,13 @@ impl App {
     /// request says of the block; its `chain_id` is taken from state.
     pub fn finalize_block(&self, block: BlockContext, txs: &[impl AsRef<[u8]> + Sync]) -> Result<BlockOutcome, AppError> {
         let height = block.height;
-        self.execute_block(block, txs).map_err(|error| match error {
+        let time = (block.time_unix_secs, block.time_nanos);
+        let outcome = self.execute_block(block, txs).map_err(|error| match error {
             AppError::Store(fault) => AppError::Halt { height, reason: format!("storage failed: {fault}") },
             other => other,
-        })
+        })?;
+        self.consensus_state()?.pending_time = Some(time);
+        Ok(outcome)
     }
 
     fn execute_block(&self, block: BlockContext, txs: &[impl AsRef<[u8]> + Sync]) -> Result<BlockOutcome, AppError> {
@@ -397,21 +406,34 @@ impl App {
 
     /// `Commit`: persists the executed block in one write batch and resets the mempool view.
     pub fn commit(&self) -> Result<u64, AppError> {
-        let prepared = self
-            .consensus_state()?
-            .pending
-            .take()
-            .ok_or_else(|| AppError::Consensus("Commit without a finalized block".into()))?;
+        let (prepared, time) = {
+            let mut consensus = self.consensus_state()?;
+            let prepared = consensus.pending.take().ok_or_else(|| AppError::Consensus("Commit without a finalized block".into()))?;
+            (prepared, consensus.pending_time.take())
+        };
         self.storage.commit(prepared)?;
         let snapshot = self.storage.latest_snapshot();
         self.refresh_limits(&snapshot)?;
         let mut mempool = self.mempool.lock().map_err(|_| AppError::Consensus("mempool lock poisoned".into()))?;
         *mempool = StateDelta::new(snapshot);
+        if let (Some(time), Ok(mut last)) = (time, self.last_block_time.lock()) {
+            *last = Some(time);
+        }
         Ok(self.storage.latest_version())
     }
 
-    /// `CheckTx`: stateless checks and the ante handler against the mempool view.
+    /// `CheckTx`: stateless checks, the ante handler and the components' `CheckTx` hooks
+    /// against the mempool view.
     pub fn check_tx(&self, tx_bytes: &[u8]) -> TxOutcome {
+        self.check_tx_as(tx_bytes, false)
+    }
+
+    /// `CheckTx` of kind `Recheck`: a transaction admitted before, checked again after a block.
+    pub fn recheck_tx(&self, tx_bytes: &[u8]) -> TxOutcome {
+        self.check_tx_as(tx_bytes, true)
+    }
+
+    fn check_tx_as(&self, tx_bytes: &[u8], recheck: bool) -> TxOutcome {
         let limits = match self.next_block_limits() {
             Ok(limits) => limits,
             Err(error) => return internal_outcome(&error.to_string()),
@@ -431,7 +453,7 @@ impl App {
             _ => return internal_outcome("the chain has not started yet"),
         };
         let ctx = self.mempool_context(mempool.base(), chain_id);
-        let mode = AnteMode::Check { min_gas_prices: &self.config.min_gas_prices };
+        let mode = AnteMode::Check { min_gas_prices: &self.config.min_gas_prices, recheck };
         exec::execute_tx(&self.components, &mut mempool, &ctx, &tx, mode, &SignatureCheck::default())
     }
 
@@ -439,15 +461,19 @@ impl App {
     /// block's time, as the SDK's check state: what depends on time (a light client's "header
     /// from the future" check) sees the chain's clock, not the epoch.
     fn mempool_context(&self, committed: &Snapshot, chain_id: String) -> BlockContext {
-        let time = agora_staking::historical::historical_info(committed, committed.version())
-            .ok()
-            .flatten()
-            .and_then(|info| info.header)
-            .and_then(|header| header.time)
-            .unwrap_or_default();
+        let remembered = self.last_block_time.lock().ok().and_then(|last| *last);
+        let (seconds, nanos) = remembered.unwrap_or_else(|| {
+            let time = agora_staking::historical::historical_info(committed, committed.version())
+                .ok()
+                .flatten()
+                .and_then(|info| info.header)
+                .and_then(|header| header.time)
+                .unwrap_or_default();
+            (time.seconds, u32::try_from(time.nanos).unwrap_or(0))
+        });
         BlockContext {
-            time_unix_secs: time.seconds,
-            time_nanos: u32::try_from(time.nanos).unwrap_or(0),
+            time_unix_secs: seconds,
+            time_nanos: nanos,
             last_app_hash: self.storage.latest_app_hash().to_vec(),
             ..BlockContext::at(chain_id, committed.version() + 1)
         }
@@ -458,14 +484,15 @@ impl App {
     /// its check state), signatures not checked. A client that sends several transactions
     /// before the first commits (Hermes batching packets) simulates each at its own sequence.
     pub fn simulate(&self, tx_bytes: &[u8]) -> Result<TxOutcome, TxError> {
-        // A copy, so the simulation does not hold CheckTx up: the admitted transactions' fee
-        // and sequence writes, a few keys each, bounded by CometBFT's mempool size.
+        let limits = Self::decode_limits(&self.storage.latest_snapshot()).map_err(TxError::internal)?;
+        let tx = exec::decode(&self.components, tx_bytes, &DecodeLimits { simulation: true, ..limits })?;
+        // Only a transaction that decodes gets here. A copy, so the simulation does not hold
+        // CheckTx up: the admitted transactions' fee and sequence writes (a few keys each) and
+        // client updates, bounded by CometBFT's mempool size.
         let (snapshot, admitted) = {
             let mempool = self.mempool.lock().map_err(|_| TxError::internal("mempool lock poisoned"))?;
             (mempool.base().clone(), mempool.changes().clone())
         };
-        let limits = Self::decode_limits(&snapshot).map_err(TxError::internal)?;
-        let tx = exec::decode(&self.components, tx_bytes, &DecodeLimits { simulation: true, ..limits })?;
         // Simulation is a public query: its work is bounded by the block's gas limit, or by
         // the node's own cap when the chain sets none.
         let max_block_gas = snapshot.max_block_gas().map_err(TxError::internal)?;

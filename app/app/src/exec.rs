@@ -135,7 +135,8 @@ impl TxOutcome {
 
 /// Runs one transaction against `state`. The ante handler's effects (fee, sequence) are kept
 /// once it passes; the messages' effects are kept only if every message succeeds within the
-/// gas limit. In `Check` mode only the ante handler runs, as in the Cosmos SDK.
+/// gas limit. In `Check` mode the ante handler runs, then the components' `CheckTx` hooks (IBC's
+/// relay checks); no message executes, as in the Cosmos SDK.
 pub fn execute_tx<S: StateRead>(
     components: &Components,
     state: &mut StateDelta<S>,
@@ -173,7 +174,8 @@ pub fn execute_tx<S: StateRead>(
             let mut inner = StateDelta::new(&*state);
             inner.apply(ante_changes);
             let mut fork = Metered::new(inner, &gas);
-            let checked = components.check_tx(&mut fork, ctx, &tx.msgs);
+            let recheck = matches!(mode, AnteMode::Check { recheck: true, .. });
+            let checked = components.check_tx(&mut fork, ctx, &tx.msgs, recheck);
             match (gas.check("check tx"), checked) {
                 (Err(out), _) => Err(AuthError::from(out).to_tx_error()),
                 (Ok(()), Ok(())) => Ok(fork.into_inner().into_changes()),

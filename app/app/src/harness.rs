@@ -217,10 +217,16 @@ impl TestNode {
 
     /// `CheckTx` as the mempool would run it.
     pub fn check_tx(&self, tx: &[u8]) -> response::CheckTx {
-        let MempoolResponse::CheckTx(res) = self.service.mempool(MempoolRequest::CheckTx(request::CheckTx {
-            tx: Bytes::copy_from_slice(tx),
-            kind: request::CheckTxKind::New,
-        }));
+        self.check_tx_of_kind(tx, request::CheckTxKind::New)
+    }
+
+    /// `CheckTx` as CometBFT sends it after a block for a transaction still in its mempool.
+    pub fn recheck_tx(&self, tx: &[u8]) -> response::CheckTx {
+        self.check_tx_of_kind(tx, request::CheckTxKind::Recheck)
+    }
+
+    fn check_tx_of_kind(&self, tx: &[u8], kind: request::CheckTxKind) -> response::CheckTx {
+        let MempoolResponse::CheckTx(res) = self.service.mempool(MempoolRequest::CheckTx(request::CheckTx { tx: Bytes::copy_from_slice(tx), kind }));
         res
     }
 

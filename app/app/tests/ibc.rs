@@ -593,24 +593,68 @@ fn check_tx_applies_client_updates_and_refuses_redundant_relays() {
     assert_eq!(simulated.code.value(), 0, "{}: {}", simulated.codespace, simulated.log);
     let checked = b.chain.node.check_tx(&recv);
     assert_eq!(checked.code.value(), 0, "{}", checked.log);
-    // The update stays out of the committed state until a block carries it.
     let client_key = format!("clients/{}/consensusStates/1-{proof_height}", b.client_id);
-    assert!(b.raw_ibc(&client_key).is_empty(), "not committed by CheckTx");
     let results = b.chain.raw_block(vec![update, recv]);
     assert!(results.iter().all(|r| r.code.value() == 0), "{results:?}");
     assert!(!b.raw_ibc(&client_key).is_empty());
     b.client_height = proof_height;
     b.sequence += 2;
 
-    // Relaying the first packet again changes nothing: refused, fee not taken.
-    let fees_before = b.chain.balance(&b.address(), "uagora");
+    // Relaying the first packet again changes nothing: refused, alone or after a client update
+    // (Hermes' shape when another relayer was first); its fee and sequence stay out of the
+    // mempool view, since the next transaction at the same sequence is admitted.
     let again = signed_at(&b, vec![recv_msg(&a, &b, &first, at, proof_height)], b.sequence);
     let refused = b.chain.node.check_tx(&again);
     assert_eq!((refused.codespace.as_str(), refused.code.value()), ("channel", 22), "{}", refused.log);
     assert!(refused.log.contains("packet messages are redundant"), "{}", refused.log);
-    assert_eq!(b.chain.balance(&b.address(), "uagora"), fees_before);
+    a.chain.block(vec![]);
+    let updated_again = signed_at(&b, vec![a.update_msg(&b), recv_msg(&a, &b, &first, at, proof_height)], b.sequence);
+    let refused = b.chain.node.check_tx(&updated_again);
+    assert_eq!((refused.codespace.as_str(), refused.code.value()), ("channel", 22), "{}", refused.log);
+    // Beside a message of another module it is admitted, as ibc-go admits it (the block runs
+    // it as a no-op).
+    let send = any(
+        "/cosmos.bank.v1beta1.MsgSend",
+        &msg_send(&b.address(), &a.address(), vec![pb_coin("uagora", "1")]),
+    );
+    let with_send = signed_at(&b, vec![send, recv_msg(&a, &b, &first, at, proof_height)], b.sequence);
+    let admitted = b.chain.node.check_tx(&with_send);
+    assert_eq!(admitted.code.value(), 0, "{}", admitted.log);
     // Beside a fresh packet, it is admitted (the fresh one is work).
-    let mixed = signed_at(&b, vec![recv_msg(&a, &b, &first, at, proof_height), recv_msg(&a, &b, &second, at, proof_height)], b.sequence);
+    let mixed = signed_at(&b, vec![recv_msg(&a, &b, &first, at, proof_height), recv_msg(&a, &b, &second, at, proof_height)], b.sequence + 1);
     let admitted = b.chain.node.check_tx(&mixed);
     assert_eq!(admitted.code.value(), 0, "{}", admitted.log);
+}
+
+/// A client update admitted by CheckTx lives only in the mempool view: a block without it
+/// leaves the client where it was (a packet proven at the new height fails in that block), and
+/// on recheck the update is not verified or applied again.
+#[test]
+fn a_client_update_admitted_to_the_mempool_reaches_state_only_through_a_block() {
+    let Pair { mut a, mut b, chan_a, .. } = pair();
+    let timeout = b.height() + 100;
+    let packet = sent_packet(&a.send_ok(vec![transfer_msg(&a, &chan_a, "uagora", "10", &b.signer(), timeout)]));
+    let (at, proof_height) = seal(&mut a);
+    let update = signed_at(&b, vec![a.update_msg(&b)], b.sequence);
+    assert_eq!(b.chain.node.check_tx(&update).code.value(), 0);
+    let client_key = format!("clients/{}/consensusStates/1-{proof_height}", b.client_id);
+
+    // The proposer leaves the update out; the packet's proof cannot be verified in the block.
+    let recv = signed_at(&b, vec![recv_msg(&a, &b, &packet, at, proof_height)], b.sequence);
+    let results = b.chain.raw_block(vec![recv]);
+    assert_ne!(results[0].code.value(), 0, "the client never reached the proof height");
+    assert!(b.raw_ibc(&client_key).is_empty(), "CheckTx's update is not state");
+    b.sequence += 1;
+
+    // Rechecked after that block, the update is admitted again without being applied: a
+    // simulation that needs it fails until a block carries it.
+    let update = signed_at(&b, vec![a.update_msg(&b)], b.sequence);
+    assert_eq!(b.chain.node.recheck_tx(&update).code.value(), 0);
+    let recv = signed_at(&b, vec![recv_msg(&a, &b, &packet, at, proof_height)], b.sequence + 1);
+    let req = cosmos_sdk_proto::cosmos::tx::v1beta1::SimulateRequest { tx_bytes: recv.clone(), ..Default::default() }.encode_to_vec();
+    let simulated = b.chain.node.query("/cosmos.tx.v1beta1.Service/Simulate", req, 0, false).expect("simulate");
+    assert_ne!(simulated.code.value(), 0, "the rechecked update was not applied to the view");
+    let results = b.chain.raw_block(vec![update, recv]);
+    assert!(results.iter().all(|r| r.code.value() == 0), "{results:?}");
+    assert!(!b.raw_ibc(&client_key).is_empty());
 }

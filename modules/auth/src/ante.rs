@@ -71,8 +71,9 @@ const SIMULATED_SECP256K1_KEY: [u8; 33] = [
 /// How the ante handler runs.
 #[derive(Clone, Copy, Debug)]
 pub enum AnteMode<'a> {
-    /// Mempool admission: the node's minimum gas prices apply.
-    Check { min_gas_prices: &'a [MinGasPrice] },
+    /// Mempool admission: the node's minimum gas prices apply. `recheck`: CometBFT checks
+    /// again, after a block, a transaction it admitted before.
+    Check { min_gas_prices: &'a [MinGasPrice], recheck: bool },
     /// Block execution: only consensus rules apply.
     Deliver,
     /// Gas estimation: signatures are not checked, but their gas is charged. A transaction
@@ -142,7 +143,7 @@ pub fn run_ante<S: StateWrite>(
     });
     gas.consume(params.tx_size_cost_per_byte.saturating_mul(size), "txSize")?;
 
-    if let AnteMode::Check { min_gas_prices } = mode {
+    if let AnteMode::Check { min_gas_prices, .. } = mode {
         check_min_fee(&tx.fee, tx.gas_limit, min_gas_prices)?;
     }
 

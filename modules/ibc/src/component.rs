@@ -1,6 +1,6 @@
 //! `ibc` as a component: IBC core and ICS-20 messages, their parameters, genesis.
 
-use agora_component::{Authority, Component, ComponentMsg, ModuleAccount, Wiring};
+use agora_component::{Authority, CheckTxScope, Component, ComponentMsg, ModuleAccount, Wiring};
 use agora_store::{Key, StateRead, StateWrite, Value};
 use agora_types::{AbciError, Address, BlockContext, Event, TxError};
 use cosmos_sdk_proto::Any;
@@ -21,6 +21,9 @@ use crate::params;
 use crate::state::{IbcRead, IbcWrite};
 use crate::transfer::{resolve_denom, IbcRouter, TransferContext, TRANSFER_MODULE};
 use crate::IbcError;
+
+/// A 07-tendermint misbehaviour (two conflicting headers) carried by `MsgUpdateClient`.
+const MISBEHAVIOUR_TYPE_URL: &str = "/ibc.lightclients.tendermint.v1.Misbehaviour";
 
 /// Gas for verifying one ICS-23 commitment proof (two levels of up to 64 hashes each).
 pub const PROOF_VERIFY_GAS: u64 = 2_000;
@@ -299,18 +302,28 @@ impl Component for IbcComponent {
         IbcMsg::decode(any).map_err(tx_error)
     }
 
-    /// As ibc-go's `RedundantRelayDecorator`: a client update is applied to the mempool view,
+    /// As ibc-go's `RedundantRelayDecorator`, for a transaction of client updates and packet
+    /// messages only (any other message, IBC's or another module's, ends the check and the
+    /// transaction is admitted): a client update is verified and applied to the mempool view,
     /// so that the relayer's next transaction (its packets proven at the new height) passes
     /// CheckTx and simulates before the update commits; a transaction whose packet messages
-    /// all change nothing (another relayer was first) is refused, so it pays no fee for a
-    /// no-op.
-    fn check_tx(&self, state: &mut dyn StateWrite, ctx: &BlockContext, msgs: &[&IbcMsg]) -> Result<(), TxError> {
+    /// were all relayed already, by a committed block, is refused, so it does not pay for a
+    /// no-op. On recheck an update is not verified again: the view goes without it (only
+    /// `Simulate` reads it) until the block carrying it commits.
+    fn check_tx(&self, state: &mut dyn StateWrite, ctx: &BlockContext, msgs: &[&IbcMsg], scope: CheckTxScope) -> Result<(), TxError> {
+        if scope.other_messages {
+            return Ok(());
+        }
         let (mut packets, mut redundant) = (0usize, 0usize);
         for msg in msgs {
-            let IbcMsg::Core { envelope, .. } = msg else { continue };
+            let IbcMsg::Core { envelope, .. } = msg else { return Ok(()) };
             match envelope.as_ref() {
-                MsgEnvelope::Client(ClientMsg::UpdateClient(_)) => {
-                    self.execute(state, ctx, msg)?;
+                MsgEnvelope::Client(ClientMsg::UpdateClient(update)) => {
+                    // Misbehaviour freezes a client only when a block carries it, as in ibc-go.
+                    let misbehaviour = update.client_message.type_url == MISBEHAVIOUR_TYPE_URL;
+                    if !scope.recheck && !misbehaviour {
+                        self.execute(state, ctx, msg)?;
+                    }
                 }
                 MsgEnvelope::Packet(packet) => {
                     packets += 1;
@@ -318,7 +331,7 @@ impl Component for IbcComponent {
                         redundant += 1;
                     }
                 }
-                _ => {}
+                _ => return Ok(()),
             }
         }
         if packets > 0 && redundant == packets {

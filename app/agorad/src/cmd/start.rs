@@ -166,22 +166,28 @@ async fn serve(app: Arc<App>, home: &Path, cfg: &AppToml, abci_only: bool) -> Re
 }
 
 /// How often CometBFT's RPC is asked for the node info until it answers (it starts after the
-/// ABCI handshake, and a node replaying blocks answers late).
-const NODE_INFO_POLL: Duration = Duration::from_millis(500);
+/// ABCI handshake, and a node replaying blocks answers late): from the first to the last
+/// interval, doubling.
+const NODE_INFO_POLL: (Duration, Duration) = (Duration::from_millis(500), Duration::from_secs(10));
 
 /// Reads CometBFT's node info from its RPC `/status` in the background, once it answers, and
 /// hands it to the app for `GetNodeInfo`.
 fn learn_node_info(app: Arc<App>, home: &Path) {
     let Some(url) = cometbft_rpc_url(home) else {
-        tracing::warn!("no rpc.laddr in CometBFT's config.toml: GetNodeInfo will not answer");
+        tracing::warn!("CometBFT's config.toml has no TCP rpc.laddr: GetNodeInfo will not answer");
         return;
     };
-    std::thread::spawn(move || loop {
-        if let Some(info) = crate::rpc::Rpc::new(&url).status().ok().and_then(|status| node_info_from_status(&status)) {
-            app.set_node_info(info);
-            return;
+    std::thread::spawn(move || {
+        let mut interval = NODE_INFO_POLL.0;
+        loop {
+            if let Some(info) = crate::rpc::Rpc::new(&url).status().ok().and_then(|status| node_info_from_status(&status)) {
+                app.set_node_info(info);
+                tracing::info!(rpc = %url, "node info read from CometBFT");
+                return;
+            }
+            std::thread::sleep(interval);
+            interval = (interval * 2).min(NODE_INFO_POLL.1);
         }
-        std::thread::sleep(NODE_INFO_POLL);
     });
 }
 
@@ -190,9 +196,10 @@ fn cometbft_rpc_url(home: &Path) -> Option<String> {
     let text = std::fs::read_to_string(home.join("config").join("config.toml")).ok()?;
     let config: toml::Value = text.parse().ok()?;
     let laddr = config.get("rpc")?.get("laddr")?.as_str()?;
-    let host_port = laddr.strip_prefix("tcp://").unwrap_or(laddr);
+    // A unix socket (or no address) is not an HTTP endpoint this client reaches.
+    let host_port = laddr.strip_prefix("tcp://").or_else(|| (!laddr.contains("://")).then_some(laddr)).filter(|h| !h.is_empty())?;
     // A node listening on every interface is reached on the loopback.
-    let host_port = host_port.replace("0.0.0.0", "127.0.0.1");
+    let host_port = host_port.replace("0.0.0.0", "127.0.0.1").replace("[::]", "127.0.0.1");
     Some(format!("http://{host_port}"))
 }
 
@@ -321,5 +328,9 @@ mod tests {
         std::fs::create_dir_all(home.path().join("config")).expect("mkdir");
         std::fs::write(home.path().join("config/config.toml"), "moniker = \"x\"\n[rpc]\nladdr = \"tcp://0.0.0.0:27657\"\n").expect("write");
         assert_eq!(cometbft_rpc_url(home.path()).as_deref(), Some("http://127.0.0.1:27657"));
+        std::fs::write(home.path().join("config/config.toml"), "[rpc]\nladdr = \"unix:///run/cometbft.sock\"\n").expect("write");
+        assert_eq!(cometbft_rpc_url(home.path()), None);
+        std::fs::write(home.path().join("config/config.toml"), "[rpc]\nladdr = \"tcp://[::]:26657\"\n").expect("write");
+        assert_eq!(cometbft_rpc_url(home.path()).as_deref(), Some("http://127.0.0.1:26657"));
     }
 }

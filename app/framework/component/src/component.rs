@@ -107,6 +107,16 @@ pub struct Wiring {
     pub module_versions: Vec<(&'static str, u64)>,
 }
 
+/// What a component's `CheckTx` hook knows of the transaction beyond its own messages.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CheckTxScope {
+    /// CometBFT checks again, after a block, a transaction it admitted before: work done at
+    /// admission need not be repeated.
+    pub recheck: bool,
+    /// The transaction also carries messages of other components.
+    pub other_messages: bool,
+}
+
 /// One module of the application.
 ///
 /// Every state access goes through `dyn StateRead` / `dyn StateWrite`, so the registry can
@@ -218,7 +228,7 @@ pub trait Component: Send + Sync + 'static {
     /// transactions admitted after this one (and for `Simulate`), never in a block. An error
     /// keeps the transaction out of the mempool. IBC applies client updates here and refuses
     /// redundant relays, as ibc-go's `RedundantRelayDecorator` does.
-    fn check_tx(&self, _state: &mut dyn StateWrite, _ctx: &BlockContext, _msgs: &[&Self::Msg]) -> Result<(), TxError> {
+    fn check_tx(&self, _state: &mut dyn StateWrite, _ctx: &BlockContext, _msgs: &[&Self::Msg], _scope: CheckTxScope) -> Result<(), TxError> {
         Ok(())
     }
 

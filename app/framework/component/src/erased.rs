@@ -8,7 +8,7 @@ use agora_types::{Address, BlockContext, Event, TxError};
 use cosmos_sdk_proto::Any;
 
 use crate::authority::MsgRouter;
-use crate::component::{Component, ComponentMsg, ModuleAccount, Wiring};
+use crate::component::{CheckTxScope, Component, ComponentMsg, ModuleAccount, Wiring};
 use crate::outcome::{EndBlockOutcome, ValidatorUpdate};
 
 /// A decoded message of some component.
@@ -61,7 +61,7 @@ pub(crate) trait AnyComponent: Send + Sync {
     fn message_types(&self) -> &'static [&'static str];
     fn decode_msg(&self, any: &Any) -> Result<Box<dyn AnyMsg>, TxError>;
     fn execute(&self, state: &mut dyn StateWrite, ctx: &BlockContext, msg: &dyn AnyMsg, router: &dyn MsgRouter) -> Result<Vec<Event>, TxError>;
-    fn check_tx(&self, state: &mut dyn StateWrite, ctx: &BlockContext, msgs: &[&dyn AnyMsg]) -> Result<(), TxError>;
+    fn check_tx(&self, state: &mut dyn StateWrite, ctx: &BlockContext, msgs: &[&dyn AnyMsg], scope: CheckTxScope) -> Result<(), TxError>;
     fn query_services(&self) -> &'static [&'static str];
     fn query(&self, state: &dyn StateRead, height: u64, path: &str, data: &[u8]) -> Option<Result<Vec<u8>, TxError>>;
     fn check_invariants(&self, state: &dyn StateRead) -> Result<(), String>;
@@ -146,7 +146,7 @@ impl<C: Component> AnyComponent for C {
         Component::execute_routed(self, state, ctx, msg, router)
     }
 
-    fn check_tx(&self, state: &mut dyn StateWrite, ctx: &BlockContext, msgs: &[&dyn AnyMsg]) -> Result<(), TxError> {
+    fn check_tx(&self, state: &mut dyn StateWrite, ctx: &BlockContext, msgs: &[&dyn AnyMsg], scope: CheckTxScope) -> Result<(), TxError> {
         let msgs = msgs
             .iter()
             .map(|msg| {
@@ -155,7 +155,7 @@ impl<C: Component> AnyComponent for C {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
-        Component::check_tx(self, state, ctx, &msgs)
+        Component::check_tx(self, state, ctx, &msgs, scope)
     }
 
     fn query_services(&self) -> &'static [&'static str] {

@@ -18,7 +18,7 @@ mod outcome;
 mod registry;
 
 pub use authority::{invalid_params, parse_authority, Authority, MsgRouter, NoRouter, GOVERNANCE_MODULE};
-pub use component::{Component, ComponentMsg, ModuleAccount, NoMessages, Permissions, Wiring};
+pub use component::{CheckTxScope, Component, ComponentMsg, ModuleAccount, NoMessages, Permissions, Wiring};
 pub use isolate::{entry_failed, isolated, parked_key};
 pub use outcome::{BlockHooksOutcome, EndBlockOutcome, ValidatorKey, ValidatorUpdate};
 pub use registry::{Components, ComponentsBuilder, RegistryError, RoutedMsg, VersionMap};

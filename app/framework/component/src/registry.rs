@@ -9,7 +9,7 @@ use agora_types::{Address, BlockContext, Event, TxError};
 use cosmos_sdk_proto::Any;
 
 use crate::authority::{Authority, MsgRouter};
-use crate::component::{Component, ModuleAccount, Wiring};
+use crate::component::{CheckTxScope, Component, ModuleAccount, Wiring};
 use crate::erased::{AnyComponent, AnyMsg};
 use crate::outcome::{BlockHooksOutcome, ValidatorUpdate};
 
@@ -207,7 +207,7 @@ impl Components {
 
     /// `CheckTx`'s look at a transaction's messages: each component that decoded some of them
     /// sees its own, in order, components in the order their first message comes.
-    pub fn check_tx(&self, state: &mut dyn StateWrite, ctx: &BlockContext, msgs: &[RoutedMsg]) -> Result<(), TxError> {
+    pub fn check_tx(&self, state: &mut dyn StateWrite, ctx: &BlockContext, msgs: &[RoutedMsg], recheck: bool) -> Result<(), TxError> {
         let mut seen: Vec<usize> = Vec::new();
         for msg in msgs {
             if seen.contains(&msg.component) {
@@ -219,7 +219,8 @@ impl Components {
                 .get(msg.component)
                 .ok_or_else(|| TxError::internal("message routed to a component that does not exist"))?;
             let own: Vec<&dyn AnyMsg> = msgs.iter().filter(|m| m.component == msg.component).map(|m| m.msg.as_ref()).collect();
-            component.check_tx(state, ctx, &own)?;
+            let scope = CheckTxScope { recheck, other_messages: own.len() < msgs.len() };
+            component.check_tx(state, ctx, &own, scope)?;
         }
         Ok(())
     }

@@ -123,8 +123,8 @@ pub struct App {
     /// CometBFT's description of this node (`GetNodeInfo`), once the node owner has read it
     /// from CometBFT's RPC.
     node_info: std::sync::OnceLock<tendermint_proto::p2p::DefaultNodeInfo>,
-    /// The last committed block's time, once this process has committed one (before that,
-    /// staking's record of the last header).
+    /// The last committed block's time (seconds, nanoseconds): staking's record of the last
+    /// header when the process starts, then each committed block's.
     last_block_time: Mutex<Option<(i64, u32)>>,
 }
 
@@ -138,6 +138,7 @@ impl App {
     pub fn with_components(components: Components, storage: Storage, config: AppConfig) -> Result<Self, AppError> {
         let snapshot = storage.latest_snapshot();
         let limits = Mutex::new(NextBlockLimits::of(&snapshot)?);
+        let last_block_time = Mutex::new(recorded_block_time(&snapshot));
         let mempool = Mutex::new(StateDelta::new(snapshot));
         Ok(Self {
             components,
@@ -149,7 +150,7 @@ impl App {
             upgrades: crate::upgrades::handlers(),
             executed_a_block: std::sync::atomic::AtomicBool::new(false),
             node_info: std::sync::OnceLock::new(),
-            last_block_time: Mutex::new(None),
+            last_block_time,
         })
     }
 
@@ -461,16 +462,7 @@ impl App {
     /// block's time, as the SDK's check state: what depends on time (a light client's "header
     /// from the future" check) sees the chain's clock, not the epoch.
     fn mempool_context(&self, committed: &Snapshot, chain_id: String) -> BlockContext {
-        let remembered = self.last_block_time.lock().ok().and_then(|last| *last);
-        let (seconds, nanos) = remembered.unwrap_or_else(|| {
-            let time = agora_staking::historical::historical_info(committed, committed.version())
-                .ok()
-                .flatten()
-                .and_then(|info| info.header)
-                .and_then(|header| header.time)
-                .unwrap_or_default();
-            (time.seconds, u32::try_from(time.nanos).unwrap_or(0))
-        });
+        let (seconds, nanos) = self.last_block_time.lock().ok().and_then(|last| *last).unwrap_or_default();
         BlockContext {
             time_unix_secs: seconds,
             time_nanos: nanos,
@@ -567,6 +559,12 @@ pub fn within_block_gas(gas_limits: impl IntoIterator<Item = u64>, limit: Option
 
 fn internal_outcome(msg: &str) -> TxOutcome {
     TxOutcome::refused(TxError::new("sdk", 1, msg), 0, 0)
+}
+
+/// The time of the last block staking recorded in `snapshot`, if it keeps historical headers.
+fn recorded_block_time(snapshot: &Snapshot) -> Option<(i64, u32)> {
+    let time = agora_staking::historical::historical_info(snapshot, snapshot.version()).ok()??.header?.time?;
+    Some((time.seconds, u32::try_from(time.nanos).unwrap_or(0)))
 }
 
 #[cfg(test)]

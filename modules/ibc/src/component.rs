@@ -11,7 +11,6 @@ use ibc::core::channel::types::packet::Packet;
 use ibc::core::client::types::msgs::ClientMsg;
 use ibc::core::entrypoint::dispatch;
 use ibc::core::handler::types::msgs::MsgEnvelope;
-use ibc::core::host::types::path::{CommitmentPath, ReceiptPath, SeqRecvPath};
 use serde::{Deserialize, Serialize};
 
 use crate::context::{HostBlock, IbcContext, IbcHost};
@@ -173,27 +172,19 @@ impl IbcComponent {
     /// receipt written, or an ordered channel's next receive sequence past it), or the
     /// commitment an acknowledgement or timeout would clear is already gone.
     fn is_redundant(state: &dyn StateRead, msg: &PacketMsg) -> Result<bool, TxError> {
-        let exists = |path: String| state.get_raw(&crate::state::keys::path(path)).map(|v| v.is_some()).map_err(TxError::internal);
         let commitment_gone = |packet: &Packet| {
-            exists(CommitmentPath::new(&packet.port_id_on_a, &packet.chan_id_on_a, packet.seq_on_a).to_string()).map(|present| !present)
+            state.packet_commitment_held(packet.port_id_on_a.as_str(), packet.chan_id_on_a.as_str(), packet.seq_on_a.into()).map(|held| !held)
         };
         match msg {
             PacketMsg::Recv(recv) => {
                 let packet = &recv.packet;
-                if exists(ReceiptPath::new(&packet.port_id_on_b, &packet.chan_id_on_b, packet.seq_on_a).to_string())? {
-                    return Ok(true);
-                }
-                let next_recv = state
-                    .get_raw(&crate::state::keys::path(SeqRecvPath::new(&packet.port_id_on_b, &packet.chan_id_on_b)))
-                    .map_err(TxError::internal)?
-                    .and_then(|bytes| <[u8; 8]>::try_from(bytes.as_slice()).ok())
-                    .map(u64::from_be_bytes);
-                Ok(next_recv.is_some_and(|next| u64::from(packet.seq_on_a) < next))
+                state.packet_received(packet.port_id_on_b.as_str(), packet.chan_id_on_b.as_str(), packet.seq_on_a.into())
             }
             PacketMsg::Ack(ack) => commitment_gone(&ack.packet),
             PacketMsg::Timeout(timeout) => commitment_gone(&timeout.packet),
             PacketMsg::TimeoutOnClose(timeout) => commitment_gone(&timeout.packet),
         }
+        .map_err(tx_error)
     }
 
     fn execute_core(&self, state: &mut dyn StateWrite, ctx: &BlockContext, envelope: &MsgEnvelope) -> Result<Vec<Event>, TxError> {

@@ -458,17 +458,10 @@ fn channel_query(view: &View<'_>, method: &str, data: &[u8]) -> Option<Result<Ve
         })(),
         "UnreceivedPackets" => (|| {
             let req: chan_pb::QueryUnreceivedPacketsRequest = decode(data)?;
-            let channel = view.channel(&req.port_id, &req.channel_id)?;
-            let ordered = channel.ordering == chan_pb::Order::Ordered as i32;
-            let next_receive = view.sequence(&format!("nextSequenceRecv/ports/{}/channels/{}", req.port_id, req.channel_id))?.unwrap_or(1);
+            view.channel(&req.port_id, &req.channel_id)?;
             let mut sequences = Vec::new();
             for &sequence in req.packet_commitment_sequences.iter() {
-                let received = if ordered {
-                    sequence < next_receive
-                } else {
-                    view.raw(&format!("receipts/ports/{}/channels/{}/sequences/{sequence}", req.port_id, req.channel_id))?.is_some()
-                };
-                if !received {
+                if !view.state.packet_received(&req.port_id, &req.channel_id, sequence).map_err(internal)? {
                     sequences.push(sequence);
                 }
             }
@@ -480,7 +473,7 @@ fn channel_query(view: &View<'_>, method: &str, data: &[u8]) -> Option<Result<Ve
             let mut sequences = Vec::new();
             // An acknowledgement is unreceived while this chain still holds the packet's commitment.
             for &sequence in req.packet_ack_sequences.iter() {
-                if view.raw(&format!("commitments/ports/{}/channels/{}/sequences/{sequence}", req.port_id, req.channel_id))?.is_some() {
+                if view.state.packet_commitment_held(&req.port_id, &req.channel_id, sequence).map_err(internal)? {
                     sequences.push(sequence);
                 }
             }
@@ -491,7 +484,9 @@ fn channel_query(view: &View<'_>, method: &str, data: &[u8]) -> Option<Result<Ve
             view.channel(&req.port_id, &req.channel_id)?;
             let kind = if method == "NextSequenceSend" { "nextSequenceSend" } else { "nextSequenceRecv" };
             let sequence = view
-                .sequence(&format!("{kind}/ports/{}/channels/{}", req.port_id, req.channel_id))?
+                .state
+                .next_sequence(kind, &req.port_id, &req.channel_id)
+                .map_err(internal)?
                 .ok_or_else(|| TxError::new("channel", 11, "sequence not found"))?;
             Ok(if method == "NextSequenceSend" {
                 chan_pb::QueryNextSequenceSendResponse { next_sequence_send: sequence, proof: Vec::new(), proof_height: Some(view.height) }.encode_to_vec()

@@ -67,6 +67,15 @@ pub(crate) trait AnyComponent: Send + Sync {
     fn check_invariants(&self, state: &dyn StateRead) -> Result<(), String>;
 }
 
+/// `msg` as the message type of `component`. The registry hands a message back to the component
+/// that decoded it, so this holds unless the registry itself is wrong; even then the
+/// transaction fails, not the node.
+fn own_msg<'m, C: Component>(component: &C, msg: &'m dyn AnyMsg) -> Result<&'m C::Msg, TxError> {
+    msg.as_any()
+        .downcast_ref::<C::Msg>()
+        .ok_or_else(|| TxError::internal(format!("{} was handed a message it did not decode", Component::name(component))))
+}
+
 fn parse<G: serde::de::DeserializeOwned>(section: &serde_json::Value) -> Result<G, String> {
     G::deserialize(section).map_err(|e| e.to_string())
 }
@@ -138,23 +147,11 @@ impl<C: Component> AnyComponent for C {
     }
 
     fn execute(&self, state: &mut dyn StateWrite, ctx: &BlockContext, msg: &dyn AnyMsg, router: &dyn MsgRouter) -> Result<Vec<Event>, TxError> {
-        // The registry hands a message back to the component that decoded it, so this holds
-        // unless the registry itself is wrong; even then the transaction fails, not the node.
-        let msg = msg.as_any().downcast_ref::<C::Msg>().ok_or_else(|| {
-            TxError::internal(format!("{} was handed a message it did not decode", Component::name(self)))
-        })?;
-        Component::execute_routed(self, state, ctx, msg, router)
+        Component::execute_routed(self, state, ctx, own_msg(self, msg)?, router)
     }
 
     fn check_tx(&self, state: &mut dyn StateWrite, ctx: &BlockContext, msgs: &[&dyn AnyMsg], scope: CheckTxScope) -> Result<(), TxError> {
-        let msgs = msgs
-            .iter()
-            .map(|msg| {
-                msg.as_any().downcast_ref::<C::Msg>().ok_or_else(|| {
-                    TxError::internal(format!("{} was handed a message it did not decode", Component::name(self)))
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let msgs = msgs.iter().map(|msg| own_msg(self, *msg)).collect::<Result<Vec<_>, _>>()?;
         Component::check_tx(self, state, ctx, &msgs, scope)
     }
 

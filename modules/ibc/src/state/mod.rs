@@ -1,5 +1,6 @@
-//! Typed access to IBC's state beyond the ICS-24 paths (which [`crate::context`] reads and
-//! writes through ibc-rs): parameters, denom traces, escrow totals.
+//! Typed access to IBC's state: parameters, denom traces, escrow totals, and the packet state
+//! that queries and `CheckTx` read without ibc-rs (which [`crate::context`] reads and writes the
+//! ICS-24 paths through).
 
 pub mod keys;
 
@@ -39,6 +40,33 @@ pub trait IbcRead: StateRead {
                 Ok(u128::from_be_bytes(array))
             }
         }
+    }
+
+    /// A channel's next send or receive sequence (`kind`: `nextSequenceSend`, `nextSequenceRecv`).
+    fn next_sequence(&self, kind: &str, port_id: &str, channel_id: &str) -> Result<Option<u64>, IbcError> {
+        self.get_raw(&keys::path(format!("{kind}/ports/{port_id}/channels/{channel_id}")))?
+            .map(|bytes| {
+                <[u8; 8]>::try_from(bytes.as_slice())
+                    .map(u64::from_be_bytes)
+                    .map_err(|_| IbcError::Internal(format!("{kind} of {port_id}/{channel_id} is not 8 bytes")))
+            })
+            .transpose()
+    }
+
+    /// Whether packet `sequence` arriving on `port_id/channel_id` was received here: its receipt
+    /// written (unordered channels) or the next receive sequence past it (ordered channels; an
+    /// unordered channel's stays at 1).
+    fn packet_received(&self, port_id: &str, channel_id: &str, sequence: u64) -> Result<bool, IbcError> {
+        if self.get_raw(&keys::path(format!("receipts/ports/{port_id}/channels/{channel_id}/sequences/{sequence}")))?.is_some() {
+            return Ok(true);
+        }
+        Ok(self.next_sequence("nextSequenceRecv", port_id, channel_id)?.is_some_and(|next| sequence < next))
+    }
+
+    /// Whether this chain still holds the commitment of packet `sequence` it sent from
+    /// `port_id/channel_id` (not yet acknowledged or timed out).
+    fn packet_commitment_held(&self, port_id: &str, channel_id: &str, sequence: u64) -> Result<bool, IbcError> {
+        Ok(self.get_raw(&keys::path(format!("commitments/ports/{port_id}/channels/{channel_id}/sequences/{sequence}")))?.is_some())
     }
 }
 

@@ -205,9 +205,23 @@ wait_for_blocks() {
       say "up: $n validators, height $h, RPC http://127.0.0.1:$(rpc_port 0)"
       return 0
     fi
+    is_running 0 || { show_logs 0; die "node0 exited before its first blocks; its logs are above"; }
     sleep 0.5
   done
-  die "no blocks after ${LOCALNET_WAIT_SECS:-120}s; see $(node_home 0)/agorad.log and cometbft.log"
+  show_logs 0
+  die "no blocks after ${LOCALNET_WAIT_SECS:-120}s; the ends of node0's logs are above"
+}
+
+# The last lines of node i's logs, so a failed start explains itself where it is reported
+# (a CI log, a test's panic message) rather than in a directory that is gone by then.
+show_logs() {
+  local home log
+  home="$(node_home "$1")"
+  for log in agorad.log cometbft.log; do
+    [ -f "$home/$log" ] || continue
+    echo "--- the last 30 lines of $home/$log" >&2
+    tail -n 30 "$home/$log" >&2
+  done
 }
 
 cmd_up() {

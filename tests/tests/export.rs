@@ -25,7 +25,7 @@ fn without_heights(value: &Value) -> Value {
 #[test]
 #[ignore = "end-to-end: scripts/test.sh runs it (cargo test --workspace --test <name> -- --ignored)"]
 fn a_chain_started_from_an_export_answers_as_the_original_did() {
-    let original = Localnet::up(1, 39656).expect("localnet up");
+    let original = Localnet::up(1, 22656).expect("localnet up");
     let rpc = original.nodes[0].rpc.clone();
     wait_for("height 2", Duration::from_secs(60), || Ok(height(&rpc)? >= 2)).expect("blocks");
     let out = original.run_script_env(&agorad_bin(), "demo.sh", &[], &[("DEMO_UNTIL_LEASE", "1")]).expect("demo up to the lease");
@@ -52,7 +52,7 @@ fn a_chain_started_from_an_export_answers_as_the_original_did() {
 
     // A new chain: its own localnet's node, with the export as genesis, the original's validator
     // key, and no data.
-    let copy = Localnet::up(1, 40656).expect("second localnet");
+    let copy = Localnet::up(1, 23656).expect("second localnet");
     copy.down().expect("down");
     let copy_home = copy.nodes[0].home.clone();
     std::fs::copy(&file, copy_home.join("config").join("genesis.json")).expect("genesis");

@@ -191,7 +191,7 @@ impl Simd<'_> {
 #[test]
 #[ignore = "end-to-end: scripts/test.sh runs it (cargo test --workspace --test <name> -- --ignored)"]
 fn hermes_relays_a_transfer_there_and_back_between_two_agora_chains() {
-    let net = IbcLocalnet::up("agora", (41656, 41500));
+    let net = IbcLocalnet::up("agora", (24656, 24500));
     let alice = net.address(0, "alice");
     let (chan_alpha, chan_beta) = (net.channel(0), net.channel(1));
     let voucher = {
@@ -229,7 +229,7 @@ fn hermes_relays_a_transfer_there_and_back_between_two_agora_chains() {
 #[test]
 #[ignore = "end-to-end: scripts/test.sh runs it (cargo test --workspace --test <name> -- --ignored)"]
 fn hermes_relays_between_agora_and_ibc_go_simd_and_times_out_a_late_packet() {
-    let net = IbcLocalnet::up("simd", (43656, 43500));
+    let net = IbcLocalnet::up("simd", (29656, 29500));
     let simd = Simd { net: &net };
     let (alice, alice_on_simd) = (net.address(0, "alice"), net.address(1, "alice"));
     let (chan_agora, chan_simd) = (net.channel(0), net.channel(1));

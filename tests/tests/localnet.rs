@@ -17,7 +17,7 @@ fn balance(net: &Localnet, node: usize, address: &str) -> u128 {
 #[test]
 #[ignore = "end-to-end: scripts/test.sh runs it (cargo test --workspace --test <name> -- --ignored)"]
 fn a_four_validator_localnet_makes_blocks_serves_the_cli_and_cosmjs_agrees_survives_a_crash_and_slashes_faults() {
-    let mut net = Localnet::up(4, 36656).expect("localnet up");
+    let mut net = Localnet::up(4, 20656).expect("localnet up");
     assert_eq!(net.nodes.len(), 4);
     let rpc0 = net.nodes[0].rpc.clone();
     wait_for("height 3", Duration::from_secs(60), || Ok(height(&rpc0)? >= 3)).expect("blocks");

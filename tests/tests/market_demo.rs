@@ -9,7 +9,7 @@ use agora_e2e::{app_hash_after, height, wait_for, Localnet};
 #[test]
 #[ignore = "end-to-end: scripts/test.sh runs it (cargo test --workspace --test <name> -- --ignored)"]
 fn the_market_demo_passes_on_a_four_validator_localnet_and_all_nodes_agree() {
-    let net = Localnet::up(4, 38656).expect("localnet up");
+    let net = Localnet::up(4, 21656).expect("localnet up");
     let rpc0 = net.nodes[0].rpc.clone();
     wait_for("height 2", Duration::from_secs(60), || Ok(height(&rpc0)? >= 2)).expect("blocks");
 

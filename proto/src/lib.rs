@@ -38,6 +38,11 @@ pub mod escrow {
         package!("agora.escrow.v1.rs");
     }
 }
+pub mod incentive {
+    pub mod v1 {
+        package!("agora.incentive.v1.rs");
+    }
+}
 pub mod gov {
     pub mod v1 {
         package!("agora.gov.v1.rs");

@@ -1,0 +1,451 @@
+//! Lazy accrual. A provider's record is brought up to date only when something about it
+//! changes (its GPU counts, its leases, its "verified" status) or it claims, so the cost of an
+//! epoch never grows with the number of providers: each epoch's end sets one rate per class
+//! and kind, and a record catches up on the epochs it missed from the classes' cumulative
+//! indexes.
+//!
+//! Accrual points are heights: counts held from height `a` until a change at height `b` are
+//! worth `count × (b − a)` GPU-blocks; an epoch `[start, end)` ends at the start of `end`.
+
+use agora_store::{StateRead, StateWrite};
+use agora_types::{Address, Coin, Coins, Dec, Denom, Event, TypedEvent};
+
+use crate::class::GpuClassId;
+use crate::event::{Claimed, Forfeited, RewardSettled, Unverified};
+use crate::keepers::{BankKeeper, ClassCount, MarketKeeper};
+use crate::math::{self, gpu_blocks, DecMap};
+use crate::state::{ClassPosition, ClassTracker, EpochInfo, IncentiveRead, IncentiveStore, Position, Tranche};
+use crate::{IncentiveError, Params};
+
+/// What a settlement across an epoch's end found: rewards of the epochs it closed, and the part
+/// of the leased reward above the wash-trading cap.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Settled {
+    /// The position's epoch that was closed, if the settlement crossed an epoch's end.
+    pub through_epoch: Option<u64>,
+    pub leased: DecMap,
+    pub idle: DecMap,
+    pub over_cap: DecMap,
+}
+
+/// The epoch a change at `height` falls in: the current one, or, before the first block has
+/// started epoch 0 (genesis), an epoch 0 that starts there.
+pub fn epoch_at<S: StateRead + ?Sized>(state: &S, height: u64, params: &Params) -> Result<EpochInfo, IncentiveError> {
+    Ok(state.current_epoch()?.unwrap_or(EpochInfo {
+        number: 0,
+        start_height: height,
+        end_height: height.saturating_add(params.epoch_blocks),
+    }))
+}
+
+/// The take a lease rate owes over `blocks`, per denom.
+fn take_over<S: StateRead + ?Sized>(state: &S, market: &dyn MarketKeeper, lease_rates: &DecMap, blocks: u64) -> Result<DecMap, IncentiveError> {
+    let mut out = DecMap::new();
+    for (denom, rate) in lease_rates {
+        let bps = market.take_rate_bps(&state, denom)?;
+        math::add(&mut out, denom, math::bps_of(math::times(*rate, u128::from(blocks))?, bps)?)?;
+    }
+    Ok(out)
+}
+
+/// Brings `position` to `height` in `epoch` (pure: reads only). Within its own epoch it adds
+/// GPU-blocks and take; past an epoch's end it prices the epoch it was in with that epoch's
+/// rates, the whole epochs since with the class indexes, caps the leased part at
+/// `wash_cap × take owed over the same span`, and starts counting the current epoch.
+pub fn settle<S: StateRead + ?Sized>(
+    state: &S,
+    market: &dyn MarketKeeper,
+    params: &Params,
+    position: &mut Position,
+    epoch: &EpochInfo,
+    height: u64,
+) -> Result<Settled, IncentiveError> {
+    let mut out = Settled::default();
+    if position.epoch >= epoch.number {
+        let blocks = height.saturating_sub(position.last_height.max(epoch.start_height));
+        let verified = position.verified_in(epoch.number);
+        for c in &mut position.classes {
+            c.pending_leased = add_blocks(c.pending_leased, gpu_blocks(c.leased, blocks))?;
+            if verified {
+                c.pending_idle = add_blocks(c.pending_idle, gpu_blocks(c.free, blocks))?;
+            }
+        }
+        math::add_all(&mut position.pending_take, &take_over(state, market, &position.lease_rates, blocks)?)?;
+    } else {
+        let closed = position.epoch;
+        let info = state
+            .finished_epoch(closed)?
+            .ok_or_else(|| IncentiveError::Internal(format!("epoch {closed} of a provider record was never recorded")))?;
+        let from = position.last_height.max(info.start_height);
+        let rest_of_closed = info.end_height.saturating_sub(from);
+        let verified_then = position.verified_in(closed);
+        let since_start = height.saturating_sub(epoch.start_height);
+        let verified_now = position.verified_in(epoch.number);
+        for c in &mut position.classes {
+            let leased_blocks = add_blocks(c.pending_leased, gpu_blocks(c.leased, rest_of_closed))?;
+            let idle_blocks = if verified_then { add_blocks(c.pending_idle, gpu_blocks(c.free, rest_of_closed))? } else { c.pending_idle };
+            let tracker = state.class_tracker(&c.class)?.unwrap_or_default();
+            let (cum_leased_closed, cum_idle_closed) = match state.class_epoch(closed, &c.class)? {
+                Some(record) => {
+                    math::add_all(&mut out.leased, &math::scale(&record.leased_rate, leased_blocks)?)?;
+                    math::add_all(&mut out.idle, &math::scale(&record.idle_rate, idle_blocks)?)?;
+                    (record.cum_leased, record.cum_idle)
+                }
+                // Not weighted in that epoch: nothing for it, and its indexes did not move.
+                None => (c.snap_leased.clone(), c.snap_idle.clone()),
+            };
+            // Whole epochs since: a GPU held all along earned the growth of the index.
+            math::add_all(&mut out.leased, &math::scale(&math::diff(&tracker.cum_leased, &cum_leased_closed)?, u128::from(c.leased))?)?;
+            math::add_all(&mut out.idle, &math::scale(&math::diff(&tracker.cum_idle, &cum_idle_closed)?, u128::from(c.free))?)?;
+            c.pending_leased = gpu_blocks(c.leased, since_start);
+            c.pending_idle = if verified_now { gpu_blocks(c.free, since_start) } else { 0 };
+            c.snap_leased = tracker.cum_leased;
+            c.snap_idle = tracker.cum_idle;
+        }
+        let mut take = std::mem::take(&mut position.pending_take);
+        math::add_all(&mut take, &take_over(state, market, &position.lease_rates, epoch.start_height.saturating_sub(from))?)?;
+        for (denom, leased) in out.leased.clone() {
+            let cap = math::bps_of(take.get(&denom).copied().unwrap_or(Dec::ZERO), params.wash_cap_bps)?;
+            if leased > cap {
+                let over = leased.checked_sub(cap).ok_or_else(|| IncentiveError::Internal("cap above reward".into()))?;
+                math::sub(&mut out.leased, &denom, over)?;
+                math::add(&mut out.over_cap, &denom, over)?;
+            }
+        }
+        position.pending_take = take_over(state, market, &position.lease_rates, since_start)?;
+        out.through_epoch = Some(closed);
+    }
+    position.epoch = epoch.number;
+    position.last_height = height;
+    Ok(out)
+}
+
+fn add_blocks(a: u128, b: u128) -> Result<u128, IncentiveError> {
+    a.checked_add(b).ok_or_else(|| IncentiveError::Overflow("GPU-blocks".into()))
+}
+
+/// Splits a settled reward into its liquid part and a tranche vesting from `epoch`, and moves
+/// what has vested by `epoch` out of the tranches.
+pub fn vest(position: &mut Position, params: &Params, reward: &DecMap, epoch: u64) -> Result<(), IncentiveError> {
+    let mut vesting = DecMap::new();
+    for (denom, amount) in reward {
+        let locked = math::bps_of(*amount, params.vest_fraction_bps)?;
+        math::add(&mut vesting, denom, locked)?;
+        let liquid = amount.checked_sub(locked).ok_or_else(|| IncentiveError::Internal("vesting above reward".into()))?;
+        math::add(&mut position.vested, denom, liquid)?;
+    }
+    if !vesting.is_empty() {
+        match position.vesting.last_mut() {
+            Some(tranche) if tranche.epoch == epoch => math::add_all(&mut tranche.total, &vesting)?,
+            _ => position.vesting.push(Tranche { epoch, total: vesting, released: DecMap::new() }),
+        }
+    }
+    release_vested(position, params, epoch)
+}
+
+/// Moves each tranche's vested share (`elapsed / vest_epochs` of it) to `vested`; a tranche
+/// fully vested is removed.
+pub fn release_vested(position: &mut Position, params: &Params, epoch: u64) -> Result<(), IncentiveError> {
+    let span = u64::from(params.vest_epochs);
+    let mut kept = Vec::new();
+    for mut tranche in std::mem::take(&mut position.vesting) {
+        let elapsed = epoch.saturating_sub(tranche.epoch);
+        let done = span == 0 || elapsed >= span;
+        let mut target = DecMap::new();
+        for (denom, total) in &tranche.total {
+            let due = if done {
+                *total
+            } else {
+                total
+                    .mul_ratio_floor(Dec::from_atto(u128::from(elapsed)), Dec::from_atto(u128::from(span)))
+                    .ok_or_else(|| IncentiveError::Overflow("vesting".into()))?
+            };
+            math::add(&mut target, denom, due)?;
+        }
+        let newly = math::diff(&target, &tranche.released)?;
+        math::add_all(&mut position.vested, &newly)?;
+        tranche.released = target;
+        if !done {
+            kept.push(tranche);
+        }
+    }
+    position.vesting = kept;
+    Ok(())
+}
+
+/// Settles `owner`'s record to `height` and books the result: rewards vest, the part above the
+/// wash cap goes back to the pool. Creates the record if there is none.
+fn bring_up_to_date(
+    state: &mut dyn StateWrite,
+    market: &dyn MarketKeeper,
+    params: &Params,
+    owner: &Address,
+    epoch: &EpochInfo,
+    height: u64,
+) -> Result<(Position, Vec<Event>), IncentiveError> {
+    let Some(mut position) = state.position(owner)? else {
+        return Ok((Position { epoch: epoch.number, last_height: height, ..Position::default() }, Vec::new()));
+    };
+    let settled = settle(&state, market, params, &mut position, epoch, height)?;
+    book(&mut position, params, &settled, epoch.number)?;
+    let mut events = Vec::new();
+    if !settled.over_cap.is_empty() {
+        let mut pool = state.pool()?;
+        math::sub_all(&mut pool.owed, &settled.over_cap)?;
+        math::add_all(&mut pool.unallocated, &settled.over_cap)?;
+        state.put_pool(&pool)?;
+    }
+    if let Some(closed) = settled.through_epoch {
+        if !settled.leased.is_empty() || !settled.idle.is_empty() || !settled.over_cap.is_empty() {
+            events.push(
+                RewardSettled { provider: owner, through_epoch: closed, leased: &settled.leased, idle: &settled.idle, over_wash_cap: &settled.over_cap }
+                    .to_event(),
+            );
+        }
+    }
+    Ok((position, events))
+}
+
+/// Books a settlement on the record (pure): rewards vest, the part above the wash cap is
+/// recorded as forfeited, and what has vested by `epoch` is released.
+pub fn book(position: &mut Position, params: &Params, settled: &Settled, epoch: u64) -> Result<(), IncentiveError> {
+    math::add_all(&mut position.forfeited, &settled.over_cap)?;
+    if settled.through_epoch.is_some() {
+        let mut reward = settled.leased.clone();
+        math::add_all(&mut reward, &settled.idle)?;
+        vest(position, params, &reward, epoch)
+    } else {
+        release_vested(position, params, epoch)
+    }
+}
+
+/// Adds the GPU-blocks of `tracker` up to `height`; a tracker last moved in an earlier epoch
+/// starts the current one (its old counts belonged to epochs it was not weighted in, or were
+/// already counted when its last weighted epoch ended).
+pub fn accumulate(tracker: &mut ClassTracker, epoch: &EpochInfo, height: u64) -> Result<(), IncentiveError> {
+    let from = if tracker.epoch < epoch.number {
+        tracker.epoch = epoch.number;
+        tracker.leased_blocks = 0;
+        tracker.idle_blocks = 0;
+        tracker.free_blocks = 0;
+        tracker.unverified = 0;
+        epoch.start_height
+    } else {
+        tracker.last_height.max(epoch.start_height)
+    };
+    let blocks = height.saturating_sub(from);
+    let idle = tracker.free.saturating_sub(tracker.unverified);
+    tracker.leased_blocks = add_blocks(tracker.leased_blocks, gpu_blocks(tracker.leased, blocks))?;
+    tracker.free_blocks = add_blocks(tracker.free_blocks, gpu_blocks(tracker.free, blocks))?;
+    tracker.idle_blocks = add_blocks(tracker.idle_blocks, gpu_blocks(idle, blocks))?;
+    tracker.last_height = height;
+    Ok(())
+}
+
+fn load_tracker(state: &dyn StateWrite, class: &GpuClassId, epoch: &EpochInfo, height: u64) -> Result<ClassTracker, IncentiveError> {
+    let mut tracker = state
+        .class_tracker(class)?
+        .unwrap_or(ClassTracker { class: class.clone(), epoch: epoch.number, last_height: height, ..ClassTracker::default() });
+    accumulate(&mut tracker, epoch, height)?;
+    Ok(tracker)
+}
+
+fn adjust(value: u64, old: u64, new: u64, what: &str) -> Result<u64, IncentiveError> {
+    value
+        .checked_sub(old)
+        .and_then(|v| v.checked_add(new))
+        .ok_or_else(|| IncentiveError::Internal(format!("class {what} count {value} cannot lose {old}")))
+}
+
+/// Replaces the counts of `position` with `counts`, moving each class tracker by the
+/// difference (after counting its GPU-blocks up to `height` with the old totals).
+fn recount(state: &mut dyn StateWrite, position: &mut Position, counts: &[ClassCount], epoch: &EpochInfo, height: u64) -> Result<(), IncentiveError> {
+    let verified = position.verified_in(epoch.number);
+    let mut classes: Vec<GpuClassId> = position.classes.iter().map(|c| c.class.clone()).chain(counts.iter().map(|c| c.class.clone())).collect();
+    classes.sort();
+    classes.dedup();
+    let mut updated = Vec::new();
+    for class in classes {
+        let old = position.classes.iter().find(|c| c.class == class).cloned();
+        let new = counts.iter().filter(|c| c.class == class).fold((0u64, 0u64), |(l, f), c| (l.saturating_add(c.leased), f.saturating_add(c.free)));
+        let (old_leased, old_free) = old.as_ref().map_or((0, 0), |c| (c.leased, c.free));
+        if (old_leased, old_free) != new {
+            let mut tracker = load_tracker(state, &class, epoch, height)?;
+            tracker.leased = adjust(tracker.leased, old_leased, new.0, "leased")?;
+            tracker.free = adjust(tracker.free, old_free, new.1, "free")?;
+            if !verified {
+                tracker.unverified = adjust(tracker.unverified, old_free, new.1, "unverified")?;
+            }
+            state.put_class_tracker(&tracker)?;
+        }
+        let mut entry = match old {
+            Some(entry) => entry,
+            None => {
+                let tracker = state.class_tracker(&class)?.unwrap_or_default();
+                ClassPosition { class: class.clone(), snap_leased: tracker.cum_leased, snap_idle: tracker.cum_idle, ..ClassPosition::default() }
+            }
+        };
+        (entry.leased, entry.free) = new;
+        // A class with nothing held and nothing pending has nothing left to settle.
+        if entry.leased > 0 || entry.free > 0 || entry.pending_leased > 0 || entry.pending_idle > 0 {
+            updated.push(entry);
+        }
+    }
+    position.classes = updated;
+    Ok(())
+}
+
+/// A provider's GPUs changed (registered, updated, leased, released, deleted): its record is
+/// settled to `height` with the old counts, then takes the registry's counts.
+pub fn provider_changed(state: &mut dyn StateWrite, market: &dyn MarketKeeper, owner: &Address, height: u64) -> Result<Vec<Event>, IncentiveError> {
+    let params = state.incentive_params()?;
+    let epoch = epoch_at(&state, height, &params)?;
+    let (mut position, events) = bring_up_to_date(state, market, &params, owner, &epoch, height)?;
+    let counts = market.provider_gpus(&state, owner)?;
+    recount(state, &mut position, &counts, &epoch, height)?;
+    state.put_position(owner, &position)?;
+    Ok(events)
+}
+
+/// A lease payment of `owner` opened (`opened`) or closed at `rate` per block in `denom`: its
+/// take counts toward the wash-trading cap from `height` on (or no longer).
+pub fn lease_rate_changed(
+    state: &mut dyn StateWrite,
+    market: &dyn MarketKeeper,
+    owner: &Address,
+    denom: &str,
+    rate: Dec,
+    opened: bool,
+    height: u64,
+) -> Result<Vec<Event>, IncentiveError> {
+    let params = state.incentive_params()?;
+    let epoch = epoch_at(&state, height, &params)?;
+    let (mut position, events) = bring_up_to_date(state, market, &params, owner, &epoch, height)?;
+    if opened {
+        math::add(&mut position.lease_rates, denom, rate)?;
+    } else {
+        math::sub(&mut position.lease_rates, denom, rate)?;
+    }
+    state.put_position(owner, &position)?;
+    Ok(events)
+}
+
+/// The provider's free GPUs stop counting as verified idle time for the rest of the epoch,
+/// and what they counted earlier in it is taken back (a miss anywhere in the epoch forfeits
+/// the epoch's idle time).
+pub fn mark_unverified(state: &mut dyn StateWrite, market: &dyn MarketKeeper, owner: &Address, height: u64) -> Result<Vec<Event>, IncentiveError> {
+    let params = state.incentive_params()?;
+    let epoch = epoch_at(&state, height, &params)?;
+    let (mut position, mut events) = bring_up_to_date(state, market, &params, owner, &epoch, height)?;
+    if position.verified_in(epoch.number) {
+        for c in &mut position.classes {
+            let mut tracker = load_tracker(state, &c.class, &epoch, height)?;
+            tracker.unverified = adjust(tracker.unverified, 0, c.free, "unverified")?;
+            tracker.idle_blocks = tracker
+                .idle_blocks
+                .checked_sub(c.pending_idle)
+                .ok_or_else(|| IncentiveError::Internal(format!("class {} idle GPU-blocks below a provider's", c.class)))?;
+            c.pending_idle = 0;
+            state.put_class_tracker(&tracker)?;
+        }
+        position.unverified_epoch = Some(epoch.number);
+        events.push(Unverified { provider: owner, epoch: epoch.number }.to_event());
+    }
+    state.put_position(owner, &position)?;
+    Ok(events)
+}
+
+/// Pays `owner` the whole units of its vested rewards.
+pub fn claim(state: &mut dyn StateWrite, bank: &dyn BankKeeper, market: &dyn MarketKeeper, owner: &Address, height: u64) -> Result<(Coins, Vec<Event>), IncentiveError> {
+    if state.position(owner)?.is_none() {
+        return Err(IncentiveError::NoRewards(owner.to_string()));
+    }
+    let params = state.incentive_params()?;
+    let epoch = epoch_at(&state, height, &params)?;
+    let (mut position, mut events) = bring_up_to_date(state, market, &params, owner, &epoch, height)?;
+    let mut paid = Vec::new();
+    for (denom, amount) in position.vested.clone() {
+        let whole = amount.floor().ok_or_else(|| IncentiveError::Overflow(format!("vested {denom}")))?;
+        if whole > 0 {
+            math::sub(&mut position.vested, &denom, Dec::from_units(whole))?;
+            let entry = position.claimed.entry(denom.clone()).or_insert(0);
+            *entry = entry.checked_add(whole).ok_or_else(|| IncentiveError::Overflow(format!("claimed {denom}")))?;
+            paid.push(Coin::new(Denom::new(denom).map_err(|e| IncentiveError::Internal(e.to_string()))?, whole));
+        }
+    }
+    if paid.is_empty() {
+        return Err(IncentiveError::NothingToClaim { provider: owner.to_string(), vesting: math::display(&position.unvested()?) });
+    }
+    let coins = Coins::from_list(paid).map_err(|e| IncentiveError::Internal(e.to_string()))?;
+    let mut pool = state.pool()?;
+    for coin in coins.iter() {
+        math::sub(&mut pool.owed, coin.denom.as_str(), Dec::from_units(coin.amount))?;
+    }
+    state.put_pool(&pool)?;
+    state.put_position(owner, &position)?;
+    events.extend(bank.send_coins(state, &crate::module_address(), owner, &coins)?);
+    events.push(Claimed { provider: owner, amount: &coins }.to_event());
+    Ok((coins, events))
+}
+
+/// A slash: everything still vesting is forfeited back to the pool. Returns what was forfeited.
+pub fn forfeit_unvested(state: &mut dyn StateWrite, market: &dyn MarketKeeper, owner: &Address, height: u64) -> Result<(DecMap, Vec<Event>), IncentiveError> {
+    if state.position(owner)?.is_none() {
+        return Ok((DecMap::new(), Vec::new()));
+    }
+    let params = state.incentive_params()?;
+    let epoch = epoch_at(&state, height, &params)?;
+    let (mut position, mut events) = bring_up_to_date(state, market, &params, owner, &epoch, height)?;
+    let unvested = position.unvested()?;
+    position.vesting.clear();
+    if !unvested.is_empty() {
+        let mut pool = state.pool()?;
+        math::sub_all(&mut pool.owed, &unvested)?;
+        math::add_all(&mut pool.unallocated, &unvested)?;
+        state.put_pool(&pool)?;
+        math::add_all(&mut position.forfeited, &unvested)?;
+        events.push(Forfeited { provider: owner, amount: &unvested, reason: "slashed" }.to_event());
+    }
+    state.put_position(owner, &position)?;
+    Ok((unvested, events))
+}
+
+/// Moves `bps` of `amount` (plus the fraction carried from earlier moves) from `from` to the
+/// incentive pool; returns the new carry and the events.
+pub(crate) fn fund(
+    state: &mut dyn StateWrite,
+    bank: &dyn BankKeeper,
+    from: &Address,
+    denom: &str,
+    amount: u128,
+    bps: u32,
+    carry: Dec,
+) -> Result<(Dec, Vec<Event>), IncentiveError> {
+    if amount == 0 || bps == 0 {
+        return Ok((carry, Vec::new()));
+    }
+    let exact = math::bps_of(Dec::from_units(amount), bps)?.checked_add(carry).ok_or_else(|| IncentiveError::Overflow("funding".into()))?;
+    let whole = exact.floor().ok_or_else(|| IncentiveError::Overflow("funding".into()))?;
+    let mut events = Vec::new();
+    if whole > 0 {
+        let coin = Coin::new(Denom::new(denom).map_err(|e| IncentiveError::Internal(e.to_string()))?, whole);
+        let coins = Coins::from_list(vec![coin]).map_err(|e| IncentiveError::Internal(e.to_string()))?;
+        events = bank.send_coins(state, from, &crate::module_address(), &coins)?;
+        let mut pool = state.pool()?;
+        math::add(&mut pool.unallocated, denom, Dec::from_units(whole))?;
+        state.put_pool(&pool)?;
+    }
+    Ok((exact.fract(), events))
+}
+
+/// Escrow collected `amount` of take into `community_pool`: the pool's share moves on.
+pub fn take_collected(state: &mut dyn StateWrite, bank: &dyn BankKeeper, community_pool: &Address, denom: &str, amount: u128) -> Result<Vec<Event>, IncentiveError> {
+    let params = state.incentive_params()?;
+    let carry = state.pool()?.take_carry.get(denom).copied().unwrap_or(Dec::ZERO);
+    let (carry, events) = fund(state, bank, community_pool, denom, amount, params.take_share_bps, carry)?;
+    let mut pool = state.pool()?;
+    pool.take_carry.remove(denom);
+    math::add(&mut pool.take_carry, denom, carry)?;
+    state.put_pool(&pool)?;
+    Ok(events)
+}

@@ -1,0 +1,164 @@
+//! `incentive` parameters, in state and changed only by governance (`MsgUpdateParams`).
+//! Shares and fractions are basis points.
+
+use agora_proto::incentive::v1 as pb;
+use serde::{Deserialize, Serialize};
+
+use crate::class::GpuClassId;
+use crate::IncentiveError;
+
+/// Basis points in one whole.
+pub const BPS_ONE: u32 = 10_000;
+/// Weighted classes at most: an epoch's work is one step per weighted class.
+pub const MAX_WEIGHTED_CLASSES: usize = 64;
+/// The longest vesting, in epochs: a provider holds at most this many vesting tranches.
+pub const MAX_VEST_EPOCHS: u32 = 104;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClassWeight {
+    pub class: GpuClassId,
+    pub weight: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Params {
+    pub epoch_blocks: u64,
+    pub mint_share_bps: u32,
+    pub take_share_bps: u32,
+    pub class_weights: Vec<ClassWeight>,
+    pub leased_share_bps: u32,
+    pub idle_floor_bps: u32,
+    pub idle_full_bps: u32,
+    pub wash_cap_bps: u32,
+    pub vest_fraction_bps: u32,
+    pub vest_epochs: u32,
+}
+
+impl Default for Params {
+    /// A day of 5-second blocks per epoch; 10 % of the provisions and half the take fund the
+    /// pool; no class is weighted until governance names them (the pool fills until then).
+    fn default() -> Self {
+        Self {
+            epoch_blocks: 17_280,
+            mint_share_bps: 1_000,
+            take_share_bps: 5_000,
+            class_weights: Vec::new(),
+            leased_share_bps: 7_000,
+            idle_floor_bps: 4_000,
+            idle_full_bps: 7_500,
+            wash_cap_bps: 5_000,
+            vest_fraction_bps: 7_500,
+            vest_epochs: 30,
+        }
+    }
+}
+
+impl Params {
+    /// The weight of `class` (0 if governance named none).
+    pub fn weight_of(&self, class: &GpuClassId) -> u32 {
+        self.class_weights.iter().find(|w| &w.class == class).map_or(0, |w| w.weight)
+    }
+
+    pub fn total_weight(&self) -> u64 {
+        self.class_weights.iter().map(|w| u64::from(w.weight)).sum()
+    }
+
+    pub fn validate(&self) -> Result<(), IncentiveError> {
+        let invalid = |m: String| Err(IncentiveError::InvalidParams(m));
+        if self.epoch_blocks == 0 {
+            return invalid("incentive.params.epoch_blocks must be positive".into());
+        }
+        for (name, value) in [
+            ("mint_share_bps", self.mint_share_bps),
+            ("take_share_bps", self.take_share_bps),
+            ("leased_share_bps", self.leased_share_bps),
+            ("idle_floor_bps", self.idle_floor_bps),
+            ("idle_full_bps", self.idle_full_bps),
+            ("vest_fraction_bps", self.vest_fraction_bps),
+        ] {
+            if value > BPS_ONE {
+                return invalid(format!("incentive.params.{name} {value} exceeds {BPS_ONE}"));
+            }
+        }
+        if self.idle_floor_bps >= self.idle_full_bps {
+            return invalid(format!(
+                "incentive.params.idle_floor_bps {} must be below idle_full_bps {}",
+                self.idle_floor_bps, self.idle_full_bps
+            ));
+        }
+        // At or above one, leasing to oneself would earn at least the take it costs.
+        if self.wash_cap_bps >= BPS_ONE {
+            return invalid(format!("incentive.params.wash_cap_bps {} must be below {BPS_ONE}", self.wash_cap_bps));
+        }
+        if self.vest_epochs > MAX_VEST_EPOCHS {
+            return invalid(format!("incentive.params.vest_epochs {} exceeds {MAX_VEST_EPOCHS}", self.vest_epochs));
+        }
+        if self.vest_fraction_bps > 0 && self.vest_epochs == 0 {
+            return invalid("incentive.params.vest_epochs must be positive when vest_fraction_bps is".into());
+        }
+        if self.class_weights.len() > MAX_WEIGHTED_CLASSES {
+            return invalid(format!(
+                "incentive.params.class_weights has {} classes, more than {MAX_WEIGHTED_CLASSES}",
+                self.class_weights.len()
+            ));
+        }
+        for (i, w) in self.class_weights.iter().enumerate() {
+            w.class.validate().map_err(|e| IncentiveError::InvalidParams(format!("incentive.params.class_weights[{i}]: {e}")))?;
+            if self.class_weights[..i].iter().any(|other| other.class == w.class) {
+                return invalid(format!("incentive.params.class_weights[{i}]: duplicate class {}", w.class));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn to_proto(&self) -> pb::Params {
+        pb::Params {
+            epoch_blocks: self.epoch_blocks,
+            mint_share_bps: self.mint_share_bps,
+            take_share_bps: self.take_share_bps,
+            class_weights: self
+                .class_weights
+                .iter()
+                .map(|w| pb::ClassWeight { class: Some(w.class.to_proto()), weight: w.weight })
+                .collect(),
+            leased_share_bps: self.leased_share_bps,
+            idle_floor_bps: self.idle_floor_bps,
+            idle_full_bps: self.idle_full_bps,
+            wash_cap_bps: self.wash_cap_bps,
+            vest_fraction_bps: self.vest_fraction_bps,
+            vest_epochs: self.vest_epochs,
+        }
+    }
+
+    /// The protobuf form, validated.
+    pub fn from_proto(proto: &pb::Params) -> Result<Self, IncentiveError> {
+        let class_weights = proto
+            .class_weights
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                let class = w
+                    .class
+                    .as_ref()
+                    .ok_or_else(|| IncentiveError::InvalidParams(format!("incentive.params.class_weights[{i}].class is missing")))?;
+                Ok(ClassWeight { class: GpuClassId::from_proto(class), weight: w.weight })
+            })
+            .collect::<Result<_, IncentiveError>>()?;
+        let params = Self {
+            epoch_blocks: proto.epoch_blocks,
+            mint_share_bps: proto.mint_share_bps,
+            take_share_bps: proto.take_share_bps,
+            class_weights,
+            leased_share_bps: proto.leased_share_bps,
+            idle_floor_bps: proto.idle_floor_bps,
+            idle_full_bps: proto.idle_full_bps,
+            wash_cap_bps: proto.wash_cap_bps,
+            vest_fraction_bps: proto.vest_fraction_bps,
+            vest_epochs: proto.vest_epochs,
+        };
+        params.validate()?;
+        Ok(params)
+    }
+}

@@ -13,12 +13,14 @@ use agora_provider::ProviderComponent;
 use agora_distribution::DistributionComponent;
 use agora_gov::GovComponent;
 use agora_ibc::IbcComponent;
+use agora_incentive::IncentiveComponent;
 use agora_mint::MintComponent;
 use agora_slashing::SlashingComponent;
 use agora_staking::StakingComponent;
 use agora_upgrade::UpgradeComponent;
 
 use crate::genutil::GenutilComponent;
+use crate::incentives::Incentives;
 use crate::keepers::{market_keepers, AppStakingHooks, Bank, Consensus, Staking};
 
 pub fn components() -> Result<Components, RegistryError> {
@@ -39,6 +41,9 @@ pub fn components_builder() -> ComponentsBuilder {
         // First of the block's begin hooks after bank: this block's provision is in the fee
         // collector before anything shares it out.
         .with(MintComponent::new(Bank, Staking))
+        // The incentive pool takes its share of the provision before distribution shares out
+        // the rest; an epoch that ends prices its GPU-time here.
+        .with(IncentiveComponent::new(Bank, Incentives, Incentives))
         // Then the fees and the provision go to the last commit's signers and the community.
         .with(DistributionComponent::new(Bank, Staking))
         // Before staking: the last commit's votes and the block's evidence are judged against
@@ -51,7 +56,7 @@ pub fn components_builder() -> ComponentsBuilder {
         // After staking, whose begin hook records this block's header: IBC's own consensus
         // states are read from the headers staking keeps.
         .with(IbcComponent::new(Bank, Staking))
-        .with(ProviderComponent::new(Bank))
+        .with(ProviderComponent::new(Bank).with_hooks(Incentives))
         // Before the market: an account that runs dry stops its deployment (the hook) before
         // the market's auctions and expiries run.
         .with(EscrowComponent::new(MarketEscrowHooks::new(market_keepers()), Bank))

@@ -140,7 +140,7 @@ mod tests {
         let bank: agora_bank::GenesisState = back.section("bank").expect("bank");
         assert_eq!(bank.balances[0].coins.to_string(), "105uagora");
         let names: Vec<&str> = genesis.section_names().collect();
-        assert_eq!(names, ["auth", "bank", "consensus", "deployment", "distribution", "escrow", "genutil", "gov", "ibc", "market", "mint", "provider", "slashing", "staking", "upgrade"]);
+        assert_eq!(names, ["auth", "bank", "consensus", "deployment", "distribution", "escrow", "genutil", "gov", "ibc", "incentive", "market", "mint", "provider", "slashing", "staking", "upgrade"]);
     }
 
     #[test]

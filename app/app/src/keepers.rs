@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use agora_auth::{AuthError, FeeBank};
 use agora_bank::{BankError, BankRead, BankWrite};
+use crate::incentives::Incentives;
 use agora_escrow::{query as escrow_query, AccountId, AccountState, EscrowError, EscrowRead, EscrowWrite, PaymentId};
 use agora_market::{Allocation, Keepers, MarketError};
 use agora_proto::base::v1::{Attribute, Resources};
@@ -46,6 +47,14 @@ impl agora_market::BankKeeper for Bank {
 impl agora_escrow::BankKeeper for Bank {
     fn send_coins(&self, state: &mut dyn StateWrite, from: &Address, to: &Address, amount: &Coins) -> Result<Vec<Event>, EscrowError> {
         Ok(state.send_coins(from, to, amount)?)
+    }
+
+    /// To the community pool, and from there the incentive pool's share.
+    fn collect_take(&self, state: &mut dyn StateWrite, from: &Address, take: &Coins) -> Result<Vec<Event>, EscrowError> {
+        let community_pool = Address::module(agora_distribution::COMMUNITY_POOL);
+        let mut events = state.send_coins(from, &community_pool, take)?;
+        events.extend(crate::incentives::take_collected(state, &community_pool, take).map_err(|e| EscrowError::Internal(e.to_string()))?);
+        Ok(events)
     }
 
     fn balance(&self, state: &dyn StateRead, address: &Address, denom: &Denom) -> Result<u128, EscrowError> {
@@ -97,12 +106,14 @@ impl agora_market::ProviderKeeper for Providers {
         Ok(state.audited_attributes(provider, auditor)?)
     }
 
-    fn allocate(&self, state: &mut dyn StateWrite, owner: &Address, resources: &Resources) -> Result<(), MarketError> {
-        Ok(state.allocate(owner, resources)?)
+    fn allocate(&self, state: &mut dyn StateWrite, owner: &Address, resources: &Resources, height: u64) -> Result<Vec<Event>, MarketError> {
+        state.allocate(owner, resources)?;
+        incentive_error(agora_incentive::accrual::provider_changed(state, &Incentives, owner, height))
     }
 
-    fn release(&self, state: &mut dyn StateWrite, owner: &Address, resources: &Resources) -> Result<(), MarketError> {
-        Ok(state.release(owner, resources)?)
+    fn release(&self, state: &mut dyn StateWrite, owner: &Address, resources: &Resources, height: u64) -> Result<Vec<Event>, MarketError> {
+        state.release(owner, resources)?;
+        incentive_error(agora_incentive::accrual::provider_changed(state, &Incentives, owner, height))
     }
 
     fn bid_opened(&self, state: &mut dyn StateWrite, owner: &Address) -> Result<(), MarketError> {
@@ -147,7 +158,9 @@ impl agora_market::EscrowKeeper for Escrow {
     }
 
     fn open_payment(&self, mut state: &mut dyn StateWrite, id: &AccountId, payment: &PaymentId, rate: Dec, height: u64) -> Result<Vec<Event>, MarketError> {
-        Ok(state.open_payment(id, payment, rate, height)?)
+        let mut events = state.open_payment(id, payment, rate, height)?;
+        events.extend(incentive_error(crate::incentives::payment_changed(state, id, payment, true, height))?);
+        Ok(events)
     }
 
     fn withdraw_payment(&self, mut state: &mut dyn StateWrite, id: &AccountId, payment: &PaymentId, height: u64) -> Result<Vec<Event>, MarketError> {
@@ -155,7 +168,10 @@ impl agora_market::EscrowKeeper for Escrow {
     }
 
     fn close_payment(&self, mut state: &mut dyn StateWrite, id: &AccountId, payment: &PaymentId, height: u64, overdrawn: bool) -> Result<Vec<Event>, MarketError> {
-        Ok(state.close_payment(&Bank, id, payment, height, overdrawn)?)
+        // Its take stops counting toward the provider's wash cap from now on.
+        let mut events = incentive_error(crate::incentives::payment_changed(state, id, payment, false, height))?;
+        events.extend(state.close_payment(&Bank, id, payment, height, overdrawn)?);
+        Ok(events)
     }
 
     fn close_account(&self, mut state: &mut dyn StateWrite, id: &AccountId, height: u64) -> Result<Vec<Event>, MarketError> {
@@ -177,6 +193,10 @@ impl agora_market::EscrowKeeper for Escrow {
     fn settled_payment(&self, state: &dyn StateRead, id: &AccountId, payment: &PaymentId, height: u64) -> Result<Option<epb::Payment>, MarketError> {
         Ok(escrow_query::settled_payment(&state, id, payment, height)?)
     }
+}
+
+fn incentive_error<T>(result: Result<T, agora_incentive::IncentiveError>) -> Result<T, MarketError> {
+    result.map_err(|e| MarketError::Internal(format!("incentive: {e}")))
 }
 
 /// The market's keepers.

@@ -17,6 +17,7 @@ pub mod genesis;
 pub mod genutil;
 pub mod grpc;
 pub mod harness;
+pub mod incentives;
 pub mod keepers;
 pub mod metered;
 pub mod query;

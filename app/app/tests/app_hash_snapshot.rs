@@ -34,5 +34,7 @@ fn app_hash_should_not_change() {
 /// and when milestone grants arrived (their parameters and the `grants` account), and when
 /// upgrades arrived (the `upgrade` substore in the root tree, the module version map at
 /// genesis), and when IBC arrived (its client, connection and transfer parameters and the
-/// `transfer` module account at genesis). No chain had launched yet any of these times.
-const APP_HASH_SNAPSHOT: &str = "5d0a93e4a28928ea6b4647f2e1c1c6c3574641d0372dccbd118999c501efddc9";
+/// `transfer` module account at genesis), and when incentives arrived (their parameters and the
+/// `incentive` module account at genesis, the first epoch and pool record in the first block).
+/// No chain had launched yet any of these times.
+const APP_HASH_SNAPSHOT: &str = "1fe5cb47b1fb8328fbbce48d18f1dcf10308489f8e44988f6cd2292be00af400";

@@ -4,272 +4,14 @@
 
 mod common;
 
-use agora_genesis::AppState;
-use agora_proto::base::v1::{Attribute, DecCoin, GpuClass, Resources, StorageCapacity};
+use agora_proto::base::v1::{Attribute, DecCoin};
 use agora_proto::deployment::v1 as dpb;
 use agora_proto::escrow::v1 as epb;
 use agora_proto::market::v1 as mpb;
 use agora_proto::provider::v1 as ppb;
-use agora_tx::SigningKey;
-use agora_types::{Address, Coin};
+use agora_types::Address;
+use common::market::*;
 use common::*;
-use tendermint::abci::types::ExecTxResult;
-
-const FEE_AMOUNT: u128 = 5_000;
-const FUNDS: u128 = 1_000_000_000;
-const BOND: u128 = 1_000_000;
-const BID_DEPOSIT: u128 = 10_000;
-const AUCTION_WINDOW: u64 = 3;
-const ORDER_TTL: u64 = 40;
-const GIB: u64 = 1 << 30;
-
-/// A funded account that signs transactions with increasing sequences.
-struct Actor {
-    key: SigningKey,
-    number: u64,
-    sequence: u64,
-}
-
-impl Actor {
-    fn address(&self) -> Address {
-        self.key.address()
-    }
-
-    fn tx<M: prost::Name>(&mut self, msg: &M) -> Vec<u8> {
-        let tx = signed(&self.key, msg, self.number, self.sequence);
-        self.sequence += 1;
-        tx
-    }
-
-    /// A transaction with its own gas limit.
-    fn tx_with_gas<M: prost::Name>(&mut self, msg: &M, gas: u64) -> Vec<u8> {
-        let tx = agora_tx::TxBuilder::new()
-            .any_message(to_any(msg))
-            .fee(coins(FEE))
-            .gas_limit(gas)
-            .sign(&self.key, CHAIN_ID, self.number, self.sequence);
-        self.sequence += 1;
-        tx
-    }
-}
-
-struct Market {
-    chain: Chain,
-    alice: Actor,
-    bob: Actor,
-    carol: Actor,
-    auditor: Actor,
-}
-
-fn genesis(funded: &[Address]) -> AppState {
-    let mut genesis = agora_app::genesis::new_chain().expect("genesis");
-    // The take is measured in the community pool, which inflation would feed too.
-    without_inflation(&mut genesis);
-    for address in funded {
-        agora_app::genesis::add_account(&mut genesis, *address, &coins(&format!("{FUNDS}uagora,1000000uusdc"))).expect("fund");
-    }
-    genesis
-        .update_section::<agora_provider::GenesisState, String>("provider", |provider| {
-            provider.params.min_bond = Coin::new(agora_types::Denom::native(), BOND);
-            provider.params.unbonding_blocks = 5;
-            Ok(())
-        })
-        .expect("provider");
-    genesis
-        .update_section::<agora_market::genesis::MarketGenesis, String>("market", |market| {
-            market.params.order_ttl_blocks = ORDER_TTL;
-            market.params.auction_window_blocks = AUCTION_WINDOW;
-            market.params.bid_min_deposit = Coin::new(agora_types::Denom::native(), BID_DEPOSIT);
-            Ok(())
-        })
-        .expect("market");
-    genesis
-        .update_section::<agora_market::genesis::DeploymentGenesis, String>("deployment", |deployment| {
-            deployment.params.min_deposit = vec![Coin::new(agora_types::Denom::native(), 1_000)];
-            Ok(())
-        })
-        .expect("deployment");
-    genesis
-}
-
-fn market() -> Market {
-    market_with(|_| {})
-}
-
-/// A market whose market parameters `tune` changes at genesis.
-fn market_with(tune: impl FnOnce(&mut agora_market::MarketParams)) -> Market {
-    let keys = [key(11), key(12), key(13), key(14)];
-    let addresses: Vec<Address> = keys.iter().map(SigningKey::address).collect();
-    let mut genesis = genesis(&addresses);
-    genesis
-        .update_section::<agora_market::genesis::MarketGenesis, String>("market", |market| {
-            tune(&mut market.params);
-            Ok(())
-        })
-        .expect("market");
-    let chain = chain_from_genesis(&genesis);
-    let [a, b, c, d] = keys;
-    let actor = |key: SigningKey| {
-        let number = chain.account(&key.address()).expect("funded account").account_number;
-        Actor { key, number, sequence: 0 }
-    };
-    let (alice, bob, carol, auditor) = (actor(a), actor(b), actor(c), actor(d));
-    Market { chain, alice, bob, carol, auditor }
-}
-
-fn ok(results: &[ExecTxResult]) {
-    for (i, r) in results.iter().enumerate() {
-        assert_eq!(r.code.value(), 0, "tx {i}: {} {}", r.codespace, r.log);
-    }
-}
-
-fn a100s(count: u32) -> GpuClass {
-    GpuClass { vendor: "nvidia".into(), model: "a100".into(), vram_gib: 80, interface: "sxm".into(), count }
-}
-
-fn capacity(gpus: u32) -> Resources {
-    Resources {
-        cpu_millis: 128_000,
-        memory_bytes: 1024 * GIB,
-        storage: vec![StorageCapacity { class: "default".into(), bytes: 10_240 * GIB }],
-        gpus: vec![a100s(gpus)],
-    }
-}
-
-fn create_provider(owner: &Actor, gpus: u32) -> ppb::MsgCreateProvider {
-    ppb::MsgCreateProvider {
-        owner: owner.address().to_bech32(),
-        host_uri: "https://provider.example.com".into(),
-        attributes: vec![Attribute { key: "region".into(), value: "eu".into() }],
-        info: Some(ppb::ProviderInfo { email: "ops@example.com".into(), website: "https://example.com".into() }),
-        capacity: Some(capacity(gpus)),
-        bond: Some(Coin::new(agora_types::Denom::native(), BOND).to_proto()),
-    }
-}
-
-/// A group of `replicas` replicas of 2 A100s each, at most `price` per replica per block.
-fn gpu_group(name: &str, replicas: u32, price: &str, auction: bool) -> dpb::GroupSpec {
-    dpb::GroupSpec {
-        name: name.into(),
-        requirements: Some(dpb::PlacementRequirements {
-            attributes: vec![Attribute { key: "region".into(), value: "eu".into() }],
-            signed_by: None,
-        }),
-        resources: vec![dpb::ResourceUnit {
-            cpu_millis: 8_000,
-            memory_bytes: 64 * GIB,
-            storage: vec![StorageCapacity { class: "default".into(), bytes: 100 * GIB }],
-            gpu: Some(dpb::GpuRequest { count: 2, vendor: "nvidia".into(), model: "a100".into(), min_vram_gib: 40, interface: String::new() }),
-            count: replicas,
-            price: Some(DecCoin { denom: "uagora".into(), amount: price.into() }),
-        }],
-        auction,
-    }
-}
-
-fn create_deployment(owner: &Actor, dseq: u64, groups: Vec<dpb::GroupSpec>, deposit: u128) -> dpb::MsgCreateDeployment {
-    dpb::MsgCreateDeployment {
-        id: Some(dpb::DeploymentId { owner: owner.address().to_bech32(), dseq }),
-        groups,
-        deposit: Some(pb_coin("uagora", &deposit.to_string())),
-        version_hash: vec![7; 32],
-    }
-}
-
-fn order_id(owner: &Actor, dseq: u64, gseq: u32, oseq: u32) -> mpb::OrderId {
-    mpb::OrderId { owner: owner.address().to_bech32(), dseq, gseq, oseq }
-}
-
-fn bid_id(owner: &Actor, dseq: u64, gseq: u32, oseq: u32, provider: &Actor) -> mpb::BidId {
-    mpb::BidId { owner: owner.address().to_bech32(), dseq, gseq, oseq, provider: provider.address().to_bech32() }
-}
-
-fn create_bid(order: mpb::OrderId, provider: &Actor, price: &str) -> mpb::MsgCreateBid {
-    mpb::MsgCreateBid {
-        order_id: Some(order),
-        provider: provider.address().to_bech32(),
-        price: Some(DecCoin { denom: "uagora".into(), amount: price.into() }),
-        deposit: Some(pb_coin("uagora", &BID_DEPOSIT.to_string())),
-    }
-}
-
-impl Market {
-    fn block(&mut self, txs: Vec<Vec<u8>>) -> Vec<ExecTxResult> {
-        self.chain.block(txs)
-    }
-
-    fn empty_blocks(&mut self, n: u64) {
-        for _ in 0..n {
-            self.chain.block(vec![]);
-        }
-    }
-
-    fn height(&self) -> u64 {
-        self.chain.node.height()
-    }
-
-    fn uagora(&self, address: &Address) -> u128 {
-        self.chain.balance(address, "uagora")
-    }
-
-    fn lease(&self, id: &mpb::BidId) -> mpb::QueryLeaseResponse {
-        self.chain
-            .node
-            .query_proto("/agora.market.v1.Query/Lease", &mpb::QueryLeaseRequest { id: Some(id.clone()) })
-            .expect("lease")
-    }
-
-    fn deployment(&self, owner: &Actor, dseq: u64) -> dpb::QueryDeploymentResponse {
-        self.chain
-            .node
-            .query_proto(
-                "/agora.deployment.v1.Query/Deployment",
-                &dpb::QueryDeploymentRequest { id: Some(dpb::DeploymentId { owner: owner.address().to_bech32(), dseq }) },
-            )
-            .expect("deployment")
-    }
-
-    fn provider(&self, owner: &Actor) -> ppb::Provider {
-        let res: ppb::QueryProviderResponse = self
-            .chain
-            .node
-            .query_proto("/agora.provider.v1.Query/Provider", &ppb::QueryProviderRequest { owner: owner.address().to_bech32() })
-            .expect("provider");
-        res.provider.expect("provider record")
-    }
-
-    /// Alice deploys one group of one replica at `price` with `deposit`, bob bids `price` and
-    /// alice accepts: the lease's id.
-    fn leased(&mut self, dseq: u64, price: &str, deposit: u128) -> mpb::BidId {
-        let tx = self.alice.tx(&create_deployment(&self.alice, dseq, vec![gpu_group("gpu", 1, price, false)], deposit));
-        ok(&self.block(vec![tx]));
-        let tx = self.bob.tx(&create_bid(order_id(&self.alice, dseq, 1, 1), &self.bob, price));
-        ok(&self.block(vec![tx]));
-        let lease = bid_id(&self.alice, dseq, 1, 1, &self.bob);
-        let tx = self.alice.tx(&mpb::MsgCreateLease { bid_id: Some(lease.clone()) });
-        ok(&self.block(vec![tx]));
-        lease
-    }
-
-    /// Registers bob (and carol) as providers of `gpus` A100s each.
-    fn with_providers(&mut self, gpus: u32) {
-        let (b, c) = (create_provider(&self.bob, gpus), create_provider(&self.carol, gpus));
-        let txs = vec![self.bob.tx(&b), self.carol.tx(&c)];
-        ok(&self.block(txs));
-    }
-}
-
-fn dec(s: &str) -> agora_types::Dec {
-    s.parse().expect("dec")
-}
-
-fn dec_amount(coin: &Option<DecCoin>) -> agora_types::Dec {
-    dec(&coin.as_ref().expect("amount").amount)
-}
-
-fn community_pool() -> Address {
-    Address::module("community_pool")
-}
 
 #[test]
 fn a_lease_pays_the_provider_every_block_exactly_and_closing_refunds_the_rest() {
@@ -821,9 +563,10 @@ fn marketplace_app_hash_should_not_change() {
 /// the app hash, and when governance arrived (parameters, module account) and `HistoricalInfo`
 /// began recording the snapshot in force at each height, and when milestone grants arrived
 /// (parameters, the `grants` account), and when upgrades arrived (the `upgrade` substore, the
-/// module version map), and when IBC arrived (its parameters, the `transfer` account). No
-/// chain had launched.
-const MARKETPLACE_APP_HASH: &str = "84f5f0db9882e3e6a1c44a7d136557a41666bd57157ab413f6ef77624ca4ca36";
+/// module version map), and when IBC arrived (its parameters, the `transfer` account), and
+/// when incentives arrived (their parameters, account and records; half of each take moves to
+/// the incentive pool). No chain had launched.
+const MARKETPLACE_APP_HASH: &str = "b1a313a4849194cf66f428c1c297b4e15a6e3b0e99e935f3f401d3bb55842479";
 
 /// Random marketplace blocks (seeded, so a failure reproduces) fed to two nodes on separate
 /// stores: the same app hash after every block, and the invariants hold on both.
@@ -925,7 +668,10 @@ fn small_withdrawals_pay_their_take_over_time() {
     let withdrawn = dec_amount(&m.lease(&lease).escrow_payment.expect("payment").withdrawn);
     let units: u128 = withdrawn.to_string().split('.').next().expect("units").parse().expect("int");
     assert!((100..=101).contains(&units), "{units}");
-    assert_eq!(m.uagora(&community_pool()) - pool_before, units * 2 / 100, "2% of every unit, carried");
+    // The incentive pool takes half of each take as it arrives (its own fraction carried too).
+    let take = m.uagora(&community_pool()) - pool_before + m.uagora(&Address::module("incentive"));
+    assert_eq!(take, units * 2 / 100, "2% of every unit, carried");
+    assert_eq!(m.uagora(&Address::module("incentive")), take / 2);
 }
 
 /// Closed records are pruned `retention_blocks` after they closed, at most

@@ -617,7 +617,8 @@ fn every_block_mints_its_provision_into_the_fee_collector_and_supply_follows() {
             .expect("pool");
         res.pool.iter().find(|c| c.denom == "uagora").map_or(agora_types::Dec::ZERO, |c| agora_types::Dec::from_atto_str(&c.amount).expect("dec"))
     };
-    let (supply_before, collected_before) = (supply(&chain), community(&chain));
+    let incentive_pool = |chain: &Chain| chain.balance(&agora_types::Address::module("incentive"), "uagora");
+    let (supply_before, collected_before, incentive_before) = (supply(&chain), community(&chain), incentive_pool(&chain));
     let mut minted = 0u128;
     for _ in 0..5 {
         chain.block(vec![]);
@@ -628,8 +629,15 @@ fn every_block_mints_its_provision_into_the_fee_collector_and_supply_follows() {
     }
     assert!(minted > 0);
     assert_eq!(supply(&chain), supply_before + minted, "supply grows by exactly what was minted");
-    // Each provision goes through the fee collector to distribution in the same block.
-    assert_eq!(community(&chain), collected_before.checked_add(agora_types::Dec::from_units(minted)).expect("sum"), "all of it shared out");
+    // Each provision goes through the fee collector: the incentive pool takes its share
+    // (10 %), distribution the rest, in the same block.
+    let incentive = incentive_pool(&chain) - incentive_before;
+    assert!(incentive > 0 && incentive <= minted / 10, "{incentive} of {minted}");
+    assert_eq!(
+        community(&chain),
+        collected_before.checked_add(agora_types::Dec::from_units(minted - incentive)).expect("sum"),
+        "all the rest shared out"
+    );
     let res: cosmos_sdk_proto::cosmos::mint::v1beta1::QueryInflationResponse = chain
         .node
         .query_proto("/cosmos.mint.v1beta1.Query/Inflation", &cosmos_sdk_proto::cosmos::mint::v1beta1::QueryInflationRequest {})

@@ -13,4 +13,11 @@ pub trait BankKeeper: Send + Sync {
 
     /// The balance of `address` in `denom`.
     fn balance(&self, state: &dyn StateRead, address: &Address, denom: &Denom) -> Result<u128, EscrowError>;
+
+    /// A withdrawal's take leaves the escrow account `from`. Where it goes is the
+    /// application's business; by default, all of it to the community pool (the application
+    /// also gives the incentive pool its share).
+    fn collect_take(&self, state: &mut dyn StateWrite, from: &Address, take: &Coins) -> Result<Vec<Event>, EscrowError> {
+        self.send_coins(state, from, &Address::module(crate::COMMUNITY_POOL), take)
+    }
 }

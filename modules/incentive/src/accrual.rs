@@ -14,7 +14,7 @@ use crate::class::GpuClassId;
 use crate::event::{Claimed, Forfeited, RewardSettled, Unverified};
 use crate::keepers::{BankKeeper, ClassCount, MarketKeeper};
 use crate::math::{self, gpu_blocks, DecMap};
-use crate::state::{ClassPosition, ClassTracker, EpochInfo, IncentiveRead, IncentiveStore, Position, Tranche};
+use crate::state::{ClassEpochRecord, ClassPosition, ClassTracker, EpochInfo, IncentiveRead, IncentiveStore, Position, Tranche};
 use crate::{IncentiveError, Params};
 
 /// What a settlement across an epoch's end found: rewards of the epochs it closed, and the part
@@ -26,7 +26,24 @@ pub struct Settled {
     pub leased: DecMap,
     pub idle: DecMap,
     pub over_cap: DecMap,
+    /// Idle pay allocated at the class's ramp that the provider's own leases had lifted.
+    pub own_lease_excess: DecMap,
 }
+
+impl Settled {
+    /// What goes back to the pool: the part above the wash cap and the idle pay its own leases
+    /// lifted.
+    pub fn returned(&self) -> Result<DecMap, IncentiveError> {
+        let mut out = self.over_cap.clone();
+        math::add_all(&mut out, &self.own_lease_excess)?;
+        Ok(out)
+    }
+}
+
+/// Whole epochs a record with both leased and free GPUs of a class catches up on one by one
+/// (its idle pay needs each epoch's ramp without its own leases); idle time of older epochs
+/// is not paid. Claiming once in this many epochs keeps all of it.
+pub const MAX_MIXED_CATCH_UP: u64 = 64;
 
 /// The epoch a change at `height` falls in: the current one, or, before the first block has
 /// started epoch 0 (genesis), an epoch 0 that starts there.
@@ -88,7 +105,7 @@ pub fn settle<S: StateRead + ?Sized>(
             let (cum_leased_closed, cum_idle_closed) = match state.class_epoch(closed, &c.class)? {
                 Some(record) => {
                     math::add_all(&mut out.leased, &math::scale(&record.leased_rate, leased_blocks)?)?;
-                    math::add_all(&mut out.idle, &math::scale(&record.idle_rate, idle_blocks)?)?;
+                    idle_without_own_leases(&mut out, &record, leased_blocks, idle_blocks)?;
                     (record.cum_leased, record.cum_idle)
                 }
                 // Not weighted in that epoch: nothing for it, and its indexes did not move.
@@ -96,7 +113,23 @@ pub fn settle<S: StateRead + ?Sized>(
             };
             // Whole epochs since: a GPU held all along earned the growth of the index.
             math::add_all(&mut out.leased, &math::scale(&math::diff(&tracker.cum_leased, &cum_leased_closed)?, u128::from(c.leased))?)?;
-            math::add_all(&mut out.idle, &math::scale(&math::diff(&tracker.cum_idle, &cum_idle_closed)?, u128::from(c.free))?)?;
+            let whole_idle = math::scale(&math::diff(&tracker.cum_idle, &cum_idle_closed)?, u128::from(c.free))?;
+            if c.leased == 0 || whole_idle.is_empty() {
+                math::add_all(&mut out.idle, &whole_idle)?;
+            } else {
+                // Its own leases lifted the ramp its free GPUs were paid at: each epoch is
+                // priced again without them, and the difference goes back to the pool.
+                let mut paid = Settled::default();
+                let first = (closed + 1).max(epoch.number.saturating_sub(MAX_MIXED_CATCH_UP));
+                for k in first..epoch.number {
+                    if let Some(record) = state.class_epoch(k, &c.class)? {
+                        let blocks = record.epoch_blocks;
+                        idle_without_own_leases(&mut paid, &record, gpu_blocks(c.leased, blocks), gpu_blocks(c.free, blocks))?;
+                    }
+                }
+                math::add_all(&mut out.idle, &paid.idle)?;
+                math::add_all(&mut out.own_lease_excess, &math::diff(&whole_idle, &paid.idle)?)?;
+            }
             c.pending_leased = gpu_blocks(c.leased, since_start);
             c.pending_idle = if verified_now { gpu_blocks(c.free, since_start) } else { 0 };
             c.snap_leased = tracker.cum_leased;
@@ -118,6 +151,25 @@ pub fn settle<S: StateRead + ?Sized>(
     position.epoch = epoch.number;
     position.last_height = height;
     Ok(out)
+}
+
+/// Idle pay for `idle_blocks` of one priced epoch, without the lift the provider's own
+/// `leased_blocks` gave the class's ramp; the lifted part is recorded as excess.
+fn idle_without_own_leases(out: &mut Settled, record: &ClassEpochRecord, leased_blocks: u128, idle_blocks: u128) -> Result<(), IncentiveError> {
+    for (denom, rate) in &record.idle_rate {
+        let full = math::times(*rate, idle_blocks)?;
+        let paid = math::without_own_leases(
+            full,
+            record.leased_blocks,
+            record.free_blocks,
+            leased_blocks,
+            record.idle_floor_bps,
+            record.idle_full_bps,
+        )?;
+        math::add(&mut out.idle, denom, paid)?;
+        math::add(&mut out.own_lease_excess, denom, full.checked_sub(paid).ok_or_else(|| IncentiveError::Internal("idle pay above its rate".into()))?)?;
+    }
+    Ok(())
 }
 
 fn add_blocks(a: u128, b: u128) -> Result<u128, IncentiveError> {
@@ -189,17 +241,25 @@ fn bring_up_to_date(
     let settled = settle(&state, market, params, &mut position, epoch, height)?;
     book(&mut position, params, &settled, epoch.number)?;
     let mut events = Vec::new();
-    if !settled.over_cap.is_empty() {
+    let returned = settled.returned()?;
+    if !returned.is_empty() {
         let mut pool = state.pool()?;
-        math::sub_all(&mut pool.owed, &settled.over_cap)?;
-        math::add_all(&mut pool.unallocated, &settled.over_cap)?;
+        math::sub_all(&mut pool.owed, &returned)?;
+        math::add_all(&mut pool.unallocated, &returned)?;
         state.put_pool(&pool)?;
     }
     if let Some(closed) = settled.through_epoch {
-        if !settled.leased.is_empty() || !settled.idle.is_empty() || !settled.over_cap.is_empty() {
+        if !settled.leased.is_empty() || !settled.idle.is_empty() || !returned.is_empty() {
             events.push(
-                RewardSettled { provider: owner, through_epoch: closed, leased: &settled.leased, idle: &settled.idle, over_wash_cap: &settled.over_cap }
-                    .to_event(),
+                RewardSettled {
+                    provider: owner,
+                    through_epoch: closed,
+                    leased: &settled.leased,
+                    idle: &settled.idle,
+                    over_wash_cap: &settled.over_cap,
+                    lifted_by_own_leases: &settled.own_lease_excess,
+                }
+                .to_event(),
             );
         }
     }
@@ -209,7 +269,7 @@ fn bring_up_to_date(
 /// Books a settlement on the record (pure): rewards vest, the part above the wash cap is
 /// recorded as forfeited, and what has vested by `epoch` is released.
 pub fn book(position: &mut Position, params: &Params, settled: &Settled, epoch: u64) -> Result<(), IncentiveError> {
-    math::add_all(&mut position.forfeited, &settled.over_cap)?;
+    math::add_all(&mut position.forfeited, &settled.returned()?)?;
     if settled.through_epoch.is_some() {
         let mut reward = settled.leased.clone();
         math::add_all(&mut reward, &settled.idle)?;

@@ -61,6 +61,9 @@ pub fn end_epoch(state: &mut dyn StateWrite, params: &Params, epoch: &EpochInfo)
             idle_blocks: tracker.idle_blocks,
             free_blocks: tracker.free_blocks,
             utilization: math::utilization(tracker.leased_blocks, tracker.free_blocks)?,
+            epoch_blocks: epoch.end_height.saturating_sub(epoch.start_height),
+            idle_floor_bps: params.idle_floor_bps,
+            idle_full_bps: params.idle_full_bps,
             ..ClassEpochRecord::default()
         };
         for (denom, amount) in &available {

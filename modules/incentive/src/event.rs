@@ -44,13 +44,14 @@ impl TypedEvent for ClassEpochEnded<'_> {
 }
 
 /// A provider's rewards up to the end of `through_epoch` (and any whole epochs since) were
-/// settled; `over_wash_cap` went back to the pool.
+/// settled; `over_wash_cap` and `lifted_by_own_leases` went back to the pool.
 pub struct RewardSettled<'a> {
     pub provider: &'a Address,
     pub through_epoch: u64,
     pub leased: &'a DecMap,
     pub idle: &'a DecMap,
     pub over_wash_cap: &'a DecMap,
+    pub lifted_by_own_leases: &'a DecMap,
 }
 
 impl TypedEvent for RewardSettled<'_> {
@@ -61,6 +62,7 @@ impl TypedEvent for RewardSettled<'_> {
             .attr("leased", display(self.leased))
             .attr("idle", display(self.idle))
             .attr("over_wash_cap", display(self.over_wash_cap))
+            .attr("lifted_by_own_leases", display(self.lifted_by_own_leases))
     }
 }
 

@@ -76,8 +76,9 @@ impl GenesisState {
             if let Some(epoch) = &current {
                 let settled = settle(state, market, &params, &mut position, epoch, height)?;
                 book(&mut position, &params, &settled, epoch.number)?;
-                math::sub_all(&mut pool.owed, &settled.over_cap)?;
-                math::add_all(&mut pool.unallocated, &settled.over_cap)?;
+                let returned = settled.returned()?;
+                math::sub_all(&mut pool.owed, &returned)?;
+                math::add_all(&mut pool.unallocated, &returned)?;
             }
             position.last_height = rebase(position.last_height);
             positions.push(ExportedPosition { provider: owner.to_string(), position });

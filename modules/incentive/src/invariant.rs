@@ -32,7 +32,7 @@ pub fn check(state: &dyn StateRead, bank: &dyn BankKeeper, market: &dyn MarketKe
     for (_, mut position) in state.all_positions()? {
         let settled = settle(&state, market, &params, &mut position, &epoch, height)?;
         book(&mut position, &params, &settled, epoch.number)?;
-        math::sub_all(&mut owed, &settled.over_cap)?;
+        math::sub_all(&mut owed, &settled.returned()?)?;
         math::add_all(&mut records, &position.vested)?;
         math::add_all(&mut records, &position.unvested()?)?;
     }

@@ -65,6 +65,29 @@ pub fn idle_payable(idle_budget: Dec, leased_blocks: u128, free_blocks: u128, fl
     idle_budget.mul_ratio_floor(int(scaled_leased - floor), int(full - floor)).ok_or_else(|| overflow("idle budget"))
 }
 
+/// The idle ramp g(U) itself, 18 decimals.
+pub fn ramp(leased_blocks: u128, free_blocks: u128, floor_bps: u32, full_bps: u32) -> Result<Dec, IncentiveError> {
+    idle_payable(Dec::ONE, leased_blocks, free_blocks, floor_bps, full_bps)
+}
+
+/// A provider's idle reward `amount` (its idle GPU-blocks at the class rate), scaled down to
+/// the ramp the class would have had had the provider's own leased GPUs been free: its own
+/// leases must not lift its own idle pay (a provider renting part of its capacity to itself
+/// to push utilization over the floor gains nothing on the rest). Never scaled up: the class
+/// rate already paid g(U).
+pub fn without_own_leases(amount: Dec, class_leased: u128, class_free: u128, own_leased: u128, floor_bps: u32, full_bps: u32) -> Result<Dec, IncentiveError> {
+    if own_leased == 0 || amount.is_zero() {
+        return Ok(amount);
+    }
+    let with = ramp(class_leased, class_free, floor_bps, full_bps)?;
+    let own_leased = own_leased.min(class_leased);
+    let without = ramp(class_leased - own_leased, class_free.saturating_add(own_leased), floor_bps, full_bps)?;
+    if with.is_zero() || without >= with {
+        return Ok(if with.is_zero() { Dec::ZERO } else { amount });
+    }
+    amount.mul_ratio_floor(without, with).ok_or_else(|| overflow("idle reward"))
+}
+
 /// Reward per GPU-block: `budget / gpu_blocks` rounded down to the atto; zero when no
 /// GPU-block was counted (the budget stays in the pool).
 pub fn rate(budget: Dec, gpu_blocks: u128) -> Result<Dec, IncentiveError> {
@@ -165,6 +188,20 @@ mod tests {
         assert_eq!(idle_payable(budget, 50, 50, 4_000, 7_500).unwrap(), d("285.714285714285714285"));
         // No GPUs at all: nothing.
         assert_eq!(idle_payable(budget, 0, 0, 4_000, 7_500).unwrap(), Dec::ZERO);
+    }
+
+    #[test]
+    fn own_leases_do_not_lift_ones_own_idle_pay() {
+        let pay = d("100");
+        // Class: 60 leased, 40 free (U 0.6, g 4/7). A provider with 10 of the leased: had they
+        // been free, U = 0.5 and g = 2/7, half as much.
+        assert_eq!(without_own_leases(pay, 60, 40, 10, 4_000, 7_500).unwrap(), d("50"));
+        // With 20 of them, U would have been at the floor: nothing.
+        assert_eq!(without_own_leases(pay, 60, 40, 20, 4_000, 7_500).unwrap(), Dec::ZERO);
+        // Without own leases, nothing changes.
+        assert_eq!(without_own_leases(pay, 60, 40, 0, 4_000, 7_500).unwrap(), pay);
+        // Still above the full mark without them: paid in full.
+        assert_eq!(without_own_leases(pay, 95, 5, 1, 4_000, 7_500).unwrap(), pay);
     }
 
     #[test]

@@ -233,6 +233,29 @@ fn the_wash_cap_limits_leased_rewards_to_a_share_of_the_take_and_returns_the_res
 }
 
 #[test]
+fn a_providers_own_leases_do_not_lift_its_own_idle_pay() {
+    let mut sim = Sim::new(simple_params());
+    sim.block(100);
+    // Provider 1: 6 leased and 2 free; provider 2: 2 free. U = 0.6, but without provider 1's
+    // own leases the class would have been idle: its free GPUs earn nothing.
+    sim.set_gpus(1, &[("a100", 6, 2)]);
+    sim.lease(1, "1000", true);
+    sim.set_gpus(2, &[("a100", 0, 2)]);
+    sim.blocks(10, 100);
+    let unallocated = sim.unallocated();
+    // Idle pay 314.285714285714285714 over 40 GPU-blocks: 7.857142857142857142 each.
+    assert_eq!(sim.claim(2).unwrap(), 157, "20 GPU-blocks × 7.857142857142857142");
+    assert_eq!(sim.claim(1).unwrap(), 549, "leased time only");
+    let lifted = d("157.14285714285714284");
+    assert_eq!(sim.unallocated(), unallocated.checked_add(lifted).unwrap(), "its idle pay goes back to the pool");
+    // Whole epochs caught up later are priced the same way.
+    sim.blocks(30, 100);
+    let before = sim.unallocated();
+    let paid = sim.claim(1).unwrap();
+    assert!(paid > 0 && sim.unallocated() > before, "leased rewards paid, lifted idle pay returned");
+}
+
+#[test]
 fn a_lease_without_take_earns_no_leased_reward() {
     let mut sim = Sim::new(simple_params());
     sim.block(100);

@@ -39,11 +39,12 @@ pub trait ProviderKeeper: Send + Sync {
     /// The attributes `auditor` signed for `provider`.
     fn audited_attributes(&self, state: &dyn StateRead, provider: &Address, auditor: &Address) -> Result<Vec<Attribute>, MarketError>;
 
-    /// A lease starts: the provider's allocation grows by `resources` (refused past capacity).
-    fn allocate(&self, state: &mut dyn StateWrite, owner: &Address, resources: &Resources) -> Result<(), MarketError>;
+    /// A lease starts at `height`: the provider's allocation grows by `resources` (refused past
+    /// capacity).
+    fn allocate(&self, state: &mut dyn StateWrite, owner: &Address, resources: &Resources, height: u64) -> Result<Vec<Event>, MarketError>;
 
-    /// A lease ends: its resources are free again.
-    fn release(&self, state: &mut dyn StateWrite, owner: &Address, resources: &Resources) -> Result<(), MarketError>;
+    /// A lease ends at `height`: its resources are free again.
+    fn release(&self, state: &mut dyn StateWrite, owner: &Address, resources: &Resources, height: u64) -> Result<Vec<Event>, MarketError>;
 
     /// A bid of `owner` opens (refused unless the provider is active).
     fn bid_opened(&self, state: &mut dyn StateWrite, owner: &Address) -> Result<(), MarketError>;

@@ -195,9 +195,7 @@ pub fn award<S: StateWrite>(state: &mut S, k: &Keepers, bid_id: &BidId, height: 
     // Bids do not lock capacity, so room is checked again now.
     let allocation = plan_for(state, k, &bid_id.provider, &spec)?
         .map_err(|reason| MarketError::InsufficientCapacity { provider: bid_id.provider.to_string(), reason })?;
-    k.providers.allocate(state, &bid_id.provider, &allocation)?;
-
-    let mut events = Vec::new();
+    let mut events = k.providers.allocate(state, &bid_id.provider, &allocation, height)?;
     bid.state = mpb::BidState::Active as i32;
     state.put_bid(bid_id, &bid);
     k.providers.bid_closed(state, &bid_id.provider)?;
@@ -236,7 +234,7 @@ pub fn close_lease<S: StateWrite>(state: &mut S, k: &Keepers, id: &BidId, reason
     }
     let overdrawn = reason == mpb::LeaseCloseReason::InsufficientFunds;
     let mut events = k.escrow.close_payment(state, &id.deployment().escrow_account(), &id.payment(), height, overdrawn)?;
-    k.providers.release(state, &id.provider, &lease.resources.clone().unwrap_or_default())?;
+    events.extend(k.providers.release(state, &id.provider, &lease.resources.clone().unwrap_or_default(), height)?);
     lease.state = if overdrawn { mpb::LeaseState::InsufficientFunds } else { mpb::LeaseState::Closed } as i32;
     lease.closed_height = height;
     lease.close_reason = reason as i32;

@@ -8,7 +8,7 @@ use agora_types::{AbciError, Address, BlockContext, Event, TxError, TypedEvent};
 use cosmos_sdk_proto::Any;
 
 use crate::event::ProviderBondReturned;
-use crate::keepers::BankKeeper;
+use crate::keepers::{BankKeeper, NoHooks, ProviderHooks};
 use crate::state::{keys, provider_state, ProviderStore};
 use crate::msg::TYPE_URLS;
 use crate::{bond, GenesisState, ProviderError, ProviderMsg, ProviderRead, MODULE_ACCOUNT};
@@ -16,12 +16,19 @@ use crate::{bond, GenesisState, ProviderError, ProviderMsg, ProviderRead, MODULE
 /// The provider registry and audits, with the bank keeper that moves bonds.
 pub struct ProviderComponent {
     bank: Box<dyn BankKeeper>,
+    hooks: Box<dyn ProviderHooks>,
     authority: Authority,
 }
 
 impl ProviderComponent {
     pub fn new(bank: impl BankKeeper + 'static) -> Self {
-        Self { bank: Box::new(bank), authority: Authority::default() }
+        Self { bank: Box::new(bank), hooks: Box::new(NoHooks), authority: Authority::default() }
+    }
+
+    /// Modules to tell when a provider's capacity changes.
+    pub fn with_hooks(mut self, hooks: impl ProviderHooks + 'static) -> Self {
+        self.hooks = Box::new(hooks);
+        self
     }
 }
 
@@ -91,7 +98,17 @@ impl Component for ProviderComponent {
             state.put_provider_params(params);
             return Ok(Vec::new());
         }
-        crate::handler::execute(&mut state, self.bank.as_ref(), ctx, msg).map_err(|e| e.to_tx_error())
+        let mut events = crate::handler::execute(&mut state, self.bank.as_ref(), ctx, msg).map_err(|e| e.to_tx_error())?;
+        let changed = match msg {
+            ProviderMsg::CreateProvider(m) => Some(m.owner),
+            ProviderMsg::UpdateProvider(m) => Some(m.owner),
+            ProviderMsg::DeleteProvider(m) => Some(m.owner),
+            _ => None,
+        };
+        if let Some(owner) = changed {
+            events.extend(self.hooks.provider_changed(state, &owner, ctx.height).map_err(|e| e.to_tx_error())?);
+        }
+        Ok(events)
     }
 
     fn query_services(&self) -> &'static [&'static str] {

@@ -27,7 +27,7 @@ pub use component::{end_block, ProviderComponent};
 pub use error::ProviderError;
 pub use genesis::GenesisState;
 pub use handler::execute;
-pub use keepers::BankKeeper;
+pub use keepers::{BankKeeper, NoHooks, ProviderHooks};
 pub use msg::{
     CreateProvider, DeleteProvider, DeleteProviderAttributes, ProviderMsg, SignProviderAttributes, UpdateProvider,
 };

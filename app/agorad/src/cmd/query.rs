@@ -92,6 +92,9 @@ pub enum QueryCmd {
     /// IBC clients, connections and channels
     #[command(subcommand)]
     Ibc(crate::cmd::ibc::IbcQuery),
+    /// Provider incentives: pool, epoch rates, class history, a provider's rewards
+    #[command(subcommand)]
+    Incentive(crate::cmd::incentive::IncentiveQuery),
 }
 
 #[derive(Subcommand, Debug)]
@@ -192,6 +195,7 @@ pub fn run(g: &GlobalOpts, cmd: QueryCmd) -> Result<()> {
         QueryCmd::Auth(c) => run_auth_query(g, c)?,
         QueryCmd::Slashing(c) => crate::cmd::pos::run_slashing_query(g, c)?,
         QueryCmd::Mint(c) => crate::cmd::pos::run_mint_query(g, c)?,
+        QueryCmd::Incentive(c) => crate::cmd::incentive::run_query(g, c)?,
     };
     output::print(&value, g.output);
     Ok(())

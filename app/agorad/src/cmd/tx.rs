@@ -64,6 +64,9 @@ pub enum TxCmd {
     /// ICS-20 token transfers over IBC channels
     #[command(subcommand, name = "ibc-transfer")]
     IbcTransfer(crate::cmd::ibc::TransferTx),
+    /// Provider rewards
+    #[command(subcommand)]
+    Incentive(crate::cmd::incentive::IncentiveTx),
 }
 
 #[derive(Subcommand, Debug)]
@@ -127,6 +130,7 @@ pub fn run(g: &GlobalOpts, cmd: TxCmd) -> Result<()> {
         TxCmd::Gov(c) => crate::cmd::gov::run_tx(g, c),
         TxCmd::Upgrade(c) => crate::cmd::upgrade::run_tx(g, c),
         TxCmd::IbcTransfer(c) => crate::cmd::ibc::run_tx(g, c),
+        TxCmd::Incentive(c) => crate::cmd::incentive::run_tx(g, c),
     }
 }
 

@@ -1,6 +1,8 @@
 //! Shared fixtures of the in-process app tests.
 #![allow(dead_code)]
 
+pub mod market;
+
 use std::sync::Arc;
 
 use agora_app::harness::TestNode;

@@ -12,7 +12,7 @@ use crate::account::{Account, AccountId, AccountState, Payment, PaymentId, Payme
 use crate::keepers::BankKeeper;
 use crate::event::{Deposited, Overdrawn, PaymentClosed, PaymentOpened, Refunded, Withdrawn};
 use crate::params::BPS_ONE;
-use crate::{EscrowError, Params, COMMUNITY_POOL, ESCROW_MODULE};
+use crate::{EscrowError, Params, ESCROW_MODULE};
 
 /// An account with the height under which the depletion index holds it (to move the entry).
 pub(crate) struct Loaded {
@@ -147,11 +147,12 @@ pub(crate) trait EscrowRecords: StateWrite + EscrowRead + Sized {
         let mut events = Vec::new();
         let to_provider = whole(denom, amount - take);
         let take_coin = whole(denom, take);
-        for (to, coin) in [(payment.id.provider, &to_provider), (Address::module(COMMUNITY_POOL), &take_coin)] {
-            if coin.amount > 0 {
-                let coins = Coins::from_list(vec![coin.clone()]).map_err(|e| EscrowError::Internal(e.to_string()))?;
-                events.extend(bank.send_coins(self, &module, &to, &coins)?);
-            }
+        let single = |coin: &Coin| Coins::from_list(vec![coin.clone()]).map_err(|e| EscrowError::Internal(e.to_string()));
+        if to_provider.amount > 0 {
+            events.extend(bank.send_coins(self, &module, &payment.id.provider, &single(&to_provider)?)?);
+        }
+        if take_coin.amount > 0 {
+            events.extend(bank.collect_take(self, &module, &single(&take_coin)?)?);
         }
         events.push(Withdrawn { account: &payment.account, payment: &payment.id, amount: &to_provider, take: &take_coin }.to_event());
         Ok(events)

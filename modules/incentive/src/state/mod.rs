@@ -76,6 +76,11 @@ pub struct ClassEpochRecord {
     pub budget: DecMap,
     pub leased_rate: DecMap,
     pub idle_rate: DecMap,
+    /// The epoch's length and the idle ramp it was priced with (providers' own leases are
+    /// taken out of the ramp when their rewards are settled).
+    pub epoch_blocks: u64,
+    pub idle_floor_bps: u32,
+    pub idle_full_bps: u32,
     /// The class's cumulative indexes once this epoch is counted in.
     pub cum_leased: DecMap,
     pub cum_idle: DecMap,

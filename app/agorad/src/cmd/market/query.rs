@@ -66,7 +66,7 @@ pub struct PageOpts {
 }
 
 impl PageOpts {
-    fn to_proto(&self) -> Result<Option<PageRequest>> {
+    pub(crate) fn to_proto(&self) -> Result<Option<PageRequest>> {
         if self.limit.is_none() && self.page_key.is_none() && self.offset.is_none() && !self.count_total {
             return Ok(None);
         }

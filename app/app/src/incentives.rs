@@ -1,0 +1,123 @@
+//! Where incentives meet the modules they follow: the provider registry tells them when a
+//! provider's GPUs change, the market's keepers when a lease opens or closes, escrow when it
+//! collects a take; incentives read GPU counts from the registry, take rates from escrow and
+//! the block's provision from mint.
+
+use agora_bank::{BankRead, BankWrite};
+use agora_escrow::{AccountId, EscrowRead, PaymentId, PaymentState};
+use agora_incentive::{accrual, ClassCount, GpuClassId, IncentiveError};
+use agora_mint::MintRead;
+use agora_proto::base::v1::Resources;
+use agora_proto::provider::v1::ProviderState;
+use agora_provider::{ProviderError, ProviderRead};
+use agora_store::{StateRead, StateWrite};
+use agora_types::{Address, Coins, Denom, Event};
+
+use crate::keepers::Bank;
+
+/// Incentives' view of the other modules.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Incentives;
+
+fn internal(e: impl std::fmt::Display) -> IncentiveError {
+    IncentiveError::Internal(e.to_string())
+}
+
+impl agora_incentive::BankKeeper for Bank {
+    fn send_coins(&self, state: &mut dyn StateWrite, from: &Address, to: &Address, amount: &Coins) -> Result<Vec<Event>, IncentiveError> {
+        state.send_coins(from, to, amount).map_err(internal)
+    }
+
+    fn balance(&self, state: &dyn StateRead, address: &Address, denom: &str) -> Result<u128, IncentiveError> {
+        state.balance(address, &Denom::new(denom).map_err(internal)?).map_err(internal)
+    }
+}
+
+impl agora_incentive::MintKeeper for Incentives {
+    fn block_provision(&self, state: &dyn StateRead) -> Result<(String, u128), IncentiveError> {
+        let params = state.mint_params().map_err(internal)?;
+        let provision = state.minter().map_err(internal)?.block_provision(&params).map_err(internal)?;
+        Ok((provision.denom.to_string(), provision.amount))
+    }
+}
+
+/// GPUs per class of `resources`, summed.
+fn gpus_by_class(resources: &Resources) -> Vec<(GpuClassId, u64)> {
+    let mut out: Vec<(GpuClassId, u64)> = Vec::new();
+    for gpu in resources.gpus.iter().filter(|g| g.count > 0) {
+        let class = GpuClassId::of(gpu);
+        match out.iter_mut().find(|(c, _)| *c == class) {
+            Some((_, count)) => *count = count.saturating_add(u64::from(gpu.count)),
+            None => out.push((class, u64::from(gpu.count))),
+        }
+    }
+    out
+}
+
+impl agora_incentive::MarketKeeper for Incentives {
+    /// Leased: the GPUs its active leases hold. Free: the rest of its capacity, only while it
+    /// is active (an unbonding provider offers nothing).
+    fn provider_gpus(&self, state: &dyn StateRead, owner: &Address) -> Result<Vec<ClassCount>, IncentiveError> {
+        let Some(provider) = state.provider(owner).map_err(internal)? else {
+            return Ok(Vec::new());
+        };
+        let active = ProviderState::try_from(provider.state) == Ok(ProviderState::Active);
+        let capacity = gpus_by_class(&provider.capacity.unwrap_or_default());
+        let allocated = gpus_by_class(&provider.allocated.unwrap_or_default());
+        let mut counts: Vec<ClassCount> = capacity
+            .iter()
+            .map(|(class, total)| {
+                let leased = allocated.iter().find(|(c, _)| c == class).map_or(0, |(_, n)| *n);
+                ClassCount { class: class.clone(), leased, free: if active { total.saturating_sub(leased) } else { 0 } }
+            })
+            .collect();
+        // Leases outlive a capacity update only within capacity, but count them wherever they are.
+        for (class, leased) in allocated {
+            if !counts.iter().any(|c| c.class == class) {
+                counts.push(ClassCount { class, leased, free: 0 });
+            }
+        }
+        Ok(counts)
+    }
+
+    fn provider_owners(&self, state: &dyn StateRead) -> Result<Vec<Address>, IncentiveError> {
+        state
+            .all_providers()
+            .map_err(internal)?
+            .iter()
+            .map(|p| p.owner.parse().map_err(|e| internal(format!("provider owner {:?}: {e}", p.owner))))
+            .collect()
+    }
+
+    fn take_rate_bps(&self, state: &dyn StateRead, denom: &str) -> Result<u32, IncentiveError> {
+        let params = state.escrow_params().map_err(internal)?;
+        Ok(params.take_rate_bps(&Denom::new(denom).map_err(internal)?))
+    }
+}
+
+impl agora_provider::ProviderHooks for Incentives {
+    fn provider_changed(&self, state: &mut dyn StateWrite, owner: &Address, height: u64) -> Result<Vec<Event>, ProviderError> {
+        accrual::provider_changed(state, &Incentives, owner, height).map_err(|e| ProviderError::Internal(e.to_string()))
+    }
+}
+
+/// A lease payment opened or is about to close: its rate counts toward its provider's take.
+pub fn payment_changed(state: &mut dyn StateWrite, id: &AccountId, payment: &PaymentId, opened: bool, height: u64) -> Result<Vec<Event>, IncentiveError> {
+    let account = state.escrow_account(id).map_err(internal)?.ok_or_else(|| internal(format!("escrow account {id} not found")))?;
+    let Some(record) = state.escrow_payment(id, payment).map_err(internal)? else {
+        return Ok(Vec::new());
+    };
+    if record.state != PaymentState::Open {
+        return Ok(Vec::new());
+    }
+    accrual::lease_rate_changed(state, &Incentives, &payment.provider, account.denom.as_str(), record.rate, opened, height)
+}
+
+/// Escrow's take went to the community pool: the incentive pool's share moves on.
+pub fn take_collected(state: &mut dyn StateWrite, community_pool: &Address, take: &Coins) -> Result<Vec<Event>, IncentiveError> {
+    let mut events = Vec::new();
+    for coin in take.iter() {
+        events.extend(accrual::take_collected(state, &Bank, community_pool, coin.denom.as_str(), coin.amount)?);
+    }
+    Ok(events)
+}

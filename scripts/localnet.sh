@@ -127,6 +127,11 @@ gov["max_deposit_period"] = gov["voting_period"] = f"{voting}s"
 gov["expedited_voting_period"] = f"{max(voting // 2, 1)}s"
 # Milestone grants' release votes take half the voting period, with a 20% quorum.
 doc["app_state"]["gov"]["grant_params"] = {"release_voting_period_seconds": max(voting // 2, 1), "release_quorum": "0.2"}
+# Provider incentives: epochs of 60 blocks, and the example provider's A100s weighted (a real
+# chain's governance names its classes), so rewards show within minutes.
+incentive = doc["app_state"].setdefault("incentive", {}).setdefault("params", {})
+incentive["epoch_blocks"] = 60
+incentive["class_weights"] = [{"class": {"vendor": "nvidia", "model": "a100", "vram_gib": 80, "interface": "sxm"}, "weight": 1}]
 json.dump(doc, open(path, "w"), indent=2)
 PY
   # Each validator signs a gentx creating itself with its node's CometBFT key and a

@@ -5,7 +5,7 @@
 
 use agora_bank::{BankRead, BankWrite};
 use agora_escrow::{AccountId, EscrowRead, PaymentId, PaymentState};
-use agora_incentive::{accrual, ClassCount, GpuClassId, IncentiveError};
+use agora_incentive::{accrual, ClassCount, GpuClassId, IncentiveError, ProviderGpus};
 use agora_mint::MintRead;
 use agora_proto::base::v1::Resources;
 use agora_proto::provider::v1::ProviderState;
@@ -57,9 +57,13 @@ fn gpus_by_class(resources: &Resources) -> Vec<(GpuClassId, u64)> {
 impl agora_incentive::MarketKeeper for Incentives {
     /// Leased: the GPUs its active leases hold. Free: the rest of its capacity, only while it
     /// is active (an unbonding provider offers nothing).
-    fn provider_gpus(&self, state: &dyn StateRead, owner: &Address) -> Result<Vec<ClassCount>, IncentiveError> {
+    fn provider_gpus(&self, state: &dyn StateRead, owner: &Address) -> Result<ProviderGpus, IncentiveError> {
         let Some(provider) = state.provider(owner).map_err(internal)? else {
-            return Ok(Vec::new());
+            return Ok(ProviderGpus::default());
+        };
+        let bond = match &provider.bond {
+            Some(coin) => coin.amount.parse().map_err(|e| internal(format!("bond of {owner}: {e}")))?,
+            None => 0,
         };
         let active = ProviderState::try_from(provider.state) == Ok(ProviderState::Active);
         let capacity = gpus_by_class(&provider.capacity.unwrap_or_default());
@@ -77,7 +81,7 @@ impl agora_incentive::MarketKeeper for Incentives {
                 counts.push(ClassCount { class, leased, free: 0 });
             }
         }
-        Ok(counts)
+        Ok(ProviderGpus { classes: counts, bond })
     }
 
     fn provider_owners(&self, state: &dyn StateRead) -> Result<Vec<Address>, IncentiveError> {
@@ -89,10 +93,6 @@ impl agora_incentive::MarketKeeper for Incentives {
             .collect()
     }
 
-    fn take_rate_bps(&self, state: &dyn StateRead, denom: &str) -> Result<u32, IncentiveError> {
-        let params = state.escrow_params().map_err(internal)?;
-        Ok(params.take_rate_bps(&Denom::new(denom).map_err(internal)?))
-    }
 }
 
 impl agora_provider::ProviderHooks for Incentives {
@@ -113,11 +113,13 @@ pub fn payment_changed(state: &mut dyn StateWrite, id: &AccountId, payment: &Pay
     accrual::lease_rate_changed(state, &Incentives, &payment.provider, account.denom.as_str(), record.rate, opened, height)
 }
 
-/// Escrow's take went to the community pool: the incentive pool's share moves on.
-pub fn take_collected(state: &mut dyn StateWrite, community_pool: &Address, take: &Coins) -> Result<Vec<Event>, IncentiveError> {
+/// Escrow's take of a payment to `provider` went to the community pool: the incentive pool's
+/// share moves on, and the provider is credited with the take it paid.
+pub fn take_collected(state: &mut dyn StateWrite, community_pool: &Address, provider: &Address, take: &Coins, height: u64) -> Result<Vec<Event>, IncentiveError> {
     let mut events = Vec::new();
     for coin in take.iter() {
         events.extend(accrual::take_collected(state, &Bank, community_pool, coin.denom.as_str(), coin.amount)?);
+        events.extend(accrual::take_paid(state, provider, coin.denom.as_str(), coin.amount, height)?);
     }
     Ok(events)
 }

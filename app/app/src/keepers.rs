@@ -49,11 +49,14 @@ impl agora_escrow::BankKeeper for Bank {
         Ok(state.send_coins(from, to, amount)?)
     }
 
-    /// To the community pool, and from there the incentive pool's share.
-    fn collect_take(&self, state: &mut dyn StateWrite, from: &Address, take: &Coins) -> Result<Vec<Event>, EscrowError> {
+    /// To the community pool, and from there the incentive pool's share; the provider is
+    /// credited with the take its lease paid (its wash cap).
+    fn collect_take(&self, state: &mut dyn StateWrite, from: &Address, provider: &Address, take: &Coins, height: u64) -> Result<Vec<Event>, EscrowError> {
         let community_pool = Address::module(agora_distribution::COMMUNITY_POOL);
         let mut events = state.send_coins(from, &community_pool, take)?;
-        events.extend(crate::incentives::take_collected(state, &community_pool, take).map_err(|e| EscrowError::Internal(e.to_string()))?);
+        events.extend(
+            crate::incentives::take_collected(state, &community_pool, provider, take, height).map_err(|e| EscrowError::Internal(format!("incentive: {e}")))?,
+        );
         Ok(events)
     }
 

@@ -37,4 +37,4 @@ fn app_hash_should_not_change() {
 /// `transfer` module account at genesis), and when incentives arrived (their parameters and the
 /// `incentive` module account at genesis, the first epoch and pool record in the first block).
 /// No chain had launched yet any of these times.
-const APP_HASH_SNAPSHOT: &str = "1fe5cb47b1fb8328fbbce48d18f1dcf10308489f8e44988f6cd2292be00af400";
+const APP_HASH_SNAPSHOT: &str = "e3e8ee71a320bcbd12c12f41fded9c4182569f730e9e4377a02cc832da420625";

@@ -10,7 +10,7 @@ use agora_genesis::AppState;
 use agora_incentive::{ClassWeight, GpuClassId, Params};
 use agora_proto::incentive::v1 as ipb;
 use agora_proto::market::v1 as mpb;
-use agora_types::{Address, Dec};
+use agora_types::{Address, Dec, DecCoin, Denom};
 use common::market::*;
 use common::*;
 
@@ -34,6 +34,10 @@ fn incentive_genesis(genesis: &mut AppState) {
         wash_cap_bps: 5_000,
         vest_fraction_bps: 0,
         vest_epochs: 0,
+        // Leases count from 100 uagora per GPU per block; the test bond (1,000,000) covers
+        // 10 free GPUs.
+        min_lease_prices: vec![DecCoin::new(Denom::native(), Dec::from_units(100))],
+        idle_bond_per_gpu: 100_000,
     };
     genesis
         .update_section::<agora_incentive::GenesisState, String>("incentive", |incentive| {
@@ -88,6 +92,9 @@ fn an_epoch_pays_leased_and_verified_idle_gpu_time_and_a_claim_pays_what_vested(
     let mut m = market_from_genesis(incentive_genesis);
     let lease = carol_leases_to_alice(&mut m, "1000");
     next_epoch(&mut m);
+    // Carol withdraws: the take it pays is her credit for leased rewards.
+    let tx = m.carol.tx(&mpb::MsgWithdrawLease { id: Some(lease.clone()) });
+    ok(&m.block(vec![tx]));
     next_epoch(&mut m);
 
     let rates: ipb::QueryEpochRatesResponse = query(&m, "/agora.incentive.v1.Query/EpochRates", &ipb::QueryEpochRatesRequest { epoch: 0 });
@@ -112,8 +119,8 @@ fn an_epoch_pays_leased_and_verified_idle_gpu_time_and_a_claim_pays_what_vested(
     let after = rewards(&m, &bob);
     assert_eq!(after.claimed.iter().find(|c| c.denom == "uagora").map(|c| c.amount.clone()), Some(m.uagora(&bob).saturating_sub(balance - 5_000).to_string()));
 
-    // Carol's leased reward is at most half the take her lease owes (2 % of 4,000 a block)
-    // over the epochs settled so far.
+    // Carol's leased reward is at most half the take her lease paid (2 % of 4,000 a block,
+    // withdrawn once).
     let carol = rewards(&m, &m.carol.address());
     let lease: mpb::QueryLeaseResponse = query(&m, "/agora.market.v1.Query/Lease", &mpb::QueryLeaseRequest { id: Some(lease.clone()) });
     let leased_blocks = epoch(&m).start_height - lease.lease.expect("lease").created_height;
@@ -190,16 +197,25 @@ fn leasing_ones_own_capacity_through_a_second_account_ends_every_epoch_poorer() 
         honest.empty_blocks(3);
         let start = (wealth(&honest, false), wealth(&wash, true));
         for _ in 0..3 {
+            // Each epoch bob sends one transaction on each chain (the same fee): on the
+            // self-dealing chain the withdrawal that pays the take (his credit for leased
+            // rewards), on the other a transfer to himself.
+            let bob = honest.bob.address();
+            let tx = honest.bob.tx(&msg_send(&bob, &bob, vec![pb_coin("uagora", "1")]));
+            ok(&honest.block(vec![tx]));
+            let tx = wash.bob.tx(&mpb::MsgWithdrawLease { id: Some(bid_id(&wash.auditor, 7, 1, 1, &wash.bob)) });
+            ok(&wash.block(vec![tx]));
             next_epoch(&mut honest);
             next_epoch(&mut wash);
             assert_eq!(honest.height(), wash.height());
-            let gained_honest = wealth(&honest, false).checked_sub(start.0).expect("idle time only adds");
-            let gained_wash = wealth(&wash, true);
+            // wash_now − wash_start < honest_now − honest_start, without negative decimals.
+            let (honest_now, wash_now) = (wealth(&honest, false), wealth(&wash, true));
             assert!(
-                gained_wash < start.1.checked_add(gained_honest).expect("sum"),
-                "at price {price}, height {}: the self-dealer holds {gained_wash}, the honest provider gained {gained_honest} from {}",
+                wash_now.checked_add(start.0).expect("sum") < honest_now.checked_add(start.1).expect("sum"),
+                "at price {price}, height {}: the self-dealer went from {} to {wash_now}, the honest provider from {} to {honest_now}",
                 wash.height(),
-                start.1
+                start.1,
+                start.0
             );
         }
     }

@@ -566,7 +566,7 @@ fn marketplace_app_hash_should_not_change() {
 /// module version map), and when IBC arrived (its parameters, the `transfer` account), and
 /// when incentives arrived (their parameters, account and records; half of each take moves to
 /// the incentive pool). No chain had launched.
-const MARKETPLACE_APP_HASH: &str = "b1a313a4849194cf66f428c1c297b4e15a6e3b0e99e935f3f401d3bb55842479";
+const MARKETPLACE_APP_HASH: &str = "9b98b4f49e4b5d08f36e5990131de68c02af9fa66073eb2a3e74a3fdb74833cc";
 
 /// Random marketplace blocks (seeded, so a failure reproduces) fed to two nodes on separate
 /// stores: the same app hash after every block, and the invariants hold on both.

@@ -14,10 +14,12 @@ pub trait BankKeeper: Send + Sync {
     /// The balance of `address` in `denom`.
     fn balance(&self, state: &dyn StateRead, address: &Address, denom: &Denom) -> Result<u128, EscrowError>;
 
-    /// A withdrawal's take leaves the escrow account `from`. Where it goes is the
-    /// application's business; by default, all of it to the community pool (the application
-    /// also gives the incentive pool its share).
-    fn collect_take(&self, state: &mut dyn StateWrite, from: &Address, take: &Coins) -> Result<Vec<Event>, EscrowError> {
+    /// The take of a payment to `provider` leaves the escrow account `from` at `height`. Where
+    /// it goes is the application's business; by default, all of it to the community pool (the
+    /// application also gives the incentive pool its share and credits the provider with the
+    /// take it paid).
+    fn collect_take(&self, state: &mut dyn StateWrite, from: &Address, provider: &Address, take: &Coins, height: u64) -> Result<Vec<Event>, EscrowError> {
+        let _ = (provider, height);
         self.send_coins(state, from, &Address::module(crate::COMMUNITY_POOL), take)
     }
 }

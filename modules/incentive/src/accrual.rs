@@ -12,7 +12,7 @@ use agora_types::{Address, Coin, Coins, Dec, Denom, Event, TypedEvent};
 
 use crate::class::GpuClassId;
 use crate::event::{Claimed, Forfeited, RewardSettled, Unverified};
-use crate::keepers::{BankKeeper, ClassCount, MarketKeeper};
+use crate::keepers::{BankKeeper, ClassCount, MarketKeeper, ProviderGpus};
 use crate::math::{self, gpu_blocks, DecMap};
 use crate::state::{ClassEpochRecord, ClassPosition, ClassTracker, EpochInfo, IncentiveRead, IncentiveStore, Position, Tranche};
 use crate::{IncentiveError, Params};
@@ -55,23 +55,13 @@ pub fn epoch_at<S: StateRead + ?Sized>(state: &S, height: u64, params: &Params) 
     }))
 }
 
-/// The take a lease rate owes over `blocks`, per denom.
-fn take_over<S: StateRead + ?Sized>(state: &S, market: &dyn MarketKeeper, lease_rates: &DecMap, blocks: u64) -> Result<DecMap, IncentiveError> {
-    let mut out = DecMap::new();
-    for (denom, rate) in lease_rates {
-        let bps = market.take_rate_bps(&state, denom)?;
-        math::add(&mut out, denom, math::bps_of(math::times(*rate, u128::from(blocks))?, bps)?)?;
-    }
-    Ok(out)
-}
-
 /// Brings `position` to `height` in `epoch` (pure: reads only). Within its own epoch it adds
 /// GPU-blocks and take; past an epoch's end it prices the epoch it was in with that epoch's
 /// rates, the whole epochs since with the class indexes, caps the leased part at
-/// `wash_cap × take owed over the same span`, and starts counting the current epoch.
+/// `wash_cap ×` the take credit its leases paid (using it up), and starts counting the current
+/// epoch.
 pub fn settle<S: StateRead + ?Sized>(
     state: &S,
-    market: &dyn MarketKeeper,
     params: &Params,
     position: &mut Position,
     epoch: &EpochInfo,
@@ -87,7 +77,6 @@ pub fn settle<S: StateRead + ?Sized>(
                 c.pending_idle = add_blocks(c.pending_idle, gpu_blocks(c.free, blocks))?;
             }
         }
-        math::add_all(&mut position.pending_take, &take_over(state, market, &position.lease_rates, blocks)?)?;
     } else {
         let closed = position.epoch;
         let info = state
@@ -135,17 +124,25 @@ pub fn settle<S: StateRead + ?Sized>(
             c.snap_leased = tracker.cum_leased;
             c.snap_idle = tracker.cum_idle;
         }
-        let mut take = std::mem::take(&mut position.pending_take);
-        math::add_all(&mut take, &take_over(state, market, &position.lease_rates, epoch.start_height.saturating_sub(from))?)?;
+        // The take its leases have paid and not yet used caps the leased reward: each unit of
+        // leased reward uses 1 / wash_cap of take; what is left carries over.
         for (denom, leased) in out.leased.clone() {
-            let cap = math::bps_of(take.get(&denom).copied().unwrap_or(Dec::ZERO), params.wash_cap_bps)?;
+            let credit = position.take_credit.get(&denom).copied().unwrap_or(Dec::ZERO);
+            let cap = math::bps_of(credit, params.wash_cap_bps)?;
+            let kept = leased.min(cap);
             if leased > cap {
                 let over = leased.checked_sub(cap).ok_or_else(|| IncentiveError::Internal("cap above reward".into()))?;
                 math::sub(&mut out.leased, &denom, over)?;
                 math::add(&mut out.over_cap, &denom, over)?;
             }
+            if params.wash_cap_bps > 0 {
+                let used = kept
+                    .mul_ratio_ceil(Dec::from_atto(u128::from(crate::params::BPS_ONE)), Dec::from_atto(u128::from(params.wash_cap_bps)))
+                    .ok_or_else(|| IncentiveError::Overflow("take credit".into()))?
+                    .min(credit);
+                math::sub(&mut position.take_credit, &denom, used)?;
+            }
         }
-        position.pending_take = take_over(state, market, &position.lease_rates, since_start)?;
         out.through_epoch = Some(closed);
     }
     position.epoch = epoch.number;
@@ -189,18 +186,19 @@ pub fn vest(position: &mut Position, params: &Params, reward: &DecMap, epoch: u6
     if !vesting.is_empty() {
         match position.vesting.last_mut() {
             Some(tranche) if tranche.epoch == epoch => math::add_all(&mut tranche.total, &vesting)?,
-            _ => position.vesting.push(Tranche { epoch, total: vesting, released: DecMap::new() }),
+            _ => position.vesting.push(Tranche { epoch, span: params.vest_epochs, total: vesting, released: DecMap::new() }),
         }
     }
-    release_vested(position, params, epoch)
+    release_vested(position, epoch)
 }
 
-/// Moves each tranche's vested share (`elapsed / vest_epochs` of it) to `vested`; a tranche
-/// fully vested is removed.
-pub fn release_vested(position: &mut Position, params: &Params, epoch: u64) -> Result<(), IncentiveError> {
-    let span = u64::from(params.vest_epochs);
+/// Moves each tranche's vested share (`elapsed / span` of it, the span it was created with, so
+/// a later change of `vest_epochs` never takes back what vested) to `vested`; a tranche fully
+/// vested is removed.
+pub fn release_vested(position: &mut Position, epoch: u64) -> Result<(), IncentiveError> {
     let mut kept = Vec::new();
     for mut tranche in std::mem::take(&mut position.vesting) {
+        let span = u64::from(tranche.span);
         let elapsed = epoch.saturating_sub(tranche.epoch);
         let done = span == 0 || elapsed >= span;
         let mut target = DecMap::new();
@@ -229,7 +227,6 @@ pub fn release_vested(position: &mut Position, params: &Params, epoch: u64) -> R
 /// wash cap goes back to the pool. Creates the record if there is none.
 fn bring_up_to_date(
     state: &mut dyn StateWrite,
-    market: &dyn MarketKeeper,
     params: &Params,
     owner: &Address,
     epoch: &EpochInfo,
@@ -238,7 +235,7 @@ fn bring_up_to_date(
     let Some(mut position) = state.position(owner)? else {
         return Ok((Position { epoch: epoch.number, last_height: height, ..Position::default() }, Vec::new()));
     };
-    let settled = settle(&state, market, params, &mut position, epoch, height)?;
+    let settled = settle(&state, params, &mut position, epoch, height)?;
     book(&mut position, params, &settled, epoch.number)?;
     let mut events = Vec::new();
     let returned = settled.returned()?;
@@ -275,7 +272,7 @@ pub fn book(position: &mut Position, params: &Params, settled: &Settled, epoch: 
         math::add_all(&mut reward, &settled.idle)?;
         vest(position, params, &reward, epoch)
     } else {
-        release_vested(position, params, epoch)
+        release_vested(position, epoch)
     }
 }
 
@@ -360,15 +357,58 @@ fn recount(state: &mut dyn StateWrite, position: &mut Position, counts: &[ClassC
 pub fn provider_changed(state: &mut dyn StateWrite, market: &dyn MarketKeeper, owner: &Address, height: u64) -> Result<Vec<Event>, IncentiveError> {
     let params = state.incentive_params()?;
     let epoch = epoch_at(&state, height, &params)?;
-    let (mut position, events) = bring_up_to_date(state, market, &params, owner, &epoch, height)?;
-    let counts = market.provider_gpus(&state, owner)?;
+    let (mut position, events) = bring_up_to_date(state, &params, owner, &epoch, height)?;
+    let counts = counted(&params, &position, market.provider_gpus(&state, owner)?)?;
     recount(state, &mut position, &counts, &epoch, height)?;
     state.put_position(owner, &position)?;
     Ok(events)
 }
 
-/// A lease payment of `owner` opened (`opened`) or closed at `rate` per block in `denom`: its
-/// take counts toward the wash-trading cap from `height` on (or no longer).
+/// The GPUs that count: leased GPUs only as far as the provider's open lease payments pay
+/// `min_lease_prices` for them (a lease at a token price neither earns leased time nor lifts
+/// utilization), free GPUs only as far as its bond covers `idle_bond_per_gpu` each (declared
+/// capacity is not free to inflate). Each class keeps its share of what counts.
+pub fn counted(params: &Params, position: &Position, gpus: ProviderGpus) -> Result<Vec<ClassCount>, IncentiveError> {
+    let mut paid_for: u128 = 0;
+    for (denom, rate) in &position.lease_rates {
+        if let Some(min) = params.min_lease_price(denom) {
+            paid_for = paid_for.saturating_add(rate.div_floor(min).unwrap_or(0));
+        }
+    }
+    let bonded_for = match params.idle_bond_per_gpu {
+        0 => u128::MAX,
+        per_gpu => gpus.bond / per_gpu,
+    };
+    let total_leased: u128 = gpus.classes.iter().map(|c| u128::from(c.leased)).sum();
+    let total_free: u128 = gpus.classes.iter().map(|c| u128::from(c.free)).sum();
+    let share = |count: u64, allowed: u128, total: u128| -> u64 {
+        if total <= allowed {
+            count
+        } else {
+            // count × allowed / total < count: fits.
+            u64::try_from(u128::from(count) * allowed / total).unwrap_or(count)
+        }
+    };
+    Ok(gpus
+        .classes
+        .into_iter()
+        .map(|c| ClassCount { leased: share(c.leased, paid_for, total_leased), free: share(c.free, bonded_for, total_free), class: c.class })
+        .collect())
+}
+
+/// The provider paid `amount` of take in `denom` on a lease withdrawal or close: credit for
+/// leased rewards of `wash_cap` times as much, used as its record settles epochs.
+pub fn take_paid(state: &mut dyn StateWrite, owner: &Address, denom: &str, amount: u128, height: u64) -> Result<Vec<Event>, IncentiveError> {
+    let params = state.incentive_params()?;
+    let epoch = epoch_at(&state, height, &params)?;
+    let (mut position, events) = bring_up_to_date(state, &params, owner, &epoch, height)?;
+    math::add(&mut position.take_credit, denom, Dec::from_units(amount))?;
+    state.put_position(owner, &position)?;
+    Ok(events)
+}
+
+/// A lease payment of `owner` opened (`opened`) or closed at `rate` per block in `denom`: the
+/// leased GPUs it pays for count (or no longer) from `height` on.
 pub fn lease_rate_changed(
     state: &mut dyn StateWrite,
     market: &dyn MarketKeeper,
@@ -380,12 +420,14 @@ pub fn lease_rate_changed(
 ) -> Result<Vec<Event>, IncentiveError> {
     let params = state.incentive_params()?;
     let epoch = epoch_at(&state, height, &params)?;
-    let (mut position, events) = bring_up_to_date(state, market, &params, owner, &epoch, height)?;
+    let (mut position, events) = bring_up_to_date(state, &params, owner, &epoch, height)?;
     if opened {
         math::add(&mut position.lease_rates, denom, rate)?;
     } else {
         math::sub(&mut position.lease_rates, denom, rate)?;
     }
+    let counts = counted(&params, &position, market.provider_gpus(&state, owner)?)?;
+    recount(state, &mut position, &counts, &epoch, height)?;
     state.put_position(owner, &position)?;
     Ok(events)
 }
@@ -393,10 +435,10 @@ pub fn lease_rate_changed(
 /// The provider's free GPUs stop counting as verified idle time for the rest of the epoch,
 /// and what they counted earlier in it is taken back (a miss anywhere in the epoch forfeits
 /// the epoch's idle time).
-pub fn mark_unverified(state: &mut dyn StateWrite, market: &dyn MarketKeeper, owner: &Address, height: u64) -> Result<Vec<Event>, IncentiveError> {
+pub fn mark_unverified(state: &mut dyn StateWrite, owner: &Address, height: u64) -> Result<Vec<Event>, IncentiveError> {
     let params = state.incentive_params()?;
     let epoch = epoch_at(&state, height, &params)?;
-    let (mut position, mut events) = bring_up_to_date(state, market, &params, owner, &epoch, height)?;
+    let (mut position, mut events) = bring_up_to_date(state, &params, owner, &epoch, height)?;
     if position.verified_in(epoch.number) {
         for c in &mut position.classes {
             let mut tracker = load_tracker(state, &c.class, &epoch, height)?;
@@ -416,13 +458,13 @@ pub fn mark_unverified(state: &mut dyn StateWrite, market: &dyn MarketKeeper, ow
 }
 
 /// Pays `owner` the whole units of its vested rewards.
-pub fn claim(state: &mut dyn StateWrite, bank: &dyn BankKeeper, market: &dyn MarketKeeper, owner: &Address, height: u64) -> Result<(Coins, Vec<Event>), IncentiveError> {
+pub fn claim(state: &mut dyn StateWrite, bank: &dyn BankKeeper, owner: &Address, height: u64) -> Result<(Coins, Vec<Event>), IncentiveError> {
     if state.position(owner)?.is_none() {
         return Err(IncentiveError::NoRewards(owner.to_string()));
     }
     let params = state.incentive_params()?;
     let epoch = epoch_at(&state, height, &params)?;
-    let (mut position, mut events) = bring_up_to_date(state, market, &params, owner, &epoch, height)?;
+    let (mut position, mut events) = bring_up_to_date(state, &params, owner, &epoch, height)?;
     let mut paid = Vec::new();
     for (denom, amount) in position.vested.clone() {
         let whole = amount.floor().ok_or_else(|| IncentiveError::Overflow(format!("vested {denom}")))?;
@@ -449,13 +491,13 @@ pub fn claim(state: &mut dyn StateWrite, bank: &dyn BankKeeper, market: &dyn Mar
 }
 
 /// A slash: everything still vesting is forfeited back to the pool. Returns what was forfeited.
-pub fn forfeit_unvested(state: &mut dyn StateWrite, market: &dyn MarketKeeper, owner: &Address, height: u64) -> Result<(DecMap, Vec<Event>), IncentiveError> {
+pub fn forfeit_unvested(state: &mut dyn StateWrite, owner: &Address, height: u64) -> Result<(DecMap, Vec<Event>), IncentiveError> {
     if state.position(owner)?.is_none() {
         return Ok((DecMap::new(), Vec::new()));
     }
     let params = state.incentive_params()?;
     let epoch = epoch_at(&state, height, &params)?;
-    let (mut position, mut events) = bring_up_to_date(state, market, &params, owner, &epoch, height)?;
+    let (mut position, mut events) = bring_up_to_date(state, &params, owner, &epoch, height)?;
     let unvested = position.unvested()?;
     position.vesting.clear();
     if !unvested.is_empty() {

@@ -74,7 +74,7 @@ impl Component for IncentiveComponent {
     }
 
     fn export_genesis(&self, state: &dyn StateRead, height: u64) -> Result<GenesisState, String> {
-        GenesisState::export(state, self.market.as_ref(), height).map_err(|e| e.to_string())
+        GenesisState::export(state, height).map_err(|e| e.to_string())
     }
 
     fn begin_block(&self, state: &mut dyn StateWrite, ctx: &BlockContext) -> Result<Vec<Event>, TxError> {
@@ -92,7 +92,7 @@ impl Component for IncentiveComponent {
     fn execute(&self, state: &mut dyn StateWrite, ctx: &BlockContext, msg: &IncentiveMsg) -> Result<Vec<Event>, TxError> {
         match msg {
             IncentiveMsg::ClaimRewards { provider } => {
-                crate::accrual::claim(state, self.bank.as_ref(), self.market.as_ref(), provider, ctx.height)
+                crate::accrual::claim(state, self.bank.as_ref(), provider, ctx.height)
                     .map(|(_, events)| events)
                     .map_err(|e| e.to_tx_error())
             }
@@ -110,11 +110,11 @@ impl Component for IncentiveComponent {
     }
 
     fn query(&self, state: &dyn StateRead, height: u64, path: &str, data: &[u8]) -> Option<Result<Vec<u8>, TxError>> {
-        crate::query::query(&state, self.market.as_ref(), height, path, data)
+        crate::query::query(&state, height, path, data)
     }
 
     fn check_invariants(&self, state: &dyn StateRead) -> Result<(), String> {
         let height = state.current_epoch().ok().flatten().map_or(0, |e| e.start_height);
-        crate::invariant::check(state, self.bank.as_ref(), self.market.as_ref(), height).map_err(|e| e.to_string())
+        crate::invariant::check(state, self.bank.as_ref(), height).map_err(|e| e.to_string())
     }
 }

@@ -7,7 +7,6 @@ use agora_types::Address;
 use serde::{Deserialize, Serialize};
 
 use crate::accrual::{accumulate, book, settle};
-use crate::keepers::MarketKeeper;
 use crate::math;
 use crate::state::{ClassEpochRecord, ClassTracker, EpochInfo, IncentiveRead, IncentiveStore, PoolState, Position};
 use crate::{IncentiveError, Params};
@@ -66,7 +65,7 @@ impl GenesisState {
     }
 
     /// The state as of `height`, every record settled to it, heights rebased.
-    pub fn export<S: StateRead + ?Sized>(state: &S, market: &dyn MarketKeeper, height: u64) -> Result<Self, IncentiveError> {
+    pub fn export<S: StateRead + ?Sized>(state: &S, height: u64) -> Result<Self, IncentiveError> {
         let params = state.incentive_params()?;
         let rebase = |h: u64| h.saturating_sub(height);
         let mut pool = state.pool()?;
@@ -74,7 +73,7 @@ impl GenesisState {
         let mut positions = Vec::new();
         for (owner, mut position) in state.all_positions()? {
             if let Some(epoch) = &current {
-                let settled = settle(state, market, &params, &mut position, epoch, height)?;
+                let settled = settle(state, &params, &mut position, epoch, height)?;
                 book(&mut position, &params, &settled, epoch.number)?;
                 let returned = settled.returned()?;
                 math::sub_all(&mut pool.owed, &returned)?;

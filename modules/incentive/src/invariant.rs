@@ -6,12 +6,12 @@ use agora_store::StateRead;
 use agora_types::Dec;
 
 use crate::accrual::{book, settle};
-use crate::keepers::{BankKeeper, MarketKeeper};
+use crate::keepers::BankKeeper;
 use crate::math::{self, DecMap};
 use crate::state::IncentiveRead;
 use crate::IncentiveError;
 
-pub fn check(state: &dyn StateRead, bank: &dyn BankKeeper, market: &dyn MarketKeeper, height: u64) -> Result<(), IncentiveError> {
+pub fn check(state: &dyn StateRead, bank: &dyn BankKeeper, height: u64) -> Result<(), IncentiveError> {
     let pool = state.pool()?;
     let mut held = pool.unallocated.clone();
     math::add_all(&mut held, &pool.owed)?;
@@ -30,7 +30,7 @@ pub fn check(state: &dyn StateRead, bank: &dyn BankKeeper, market: &dyn MarketKe
     let mut owed = pool.owed.clone();
     let mut records = DecMap::new();
     for (_, mut position) in state.all_positions()? {
-        let settled = settle(&state, market, &params, &mut position, &epoch, height)?;
+        let settled = settle(&state, &params, &mut position, &epoch, height)?;
         book(&mut position, &params, &settled, epoch.number)?;
         math::sub_all(&mut owed, &settled.returned()?)?;
         math::add_all(&mut records, &position.vested)?;

@@ -30,14 +30,19 @@ pub struct ClassCount {
     pub free: u64,
 }
 
-/// The provider registry and escrow, as incentives read them.
+/// A provider as the registry holds it now: its GPUs by class and its bond.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProviderGpus {
+    pub classes: Vec<ClassCount>,
+    /// The bond, in the registry's bond denom (zero once the provider is gone).
+    pub bond: u128,
+}
+
+/// The provider registry, as incentives read it.
 pub trait MarketKeeper: Send + Sync {
-    /// A provider's GPUs by class as the registry holds them now (empty if it is gone).
-    fn provider_gpus(&self, state: &dyn StateRead, owner: &Address) -> Result<Vec<ClassCount>, IncentiveError>;
+    /// A provider's GPUs by class and its bond (empty if it is gone).
+    fn provider_gpus(&self, state: &dyn StateRead, owner: &Address) -> Result<ProviderGpus, IncentiveError>;
 
     /// Every registered provider (genesis: each gets its record).
     fn provider_owners(&self, state: &dyn StateRead) -> Result<Vec<Address>, IncentiveError>;
-
-    /// The take rate escrow charges on payments in `denom`, in basis points.
-    fn take_rate_bps(&self, state: &dyn StateRead, denom: &str) -> Result<u32, IncentiveError>;
 }

@@ -30,7 +30,7 @@ pub use class::GpuClassId;
 pub use component::IncentiveComponent;
 pub use error::IncentiveError;
 pub use genesis::GenesisState;
-pub use keepers::{BankKeeper, ClassCount, MarketKeeper, MintKeeper};
+pub use keepers::{BankKeeper, ClassCount, MarketKeeper, MintKeeper, ProviderGpus};
 pub use msg::IncentiveMsg;
 pub use params::{ClassWeight, Params};
 pub use state::IncentiveRead;

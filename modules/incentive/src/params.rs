@@ -2,6 +2,7 @@
 //! Shares and fractions are basis points.
 
 use agora_proto::incentive::v1 as pb;
+use agora_types::{Dec, DecCoin, Denom};
 use serde::{Deserialize, Serialize};
 
 use crate::class::GpuClassId;
@@ -13,6 +14,10 @@ pub const BPS_ONE: u32 = 10_000;
 pub const MAX_WEIGHTED_CLASSES: usize = 64;
 /// The longest vesting, in epochs: a provider holds at most this many vesting tranches.
 pub const MAX_VEST_EPOCHS: u32 = 104;
+/// The shortest epoch: an epoch's end writes one record per weighted class.
+pub const MIN_EPOCH_BLOCKS: u64 = 10;
+/// Payment denoms with a minimum lease price at most.
+pub const MAX_PRICED_DENOMS: usize = 16;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -34,11 +39,16 @@ pub struct Params {
     pub wash_cap_bps: u32,
     pub vest_fraction_bps: u32,
     pub vest_epochs: u32,
+    /// Per GPU per block, by payment denom.
+    pub min_lease_prices: Vec<DecCoin>,
+    /// In the bond denom; 0: no limit.
+    pub idle_bond_per_gpu: u128,
 }
 
 impl Default for Params {
     /// A day of 5-second blocks per epoch; 10 % of the provisions and half the take fund the
-    /// pool; no class is weighted until governance names them (the pool fills until then).
+    /// pool; no class is weighted until governance names them (the pool fills until then);
+    /// leases count from 100 uagora per GPU per block; idle GPUs need 10 AGORA of bond each.
     fn default() -> Self {
         Self {
             epoch_blocks: 17_280,
@@ -51,11 +61,18 @@ impl Default for Params {
             wash_cap_bps: 5_000,
             vest_fraction_bps: 7_500,
             vest_epochs: 30,
+            min_lease_prices: vec![DecCoin::new(Denom::native(), Dec::from_units(100))],
+            idle_bond_per_gpu: 10_000_000,
         }
     }
 }
 
 impl Params {
+    /// The minimum lease price per GPU per block in `denom`, if it has one.
+    pub fn min_lease_price(&self, denom: &str) -> Option<Dec> {
+        self.min_lease_prices.iter().find(|p| p.denom.as_str() == denom).map(|p| p.amount)
+    }
+
     /// The weight of `class` (0 if governance named none).
     pub fn weight_of(&self, class: &GpuClassId) -> u32 {
         self.class_weights.iter().find(|w| &w.class == class).map_or(0, |w| w.weight)
@@ -67,8 +84,19 @@ impl Params {
 
     pub fn validate(&self) -> Result<(), IncentiveError> {
         let invalid = |m: String| Err(IncentiveError::InvalidParams(m));
-        if self.epoch_blocks == 0 {
-            return invalid("incentive.params.epoch_blocks must be positive".into());
+        if self.epoch_blocks < MIN_EPOCH_BLOCKS {
+            return invalid(format!("incentive.params.epoch_blocks {} is below {MIN_EPOCH_BLOCKS}", self.epoch_blocks));
+        }
+        if self.min_lease_prices.len() > MAX_PRICED_DENOMS {
+            return invalid(format!("incentive.params.min_lease_prices has more than {MAX_PRICED_DENOMS} denoms"));
+        }
+        for (i, price) in self.min_lease_prices.iter().enumerate() {
+            if price.amount.is_zero() {
+                return invalid(format!("incentive.params.min_lease_prices[{i}] must be positive"));
+            }
+            if self.min_lease_prices[..i].iter().any(|p| p.denom == price.denom) {
+                return invalid(format!("incentive.params.min_lease_prices[{i}]: duplicate denom {}", price.denom));
+            }
         }
         for (name, value) in [
             ("mint_share_bps", self.mint_share_bps),
@@ -129,6 +157,8 @@ impl Params {
             wash_cap_bps: self.wash_cap_bps,
             vest_fraction_bps: self.vest_fraction_bps,
             vest_epochs: self.vest_epochs,
+            min_lease_prices: self.min_lease_prices.iter().map(DecCoin::to_proto).collect(),
+            idle_bond_per_gpu: self.idle_bond_per_gpu.to_string(),
         }
     }
 
@@ -157,6 +187,18 @@ impl Params {
             wash_cap_bps: proto.wash_cap_bps,
             vest_fraction_bps: proto.vest_fraction_bps,
             vest_epochs: proto.vest_epochs,
+            min_lease_prices: proto
+                .min_lease_prices
+                .iter()
+                .enumerate()
+                .map(|(i, p)| DecCoin::from_proto(&format!("incentive.params.min_lease_prices[{i}]"), p).map_err(IncentiveError::InvalidParams))
+                .collect::<Result<_, _>>()?,
+            idle_bond_per_gpu: match proto.idle_bond_per_gpu.as_str() {
+                "" => 0,
+                text => text
+                    .parse()
+                    .map_err(|_| IncentiveError::InvalidParams(format!("incentive.params.idle_bond_per_gpu {text:?} is not an integer amount")))?,
+            },
         };
         params.validate()?;
         Ok(params)

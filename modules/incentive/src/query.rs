@@ -10,7 +10,6 @@ use prost::Message;
 
 use crate::accrual::{book, epoch_at, settle};
 use crate::class::GpuClassId;
-use crate::keepers::MarketKeeper;
 use crate::math::DecMap;
 use crate::state::{keys, ClassEpochRecord, IncentiveRead};
 use crate::IncentiveError;
@@ -56,7 +55,7 @@ pub fn class_epoch_proto(r: &ClassEpochRecord) -> pb::ClassEpoch {
 }
 
 /// Serves the incentive query paths at `height` (the height `state` was read at).
-pub fn query<S: StateRead>(state: &S, market: &dyn MarketKeeper, height: u64, path: &str, data: &[u8]) -> Option<Result<Vec<u8>, TxError>> {
+pub fn query<S: StateRead>(state: &S, height: u64, path: &str, data: &[u8]) -> Option<Result<Vec<u8>, TxError>> {
     let result = match path {
         PARAMS => decode::<pb::QueryParamsRequest>(data).and_then(|_| {
             let params = state.incentive_params().map_err(internal)?;
@@ -73,7 +72,7 @@ pub fn query<S: StateRead>(state: &S, market: &dyn MarketKeeper, height: u64, pa
         }),
         EPOCH_RATES => decode::<pb::QueryEpochRatesRequest>(data).and_then(|req| epoch_rates(state, req.epoch)),
         CLASS_HISTORY => decode::<pb::QueryClassHistoryRequest>(data).and_then(|req| class_history(state, &req)),
-        PROVIDER_REWARDS => decode::<pb::QueryProviderRewardsRequest>(data).and_then(|req| provider_rewards(state, market, height, &req.provider)),
+        PROVIDER_REWARDS => decode::<pb::QueryProviderRewardsRequest>(data).and_then(|req| provider_rewards(state, height, &req.provider)),
         _ => return None,
     };
     Some(result)
@@ -111,7 +110,7 @@ fn class_history<S: StateRead>(state: &S, req: &pb::QueryClassHistoryRequest) ->
     Ok(pb::QueryClassHistoryResponse { epochs, pagination: Some(pagination) }.encode_to_vec())
 }
 
-fn provider_rewards<S: StateRead>(state: &S, market: &dyn MarketKeeper, height: u64, provider: &str) -> Result<Vec<u8>, TxError> {
+fn provider_rewards<S: StateRead>(state: &S, height: u64, provider: &str) -> Result<Vec<u8>, TxError> {
     let owner: Address = provider.parse().map_err(|e| TxError::invalid_request(format!("provider: {e}")))?;
     let mut position = state
         .position(&owner)
@@ -119,7 +118,7 @@ fn provider_rewards<S: StateRead>(state: &S, market: &dyn MarketKeeper, height: 
         .ok_or_else(|| TxError::from(&IncentiveError::NoRewards(owner.to_string())))?;
     let params = state.incentive_params().map_err(internal)?;
     let epoch = epoch_at(state, height, &params).map_err(internal)?;
-    let settled = settle(state, market, &params, &mut position, &epoch, height).map_err(internal)?;
+    let settled = settle(state, &params, &mut position, &epoch, height).map_err(internal)?;
     book(&mut position, &params, &settled, epoch.number).map_err(internal)?;
     let rewards = pb::ProviderRewards {
         provider: owner.to_string(),

@@ -8,12 +8,12 @@ use std::sync::{Arc, Mutex};
 use agora_bank::{BankComponent, BankRead, BankWrite};
 use agora_component::{Authority, Component, Wiring};
 use agora_store::{EmptyState, StateDelta, StateRead, StateWrite};
-use agora_types::{AbciError, Address, BlockContext, Coin, Coins, Dec, Denom, Event};
+use agora_types::{AbciError, Address, BlockContext, Coin, Coins, Dec, DecCoin, Denom, Event};
 use proptest::prelude::*;
 
 use crate::accrual;
 use crate::epoch::FEE_COLLECTOR;
-use crate::keepers::{BankKeeper, ClassCount, MarketKeeper, MintKeeper};
+use crate::keepers::{BankKeeper, ClassCount, MarketKeeper, MintKeeper, ProviderGpus};
 use crate::msg::IncentiveMsg;
 use crate::state::IncentiveRead;
 use crate::{ClassWeight, GenesisState, GpuClassId, IncentiveComponent, IncentiveError, Params};
@@ -48,7 +48,7 @@ impl BankKeeper for TestBank {
 struct World {
     provision: u128,
     gpus: BTreeMap<Address, Vec<ClassCount>>,
-    take_bps: u32,
+    bond: u128,
 }
 
 #[derive(Clone, Default)]
@@ -61,17 +61,15 @@ impl MintKeeper for Shared {
 }
 
 impl MarketKeeper for Shared {
-    fn provider_gpus(&self, _state: &dyn StateRead, owner: &Address) -> Result<Vec<ClassCount>, IncentiveError> {
-        Ok(self.0.lock().unwrap().gpus.get(owner).cloned().unwrap_or_default())
+    fn provider_gpus(&self, _state: &dyn StateRead, owner: &Address) -> Result<ProviderGpus, IncentiveError> {
+        let world = self.0.lock().unwrap();
+        Ok(ProviderGpus { classes: world.gpus.get(owner).cloned().unwrap_or_default(), bond: world.bond })
     }
 
     fn provider_owners(&self, _state: &dyn StateRead) -> Result<Vec<Address>, IncentiveError> {
         Ok(self.0.lock().unwrap().gpus.keys().copied().collect())
     }
 
-    fn take_rate_bps(&self, _state: &dyn StateRead, _denom: &str) -> Result<u32, IncentiveError> {
-        Ok(self.0.lock().unwrap().take_bps)
-    }
 }
 
 struct Sim {
@@ -98,6 +96,8 @@ fn simple_params() -> Params {
         wash_cap_bps: 5_000,
         vest_fraction_bps: 0,
         vest_epochs: 0,
+        min_lease_prices: vec![DecCoin::new(Denom::native(), d("1"))],
+        idle_bond_per_gpu: 0,
     }
 }
 
@@ -105,7 +105,7 @@ impl Sim {
     fn new(params: Params) -> Self {
         let mut state = StateDelta::new(EmptyState);
         let world = Shared::default();
-        world.0.lock().unwrap().take_bps = 2_000;
+        world.0.lock().unwrap().bond = 1_000_000;
         let mut incentive = IncentiveComponent::new(TestBank, world.clone(), world.clone());
         let wiring = Wiring { module_accounts: incentive.module_accounts(), authority: Authority::default(), module_versions: vec![] };
         let mut bank = BankComponent::default();
@@ -142,7 +142,7 @@ impl Sim {
     fn check(&self) {
         self.bank.check_invariants(&self.state).unwrap();
         self.incentive.check_invariants(&self.state).unwrap();
-        crate::invariant::check(&self.state, &TestBank, &self.world, self.height).unwrap();
+        crate::invariant::check(&self.state, &TestBank, self.height).unwrap();
     }
 
     fn pool_balance(&self) -> u128 {
@@ -162,10 +162,15 @@ impl Sim {
         self.check();
     }
 
+    /// Provider `i` paid `amount` of take (a lease withdrawal).
+    fn pay_take(&mut self, i: u8, amount: u128) {
+        accrual::take_paid(&mut self.state, &provider(i), DENOM, amount, self.height).unwrap();
+        self.check();
+    }
+
     fn claim(&mut self, i: u8) -> Result<u128, IncentiveError> {
         // A refused message leaves no write behind, as in a block.
-        let world = self.world.clone();
-        let (coins, _) = agora_component::isolated(&mut self.state, |fork| accrual::claim(fork, &TestBank, &world, &provider(i), self.height))?;
+        let (coins, _) = agora_component::isolated(&mut self.state, |fork| accrual::claim(fork, &TestBank, &provider(i), self.height))?;
         self.check();
         Ok(coins.amount_of(&Denom::native()))
     }
@@ -183,13 +188,14 @@ fn coins(amount: u128) -> Coins {
     Coins::from_list(vec![Coin::new(Denom::native(), amount)]).unwrap()
 }
 
-/// Provider 1 leases 6 GPUs (at 1,000 a block, take 20 %), provider 2 has 4 free, for a whole
-/// epoch of 10 blocks funded with 100 a block.
-fn one_epoch(params: Params, lease_rate: &str) -> Sim {
+/// Provider 1 leases 6 GPUs (at 1,000 a block) and pays `take`, provider 2 has 4 free, for a
+/// whole epoch of 10 blocks funded with 100 a block.
+fn one_epoch(params: Params, take: u128) -> Sim {
     let mut sim = Sim::new(params);
     sim.block(100); // height 1: epoch 0 is [1, 11)
     sim.set_gpus(1, &[("a100", 6, 0)]);
-    sim.lease(1, lease_rate, true);
+    sim.lease(1, "1000", true);
+    sim.pay_take(1, take);
     sim.set_gpus(2, &[("a100", 0, 4)]);
     sim.blocks(10, 100); // heights 2..=11; the epoch ends at the start of 11
     sim
@@ -197,7 +203,7 @@ fn one_epoch(params: Params, lease_rate: &str) -> Sim {
 
 #[test]
 fn one_epoch_pays_leased_and_idle_time_exactly() {
-    let mut sim = one_epoch(simple_params(), "1000");
+    let mut sim = one_epoch(simple_params(), 2_000);
     // Pool at the end: 11 provisions of 100. Budget 1,100: 550 leased, 550 idle.
     // Leased: 60 GPU-blocks, rate 550/60 = 9.166666666666666666 → 549.99999999999999996.
     // Utilization 60/100 = 0.6: idle earns (0.6 - 0.4)/(0.75 - 0.4) = 4/7 of 550 =
@@ -210,8 +216,7 @@ fn one_epoch_pays_leased_and_idle_time_exactly() {
     assert_eq!(record.idle_rate[DENOM], d("7.857142857142857142"));
     assert_eq!(sim.owed(), d("549.99999999999999996").checked_add(d("314.28571428571428568")).unwrap());
     assert_eq!(sim.unallocated(), d("1100").checked_sub(sim.owed()).unwrap(), "the rest stays for later epochs");
-    // Take owed by provider 1's leases: 1,000 × 10 blocks × 20 % = 2,000; the cap (50 %) of
-    // 1,000 does not bind.
+    // Provider 1 paid 2,000 of take: the cap (50 %) of 1,000 does not bind.
     assert_eq!(sim.claim(1).unwrap(), 549);
     assert_eq!(sim.claim(2).unwrap(), 314);
     let position = sim.state.position(&provider(1)).unwrap().unwrap();
@@ -220,8 +225,8 @@ fn one_epoch_pays_leased_and_idle_time_exactly() {
 
 #[test]
 fn the_wash_cap_limits_leased_rewards_to_a_share_of_the_take_and_returns_the_rest() {
-    // Leases at 10 a block: take 2 a block, 20 over the epoch; the cap is 50 % of it.
-    let mut sim = one_epoch(simple_params(), "10");
+    // 20 of take paid: the cap is 50 % of it.
+    let mut sim = one_epoch(simple_params(), 20);
     let unallocated = sim.unallocated();
     assert_eq!(sim.claim(1).unwrap(), 10);
     let over = d("549.99999999999999996").checked_sub(d("10")).unwrap();
@@ -240,6 +245,7 @@ fn a_providers_own_leases_do_not_lift_its_own_idle_pay() {
     // own leases the class would have been idle: its free GPUs earn nothing.
     sim.set_gpus(1, &[("a100", 6, 2)]);
     sim.lease(1, "1000", true);
+    sim.pay_take(1, 1_000_000);
     sim.set_gpus(2, &[("a100", 0, 2)]);
     sim.blocks(10, 100);
     let unallocated = sim.unallocated();
@@ -253,6 +259,44 @@ fn a_providers_own_leases_do_not_lift_its_own_idle_pay() {
     let before = sim.unallocated();
     let paid = sim.claim(1).unwrap();
     assert!(paid > 0 && sim.unallocated() > before, "leased rewards paid, lifted idle pay returned");
+}
+
+#[test]
+fn leases_below_the_minimum_price_and_gpus_beyond_the_bond_do_not_count() {
+    let mut params = simple_params();
+    params.min_lease_prices = vec![DecCoin::new(Denom::native(), d("100"))];
+    params.idle_bond_per_gpu = 250_000; // the test bond (1,000,000) covers 4 GPUs
+    let mut sim = Sim::new(params);
+    sim.block(100);
+    // 6 leased at 300 a block pay for 3 GPUs at 100 each; 10 free, 4 of them bonded.
+    sim.set_gpus(1, &[("a100", 6, 0)]);
+    sim.lease(1, "300", true);
+    sim.set_gpus(2, &[("a100", 0, 10)]);
+    sim.blocks(10, 100);
+    let record = sim.state.class_epoch(0, &class("a100")).unwrap().unwrap();
+    assert_eq!((record.leased_blocks, record.free_blocks), (30, 40));
+    // More leases paying their way count again from then on.
+    sim.lease(1, "300", true);
+    sim.blocks(10, 100);
+    let record = sim.state.class_epoch(1, &class("a100")).unwrap().unwrap();
+    assert_eq!(record.leased_blocks, 60);
+}
+
+#[test]
+fn a_longer_vesting_set_later_never_takes_back_what_vested() {
+    let mut params = simple_params();
+    params.vest_fraction_bps = 10_000;
+    params.vest_epochs = 2;
+    let mut sim = one_epoch(params.clone(), 2_000);
+    sim.set_gpus(1, &[("a100", 6, 0)]); // settles epoch 0: a tranche vesting over 2 epochs
+    sim.blocks(10, 0); // half of it vested
+    let ctx = BlockContext::at("incentive-test", sim.height);
+    let longer = IncentiveMsg::UpdateParams { authority: Authority::default().address(), params: Params { vest_epochs: 50, ..params } };
+    sim.incentive.execute(&mut sim.state, &ctx, &longer).unwrap();
+    assert!(sim.claim(1).unwrap() > 0, "what vested under the old span is claimable");
+    sim.blocks(10, 0);
+    assert!(sim.claim(1).unwrap() > 0, "the tranche keeps its own span");
+    sim.set_gpus(2, &[("a100", 1, 0)]);
 }
 
 #[test]
@@ -271,6 +315,7 @@ fn idle_time_below_the_utilization_floor_earns_nothing_and_its_budget_stays() {
     sim.block(100);
     sim.set_gpus(1, &[("a100", 3, 0)]);
     sim.lease(1, "1000", true);
+    sim.pay_take(1, 2_000);
     sim.set_gpus(2, &[("a100", 0, 7)]);
     sim.blocks(10, 100);
     let record = sim.state.class_epoch(0, &class("a100")).unwrap().unwrap();
@@ -287,6 +332,7 @@ fn a_class_without_weight_earns_nothing() {
     sim.block(100);
     sim.set_gpus(1, &[("h100", 6, 0)]);
     sim.lease(1, "1000", true);
+    sim.pay_take(1, 2_000);
     sim.set_gpus(2, &[("h100", 0, 4)]);
     sim.blocks(10, 100);
     assert!(sim.state.class_epoch(0, &class("h100")).unwrap().is_none());
@@ -304,6 +350,7 @@ fn a_record_left_alone_for_epochs_earns_what_one_brought_up_to_date_every_block_
     for i in [1, 2] {
         sim.set_gpus(i, &[("a100", 2, 0)]);
         sim.lease(i, "1000", true);
+        sim.pay_take(i, 1_000_000);
     }
     for _ in 0..35 {
         sim.block(100);
@@ -323,7 +370,7 @@ fn rewards_vest_linearly_and_a_slash_forfeits_what_has_not() {
     let mut params = simple_params();
     params.vest_fraction_bps = 7_500;
     params.vest_epochs = 4;
-    let mut sim = one_epoch(params, "1000");
+    let mut sim = one_epoch(params, 2_000);
     sim.set_gpus(1, &[]); // nothing more to earn after epoch 0
     // Settled at height 11 (epoch 1) when claimed: 549.99999999999999996 leased:
     // 25 % liquid = 137.49999999999999999, 75 % vests over epochs 2..=5.
@@ -333,7 +380,7 @@ fn rewards_vest_linearly_and_a_slash_forfeits_what_has_not() {
     let unvested = sim.state.position(&provider(1)).unwrap().unwrap().unvested().unwrap()[DENOM];
     assert_eq!(unvested, d("309.374999999999999978"));
     let before = sim.unallocated();
-    let (forfeited, _) = accrual::forfeit_unvested(&mut sim.state, &sim.world, &provider(1), sim.height).unwrap();
+    let (forfeited, _) = accrual::forfeit_unvested(&mut sim.state, &provider(1), sim.height).unwrap();
     sim.check();
     assert_eq!(forfeited[DENOM], unvested);
     assert_eq!(sim.unallocated(), before.checked_add(unvested).unwrap());
@@ -347,10 +394,11 @@ fn a_missed_check_takes_the_epochs_idle_time_and_the_others_share_the_budget() {
     sim.block(100);
     sim.set_gpus(1, &[("a100", 6, 0)]);
     sim.lease(1, "1000", true);
+    sim.pay_take(1, 2_000);
     sim.set_gpus(2, &[("a100", 0, 2)]);
     sim.set_gpus(3, &[("a100", 0, 2)]);
     sim.blocks(5, 100);
-    accrual::mark_unverified(&mut sim.state, &sim.world, &provider(3), sim.height).unwrap();
+    accrual::mark_unverified(&mut sim.state, &provider(3), sim.height).unwrap();
     sim.check();
     sim.blocks(5, 100);
     let record = sim.state.class_epoch(0, &class("a100")).unwrap().unwrap();
@@ -396,7 +444,8 @@ fn claims_and_params_are_refused_with_typed_errors() {
     let not_gov = IncentiveMsg::UpdateParams { authority: provider(1), params: simple_params() };
     assert!(sim.incentive.execute(&mut sim.state, &ctx, &not_gov).is_err());
     for (bad, what) in [
-        (Params { epoch_blocks: 0, ..simple_params() }, "epoch_blocks"),
+        (Params { epoch_blocks: 9, ..simple_params() }, "epoch_blocks"),
+        (Params { min_lease_prices: vec![DecCoin::new(Denom::native(), Dec::ZERO)], ..simple_params() }, "min_lease_prices"),
         (Params { wash_cap_bps: 10_000, ..simple_params() }, "wash_cap_bps"),
         (Params { idle_floor_bps: 8_000, ..simple_params() }, "idle_floor_bps"),
         (Params { vest_fraction_bps: 1, vest_epochs: 0, ..simple_params() }, "vest_epochs"),
@@ -411,7 +460,7 @@ fn claims_and_params_are_refused_with_typed_errors() {
 
 #[test]
 fn an_export_settles_every_record_and_a_new_chain_continues_it() {
-    let mut sim = one_epoch(simple_params(), "1000");
+    let mut sim = one_epoch(simple_params(), 2_000);
     sim.blocks(3, 100);
     let exported = sim.incentive.export_genesis(&sim.state, sim.height).unwrap();
     let json = serde_json::to_string(&exported).unwrap();
@@ -420,15 +469,15 @@ fn an_export_settles_every_record_and_a_new_chain_continues_it() {
     assert_eq!(exported.epoch.unwrap().start_height, 0, "heights rebased");
     assert!(exported.positions.iter().all(|p| p.position.last_height == 0 && p.position.epoch == 1));
     // What provider 1 can claim is the same before and after.
-    let claimable = |state: &dyn StateRead, world: &Shared, height: u64| {
-        let q = crate::query::query(&state, world, height, crate::query::PROVIDER_REWARDS, &prost::Message::encode_to_vec(&agora_proto::incentive::v1::QueryProviderRewardsRequest { provider: provider(1).to_string() }));
+    let claimable = |state: &dyn StateRead, height: u64| {
+        let q = crate::query::query(&state, height, crate::query::PROVIDER_REWARDS, &prost::Message::encode_to_vec(&agora_proto::incentive::v1::QueryProviderRewardsRequest { provider: provider(1).to_string() }));
         let res: agora_proto::incentive::v1::QueryProviderRewardsResponse = prost::Message::decode(q.unwrap().unwrap().as_slice()).unwrap();
         res.rewards.unwrap().vested
     };
-    let before = claimable(&sim.state, &sim.world, sim.height);
+    let before = claimable(&sim.state, sim.height);
     let mut fresh = StateDelta::new(EmptyState);
     sim.incentive.init_genesis(&mut fresh, &imported).unwrap();
-    assert_eq!(claimable(&fresh, &sim.world, 0), before);
+    assert_eq!(claimable(&fresh, 0), before);
 }
 
 // ---- property: every unit is paid, owed, or in the pool ----
@@ -439,6 +488,7 @@ enum Op {
     Gpus(u8, u8, u8, u8),
     Lease(u8, u16, bool),
     Claim(u8),
+    Take(u8, u16),
     Miss(u8),
     Slash(u8),
 }
@@ -449,6 +499,7 @@ fn op() -> impl Strategy<Value = Op> {
         (0u8..4, 0u8..3, 0u8..9, 0u8..9).prop_map(|(i, m, l, f)| Op::Gpus(i, m, l, f)),
         (0u8..4, 1u16..2_000, any::<bool>()).prop_map(|(i, r, o)| Op::Lease(i, r, o)),
         (0u8..4).prop_map(Op::Claim),
+        (0u8..4, 0u16..3_000).prop_map(|(i, t)| Op::Take(i, t)),
         (0u8..4).prop_map(Op::Miss),
         (0u8..4).prop_map(Op::Slash),
     ]
@@ -483,14 +534,15 @@ proptest! {
                     }
                 }
                 Op::Claim(i) => claimed += sim.claim(i + 1).unwrap_or(0),
+                Op::Take(i, t) => sim.pay_take(i + 1, u128::from(t)),
                 Op::Miss(i) => {
                     if sim.state.position(&provider(i + 1)).unwrap().is_some() {
-                        accrual::mark_unverified(&mut sim.state, &sim.world, &provider(i + 1), sim.height).unwrap();
+                        accrual::mark_unverified(&mut sim.state, &provider(i + 1), sim.height).unwrap();
                         sim.check();
                     }
                 }
                 Op::Slash(i) => {
-                    accrual::forfeit_unvested(&mut sim.state, &sim.world, &provider(i + 1), sim.height).unwrap();
+                    accrual::forfeit_unvested(&mut sim.state, &provider(i + 1), sim.height).unwrap();
                     sim.check();
                 }
             }

@@ -242,7 +242,7 @@ impl<'de> serde::Deserialize<'de> for Dec {
 }
 
 /// A decimal amount of one denom (a price or rate per block).
-#[derive(Clone, PartialEq, Eq, Debug)]
+#[derive(Clone, PartialEq, Eq, Debug, serde::Serialize, serde::Deserialize)]
 pub struct DecCoin {
     pub denom: Denom,
     pub amount: Dec,

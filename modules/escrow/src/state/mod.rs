@@ -127,7 +127,7 @@ pub(crate) trait EscrowRecords: StateWrite + EscrowRead + Sized {
     }
 
     /// Transfers a payment's whole units to its provider, the take to the community pool.
-    fn pay_out(&mut self, bank: &dyn BankKeeper, payment: &mut Payment, denom: &agora_types::Denom) -> Result<Vec<Event>, EscrowError> {
+    fn pay_out(&mut self, bank: &dyn BankKeeper, payment: &mut Payment, denom: &agora_types::Denom, height: u64) -> Result<Vec<Event>, EscrowError> {
         let amount = payment.take_whole_units()?;
         if amount == 0 {
             return Ok(Vec::new());
@@ -152,7 +152,7 @@ pub(crate) trait EscrowRecords: StateWrite + EscrowRead + Sized {
             events.extend(bank.send_coins(self, &module, &payment.id.provider, &single(&to_provider)?)?);
         }
         if take_coin.amount > 0 {
-            events.extend(bank.collect_take(self, &module, &single(&take_coin)?)?);
+            events.extend(bank.collect_take(self, &module, &payment.id.provider, &single(&take_coin)?, height)?);
         }
         events.push(Withdrawn { account: &payment.account, payment: &payment.id, amount: &to_provider, take: &take_coin }.to_event());
         Ok(events)
@@ -238,7 +238,7 @@ pub trait EscrowWrite: StateWrite + EscrowRead + Sized {
         let loaded = self.settle_to(id, height)?;
         self.store_account(&loaded)?;
         let mut payment = self.escrow_payment(id, pid)?.ok_or_else(|| EscrowError::PaymentNotFound(format!("{id}/{pid}")))?;
-        let events = self.pay_out(bank, &mut payment, &loaded.account.denom)?;
+        let events = self.pay_out(bank, &mut payment, &loaded.account.denom, height)?;
         self.store_payment(&payment, &loaded.account.denom);
         Ok(events)
     }
@@ -252,7 +252,7 @@ pub trait EscrowWrite: StateWrite + EscrowRead + Sized {
             return Err(EscrowError::PaymentNotOpen(format!("{id}/{pid}")));
         }
         let denom = loaded.account.denom.clone();
-        let mut events = self.pay_out(bank, &mut payment, &denom)?;
+        let mut events = self.pay_out(bank, &mut payment, &denom, height)?;
         let fraction = std::mem::replace(&mut payment.balance, Dec::ZERO);
         loaded.account.refund_fraction(fraction)?;
         loaded.account.rate = loaded

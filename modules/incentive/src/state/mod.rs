@@ -99,10 +99,12 @@ pub struct ClassPosition {
     pub snap_idle: DecMap,
 }
 
-/// Rewards settled in `epoch`, vesting linearly over the following `vest_epochs` epochs.
+/// Rewards settled in `epoch`, vesting linearly over the following `span` epochs.
 #[derive(Clone, Debug, Default, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
 pub struct Tranche {
     pub epoch: u64,
+    /// `vest_epochs` when the tranche was created.
+    pub span: u32,
     pub total: DecMap,
     pub released: DecMap,
 }
@@ -114,10 +116,11 @@ pub struct Position {
     pub epoch: u64,
     pub last_height: u64,
     pub classes: Vec<ClassPosition>,
-    /// Σ of the rates per block of its open lease payments, per denom.
+    /// Σ of the rates per block of its open lease payments, per denom: leased GPUs count only as
+    /// far as these pay `min_lease_prices` for them.
     pub lease_rates: DecMap,
-    /// The take its leases owe in `epoch`, up to `last_height`.
-    pub pending_take: DecMap,
+    /// Take its leases paid and not yet used to cap leased rewards.
+    pub take_credit: DecMap,
     pub vested: DecMap,
     pub vesting: Vec<Tranche>,
     pub claimed: BTreeMap<String, u128>,

@@ -33,7 +33,10 @@ fn a_chain_started_from_an_export_answers_as_the_original_did() {
     let alice = original.account("alice").expect("alice");
     let bob = original.account("bob").expect("bob");
 
-    // Export a committed height while the node is stopped; then it carries on.
+    // Export a committed height past the lease's block while the node is stopped (the latest
+    // block may be the lease's own, not yet committed by the app); then it carries on.
+    let lease_block = height(&rpc).expect("height");
+    wait_for("two blocks past the lease", Duration::from_secs(30), || Ok(height(&rpc)? >= lease_block + 2)).expect("blocks");
     let exported = height(&rpc).expect("height") - 1;
     original.down().expect("down");
     let file = original.keys_dir().with_file_name("exported-genesis.json");

@@ -26,10 +26,13 @@ pub fn begin_block(state: &mut dyn StateWrite, bank: &dyn BankKeeper, mint: &dyn
 
     match state.current_epoch()? {
         None => state.put_current_epoch(&EpochInfo { number: 0, start_height: height, end_height: height.saturating_add(params.epoch_blocks) })?,
-        Some(epoch) if height >= epoch.end_height => {
+        Some(mut epoch) if height >= epoch.end_height => {
+            // An end that could not run on time (a failed hook) ends the epoch here instead, so
+            // the blocks in between are counted once, in this epoch.
+            epoch.end_height = height;
             events.extend(end_epoch(state, &params, &epoch)?);
             state.put_finished_epoch(&epoch)?;
-            let next = EpochInfo { number: epoch.number + 1, start_height: epoch.end_height, end_height: epoch.end_height.saturating_add(params.epoch_blocks) };
+            let next = EpochInfo { number: epoch.number + 1, start_height: height, end_height: height.saturating_add(params.epoch_blocks) };
             state.put_current_epoch(&next)?;
         }
         Some(_) => {}

@@ -70,7 +70,7 @@ pub fn query<S: StateRead>(state: &S, height: u64, path: &str, data: &[u8]) -> O
             }
             .encode_to_vec())
         }),
-        EPOCH_RATES => decode::<pb::QueryEpochRatesRequest>(data).and_then(|req| epoch_rates(state, req.epoch)),
+        EPOCH_RATES => decode::<pb::QueryEpochRatesRequest>(data).and_then(|req| epoch_rates(state, (!req.latest).then_some(req.epoch))),
         CLASS_HISTORY => decode::<pb::QueryClassHistoryRequest>(data).and_then(|req| class_history(state, &req)),
         PROVIDER_REWARDS => decode::<pb::QueryProviderRewardsRequest>(data).and_then(|req| provider_rewards(state, height, &req.provider)),
         _ => return None,
@@ -78,13 +78,14 @@ pub fn query<S: StateRead>(state: &S, height: u64, path: &str, data: &[u8]) -> O
     Some(result)
 }
 
-fn epoch_rates<S: StateRead>(state: &S, epoch: u64) -> Result<Vec<u8>, TxError> {
+/// One ended epoch's rates; `None`: the last one.
+fn epoch_rates<S: StateRead>(state: &S, epoch: Option<u64>) -> Result<Vec<u8>, TxError> {
     let epoch = match epoch {
-        0 => match state.current_epoch().map_err(internal)? {
+        None => match state.current_epoch().map_err(internal)? {
             Some(current) if current.number > 0 => current.number - 1,
             _ => return Err(TxError::not_found("no epoch has ended yet")),
         },
-        n => n,
+        Some(n) => n,
     };
     if state.finished_epoch(epoch).map_err(internal)?.is_none() {
         return Err(TxError::not_found(format!("epoch {epoch} has not ended")));

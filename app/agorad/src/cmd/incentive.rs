@@ -50,8 +50,8 @@ pub enum IncentiveQuery {
     },
     /// Every weighted class's budget, utilization and rates for one ended epoch (default: the last)
     EpochRates {
-        #[arg(long, default_value_t = 0)]
-        epoch: u64,
+        #[arg(long)]
+        epoch: Option<u64>,
         #[command(flatten)]
         at: At,
     },
@@ -93,7 +93,7 @@ pub fn run_query(g: &GlobalOpts, cmd: IncentiveQuery) -> Result<Value> {
         }
         IncentiveQuery::EpochRates { epoch, at } => json(&rpc.query_proto::<_, pb::QueryEpochRatesResponse>(
             "/agora.incentive.v1.Query/EpochRates",
-            &pb::QueryEpochRatesRequest { epoch },
+            &pb::QueryEpochRatesRequest { epoch: epoch.unwrap_or(0), latest: epoch.is_none() },
             at.height,
         )?),
         IncentiveQuery::ClassHistory { vendor, model, vram_gib, interface, page, at } => {

@@ -10,10 +10,11 @@
 #     bob:            gained = paid out − take − his fees − bond (bid deposit back)
 #     take:           the take of all payouts, the take's fraction carried from one payout to
 #                     the next (floor(total paid × bps / 10000) at one rate)
-#     community pool, fee collector and distribution together: gained = the take + all fees +
-#                     every coin minted meanwhile (fees and provisions pass from the fee
-#                     collector to distribution, which keeps the validators' rewards and sends
-#                     the community tax to the pool); escrow and market accounts end where
+#     community pool, fee collector, distribution and the incentive pool together: gained =
+#                     the take + all fees + every coin minted meanwhile (fees and provisions
+#                     pass from the fee collector to distribution, which keeps the validators'
+#                     rewards and sends the community tax to the pool; the incentive pool takes
+#                     its share of each provision and of the take); escrow and market accounts end where
 #                     they began; all changes add up to what was minted
 #     escrow account: closed and empty; payouts = floor(price × leased blocks)
 #
@@ -127,6 +128,7 @@ PROVIDER_MODULE="$(module_address provider)"
 ESCROW_MODULE="$(module_address escrow)"
 MARKET_MODULE="$(module_address market)"
 DISTRIBUTION_MODULE="$(module_address distribution)"
+INCENTIVE_MODULE="$(module_address incentive)"
 
 say "localnet at $NODE: alice $ALICE, bob $BOB"
 info "community pool $POOL, fee collector $FEE_COLLECTOR"
@@ -137,7 +139,7 @@ info "take rates: $(get "$WORK/escrow_params.json" params.take_rates), default $
 
 # Balances at one height, for every account the demo moves funds between.
 ACCOUNTS=(alice:"$ALICE" bob:"$BOB" community_pool:"$POOL" fee_collector:"$FEE_COLLECTOR"
-  distribution:"$DISTRIBUTION_MODULE" provider_module:"$PROVIDER_MODULE" escrow_module:"$ESCROW_MODULE"
+  distribution:"$DISTRIBUTION_MODULE" incentive:"$INCENTIVE_MODULE" provider_module:"$PROVIDER_MODULE" escrow_module:"$ESCROW_MODULE"
   market_module:"$MARKET_MODULE")
 balances() {
   local tag="$1" h="$2" entry
@@ -304,8 +306,8 @@ check("bob gained = payout − take − fees − bond", delta["bob"], paid - tak
 supply = lambda tag: next(int(c["amount"]) for c in load(f"supply_{tag}")["supply"] if c["denom"] == denom)
 minted = supply("end") - supply("start")
 print(f"    minted meanwhile (inflation): {minted}")
-check("community pool + fee collector + distribution gained the take, every fee and the minted coins",
-      delta["community_pool"] + delta["fee_collector"] + delta["distribution"], take + sum(fees.values()) + minted)
+check("community pool + fee collector + distribution + incentive pool gained the take, every fee and the minted coins",
+      delta["community_pool"] + delta["fee_collector"] + delta["distribution"] + delta["incentive"], take + sum(fees.values()) + minted)
 check("escrow module back where it began", delta["escrow_module"], 0)
 check("market module back where it began (bid deposit returned)", delta["market_module"], 0)
 check("provider module holds the new bond", delta["provider_module"], bonded)

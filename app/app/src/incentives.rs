@@ -65,7 +65,8 @@ impl agora_incentive::MarketKeeper for Incentives {
             Some(coin) => coin.amount.parse().map_err(|e| internal(format!("bond of {owner}: {e}")))?,
             None => 0,
         };
-        let active = ProviderState::try_from(provider.state) == Ok(ProviderState::Active);
+        // A jailed provider offers nothing new: its free GPUs earn no idle time.
+        let active = ProviderState::try_from(provider.state) == Ok(ProviderState::Active) && !agora_provider::penalty::is_jailed(&provider);
         let capacity = gpus_by_class(&provider.capacity.unwrap_or_default());
         let allocated = gpus_by_class(&provider.allocated.unwrap_or_default());
         let mut counts: Vec<ClassCount> = capacity

@@ -97,7 +97,7 @@ fn an_epoch_pays_leased_and_verified_idle_gpu_time_and_a_claim_pays_what_vested(
     ok(&m.block(vec![tx]));
     next_epoch(&mut m);
 
-    let rates: ipb::QueryEpochRatesResponse = query(&m, "/agora.incentive.v1.Query/EpochRates", &ipb::QueryEpochRatesRequest { epoch: 0, latest: false });
+    let rates: ipb::QueryEpochRatesResponse = query(&m, "/agora.incentive.v1.Query/EpochRates", &ipb::QueryEpochRatesRequest { epoch: 0, latest: true });
     let class = &rates.classes[0];
     assert_eq!(class.class.as_ref().map(GpuClassId::from_proto), Some(a100()));
     assert_eq!((class.leased_gpu_blocks.as_str(), class.idle_gpu_blocks.as_str()), ("80", "80"), "a whole epoch of 8 leased and 8 free");

@@ -73,6 +73,12 @@ pub enum ProviderError {
     InvalidGenesis(String),
     #[error("cannot decode {type_url}: {reason}")]
     Decode { type_url: String, reason: String },
+    #[error("provider {owner} is jailed{}", if *.until == u64::MAX { " for ever (tombstoned)".to_string() } else { format!(" until height {until}") })]
+    ProviderJailed { owner: String, until: u64 },
+    #[error("provider {owner} is not jailed")]
+    ProviderNotJailed { owner: String },
+    #[error("provider {owner}'s bond {bond} is below the minimum {min}: bond more before unjailing")]
+    BondBelowMinimumToUnjail { owner: String, bond: String, min: String },
     /// Codespace `sdk`, code 5, as the Cosmos SDK reports it.
     #[error("bond needs {needed} but {owner} has only {available}: insufficient funds")]
     InsufficientFunds { owner: String, needed: String, available: String },
@@ -141,6 +147,9 @@ impl AbciError for ProviderError {
             Self::InvalidParams(_) => 31,
             Self::InvalidGenesis(_) => 32,
             Self::Decode { .. } => 33,
+            Self::ProviderJailed { .. } => 34,
+            Self::ProviderNotJailed { .. } => 35,
+            Self::BondBelowMinimumToUnjail { .. } => 36,
             Self::InsufficientFunds { .. } => 5,
             Self::AuditorIsProvider { .. } => 1,
             Self::NoAttributesToSign => 2,
@@ -204,6 +213,9 @@ mod tests {
             ProviderError::InvalidParams(String::new()),
             ProviderError::InvalidGenesis(String::new()),
             ProviderError::Decode { type_url: String::new(), reason: String::new() },
+            ProviderError::ProviderJailed { owner: String::new(), until: 0 },
+            ProviderError::ProviderNotJailed { owner: String::new() },
+            ProviderError::BondBelowMinimumToUnjail { owner: String::new(), bond: String::new(), min: String::new() },
             ProviderError::InsufficientFunds { owner: String::new(), needed: String::new(), available: String::new() },
             ProviderError::AuditorIsProvider { auditor: String::new() },
             ProviderError::NoAttributesToSign,

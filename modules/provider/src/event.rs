@@ -40,6 +40,43 @@ pub struct ProviderAttributesDeleted<'a> {
     pub keys: &'a [String],
 }
 
+/// Part of a provider's bond was taken by a penalty and sent to `to`.
+pub struct ProviderSlashed<'a> {
+    pub owner: &'a Address,
+    pub amount: &'a Coin,
+    pub to: &'a Address,
+}
+
+/// A provider was jailed until `until` (`u64::MAX`: tombstoned).
+pub struct ProviderJailed<'a> {
+    pub owner: &'a Address,
+    pub until: u64,
+    pub reason: &'a str,
+}
+
+/// A jailed provider may bid again.
+pub struct ProviderUnjailed<'a> {
+    pub owner: &'a Address,
+}
+
+impl TypedEvent for ProviderSlashed<'_> {
+    fn to_event(&self) -> Event {
+        Event::new("provider_slashed").attr("owner", self.owner).attr("amount", self.amount).attr("to", self.to)
+    }
+}
+
+impl TypedEvent for ProviderJailed<'_> {
+    fn to_event(&self) -> Event {
+        Event::new("provider_jailed").attr("owner", self.owner).attr("until", self.until).attr("reason", self.reason)
+    }
+}
+
+impl TypedEvent for ProviderUnjailed<'_> {
+    fn to_event(&self) -> Event {
+        Event::new("provider_unjailed").attr("owner", self.owner)
+    }
+}
+
 impl TypedEvent for ProviderCreated<'_> {
     fn to_event(&self) -> Event {
         Event::new("provider_created").attr("owner", self.owner).attr("host_uri", self.host_uri).attr("bond", self.bond)

@@ -81,6 +81,10 @@ impl GenesisState {
             if provider.unbonding_height > 0 {
                 provider.unbonding_height = provider.unbonding_height.saturating_sub(height).max(1);
             }
+            // Still jailed on the new chain (0 would mean free); tombstoned stays for ever.
+            if provider.jailed_until > 0 && provider.jailed_until != crate::penalty::TOMBSTONED {
+                provider.jailed_until = provider.jailed_until.saturating_sub(height).max(1);
+            }
         }
         Ok(Self { params: state.provider_params()?, providers, audits })
     }

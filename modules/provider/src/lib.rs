@@ -15,6 +15,7 @@ pub mod handler;
 pub mod keepers;
 pub mod msg;
 pub mod params;
+pub mod penalty;
 pub mod query;
 pub mod resources;
 pub mod state;

@@ -42,6 +42,8 @@ pub fn execute<S: StateWrite>(state: &mut S, bank: &dyn crate::keepers::BankKeep
         active_leases: 0,
         open_bids: 0,
         created_height: ctx.height,
+        jailed_until: 0,
+        tombstoned: false,
     };
     state.put_provider(&msg.owner, &provider);
     state.adjust_gpu_utilization(&msg.fields.capacity.gpus, GpuCounter::Registered, true)?;

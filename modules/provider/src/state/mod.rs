@@ -138,6 +138,14 @@ pub(crate) trait ProviderStore: StateWrite + ProviderRead {
 
 impl<S: StateWrite + ?Sized> ProviderStore for S {}
 
+/// A jailed provider takes no new bid or lease.
+fn refuse_jailed(provider: &Provider, owner: &Address) -> Result<(), ProviderError> {
+    if crate::penalty::is_jailed(provider) {
+        return Err(ProviderError::ProviderJailed { owner: owner.to_string(), until: provider.jailed_until });
+    }
+    Ok(())
+}
+
 fn not_found(owner: &Address) -> ProviderError {
     ProviderError::ProviderNotFound { owner: owner.to_string() }
 }
@@ -156,6 +164,7 @@ pub trait ProviderWrite: StateWrite + ProviderRead {
         if provider_state(&provider) != ProviderState::Active {
             return Err(ProviderError::ProviderNotActive { owner: owner.to_string() });
         }
+        refuse_jailed(&provider, owner)?;
         let resources = resources::normalize(resources)?;
         let capacity = provider.capacity.clone().unwrap_or_default();
         let allocated = provider.allocated.clone().unwrap_or_default();
@@ -194,6 +203,7 @@ pub trait ProviderWrite: StateWrite + ProviderRead {
         if provider_state(&provider) != ProviderState::Active {
             return Err(ProviderError::ProviderNotActive { owner: owner.to_string() });
         }
+        refuse_jailed(&provider, owner)?;
         provider.open_bids = provider.open_bids.checked_add(1).ok_or_else(|| overflow(owner, "open_bids"))?;
         self.put_proto(keys::provider(owner), &provider);
         Ok(())

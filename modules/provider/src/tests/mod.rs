@@ -4,6 +4,7 @@
 mod audit;
 mod keeper;
 mod lifecycle;
+mod penalty;
 mod queries;
 
 use agora_bank::BankRead;

@@ -1,0 +1,80 @@
+//! Penalties as the slashing module applies them: a slash never exceeds the bond, a bond below
+//! the minimum jails, a jailed provider opens no bid and takes no lease, unjailing is refused
+//! too early, with too little bond, or for ever once tombstoned.
+
+use agora_types::AbciError;
+
+use super::*;
+use crate::penalty::{jail, slash_bond, tombstone, unjail, TOMBSTONED};
+
+fn code(err: &ProviderError) -> (&'static str, u32) {
+    (err.codespace(), err.code())
+}
+
+#[test]
+fn a_slash_takes_at_most_the_bond_and_a_bond_below_the_minimum_jails() {
+    let mut state = genesis();
+    let (owner, pool) = (addr(1), addr(9));
+    registered(&mut state, &owner);
+    let min = state.provider_params().unwrap().min_bond.amount;
+    assert_eq!(min, BOND, "the test bond is the minimum");
+
+    // 10 % of the bond: it is now below the minimum, so the provider is jailed.
+    let (taken, events) = slash_bond(&mut state, &TestBank, &owner, BOND / 10, &pool, 50).unwrap();
+    assert_eq!(taken.amount, BOND / 10);
+    assert_eq!(balance(&state, &pool), BOND / 10);
+    assert_eq!(balance(&state, &crate::module_address()), BOND - BOND / 10);
+    assert_eq!(provider(&state, &owner).bond.unwrap().amount, (BOND - BOND / 10).to_string());
+    assert_eq!(provider(&state, &owner).jailed_until, 50);
+    assert!(events.iter().any(|e| e.kind == "provider_slashed") && events.iter().any(|e| e.kind == "provider_jailed"));
+
+    // More than what is left: only what is left.
+    let (taken, _) = slash_bond(&mut state, &TestBank, &owner, 10 * BOND, &pool, 50).unwrap();
+    assert_eq!(taken.amount, BOND - BOND / 10);
+    assert_eq!(balance(&state, &pool), BOND);
+    assert_eq!(balance(&state, &crate::module_address()), 0);
+    let (taken, events) = slash_bond(&mut state, &TestBank, &owner, 1, &pool, 50).unwrap();
+    assert_eq!((taken.amount, events.len()), (0, 0), "an empty bond gives nothing more");
+}
+
+#[test]
+fn a_jailed_provider_opens_no_bid_takes_no_lease_and_unjails_only_when_allowed() {
+    let mut state = genesis();
+    let owner = addr(1);
+    registered(&mut state, &owner);
+    jail(&mut state, &owner, 20, "missed challenges").unwrap();
+    assert!(jail(&mut state, &owner, 10, "shorter").unwrap().is_empty(), "a shorter jail changes nothing");
+    let err = state.bid_opened(&owner).unwrap_err();
+    assert_eq!(code(&err), ("provider", 34));
+    assert!(err.to_string().contains("until height 20"), "{err}");
+    let err = state.allocate(&owner, &Resources { cpu_millis: 1, memory_bytes: 1, ..Resources::default() }).unwrap_err();
+    assert_eq!(code(&err), ("provider", 34));
+
+    let err = unjail(&mut state, &owner, 19).unwrap_err();
+    assert_eq!(code(&err), ("provider", 34), "too early");
+    // A slash left the bond short: it must be topped up first.
+    slash_bond(&mut state, &TestBank, &owner, 1, &addr(9), 0).unwrap();
+    let err = unjail(&mut state, &owner, 20).unwrap_err();
+    assert_eq!(code(&err), ("provider", 36), "{err}");
+    let mut record = provider(&state, &owner);
+    record.bond = Some(agora_types::Coin::new(uagora(), BOND).to_proto());
+    agora_store::StateWriteExt::put_proto(&mut state, crate::state::keys::provider(&owner), &record);
+    unjail(&mut state, &owner, 20).unwrap();
+    state.bid_opened(&owner).unwrap();
+    let err = unjail(&mut state, &owner, 21).unwrap_err();
+    assert_eq!(code(&err), ("provider", 35), "not jailed");
+}
+
+#[test]
+fn a_tombstoned_provider_is_jailed_for_ever() {
+    let mut state = genesis();
+    let owner = addr(1);
+    registered(&mut state, &owner);
+    tombstone(&mut state, &owner, "conflicting capacity statements").unwrap();
+    assert_eq!(provider(&state, &owner).jailed_until, TOMBSTONED);
+    let err = unjail(&mut state, &owner, u64::MAX).unwrap_err();
+    assert_eq!(code(&err), ("provider", 34));
+    assert!(err.to_string().contains("for ever"), "{err}");
+    let err = slash_bond(&mut state, &TestBank, &addr(7), 1, &addr(9), 0).unwrap_err();
+    assert_eq!(code(&err), ("provider", 23), "no such provider");
+}

@@ -42,6 +42,26 @@ fn bank_and_auth_queries_answer_with_standard_types() {
     assert_eq!(pagination.total, 2);
     assert_eq!(pagination.next_key, b"ufoo".to_vec());
 
+    let spendable: bank_pb::QuerySpendableBalanceByDenomResponse = chain
+        .node
+        .query_proto(
+            "/cosmos.bank.v1beta1.Query/SpendableBalanceByDenom",
+            &bank_pb::QuerySpendableBalanceByDenomRequest { address: bob.address().to_bech32(), denom: "ufoo".into() },
+        )
+        .expect("spendable by denom");
+    assert_eq!(spendable.balance.expect("coin").amount, "500");
+    let refused = chain.node.query_proto::<_, bank_pb::QuerySpendableBalanceByDenomResponse>(
+        "/cosmos.bank.v1beta1.Query/SpendableBalanceByDenom",
+        &bank_pb::QuerySpendableBalanceByDenomRequest { address: "agora1bad".into(), denom: "ufoo".into() },
+    );
+    assert!(refused.is_err(), "a bad address is refused");
+    // No denom has its own send setting at genesis: nothing listed, for a named denom or all.
+    let enabled: bank_pb::QuerySendEnabledResponse = chain
+        .node
+        .query_proto("/cosmos.bank.v1beta1.Query/SendEnabled", &bank_pb::QuerySendEnabledRequest { denoms: vec!["uagora".into()], pagination: None })
+        .expect("send enabled");
+    assert!(enabled.send_enabled.is_empty());
+
     let supply: bank_pb::QuerySupplyOfResponse = chain
         .node
         .query_proto("/cosmos.bank.v1beta1.Query/SupplyOf", &bank_pb::QuerySupplyOfRequest { denom: "uagora".into() })

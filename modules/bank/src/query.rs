@@ -12,6 +12,8 @@ use crate::{BankError, BankRead};
 pub const BALANCE: &str = "/cosmos.bank.v1beta1.Query/Balance";
 pub const ALL_BALANCES: &str = "/cosmos.bank.v1beta1.Query/AllBalances";
 pub const SPENDABLE_BALANCES: &str = "/cosmos.bank.v1beta1.Query/SpendableBalances";
+pub const SPENDABLE_BALANCE_BY_DENOM: &str = "/cosmos.bank.v1beta1.Query/SpendableBalanceByDenom";
+pub const SEND_ENABLED: &str = "/cosmos.bank.v1beta1.Query/SendEnabled";
 pub const TOTAL_SUPPLY: &str = "/cosmos.bank.v1beta1.Query/TotalSupply";
 pub const SUPPLY_OF: &str = "/cosmos.bank.v1beta1.Query/SupplyOf";
 pub const PARAMS: &str = "/cosmos.bank.v1beta1.Query/Params";
@@ -40,6 +42,8 @@ pub fn query<S: StateRead>(state: &S, path: &str, data: &[u8]) -> Option<Result<
         BALANCE => balance(state, data),
         ALL_BALANCES => all_balances(state, data),
         SPENDABLE_BALANCES => spendable_balances(state, data),
+        SPENDABLE_BALANCE_BY_DENOM => spendable_balance_by_denom(state, data),
+        SEND_ENABLED => send_enabled(state, data),
         TOTAL_SUPPLY => total_supply(state, data),
         SUPPLY_OF => supply_of(state, data),
         PARAMS => state
@@ -92,6 +96,40 @@ fn spendable_balances<S: StateRead>(state: &S, data: &[u8]) -> Result<Vec<u8>, T
     let addr = address(&req.address)?;
     let (balances, pagination) = balances_page(state, &addr, req.pagination.as_ref())?;
     Ok(pb::QuerySpendableBalancesResponse { balances, pagination: Some(pagination) }.encode_to_vec())
+}
+
+/// One denom's spendable balance: the whole balance (nothing is locked or vesting yet).
+fn spendable_balance_by_denom<S: StateRead>(state: &S, data: &[u8]) -> Result<Vec<u8>, TxError> {
+    let req: pb::QuerySpendableBalanceByDenomRequest = decode(data)?;
+    let addr = address(&req.address)?;
+    let denom = denom(&req.denom)?;
+    let amount = state.balance(&addr, &denom).map_err(TxError::internal)?;
+    Ok(pb::QuerySpendableBalanceByDenomResponse { balance: Some(Coin::new(denom, amount).to_proto()) }.encode_to_vec())
+}
+
+/// The denoms with their own send setting, as the SDK answers: those of `denoms` that have
+/// one, or all of them (paginated by offset) when none is named; any other denom follows
+/// `default_send_enabled` and is not listed.
+fn send_enabled<S: StateRead>(state: &S, data: &[u8]) -> Result<Vec<u8>, TxError> {
+    let req: pb::QuerySendEnabledRequest = decode(data)?;
+    let params = state.bank_params().map_err(TxError::internal)?;
+    let entry = |s: &crate::params::SendEnabled| pb::SendEnabled { denom: s.denom.to_string(), enabled: s.enabled };
+    if !req.denoms.is_empty() {
+        let listed = req.denoms.iter().filter_map(|d| params.send_enabled.iter().find(|s| s.denom.as_str() == d)).map(entry).collect();
+        return Ok(pb::QuerySendEnabledResponse { send_enabled: listed, pagination: None }.encode_to_vec());
+    }
+    let page = Page::from_request(req.pagination.as_ref()).map_err(|e| TxError::invalid_request(e.to_string()))?;
+    // In denom order, so a page key (the next denom) resumes where the page ended.
+    let mut sorted: Vec<&crate::params::SendEnabled> = params.send_enabled.iter().collect();
+    sorted.sort_by(|a, b| a.denom.cmp(&b.denom));
+    let items = sorted
+        .iter()
+        .filter(|s| page.key.is_empty() || s.denom.as_str().as_bytes() >= page.key.as_slice())
+        .map(|s| Ok::<_, TxError>((s.denom.as_str().as_bytes().to_vec(), Vec::new())));
+    let (send_enabled, pagination) = page.collect(items, |key, _| {
+        sorted.iter().find(|s| s.denom.as_str().as_bytes() == key).map(|s| entry(s)).ok_or_else(|| TxError::internal("send_enabled entry"))
+    })?;
+    Ok(pb::QuerySendEnabledResponse { send_enabled, pagination: Some(pagination) }.encode_to_vec())
 }
 
 fn total_supply<S: StateRead>(state: &S, data: &[u8]) -> Result<Vec<u8>, TxError> {

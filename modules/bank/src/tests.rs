@@ -129,3 +129,31 @@ fn accounts_declared_after_genesis_and_a_custom_authority_are_blocked() {
     fresh.init_genesis(&mut state, &GenesisState::default()).unwrap();
     assert_eq!(state.module_permissions(&custom).unwrap(), Some(Default::default()), "the custom authority's entry");
 }
+
+/// `SendEnabled` lists only the denoms with their own setting, in denom order, by page.
+#[test]
+fn send_enabled_lists_the_denoms_with_their_own_setting() {
+    use cosmos_sdk_proto::cosmos::bank::v1beta1 as pb;
+    use cosmos_sdk_proto::cosmos::base::query::v1beta1::PageRequest;
+    use prost::Message;
+
+    use crate::params::{Params, SendEnabled};
+    use crate::state::BankRecords;
+
+    let (_, mut state) = chain();
+    let entry = |denom: &str, enabled| SendEnabled { denom: Denom::new(denom).unwrap(), enabled };
+    state.put_bank_params(&Params { default_send_enabled: true, send_enabled: vec![entry("uzeta", false), entry("uatom", true), entry("ufoo", false)] });
+    let ask = |req: pb::QuerySendEnabledRequest| -> pb::QuerySendEnabledResponse {
+        let bytes = crate::query::query(&state, crate::query::SEND_ENABLED, &req.encode_to_vec()).unwrap().unwrap();
+        pb::QuerySendEnabledResponse::decode(bytes.as_slice()).unwrap()
+    };
+    let named = ask(pb::QuerySendEnabledRequest { denoms: vec!["ufoo".into(), "uagora".into()], pagination: None });
+    assert_eq!(named.send_enabled, vec![pb::SendEnabled { denom: "ufoo".into(), enabled: false }], "uagora follows the default");
+    let first = ask(pb::QuerySendEnabledRequest { denoms: vec![], pagination: Some(PageRequest { limit: 2, ..Default::default() }) });
+    let denoms: Vec<_> = first.send_enabled.iter().map(|s| s.denom.as_str()).collect();
+    assert_eq!(denoms, ["uatom", "ufoo"]);
+    let next_key = first.pagination.unwrap().next_key;
+    assert_eq!(next_key, b"uzeta");
+    let rest = ask(pb::QuerySendEnabledRequest { denoms: vec![], pagination: Some(PageRequest { key: next_key, limit: 2, ..Default::default() }) });
+    assert_eq!(rest.send_enabled, vec![pb::SendEnabled { denom: "uzeta".into(), enabled: false }]);
+}

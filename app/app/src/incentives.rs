@@ -11,7 +11,7 @@ use agora_proto::base::v1::Resources;
 use agora_proto::provider::v1::ProviderState;
 use agora_provider::{ProviderError, ProviderRead};
 use agora_store::{StateRead, StateWrite};
-use agora_types::{Address, Coins, Denom, Event};
+use agora_types::{Address, Coins, Dec, Denom, Event};
 
 use crate::keepers::Bank;
 
@@ -102,16 +102,22 @@ impl agora_provider::ProviderHooks for Incentives {
     }
 }
 
-/// A lease payment opened or is about to close: its rate counts toward its provider's take.
-pub fn payment_changed(state: &mut dyn StateWrite, id: &AccountId, payment: &PaymentId, opened: bool, height: u64) -> Result<Vec<Event>, IncentiveError> {
+/// The denom and rate of a payment while it is open.
+pub fn open_payment(state: &dyn StateRead, id: &AccountId, payment: &PaymentId) -> Result<Option<(String, Dec)>, IncentiveError> {
     let account = state.escrow_account(id).map_err(internal)?.ok_or_else(|| internal(format!("escrow account {id} not found")))?;
-    let Some(record) = state.escrow_payment(id, payment).map_err(internal)? else {
-        return Ok(Vec::new());
-    };
-    if record.state != PaymentState::Open {
-        return Ok(Vec::new());
+    Ok(state
+        .escrow_payment(id, payment)
+        .map_err(internal)?
+        .filter(|record| record.state == PaymentState::Open)
+        .map(|record| (account.denom.to_string(), record.rate)))
+}
+
+/// A lease payment opened: its rate pays for its provider's leased GPUs.
+pub fn payment_opened(state: &mut dyn StateWrite, id: &AccountId, payment: &PaymentId, height: u64) -> Result<Vec<Event>, IncentiveError> {
+    match open_payment(&state, id, payment)? {
+        Some((denom, rate)) => accrual::lease_rate_changed(state, &Incentives, &payment.provider, &denom, rate, true, height),
+        None => Ok(Vec::new()),
     }
-    accrual::lease_rate_changed(state, &Incentives, &payment.provider, account.denom.as_str(), record.rate, opened, height)
 }
 
 /// Escrow's take of a payment to `provider` went to the community pool: the incentive pool's

@@ -162,7 +162,7 @@ impl agora_market::EscrowKeeper for Escrow {
 
     fn open_payment(&self, mut state: &mut dyn StateWrite, id: &AccountId, payment: &PaymentId, rate: Dec, height: u64) -> Result<Vec<Event>, MarketError> {
         let mut events = state.open_payment(id, payment, rate, height)?;
-        events.extend(incentive_error(crate::incentives::payment_changed(state, id, payment, true, height))?);
+        events.extend(incentive_error(crate::incentives::payment_opened(state, id, payment, height))?);
         Ok(events)
     }
 
@@ -171,9 +171,21 @@ impl agora_market::EscrowKeeper for Escrow {
     }
 
     fn close_payment(&self, mut state: &mut dyn StateWrite, id: &AccountId, payment: &PaymentId, height: u64, overdrawn: bool) -> Result<Vec<Event>, MarketError> {
-        // Its take stops counting toward the provider's wash cap from now on.
-        let mut events = incentive_error(crate::incentives::payment_changed(state, id, payment, false, height))?;
-        events.extend(state.close_payment(&Bank, id, payment, height, overdrawn)?);
+        // The last payout's take is credited first (it pays for blocks already accrued); then
+        // the payment's rate stops counting for the provider's leased GPUs.
+        let open = incentive_error(crate::incentives::open_payment(state, id, payment))?;
+        let mut events = state.close_payment(&Bank, id, payment, height, overdrawn)?;
+        if let Some((denom, rate)) = open {
+            events.extend(incentive_error(agora_incentive::accrual::lease_rate_changed(
+                state,
+                &Incentives,
+                &payment.provider,
+                &denom,
+                rate,
+                false,
+                height,
+            ))?);
+        }
         Ok(events)
     }
 

@@ -401,8 +401,18 @@ pub fn counted(params: &Params, position: &Position, gpus: ProviderGpus) -> Resu
 pub fn take_paid(state: &mut dyn StateWrite, owner: &Address, denom: &str, amount: u128, height: u64) -> Result<Vec<Event>, IncentiveError> {
     let params = state.incentive_params()?;
     let epoch = epoch_at(&state, height, &params)?;
+    // The take pays for blocks already accrued, in epochs that may have ended since: credited
+    // before the record settles them.
+    let existing = state.position(owner)?;
+    let existed = existing.is_some();
+    if let Some(mut position) = existing {
+        math::add(&mut position.take_credit, denom, Dec::from_units(amount))?;
+        state.put_position(owner, &position)?;
+    }
     let (mut position, events) = bring_up_to_date(state, &params, owner, &epoch, height)?;
-    math::add(&mut position.take_credit, denom, Dec::from_units(amount))?;
+    if !existed {
+        math::add(&mut position.take_credit, denom, Dec::from_units(amount))?;
+    }
     state.put_position(owner, &position)?;
     Ok(events)
 }

@@ -300,6 +300,17 @@ fn a_longer_vesting_set_later_never_takes_back_what_vested() {
 }
 
 #[test]
+fn take_paid_after_the_epoch_ended_counts_for_it() {
+    let mut sim = Sim::new(simple_params());
+    sim.block(100);
+    sim.set_gpus(1, &[("a100", 6, 0)]);
+    sim.lease(1, "1000", true);
+    sim.blocks(10, 100); // epoch 0 ended at 11; the withdrawal comes in epoch 1
+    sim.pay_take(1, 2_000);
+    assert_eq!(sim.claim(1).unwrap(), 549, "the take paid for epoch 0's blocks covers epoch 0");
+}
+
+#[test]
 fn a_lease_without_take_earns_no_leased_reward() {
     let mut sim = Sim::new(simple_params());
     sim.block(100);

@@ -1,14 +1,15 @@
 //! The registry's side of provider penalties, for the slashing module (which decides them) to
 //! call through its keeper: taking part of a bond, jailing, tombstoning and unjailing. A slash
 //! never takes more than the bond; a bond left below `min_bond` jails the provider; a jailed
-//! provider opens no bid and takes no new lease, and its free GPUs earn no incentives.
+//! provider opens no bid and takes no new lease, and its free GPUs earn no incentives. Every
+//! change is told to the `hooks` (incentives recount the provider at `height`).
 
 use agora_proto::provider::v1::Provider;
 use agora_store::{StateWrite, StateWriteExt};
 use agora_types::{Address, Coin, Coins, Event, TypedEvent};
 
 use crate::event::{ProviderJailed, ProviderSlashed, ProviderUnjailed};
-use crate::keepers::BankKeeper;
+use crate::keepers::{BankKeeper, ProviderHooks};
 use crate::state::keys;
 use crate::{bond, module_address, ProviderError, ProviderRead};
 
@@ -27,13 +28,16 @@ pub fn is_jailed(provider: &Provider) -> bool {
 /// Takes up to `amount` of `owner`'s bond and sends it to `to` (never more than the bond); a
 /// bond left below `min_bond` jails the provider until `jail_until` at least. Returns the coin
 /// taken (zero if the bond was already empty).
+#[allow(clippy::too_many_arguments)]
 pub fn slash_bond<S: StateWrite + ProviderRead>(
     state: &mut S,
     bank: &dyn BankKeeper,
+    hooks: &dyn ProviderHooks,
     owner: &Address,
     amount: u128,
     to: &Address,
     jail_until: u64,
+    height: u64,
 ) -> Result<(Coin, Vec<Event>), ProviderError> {
     let mut provider = load(state, owner)?;
     let held = bond::recorded(&provider)?;
@@ -54,32 +58,44 @@ pub fn slash_bond<S: StateWrite + ProviderRead>(
         events.push(ProviderJailed { owner, until: jail_until, reason: "bond below the minimum" }.to_event());
     }
     state.put_proto(keys::provider(owner), &provider);
+    events.extend(hooks.provider_changed(state, owner, height)?);
     Ok((taken, events))
 }
 
 /// Jails `owner` until `until` (or longer, if it already is).
-pub fn jail<S: StateWrite + ProviderRead>(state: &mut S, owner: &Address, until: u64, reason: &str) -> Result<Vec<Event>, ProviderError> {
+pub fn jail<S: StateWrite + ProviderRead>(
+    state: &mut S,
+    hooks: &dyn ProviderHooks,
+    owner: &Address,
+    until: u64,
+    reason: &str,
+    height: u64,
+) -> Result<Vec<Event>, ProviderError> {
     let mut provider = load(state, owner)?;
     if provider.jailed_until >= until {
         return Ok(Vec::new());
     }
     provider.jailed_until = until;
     state.put_proto(keys::provider(owner), &provider);
-    Ok(vec![ProviderJailed { owner, until, reason }.to_event()])
+    let mut events = vec![ProviderJailed { owner, until, reason }.to_event()];
+    events.extend(hooks.provider_changed(state, owner, height)?);
+    Ok(events)
 }
 
 /// Proven fraud: jailed for ever.
-pub fn tombstone<S: StateWrite + ProviderRead>(state: &mut S, owner: &Address, reason: &str) -> Result<Vec<Event>, ProviderError> {
+pub fn tombstone<S: StateWrite + ProviderRead>(state: &mut S, hooks: &dyn ProviderHooks, owner: &Address, reason: &str, height: u64) -> Result<Vec<Event>, ProviderError> {
     let mut provider = load(state, owner)?;
     provider.tombstoned = true;
     provider.jailed_until = TOMBSTONED;
     state.put_proto(keys::provider(owner), &provider);
-    Ok(vec![ProviderJailed { owner, until: TOMBSTONED, reason }.to_event()])
+    let mut events = vec![ProviderJailed { owner, until: TOMBSTONED, reason }.to_event()];
+    events.extend(hooks.provider_changed(state, owner, height)?);
+    Ok(events)
 }
 
 /// Lets a jailed provider bid again, at or after its jail's end and with at least `min_bond`
 /// bonded; never a tombstoned one.
-pub fn unjail<S: StateWrite + ProviderRead>(state: &mut S, owner: &Address, height: u64) -> Result<Vec<Event>, ProviderError> {
+pub fn unjail<S: StateWrite + ProviderRead>(state: &mut S, hooks: &dyn ProviderHooks, owner: &Address, height: u64) -> Result<Vec<Event>, ProviderError> {
     let mut provider = load(state, owner)?;
     if !is_jailed(&provider) {
         return Err(ProviderError::ProviderNotJailed { owner: owner.to_string() });
@@ -94,5 +110,7 @@ pub fn unjail<S: StateWrite + ProviderRead>(state: &mut S, owner: &Address, heig
     }
     provider.jailed_until = 0;
     state.put_proto(keys::provider(owner), &provider);
-    Ok(vec![ProviderUnjailed { owner }.to_event()])
+    let mut events = vec![ProviderUnjailed { owner }.to_event()];
+    events.extend(hooks.provider_changed(state, owner, height)?);
+    Ok(events)
 }

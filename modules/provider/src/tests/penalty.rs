@@ -6,6 +6,7 @@ use agora_types::AbciError;
 
 use super::*;
 use crate::penalty::{jail, slash_bond, tombstone, unjail, TOMBSTONED};
+use crate::NoHooks;
 
 fn code(err: &ProviderError) -> (&'static str, u32) {
     (err.codespace(), err.code())
@@ -20,7 +21,7 @@ fn a_slash_takes_at_most_the_bond_and_a_bond_below_the_minimum_jails() {
     assert_eq!(min, BOND, "the test bond is the minimum");
 
     // 10 % of the bond: it is now below the minimum, so the provider is jailed.
-    let (taken, events) = slash_bond(&mut state, &TestBank, &owner, BOND / 10, &pool, 50).unwrap();
+    let (taken, events) = slash_bond(&mut state, &TestBank, &NoHooks, &owner, BOND / 10, &pool, 50, 1).unwrap();
     assert_eq!(taken.amount, BOND / 10);
     assert_eq!(balance(&state, &pool), BOND / 10);
     assert_eq!(balance(&state, &crate::module_address()), BOND - BOND / 10);
@@ -29,11 +30,11 @@ fn a_slash_takes_at_most_the_bond_and_a_bond_below_the_minimum_jails() {
     assert!(events.iter().any(|e| e.kind == "provider_slashed") && events.iter().any(|e| e.kind == "provider_jailed"));
 
     // More than what is left: only what is left.
-    let (taken, _) = slash_bond(&mut state, &TestBank, &owner, 10 * BOND, &pool, 50).unwrap();
+    let (taken, _) = slash_bond(&mut state, &TestBank, &NoHooks, &owner, 10 * BOND, &pool, 50, 1).unwrap();
     assert_eq!(taken.amount, BOND - BOND / 10);
     assert_eq!(balance(&state, &pool), BOND);
     assert_eq!(balance(&state, &crate::module_address()), 0);
-    let (taken, events) = slash_bond(&mut state, &TestBank, &owner, 1, &pool, 50).unwrap();
+    let (taken, events) = slash_bond(&mut state, &TestBank, &NoHooks, &owner, 1, &pool, 50, 1).unwrap();
     assert_eq!((taken.amount, events.len()), (0, 0), "an empty bond gives nothing more");
 }
 
@@ -42,26 +43,26 @@ fn a_jailed_provider_opens_no_bid_takes_no_lease_and_unjails_only_when_allowed()
     let mut state = genesis();
     let owner = addr(1);
     registered(&mut state, &owner);
-    jail(&mut state, &owner, 20, "missed challenges").unwrap();
-    assert!(jail(&mut state, &owner, 10, "shorter").unwrap().is_empty(), "a shorter jail changes nothing");
+    jail(&mut state, &NoHooks, &owner, 20, "missed challenges", 1).unwrap();
+    assert!(jail(&mut state, &NoHooks, &owner, 10, "shorter", 1).unwrap().is_empty(), "a shorter jail changes nothing");
     let err = state.bid_opened(&owner).unwrap_err();
     assert_eq!(code(&err), ("provider", 34));
     assert!(err.to_string().contains("until height 20"), "{err}");
     let err = state.allocate(&owner, &Resources { cpu_millis: 1, memory_bytes: 1, ..Resources::default() }).unwrap_err();
     assert_eq!(code(&err), ("provider", 34));
 
-    let err = unjail(&mut state, &owner, 19).unwrap_err();
+    let err = unjail(&mut state, &NoHooks, &owner, 19).unwrap_err();
     assert_eq!(code(&err), ("provider", 34), "too early");
     // A slash left the bond short: it must be topped up first.
-    slash_bond(&mut state, &TestBank, &owner, 1, &addr(9), 0).unwrap();
-    let err = unjail(&mut state, &owner, 20).unwrap_err();
+    slash_bond(&mut state, &TestBank, &NoHooks, &owner, 1, &addr(9), 0, 1).unwrap();
+    let err = unjail(&mut state, &NoHooks, &owner, 20).unwrap_err();
     assert_eq!(code(&err), ("provider", 36), "{err}");
     let mut record = provider(&state, &owner);
     record.bond = Some(agora_types::Coin::new(uagora(), BOND).to_proto());
     agora_store::StateWriteExt::put_proto(&mut state, crate::state::keys::provider(&owner), &record);
-    unjail(&mut state, &owner, 20).unwrap();
+    unjail(&mut state, &NoHooks, &owner, 20).unwrap();
     state.bid_opened(&owner).unwrap();
-    let err = unjail(&mut state, &owner, 21).unwrap_err();
+    let err = unjail(&mut state, &NoHooks, &owner, 21).unwrap_err();
     assert_eq!(code(&err), ("provider", 35), "not jailed");
 }
 
@@ -70,11 +71,11 @@ fn a_tombstoned_provider_is_jailed_for_ever() {
     let mut state = genesis();
     let owner = addr(1);
     registered(&mut state, &owner);
-    tombstone(&mut state, &owner, "conflicting capacity statements").unwrap();
+    tombstone(&mut state, &NoHooks, &owner, "conflicting capacity statements", 1).unwrap();
     assert_eq!(provider(&state, &owner).jailed_until, TOMBSTONED);
-    let err = unjail(&mut state, &owner, u64::MAX).unwrap_err();
+    let err = unjail(&mut state, &NoHooks, &owner, u64::MAX).unwrap_err();
     assert_eq!(code(&err), ("provider", 34));
     assert!(err.to_string().contains("for ever"), "{err}");
-    let err = slash_bond(&mut state, &TestBank, &addr(7), 1, &addr(9), 0).unwrap_err();
+    let err = slash_bond(&mut state, &TestBank, &NoHooks, &addr(7), 1, &addr(9), 0, 1).unwrap_err();
     assert_eq!(code(&err), ("provider", 23), "no such provider");
 }

@@ -32,6 +32,7 @@ impl EpochInfo {
 /// What the `incentive` module account holds, by purpose. Its balance of each denom equals
 /// `unallocated + owed` (the invariant).
 #[derive(Clone, Debug, Default, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[serde(default)]
 pub struct PoolState {
     /// Not yet given to any epoch's rates: funds later epochs.
     pub unallocated: DecMap,
@@ -46,6 +47,7 @@ pub struct PoolState {
 /// One GPU class across all providers: its current counts, its GPU-blocks in `epoch` up to
 /// `last_height`, and its cumulative rewards per GPU over finished epochs.
 #[derive(Clone, Debug, Default, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ClassTracker {
     pub class: GpuClassId,
     pub epoch: u64,
@@ -65,6 +67,7 @@ pub struct ClassTracker {
 
 /// A weighted class's accounting for one finished epoch.
 #[derive(Clone, Debug, Default, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ClassEpochRecord {
     pub epoch: u64,
     pub class: GpuClassId,
@@ -88,6 +91,7 @@ pub struct ClassEpochRecord {
 
 /// A provider's GPUs of one class, with what it accrued in its record's epoch.
 #[derive(Clone, Debug, Default, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ClassPosition {
     pub class: GpuClassId,
     pub leased: u64,
@@ -101,6 +105,7 @@ pub struct ClassPosition {
 
 /// Rewards settled in `epoch`, vesting linearly over the following `span` epochs.
 #[derive(Clone, Debug, Default, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Tranche {
     pub epoch: u64,
     /// `vest_epochs` when the tranche was created.
@@ -112,6 +117,7 @@ pub struct Tranche {
 /// A provider's incentive record, brought up to date lazily whenever its counts change, a
 /// lease of it opens or closes, or it claims.
 #[derive(Clone, Debug, Default, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Position {
     pub epoch: u64,
     pub last_height: u64,

@@ -7,9 +7,8 @@ use agora_bank::{BankRead, BankWrite};
 use agora_escrow::{AccountId, EscrowRead, PaymentId, PaymentState};
 use agora_incentive::{accrual, ClassCount, GpuClassId, IncentiveError, ProviderGpus};
 use agora_mint::MintRead;
-use agora_proto::base::v1::Resources;
 use agora_proto::provider::v1::ProviderState;
-use agora_provider::{ProviderError, ProviderRead};
+use agora_provider::{resources, ProviderError, ProviderRead};
 use agora_store::{StateRead, StateWrite};
 use agora_types::{Address, Coins, Dec, Denom, Event};
 
@@ -41,19 +40,6 @@ impl agora_incentive::MintKeeper for Incentives {
     }
 }
 
-/// GPUs per class of `resources`, summed.
-fn gpus_by_class(resources: &Resources) -> Vec<(GpuClassId, u64)> {
-    let mut out: Vec<(GpuClassId, u64)> = Vec::new();
-    for gpu in resources.gpus.iter().filter(|g| g.count > 0) {
-        let class = GpuClassId::of(gpu);
-        match out.iter_mut().find(|(c, _)| *c == class) {
-            Some((_, count)) => *count = count.saturating_add(u64::from(gpu.count)),
-            None => out.push((class, u64::from(gpu.count))),
-        }
-    }
-    out
-}
-
 impl agora_incentive::MarketKeeper for Incentives {
     /// Leased: the GPUs its active leases hold. Free: the rest of its capacity, only while it
     /// is active (an unbonding provider offers nothing).
@@ -67,19 +53,18 @@ impl agora_incentive::MarketKeeper for Incentives {
         };
         // A jailed provider offers nothing new: its free GPUs earn no idle time.
         let active = ProviderState::try_from(provider.state) == Ok(ProviderState::Active) && !agora_provider::penalty::is_jailed(&provider);
-        let capacity = gpus_by_class(&provider.capacity.unwrap_or_default());
-        let allocated = gpus_by_class(&provider.allocated.unwrap_or_default());
-        let mut counts: Vec<ClassCount> = capacity
-            .iter()
-            .map(|(class, total)| {
-                let leased = allocated.iter().find(|(c, _)| c == class).map_or(0, |(_, n)| *n);
-                ClassCount { class: class.clone(), leased, free: if active { total.saturating_sub(leased) } else { 0 } }
-            })
-            .collect();
-        // Leases outlive a capacity update only within capacity, but count them wherever they are.
-        for (class, leased) in allocated {
-            if !counts.iter().any(|c| c.class == class) {
-                counts.push(ClassCount { class, leased, free: 0 });
+        // The registry keeps both in canonical form (one entry per class), and its own
+        // arithmetic gives what is free.
+        let capacity = provider.capacity.unwrap_or_default();
+        let allocated = provider.allocated.unwrap_or_default();
+        let free = if active { resources::checked_sub(&capacity, &allocated).map_err(internal)?.gpus } else { Vec::new() };
+        let mut counts: Vec<ClassCount> =
+            allocated.gpus.iter().map(|g| ClassCount { class: GpuClassId::of(g), leased: u64::from(g.count), free: 0 }).collect();
+        for g in &free {
+            let class = GpuClassId::of(g);
+            match counts.iter_mut().find(|c| c.class == class) {
+                Some(count) => count.free = u64::from(g.count),
+                None => counts.push(ClassCount { class, leased: 0, free: u64::from(g.count) }),
             }
         }
         Ok(ProviderGpus { classes: counts, bond })

@@ -14,7 +14,7 @@ use crate::class::GpuClassId;
 use crate::event::{Claimed, Forfeited, RewardSettled, Unverified};
 use crate::keepers::{BankKeeper, ClassCount, MarketKeeper, ProviderGpus};
 use crate::math::{self, gpu_blocks, DecMap};
-use crate::state::{ClassEpochRecord, ClassPosition, ClassTracker, EpochInfo, IncentiveRead, IncentiveStore, Position, Tranche};
+use crate::state::{ClassEpochRecord, ClassPosition, ClassTracker, EpochInfo, IncentiveRead, IncentiveStore, PoolState, Position, Tranche};
 use crate::{IncentiveError, Params};
 
 /// What a settlement across an epoch's end found: rewards of the epochs it closed, and the part
@@ -241,8 +241,7 @@ fn bring_up_to_date(
     let returned = settled.returned()?;
     if !returned.is_empty() {
         let mut pool = state.pool()?;
-        math::sub_all(&mut pool.owed, &returned)?;
-        math::add_all(&mut pool.unallocated, &returned)?;
+        pool.give_back(&returned)?;
         state.put_pool(&pool)?;
     }
     if let Some(closed) = settled.through_epoch {
@@ -512,8 +511,7 @@ pub fn forfeit_unvested(state: &mut dyn StateWrite, owner: &Address, height: u64
     position.vesting.clear();
     if !unvested.is_empty() {
         let mut pool = state.pool()?;
-        math::sub_all(&mut pool.owed, &unvested)?;
-        math::add_all(&mut pool.unallocated, &unvested)?;
+        pool.give_back(&unvested)?;
         state.put_pool(&pool)?;
         math::add_all(&mut position.forfeited, &unvested)?;
         events.push(Forfeited { provider: owner, amount: &unvested, reason: "slashed" }.to_event());
@@ -522,42 +520,44 @@ pub fn forfeit_unvested(state: &mut dyn StateWrite, owner: &Address, height: u64
     Ok((unvested, events))
 }
 
-/// Moves `bps` of `amount` (plus the fraction carried from earlier moves) from `from` to the
-/// incentive pool; returns the new carry and the events.
+/// Moves `bps` of `amount` (plus the fraction `carry` kept from earlier moves) from `from` to
+/// the incentive account, booking it as unallocated in `pool` (which the caller stores); the
+/// new fraction is left in `carry`. Whether anything changed is returned with the events.
 pub(crate) fn fund(
     state: &mut dyn StateWrite,
     bank: &dyn BankKeeper,
+    pool: &mut PoolState,
     from: &Address,
-    denom: &str,
-    amount: u128,
+    coin: (&str, u128),
     bps: u32,
-    carry: Dec,
-) -> Result<(Dec, Vec<Event>), IncentiveError> {
+    carry: &mut Dec,
+) -> Result<(bool, Vec<Event>), IncentiveError> {
+    let (denom, amount) = coin;
     if amount == 0 || bps == 0 {
-        return Ok((carry, Vec::new()));
+        return Ok((false, Vec::new()));
     }
-    let exact = math::bps_of(Dec::from_units(amount), bps)?.checked_add(carry).ok_or_else(|| IncentiveError::Overflow("funding".into()))?;
+    let exact = math::bps_of(Dec::from_units(amount), bps)?.checked_add(*carry).ok_or_else(|| IncentiveError::Overflow("funding".into()))?;
     let whole = exact.floor().ok_or_else(|| IncentiveError::Overflow("funding".into()))?;
+    *carry = exact.fract();
     let mut events = Vec::new();
     if whole > 0 {
         let coin = Coin::new(Denom::new(denom).map_err(|e| IncentiveError::Internal(e.to_string()))?, whole);
         let coins = Coins::from_list(vec![coin]).map_err(|e| IncentiveError::Internal(e.to_string()))?;
         events = bank.send_coins(state, from, &crate::module_address(), &coins)?;
-        let mut pool = state.pool()?;
         math::add(&mut pool.unallocated, denom, Dec::from_units(whole))?;
-        state.put_pool(&pool)?;
     }
-    Ok((exact.fract(), events))
+    Ok((true, events))
 }
 
 /// Escrow collected `amount` of take into `community_pool`: the pool's share moves on.
 pub fn take_collected(state: &mut dyn StateWrite, bank: &dyn BankKeeper, community_pool: &Address, denom: &str, amount: u128) -> Result<Vec<Event>, IncentiveError> {
     let params = state.incentive_params()?;
-    let carry = state.pool()?.take_carry.get(denom).copied().unwrap_or(Dec::ZERO);
-    let (carry, events) = fund(state, bank, community_pool, denom, amount, params.take_share_bps, carry)?;
     let mut pool = state.pool()?;
-    pool.take_carry.remove(denom);
-    math::add(&mut pool.take_carry, denom, carry)?;
-    state.put_pool(&pool)?;
+    let mut carry = pool.take_carry.remove(denom).unwrap_or(Dec::ZERO);
+    let (changed, events) = fund(state, bank, &mut pool, community_pool, (denom, amount), params.take_share_bps, &mut carry)?;
+    if changed {
+        math::add(&mut pool.take_carry, denom, carry)?;
+        state.put_pool(&pool)?;
+    }
     Ok(events)
 }

@@ -18,11 +18,13 @@ pub const FEE_COLLECTOR: &str = "fee_collector";
 pub fn begin_block(state: &mut dyn StateWrite, bank: &dyn BankKeeper, mint: &dyn MintKeeper, height: u64) -> Result<Vec<Event>, IncentiveError> {
     let params = state.incentive_params()?;
     let (denom, provision) = mint.block_provision(&state)?;
-    let carry = state.pool()?.mint_carry;
-    let (carry, mut events) = fund(state, bank, &Address::module(FEE_COLLECTOR), &denom, provision, params.mint_share_bps, carry)?;
     let mut pool = state.pool()?;
-    pool.mint_carry = carry;
-    state.put_pool(&pool)?;
+    let mut carry = pool.mint_carry;
+    let (changed, mut events) = fund(state, bank, &mut pool, &Address::module(FEE_COLLECTOR), (&denom, provision), params.mint_share_bps, &mut carry)?;
+    if changed {
+        pool.mint_carry = carry;
+        state.put_pool(&pool)?;
+    }
 
     match state.current_epoch()? {
         None => state.put_current_epoch(&EpochInfo { number: 0, start_height: height, end_height: height.saturating_add(params.epoch_blocks) })?,

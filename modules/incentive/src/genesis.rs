@@ -7,7 +7,6 @@ use agora_types::Address;
 use serde::{Deserialize, Serialize};
 
 use crate::accrual::{accumulate, book, settle};
-use crate::math;
 use crate::state::{ClassEpochRecord, ClassTracker, EpochInfo, IncentiveRead, IncentiveStore, PoolState, Position};
 use crate::{IncentiveError, Params};
 
@@ -75,9 +74,7 @@ impl GenesisState {
             if let Some(epoch) = &current {
                 let settled = settle(state, &params, &mut position, epoch, height)?;
                 book(&mut position, &params, &settled, epoch.number)?;
-                let returned = settled.returned()?;
-                math::sub_all(&mut pool.owed, &returned)?;
-                math::add_all(&mut pool.unallocated, &returned)?;
+                pool.give_back(&settled.returned()?)?;
             }
             position.last_height = rebase(position.last_height);
             positions.push(ExportedPosition { provider: owner.to_string(), position });

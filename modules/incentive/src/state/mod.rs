@@ -150,6 +150,15 @@ impl Position {
     }
 }
 
+impl PoolState {
+    /// Owed amounts a provider will not get (above its wash cap, lifted by its own leases,
+    /// forfeited by a slash) go back to funding later epochs.
+    pub fn give_back(&mut self, amounts: &DecMap) -> Result<(), IncentiveError> {
+        crate::math::sub_all(&mut self.owed, amounts)?;
+        crate::math::add_all(&mut self.unallocated, amounts)
+    }
+}
+
 fn corrupt(what: &str, e: impl std::fmt::Display) -> IncentiveError {
     IncentiveError::Internal(format!("corrupt incentive {what}: {e}"))
 }

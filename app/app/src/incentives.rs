@@ -97,12 +97,10 @@ pub fn open_payment(state: &dyn StateRead, id: &AccountId, payment: &PaymentId) 
         .map(|record| (account.denom.to_string(), record.rate)))
 }
 
-/// A lease payment opened: its rate pays for its provider's leased GPUs.
-pub fn payment_opened(state: &mut dyn StateWrite, id: &AccountId, payment: &PaymentId, height: u64) -> Result<Vec<Event>, IncentiveError> {
-    match open_payment(&state, id, payment)? {
-        Some((denom, rate)) => accrual::lease_rate_changed(state, &Incentives, &payment.provider, &denom, rate, true, height),
-        None => Ok(Vec::new()),
-    }
+/// A lease payment opened at `rate`: it pays for its provider's leased GPUs.
+pub fn payment_opened(state: &mut dyn StateWrite, id: &AccountId, payment: &PaymentId, rate: Dec, height: u64) -> Result<Vec<Event>, IncentiveError> {
+    let account = state.escrow_account(id).map_err(internal)?.ok_or_else(|| internal(format!("escrow account {id} not found")))?;
+    accrual::lease_rate_changed(state, &Incentives, &payment.provider, account.denom.as_str(), rate, true, height)
 }
 
 /// Escrow's take of a payment to `provider` went to the community pool: the incentive pool's

@@ -162,7 +162,7 @@ impl agora_market::EscrowKeeper for Escrow {
 
     fn open_payment(&self, mut state: &mut dyn StateWrite, id: &AccountId, payment: &PaymentId, rate: Dec, height: u64) -> Result<Vec<Event>, MarketError> {
         let mut events = state.open_payment(id, payment, rate, height)?;
-        events.extend(incentive_error(crate::incentives::payment_opened(state, id, payment, height))?);
+        events.extend(incentive_error(crate::incentives::payment_opened(state, id, payment, rate, height))?);
         Ok(events)
     }
 

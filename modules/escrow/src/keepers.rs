@@ -18,8 +18,7 @@ pub trait BankKeeper: Send + Sync {
     /// it goes is the application's business; by default, all of it to the community pool (the
     /// application also gives the incentive pool its share and credits the provider with the
     /// take it paid).
-    fn collect_take(&self, state: &mut dyn StateWrite, from: &Address, provider: &Address, take: &Coins, height: u64) -> Result<Vec<Event>, EscrowError> {
-        let _ = (provider, height);
+    fn collect_take(&self, state: &mut dyn StateWrite, from: &Address, _provider: &Address, take: &Coins, _height: u64) -> Result<Vec<Event>, EscrowError> {
         self.send_coins(state, from, &Address::module(crate::COMMUNITY_POOL), take)
     }
 }

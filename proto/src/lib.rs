@@ -43,6 +43,11 @@ pub mod incentive {
         package!("agora.incentive.v1.rs");
     }
 }
+pub mod slashing {
+    pub mod v1 {
+        package!("agora.slashing.v1.rs");
+    }
+}
 pub mod gov {
     pub mod v1 {
         package!("agora.gov.v1.rs");

@@ -103,6 +103,9 @@ enum Command {
     },
     /// Generate bank-send load and report committed transactions per second
     Load(cmd::load::LoadArgs),
+    /// Provider tooling to run beside the hardware
+    #[command(subcommand)]
+    Provider(cmd::challenge::ProviderCmd),
 }
 
 fn run(cli: Cli, upgrades: &UpgradeHandlers) -> Result<()> {
@@ -113,6 +116,7 @@ fn run(cli: Cli, upgrades: &UpgradeHandlers) -> Result<()> {
         Command::Keys(c) => cmd::keys::run(g, c),
         Command::Tx(c) => cmd::tx::run(g, *c),
         Command::Query(c) => cmd::query::run(g, c),
+        Command::Provider(cmd::challenge::ProviderCmd::Watch(args)) => cmd::challenge::watch(g, args),
         Command::Status => cmd::query::status(g),
         Command::Start(args) => cmd::start::run(g, args, upgrades),
         Command::Export { height, output_document } => cmd::genesis::run(g, cmd::genesis::GenesisCmd::Export { height, output_document }),

@@ -21,6 +21,7 @@ use agora_upgrade::UpgradeComponent;
 
 use crate::genutil::GenutilComponent;
 use crate::incentives::Incentives;
+use crate::provider_penalties::ProviderPenalties;
 use crate::keepers::{market_keepers, AppStakingHooks, Bank, Consensus, Staking};
 
 pub fn components() -> Result<Components, RegistryError> {
@@ -48,7 +49,8 @@ pub fn components_builder() -> ComponentsBuilder {
         .with(DistributionComponent::new(Bank, Staking))
         // Before staking: the last commit's votes and the block's evidence are judged against
         // the stake that signed them, before anything else moves it.
-        .with(SlashingComponent::new(Staking, Consensus))
+        // Providers' liveness challenges are judged and drawn here too.
+        .with(SlashingComponent::new(Staking, Consensus).with_provider_penalties(ProviderPenalties))
         // Before staking's end of block: a passed proposal's changes (parameters, spends) are
         // in place when the validator set is computed, as in the SDK's order.
         .with(GovComponent::new(Bank, Staking))

@@ -491,6 +491,10 @@ impl agora_ibc::BankKeeper for Bank {
         Ok(state.module_permissions(address).map_err(ibc_bank_error)?.is_some_and(|permissions| !permissions.receive))
     }
 
+    fn send_enabled(&self, state: &dyn StateRead, denom: &Denom) -> Result<bool, agora_ibc::IbcError> {
+        Ok(state.bank_params().map_err(ibc_bank_error)?.is_send_enabled(denom))
+    }
+
     fn send_coins(&self, state: &mut dyn StateWrite, from: &Address, to: &Address, amount: &Coins) -> Result<Vec<Event>, agora_ibc::IbcError> {
         state.send_coins(from, to, amount).map_err(ibc_bank_error)
     }

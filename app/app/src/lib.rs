@@ -20,6 +20,7 @@ pub mod harness;
 pub mod incentives;
 pub mod keepers;
 pub mod metered;
+pub mod provider_penalties;
 pub mod query;
 pub mod upgrades;
 

@@ -35,6 +35,7 @@ fn app_hash_should_not_change() {
 /// upgrades arrived (the `upgrade` substore in the root tree, the module version map at
 /// genesis), and when IBC arrived (its client, connection and transfer parameters and the
 /// `transfer` module account at genesis), and when incentives arrived (their parameters and the
-/// `incentive` module account at genesis, the first epoch and pool record in the first block).
+/// `incentive` module account at genesis, the first epoch and pool record in the first block),
+/// and when provider liveness challenges arrived (their parameters at genesis).
 /// No chain had launched yet any of these times.
-const APP_HASH_SNAPSHOT: &str = "e3e8ee71a320bcbd12c12f41fded9c4182569f730e9e4377a02cc832da420625";
+const APP_HASH_SNAPSHOT: &str = "df4d71fa9f7e8f0d96eaa58396ed85df64802fb74c0568e0f9b38e3577aa12d4";

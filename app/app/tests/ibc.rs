@@ -658,3 +658,55 @@ fn a_client_update_admitted_to_the_mempool_reaches_state_only_through_a_block() 
     assert!(results.iter().all(|r| r.code.value() == 0), "{results:?}");
     assert!(!b.raw_ibc(&client_key).is_empty());
 }
+
+#[test]
+fn a_denom_bank_does_not_let_be_sent_does_not_leave_by_ibc_either() {
+    let stopped = |genesis: &mut agora_genesis::AppState| {
+        genesis
+            .update_section::<agora_bank::GenesisState, String>("bank", |bank| {
+                bank.params.send_enabled.push(agora_bank::params::SendEnabled { denom: agora_types::Denom::native(), enabled: false });
+                Ok(())
+            })
+            .expect("bank");
+    };
+    let Pair { mut a, b, chan_a, .. } = pair_with(stopped, |_| {});
+    let escrow = agora_ibc::transfer::escrow_address("transfer", &chan_a);
+    let refused = a.send(vec![transfer_msg(&a, &chan_a, "uagora", "5", &b.signer(), b.height() + 100)]);
+    assert_refused(&refused, "transfer", 7, "uagora are disabled: bank does not let it be sent");
+    assert_eq!(a.chain.balance(&escrow, "uagora"), 0, "nothing escrowed");
+}
+
+/// The receive side's limits (a chain that does not check on send) are unit tests of
+/// `agora_ibc::transfer`; this chain checks both on send.
+#[test]
+fn memos_and_receivers_beyond_ibc_gos_limits_are_refused_on_send() {
+    let Pair { mut a, b, chan_a, .. } = pair();
+    let escrow = agora_ibc::transfer::escrow_address("transfer", &chan_a);
+    let transfer = |a: &Side, receiver: &str, memo: String| {
+        let mut msg = transfer_pb::MsgTransfer::decode(transfer_msg(a, &chan_a, "uagora", "40", receiver, 1_000).value.as_slice()).expect("transfer");
+        msg.memo = memo;
+        any("/ibc.applications.transfer.v1.MsgTransfer", &msg)
+    };
+    let refused = a.send(vec![transfer(&a, &b.signer(), "m".repeat(32_769))]);
+    assert_refused(&refused, "transfer", 11, "memo must not exceed 32768 bytes");
+    let refused = a.send(vec![transfer(&a, &"r".repeat(2_049), String::new())]);
+    assert_refused(&refused, "sdk", 7, "recipient address must not exceed 2048 bytes");
+    assert_eq!(a.chain.balance(&escrow, "uagora"), 0, "nothing escrowed");
+}
+
+#[test]
+fn denom_hash_answers_only_for_traces_this_chain_has_seen() {
+    let Pair { mut a, mut b, chan_a, chan_b } = pair();
+    let trace = format!("transfer/{chan_b}/uagora");
+    let ask = |side: &Side| {
+        side.chain.node.query_proto::<_, transfer_pb::QueryDenomHashResponse>(
+            "/ibc.applications.transfer.v1.Query/DenomHash",
+            &transfer_pb::QueryDenomHashRequest { trace: trace.clone() },
+        )
+    };
+    let unseen = ask(&b).expect_err("no voucher has arrived yet");
+    assert!(unseen.to_string().contains("not found"), "{unseen}");
+    let result = a.send_ok(vec![transfer_msg(&a, &chan_a, "uagora", "5", &b.signer(), b.height() + 100)]);
+    relay_packet(&mut a, &mut b, sent_packet(&result));
+    assert_eq!(format!("ibc/{}", ask(&b).expect("seen").hash), voucher(&trace));
+}

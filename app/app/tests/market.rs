@@ -565,8 +565,9 @@ fn marketplace_app_hash_should_not_change() {
 /// (parameters, the `grants` account), and when upgrades arrived (the `upgrade` substore, the
 /// module version map), and when IBC arrived (its parameters, the `transfer` account), and
 /// when incentives arrived (their parameters, account and records; half of each take moves to
-/// the incentive pool). No chain had launched.
-const MARKETPLACE_APP_HASH: &str = "9b98b4f49e4b5d08f36e5990131de68c02af9fa66073eb2a3e74a3fdb74833cc";
+/// the incentive pool), and when provider liveness challenges arrived (their parameters, the
+/// providers' weights in the challenge draw). No chain had launched.
+const MARKETPLACE_APP_HASH: &str = "0a6ca983764a7d4024e6b8c9d0616796ad448288cb8f74e0e8cd483dcde0f521";
 
 /// Random marketplace blocks (seeded, so a failure reproduces) fed to two nodes on separate
 /// stores: the same app hash after every block, and the invariants hold on both.

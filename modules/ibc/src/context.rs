@@ -273,6 +273,9 @@ impl ClientExecutionContext for IbcContext<'_, '_> {
     }
 }
 
+/// Expired consensus states one client update deletes at most.
+const MAX_PRUNED_PER_UPDATE: usize = 4;
+
 impl ExtClientValidationContext for IbcContext<'_, '_> {
     fn host_timestamp(&self) -> Result<Timestamp, HostError> {
         Ok(self.host.block.timestamp)
@@ -283,8 +286,9 @@ impl ExtClientValidationContext for IbcContext<'_, '_> {
     }
 
     /// The client's consensus-state heights, ascending, up to and including the first whose
-    /// state has not expired: ibc-rs calls this only to prune expired states, and reading every
-    /// height would make each update cost more as states accumulate.
+    /// state has not expired, and at most [`MAX_PRUNED_PER_UPDATE`]: ibc-rs calls this only to
+    /// prune expired states, and each update prunes a bounded few (ibc-go prunes one), so no
+    /// single relayer's update pays for a backlog.
     fn consensus_state_heights(&self, client_id: &ClientId) -> Result<Vec<Height>, HostError> {
         let trusting_period = self.client_state(client_id)?.inner().trusting_period;
         let now = self.host.block.timestamp.nanoseconds();
@@ -298,6 +302,9 @@ impl ExtClientValidationContext for IbcContext<'_, '_> {
                     continue;
                 };
                 heights.push(height);
+                if heights.len() >= MAX_PRUNED_PER_UPDATE {
+                    break;
+                }
                 let path = ClientConsensusStatePath::new(client_id.clone(), height.revision_number(), height.revision_height());
                 let timestamp = self.consensus_state(&path)?.inner().timestamp;
                 let expiry = timestamp.unix_timestamp_nanos().saturating_add(i128::try_from(trusting_period.as_nanos()).unwrap_or(i128::MAX));
@@ -577,12 +584,59 @@ impl ExecutionContext for IbcContext<'_, '_> {
 /// An ibc-rs event as Agora emits it: every attribute indexed, because CometBFT's indexer
 /// stores only indexed attributes and relayers find packets with `tx_search`.
 pub fn to_event(event: IbcEvent) -> Result<Event, HostError> {
+    let (event, exact_data) = with_text_packet_data(event);
     let abci = tendermint::abci::Event::try_from(event).map_err(|e| HostError::invalid_state(format!("event: {e}")))?;
     let mut out = Event::new(abci.kind);
     for attribute in &abci.attributes {
         let key = String::from_utf8_lossy(attribute.key_bytes()).into_owned();
-        let value = String::from_utf8_lossy(attribute.value_bytes()).into_owned();
+        let value = match &exact_data {
+            Some(data) if key == "packet_data_hex" => hex::encode(data),
+            _ => String::from_utf8_lossy(attribute.value_bytes()).into_owned(),
+        };
         out = out.attr(key, value);
     }
     Ok(out)
+}
+
+/// ibc-rs renders a packet event only if its data is UTF-8 and fails the whole message
+/// otherwise, so a packet of other bytes could never be received (not even with an error
+/// acknowledgement, as ibc-go writes). Such a packet's event carries its data as lossy text;
+/// `packet_data_hex` keeps the exact bytes (returned beside the event).
+fn with_text_packet_data(event: IbcEvent) -> (IbcEvent, Option<Vec<u8>>) {
+    use ibc::core::channel::types::events::{ReceivePacket, WriteAcknowledgement};
+    use ibc::core::channel::types::packet::Packet;
+    let text = |data: &[u8]| String::from_utf8_lossy(data).into_owned().into_bytes();
+    match event {
+        IbcEvent::ReceivePacket(e) if std::str::from_utf8(e.packet_data()).is_err() => {
+            // ibc-rs names this event's accessors from the receiver's side: `*_on_b` are the
+            // packet's source (`*_on_a`) fields.
+            let packet = Packet {
+                seq_on_a: *e.seq_on_b(),
+                port_id_on_a: e.port_id_on_b().clone(),
+                chan_id_on_a: e.chan_id_on_b().clone(),
+                port_id_on_b: e.port_id_on_a().clone(),
+                chan_id_on_b: e.chan_id_on_a().clone(),
+                data: text(e.packet_data()),
+                timeout_height_on_b: *e.timeout_height_on_b(),
+                timeout_timestamp_on_b: *e.timeout_timestamp_on_b(),
+            };
+            let exact = e.packet_data().to_vec();
+            (IbcEvent::ReceivePacket(ReceivePacket::new(packet, *e.channel_ordering(), e.conn_id_on_a().clone())), Some(exact))
+        }
+        IbcEvent::WriteAcknowledgement(e) if std::str::from_utf8(e.packet_data()).is_err() => {
+            let packet = Packet {
+                seq_on_a: *e.seq_on_a(),
+                port_id_on_a: e.port_id_on_a().clone(),
+                chan_id_on_a: e.chan_id_on_a().clone(),
+                port_id_on_b: e.port_id_on_b().clone(),
+                chan_id_on_b: e.chan_id_on_b().clone(),
+                data: text(e.packet_data()),
+                timeout_height_on_b: *e.timeout_height_on_b(),
+                timeout_timestamp_on_b: *e.timeout_timestamp_on_b(),
+            };
+            let exact = e.packet_data().to_vec();
+            (IbcEvent::WriteAcknowledgement(WriteAcknowledgement::new(packet, e.acknowledgement().clone(), e.conn_id_on_b().clone())), Some(exact))
+        }
+        other => (other, None),
+    }
 }

@@ -25,6 +25,8 @@ pub enum IbcError {
     InvalidRequest(String),
     #[error("fungible token transfers from this chain are disabled")]
     SendDisabled,
+    #[error("fungible token transfers of {0} are disabled: bank does not let it be sent")]
+    DenomSendDisabled(String),
     #[error("fungible token transfers to this chain are disabled")]
     ReceiveDisabled,
     #[error("invalid token amount: {0}")]
@@ -192,7 +194,7 @@ impl IbcError {
             Self::Decode { .. } => ("sdk", 2),
             Self::InvalidAddress(_) => ("sdk", 7),
             Self::InvalidRequest(_) => ("sdk", 18),
-            Self::SendDisabled => ("transfer", 7),
+            Self::SendDisabled | Self::DenomSendDisabled(_) => ("transfer", 7),
             Self::ReceiveDisabled => ("transfer", 8),
             Self::InvalidAmount(_) => ("transfer", 5),
             Self::TraceNotFound(_) => ("transfer", 6),

@@ -18,6 +18,10 @@ pub trait BankKeeper: Send + Sync {
     /// addresses, which ICS-20 refuses as receivers.
     fn blocked(&self, state: &dyn StateRead, address: &Address) -> Result<bool, IbcError>;
 
+    /// Whether bank lets `denom` be sent (its per-denom switch, or the default): a denom
+    /// governance stopped does not leave by IBC either, as in ibc-go.
+    fn send_enabled(&self, state: &dyn StateRead, denom: &Denom) -> Result<bool, IbcError>;
+
     /// Moves coins between two accounts, all or nothing.
     fn send_coins(&self, state: &mut dyn StateWrite, from: &Address, to: &Address, amount: &Coins) -> Result<Vec<Event>, IbcError>;
 

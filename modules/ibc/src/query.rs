@@ -40,7 +40,7 @@ pub fn transfer_query(state: &dyn StateRead, path: &str, data: &[u8]) -> Option<
     Some(match method {
         "DenomTrace" => denom_trace(state, data),
         "DenomTraces" => denom_traces(state, data),
-        "DenomHash" => denom_hash_query(data),
+        "DenomHash" => denom_hash_query(state, data),
         "EscrowAddress" => escrow_address_query(data),
         "TotalEscrowForDenom" => total_escrow(state, data),
         "Params" => state
@@ -74,14 +74,19 @@ fn denom_traces(state: &dyn StateRead, data: &[u8]) -> Result<Vec<u8>, TxError> 
     Ok(pb::QueryDenomTracesResponse { denom_traces, pagination: Some(page_response(pagination)) }.encode_to_vec())
 }
 
-fn denom_hash_query(data: &[u8]) -> Result<Vec<u8>, TxError> {
+/// The hash of a trace this chain has seen (ibc-go answers NotFound for any other).
+fn denom_hash_query(state: &dyn StateRead, data: &[u8]) -> Result<Vec<u8>, TxError> {
     let req: pb::QueryDenomHashRequest = decode(data)?;
     let trace: ibc::apps::transfer::types::PrefixedDenom =
         req.trace.parse().map_err(|e| TxError::new("transfer", 3, format!("invalid denom trace {:?}: {e}", req.trace)))?;
     if trace.trace_path.is_empty() {
         return Err(TxError::new("transfer", 3, format!("{:?} has no trace: a native denom has no hash", req.trace)));
     }
-    Ok(pb::QueryDenomHashResponse { hash: denom_hash(&trace.to_string()) }.encode_to_vec())
+    let hash = denom_hash(&trace.to_string());
+    if state.denom_trace(&hash).map_err(TxError::internal)?.is_none() {
+        return Err(TxError::not_found(format!("denomination trace {:?} not found", req.trace)));
+    }
+    Ok(pb::QueryDenomHashResponse { hash }.encode_to_vec())
 }
 
 fn escrow_address_query(data: &[u8]) -> Result<Vec<u8>, TxError> {

@@ -26,6 +26,7 @@ use ibc::core::host::types::error::HostError;
 use ibc::core::host::types::identifiers::{ChannelId, ConnectionId, PortId};
 use ibc::core::router::module::Module;
 use ibc::core::router::router::Router;
+use ibc::core::router::types::event::ModuleEvent;
 use ibc::core::router::types::module::{ModuleExtras, ModuleId};
 use ibc::primitives::Signer;
 use ibc_proto::ibc::applications::transfer::v1 as transfer_pb;
@@ -36,6 +37,22 @@ use crate::error::coded;
 use crate::keepers::BankKeeper;
 use crate::state::{IbcRead, IbcWrite};
 use crate::IbcError;
+
+/// ibc-go's limits on received packet data (`MaximumMemoLength`, `MaximumReceiverLength`).
+const MAX_MEMO_LEN: usize = 32_768;
+const MAX_RECEIVER_LEN: usize = 2_048;
+
+/// ibc-go's receive-side `ValidateBasic` limits, which a sending chain may not have checked.
+pub fn beyond_receive_limits(data: &PacketData) -> Option<IbcError> {
+    let (memo, receiver) = (data.memo.as_ref().len(), data.receiver.as_ref().len());
+    if memo > MAX_MEMO_LEN {
+        Some(IbcError::InvalidMemo(format!("memo is {memo} bytes, more than {MAX_MEMO_LEN}")))
+    } else if receiver > MAX_RECEIVER_LEN {
+        Some(IbcError::InvalidAddress(format!("receiver is {receiver} bytes, more than {MAX_RECEIVER_LEN}")))
+    } else {
+        None
+    }
+}
 
 /// The module account that mints and burns vouchers.
 pub const TRANSFER_MODULE: &str = "transfer";
@@ -101,6 +118,17 @@ impl TransferContext<'_, '_> {
             .as_ref()
             .parse::<Address>()
             .map_err(|e| host_error(IbcError::InvalidAddress(format!("{:?}: {e}", signer.as_ref()))))
+    }
+
+    /// A transfer out: bank's send switch for each denom, then the sender's balance.
+    fn require_sendable(&self, holder: &Address, coins: &Coins) -> Result<(), HostError> {
+        for coin in coins.iter() {
+            let enabled = self.host.read(|state| self.host.keepers.bank.send_enabled(state, &coin.denom)).map_err(host_error)?;
+            if !enabled {
+                return Err(host_error(IbcError::DenomSendDisabled(coin.denom.to_string())));
+            }
+        }
+        self.require_balance(holder, coins)
     }
 
     fn require_balance(&self, holder: &Address, coins: &Coins) -> Result<(), HostError> {
@@ -170,7 +198,7 @@ impl TokenTransferValidationContext for TransferContext<'_, '_> {
     }
 
     fn escrow_coins_validate(&self, from: &Address, _port: &PortId, _channel: &ChannelId, coin: &PrefixedCoin, _memo: &Memo) -> Result<(), HostError> {
-        self.require_balance(from, &local_coins(coin).map_err(host_error)?)
+        self.require_sendable(from, &local_coins(coin).map_err(host_error)?)
     }
 
     fn unescrow_coins_validate(&self, _to: &Address, port: &PortId, channel: &ChannelId, coin: &PrefixedCoin) -> Result<(), HostError> {
@@ -182,7 +210,7 @@ impl TokenTransferValidationContext for TransferContext<'_, '_> {
     }
 
     fn burn_coins_validate(&self, account: &Address, coin: &PrefixedCoin, _memo: &Memo) -> Result<(), HostError> {
-        self.require_balance(account, &local_coins(coin).map_err(host_error)?)
+        self.require_sendable(account, &local_coins(coin).map_err(host_error)?)
     }
 
     fn denom_hash_string(&self, denom: &PrefixedDenom) -> Option<String> {
@@ -218,10 +246,8 @@ impl TokenTransferExecutionContext for TransferContext<'_, '_> {
             let known = self.host.read(|state| state.denom_trace(&hash)).map_err(host_error)?;
             if known.is_none() {
                 let trace = transfer_pb::DenomTrace { path: coin.denom.trace_path.to_string(), base_denom: coin.denom.base_denom.to_string() };
+                // ibc-rs reports the new trace (its `denomination_trace` event) on success.
                 self.host.write(|state| state.put_denom_trace(&hash, &trace));
-                self.host.emit(
-                    agora_types::Event::new("denomination_trace").attr("trace_hash", &hash).attr("denom", format!("ibc/{hash}")),
-                );
             }
         }
         let module = Address::module(TRANSFER_MODULE);
@@ -369,6 +395,10 @@ impl Module for TransferModule<'_, '_> {
             self.host.emit(agora_types::Event::new("fungible_token_packet").attr("success", "false").attr("error", error.to_string()));
             return (ModuleExtras::empty(), error_acknowledgement(&error));
         };
+        if let Some(error) = beyond_receive_limits(&data) {
+            self.host.emit(agora_types::Event::new("fungible_token_packet").attr("success", "false").attr("error", error.to_string()));
+            return (ModuleExtras::empty(), error_acknowledgement(&error));
+        }
         let block = self.host.block.clone();
         let keepers = self.host.keepers;
         let outcome = self.host.write(|state| {
@@ -380,29 +410,33 @@ impl Module for TransferModule<'_, '_> {
                 }
             })
         });
-        let (mut extras, ack, success) = match outcome {
+        let (mut extras, ack, error) = match outcome {
             Ok((extras, events)) => {
                 for event in events {
                     self.host.emit(event);
                 }
-                (extras, Some(AcknowledgementStatus::success(ack_success_b64()).into()), true)
+                (extras, Some(AcknowledgementStatus::success(ack_success_b64()).into()), None)
             }
+            // Nothing of a failed receive stands, its extras (a trace never stored) included.
             Err(failure) => {
-                let (extras, error) = *failure;
-                let error = IbcError::Transfer(error);
-                self.host.emit(agora_types::Event::new("fungible_token_packet").attr("success", "false").attr("error", error.to_string()));
-                (extras, error_acknowledgement(&error), false)
+                let error = IbcError::Transfer(failure.1);
+                (ModuleExtras::empty(), error_acknowledgement(&error), Some(error))
             }
         };
-        let event = RecvEvent {
+        let mut event: ModuleEvent = RecvEvent {
             sender: data.sender,
             receiver: data.receiver,
             denom: data.token.denom,
             amount: data.token.amount,
             memo: data.memo,
-            success,
-        };
-        extras.events.push(event.into());
+            success: error.is_none(),
+        }
+        .into();
+        // One `fungible_token_packet` event, with the reason on failure, as ibc-go's.
+        if let Some(error) = error {
+            event.attributes.push(("error", error.to_string()).into());
+        }
+        extras.events.push(event);
         (extras, ack)
     }
 

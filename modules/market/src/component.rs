@@ -339,7 +339,7 @@ fn stop_unfunded<S: StateWrite>(state: &mut S, keepers: &Keepers, account: &Acco
 }
 
 /// Awards an auction order to its cheapest open bid (earliest on a tie) whose provider still
-/// has room; a bid that cannot be awarded is skipped. With no award, the auction does not run
+/// has room; a bid that cannot be awarded is skipped, and one of a jailed provider closed. With no award, the auction does not run
 /// again on its own: the next bid on the order schedules it (see `handler::bid`), so every
 /// re-run is paid for by a bid's gas and deposit.
 fn run_auction<S: StateWrite>(state: &mut S, keepers: &Keepers, id: &OrderId, height: u64) -> Result<Vec<Event>, MarketError> {
@@ -354,11 +354,20 @@ fn run_auction<S: StateWrite>(state: &mut S, keepers: &Keepers, id: &OrderId, he
         ranked.push((lifecycle::auction_rank(&bid)?, crate::ids::BidId::from_proto("bid.id", bid.id.as_ref())?));
     }
     ranked.sort();
+    let mut events = Vec::new();
     for (_, bid_id) in ranked {
+        // A jailed provider's bid is closed (its deposit returned): it can win nothing.
+        if keepers.providers.provider(state, &bid_id.provider)?.is_some_and(|p| agora_provider::penalty::is_jailed(&p)) {
+            if let Some(mut bid) = state.bid(&bid_id)? {
+                events.extend(lifecycle::end_bid(state, keepers, &bid_id, &mut bid, mpb::BidState::Closed)?);
+                order.bid_count = order.bid_count.saturating_sub(1);
+            }
+            continue;
+        }
         // Each attempt runs on a fork, kept only if the award succeeds.
         let mut fork = StateDelta::new(&*state);
         match lifecycle::award(&mut fork, keepers, &bid_id, height, true) {
-            Ok(events) => {
+            Ok(awarded) => {
                 let changes = fork.into_changes();
                 for (key, value) in changes {
                     match value {
@@ -366,6 +375,7 @@ fn run_auction<S: StateWrite>(state: &mut S, keepers: &Keepers, id: &OrderId, he
                         None => state.delete(key),
                     }
                 }
+                events.extend(awarded);
                 return Ok(events);
             }
             Err(MarketError::Internal(e)) => return Err(MarketError::Internal(e)),
@@ -374,7 +384,7 @@ fn run_auction<S: StateWrite>(state: &mut S, keepers: &Keepers, id: &OrderId, he
     }
     order.auction_height = 0;
     state.put_order(id, &order);
-    Ok(Vec::new())
+    Ok(events)
 }
 
 /// An order that found no lease in time closes; its group pauses until the tenant restarts it.

@@ -84,6 +84,17 @@ impl DeploymentParams {
         if self.allowed_payment_denoms.is_empty() {
             return Err(invalid("deployment.params.allowed_payment_denoms must not be empty".into()));
         }
+        for (i, denom) in self.allowed_payment_denoms.iter().enumerate() {
+            // A voucher is named by its trace's hash in upper-case hex, as bank holds it: any
+            // other spelling would never match a voucher.
+            if let Some(hash) = denom.as_str().strip_prefix("ibc/") {
+                if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b)) {
+                    return Err(invalid(format!(
+                        "deployment.params.allowed_payment_denoms[{i}]: {denom} is not a voucher denom (ibc/ and 64 upper-case hex digits)"
+                    )));
+                }
+            }
+        }
         for (i, coin) in self.min_deposit.iter().enumerate() {
             if !self.allowed_payment_denoms.contains(&coin.denom) {
                 return Err(invalid(format!("deployment.params.min_deposit[{i}]: {} is not an allowed payment denom", coin.denom)));
@@ -191,5 +202,19 @@ mod tests {
             assert!(error.contains(field), "{error}");
         }
         assert_eq!(MarketParams::from_proto(valid.to_proto()).expect("round trip"), valid);
+    }
+
+    #[test]
+    fn a_voucher_payment_denom_must_be_spelled_as_bank_holds_vouchers() {
+        let hash = "27394FB092D2ECCD56123C74F36E4C1F926001CEADA9CA97EA622B25F41E5EB2";
+        let with = |denom: String| DeploymentParams {
+            allowed_payment_denoms: vec![Denom::native(), Denom::new(denom).expect("denom")],
+            ..DeploymentParams::default()
+        };
+        with(format!("ibc/{hash}")).validate().expect("upper-case hash");
+        for bad in [format!("ibc/{}", hash.to_lowercase()), format!("ibc/{}", &hash[1..]), "ibc/uusdc".to_string()] {
+            let error = with(bad.clone()).validate().expect_err(&bad).to_string();
+            assert!(error.contains("allowed_payment_denoms[1]") && error.contains("not a voucher denom"), "{error}");
+        }
     }
 }

@@ -34,7 +34,7 @@ pub(crate) fn release<S: StateWrite>(state: &mut S, bank: &dyn BankKeeper, owner
 }
 
 /// The bond recorded on a provider record.
-pub(crate) fn recorded(provider: &agora_proto::provider::v1::Provider) -> Result<Coin, ProviderError> {
+pub fn recorded(provider: &agora_proto::provider::v1::Provider) -> Result<Coin, ProviderError> {
     let proto = provider
         .bond
         .as_ref()

@@ -149,7 +149,7 @@ fn complete_unbonding<S: StateWrite>(state: &mut S, bank: &dyn BankKeeper, owner
     }
     let amount = bond::recorded(&provider)?;
     let mut events = bond::release(state, bank, &owner, &amount)?;
-    state.delete_provider(&owner);
+    state.delete_provider(&owner)?;
     events.push(ProviderBondReturned { owner: &owner, amount: &amount }.to_event());
     Ok(events)
 }

@@ -6,7 +6,7 @@
 #![deny(clippy::unwrap_used)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
-mod bond;
+pub mod bond;
 pub mod component;
 pub mod error;
 pub mod event;
@@ -34,7 +34,7 @@ pub use msg::{
 };
 pub use params::Params;
 pub use query::query;
-pub use state::{ProviderRead, ProviderWrite};
+pub use state::{challenge_weight, challenge_weight_total, draw_challenged, ProviderRead, ProviderWrite};
 
 /// Name of the module account that holds provider bonds.
 pub const MODULE_ACCOUNT: &str = "provider";

@@ -9,7 +9,9 @@ use agora_types::{AbciError, Address, BlockContext, ConsensusAddress, Event, Mis
 use cosmos_sdk_proto::Any;
 
 use crate::keepers::{ConsensusKeeper, StakingKeeper};
-use crate::msg::{SlashingMsg, MSG_UNJAIL_URL, MSG_UPDATE_PARAMS_URL};
+use crate::msg::{SlashingMsg, MESSAGE_TYPES};
+use crate::provider::state::ProviderPenaltyWrite;
+use crate::provider::{challenge, ProviderPenaltyKeeper};
 use crate::state::{valcons, SigningInfo, SlashingRead, SlashingRecords};
 use crate::{GenesisState, SlashingError, TOMBSTONE_JAIL_END};
 
@@ -20,12 +22,24 @@ const VALIDATOR_UPDATE_DELAY: u64 = 1;
 pub struct SlashingComponent {
     staking: Box<dyn StakingKeeper>,
     consensus: Box<dyn ConsensusKeeper>,
+    /// Provider penalties (none: a chain, or a test, without a provider registry).
+    providers: Option<Box<dyn ProviderPenaltyKeeper>>,
     authority: Authority,
 }
 
 impl SlashingComponent {
     pub fn new(staking: impl StakingKeeper + 'static, consensus: impl ConsensusKeeper + 'static) -> Self {
-        Self { staking: Box::new(staking), consensus: Box::new(consensus), authority: Authority::default() }
+        Self { staking: Box::new(staking), consensus: Box::new(consensus), providers: None, authority: Authority::default() }
+    }
+
+    /// Judges providers too: liveness challenges each block, through `keeper`.
+    pub fn with_provider_penalties(mut self, keeper: impl ProviderPenaltyKeeper + 'static) -> Self {
+        self.providers = Some(Box::new(keeper));
+        self
+    }
+
+    fn provider_keeper(&self) -> Result<&dyn ProviderPenaltyKeeper, SlashingError> {
+        self.providers.as_deref().ok_or_else(|| SlashingError::InvalidRequest("this chain has no provider registry to judge".into()))
     }
 }
 
@@ -261,11 +275,14 @@ impl Component for SlashingComponent {
                 Err(error) => events.push(entry_error("liveness", &vote.validator_address, ctx, &error)),
             }
         }
+        if let Some(keeper) = self.providers.as_deref() {
+            events.extend(challenge::begin_block(state, ctx, keeper)?);
+        }
         Ok(events)
     }
 
     fn message_types(&self) -> &'static [&'static str] {
-        &[MSG_UNJAIL_URL, MSG_UPDATE_PARAMS_URL]
+        MESSAGE_TYPES
     }
 
     fn decode_msg(&self, any: &Any) -> Result<SlashingMsg, TxError> {
@@ -281,14 +298,25 @@ impl Component for SlashingComponent {
                 state.put_slashing_params(params);
                 Ok(Vec::new())
             }
+            SlashingMsg::ChallengeResponse { provider, challenge_id, nonce } => {
+                self.provider_keeper()?;
+                Ok(challenge::answer(state, ctx, provider, *challenge_id, nonce)?)
+            }
+            SlashingMsg::UnjailProvider { provider } => self.provider_keeper()?.unjail(state, provider, ctx.height),
+            SlashingMsg::UpdateProviderParams { authority, params } => {
+                self.authority.check(authority)?;
+                params.validate()?;
+                state.put_provider_penalty_params(params);
+                Ok(Vec::new())
+            }
         }
     }
 
     fn query_services(&self) -> &'static [&'static str] {
-        &[crate::query::SERVICE]
+        &[crate::query::SERVICE, crate::provider::query::SERVICE]
     }
 
     fn query(&self, state: &dyn StateRead, _height: u64, path: &str, data: &[u8]) -> Option<Result<Vec<u8>, TxError>> {
-        crate::query::query(state, path, data)
+        crate::query::query(state, path, data).or_else(|| crate::provider::query::query(state, path, data))
     }
 }

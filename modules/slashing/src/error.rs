@@ -24,6 +24,14 @@ pub enum SlashingError {
     NoSigningInfo(String),
     #[error("invalid slashing params: {0}")]
     InvalidParams(String),
+    #[error("challenge {0} is not open: never drawn, or already answered or missed")]
+    ChallengeNotFound(u64),
+    #[error("challenge {id} was not drawn for {provider}")]
+    NotChallenged { id: u64, provider: String },
+    #[error("challenge {id} could be answered until height {deadline} only")]
+    ChallengeExpired { id: u64, deadline: u64 },
+    #[error("the nonce does not match challenge {0}'s")]
+    WrongNonce(u64),
 }
 
 impl AbciError for SlashingError {
@@ -45,6 +53,11 @@ impl AbciError for SlashingError {
             Self::MissingSelfDelegation => 6,
             Self::SelfDelegationTooLow(_) => 7,
             Self::NoSigningInfo(_) => 8,
+            // Provider penalties: above the SDK's codes of this codespace.
+            Self::ChallengeNotFound(_) => 101,
+            Self::NotChallenged { .. } => 102,
+            Self::ChallengeExpired { .. } => 103,
+            Self::WrongNonce(_) => 104,
         }
     }
 }

@@ -5,16 +5,20 @@ use agora_store::{StateRead, StateWrite};
 use agora_types::{Address, VALCONS_PREFIX};
 use serde::{Deserialize, Serialize};
 
+use crate::provider::ProviderPenaltyGenesis;
 use crate::state::{keys, valcons, SigningInfo, SlashingRead, SlashingRecords};
 use crate::{Params, SlashingError};
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GenesisState {
     #[serde(default)]
     pub params: Params,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub signing_infos: Vec<GenesisSigningInfo>,
+    /// Provider penalties (`agora.slashing.v1`).
+    #[serde(default)]
+    pub provider_penalties: ProviderPenaltyGenesis,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,6 +39,7 @@ pub struct GenesisSigningInfo {
 impl GenesisState {
     pub fn validate(&self) -> Result<(), SlashingError> {
         self.params.validate()?;
+        self.provider_penalties.validate()?;
         for (i, info) in self.signing_infos.iter().enumerate() {
             Address::from_bech32_with(&info.address, VALCONS_PREFIX)
                 .map_err(|e| SlashingError::InvalidRequest(format!("slashing.signing_infos[{i}].address: {e}")))?;
@@ -48,6 +53,7 @@ impl GenesisState {
     pub fn apply(&self, mut state: &mut dyn StateWrite) -> Result<(), SlashingError> {
         self.validate()?;
         state.put_slashing_params(&self.params);
+        self.provider_penalties.apply(state)?;
         for info in &self.signing_infos {
             let address = *Address::from_bech32_with(&info.address, VALCONS_PREFIX)
                 .map_err(|e| SlashingError::InvalidRequest(e.to_string()))?
@@ -68,7 +74,11 @@ impl GenesisState {
     }
 
     pub fn export(state: &dyn StateRead, height: u64) -> Result<Self, SlashingError> {
-        let mut genesis = GenesisState { params: state.slashing_params()?, ..Default::default() };
+        let mut genesis = GenesisState {
+            params: state.slashing_params()?,
+            provider_penalties: ProviderPenaltyGenesis::export(state, height)?,
+            ..Default::default()
+        };
         for item in state.prefix_raw(keys::SIGNING_INFO_PREFIX, None) {
             let (_, value) = item?;
             let info: SigningInfo = borsh::from_slice(&value).map_err(|e| SlashingError::Internal(e.to_string()))?;

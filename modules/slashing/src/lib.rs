@@ -8,6 +8,10 @@
 //! attacks from CometBFT's misbehaviour list slash `slash_fraction_double_sign` at the
 //! infraction, jail, and tombstone the validator for ever (evidence older than the consensus
 //! evidence age is ignored). Staking is reached through the narrow [`StakingKeeper`].
+//!
+//! Providers are judged here too ([`provider`], `agora.slashing.v1`): liveness challenges
+//! drawn by capacity, answered by `MsgChallengeResponse`, misses slashed and jailed through
+//! the narrow [`provider::ProviderPenaltyKeeper`].
 #![deny(clippy::unwrap_used)]
 
 pub mod component;
@@ -16,6 +20,7 @@ pub mod genesis;
 pub mod keepers;
 pub mod msg;
 pub mod params;
+pub mod provider;
 pub mod query;
 pub mod state;
 #[cfg(test)]

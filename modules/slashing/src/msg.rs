@@ -1,20 +1,38 @@
 //! Slashing's messages: `MsgUnjail` (signed by the validator's operator) and
-//! `MsgUpdateParams` (the authority).
+//! `MsgUpdateParams` (the authority) of `cosmos.slashing.v1beta1`; `MsgChallengeResponse`,
+//! `MsgUnjailProvider` (the provider's owner) and `MsgUpdateParams` (the authority) of
+//! `agora.slashing.v1`.
 
 use agora_types::{Address, VALOPER_PREFIX};
+use agora_proto::slashing::v1 as apb;
 use cosmos_sdk_proto::cosmos::slashing::v1beta1 as pb;
 use cosmos_sdk_proto::Any;
 use prost::Message;
 
+use crate::provider::ProviderParams;
 use crate::{Params, SlashingError};
 
 pub const MSG_UNJAIL_URL: &str = "/cosmos.slashing.v1beta1.MsgUnjail";
 pub const MSG_UPDATE_PARAMS_URL: &str = "/cosmos.slashing.v1beta1.MsgUpdateParams";
+pub const MSG_CHALLENGE_RESPONSE_URL: &str = "/agora.slashing.v1.MsgChallengeResponse";
+pub const MSG_UNJAIL_PROVIDER_URL: &str = "/agora.slashing.v1.MsgUnjailProvider";
+pub const MSG_UPDATE_PROVIDER_PARAMS_URL: &str = "/agora.slashing.v1.MsgUpdateParams";
+
+pub const MESSAGE_TYPES: &[&str] =
+    &[MSG_UNJAIL_URL, MSG_UPDATE_PARAMS_URL, MSG_CHALLENGE_RESPONSE_URL, MSG_UNJAIL_PROVIDER_URL, MSG_UPDATE_PROVIDER_PARAMS_URL];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SlashingMsg {
     Unjail { operator: Address },
     UpdateParams { authority: Address, params: Params },
+    /// The drawn provider answers a liveness challenge.
+    ChallengeResponse { provider: Address, challenge_id: u64, nonce: Vec<u8> },
+    UnjailProvider { provider: Address },
+    UpdateProviderParams { authority: Address, params: ProviderParams },
+}
+
+fn address(field: &str, text: &str) -> Result<Address, SlashingError> {
+    text.parse().map_err(|e| SlashingError::InvalidAddress(format!("{field}: {e}")))
 }
 
 impl SlashingMsg {
@@ -22,13 +40,17 @@ impl SlashingMsg {
         match self {
             Self::Unjail { .. } => MSG_UNJAIL_URL,
             Self::UpdateParams { .. } => MSG_UPDATE_PARAMS_URL,
+            Self::ChallengeResponse { .. } => MSG_CHALLENGE_RESPONSE_URL,
+            Self::UnjailProvider { .. } => MSG_UNJAIL_PROVIDER_URL,
+            Self::UpdateProviderParams { .. } => MSG_UPDATE_PROVIDER_PARAMS_URL,
         }
     }
 
     pub fn signers(&self) -> Vec<Address> {
         match self {
             Self::Unjail { operator } => vec![*operator],
-            Self::UpdateParams { authority, .. } => vec![*authority],
+            Self::UpdateParams { authority, .. } | Self::UpdateProviderParams { authority, .. } => vec![*authority],
+            Self::ChallengeResponse { provider, .. } | Self::UnjailProvider { provider } => vec![*provider],
         }
     }
 
@@ -47,7 +69,81 @@ impl SlashingMsg {
                 let params = m.params.as_ref().ok_or_else(|| SlashingError::InvalidParams("params are missing".into()))?;
                 Ok(Self::UpdateParams { authority, params: Params::from_proto(params)? })
             }
+            MSG_CHALLENGE_RESPONSE_URL => {
+                let m = apb::MsgChallengeResponse::decode(any.value.as_slice()).map_err(invalid)?;
+                Ok(Self::ChallengeResponse { provider: address("provider", &m.provider)?, challenge_id: m.challenge_id, nonce: m.nonce })
+            }
+            MSG_UNJAIL_PROVIDER_URL => {
+                let m = apb::MsgUnjailProvider::decode(any.value.as_slice()).map_err(invalid)?;
+                Ok(Self::UnjailProvider { provider: address("provider", &m.provider)? })
+            }
+            MSG_UPDATE_PROVIDER_PARAMS_URL => {
+                let m = apb::MsgUpdateParams::decode(any.value.as_slice()).map_err(invalid)?;
+                let params = m.params.as_ref().ok_or_else(|| SlashingError::InvalidParams("params are missing".into()))?;
+                Ok(Self::UpdateProviderParams { authority: address("authority", &m.authority)?, params: ProviderParams::from_proto(params)? })
+            }
             other => Err(SlashingError::InvalidRequest(format!("slashing has no message {other:?}"))),
         }
+    }
+}
+
+impl SlashingMsg {
+    /// The message as a transaction carries it (the CLI's).
+    pub fn to_any(&self) -> Any {
+        let (type_url, value) = match self {
+            Self::Unjail { operator } => {
+                (MSG_UNJAIL_URL, pb::MsgUnjail { validator_addr: operator.to_bech32_with(VALOPER_PREFIX) }.encode_to_vec())
+            }
+            Self::UpdateParams { authority, params } => {
+                (MSG_UPDATE_PARAMS_URL, pb::MsgUpdateParams { authority: authority.to_string(), params: Some(params.to_proto()) }.encode_to_vec())
+            }
+            Self::ChallengeResponse { provider, challenge_id, nonce } => (
+                MSG_CHALLENGE_RESPONSE_URL,
+                apb::MsgChallengeResponse { provider: provider.to_string(), challenge_id: *challenge_id, nonce: nonce.clone() }.encode_to_vec(),
+            ),
+            Self::UnjailProvider { provider } => (MSG_UNJAIL_PROVIDER_URL, apb::MsgUnjailProvider { provider: provider.to_string() }.encode_to_vec()),
+            Self::UpdateProviderParams { authority, params } => (
+                MSG_UPDATE_PROVIDER_PARAMS_URL,
+                apb::MsgUpdateParams { authority: authority.to_string(), params: Some(params.to_proto()) }.encode_to_vec(),
+            ),
+        };
+        Any { type_url: type_url.to_string(), value }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use prost::Name;
+
+    #[test]
+    fn type_urls_match_the_proto_names() {
+        assert_eq!(apb::MsgChallengeResponse::type_url(), MSG_CHALLENGE_RESPONSE_URL);
+        assert_eq!(apb::MsgUnjailProvider::type_url(), MSG_UNJAIL_PROVIDER_URL);
+        assert_eq!(apb::MsgUpdateParams::type_url(), MSG_UPDATE_PROVIDER_PARAMS_URL);
+    }
+
+    #[test]
+    fn every_message_decodes_from_its_any() {
+        let provider = Address::new([7; 20]);
+        for msg in [
+            SlashingMsg::ChallengeResponse { provider, challenge_id: 3, nonce: vec![1, 2, 3] },
+            SlashingMsg::UnjailProvider { provider },
+            SlashingMsg::UpdateProviderParams { authority: provider, params: ProviderParams::default() },
+            SlashingMsg::Unjail { operator: provider },
+        ] {
+            assert_eq!(SlashingMsg::decode(&msg.to_any()).unwrap(), msg);
+        }
+    }
+
+    #[test]
+    fn a_bad_provider_address_is_refused_with_its_field() {
+        let any = Any {
+            type_url: MSG_UNJAIL_PROVIDER_URL.into(),
+            value: apb::MsgUnjailProvider { provider: "agora1nope".into() }.encode_to_vec(),
+        };
+        let error = SlashingMsg::decode(&any).unwrap_err();
+        assert!(matches!(&error, SlashingError::InvalidAddress(m) if m.starts_with("provider:")), "{error}");
     }
 }

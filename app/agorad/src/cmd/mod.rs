@@ -3,6 +3,7 @@
 pub mod genesis;
 pub mod gov;
 pub mod ibc;
+pub mod challenge;
 pub mod incentive;
 pub mod init;
 pub mod keys;

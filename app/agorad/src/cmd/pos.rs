@@ -183,6 +183,8 @@ pub enum SlashingQuery {
         #[command(flatten)]
         at: At,
     },
+    #[command(flatten)]
+    Provider(crate::cmd::challenge::ChallengeQuery),
 }
 
 #[derive(Subcommand, Debug)]
@@ -321,6 +323,7 @@ pub fn run_slashing_query(g: &GlobalOpts, cmd: SlashingQuery) -> Result<Value> {
                 "slash_fraction_downtime": dec_bytes(&p.slash_fraction_downtime),
             })
         }
+        SlashingQuery::Provider(query) => crate::cmd::challenge::run_query(g, query)?,
     })
 }
 

@@ -74,6 +74,13 @@ pub fn genesis(funded: &[Address]) -> AppState {
             Ok(())
         })
         .expect("provider");
+    // These providers run no challenge watcher: the liveness tests turn challenges on.
+    genesis
+        .update_section::<agora_slashing::GenesisState, String>("slashing", |slashing| {
+            slashing.provider_penalties.params.challenges_per_block = 0;
+            Ok(())
+        })
+        .expect("slashing");
     genesis
         .update_section::<agora_market::genesis::MarketGenesis, String>("market", |market| {
             market.params.order_ttl_blocks = ORDER_TTL;

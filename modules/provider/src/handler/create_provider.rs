@@ -45,7 +45,7 @@ pub fn execute<S: StateWrite>(state: &mut S, bank: &dyn crate::keepers::BankKeep
         jailed_until: 0,
         tombstoned: false,
     };
-    state.put_provider(&msg.owner, &provider);
+    state.put_provider(&msg.owner, &provider)?;
     state.adjust_gpu_utilization(&msg.fields.capacity.gpus, GpuCounter::Registered, true)?;
     events.push(ProviderCreated { owner: &msg.owner, host_uri: &msg.fields.host_uri, bond: &msg.bond }.to_event());
     Ok(events)

@@ -27,6 +27,6 @@ pub fn execute<S: StateWrite>(state: &mut S, msg: &UpdateProvider) -> Result<Vec
     provider.attributes = msg.fields.attributes.clone();
     provider.info = Some(msg.fields.info.clone());
     provider.capacity = Some(msg.fields.capacity.clone());
-    state.put_provider(&msg.owner, &provider);
+    state.put_provider(&msg.owner, &provider)?;
     Ok(vec![ProviderUpdated { owner: &msg.owner }.to_event()])
 }

@@ -99,6 +99,19 @@ pub enum ProviderTx {
         #[command(flatten)]
         signer: Signer,
     },
+    /// Answer the provider's open liveness challenge (see also `agorad provider watch`)
+    RespondChallenge {
+        /// The challenge to answer (default: the provider's open one)
+        #[arg(long)]
+        id: Option<u64>,
+        #[command(flatten)]
+        signer: Signer,
+    },
+    /// Let a jailed provider bid again, once its jail time has passed (with at least the minimum bond)
+    Unjail {
+        #[command(flatten)]
+        signer: Signer,
+    },
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>> {
@@ -158,6 +171,8 @@ pub fn run_provider(g: &GlobalOpts, cmd: ProviderTx) -> Result<()> {
             let msg = ppb::MsgDeleteProvider { owner: key.address().to_bech32() };
             signer.send(g, &key, &msg, "delete (unbond) provider")
         }
+        ProviderTx::RespondChallenge { id, signer } => crate::cmd::challenge::respond(g, &signer.key(g)?, id, &signer.tx),
+        ProviderTx::Unjail { signer } => crate::cmd::challenge::unjail(g, &signer.key(g)?, &signer.tx),
     }
 }
 

@@ -1,0 +1,175 @@
+//! Provider liveness challenges from the provider's side: `agorad tx provider
+//! respond-challenge` and `unjail`, `agorad provider watch` (a loop that answers every
+//! challenge drawn for the provider's key, to run beside its hardware), and `agorad query
+//! slashing provider-params | challenge | challenges | provider-liveness`.
+
+use std::time::Duration;
+
+use agora_proto::slashing::v1 as pb;
+use agora_tx::{SigningKey, TxBuilder};
+use agora_types::Address;
+use anyhow::{anyhow, Result};
+use clap::{Args, Subcommand};
+use serde_json::{json, Value};
+
+use crate::cmd::market::query::PageOpts;
+use crate::cmd::resolve_address;
+use crate::cmd::staking::At;
+use crate::cmd::tx::{broadcast_signed, BroadcastMode, TxOpts};
+use crate::keyring::Keyring;
+use crate::rpc::Rpc;
+use crate::GlobalOpts;
+
+const CHALLENGES_PATH: &str = "/agora.slashing.v1.Query/Challenges";
+
+/// A challenge as the CLI prints it (the nonce in hex).
+pub fn challenge_json(c: &pb::Challenge) -> Value {
+    json!({
+        "id": c.id.to_string(),
+        "provider": c.provider,
+        "drawn_height": c.drawn_height.to_string(),
+        "deadline": c.deadline.to_string(),
+        "nonce": hex::encode(&c.nonce),
+    })
+}
+
+/// The challenge `provider` has open, if any.
+pub fn open_challenge(rpc: &Rpc, provider: &Address) -> Result<Option<pb::Challenge>> {
+    let req = pb::QueryChallengesRequest { provider: provider.to_bech32(), pagination: None };
+    let res: pb::QueryChallengesResponse = rpc.query_proto(CHALLENGES_PATH, &req, None)?;
+    Ok(res.challenges.into_iter().next())
+}
+
+fn response(key: &SigningKey, challenge: &pb::Challenge) -> TxBuilder {
+    TxBuilder::new().message(&pb::MsgChallengeResponse {
+        provider: key.address().to_bech32(),
+        challenge_id: challenge.id,
+        nonce: challenge.nonce.clone(),
+    })
+}
+
+/// Answers the open challenge of `key` (or the one numbered `id`).
+pub fn respond(g: &GlobalOpts, key: &SigningKey, id: Option<u64>, opts: &TxOpts) -> Result<()> {
+    let rpc = g.rpc();
+    let challenge = match id {
+        Some(id) => {
+            let res: pb::QueryChallengeResponse = rpc.query_proto("/agora.slashing.v1.Query/Challenge", &pb::QueryChallengeRequest { id }, None)?;
+            res.challenge.ok_or_else(|| anyhow!("challenge {id} is not open"))?
+        }
+        None => open_challenge(&rpc, &key.address())?.ok_or_else(|| anyhow!("{} has no open challenge", key.address()))?,
+    };
+    broadcast_signed(g, key, response(key, &challenge), opts, &format!("answer challenge {} (deadline {})", challenge.id, challenge.deadline))
+}
+
+pub fn unjail(g: &GlobalOpts, key: &SigningKey, opts: &TxOpts) -> Result<()> {
+    let builder = TxBuilder::new().message(&pb::MsgUnjailProvider { provider: key.address().to_bech32() });
+    broadcast_signed(g, key, builder, opts, "unjail provider")
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ProviderCmd {
+    /// Answer every liveness challenge drawn for the --from key's provider, until stopped
+    Watch(WatchArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct WatchArgs {
+    /// Key name of the provider's owner (in --home's keyring)
+    #[arg(long)]
+    pub from: String,
+    /// Seconds between two looks at the chain
+    #[arg(long, default_value_t = 2)]
+    pub interval: u64,
+    /// Stop after answering this many challenges (default: never)
+    #[arg(long)]
+    pub max_answers: Option<u64>,
+    #[command(flatten)]
+    pub tx: TxOpts,
+}
+
+/// Polls the provider's open challenge and answers each once, waiting for its block. A failed
+/// look or answer is reported and tried again at the next look: the loop only ends when asked.
+pub fn watch(g: &GlobalOpts, args: WatchArgs) -> Result<()> {
+    let key = Keyring::open(&g.home()?).signing_key(&args.from)?;
+    let provider = key.address();
+    let opts = TxOpts { yes: true, broadcast_mode: BroadcastMode::Commit, ..args.tx };
+    let rpc = g.rpc();
+    eprintln!("watching liveness challenges of provider {provider}");
+    let mut answered = 0u64;
+    while args.max_answers.is_none_or(|max| answered < max) {
+        match open_challenge(&rpc, &provider) {
+            Ok(Some(challenge)) => {
+                eprintln!("challenge {} drawn at {}, deadline {}: answering", challenge.id, challenge.drawn_height, challenge.deadline);
+                match broadcast_signed(g, &key, response(&key, &challenge), &opts, "answer challenge") {
+                    Ok(()) => answered += 1,
+                    Err(e) => eprintln!("answering challenge {} failed: {e:#}", challenge.id),
+                }
+            }
+            Ok(None) => {}
+            Err(e) => eprintln!("cannot read the open challenge: {e:#}"),
+        }
+        std::thread::sleep(Duration::from_secs(args.interval.max(1)));
+    }
+    Ok(())
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ChallengeQuery {
+    /// Provider-penalty parameters (draws per block, answer window, slash, jail)
+    ProviderParams {
+        #[command(flatten)]
+        at: At,
+    },
+    /// One open challenge
+    Challenge {
+        id: u64,
+        #[command(flatten)]
+        at: At,
+    },
+    /// Open challenges, or the one of --provider
+    Challenges {
+        /// Provider address or key name
+        #[arg(long)]
+        provider: Option<String>,
+        #[command(flatten)]
+        page: PageOpts,
+        #[command(flatten)]
+        at: At,
+    },
+    /// A provider's challenges answered and missed, and what misses took from its bond
+    ProviderLiveness {
+        /// Provider address or key name
+        provider: String,
+        #[command(flatten)]
+        at: At,
+    },
+}
+
+pub fn run_query(g: &GlobalOpts, cmd: ChallengeQuery) -> Result<Value> {
+    let rpc = g.rpc();
+    Ok(match cmd {
+        ChallengeQuery::ProviderParams { at } => {
+            let res: pb::QueryParamsResponse = rpc.query_proto("/agora.slashing.v1.Query/Params", &pb::QueryParamsRequest {}, at.height)?;
+            serde_json::to_value(res.params.unwrap_or_default())?
+        }
+        ChallengeQuery::Challenge { id, at } => {
+            let res: pb::QueryChallengeResponse = rpc.query_proto("/agora.slashing.v1.Query/Challenge", &pb::QueryChallengeRequest { id }, at.height)?;
+            res.challenge.as_ref().map_or(Value::Null, challenge_json)
+        }
+        ChallengeQuery::Challenges { provider, page, at } => {
+            let provider = provider.map(|p| resolve_address(&g.home()?, &p)).transpose()?.map(|a| a.to_bech32()).unwrap_or_default();
+            let req = pb::QueryChallengesRequest { provider, pagination: page.to_proto()? };
+            let res: pb::QueryChallengesResponse = rpc.query_proto(CHALLENGES_PATH, &req, at.height)?;
+            json!({
+                "challenges": res.challenges.iter().map(challenge_json).collect::<Vec<_>>(),
+                "pagination": res.pagination.map(|p| json!({ "next_key": p.next_key, "total": p.total.to_string() })),
+            })
+        }
+        ChallengeQuery::ProviderLiveness { provider, at } => {
+            let provider = resolve_address(&g.home()?, &provider)?.to_bech32();
+            let res: pb::QueryProviderLivenessResponse =
+                rpc.query_proto("/agora.slashing.v1.Query/ProviderLiveness", &pb::QueryProviderLivenessRequest { provider }, at.height)?;
+            serde_json::to_value(res.liveness.unwrap_or_default())?
+        }
+    })
+}

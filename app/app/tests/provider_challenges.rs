@@ -1,0 +1,225 @@
+//! In-process app tests of provider liveness challenges over the real registry, market,
+//! incentives and bank: providers are drawn by capacity each block, an answer in time keeps
+//! the bond, a miss takes a slice of it to the community pool and the provider's verified
+//! status, misses in a row jail it (its bids refused, its open bids closed at auction), and
+//! `MsgUnjailProvider` frees it once the jail time has passed. Every refusal is typed.
+
+mod common;
+
+use agora_genesis::AppState;
+use agora_proto::market::v1 as mpb;
+use agora_proto::slashing::v1 as spb;
+use agora_slashing::provider::ProviderParams;
+use agora_types::{Address, Coin, Denom};
+use common::market::*;
+use common::*;
+
+const WINDOW: u64 = 3;
+const JAIL_BLOCKS: u64 = 6;
+
+/// Challenges on: 2 draws a block, 3 blocks to answer, 1 % per miss, jailed after 2 misses.
+fn challenge_genesis(genesis: &mut AppState) {
+    genesis
+        .update_section::<agora_slashing::GenesisState, String>("slashing", |slashing| {
+            slashing.provider_penalties.params = ProviderParams {
+                challenges_per_block: 2,
+                response_window: WINDOW,
+                missed_challenge_slash_bps: 100,
+                max_missed: 2,
+                jail_blocks: JAIL_BLOCKS,
+            };
+            Ok(())
+        })
+        .expect("slashing");
+}
+
+fn query<Resp: prost::Message + Default>(m: &Market, path: &str, req: &impl prost::Message) -> Resp {
+    m.chain.node.query_proto(path, req).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn open_challenge(m: &Market, provider: &Address) -> Option<spb::Challenge> {
+    let res: spb::QueryChallengesResponse =
+        query(m, "/agora.slashing.v1.Query/Challenges", &spb::QueryChallengesRequest { provider: provider.to_bech32(), pagination: None });
+    res.challenges.into_iter().next()
+}
+
+fn liveness(m: &Market, provider: &Address) -> spb::ProviderLiveness {
+    let res: spb::QueryProviderLivenessResponse =
+        query(m, "/agora.slashing.v1.Query/ProviderLiveness", &spb::QueryProviderLivenessRequest { provider: provider.to_bech32() });
+    res.liveness.expect("liveness")
+}
+
+fn answer(provider: &Actor, challenge: &spb::Challenge) -> spb::MsgChallengeResponse {
+    spb::MsgChallengeResponse { provider: provider.address().to_bech32(), challenge_id: challenge.id, nonce: challenge.nonce.clone() }
+}
+
+fn bond(m: &Market, owner: &Actor) -> u128 {
+    m.provider(owner).bond.expect("bond").amount.parse().expect("amount")
+}
+
+/// One replica without GPUs at 10 uagora a block: carol (who has none) can bid on it.
+fn cpu_group(auction: bool) -> agora_proto::deployment::v1::GroupSpec {
+    let mut group = gpu_group("cpu", 1, "10", auction);
+    group.resources[0].gpu = None;
+    group
+}
+
+/// Bob registers 8 A100s and carol none, each with twice the minimum bond.
+fn providers(m: &mut Market) {
+    let mut b = create_provider(&m.bob, 8);
+    let mut c = create_provider(&m.carol, 0);
+    c.capacity.as_mut().expect("capacity").gpus.clear();
+    for msg in [&mut b, &mut c] {
+        msg.bond = Some(Coin::new(Denom::native(), 2 * BOND).to_proto());
+    }
+    let txs = vec![m.bob.tx(&b), m.carol.tx(&c)];
+    ok(&m.block(txs));
+}
+
+#[test]
+fn an_answered_challenge_keeps_the_bond_and_missed_ones_slash_then_jail() {
+    let mut m = market_from_genesis(challenge_genesis);
+    providers(&mut m);
+    let (bob, carol) = (m.bob.address(), m.carol.address());
+    let pool_before = m.uagora(&community_pool());
+
+    // Bob answers every challenge the block after it is drawn; carol never answers.
+    let mut bob_answered = 0;
+    let mut carol_drawn = std::collections::BTreeSet::new();
+    while liveness(&m, &carol).missed < 2 {
+        assert!(m.height() < 200, "carol should have missed twice by now: {:?}", liveness(&m, &carol));
+        if let Some(challenge) = open_challenge(&m, &carol) {
+            carol_drawn.insert(challenge.id);
+            assert_eq!(challenge.deadline, challenge.drawn_height + WINDOW);
+        }
+        let txs = match open_challenge(&m, &bob) {
+            Some(challenge) => vec![m.bob.tx(&answer(&m.bob, &challenge))],
+            None => Vec::new(),
+        };
+        let answering = !txs.is_empty();
+        let results = m.block(txs);
+        ok(&results);
+        if answering {
+            bob_answered += 1;
+            assert!(results[0].events.iter().any(|e| e.kind == "provider_challenge_answered"));
+        }
+    }
+    assert!(bob_answered >= 1, "bob (9 of 10 weight) is drawn far more often than carol");
+    assert_eq!(carol_drawn.len(), 2, "each miss is one challenge");
+
+    // Bob: answered each, nothing taken.
+    let bob_record = liveness(&m, &bob);
+    assert_eq!((bob_record.answered, bob_record.missed, bob_record.missed_in_a_row), (bob_answered, 0, 0));
+    assert_eq!(bond(&m, &m.bob), 2 * BOND);
+
+    // Carol: 1 % of the bond per miss, to the community pool; jailed after the second.
+    let first = 2 * BOND / 100;
+    let second = (2 * BOND - first) / 100;
+    assert_eq!(bond(&m, &m.carol), 2 * BOND - first - second);
+    let carol_record = liveness(&m, &carol);
+    assert_eq!(carol_record.slashed, vec![Coin::new(Denom::native(), first + second).to_proto()]);
+    assert_eq!(carol_record.missed_in_a_row, 0, "reset when jailed");
+    assert!(m.uagora(&community_pool()) >= pool_before + first + second);
+    let jailed_until = m.provider(&m.carol).jailed_until;
+    assert_eq!(jailed_until, m.height() + JAIL_BLOCKS, "jailed at the second miss, this block");
+
+    // A jailed provider is never drawn again, and its bids are refused.
+    m.empty_blocks(2);
+    assert_eq!(open_challenge(&m, &carol), None);
+    let tx = m.alice.tx(&create_deployment(&m.alice, 1, vec![cpu_group(false)], 1_000_000));
+    ok(&m.block(vec![tx]));
+    let tx = m.carol.tx(&create_bid(order_id(&m.alice, 1, 1, 1), &m.carol, "10"));
+    assert_refused(&m.block(vec![tx])[0], "provider", 34, "jailed");
+
+    // Unjail: refused while the jail lasts, accepted after it.
+    let unjail = spb::MsgUnjailProvider { provider: carol.to_bech32() };
+    let tx = m.carol.tx(&unjail);
+    assert_refused(&m.block(vec![tx])[0], "provider", 34, "jailed");
+    while m.height() + 1 < jailed_until {
+        m.empty_blocks(1);
+    }
+    let tx = m.carol.tx(&unjail);
+    ok(&m.block(vec![tx]));
+    assert_eq!(m.provider(&m.carol).jailed_until, 0);
+    let tx = m.carol.tx(&unjail);
+    assert_refused(&m.block(vec![tx])[0], "provider", 35, "not jailed");
+}
+
+#[test]
+fn answers_are_refused_unless_the_drawn_provider_answers_in_time_with_the_nonce() {
+    let mut m = market_from_genesis(challenge_genesis);
+    providers(&mut m);
+    let bob = m.bob.address();
+    let challenge = loop {
+        if let Some(challenge) = open_challenge(&m, &bob) {
+            break challenge;
+        }
+        m.empty_blocks(1);
+    };
+
+    // Someone else answering bob's challenge.
+    let mut msg = answer(&m.carol, &challenge);
+    let tx = m.carol.tx(&msg);
+    assert_refused(&m.block(vec![tx])[0], "slashing", 102, "was not drawn for");
+    // The wrong nonce.
+    msg = answer(&m.bob, &challenge);
+    msg.nonce[0] ^= 1;
+    let tx = m.bob.tx(&msg);
+    assert_refused(&m.block(vec![tx])[0], "slashing", 104, "nonce");
+    // An id never drawn.
+    msg = answer(&m.bob, &challenge);
+    msg.challenge_id = 1_000_000;
+    let tx = m.bob.tx(&msg);
+    assert_refused(&m.block(vec![tx])[0], "slashing", 101, "not open");
+    // Too late: the challenge was judged a miss at the block after its deadline.
+    while m.height() <= challenge.deadline {
+        m.empty_blocks(1);
+    }
+    let tx = m.bob.tx(&answer(&m.bob, &challenge));
+    assert_refused(&m.block(vec![tx])[0], "slashing", 101, "not open");
+    assert_eq!(liveness(&m, &bob).missed, 1);
+    // Only governance changes the parameters.
+    let tx = m.bob.tx(&spb::MsgUpdateParams { authority: bob.to_bech32(), params: Some(ProviderParams::default().to_proto()) });
+    let results = m.chain.raw_block(vec![tx]);
+    assert_refused(&results[0], "gov", 13, "invalid authority");
+    // Invalid parameters never pass decoding.
+    let bad = ProviderParams { response_window: 1, ..ProviderParams::default() };
+    let tx = m.bob.tx(&spb::MsgUpdateParams { authority: bob.to_bech32(), params: Some(bad.to_proto()) });
+    assert_refused(&m.chain.raw_block(vec![tx])[0], "sdk", 18, "response_window");
+}
+
+#[test]
+fn a_jailed_providers_open_bid_is_closed_at_auction_and_its_deposit_returned() {
+    // An auction long enough for carol to be jailed before it runs.
+    let mut m = market_from_genesis(|genesis| {
+        challenge_genesis(genesis);
+        genesis
+            .update_section::<agora_market::genesis::MarketGenesis, String>("market", |market| {
+                market.params.auction_window_blocks = 150;
+                market.params.order_ttl_blocks = 300;
+                Ok(())
+            })
+            .expect("market");
+    });
+    providers(&mut m);
+    let carol = m.carol.address();
+    let tx = m.alice.tx(&create_deployment(&m.alice, 1, vec![cpu_group(true)], 1_000_000));
+    ok(&m.block(vec![tx]));
+    let tx = m.carol.tx(&create_bid(order_id(&m.alice, 1, 1, 1), &m.carol, "10"));
+    ok(&m.block(vec![tx]));
+    let auction_height = m.height() + 150;
+    let balance = m.uagora(&carol);
+    // Carol misses until she is jailed; then the auction closes her bid.
+    while m.provider(&m.carol).jailed_until == 0 {
+        assert!(m.height() + 1 < auction_height, "carol should be jailed before the auction");
+        m.empty_blocks(1);
+    }
+    while m.height() <= auction_height {
+        m.empty_blocks(1);
+    }
+    let bid: mpb::QueryBidResponse =
+        query(&m, "/agora.market.v1.Query/Bid", &mpb::QueryBidRequest { id: Some(bid_id(&m.alice, 1, 1, 1, &m.carol)) });
+    assert_eq!(bid.bid.expect("bid").state, mpb::BidState::Closed as i32);
+    assert_eq!(m.uagora(&carol), balance + BID_DEPOSIT, "the deposit came back");
+    assert_eq!(m.provider(&m.carol).open_bids, 0);
+}

@@ -1,0 +1,39 @@
+//! What provider penalties need from the provider registry and the incentive module, declared
+//! here and implemented by the application over those modules' own APIs.
+
+use agora_store::{StateRead, StateWrite};
+use agora_types::{Address, Coin, Event, TxError};
+
+/// A provider as the penalties see it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProviderStanding {
+    pub bond: Coin,
+    pub tombstoned: bool,
+}
+
+pub trait ProviderPenaltyKeeper: Send + Sync {
+    /// The sum of the challenge weights of every provider that can be challenged.
+    fn challenge_weight_total(&self, state: &dyn StateRead) -> Result<u128, TxError>;
+
+    /// The provider covering `point` (below the total) in the capacity-weighted draw.
+    fn draw(&self, state: &dyn StateRead, point: u128) -> Result<Option<Address>, TxError>;
+
+    /// `None`: no such provider (it finished unbonding).
+    fn standing(&self, state: &dyn StateRead, owner: &Address) -> Result<Option<ProviderStanding>, TxError>;
+
+    /// Takes up to `amount` of the bond to the community pool (never more than the bond); a
+    /// bond left below the minimum jails the provider until `jail_until`.
+    fn slash_bond(&self, state: &mut dyn StateWrite, owner: &Address, amount: u128, jail_until: u64, height: u64) -> Result<(Coin, Vec<Event>), TxError>;
+
+    fn jail(&self, state: &mut dyn StateWrite, owner: &Address, until: u64, reason: &str, height: u64) -> Result<Vec<Event>, TxError>;
+
+    /// Refused (the registry's typed errors) while the jail lasts, below the minimum bond, or
+    /// for a tombstoned provider.
+    fn unjail(&self, state: &mut dyn StateWrite, owner: &Address, height: u64) -> Result<Vec<Event>, TxError>;
+
+    /// The provider's free GPUs earn no idle incentives this epoch.
+    fn mark_unverified(&self, state: &mut dyn StateWrite, owner: &Address, height: u64) -> Result<Vec<Event>, TxError>;
+
+    /// The provider's unvested incentive rewards go back to the pool.
+    fn forfeit_unvested(&self, state: &mut dyn StateWrite, owner: &Address, height: u64) -> Result<Vec<Event>, TxError>;
+}

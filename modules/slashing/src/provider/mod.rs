@@ -1,0 +1,17 @@
+//! Provider penalties (`agora.slashing.v1`), decided here and applied through the narrow
+//! [`ProviderPenaltyKeeper`] over the provider registry (bonds, jail) and incentives
+//! (verified status, unvested rewards). Liveness challenges: [`challenge`].
+
+pub mod challenge;
+pub mod event;
+pub mod genesis;
+pub mod keeper;
+pub mod keys;
+pub mod params;
+pub mod query;
+pub mod state;
+
+pub use genesis::ProviderPenaltyGenesis;
+pub use keeper::{ProviderPenaltyKeeper, ProviderStanding};
+pub use params::ProviderParams;
+pub use state::ProviderPenaltyRead;

@@ -17,6 +17,9 @@
 #                     its share of each provision and of the take); escrow and market accounts end where
 #                     they began; all changes add up to what was minted
 #     escrow account: closed and empty; payouts = floor(price × leased blocks)
+#     bob's operator key (bob-ops, which the localnet's provider watcher signs with): paid
+#                     the watcher's fee for each liveness challenge of bob's it answered, and
+#                     bob missed none
 #
 # Exits non-zero on any failed step or mismatch. Non-interactive (CI: an e2e test runs it).
 #
@@ -129,6 +132,10 @@ ESCROW_MODULE="$(module_address escrow)"
 MARKET_MODULE="$(module_address market)"
 DISTRIBUTION_MODULE="$(module_address distribution)"
 INCENTIVE_MODULE="$(module_address incentive)"
+# The localnet's provider watcher answers bob's liveness challenges with this key.
+OPERATOR_KEY=bob-ops
+OPERATOR="$(ag keys show "$OPERATOR_KEY" -a)" || die "no $OPERATOR_KEY key in $KEYS: reset the localnet (scripts/localnet.sh reset && up)"
+WATCH_FEE=5000
 
 say "localnet at $NODE: alice $ALICE, bob $BOB"
 info "community pool $POOL, fee collector $FEE_COLLECTOR"
@@ -140,13 +147,14 @@ info "take rates: $(get "$WORK/escrow_params.json" params.take_rates), default $
 # Balances at one height, for every account the demo moves funds between.
 ACCOUNTS=(alice:"$ALICE" bob:"$BOB" community_pool:"$POOL" fee_collector:"$FEE_COLLECTOR"
   distribution:"$DISTRIBUTION_MODULE" incentive:"$INCENTIVE_MODULE" provider_module:"$PROVIDER_MODULE" escrow_module:"$ESCROW_MODULE"
-  market_module:"$MARKET_MODULE")
+  market_module:"$MARKET_MODULE" operator:"$OPERATOR")
 balances() {
   local tag="$1" h="$2" entry
   for entry in "${ACCOUNTS[@]}"; do
     q "bal_${tag}_${entry%%:*}" bank balances "${entry#*:}" --denom "$DENOM" --height "$h"
   done
   q "supply_${tag}" bank total --height "$h"
+  q "liveness_${tag}" slashing provider-liveness bob --height "$h"
 }
 
 H0="$(height)"
@@ -157,10 +165,10 @@ say "1. bob registers the 8×A100 provider ($PROVIDER_FILE)"
 if ag query provider get bob -o json >"$WORK/provider_before.json" 2>/dev/null; then
   [ "$(get "$WORK/provider_before.json" state)" = active ] || die "bob is already a provider, but not active (unbonding?): reset the localnet"
   info "bob is already registered (earlier run): updating instead"
-  tx provider_update bob provider update "$PROVIDER_FILE"
+  tx provider_update bob provider update "$PROVIDER_FILE" --operator "$OPERATOR_KEY"
   BONDED=0
 else
-  tx provider_create bob provider create "$PROVIDER_FILE"
+  tx provider_create bob provider create "$PROVIDER_FILE" --operator "$OPERATOR_KEY"
   BONDED="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["bond"]["amount"])' <(ag query provider get bob -o json))"
 fi
 q provider provider get bob
@@ -221,12 +229,12 @@ balances end "$HC"
 
 say "8. accounting (heights: start $H0, lease $HL, withdraw $HW, close $HC)"
 printf '%s\n' "${TXS[@]}" >"$WORK/txs"
-python3 - "$WORK" "$FEE" "$BONDED" "$HL" "$HW" "$HC" "$DEPOSIT" "$DENOM" "$BID_DEPOSIT" <<'PY'
+python3 - "$WORK" "$FEE" "$BONDED" "$HL" "$HW" "$HC" "$DEPOSIT" "$DENOM" "$BID_DEPOSIT" "$WATCH_FEE" <<'PY'
 import json, os, sys
 from fractions import Fraction
 
-work, fee, bonded, hl, hw, hc, deposit, denom, bid_deposit = sys.argv[1:]
-fee, bonded, hl, hw, hc = int(fee), int(bonded), int(hl), int(hw), int(hc)
+work, fee, bonded, hl, hw, hc, deposit, denom, bid_deposit, watch_fee = sys.argv[1:]
+fee, bonded, hl, hw, hc, watch_fee = int(fee), int(bonded), int(hl), int(hw), int(hc), int(watch_fee)
 deposit = int(deposit[: -len(denom)])
 bid_deposit = int(bid_deposit[: -len(denom)])
 
@@ -306,6 +314,15 @@ check("bob gained = payout − take − fees − bond", delta["bob"], paid - tak
 supply = lambda tag: next(int(c["amount"]) for c in load(f"supply_{tag}")["supply"] if c["denom"] == denom)
 minted = supply("end") - supply("start")
 print(f"    minted meanwhile (inflation): {minted}")
+# Liveness: the watcher answered bob's challenges with the operator key, one fee each.
+live = {tag: load(f"liveness_{tag}") for tag in ("start", "end")}
+answered = int(live["end"].get("answered", 0)) - int(live["start"].get("answered", 0))
+print(f"    bob's liveness challenges answered meanwhile by the watcher: {answered}")
+# Bob is the localnet's only provider: he is drawn whenever he has no challenge open.
+check("the watcher answered bob's challenges", answered > 0, True)
+check("bob missed no liveness challenge", int(live["end"].get("missed", 0)), int(live["start"].get("missed", 0)))
+check("the operator key paid one watcher fee per answer", -delta["operator"], answered * watch_fee)
+fees["operator"] = -delta["operator"]
 check("community pool + fee collector + distribution + incentive pool gained the take, every fee and the minted coins",
       delta["community_pool"] + delta["fee_collector"] + delta["distribution"] + delta["incentive"], take + sum(fees.values()) + minted)
 check("escrow module back where it began", delta["escrow_module"], 0)

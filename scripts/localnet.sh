@@ -35,6 +35,11 @@ declare -A MNEMONIC=(
   [bob]="tackle elegant evoke range august frequent scout bird opinion people blanket sugar news ensure reveal shallow suffer crane will advice faith buzz attack illegal"
 )
 DEV_BALANCE="1000000000000uagora"
+# Bob's provider operator key (a hot key that answers liveness challenges, so bob's own key,
+# which controls the bond, signs nothing automatically), and the watcher that answers them.
+OPERATOR_KEY=bob-ops
+OPERATOR_BALANCE="10000000000uagora"
+WATCH_FEES="5000uagora"
 VALIDATOR_BALANCE="1000000000uagora"
 # Each validator's self-delegation in its gentx (power 100).
 SELF_DELEGATION="100000000uagora"
@@ -104,6 +109,8 @@ create() {
     printf '%s\n' "${MNEMONIC[$name]}" | "$AGORAD" keys add "$name" --recover --home "$keys" >/dev/null
     "$AGORAD" genesis add-account "$("$AGORAD" keys show "$name" -a --home "$keys")" "$DEV_BALANCE" --home "$(node_home 0)"
   done
+  "$AGORAD" keys add "$OPERATOR_KEY" --home "$keys" -o json > "$DATA/$OPERATOR_KEY.key.json"
+  "$AGORAD" genesis add-account "$("$AGORAD" keys show "$OPERATOR_KEY" -a --home "$keys")" "$OPERATOR_BALANCE" --home "$(node_home 0)"
   for ((i = 0; i < n; i++)); do
     "$AGORAD" keys add "validator$i" --home "$keys" -o json > "$DATA/validator$i.key.json"
     "$AGORAD" genesis add-account "$("$AGORAD" keys show "validator$i" -a --home "$keys")" "$VALIDATOR_BALANCE" --home "$(node_home 0)"
@@ -249,6 +256,26 @@ cmd_up() {
   say "starting $n nodes"
   for ((i = 0; i < n; i++)); do start_node "$i"; done
   wait_for_blocks "$n"
+  start_watcher
+}
+
+# Answers the liveness challenges of bob's provider (once bob registers one, as the demo does)
+# with the operator key, as a provider runs `agorad provider watch` beside its hardware.
+start_watcher() {
+  local pidfile="$DATA/provider-watch.pid"
+  if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then return; fi
+  "$AGORAD" provider watch --from "$OPERATOR_KEY" --provider bob --fees "$WATCH_FEES" \
+    --home "$DATA/keys" --node "http://127.0.0.1:$(rpc_port 0)" >>"$DATA/provider-watch.log" 2>&1 &
+  echo $! >"$pidfile"
+  say "provider watcher running for bob as $OPERATOR_KEY (log: $DATA/provider-watch.log)"
+}
+
+stop_watcher() {
+  local pidfile="$DATA/provider-watch.pid"
+  if [ -f "$pidfile" ]; then
+    kill "$(cat "$pidfile")" 2>/dev/null || true
+    rm -f "$pidfile"
+  fi
 }
 
 cmd_join() {
@@ -286,6 +313,7 @@ cmd_join() {
 
 cmd_down() {
   local n
+  stop_watcher
   n="$(node_count)"
   for ((i = 0; i < n; i++)); do
     local pidfile="$(node_home "$i")/agorad.pid"

@@ -29,7 +29,11 @@ impl ProviderPenaltyKeeper for ProviderPenalties {
 
     fn standing(&self, state: &dyn StateRead, owner: &Address) -> Result<Option<ProviderStanding>, TxError> {
         let Some(provider) = state.provider(owner).map_err(tx_error)? else { return Ok(None) };
-        Ok(Some(ProviderStanding { bond: bond::recorded(&provider).map_err(tx_error)?, tombstoned: provider.tombstoned }))
+        let operator = match provider.operator.as_str() {
+            "" => None,
+            text => Some(text.parse().map_err(|e| TxError::internal(format!("operator of provider {owner}: {e}")))?),
+        };
+        Ok(Some(ProviderStanding { bond: bond::recorded(&provider).map_err(tx_error)?, tombstoned: provider.tombstoned, operator }))
     }
 
     fn slash_bond(&self, mut state: &mut dyn StateWrite, owner: &Address, amount: u128, jail_until: u64, height: u64) -> Result<(Coin, Vec<Event>), TxError> {

@@ -453,6 +453,7 @@ fn a_lease_is_paid_in_a_voucher_that_arrived_over_the_channel() {
             gpus: vec![gpus],
         }),
         bond: Some(pb_coin("uagora", "100000000")),
+        operator: String::new(),
     };
     send_from(&mut b, &provider, vec![agora_tx::to_any(&create_provider)]);
 

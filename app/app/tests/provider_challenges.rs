@@ -50,7 +50,12 @@ fn liveness(m: &Market, provider: &Address) -> spb::ProviderLiveness {
 }
 
 fn answer(provider: &Actor, challenge: &spb::Challenge) -> spb::MsgChallengeResponse {
-    spb::MsgChallengeResponse { provider: provider.address().to_bech32(), challenge_id: challenge.id, nonce: challenge.nonce.clone() }
+    spb::MsgChallengeResponse {
+        provider: provider.address().to_bech32(),
+        challenge_id: challenge.id,
+        nonce: challenge.nonce.clone(),
+        operator: String::new(),
+    }
 }
 
 fn bond(m: &Market, owner: &Actor) -> u128 {
@@ -157,10 +162,14 @@ fn answers_are_refused_unless_the_drawn_provider_answers_in_time_with_the_nonce(
         m.empty_blocks(1);
     };
 
-    // Someone else answering bob's challenge.
+    // Someone else answering bob's challenge: as herself, or as bob's operator (he has none).
     let mut msg = answer(&m.carol, &challenge);
     let tx = m.carol.tx(&msg);
     assert_refused(&m.block(vec![tx])[0], "slashing", 102, "was not drawn for");
+    msg = answer(&m.bob, &challenge);
+    msg.operator = m.carol.address().to_bech32();
+    let tx = m.carol.tx(&msg);
+    assert_refused(&m.block(vec![tx])[0], "slashing", 105, "is not the operator key of provider");
     // The wrong nonce.
     msg = answer(&m.bob, &challenge);
     msg.nonce[0] ^= 1;
@@ -222,4 +231,58 @@ fn a_jailed_providers_open_bid_is_closed_at_auction_and_its_deposit_returned() {
     assert_eq!(bid.bid.expect("bid").state, mpb::BidState::Closed as i32);
     assert_eq!(m.uagora(&carol), balance + BID_DEPOSIT, "the deposit came back");
     assert_eq!(m.provider(&m.carol).open_bids, 0);
+}
+
+#[test]
+fn a_registered_operator_key_answers_for_its_provider_and_can_be_replaced() {
+    let mut m = market_from_genesis(challenge_genesis);
+    let operator = m.auditor.address();
+    let mut b = create_provider(&m.bob, 8);
+    b.operator = operator.to_bech32();
+    let tx = m.bob.tx(&b);
+    ok(&m.block(vec![tx]));
+    assert_eq!(m.provider(&m.bob).operator, operator.to_bech32());
+    let bob = m.bob.address();
+    let mut answered = 0;
+    while answered < 2 {
+        assert!(m.height() < 100, "bob is the only provider: drawn every window");
+        if let Some(challenge) = open_challenge(&m, &bob) {
+            let mut msg = answer(&m.bob, &challenge);
+            msg.operator = operator.to_bech32();
+            let tx = m.auditor.tx(&msg);
+            ok(&m.block(vec![tx]));
+            answered += 1;
+        } else {
+            m.empty_blocks(1);
+        }
+    }
+    assert_eq!((liveness(&m, &bob).answered, liveness(&m, &bob).missed), (2, 0));
+
+    // Bob removes the operator: its answers are refused from then on.
+    let update = agora_proto::provider::v1::MsgUpdateProvider {
+        owner: bob.to_bech32(),
+        host_uri: b.host_uri.clone(),
+        attributes: b.attributes.clone(),
+        info: b.info.clone(),
+        capacity: b.capacity.clone(),
+        operator: String::new(),
+    };
+    let tx = m.bob.tx(&update);
+    ok(&m.block(vec![tx]));
+    let challenge = loop {
+        if let Some(challenge) = open_challenge(&m, &bob) {
+            break challenge;
+        }
+        m.empty_blocks(1);
+    };
+    let mut msg = answer(&m.bob, &challenge);
+    msg.operator = operator.to_bech32();
+    let tx = m.auditor.tx(&msg);
+    assert_refused(&m.block(vec![tx])[0], "slashing", 105, "is not the operator key");
+    // A malformed operator address never passes decoding.
+    let mut bad = update.clone();
+    bad.operator = "agora1bad".into();
+    let tx = m.bob.tx(&bad);
+    let results = m.chain.raw_block(vec![tx]);
+    assert_eq!(results[0].code.value() != 0 && results[0].log.contains("operator"), true, "{}", results[0].log);
 }

@@ -103,6 +103,7 @@ impl Component for ProviderComponent {
             ProviderMsg::CreateProvider(m) => Some(m.owner),
             ProviderMsg::UpdateProvider(m) => Some(m.owner),
             ProviderMsg::DeleteProvider(m) => Some(m.owner),
+            ProviderMsg::DepositBond(m) => Some(m.owner),
             _ => None,
         };
         if let Some(owner) = changed {

@@ -40,6 +40,19 @@ pub struct ProviderAttributesDeleted<'a> {
     pub keys: &'a [String],
 }
 
+/// A provider added `amount` to its bond, now `bond`.
+pub struct ProviderBondDeposited<'a> {
+    pub owner: &'a Address,
+    pub amount: &'a Coin,
+    pub bond: &'a Coin,
+}
+
+impl TypedEvent for ProviderBondDeposited<'_> {
+    fn to_event(&self) -> Event {
+        Event::new("provider_bond_deposited").attr("owner", self.owner).attr("amount", self.amount).attr("bond", self.bond)
+    }
+}
+
 /// Part of a provider's bond was taken by a penalty and sent to `to`.
 pub struct ProviderSlashed<'a> {
     pub owner: &'a Address,

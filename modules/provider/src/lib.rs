@@ -30,7 +30,7 @@ pub use genesis::GenesisState;
 pub use handler::execute;
 pub use keepers::{BankKeeper, NoHooks, ProviderHooks};
 pub use msg::{
-    CreateProvider, DeleteProvider, DeleteProviderAttributes, ProviderMsg, SignProviderAttributes, UpdateProvider,
+    CreateProvider, DeleteProvider, DeleteProviderAttributes, DepositBond, ProviderMsg, SignProviderAttributes, UpdateProvider,
 };
 pub use params::Params;
 pub use query::query;

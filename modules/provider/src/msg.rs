@@ -15,6 +15,7 @@ use crate::ProviderError;
 pub const MSG_CREATE_PROVIDER_URL: &str = "/agora.provider.v1.MsgCreateProvider";
 pub const MSG_UPDATE_PROVIDER_URL: &str = "/agora.provider.v1.MsgUpdateProvider";
 pub const MSG_DELETE_PROVIDER_URL: &str = "/agora.provider.v1.MsgDeleteProvider";
+pub const MSG_DEPOSIT_BOND_URL: &str = "/agora.provider.v1.MsgDepositBond";
 pub const MSG_SIGN_PROVIDER_ATTRIBUTES_URL: &str = "/agora.audit.v1.MsgSignProviderAttributes";
 pub const MSG_DELETE_PROVIDER_ATTRIBUTES_URL: &str = "/agora.audit.v1.MsgDeleteProviderAttributes";
 pub const MSG_UPDATE_PARAMS_URL: &str = "/agora.provider.v1.MsgUpdateParams";
@@ -24,6 +25,7 @@ pub const TYPE_URLS: &[&str] = &[
     MSG_CREATE_PROVIDER_URL,
     MSG_UPDATE_PROVIDER_URL,
     MSG_DELETE_PROVIDER_URL,
+    MSG_DEPOSIT_BOND_URL,
     MSG_SIGN_PROVIDER_ATTRIBUTES_URL,
     MSG_DELETE_PROVIDER_ATTRIBUTES_URL,
     MSG_UPDATE_PARAMS_URL,
@@ -35,6 +37,7 @@ pub enum ProviderMsg {
     CreateProvider(CreateProvider),
     UpdateProvider(UpdateProvider),
     DeleteProvider(DeleteProvider),
+    DepositBond(DepositBond),
     SignProviderAttributes(SignProviderAttributes),
     DeleteProviderAttributes(DeleteProviderAttributes),
     /// New parameters, checked against the authority when executed.
@@ -48,6 +51,7 @@ impl ProviderMsg {
             Self::CreateProvider(m) => vec![m.owner],
             Self::UpdateProvider(m) => vec![m.owner],
             Self::DeleteProvider(m) => vec![m.owner],
+            Self::DepositBond(m) => vec![m.owner],
             Self::SignProviderAttributes(m) => vec![m.auditor],
             Self::DeleteProviderAttributes(m) => vec![m.auditor],
             Self::UpdateParams { authority, .. } => vec![*authority],
@@ -59,6 +63,7 @@ impl ProviderMsg {
             Self::CreateProvider(_) => MSG_CREATE_PROVIDER_URL,
             Self::UpdateProvider(_) => MSG_UPDATE_PROVIDER_URL,
             Self::DeleteProvider(_) => MSG_DELETE_PROVIDER_URL,
+            Self::DepositBond(_) => MSG_DEPOSIT_BOND_URL,
             Self::SignProviderAttributes(_) => MSG_SIGN_PROVIDER_ATTRIBUTES_URL,
             Self::DeleteProviderAttributes(_) => MSG_DELETE_PROVIDER_ATTRIBUTES_URL,
             Self::UpdateParams { .. } => MSG_UPDATE_PARAMS_URL,
@@ -82,6 +87,7 @@ impl ProviderMsg {
             MSG_DELETE_PROVIDER_URL => {
                 decode::<pb::MsgDeleteProvider>(any).and_then(DeleteProvider::try_from).map(Self::DeleteProvider)
             }
+            MSG_DEPOSIT_BOND_URL => decode::<pb::MsgDepositBond>(any).and_then(DepositBond::try_from).map(Self::DepositBond),
             MSG_SIGN_PROVIDER_ATTRIBUTES_URL => decode::<audit_pb::MsgSignProviderAttributes>(any)
                 .and_then(SignProviderAttributes::try_from)
                 .map(Self::SignProviderAttributes),
@@ -110,6 +116,8 @@ pub struct ProviderFields {
     pub attributes: Vec<Attribute>,
     pub info: pb::ProviderInfo,
     pub capacity: Resources,
+    /// The key that may answer liveness challenges besides the owner.
+    pub operator: Option<Address>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -129,6 +137,13 @@ pub struct UpdateProvider {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DeleteProvider {
     pub owner: Address,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DepositBond {
+    pub owner: Address,
+    /// Positive; its denom is checked against the bond's in the handler.
+    pub amount: Coin,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -159,6 +174,7 @@ fn fields(
     attributes: Vec<Attribute>,
     info: Option<pb::ProviderInfo>,
     capacity: Option<Resources>,
+    operator: &str,
 ) -> Result<ProviderFields, ProviderError> {
     validate::host_uri(&host_uri)?;
     let attributes = validate::attributes(attributes)?;
@@ -166,7 +182,8 @@ fn fields(
     validate::email(&info.email)?;
     validate::website(&info.website)?;
     let capacity = validate::capacity(capacity)?;
-    Ok(ProviderFields { host_uri, attributes, info, capacity })
+    let operator = (!operator.is_empty()).then(|| address("operator", operator)).transpose()?;
+    Ok(ProviderFields { host_uri, attributes, info, capacity, operator })
 }
 
 impl TryFrom<pb::MsgCreateProvider> for CreateProvider {
@@ -174,7 +191,7 @@ impl TryFrom<pb::MsgCreateProvider> for CreateProvider {
 
     fn try_from(msg: pb::MsgCreateProvider) -> Result<Self, Self::Error> {
         let owner = address("owner", &msg.owner)?;
-        let fields = fields(msg.host_uri, msg.attributes, msg.info, msg.capacity)?;
+        let fields = fields(msg.host_uri, msg.attributes, msg.info, msg.capacity, &msg.operator)?;
         let bond = msg.bond.ok_or_else(|| ProviderError::InvalidBond("bond is missing".into()))?;
         let bond = Coin::from_proto(&bond).map_err(|e| ProviderError::InvalidBond(e.to_string()))?;
         if bond.amount == 0 {
@@ -189,7 +206,7 @@ impl TryFrom<pb::MsgUpdateProvider> for UpdateProvider {
 
     fn try_from(msg: pb::MsgUpdateProvider) -> Result<Self, Self::Error> {
         let owner = address("owner", &msg.owner)?;
-        let fields = fields(msg.host_uri, msg.attributes, msg.info, msg.capacity)?;
+        let fields = fields(msg.host_uri, msg.attributes, msg.info, msg.capacity, &msg.operator)?;
         Ok(Self { owner, fields })
     }
 }
@@ -199,6 +216,20 @@ impl TryFrom<pb::MsgDeleteProvider> for DeleteProvider {
 
     fn try_from(msg: pb::MsgDeleteProvider) -> Result<Self, Self::Error> {
         Ok(Self { owner: address("owner", &msg.owner)? })
+    }
+}
+
+impl TryFrom<pb::MsgDepositBond> for DepositBond {
+    type Error = ProviderError;
+
+    fn try_from(msg: pb::MsgDepositBond) -> Result<Self, Self::Error> {
+        let owner = address("owner", &msg.owner)?;
+        let amount = msg.amount.ok_or_else(|| ProviderError::InvalidBond("amount is missing".into()))?;
+        let amount = Coin::from_proto(&amount).map_err(|e| ProviderError::InvalidBond(e.to_string()))?;
+        if amount.amount == 0 {
+            return Err(ProviderError::InvalidBond(format!("amount of {} must be positive", amount.denom)));
+        }
+        Ok(Self { owner, amount })
     }
 }
 
@@ -265,6 +296,7 @@ mod tests {
             info: Some(pb::ProviderInfo { email: "ops@example.com".into(), website: "https://example.com".into() }),
             capacity: Some(capacity()),
             bond: Some(PbCoin { denom: "uagora".into(), amount: "100000000".into() }),
+            operator: String::new(),
         }
     }
 
@@ -431,8 +463,15 @@ mod tests {
             attributes: c.attributes.clone(),
             info: c.info.clone(),
             capacity: c.capacity.clone(),
+            operator: String::new(),
         };
         assert!(UpdateProvider::try_from(update.clone()).is_ok());
+        let deposit = |amount: &str| pb::MsgDepositBond { owner: c.owner.clone(), amount: Some(PbCoin { denom: "uagora".into(), amount: amount.into() }) };
+        assert!(DepositBond::try_from(deposit("5")).is_ok());
+        assert!(matches!(DepositBond::try_from(deposit("0")), Err(ProviderError::InvalidBond(m)) if m.contains("positive")));
+        assert!(matches!(DepositBond::try_from(pb::MsgDepositBond { amount: None, ..deposit("1") }), Err(ProviderError::InvalidBond(m)) if m.contains("missing")));
+        let bad = pb::MsgUpdateProvider { operator: "agora1nope".into(), ..update.clone() };
+        assert!(matches!(UpdateProvider::try_from(bad), Err(e) if e.to_string().contains("operator")));
         let bad = pb::MsgUpdateProvider { host_uri: "https://x?q".into(), ..update.clone() };
         assert!(matches!(UpdateProvider::try_from(bad), Err(ProviderError::InvalidHostUri { .. })));
         let bad = pb::MsgUpdateProvider { capacity: None, ..update };

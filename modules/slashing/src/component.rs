@@ -298,9 +298,9 @@ impl Component for SlashingComponent {
                 state.put_slashing_params(params);
                 Ok(Vec::new())
             }
-            SlashingMsg::ChallengeResponse { provider, challenge_id, nonce } => {
-                self.provider_keeper()?;
-                Ok(challenge::answer(state, ctx, provider, *challenge_id, nonce)?)
+            SlashingMsg::ChallengeResponse { provider, operator, challenge_id, nonce } => {
+                let keeper = self.provider_keeper()?;
+                challenge::answer(state, ctx, keeper, provider, operator.as_ref(), *challenge_id, nonce)
             }
             SlashingMsg::UnjailProvider { provider } => self.provider_keeper()?.unjail(state, provider, ctx.height),
             SlashingMsg::UpdateProviderParams { authority, params } => {

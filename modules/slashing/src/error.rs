@@ -32,6 +32,8 @@ pub enum SlashingError {
     ChallengeExpired { id: u64, deadline: u64 },
     #[error("the nonce does not match challenge {0}'s")]
     WrongNonce(u64),
+    #[error("{operator} is not the operator key of provider {provider}")]
+    NotOperator { operator: String, provider: String },
 }
 
 impl AbciError for SlashingError {
@@ -58,6 +60,7 @@ impl AbciError for SlashingError {
             Self::NotChallenged { .. } => 102,
             Self::ChallengeExpired { .. } => 103,
             Self::WrongNonce(_) => 104,
+            Self::NotOperator { .. } => 105,
         }
     }
 }

@@ -25,8 +25,9 @@ pub const MESSAGE_TYPES: &[&str] =
 pub enum SlashingMsg {
     Unjail { operator: Address },
     UpdateParams { authority: Address, params: Params },
-    /// The drawn provider answers a liveness challenge.
-    ChallengeResponse { provider: Address, challenge_id: u64, nonce: Vec<u8> },
+    /// The drawn provider answers a liveness challenge, signed by its owner or (`operator`)
+    /// the operator key it registered.
+    ChallengeResponse { provider: Address, operator: Option<Address>, challenge_id: u64, nonce: Vec<u8> },
     UnjailProvider { provider: Address },
     UpdateProviderParams { authority: Address, params: ProviderParams },
 }
@@ -50,7 +51,8 @@ impl SlashingMsg {
         match self {
             Self::Unjail { operator } => vec![*operator],
             Self::UpdateParams { authority, .. } | Self::UpdateProviderParams { authority, .. } => vec![*authority],
-            Self::ChallengeResponse { provider, .. } | Self::UnjailProvider { provider } => vec![*provider],
+            Self::ChallengeResponse { provider, operator, .. } => vec![operator.unwrap_or(*provider)],
+            Self::UnjailProvider { provider } => vec![*provider],
         }
     }
 
@@ -71,7 +73,8 @@ impl SlashingMsg {
             }
             MSG_CHALLENGE_RESPONSE_URL => {
                 let m = apb::MsgChallengeResponse::decode(any.value.as_slice()).map_err(invalid)?;
-                Ok(Self::ChallengeResponse { provider: address("provider", &m.provider)?, challenge_id: m.challenge_id, nonce: m.nonce })
+                let operator = (!m.operator.is_empty()).then(|| address("operator", &m.operator)).transpose()?;
+                Ok(Self::ChallengeResponse { provider: address("provider", &m.provider)?, operator, challenge_id: m.challenge_id, nonce: m.nonce })
             }
             MSG_UNJAIL_PROVIDER_URL => {
                 let m = apb::MsgUnjailProvider::decode(any.value.as_slice()).map_err(invalid)?;
@@ -97,9 +100,15 @@ impl SlashingMsg {
             Self::UpdateParams { authority, params } => {
                 (MSG_UPDATE_PARAMS_URL, pb::MsgUpdateParams { authority: authority.to_string(), params: Some(params.to_proto()) }.encode_to_vec())
             }
-            Self::ChallengeResponse { provider, challenge_id, nonce } => (
+            Self::ChallengeResponse { provider, operator, challenge_id, nonce } => (
                 MSG_CHALLENGE_RESPONSE_URL,
-                apb::MsgChallengeResponse { provider: provider.to_string(), challenge_id: *challenge_id, nonce: nonce.clone() }.encode_to_vec(),
+                apb::MsgChallengeResponse {
+                    provider: provider.to_string(),
+                    challenge_id: *challenge_id,
+                    nonce: nonce.clone(),
+                    operator: operator.map(|a| a.to_string()).unwrap_or_default(),
+                }
+                .encode_to_vec(),
             ),
             Self::UnjailProvider { provider } => (MSG_UNJAIL_PROVIDER_URL, apb::MsgUnjailProvider { provider: provider.to_string() }.encode_to_vec()),
             Self::UpdateProviderParams { authority, params } => (
@@ -128,7 +137,8 @@ mod tests {
     fn every_message_decodes_from_its_any() {
         let provider = Address::new([7; 20]);
         for msg in [
-            SlashingMsg::ChallengeResponse { provider, challenge_id: 3, nonce: vec![1, 2, 3] },
+            SlashingMsg::ChallengeResponse { provider, operator: None, challenge_id: 3, nonce: vec![1, 2, 3] },
+            SlashingMsg::ChallengeResponse { provider, operator: Some(Address::new([8; 20])), challenge_id: 3, nonce: vec![1] },
             SlashingMsg::UnjailProvider { provider },
             SlashingMsg::UpdateProviderParams { authority: provider, params: ProviderParams::default() },
             SlashingMsg::Unjail { operator: provider },

@@ -28,3 +28,88 @@ fn params_round_trip_and_refuse_bad_values() {
         assert!(bad.validate().is_err(), "{bad:?}");
     }
 }
+
+mod provider_penalties {
+    use agora_proto::slashing::v1 as pb;
+    use agora_store::{EmptyState, StateDelta};
+    use agora_types::Address;
+
+    use crate::provider::state::{ProviderPenaltyRead, ProviderPenaltyWrite};
+    use crate::provider::{ProviderParams, ProviderPenaltyGenesis};
+
+    fn challenge(id: u64, provider: &Address, drawn: u64, deadline: u64) -> pb::Challenge {
+        pb::Challenge { id, provider: provider.to_string(), drawn_height: drawn, deadline, nonce: vec![id as u8; 32] }
+    }
+
+    #[test]
+    fn genesis_export_rebases_heights_and_imports_to_the_same_records() {
+        let (bob, carol) = (Address::new([2; 20]), Address::new([3; 20]));
+        let mut state = StateDelta::new(EmptyState);
+        state.put_provider_penalty_params(&ProviderParams { response_window: 10, ..ProviderParams::default() });
+        state.put_challenge(&challenge(4, &bob, 95, 105)).unwrap();
+        state.put_challenge(&challenge(5, &carol, 99, 100)).unwrap();
+        state.put_next_challenge_id(6);
+        let live = |provider: &Address, open: u64| pb::ProviderLiveness {
+            provider: provider.to_string(),
+            open_challenge: open,
+            missed_in_a_row: 1,
+            answered: 7,
+            missed: 2,
+            last_answered_height: 90,
+            slashed: vec![cosmos_sdk_proto::cosmos::base::v1beta1::Coin { denom: "uagora".into(), amount: "30".into() }],
+        };
+        state.put_liveness(&bob, &live(&bob, 4));
+        state.put_liveness(&carol, &live(&carol, 5));
+
+        let exported = ProviderPenaltyGenesis::export(&state, 100).unwrap();
+        assert_eq!(exported.next_challenge_id, 6);
+        let deadlines: Vec<(u64, u64)> = exported.challenges.iter().map(|c| (c.drawn_height, c.deadline)).collect();
+        assert_eq!(deadlines, [(0, 5), (0, 1)], "rebased; a deadline at the export height stays answerable at block 1");
+        assert_eq!(exported.liveness[0].last_answered_height, 0);
+
+        let json = serde_json::to_string(&exported).unwrap();
+        let imported: ProviderPenaltyGenesis = serde_json::from_str(&json).unwrap();
+        let mut fresh = StateDelta::new(EmptyState);
+        imported.apply(&mut fresh).unwrap();
+        assert_eq!(ProviderPenaltyGenesis::export(&fresh, 0).unwrap(), exported);
+        assert_eq!(fresh.challenge(5).unwrap().map(|c| c.deadline), Some(1));
+        assert_eq!(fresh.next_challenge_id().unwrap(), 6);
+    }
+
+    #[test]
+    fn genesis_refuses_a_record_whose_open_challenge_is_not_its_own() {
+        let (bob, carol) = (Address::new([2; 20]), Address::new([3; 20]));
+        let genesis = ProviderPenaltyGenesis {
+            params: ProviderParams::default(),
+            challenges: vec![challenge(1, &bob, 1, 5)],
+            liveness: vec![pb::ProviderLiveness { provider: carol.to_string(), open_challenge: 1, ..Default::default() }],
+            next_challenge_id: 2,
+        };
+        let error = genesis.validate().unwrap_err().to_string();
+        assert!(error.contains("liveness[0].open_challenge 1"), "{error}");
+        let genesis = ProviderPenaltyGenesis { next_challenge_id: 1, liveness: Vec::new(), ..genesis };
+        assert!(genesis.validate().unwrap_err().to_string().contains("below next_challenge_id"));
+    }
+
+    #[test]
+    fn provider_params_refuse_what_would_make_block_work_unbounded_or_meaningless() {
+        let valid = ProviderParams::default();
+        assert_eq!(ProviderParams::from_proto(&valid.to_proto()).unwrap(), valid);
+        for (bad, field) in [
+            (ProviderParams { challenges_per_block: 65, ..valid.clone() }, "challenges_per_block"),
+            (ProviderParams { response_window: 1, ..valid.clone() }, "response_window"),
+            (ProviderParams { response_window: 100_001, ..valid.clone() }, "response_window"),
+            (ProviderParams { missed_challenge_slash_bps: 10_001, ..valid.clone() }, "missed_challenge_slash_bps"),
+            (ProviderParams { max_missed: 0, ..valid.clone() }, "max_missed"),
+            (ProviderParams { jail_blocks: 0, ..valid.clone() }, "jail_blocks"),
+        ] {
+            let error = ProviderParams::from_proto(&bad.to_proto()).unwrap_err().to_string();
+            assert!(error.contains(field), "{error}");
+        }
+        // The slash is exact at any bond size.
+        let slash = ProviderParams { missed_challenge_slash_bps: 50, ..valid };
+        assert_eq!(slash.miss_slash(2_000_000), 10_000);
+        assert_eq!(slash.miss_slash(199), 0);
+        assert_eq!(slash.miss_slash(u128::MAX), u128::MAX / 10_000 * 50 + (u128::MAX % 10_000) * 50 / 10_000);
+    }
+}

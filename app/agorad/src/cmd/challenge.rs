@@ -40,23 +40,34 @@ pub fn open_challenge(rpc: &Rpc, provider: &Address) -> Result<Option<pb::Challe
     Ok(res.challenges.into_iter().next())
 }
 
+/// The answer to `challenge`, signed by `key`: the provider's owner, or its operator key.
 fn response(key: &SigningKey, challenge: &pb::Challenge) -> TxBuilder {
+    let signer = key.address().to_bech32();
+    let operator = if signer == challenge.provider { String::new() } else { signer };
     TxBuilder::new().message(&pb::MsgChallengeResponse {
-        provider: key.address().to_bech32(),
+        provider: challenge.provider.clone(),
         challenge_id: challenge.id,
         nonce: challenge.nonce.clone(),
+        operator,
     })
 }
 
-/// Answers the open challenge of `key` (or the one numbered `id`).
-pub fn respond(g: &GlobalOpts, key: &SigningKey, id: Option<u64>, opts: &TxOpts) -> Result<()> {
+/// The provider `key` answers for: `provider` (address or key name) if given, else the key's own.
+fn provider_of(g: &GlobalOpts, key: &SigningKey, provider: Option<&str>) -> Result<Address> {
+    provider.map_or(Ok(key.address()), |p| resolve_address(&g.home()?, p))
+}
+
+/// Answers the open challenge of `provider` (default: the key's own provider), or the one
+/// numbered `id`, signed by `key`.
+pub fn respond(g: &GlobalOpts, key: &SigningKey, provider: Option<&str>, id: Option<u64>, opts: &TxOpts) -> Result<()> {
     let rpc = g.rpc();
+    let provider = provider_of(g, key, provider)?;
     let challenge = match id {
         Some(id) => {
             let res: pb::QueryChallengeResponse = rpc.query_proto("/agora.slashing.v1.Query/Challenge", &pb::QueryChallengeRequest { id }, None)?;
             res.challenge.ok_or_else(|| anyhow!("challenge {id} is not open"))?
         }
-        None => open_challenge(&rpc, &key.address())?.ok_or_else(|| anyhow!("{} has no open challenge", key.address()))?,
+        None => open_challenge(&rpc, &provider)?.ok_or_else(|| anyhow!("{provider} has no open challenge"))?,
     };
     broadcast_signed(g, key, response(key, &challenge), opts, &format!("answer challenge {} (deadline {})", challenge.id, challenge.deadline))
 }
@@ -74,9 +85,13 @@ pub enum ProviderCmd {
 
 #[derive(Args, Debug)]
 pub struct WatchArgs {
-    /// Key name of the provider's owner (in --home's keyring)
+    /// Key name (in --home's keyring) that signs the answers: the provider's owner, or the
+    /// operator key it registered
     #[arg(long)]
     pub from: String,
+    /// The provider (address or key name) when --from is its operator key
+    #[arg(long)]
+    pub provider: Option<String>,
     /// Seconds between two looks at the chain
     #[arg(long, default_value_t = 2)]
     pub interval: u64,
@@ -91,10 +106,10 @@ pub struct WatchArgs {
 /// look or answer is reported and tried again at the next look: the loop only ends when asked.
 pub fn watch(g: &GlobalOpts, args: WatchArgs) -> Result<()> {
     let key = Keyring::open(&g.home()?).signing_key(&args.from)?;
-    let provider = key.address();
+    let provider = provider_of(g, &key, args.provider.as_deref())?;
     let opts = TxOpts { yes: true, broadcast_mode: BroadcastMode::Commit, ..args.tx };
     let rpc = g.rpc();
-    eprintln!("watching liveness challenges of provider {provider}");
+    eprintln!("watching liveness challenges of provider {provider}, answering as {}", key.address());
     let mut answered = 0u64;
     while args.max_answers.is_none_or(|max| answered < max) {
         match open_challenge(&rpc, &provider) {

@@ -130,6 +130,7 @@ impl World {
                 gpus: Vec::new(),
             }),
             bond: Some(Coin::new(Denom::native(), BOND).to_proto()),
+            operator: String::new(),
         })
     }
 

@@ -157,6 +157,7 @@ pub fn create_provider(owner: &Actor, gpus: u32) -> ppb::MsgCreateProvider {
         info: Some(ppb::ProviderInfo { email: "ops@example.com".into(), website: "https://example.com".into() }),
         capacity: Some(capacity(gpus)),
         bond: Some(Coin::new(agora_types::Denom::native(), BOND).to_proto()),
+        operator: String::new(),
     }
 }
 

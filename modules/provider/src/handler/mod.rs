@@ -5,6 +5,7 @@
 mod create_provider;
 mod delete_provider;
 mod delete_provider_attributes;
+mod deposit_bond;
 mod sign_provider_attributes;
 mod update_provider;
 
@@ -19,6 +20,7 @@ pub fn execute<S: StateWrite>(state: &mut S, bank: &dyn BankKeeper, ctx: &BlockC
         ProviderMsg::CreateProvider(m) => create_provider::execute(state, bank, ctx, m),
         ProviderMsg::UpdateProvider(m) => update_provider::execute(state, m),
         ProviderMsg::DeleteProvider(m) => delete_provider::execute(state, ctx, m),
+        ProviderMsg::DepositBond(m) => deposit_bond::execute(state, bank, m),
         ProviderMsg::SignProviderAttributes(m) => sign_provider_attributes::execute(state, m),
         ProviderMsg::DeleteProviderAttributes(m) => delete_provider_attributes::execute(state, m),
         // The component holds the authority and handles it.

@@ -27,6 +27,7 @@ pub fn execute<S: StateWrite>(state: &mut S, msg: &UpdateProvider) -> Result<Vec
     provider.attributes = msg.fields.attributes.clone();
     provider.info = Some(msg.fields.info.clone());
     provider.capacity = Some(msg.fields.capacity.clone());
+    provider.operator = msg.fields.operator.map(|a| a.to_string()).unwrap_or_default();
     state.put_provider(&msg.owner, &provider)?;
     Ok(vec![ProviderUpdated { owner: &msg.owner }.to_event()])
 }

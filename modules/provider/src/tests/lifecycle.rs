@@ -124,6 +124,7 @@ fn update_replaces_fields_and_moves_registered_gpus() {
         attributes: msg.attributes,
         info: None,
         capacity: msg.capacity,
+        operator: String::new(),
     };
     let events = run(&mut state, 3, &ProviderMsg::UpdateProvider(update.try_into().unwrap())).unwrap();
     assert_eq!(event(&events, "provider_updated").get("owner"), Some(owner.to_string().as_str()));

@@ -82,6 +82,7 @@ pub(crate) fn create_proto(owner: &Address, gpus: Vec<GpuClass>) -> pb::MsgCreat
         info: Some(pb::ProviderInfo { email: "ops@example.com".into(), website: String::new() }),
         capacity: Some(capacity(gpus)),
         bond: Some(cosmos_sdk_proto::cosmos::base::v1beta1::Coin { denom: "uagora".into(), amount: BOND.to_string() }),
+        operator: String::new(),
     }
 }
 
@@ -91,7 +92,14 @@ pub(crate) fn create_msg(owner: &Address, gpus: Vec<GpuClass>) -> ProviderMsg {
 
 pub(crate) fn update_msg(owner: &Address, gpus: Vec<GpuClass>) -> ProviderMsg {
     let c = create_proto(owner, gpus);
-    let m = pb::MsgUpdateProvider { owner: c.owner, host_uri: c.host_uri, attributes: c.attributes, info: c.info, capacity: c.capacity };
+    let m = pb::MsgUpdateProvider {
+        owner: c.owner,
+        host_uri: c.host_uri,
+        attributes: c.attributes,
+        info: c.info,
+        capacity: c.capacity,
+        operator: c.operator,
+    };
     ProviderMsg::UpdateProvider(m.try_into().unwrap())
 }
 

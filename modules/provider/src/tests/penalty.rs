@@ -57,9 +57,16 @@ fn a_jailed_provider_opens_no_bid_takes_no_lease_and_unjails_only_when_allowed()
     slash_bond(&mut state, &TestBank, &NoHooks, &owner, 1, &addr(9), 0, 1).unwrap();
     let err = unjail(&mut state, &NoHooks, &owner, 20).unwrap_err();
     assert_eq!(code(&err), ("provider", 36), "{err}");
-    let mut record = provider(&state, &owner);
-    record.bond = Some(agora_types::Coin::new(uagora(), BOND).to_proto());
-    agora_store::StateWriteExt::put_proto(&mut state, crate::state::keys::provider(&owner), &record);
+    // A deposit in another denom, or of nothing, is refused; one of the bond's denom tops it up.
+    fund(&mut state, &owner, 10);
+    let deposit = |denom: &str, amount: u128| {
+        ProviderMsg::DepositBond(crate::DepositBond { owner, amount: agora_types::Coin::new(agora_types::Denom::new(denom).unwrap(), amount) })
+    };
+    let err = run(&mut state, 20, &deposit("uusdc", 1)).unwrap_err();
+    assert_eq!(code(&err), ("provider", 19));
+    let events = run(&mut state, 20, &deposit("uagora", 1)).unwrap();
+    assert_eq!(event(&events, "provider_bond_deposited").get("bond"), Some(format!("{BOND}uagora").as_str()));
+    assert_eq!(balance(&state, &crate::module_address()), BOND);
     unjail(&mut state, &NoHooks, &owner, 20).unwrap();
     state.bid_opened(&owner).unwrap();
     let err = unjail(&mut state, &NoHooks, &owner, 21).unwrap_err();
@@ -78,4 +85,28 @@ fn a_tombstoned_provider_is_jailed_for_ever() {
     assert!(err.to_string().contains("for ever"), "{err}");
     let err = slash_bond(&mut state, &TestBank, &NoHooks, &addr(7), 1, &addr(9), 0, 1).unwrap_err();
     assert_eq!(code(&err), ("provider", 23), "no such provider");
+}
+
+/// The challenge draw holds every active, unjailed provider at 1 + its GPUs, and only those.
+#[test]
+fn the_challenge_draw_weighs_active_unjailed_providers_by_their_gpus() {
+    let mut state = genesis();
+    let (bob, carol) = (addr(1), addr(2));
+    registered(&mut state, &bob);
+    assert_eq!(crate::challenge_weight_total(&state).unwrap(), 13, "8 H100 + 4 A100 + 1");
+    fund(&mut state, &carol, BOND);
+    run(&mut state, 1, &create_msg(&carol, Vec::new())).unwrap();
+    assert_eq!(crate::challenge_weight_total(&state).unwrap(), 14);
+    // Points 0..13 are bob's, 13 is carol's.
+    assert_eq!(crate::draw_challenged(&state, 12).unwrap(), Some(bob));
+    assert_eq!(crate::draw_challenged(&state, 13).unwrap(), Some(carol));
+    assert_eq!(crate::draw_challenged(&state, 14).unwrap(), None);
+
+    jail(&mut state, &NoHooks, &bob, 20, "missed challenges", 1).unwrap();
+    assert_eq!(crate::challenge_weight_total(&state).unwrap(), 1, "a jailed provider is not drawn");
+    unjail(&mut state, &NoHooks, &bob, 20).unwrap();
+    run(&mut state, 21, &update_msg(&bob, vec![gpu("a100", 80, 2)])).unwrap();
+    assert_eq!(crate::challenge_weight_total(&state).unwrap(), 4, "an update reweighs");
+    run(&mut state, 22, &ProviderMsg::DeleteProvider(crate::DeleteProvider { owner: carol })).unwrap();
+    assert_eq!(crate::challenge_weight_total(&state).unwrap(), 3, "an unbonding provider is not drawn");
 }

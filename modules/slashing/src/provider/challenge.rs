@@ -137,17 +137,32 @@ fn judge_miss(
     Ok(events)
 }
 
-/// `MsgChallengeResponse`: the drawn provider answers in time with the challenge's nonce.
-pub fn answer(state: &mut dyn StateWrite, ctx: &BlockContext, provider: &Address, id: u64, nonce: &[u8]) -> Result<Vec<Event>, SlashingError> {
+/// `MsgChallengeResponse`: the drawn provider (its owner, or `operator` if that is the key it
+/// registered) answers in time with the challenge's nonce.
+pub fn answer(
+    state: &mut dyn StateWrite,
+    ctx: &BlockContext,
+    keeper: &dyn ProviderPenaltyKeeper,
+    provider: &Address,
+    operator: Option<&Address>,
+    id: u64,
+    nonce: &[u8],
+) -> Result<Vec<Event>, TxError> {
     let challenge = state.challenge(id)?.ok_or(SlashingError::ChallengeNotFound(id))?;
     if challenge.provider != provider.to_string() {
-        return Err(SlashingError::NotChallenged { id, provider: provider.to_string() });
+        return Err(SlashingError::NotChallenged { id, provider: provider.to_string() }.into());
+    }
+    if let Some(operator) = operator.filter(|o| *o != provider) {
+        let registered = keeper.standing(state, provider)?.and_then(|s| s.operator);
+        if registered.as_ref() != Some(operator) {
+            return Err(SlashingError::NotOperator { operator: operator.to_string(), provider: provider.to_string() }.into());
+        }
     }
     if ctx.height > challenge.deadline {
-        return Err(SlashingError::ChallengeExpired { id, deadline: challenge.deadline });
+        return Err(SlashingError::ChallengeExpired { id, deadline: challenge.deadline }.into());
     }
     if challenge.nonce != nonce {
-        return Err(SlashingError::WrongNonce(id));
+        return Err(SlashingError::WrongNonce(id).into());
     }
     state.remove_challenge(&challenge);
     let mut liveness = state.liveness(provider)?;

@@ -9,6 +9,8 @@ use agora_types::{Address, Coin, Event, TxError};
 pub struct ProviderStanding {
     pub bond: Coin,
     pub tombstoned: bool,
+    /// The key registered to answer challenges besides the owner.
+    pub operator: Option<Address>,
 }
 
 pub trait ProviderPenaltyKeeper: Send + Sync {

@@ -85,12 +85,19 @@ pub enum ProviderTx {
         /// Bond to lock, e.g. 100000000uagora (overrides the file's `bond`)
         #[arg(long)]
         bond: Option<String>,
+        /// A key that may answer liveness challenges for the provider (address or key name),
+        /// so the owner key can stay offline
+        #[arg(long)]
+        operator: Option<String>,
         #[command(flatten)]
         signer: Signer,
     },
     /// Replace the provider's URI, attributes, info and capacity with the file's (its `bond` is ignored)
     Update {
         file: PathBuf,
+        /// Replace the operator key (address or key name; "none" removes it; default: keep it)
+        #[arg(long)]
+        operator: Option<String>,
         #[command(flatten)]
         signer: Signer,
     },
@@ -104,6 +111,16 @@ pub enum ProviderTx {
         /// The challenge to answer (default: the provider's open one)
         #[arg(long)]
         id: Option<u64>,
+        /// The provider (address or key name) when --from is its operator key
+        #[arg(long)]
+        provider: Option<String>,
+        #[command(flatten)]
+        signer: Signer,
+    },
+    /// Add to the provider's bond (in its denom), e.g. after a slash left it below the minimum
+    DepositBond {
+        /// Amount, e.g. 5000000uagora
+        amount: String,
         #[command(flatten)]
         signer: Signer,
     },
@@ -128,7 +145,7 @@ fn provider_spec(path: &Path) -> Result<super::files::ProviderSpec> {
 
 pub fn run_provider(g: &GlobalOpts, cmd: ProviderTx) -> Result<()> {
     match cmd {
-        ProviderTx::Create { file, bond, signer } => {
+        ProviderTx::Create { file, bond, operator, signer } => {
             let spec = provider_spec(&file)?;
             let bond = match bond {
                 Some(b) => b.trim().parse::<Coin>().map_err(|e| anyhow!("invalid --bond {b:?}: {e}"))?,
@@ -151,18 +168,32 @@ pub fn run_provider(g: &GlobalOpts, cmd: ProviderTx) -> Result<()> {
                 info: Some(spec.info),
                 capacity: Some(spec.capacity),
                 bond: Some(bond.to_proto()),
+                operator: operator.map(|o| resolve_address(&g.home()?, &o)).transpose()?.map(|a| a.to_bech32()).unwrap_or_default(),
             };
             signer.send(g, &key, &msg, &format!("register provider {} with bond {bond}", spec.host_uri))
         }
-        ProviderTx::Update { file, signer } => {
+        ProviderTx::Update { file, operator, signer } => {
             let spec = provider_spec(&file)?;
             let key = signer.key(g)?;
+            let operator = match operator.as_deref() {
+                Some("none") => String::new(),
+                Some(o) => resolve_address(&g.home()?, o)?.to_bech32(),
+                None => {
+                    let current: ppb::QueryProviderResponse = g.rpc().query_proto(
+                        "/agora.provider.v1.Query/Provider",
+                        &ppb::QueryProviderRequest { owner: key.address().to_bech32() },
+                        None,
+                    )?;
+                    current.provider.map(|p| p.operator).unwrap_or_default()
+                }
+            };
             let msg = ppb::MsgUpdateProvider {
                 owner: key.address().to_bech32(),
                 host_uri: spec.host_uri.clone(),
                 attributes: spec.attributes,
                 info: Some(spec.info),
                 capacity: Some(spec.capacity),
+                operator,
             };
             signer.send(g, &key, &msg, &format!("update provider {}", spec.host_uri))
         }
@@ -171,7 +202,15 @@ pub fn run_provider(g: &GlobalOpts, cmd: ProviderTx) -> Result<()> {
             let msg = ppb::MsgDeleteProvider { owner: key.address().to_bech32() };
             signer.send(g, &key, &msg, "delete (unbond) provider")
         }
-        ProviderTx::RespondChallenge { id, signer } => crate::cmd::challenge::respond(g, &signer.key(g)?, id, &signer.tx),
+        ProviderTx::RespondChallenge { id, provider, signer } => {
+            crate::cmd::challenge::respond(g, &signer.key(g)?, provider.as_deref(), id, &signer.tx)
+        }
+        ProviderTx::DepositBond { amount, signer } => {
+            let amount = amount.trim().parse::<Coin>().map_err(|e| anyhow!("invalid amount {amount:?}: {e}"))?;
+            let key = signer.key(g)?;
+            let msg = ppb::MsgDepositBond { owner: key.address().to_bech32(), amount: Some(amount.to_proto()) };
+            signer.send(g, &key, &msg, &format!("add {amount} to the provider's bond"))
+        }
         ProviderTx::Unjail { signer } => crate::cmd::challenge::unjail(g, &signer.key(g)?, &signer.tx),
     }
 }

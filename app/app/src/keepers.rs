@@ -519,3 +519,31 @@ impl agora_ibc::StakingKeeper for Staking {
             .map_err(|e| agora_ibc::IbcError::Internal(e.to_string()))
     }
 }
+
+/// The upgrade module, as IBC's software upgrades reach it.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Upgrades;
+
+impl agora_ibc::UpgradeKeeper for Upgrades {
+    fn schedule(&self, state: &mut dyn StateWrite, height: u64, plan: &[u8]) -> Result<u64, agora_types::TxError> {
+        use agora_types::AbciError;
+        let proto = <cosmos_sdk_proto::cosmos::upgrade::v1beta1::Plan as prost::Message>::decode(plan)
+            .map_err(|e| agora_types::TxError::invalid_request(format!("plan: {e}")))?;
+        let plan = agora_upgrade::Plan::from_proto(&proto).map_err(|e| e.to_tx_error())?;
+        agora_upgrade::schedule(state, height, &plan).map_err(|e| e.to_tx_error())?;
+        Ok(plan.height)
+    }
+
+    fn plan_height(&self, state: &dyn StateRead) -> Result<Option<u64>, agora_ibc::IbcError> {
+        use agora_upgrade::UpgradeRead;
+        Ok(state.upgrade_plan().map_err(|e| agora_ibc::IbcError::Internal(e.to_string()))?.map(|plan| plan.height))
+    }
+
+    fn has_upgraded_client(&self, state: &dyn StateRead, height: u64) -> Result<bool, agora_ibc::IbcError> {
+        Ok(state.get_raw(&agora_upgrade::state::keys::upgraded_client(height))?.is_some())
+    }
+
+    fn put_upgraded_ibc_state(&self, state: &mut dyn StateWrite, height: u64, client: Option<Vec<u8>>, consensus: Option<Vec<u8>>) {
+        agora_upgrade::put_upgraded_ibc_state(state, height, client, consensus);
+    }
+}

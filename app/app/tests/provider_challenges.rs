@@ -284,5 +284,5 @@ fn a_registered_operator_key_answers_for_its_provider_and_can_be_replaced() {
     bad.operator = "agora1bad".into();
     let tx = m.bob.tx(&bad);
     let results = m.chain.raw_block(vec![tx]);
-    assert_eq!(results[0].code.value() != 0 && results[0].log.contains("operator"), true, "{}", results[0].log);
+    assert_refused(&results[0], "provider", 2, "operator");
 }

@@ -333,3 +333,73 @@ fn proposals_carrying_invalid_plans_are_refused_at_submission_and_a_plan_past_it
     pass_expecting(&mut node, software_upgrade(soon), gov_pb::ProposalStatus::Failed);
     assert_eq!(current_plan(&node), None);
 }
+
+/// A zeroed 07-tendermint client state of the chain after the upgrade (`agora-2`).
+fn upgraded_client_state() -> ibc_proto::google::protobuf::Any {
+    use ibc_proto::ibc::lightclients::tendermint::v1 as tm;
+    let state = agora_ibc::msg::zero_custom_fields(&tm::ClientState {
+        chain_id: "agora-2".into(),
+        unbonding_period: Some(ibc_proto::google::protobuf::Duration { seconds: 1_814_400, nanos: 0 }),
+        latest_height: Some(ibc_proto::ibc::core::client::v1::Height { revision_number: 2, revision_height: 1 }),
+        upgrade_path: vec!["upgrade".into(), "upgradedIBCState".into()],
+        ..Default::default()
+    });
+    ibc_proto::google::protobuf::Any { type_url: agora_ibc::msg::TENDERMINT_CLIENT_STATE.into(), value: prost::Message::encode_to_vec(&state) }
+}
+
+fn ibc_software_upgrade(height: u64, client: ibc_proto::google::protobuf::Any) -> Any {
+    let plan = Plan { name: NAME.into(), height, info: "rehearsal".into() }.to_proto();
+    let plan = <ibc_proto::cosmos::upgrade::v1beta1::Plan as prost::Message>::decode(prost::Message::encode_to_vec(&plan).as_slice()).expect("plan");
+    to_any(&ibc_proto::ibc::core::client::v1::MsgIbcSoftwareUpgrade {
+        plan: Some(plan),
+        upgraded_client_state: Some(client),
+        signer: agora_types::Address::module("gov").to_bech32(),
+    })
+}
+
+/// ibc-go's IBC software upgrade: governance schedules the plan with the client state
+/// counterparties will upgrade to; it is in the `upgrade` store (where their light clients
+/// prove it) from then on, and the block before the plan's height adds the consensus state to
+/// upgrade to (that block's time and next validators). A client state with a counterparty's
+/// own choices in it is refused at submission.
+#[test]
+fn an_ibc_software_upgrade_commits_to_the_upgraded_client_and_then_its_consensus_state() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let genesis = genesis();
+    let mut node = node(dir.path(), UpgradeHandlers::new(), &genesis);
+    node.make_block(vec![]).expect("block 1");
+
+    let mut custom = upgraded_client_state();
+    let mut state: ibc_proto::ibc::lightclients::tendermint::v1::ClientState = prost::Message::decode(custom.value.as_slice()).expect("state");
+    state.trusting_period = Some(ibc_proto::google::protobuf::Duration { seconds: 100, nanos: 0 });
+    custom.value = prost::Message::encode_to_vec(&state);
+    let tx = tx(&node, 3, submit(ibc_software_upgrade(500, custom)));
+    let refused = node.make_block(vec![tx]).expect("block").remove(0);
+    assert!(refused.code.is_err() && refused.log.contains("upgraded client state is not zeroed out"), "{}", refused.log);
+
+    let height = node.height() + 2 * VOTING_PERIOD + 6;
+    let client = upgraded_client_state();
+    pass(&mut node, ibc_software_upgrade(height, client.clone()));
+    assert_eq!(current_plan(&node).map(|p| p.height), Some(height as i64));
+    let stored = |node: &TestNode, key: Vec<u8>| node.app().storage().latest_snapshot().get_raw(&key).expect("read");
+    assert_eq!(stored(&node, agora_upgrade::state::keys::upgraded_client(height)), Some(prost::Message::encode_to_vec(&client)));
+    assert_eq!(stored(&node, agora_upgrade::state::keys::upgraded_consensus_state(height)), None, "not before the last block");
+
+    while node.height() + 1 < height {
+        node.make_block(vec![]).expect("block");
+    }
+    let consensus = stored(&node, agora_upgrade::state::keys::upgraded_consensus_state(height)).expect("written at height − 1");
+    let any: ibc_proto::google::protobuf::Any = prost::Message::decode(consensus.as_slice()).expect("any");
+    assert_eq!(any.type_url, "/ibc.lightclients.tendermint.v1.ConsensusState");
+    let consensus: ibc_proto::ibc::lightclients::tendermint::v1::ConsensusState = prost::Message::decode(any.value.as_slice()).expect("consensus");
+    assert!(consensus.timestamp.is_some_and(|t| t.seconds > 0), "the block's time");
+    let answered: pb::QueryUpgradedConsensusStateResponse = node
+        .query_proto("/cosmos.upgrade.v1beta1.Query/UpgradedConsensusState", &{
+            #[allow(deprecated)]
+            pb::QueryUpgradedConsensusStateRequest { last_height: height as i64 }
+        })
+        .expect("query");
+    #[allow(deprecated)]
+    let bytes = answered.upgraded_consensus_state;
+    assert_eq!(bytes, prost::Message::encode_to_vec(&any));
+}

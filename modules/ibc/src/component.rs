@@ -14,7 +14,7 @@ use ibc::core::handler::types::msgs::MsgEnvelope;
 use serde::{Deserialize, Serialize};
 
 use crate::context::{HostBlock, IbcContext, IbcHost};
-use crate::keepers::{BankKeeper, Keepers, StakingKeeper};
+use crate::keepers::{BankKeeper, Keepers, StakingKeeper, UpgradeKeeper};
 use crate::msg::{IbcMsg, MESSAGE_TYPES};
 use crate::params;
 use crate::state::{IbcRead, IbcWrite};
@@ -113,8 +113,17 @@ pub struct IbcComponent {
 }
 
 impl IbcComponent {
-    pub fn new(bank: impl BankKeeper + 'static, staking: impl StakingKeeper + 'static) -> Self {
-        Self { authority: Authority::default(), keepers: Keepers { bank: Box::new(bank), staking: Box::new(staking) } }
+    pub fn new(bank: impl BankKeeper + 'static, staking: impl StakingKeeper + 'static, upgrade: impl UpgradeKeeper + 'static) -> Self {
+        Self { authority: Authority::default(), keepers: Keepers { bank: Box::new(bank), staking: Box::new(staking), upgrade: Box::new(upgrade) } }
+    }
+
+    /// ibc-go's `ScheduleIBCSoftwareUpgrade`: the plan through the upgrade module (which drops
+    /// whatever an earlier plan stored), then the upgraded client state at the plan's height.
+    fn schedule_upgrade(&self, state: &mut dyn StateWrite, ctx: &BlockContext, plan: &[u8], client: &[u8]) -> Result<Vec<Event>, TxError> {
+        let height = self.keepers.upgrade.schedule(state, ctx.height, plan)?;
+        self.keepers.upgrade.put_upgraded_ibc_state(state, height, Some(client.to_vec()), None);
+        let name = <cosmos_sdk_proto::cosmos::upgrade::v1beta1::Plan as prost::Message>::decode(plan).map(|p| p.name).unwrap_or_default();
+        Ok(vec![Event::new("schedule_ibc_software_upgrade").attr("title", name).attr("upgrade_plan_height", height)])
     }
 }
 
@@ -285,6 +294,27 @@ impl Component for IbcComponent {
         })
     }
 
+    /// ibc-go's 02-client `BeginBlocker`: at the last block before a planned upgrade that
+    /// committed to an upgraded client, the consensus state counterparties upgrade to (this
+    /// block's time and next validators, and no root: the new chain's first block gives it).
+    fn begin_block(&self, state: &mut dyn StateWrite, ctx: &BlockContext) -> Result<Vec<Event>, TxError> {
+        let Some(height) = self.keepers.upgrade.plan_height(state).map_err(tx_error)? else { return Ok(Vec::new()) };
+        if ctx.height.checked_add(1) != Some(height) || !self.keepers.upgrade.has_upgraded_client(state, height).map_err(tx_error)? {
+            return Ok(Vec::new());
+        }
+        let consensus = ibc_proto::ibc::lightclients::tendermint::v1::ConsensusState {
+            timestamp: Some(ibc_proto::google::protobuf::Timestamp { seconds: ctx.time_unix_secs, nanos: i32::try_from(ctx.time_nanos).unwrap_or(0) }),
+            root: Some(Default::default()),
+            next_validators_hash: ctx.next_validators_hash.clone(),
+        };
+        let any = ibc_proto::google::protobuf::Any {
+            type_url: "/ibc.lightclients.tendermint.v1.ConsensusState".into(),
+            value: prost::Message::encode_to_vec(&consensus),
+        };
+        self.keepers.upgrade.put_upgraded_ibc_state(state, height, None, Some(prost::Message::encode_to_vec(&any)));
+        Ok(vec![Event::new("upgrade_chain").attr("upgrade_plan_height", height).attr("upgrade_store", "upgrade")])
+    }
+
     fn message_types(&self) -> &'static [&'static str] {
         MESSAGE_TYPES
     }
@@ -356,6 +386,10 @@ impl Component for IbcComponent {
                 self.authority.check(authority)?;
                 state.put_connection_params(params);
                 Ok(Vec::new())
+            }
+            IbcMsg::IbcSoftwareUpgrade { authority, plan, upgraded_client_state } => {
+                self.authority.check(authority)?;
+                self.schedule_upgrade(state, ctx, plan, upgraded_client_state)
             }
         }
     }

@@ -29,6 +29,8 @@ pub enum IbcError {
     DenomSendDisabled(String),
     #[error("fungible token transfers to this chain are disabled")]
     ReceiveDisabled,
+    #[error("invalid client upgrade: {0}")]
+    InvalidUpgradeClient(String),
     #[error("invalid token amount: {0}")]
     InvalidAmount(String),
     #[error("denomination trace not found: {0}")]
@@ -197,6 +199,7 @@ impl IbcError {
             Self::SendDisabled | Self::DenomSendDisabled(_) => ("transfer", 7),
             Self::ReceiveDisabled => ("transfer", 8),
             Self::InvalidAmount(_) => ("transfer", 5),
+            Self::InvalidUpgradeClient(_) => ("client", 25),
             Self::TraceNotFound(_) => ("transfer", 6),
             Self::NotFound(_) => ("sdk", 38),
             Self::InsufficientFunds(_) => ("sdk", 5),

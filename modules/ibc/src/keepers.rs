@@ -41,8 +41,26 @@ pub trait StakingKeeper: Send + Sync {
     fn historical_header(&self, state: &dyn StateRead, height: u64) -> Result<Option<tendermint_proto::types::Header>, IbcError>;
 }
 
-/// Both keepers, as the component holds them.
+/// The upgrade module, as IBC's software upgrades reach it.
+pub trait UpgradeKeeper: Send + Sync {
+    /// Schedules the plan (`cosmos.upgrade.v1beta1.Plan`, encoded) at `height`, with the
+    /// upgrade module's checks and refusals; returns the plan's height.
+    fn schedule(&self, state: &mut dyn StateWrite, height: u64, plan: &[u8]) -> Result<u64, agora_types::TxError>;
+
+    /// The scheduled plan's height, if a plan is scheduled.
+    fn plan_height(&self, state: &dyn StateRead) -> Result<Option<u64>, IbcError>;
+
+    /// Whether an upgraded client state is stored for the plan at `height`.
+    fn has_upgraded_client(&self, state: &dyn StateRead, height: u64) -> Result<bool, IbcError>;
+
+    /// Stores the upgraded client state and/or consensus state for the plan at `height`, in
+    /// the `upgrade` store under the SDK's keys.
+    fn put_upgraded_ibc_state(&self, state: &mut dyn StateWrite, height: u64, client: Option<Vec<u8>>, consensus: Option<Vec<u8>>);
+}
+
+/// The keepers, as the component holds them.
 pub struct Keepers {
     pub bank: Box<dyn BankKeeper>,
     pub staking: Box<dyn StakingKeeper>,
+    pub upgrade: Box<dyn UpgradeKeeper>,
 }

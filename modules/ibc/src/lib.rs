@@ -19,5 +19,5 @@ mod tests;
 
 pub use component::{GenesisState, IbcComponent};
 pub use error::IbcError;
-pub use keepers::{BankKeeper, StakingKeeper};
+pub use keepers::{BankKeeper, StakingKeeper, UpgradeKeeper};
 pub use msg::IbcMsg;

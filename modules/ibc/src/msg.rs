@@ -20,6 +20,9 @@ pub const TRANSFER: &str = "/ibc.applications.transfer.v1.MsgTransfer";
 pub const UPDATE_TRANSFER_PARAMS: &str = "/ibc.applications.transfer.v1.MsgUpdateParams";
 pub const UPDATE_CLIENT_PARAMS: &str = "/ibc.core.client.v1.MsgUpdateParams";
 pub const UPDATE_CONNECTION_PARAMS: &str = "/ibc.core.connection.v1.MsgUpdateParams";
+pub const IBC_SOFTWARE_UPGRADE: &str = "/ibc.core.client.v1.MsgIBCSoftwareUpgrade";
+/// The client state an IBC software upgrade commits to (the only client type Agora runs).
+pub const TENDERMINT_CLIENT_STATE: &str = "/ibc.lightclients.tendermint.v1.ClientState";
 
 /// Every type URL the `ibc` component accepts: ibc-go's core messages (executed by ibc-rs's
 /// handlers), then ICS-20's transfer and the parameter updates.
@@ -47,6 +50,7 @@ pub const MESSAGE_TYPES: &[&str] = &[
     UPDATE_TRANSFER_PARAMS,
     UPDATE_CLIENT_PARAMS,
     UPDATE_CONNECTION_PARAMS,
+    IBC_SOFTWARE_UPGRADE,
 ];
 
 /// The type URL of a 07-tendermint header (an update's client message).
@@ -72,6 +76,10 @@ pub enum IbcMsg {
     UpdateTransferParams { authority: Address, params: transfer_pb::Params },
     UpdateClientParams { authority: Address, params: client_pb::Params },
     UpdateConnectionParams { authority: Address, params: connection_pb::Params },
+    /// A software upgrade that commits to the client state counterparties will upgrade their
+    /// clients of this chain to: `plan` (`cosmos.upgrade.v1beta1.Plan`, encoded) and the
+    /// upgraded client state (`Any`, encoded; its custom fields zero).
+    IbcSoftwareUpgrade { authority: Address, plan: Vec<u8>, upgraded_client_state: Vec<u8> },
 }
 
 fn signer_address(signer: &Signer) -> Result<Address, IbcError> {
@@ -84,6 +92,27 @@ fn address(field: &str, value: &str) -> Result<Address, IbcError> {
 
 fn decode<M: Message + Default>(any: &SdkAny, what: &'static str) -> Result<M, IbcError> {
     M::decode(any.value.as_slice()).map_err(|e| IbcError::Decode { what, reason: e.to_string() })
+}
+
+/// A 07-tendermint client state with only what the chain itself decides (ibc-go's
+/// `ZeroCustomFields`): chain id, unbonding period, latest height, proof specs, upgrade path.
+/// The rest, trust level, trusting period, clock drift, frozen height, is each counterparty's
+/// choice (kept through its upgrade); the zero values are present, as Go encodes them.
+pub fn zero_custom_fields(state: &tendermint_pb::ClientState) -> tendermint_pb::ClientState {
+    #[allow(deprecated)]
+    tendermint_pb::ClientState {
+        chain_id: state.chain_id.clone(),
+        unbonding_period: state.unbonding_period,
+        latest_height: state.latest_height,
+        proof_specs: state.proof_specs.clone(),
+        upgrade_path: state.upgrade_path.clone(),
+        trust_level: Some(Default::default()),
+        trusting_period: Some(Default::default()),
+        max_clock_drift: Some(Default::default()),
+        frozen_height: Some(Default::default()),
+        allow_update_after_expiry: false,
+        allow_update_after_misbehaviour: false,
+    }
 }
 
 /// Signatures of a 07-tendermint header.
@@ -144,6 +173,22 @@ impl IbcMsg {
                 crate::params::validate_connection_params(&params)?;
                 Ok(Self::UpdateConnectionParams { authority: address("signer", &msg.signer)?, params })
             }
+            IBC_SOFTWARE_UPGRADE => {
+                let msg: client_pb::MsgIbcSoftwareUpgrade = decode(any, "MsgIBCSoftwareUpgrade")?;
+                let authority = address("signer", &msg.signer)?;
+                let plan = msg.plan.ok_or_else(|| IbcError::InvalidRequest("plan cannot be empty".to_string()))?;
+                let client = msg.upgraded_client_state.ok_or_else(|| IbcError::InvalidUpgradeClient("upgraded client state cannot be empty".into()))?;
+                if client.type_url != TENDERMINT_CLIENT_STATE {
+                    return Err(IbcError::InvalidUpgradeClient(format!("{} is not a client state this chain serves", client.type_url)));
+                }
+                let state = tendermint_pb::ClientState::decode(client.value.as_slice())
+                    .map_err(|e| IbcError::InvalidUpgradeClient(format!("cannot decode the upgraded client state: {e}")))?;
+                // As ibc-go: the submitter zeroes what each counterparty chooses for itself.
+                if state != zero_custom_fields(&state) {
+                    return Err(IbcError::InvalidUpgradeClient("upgraded client state is not zeroed out".into()));
+                }
+                Ok(Self::IbcSoftwareUpgrade { authority, plan: plan.encode_to_vec(), upgraded_client_state: client.encode_to_vec() })
+            }
             url => {
                 // The other messages matched above: what is left of the list is core's.
                 let type_url = MESSAGE_TYPES
@@ -189,6 +234,7 @@ impl IbcMsg {
             Self::UpdateTransferParams { .. } => UPDATE_TRANSFER_PARAMS,
             Self::UpdateClientParams { .. } => UPDATE_CLIENT_PARAMS,
             Self::UpdateConnectionParams { .. } => UPDATE_CONNECTION_PARAMS,
+            Self::IbcSoftwareUpgrade { .. } => IBC_SOFTWARE_UPGRADE,
         }
     }
 
@@ -196,9 +242,10 @@ impl IbcMsg {
         match self {
             Self::Core { signer, .. } => vec![*signer],
             Self::Transfer { sender, .. } => vec![*sender],
-            Self::UpdateTransferParams { authority, .. } | Self::UpdateClientParams { authority, .. } | Self::UpdateConnectionParams { authority, .. } => {
-                vec![*authority]
-            }
+            Self::UpdateTransferParams { authority, .. }
+            | Self::UpdateClientParams { authority, .. }
+            | Self::UpdateConnectionParams { authority, .. }
+            | Self::IbcSoftwareUpgrade { authority, .. } => vec![*authority],
         }
     }
 }

@@ -38,17 +38,15 @@ use crate::keepers::BankKeeper;
 use crate::state::{IbcRead, IbcWrite};
 use crate::IbcError;
 
-/// ibc-go's limits on received packet data (`MaximumMemoLength`, `MaximumReceiverLength`).
-const MAX_MEMO_LEN: usize = 32_768;
-const MAX_RECEIVER_LEN: usize = 2_048;
-
-/// ibc-go's receive-side `ValidateBasic` limits, which a sending chain may not have checked.
+/// ibc-go's receive-side `ValidateBasic` limits (the ones `MsgTransfer` checks on send), which
+/// a sending chain may not have checked.
 pub fn beyond_receive_limits(data: &PacketData) -> Option<IbcError> {
+    use crate::msg::{MAX_MEMO_LENGTH, MAX_RECEIVER_LENGTH};
     let (memo, receiver) = (data.memo.as_ref().len(), data.receiver.as_ref().len());
-    if memo > MAX_MEMO_LEN {
-        Some(IbcError::InvalidMemo(format!("memo is {memo} bytes, more than {MAX_MEMO_LEN}")))
-    } else if receiver > MAX_RECEIVER_LEN {
-        Some(IbcError::InvalidAddress(format!("receiver is {receiver} bytes, more than {MAX_RECEIVER_LEN}")))
+    if memo > MAX_MEMO_LENGTH {
+        Some(IbcError::InvalidMemo(format!("memo is {memo} bytes, more than {MAX_MEMO_LENGTH}")))
+    } else if receiver > MAX_RECEIVER_LENGTH {
+        Some(IbcError::InvalidAddress(format!("receiver is {receiver} bytes, more than {MAX_RECEIVER_LENGTH}")))
     } else {
         None
     }

@@ -11,7 +11,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::msg::{UpgradeMsg, MESSAGE_TYPES};
 use crate::state::{UpgradeRead, UpgradeRecords};
-use crate::UpgradeError;
 
 /// Upgrade's genesis section: empty, as the SDK's. A chain started from an export has applied
 /// no upgrade and schedules its own; the version map is this binary's.
@@ -73,24 +72,7 @@ impl Component for UpgradeComponent {
         match msg {
             UpgradeMsg::SoftwareUpgrade { authority, plan } => {
                 self.authority.check(authority)?;
-                // A plan at this very height is allowed, as in the SDK: it applies at the
-                // next block's start (an emergency fork).
-                if plan.height < ctx.height {
-                    return Err(UpgradeError::InvalidRequest(format!(
-                        "upgrade cannot be scheduled in the past: height {} is below the current {}",
-                        plan.height, ctx.height
-                    ))
-                    .to_tx_error());
-                }
-                if let Some(height) = state.applied_upgrade(&plan.name).map_err(|e| e.to_tx_error())? {
-                    return Err(UpgradeError::InvalidRequest(format!(
-                        "upgrade with name {} has already been completed (at height {height})",
-                        plan.name
-                    ))
-                    .to_tx_error());
-                }
-                state.clear_upgrade_plan().map_err(|e| e.to_tx_error())?;
-                state.put_upgrade_plan(plan);
+                crate::schedule(state, ctx.height, plan).map_err(|e| e.to_tx_error())?;
                 Ok(Vec::new())
             }
             UpgradeMsg::CancelUpgrade { authority } => {

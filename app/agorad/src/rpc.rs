@@ -101,6 +101,16 @@ impl Rpc {
         self.call("status", &[])
     }
 
+    /// The height of the latest block the node has.
+    pub fn latest_height(&self) -> Result<u64> {
+        let status = self.status()?;
+        status
+            .pointer("/sync_info/latest_block_height")
+            .and_then(Value::as_str)
+            .and_then(|h| h.parse().ok())
+            .ok_or_else(|| anyhow!("node status has no sync_info.latest_block_height"))
+    }
+
     /// The chain id the node runs (`node_info.network`).
     pub fn chain_id(&self) -> Result<String> {
         let status = self.status()?;

@@ -21,7 +21,7 @@ use agora_upgrade::UpgradeComponent;
 
 use crate::genutil::GenutilComponent;
 use crate::incentives::Incentives;
-use crate::provider_penalties::ProviderPenalties;
+use crate::provider_penalties::{ProviderFollowers, ProviderPenalties};
 use crate::keepers::{market_keepers, AppStakingHooks, Bank, Consensus, Staking, Upgrades};
 
 pub fn components() -> Result<Components, RegistryError> {
@@ -58,7 +58,7 @@ pub fn components_builder() -> ComponentsBuilder {
         // After staking, whose begin hook records this block's header: IBC's own consensus
         // states are read from the headers staking keeps.
         .with(IbcComponent::new(Bank, Staking, Upgrades))
-        .with(ProviderComponent::new(Bank).with_hooks(Incentives))
+        .with(ProviderComponent::new(Bank).with_hooks(ProviderFollowers))
         // Before the market: an account that runs dry stops its deployment (the hook) before
         // the market's auctions and expiries run.
         .with(EscrowComponent::new(MarketEscrowHooks::new(market_keepers()), Bank))

@@ -94,6 +94,10 @@ impl agora_provider::BankKeeper for Bank {
     fn send_coins(&self, state: &mut dyn StateWrite, from: &Address, to: &Address, amount: &Coins) -> Result<Vec<Event>, BankError> {
         state.send_coins(from, to, amount)
     }
+
+    fn balance(&self, state: &dyn StateRead, address: &Address, denom: &Denom) -> Result<u128, BankError> {
+        state.balance(address, denom)
+    }
 }
 
 /// The provider registry, as the market sees it.

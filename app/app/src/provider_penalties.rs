@@ -1,10 +1,11 @@
-//! Provider penalties, as the slashing module reaches them: the registry's challenge draw,
-//! bonds and jail, and the incentives a penalty takes away. Slashed bonds go to the community
-//! pool.
+//! Provider penalties, as the slashing module reaches them: the registry's records, bonds and
+//! jail, and the incentives a penalty takes away. Slashed bonds go to the community pool. And
+//! what follows every change of a provider: incentives recount it, and the challenge draw
+//! reweighs it.
 
 use agora_incentive::accrual;
-use agora_provider::{bond, penalty, ProviderError, ProviderRead};
-use agora_slashing::provider::{ProviderPenaltyKeeper, ProviderStanding};
+use agora_provider::{bond, penalty, ProviderError, ProviderHooks, ProviderRead};
+use agora_slashing::provider::{challenge, ProviderPenaltyKeeper, ProviderStanding};
 use agora_store::{StateRead, StateWrite};
 use agora_types::{AbciError, Address, Coin, Event, TxError};
 
@@ -18,13 +19,27 @@ fn tx_error(error: ProviderError) -> TxError {
     error.to_tx_error()
 }
 
-impl ProviderPenaltyKeeper for ProviderPenalties {
-    fn challenge_weight_total(&self, state: &dyn StateRead) -> Result<u128, TxError> {
-        agora_provider::challenge_weight_total(state).map_err(tx_error)
-    }
+/// The registry's hooks: incentives bring the provider's GPU-time up to date, and the
+/// challenge draw takes its new weight.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ProviderFollowers;
 
-    fn draw(&self, state: &dyn StateRead, point: u128) -> Result<Option<Address>, TxError> {
-        agora_provider::draw_challenged(state, point).map_err(tx_error)
+impl ProviderHooks for ProviderFollowers {
+    fn provider_changed(&self, state: &mut dyn StateWrite, owner: &Address, height: u64) -> Result<Vec<Event>, ProviderError> {
+        let events = Incentives.provider_changed(state, owner, height)?;
+        challenge::refresh_weight(state, &ProviderPenalties, owner).map_err(|e| ProviderError::Internal(format!("challenge draw: {}", e.log)))?;
+        Ok(events)
+    }
+}
+
+impl ProviderPenaltyKeeper for ProviderPenalties {
+    fn provider_owners(&self, state: &dyn StateRead) -> Result<Vec<Address>, TxError> {
+        state
+            .all_providers()
+            .map_err(tx_error)?
+            .iter()
+            .map(|p| p.owner.parse().map_err(|e| TxError::internal(format!("provider owner {:?}: {e}", p.owner))))
+            .collect()
     }
 
     fn standing(&self, state: &dyn StateRead, owner: &Address) -> Result<Option<ProviderStanding>, TxError> {
@@ -33,20 +48,26 @@ impl ProviderPenaltyKeeper for ProviderPenalties {
             "" => None,
             text => Some(text.parse().map_err(|e| TxError::internal(format!("operator of provider {owner}: {e}")))?),
         };
-        Ok(Some(ProviderStanding { bond: bond::recorded(&provider).map_err(tx_error)?, tombstoned: provider.tombstoned, operator }))
+        Ok(Some(ProviderStanding {
+            bond: bond::recorded(&provider).map_err(tx_error)?,
+            offering: agora_provider::is_offering(&provider),
+            gpus: agora_provider::registered_gpus(&provider),
+            tombstoned: provider.tombstoned,
+            operator,
+        }))
     }
 
     fn slash_bond(&self, mut state: &mut dyn StateWrite, owner: &Address, amount: u128, jail_until: u64, height: u64) -> Result<(Coin, Vec<Event>), TxError> {
         let community_pool = Address::module(agora_distribution::COMMUNITY_POOL);
-        penalty::slash_bond(&mut state, &Bank, &Incentives, owner, amount, &community_pool, jail_until, height).map_err(tx_error)
+        penalty::slash_bond(&mut state, &Bank, &ProviderFollowers, owner, amount, &community_pool, jail_until, height).map_err(tx_error)
     }
 
     fn jail(&self, mut state: &mut dyn StateWrite, owner: &Address, until: u64, reason: &str, height: u64) -> Result<Vec<Event>, TxError> {
-        penalty::jail(&mut state, &Incentives, owner, until, reason, height).map_err(tx_error)
+        penalty::jail(&mut state, &ProviderFollowers, owner, until, reason, height).map_err(tx_error)
     }
 
     fn unjail(&self, mut state: &mut dyn StateWrite, owner: &Address, height: u64) -> Result<Vec<Event>, TxError> {
-        penalty::unjail(&mut state, &Incentives, owner, height).map_err(tx_error)
+        penalty::unjail(&mut state, &ProviderFollowers, owner, height).map_err(tx_error)
     }
 
     fn mark_unverified(&self, state: &mut dyn StateWrite, owner: &Address, height: u64) -> Result<Vec<Event>, TxError> {

@@ -567,7 +567,7 @@ fn marketplace_app_hash_should_not_change() {
 /// when incentives arrived (their parameters, account and records; half of each take moves to
 /// the incentive pool), and when provider liveness challenges arrived (their parameters, the
 /// providers' weights in the challenge draw). No chain had launched.
-const MARKETPLACE_APP_HASH: &str = "0a6ca983764a7d4024e6b8c9d0616796ad448288cb8f74e0e8cd483dcde0f521";
+const MARKETPLACE_APP_HASH: &str = "07ba3ec3a92c3875eab107c2be97bae0fa26f73fde3fadaacefe67c2ed326187";
 
 /// Random marketplace blocks (seeded, so a failure reproduces) fed to two nodes on separate
 /// stores: the same app hash after every block, and the invariants hold on both.

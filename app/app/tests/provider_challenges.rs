@@ -37,10 +37,16 @@ fn query<Resp: prost::Message + Default>(m: &Market, path: &str, req: &impl pros
     m.chain.node.query_proto(path, req).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-fn open_challenge(m: &Market, provider: &Address) -> Option<spb::Challenge> {
+/// The provider's running challenge, answered or not.
+fn running_challenge(m: &Market, provider: &Address) -> Option<spb::Challenge> {
     let res: spb::QueryChallengesResponse =
         query(m, "/agora.slashing.v1.Query/Challenges", &spb::QueryChallengesRequest { provider: provider.to_bech32(), pagination: None });
     res.challenges.into_iter().next()
+}
+
+/// The provider's challenge still waiting for an answer.
+fn open_challenge(m: &Market, provider: &Address) -> Option<spb::Challenge> {
+    running_challenge(m, provider).filter(|c| c.answered_height == 0)
 }
 
 fn liveness(m: &Market, provider: &Address) -> spb::ProviderLiveness {
@@ -162,31 +168,56 @@ fn answers_are_refused_unless_the_drawn_provider_answers_in_time_with_the_nonce(
         m.empty_blocks(1);
     };
 
+    // Each refusal is CheckTx's (the answer never takes a block's space) and, if a proposer
+    // includes it anyway, the block's, with the same code.
+    let refused = |m: &mut Market, tx: Vec<u8>, code: u32, needle: &str| {
+        let checked = m.chain.node.check_tx(&tx);
+        assert_eq!((checked.codespace.as_str(), checked.code.value()), ("slashing", code), "{}", checked.log);
+        assert_refused(&m.chain.raw_block(vec![tx])[0], "slashing", code, needle);
+    };
     // Someone else answering bob's challenge: as herself, or as bob's operator (he has none).
     let mut msg = answer(&m.carol, &challenge);
     let tx = m.carol.tx(&msg);
-    assert_refused(&m.block(vec![tx])[0], "slashing", 102, "was not drawn for");
+    refused(&mut m, tx, 102, "was not drawn for");
     msg = answer(&m.bob, &challenge);
     msg.operator = m.carol.address().to_bech32();
     let tx = m.carol.tx(&msg);
-    assert_refused(&m.block(vec![tx])[0], "slashing", 105, "is not the operator key of provider");
+    refused(&mut m, tx, 105, "is not the operator key of provider");
     // The wrong nonce.
     msg = answer(&m.bob, &challenge);
     msg.nonce[0] ^= 1;
     let tx = m.bob.tx(&msg);
-    assert_refused(&m.block(vec![tx])[0], "slashing", 104, "nonce");
+    refused(&mut m, tx, 104, "nonce");
     // An id never drawn.
     msg = answer(&m.bob, &challenge);
     msg.challenge_id = 1_000_000;
     let tx = m.bob.tx(&msg);
-    assert_refused(&m.block(vec![tx])[0], "slashing", 101, "not open");
+    refused(&mut m, tx, 101, "not open");
     // Too late: the challenge was judged a miss at the block after its deadline.
     while m.height() <= challenge.deadline {
         m.empty_blocks(1);
     }
     let tx = m.bob.tx(&answer(&m.bob, &challenge));
-    assert_refused(&m.block(vec![tx])[0], "slashing", 101, "not open");
+    refused(&mut m, tx, 101, "not open");
     assert_eq!(liveness(&m, &bob).missed, 1);
+    // Answered twice: the second is refused, and the challenge runs on, answered, to its
+    // deadline, bob out of the draw until then.
+    let next = loop {
+        if let Some(challenge) = open_challenge(&m, &bob) {
+            break challenge;
+        }
+        m.empty_blocks(1);
+    };
+    let tx = m.bob.tx(&answer(&m.bob, &next));
+    ok(&m.block(vec![tx]));
+    let tx = m.bob.tx(&answer(&m.bob, &next));
+    refused(&mut m, tx, 106, "answered already");
+    assert_eq!(running_challenge(&m, &bob).map(|c| c.id), Some(next.id), "still running until its deadline");
+    while m.height() <= next.deadline {
+        m.empty_blocks(1);
+    }
+    assert_ne!(running_challenge(&m, &bob).map(|c| c.id), Some(next.id));
+    assert_eq!((liveness(&m, &bob).answered, liveness(&m, &bob).missed), (1, 1));
     // Only governance changes the parameters.
     let tx = m.bob.tx(&spb::MsgUpdateParams { authority: bob.to_bech32(), params: Some(ProviderParams::default().to_proto()) });
     let results = m.chain.raw_block(vec![tx]);
@@ -258,8 +289,9 @@ fn a_registered_operator_key_answers_for_its_provider_and_can_be_replaced() {
     }
     assert_eq!((liveness(&m, &bob).answered, liveness(&m, &bob).missed), (2, 0));
 
-    // Bob removes the operator: its answers are refused from then on.
-    let update = agora_proto::provider::v1::MsgUpdateProvider {
+    // An update that leaves the field empty keeps the operator; bob's own address removes it,
+    // and its answers are refused from then on.
+    let mut update = agora_proto::provider::v1::MsgUpdateProvider {
         owner: bob.to_bech32(),
         host_uri: b.host_uri.clone(),
         attributes: b.attributes.clone(),
@@ -269,6 +301,11 @@ fn a_registered_operator_key_answers_for_its_provider_and_can_be_replaced() {
     };
     let tx = m.bob.tx(&update);
     ok(&m.block(vec![tx]));
+    assert_eq!(m.provider(&m.bob).operator, operator.to_bech32(), "kept");
+    update.operator = bob.to_bech32();
+    let tx = m.bob.tx(&update);
+    ok(&m.block(vec![tx]));
+    assert_eq!(m.provider(&m.bob).operator, "", "removed");
     let challenge = loop {
         if let Some(challenge) = open_challenge(&m, &bob) {
             break challenge;

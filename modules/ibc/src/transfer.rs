@@ -244,8 +244,11 @@ impl TokenTransferExecutionContext for TransferContext<'_, '_> {
             let known = self.host.read(|state| state.denom_trace(&hash)).map_err(host_error)?;
             if known.is_none() {
                 let trace = transfer_pb::DenomTrace { path: coin.denom.trace_path.to_string(), base_denom: coin.denom.base_denom.to_string() };
-                // ibc-rs reports the new trace (its `denomination_trace` event) on success.
                 self.host.write(|state| state.put_denom_trace(&hash, &trace));
+                // ibc-go's event, for a new trace only (ibc-rs's, on every receive, is dropped).
+                self.host.emit(
+                    agora_types::Event::new("denomination_trace").attr("trace_hash", &hash).attr("denom", format!("ibc/{hash}")),
+                );
             }
         }
         let module = Address::module(TRANSFER_MODULE);
@@ -409,10 +412,11 @@ impl Module for TransferModule<'_, '_> {
             })
         });
         let (mut extras, ack, error) = match outcome {
-            Ok((extras, events)) => {
+            Ok((mut extras, events)) => {
                 for event in events {
                     self.host.emit(event);
                 }
+                extras.events.retain(|event| event.kind != "denomination_trace");
                 (extras, Some(AcknowledgementStatus::success(ack_success_b64()).into()), None)
             }
             // Nothing of a failed receive stands, its extras (a trace never stored) included.

@@ -112,6 +112,27 @@ impl Component for ProviderComponent {
         Ok(events)
     }
 
+    /// The module account holds exactly the bonds recorded on the providers, per denom.
+    fn check_invariants(&self, state: &dyn StateRead) -> Result<(), String> {
+        let mut bonds = agora_types::Coins::new();
+        for provider in state.all_providers().map_err(|e| e.to_string())? {
+            let bond = crate::bond::recorded(&provider).map_err(|e| e.to_string())?;
+            bonds.add(&bond).map_err(|e| e.to_string())?;
+        }
+        let mut denoms: Vec<agora_types::Denom> = bonds.iter().map(|c| c.denom).collect();
+        let min = state.provider_params().map_err(|e| e.to_string())?.min_bond.denom;
+        if !denoms.contains(&min) {
+            denoms.push(min);
+        }
+        for denom in denoms {
+            let held = self.bank.balance(state, &crate::module_address(), &denom).map_err(|e| e.to_string())?;
+            if held != bonds.amount_of(&denom) {
+                return Err(format!("the provider module account holds {held}{denom}, but the providers' bonds add up to {}{denom}", bonds.amount_of(&denom)));
+            }
+        }
+        Ok(())
+    }
+
     fn query_services(&self) -> &'static [&'static str] {
         &["agora.provider.v1.Query", "agora.audit.v1.Query"]
     }

@@ -41,6 +41,12 @@ impl GenesisState {
         for (i, provider) in self.providers.iter().enumerate() {
             let invalid = |what: String| ProviderError::InvalidGenesis(format!("provider.providers[{i}]: {what}"));
             let owner: Address = provider.owner.parse().map_err(|e| invalid(format!("owner: {e}")))?;
+            if !provider.operator.is_empty() {
+                let operator: Address = provider.operator.parse().map_err(|e| invalid(format!("operator: {e}")))?;
+                if operator.to_string() != provider.operator || operator == owner {
+                    return Err(invalid(format!("operator {:?} must be another account, in canonical form", provider.operator)));
+                }
+            }
             if state.provider(&owner)?.is_some() {
                 return Err(invalid(format!("provider {owner} appears twice")));
             }

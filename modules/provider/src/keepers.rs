@@ -12,6 +12,9 @@ use crate::ProviderError;
 pub trait BankKeeper: Send + Sync {
     /// Moves coins between two accounts, all or nothing.
     fn send_coins(&self, state: &mut dyn StateWrite, from: &Address, to: &Address, amount: &Coins) -> Result<Vec<Event>, BankError>;
+
+    /// What `address` holds of `denom` (the invariant: the module account holds every bond).
+    fn balance(&self, state: &dyn agora_store::StateRead, address: &Address, denom: &agora_types::Denom) -> Result<u128, BankError>;
 }
 
 /// Told after a provider's capacity or state changed (registered, updated, unbonding), in the

@@ -34,7 +34,7 @@ pub use msg::{
 };
 pub use params::Params;
 pub use query::query;
-pub use state::{challenge_weight, challenge_weight_total, draw_challenged, ProviderRead, ProviderWrite};
+pub use state::{is_offering, registered_gpus, ProviderRead, ProviderWrite};
 
 /// Name of the module account that holds provider bonds.
 pub const MODULE_ACCOUNT: &str = "provider";

@@ -3,7 +3,7 @@
 //! genesis. Each voter and each piece of evidence is handled on its own fork: one that fails
 //! (a bug, never bad input) is reported and the others go on.
 
-use agora_component::{entry_failed, isolated, Authority, Component, ComponentMsg, Wiring};
+use agora_component::{entry_failed, isolated, Authority, CheckTxScope, Component, ComponentMsg, Wiring};
 use agora_store::{StateRead, StateWrite};
 use agora_types::{AbciError, Address, BlockContext, ConsensusAddress, Event, MisbehaviorKind, TxError, VoteInfo};
 use cosmos_sdk_proto::Any;
@@ -255,6 +255,26 @@ impl Component for SlashingComponent {
         genesis.apply(state).map_err(|e| e.to_string())
     }
 
+    /// The challenge draw is derived state: rebuilt from the registry's providers (written by
+    /// then) and the imported challenges.
+    fn finish_genesis(&self, state: &mut dyn StateWrite) -> Result<(), String> {
+        let Some(keeper) = self.providers.as_deref() else { return Ok(()) };
+        for owner in keeper.provider_owners(state).map_err(|e| e.log)? {
+            challenge::refresh_weight(state, keeper, &owner).map_err(|e| e.log)?;
+        }
+        Ok(())
+    }
+
+    /// An answer that would fail is refused before it takes a block's space and its fee.
+    fn check_tx(&self, state: &mut dyn StateWrite, ctx: &BlockContext, msgs: &[&SlashingMsg], _scope: CheckTxScope) -> Result<(), TxError> {
+        for msg in msgs {
+            if let SlashingMsg::ChallengeResponse { provider, operator, challenge_id, nonce } = msg {
+                challenge::check_answer(state, ctx.height, self.provider_keeper()?, provider, operator.as_ref(), *challenge_id, nonce)?;
+            }
+        }
+        Ok(())
+    }
+
     fn export_genesis(&self, state: &dyn StateRead, height: u64) -> Result<GenesisState, String> {
         GenesisState::export(state, height).map_err(|e| e.to_string())
     }
@@ -275,8 +295,19 @@ impl Component for SlashingComponent {
                 Err(error) => events.push(entry_error("liveness", &vote.validator_address, ctx, &error)),
             }
         }
+        // On its own fork: a failure (a bug) in the providers' work never undoes the
+        // validators' judgements above.
         if let Some(keeper) = self.providers.as_deref() {
-            events.extend(challenge::begin_block(state, ctx, keeper)?);
+            match isolated(state, |fork| challenge::begin_block(fork, ctx, keeper)) {
+                Ok(done) => events.extend(done),
+                Err(error) => events.push(
+                    Event::new("begin_block_entry_error")
+                        .attr("module", "slashing")
+                        .attr("work", "provider_challenges")
+                        .attr("height", ctx.height)
+                        .attr("error", &error.log),
+                ),
+            }
         }
         Ok(events)
     }
@@ -310,6 +341,12 @@ impl Component for SlashingComponent {
                 Ok(Vec::new())
             }
         }
+    }
+
+    /// Every running challenge is its provider's `open_challenge`, and the other way round, and
+    /// a challenged provider has no weight in the draw.
+    fn check_invariants(&self, state: &dyn StateRead) -> Result<(), String> {
+        crate::provider::invariant::challenges_match_liveness(state)
     }
 
     fn query_services(&self) -> &'static [&'static str] {

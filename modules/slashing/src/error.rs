@@ -34,6 +34,8 @@ pub enum SlashingError {
     WrongNonce(u64),
     #[error("{operator} is not the operator key of provider {provider}")]
     NotOperator { operator: String, provider: String },
+    #[error("challenge {id} was answered already, at height {height}")]
+    ChallengeAnswered { id: u64, height: u64 },
 }
 
 impl AbciError for SlashingError {
@@ -61,6 +63,7 @@ impl AbciError for SlashingError {
             Self::ChallengeExpired { .. } => 103,
             Self::WrongNonce(_) => 104,
             Self::NotOperator { .. } => 105,
+            Self::ChallengeAnswered { .. } => 106,
         }
     }
 }

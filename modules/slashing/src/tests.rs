@@ -38,7 +38,7 @@ mod provider_penalties {
     use crate::provider::{ProviderParams, ProviderPenaltyGenesis};
 
     fn challenge(id: u64, provider: &Address, drawn: u64, deadline: u64) -> pb::Challenge {
-        pb::Challenge { id, provider: provider.to_string(), drawn_height: drawn, deadline, nonce: vec![id as u8; 32] }
+        pb::Challenge { id, provider: provider.to_string(), drawn_height: drawn, deadline, nonce: vec![id as u8; 32], answered_height: 0 }
     }
 
     #[test]

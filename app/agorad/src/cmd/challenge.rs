@@ -33,11 +33,32 @@ pub fn challenge_json(c: &pb::Challenge) -> Value {
     })
 }
 
-/// The challenge `provider` has open, if any.
+/// The challenge `provider` has waiting for an answer, if any (an answered one runs on to its
+/// deadline, but needs nothing more).
 pub fn open_challenge(rpc: &Rpc, provider: &Address) -> Result<Option<pb::Challenge>> {
     let req = pb::QueryChallengesRequest { provider: provider.to_bech32(), pagination: None };
     let res: pb::QueryChallengesResponse = rpc.query_proto(CHALLENGES_PATH, &req, None)?;
-    Ok(res.challenges.into_iter().next())
+    Ok(res.challenges.into_iter().find(|c| c.answered_height == 0))
+}
+
+/// Why `signer` cannot answer for `provider` now (not registered, jailed, not its operator).
+fn cannot_answer(rpc: &Rpc, provider: &Address, signer: &Address) -> Result<Option<String>> {
+    let res: agora_proto::provider::v1::QueryProviderResponse = match rpc.query_proto(
+        "/agora.provider.v1.Query/Provider",
+        &agora_proto::provider::v1::QueryProviderRequest { owner: provider.to_bech32() },
+        None,
+    ) {
+        Ok(res) => res,
+        Err(_) => return Ok(Some(format!("{provider} is not a registered provider"))),
+    };
+    let Some(record) = res.provider else { return Ok(Some(format!("{provider} is not a registered provider"))) };
+    if signer != provider && record.operator != signer.to_bech32() {
+        return Ok(Some(format!("{signer} is not the operator key of provider {provider} (registered: {:?})", record.operator)));
+    }
+    if record.tombstoned || record.jailed_until > 0 {
+        return Ok(Some(format!("provider {provider} is jailed (until height {}): it is not challenged until it unjails", record.jailed_until)));
+    }
+    Ok(None)
 }
 
 /// The answer to `challenge`, signed by `key`: the provider's owner, or its operator key.
@@ -102,8 +123,11 @@ pub struct WatchArgs {
     pub tx: TxOpts,
 }
 
-/// Polls the provider's open challenge and answers each once, waiting for its block. A failed
-/// look or answer is reported and tried again at the next look: the loop only ends when asked.
+/// Polls the provider's open challenge and answers each once, waiting for its block. It never
+/// spends a fee on an answer that cannot pass: a challenge past its deadline is skipped, an
+/// answer refused once is not sent again, and nothing is sent while the key is not the
+/// provider's or the provider is jailed (said once, then checked again quietly). A failed look
+/// is reported and tried again at the next one: the loop only ends when asked.
 pub fn watch(g: &GlobalOpts, args: WatchArgs) -> Result<()> {
     let key = Keyring::open(&g.home()?).signing_key(&args.from)?;
     let provider = provider_of(g, &key, args.provider.as_deref())?;
@@ -111,19 +135,45 @@ pub fn watch(g: &GlobalOpts, args: WatchArgs) -> Result<()> {
     let rpc = g.rpc();
     eprintln!("watching liveness challenges of provider {provider}, answering as {}", key.address());
     let mut answered = 0u64;
+    let mut given_up = std::collections::BTreeSet::new();
+    let mut last_problem = None;
     while args.max_answers.is_none_or(|max| answered < max) {
-        match open_challenge(&rpc, &provider) {
-            Ok(Some(challenge)) => {
-                eprintln!("challenge {} drawn at {}, deadline {}: answering", challenge.id, challenge.drawn_height, challenge.deadline);
-                match broadcast_signed(g, &key, response(&key, &challenge), &opts, "answer challenge") {
-                    Ok(()) => answered += 1,
-                    Err(e) => eprintln!("answering challenge {} failed: {e:#}", challenge.id),
-                }
-            }
-            Ok(None) => {}
-            Err(e) => eprintln!("cannot read the open challenge: {e:#}"),
-        }
         std::thread::sleep(Duration::from_secs(args.interval.max(1)));
+        let problem = match cannot_answer(&rpc, &provider, &key.address()) {
+            Ok(problem) => problem,
+            Err(e) => Some(format!("cannot read provider {provider}: {e:#}")),
+        };
+        if problem != last_problem {
+            if let Some(problem) = &problem {
+                eprintln!("not answering: {problem}");
+            }
+            last_problem = problem.clone();
+        }
+        if problem.is_some() {
+            continue;
+        }
+        let challenge = match open_challenge(&rpc, &provider) {
+            Ok(Some(challenge)) if !given_up.contains(&challenge.id) => challenge,
+            Ok(_) => continue,
+            Err(e) => {
+                eprintln!("cannot read the open challenge: {e:#}");
+                continue;
+            }
+        };
+        if rpc.latest_height().is_ok_and(|latest| latest >= challenge.deadline) {
+            eprintln!("challenge {} passed its deadline {} before it could be answered", challenge.id, challenge.deadline);
+            given_up.insert(challenge.id);
+            continue;
+        }
+        eprintln!("challenge {} drawn at {}, deadline {}: answering", challenge.id, challenge.drawn_height, challenge.deadline);
+        match broadcast_signed(g, &key, response(&key, &challenge), &opts, "answer challenge") {
+            Ok(()) => answered += 1,
+            Err(e) => {
+                // The chain's refusal will not change: never pay for it twice.
+                eprintln!("answering challenge {} failed: {e:#}", challenge.id);
+                given_up.insert(challenge.id);
+            }
+        }
     }
     Ok(())
 }

@@ -4,14 +4,16 @@
 
 use crate::{StateRead, StateWrite, StoreError};
 
-/// Levels of the tree: slots are `1 ..= 2^32`.
-const LEVELS: u32 = 32;
+/// Levels of the tree: slots are `1 ..= 2^24` (an id keeps its slot for good, so this is how
+/// many ids a set ever holds; a change or a draw touches at most 25 nodes).
+const LEVELS: u32 = 24;
 
-/// A Fenwick tree of weights over slots `1 ..= 2^32`, stored sparsely (a missing node is 0):
-/// `prefix ‖ "t" ‖ slot (u64 BE)` → the node's sum (u128 BE). Each id holds one slot for as
-/// long as it is in the set (`prefix ‖ "s" ‖ id` → slot; `prefix ‖ "i" ‖ slot` → its weight
-/// (u128 BE) then the id), `prefix ‖ "n"` is the next free slot and `prefix ‖ "w"` the total.
-/// A weight change writes at most 32 nodes; a draw reads at most 32.
+/// A Fenwick tree of weights over slots `1 ..= 2^24`, stored sparsely (a missing node is 0):
+/// `prefix ‖ "t" ‖ slot (u64 BE)` → the node's sum (u128 BE). Each id holds one slot from its
+/// first weight on (`prefix ‖ "s" ‖ id` → slot; `prefix ‖ "i" ‖ slot` → its weight (u128 BE)
+/// then the id), so an id whose weight goes to 0 and back reuses it; `prefix ‖ "n"` is the next
+/// free slot and `prefix ‖ "w"` the total. A weight change writes at most 25 nodes; a draw
+/// reads at most 25.
 #[derive(Clone, Copy, Debug)]
 pub struct WeightedSet {
     prefix: &'static [u8],
@@ -65,7 +67,7 @@ impl WeightedSet {
         }
     }
 
-    /// Sets the weight of `id`; 0 removes it (its slot is not reused).
+    /// Sets the weight of `id`; at 0 it is never drawn (it keeps its slot for when it comes back).
     pub fn set<S: StateWrite + ?Sized>(&self, state: &mut S, id: &[u8], weight: u128) -> Result<(), StoreError> {
         let old = self.weight(state, id)?;
         if old == weight {
@@ -89,12 +91,7 @@ impl WeightedSet {
                 next
             }
         };
-        if weight == 0 {
-            state.delete(self.key(b's', id));
-            state.delete(self.key(b'i', &slot.to_be_bytes()));
-        } else {
-            state.put_raw(self.key(b'i', &slot.to_be_bytes()), [weight.to_be_bytes().as_slice(), id].concat());
-        }
+        state.put_raw(self.key(b'i', &slot.to_be_bytes()), [weight.to_be_bytes().as_slice(), id].concat());
         // Every node covering the slot moves by the difference.
         let mut index = slot;
         while index <= 1u64 << LEVELS {
@@ -171,7 +168,9 @@ mod tests {
         assert_eq!(layout(&state), [&b"a"[..], b"c", b"c"]);
         assert_eq!(SET.weight(&state, b"b").unwrap(), 0);
         SET.set(&mut state, b"b", 2).unwrap();
-        assert_eq!(layout(&state), [&b"a"[..], b"c", b"c", b"b", b"b"], "a returning id takes a new slot");
+        assert_eq!(layout(&state), [&b"a"[..], b"b", b"b", b"c", b"c"], "a returning id takes its old slot");
+        assert_eq!(SET.set(&mut state, b"never", 0).map(|_| SET.weight(&state, b"never").unwrap()).unwrap(), 0);
+        assert_eq!(state.get_raw(&SET.key(b's', b"never")).unwrap(), None, "an id never weighted takes no slot");
         for id in [&b"a"[..], b"b", b"c"] {
             SET.set(&mut state, id, 0).unwrap();
         }

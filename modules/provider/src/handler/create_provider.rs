@@ -44,7 +44,8 @@ pub fn execute<S: StateWrite>(state: &mut S, bank: &dyn crate::keepers::BankKeep
         created_height: ctx.height,
         jailed_until: 0,
         tombstoned: false,
-        operator: msg.fields.operator.map(|a| a.to_string()).unwrap_or_default(),
+        // The owner as its own operator is no operator.
+        operator: msg.fields.operator.filter(|o| *o != msg.owner).map(|a| a.to_string()).unwrap_or_default(),
     };
     state.put_provider(&msg.owner, &provider)?;
     state.adjust_gpu_utilization(&msg.fields.capacity.gpus, GpuCounter::Registered, true)?;

@@ -27,7 +27,13 @@ pub fn execute<S: StateWrite>(state: &mut S, msg: &UpdateProvider) -> Result<Vec
     provider.attributes = msg.fields.attributes.clone();
     provider.info = Some(msg.fields.info.clone());
     provider.capacity = Some(msg.fields.capacity.clone());
-    provider.operator = msg.fields.operator.map(|a| a.to_string()).unwrap_or_default();
+    // Empty keeps the operator (a client that does not know the field never drops it); the
+    // owner's own address removes it.
+    match msg.fields.operator {
+        None => {}
+        Some(operator) if operator == msg.owner => provider.operator.clear(),
+        Some(operator) => provider.operator = operator.to_string(),
+    }
     state.put_provider(&msg.owner, &provider)?;
     Ok(vec![ProviderUpdated { owner: &msg.owner }.to_event()])
 }

@@ -2,7 +2,7 @@
 //! heights 8-byte big-endian, so keys sort by owner and by height.
 
 use agora_proto::base::v1::GpuClass;
-use agora_store::{HeightQueue, WeightedSet};
+use agora_store::HeightQueue;
 use agora_types::Address;
 
 /// `provider/params`
@@ -17,9 +17,6 @@ pub const UNBONDING_NEXT: &[u8] = b"provider/unbonding_next";
 pub const UNBONDING_QUEUE: HeightQueue = HeightQueue::new(UNBONDING_PREFIX, UNBONDING_NEXT);
 /// `provider/gpu/` prefix of GPU utilization per class.
 pub const GPU_PREFIX: &[u8] = b"provider/gpu/";
-/// `provider/challenge_weight/`: active, unjailed providers weighted by capacity, from which
-/// the slashing module draws liveness challenges.
-pub const CHALLENGE_WEIGHTS: WeightedSet = WeightedSet::new(b"provider/challenge_weight/");
 /// `audit/attributes/` prefix of all audited records.
 pub const AUDIT_PREFIX: &[u8] = b"audit/attributes/";
 

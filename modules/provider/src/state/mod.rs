@@ -81,15 +81,14 @@ pub(crate) trait ProviderStore: StateWrite + ProviderRead {
         self.put_proto(keys::PARAMS.to_vec(), &params.to_proto());
     }
 
-    /// Stores the record and its weight in the challenge draw.
     fn put_provider(&mut self, owner: &Address, provider: &Provider) -> Result<(), ProviderError> {
         self.put_proto(keys::provider(owner), provider);
-        Ok(keys::CHALLENGE_WEIGHTS.set(self, owner.as_bytes().as_slice(), challenge_weight(provider))?)
+        Ok(())
     }
 
     fn delete_provider(&mut self, owner: &Address) -> Result<(), ProviderError> {
         self.delete(keys::provider(owner));
-        Ok(keys::CHALLENGE_WEIGHTS.set(self, owner.as_bytes().as_slice(), 0)?)
+        Ok(())
     }
 
     /// Stores the record, or deletes it if it holds no attributes.
@@ -141,29 +140,14 @@ pub(crate) trait ProviderStore: StateWrite + ProviderRead {
 
 impl<S: StateWrite + ?Sized> ProviderStore for S {}
 
-/// A provider's weight in the liveness-challenge draw: 1 + its registered GPUs while it is
-/// active and not jailed (so every provider can be drawn and GPU capacity most often), 0
-/// otherwise (an unbonding or jailed provider is not challenged).
-pub fn challenge_weight(provider: &Provider) -> u128 {
-    if provider_state(provider) != ProviderState::Active || crate::penalty::is_jailed(provider) {
-        return 0;
-    }
-    let gpus: u128 = provider.capacity.as_ref().map_or(0, |c| c.gpus.iter().map(|g| u128::from(g.count)).sum());
-    1 + gpus
+/// Whether the provider offers capacity now: active (not unbonding) and not jailed.
+pub fn is_offering(provider: &Provider) -> bool {
+    provider_state(provider) == ProviderState::Active && !crate::penalty::is_jailed(provider)
 }
 
-/// The provider covering `point` of the challenge draw (`point` below
-/// [`challenge_weight_total`]; `None` if the draw is empty or `point` past it).
-pub fn draw_challenged<S: StateRead + ?Sized>(state: &S, point: u128) -> Result<Option<Address>, ProviderError> {
-    keys::CHALLENGE_WEIGHTS
-        .pick(state, point)?
-        .map(|id| Address::from_slice(&id).map_err(|_| ProviderError::Internal("corrupt challenge draw entry".into())))
-        .transpose()
-}
-
-/// The sum of every provider's challenge weight.
-pub fn challenge_weight_total<S: StateRead + ?Sized>(state: &S) -> Result<u128, ProviderError> {
-    Ok(keys::CHALLENGE_WEIGHTS.total(state)?)
+/// The GPUs of the provider's registered capacity, all classes together.
+pub fn registered_gpus(provider: &Provider) -> u64 {
+    provider.capacity.as_ref().map_or(0, |c| c.gpus.iter().map(|g| u64::from(g.count)).sum())
 }
 
 /// A jailed provider takes no new bid or lease.

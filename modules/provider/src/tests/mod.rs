@@ -26,6 +26,10 @@ impl crate::BankKeeper for TestBank {
     fn send_coins(&self, state: &mut dyn agora_store::StateWrite, from: &Address, to: &Address, amount: &Coins) -> Result<Vec<Event>, agora_bank::BankError> {
         agora_bank::BankWrite::send_coins(state, from, to, amount)
     }
+
+    fn balance(&self, state: &dyn agora_store::StateRead, address: &Address, denom: &agora_types::Denom) -> Result<u128, agora_bank::BankError> {
+        agora_bank::BankRead::balance(state, address, denom)
+    }
 }
 
 pub(crate) const BOND: u128 = 100_000_000;

@@ -86,27 +86,3 @@ fn a_tombstoned_provider_is_jailed_for_ever() {
     let err = slash_bond(&mut state, &TestBank, &NoHooks, &addr(7), 1, &addr(9), 0, 1).unwrap_err();
     assert_eq!(code(&err), ("provider", 23), "no such provider");
 }
-
-/// The challenge draw holds every active, unjailed provider at 1 + its GPUs, and only those.
-#[test]
-fn the_challenge_draw_weighs_active_unjailed_providers_by_their_gpus() {
-    let mut state = genesis();
-    let (bob, carol) = (addr(1), addr(2));
-    registered(&mut state, &bob);
-    assert_eq!(crate::challenge_weight_total(&state).unwrap(), 13, "8 H100 + 4 A100 + 1");
-    fund(&mut state, &carol, BOND);
-    run(&mut state, 1, &create_msg(&carol, Vec::new())).unwrap();
-    assert_eq!(crate::challenge_weight_total(&state).unwrap(), 14);
-    // Points 0..13 are bob's, 13 is carol's.
-    assert_eq!(crate::draw_challenged(&state, 12).unwrap(), Some(bob));
-    assert_eq!(crate::draw_challenged(&state, 13).unwrap(), Some(carol));
-    assert_eq!(crate::draw_challenged(&state, 14).unwrap(), None);
-
-    jail(&mut state, &NoHooks, &bob, 20, "missed challenges", 1).unwrap();
-    assert_eq!(crate::challenge_weight_total(&state).unwrap(), 1, "a jailed provider is not drawn");
-    unjail(&mut state, &NoHooks, &bob, 20).unwrap();
-    run(&mut state, 21, &update_msg(&bob, vec![gpu("a100", 80, 2)])).unwrap();
-    assert_eq!(crate::challenge_weight_total(&state).unwrap(), 4, "an update reweighs");
-    run(&mut state, 22, &ProviderMsg::DeleteProvider(crate::DeleteProvider { owner: carol })).unwrap();
-    assert_eq!(crate::challenge_weight_total(&state).unwrap(), 3, "an unbonding provider is not drawn");
-}

@@ -5,12 +5,18 @@
 //! `MsgChallengeResponse` by `drawn + response_window`; a miss takes
 //! `missed_challenge_slash_bps` of its bond to the community pool and its "verified" status
 //! for the incentive epoch, and `max_missed` misses in a row jail it for `jail_blocks` and
-//! forfeit its unvested rewards. A block's work is bounded: draws read O(log n) keys each,
-//! and at most a few blocks' worth of deadlines are judged per block (the rest wait).
+//! forfeit its unvested rewards.
+//!
+//! The draw is this module's own weighted set ([`DRAW`]): 1 + the provider's GPUs (at most
+//! [`MAX_WEIGHTED_GPUS`]) while it offers capacity, and 0 from its draw until its challenge's
+//! deadline, answered or not: no draw is wasted on a provider already challenged, and
+//! answering early buys no extra draws. The registry's hooks keep weights current
+//! ([`refresh_weight`]). A block's work is bounded: each draw reads O(log n) keys, and at
+//! most a few blocks' worth of deadlines are judged per block (the rest wait).
 
 use agora_component::{entry_failed, isolated};
 use agora_proto::slashing::v1 as pb;
-use agora_store::StateWrite;
+use agora_store::{StateRead, StateWrite, WeightedSet};
 use agora_types::{Address, BlockContext, Coin, Coins, Event, TxError, TypedEvent};
 use sha2::{Digest, Sha256};
 
@@ -24,6 +30,13 @@ use crate::SlashingError;
 /// Deadlines judged per block, in multiples of `challenges_per_block` (so a shortened window,
 /// which brings several blocks' deadlines together, is caught up within a few blocks).
 const DEADLINES_PER_DRAW: usize = 4;
+
+/// GPUs beyond this many add no weight: a provider declaring a huge capacity is drawn at most
+/// 1,025 / total of the time, whatever it declares.
+pub const MAX_WEIGHTED_GPUS: u64 = 1_024;
+
+/// The providers that can be drawn, by weight.
+pub const DRAW: WeightedSet = WeightedSet::new(b"slashing/provider/draw/");
 
 /// The seed of draw `index` at `height`.
 pub fn draw_seed(last_app_hash: &[u8], height: u64, index: u32) -> [u8; 32] {
@@ -40,65 +53,98 @@ fn parse_owner(record: &pb::Challenge) -> Result<Address, SlashingError> {
     record.provider.parse().map_err(|e| SlashingError::Internal(format!("challenge {}: provider: {e}", record.id)))
 }
 
+/// Sets `owner`'s weight in the draw from what the registry says of it now: 1 + its GPUs
+/// (capped) while it offers capacity and has no challenge running, else 0.
+pub fn refresh_weight(state: &mut dyn StateWrite, keeper: &dyn ProviderPenaltyKeeper, owner: &Address) -> Result<(), TxError> {
+    let challenged = state.liveness(owner)?.open_challenge != 0;
+    let weight = match keeper.standing(state, owner)? {
+        Some(s) if s.offering && !s.tombstoned && !challenged => 1 + u128::from(s.gpus.min(MAX_WEIGHTED_GPUS)),
+        _ => 0,
+    };
+    DRAW.set(state, owner.as_bytes().as_slice(), weight).map_err(|e| SlashingError::from(e).into())
+}
+
 /// The block's provider-penalty work: judge the deadlines that passed, then draw.
 pub fn begin_block(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn ProviderPenaltyKeeper) -> Result<Vec<Event>, TxError> {
     let params = state.provider_penalty_params()?;
     let mut events = Vec::new();
     let budget = usize::try_from(params.challenges_per_block).unwrap_or(usize::MAX).max(1).saturating_mul(DEADLINES_PER_DRAW);
-    // Challenges whose last answer height is below this block are missed.
+    // Challenges whose last answer height is below this block are closed.
     let due = keys::DEADLINE_QUEUE.take_due(state, ctx.height.saturating_sub(1), budget).map_err(SlashingError::from)?;
     for (deadline, id) in due {
-        match isolated(state, |fork| judge_miss(fork, ctx, keeper, &params, &id)) {
+        match isolated(state, |fork| close(fork, ctx, keeper, &params, &id)) {
             Ok(done) => events.extend(done),
-            Err(error) => events.push(entry_failed(state, "slashing", "provider_challenge", deadline, &id, ctx.height, &error)),
+            Err(error) => {
+                events.push(entry_failed(state, "slashing", "provider_challenge", deadline, &id, ctx.height, &error));
+                // The judgement failed (a bug, never input): the challenge still ends, without
+                // a penalty, so the provider is neither exempt from draws for good nor asked
+                // to answer it for ever.
+                if let Err(error) = isolated(state, |fork| close_without_judgement(fork, keeper, &id)) {
+                    events.push(entry_failed(state, "slashing", "provider_challenge_close", deadline, &id, ctx.height, &error));
+                }
+            }
         }
     }
-    events.extend(draw(state, ctx, keeper, &params)?);
+    events.extend(draw(state, ctx, &params)?);
     Ok(events)
 }
 
-fn draw(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn ProviderPenaltyKeeper, params: &ProviderParams) -> Result<Vec<Event>, TxError> {
+fn draw(state: &mut dyn StateWrite, ctx: &BlockContext, params: &ProviderParams) -> Result<Vec<Event>, TxError> {
     let mut events = Vec::new();
-    if params.challenges_per_block == 0 {
-        return Ok(events);
-    }
-    let total = keeper.challenge_weight_total(state)?;
-    if total == 0 {
-        return Ok(events);
-    }
-    let mut next_id = state.next_challenge_id()?;
+    let first_id = state.next_challenge_id()?;
+    let mut next_id = first_id;
     for index in 0..params.challenges_per_block {
+        let total = DRAW.total(state).map_err(SlashingError::from)?;
+        if total == 0 {
+            break;
+        }
         let seed = draw_seed(&ctx.last_app_hash, ctx.height, index);
         let mut point = [0u8; 16];
         point.copy_from_slice(&seed[..16]);
         // The bias of a 128-bit value modulo a total below 2^64 is far below 2^-64.
-        let Some(owner) = keeper.draw(state, u128::from_be_bytes(point) % total)? else { continue };
-        let mut liveness = state.liveness(&owner)?;
-        // One open challenge per provider: a second draw of it in the window is skipped.
-        if liveness.open_challenge != 0 {
-            continue;
-        }
+        let Some(id) = DRAW.pick(state, u128::from_be_bytes(point) % total).map_err(SlashingError::from)? else { break };
+        let owner = Address::from_slice(&id).map_err(|_| SlashingError::Internal("corrupt challenge draw entry".into()))?;
         let deadline = ctx.height.saturating_add(params.response_window);
-        let challenge = pb::Challenge { id: next_id, provider: owner.to_string(), drawn_height: ctx.height, deadline, nonce: seed.to_vec() };
+        let challenge =
+            pb::Challenge { id: next_id, provider: owner.to_string(), drawn_height: ctx.height, deadline, nonce: seed.to_vec(), answered_height: 0 };
         state.put_challenge(&challenge)?;
+        let mut liveness = state.liveness(&owner)?;
         liveness.open_challenge = next_id;
         state.put_liveness(&owner, &liveness);
+        // Out of the draw until the deadline.
+        DRAW.set(state, &id, 0).map_err(SlashingError::from)?;
         events.push(ChallengeDrawn { id: next_id, provider: &owner, deadline }.to_event());
         next_id = next_id.checked_add(1).ok_or_else(|| SlashingError::Internal("challenge ids ran out".into()))?;
     }
-    state.put_next_challenge_id(next_id);
+    // Written only when a challenge was drawn: an empty draw writes nothing.
+    if next_id != first_id {
+        state.put_next_challenge_id(next_id);
+    }
     Ok(events)
 }
 
-/// A challenge passed its deadline unanswered.
-fn judge_miss(
-    state: &mut dyn StateWrite,
-    ctx: &BlockContext,
-    keeper: &dyn ProviderPenaltyKeeper,
-    params: &ProviderParams,
-    id: &[u8],
-) -> Result<Vec<Event>, TxError> {
-    let id = u64::from_be_bytes(id.try_into().map_err(|_| SlashingError::Internal("corrupt challenge deadline entry".into()))?);
+fn challenge_id(id: &[u8]) -> Result<u64, SlashingError> {
+    Ok(u64::from_be_bytes(id.try_into().map_err(|_| SlashingError::Internal("corrupt challenge deadline entry".into()))?))
+}
+
+/// Ends the challenge and puts its provider back in the draw, with no judgement.
+fn close_without_judgement(state: &mut dyn StateWrite, keeper: &dyn ProviderPenaltyKeeper, id: &[u8]) -> Result<(), TxError> {
+    let id = challenge_id(id)?;
+    let Some(challenge) = state.challenge(id)? else { return Ok(()) };
+    state.delete(keys::challenge(id));
+    let owner = parse_owner(&challenge)?;
+    let mut liveness = state.liveness(&owner)?;
+    if liveness.open_challenge == id {
+        liveness.open_challenge = 0;
+        state.put_liveness(&owner, &liveness);
+    }
+    refresh_weight(state, keeper, &owner)
+}
+
+/// A challenge's deadline passed: an answered one just ends; an unanswered one is a miss.
+/// Either way the provider goes back into the draw (if it still offers capacity).
+fn close(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn ProviderPenaltyKeeper, params: &ProviderParams, id: &[u8]) -> Result<Vec<Event>, TxError> {
+    let id = challenge_id(id)?;
     let Some(challenge) = state.challenge(id)? else { return Ok(Vec::new()) };
     state.delete(keys::challenge(id));
     let owner = parse_owner(&challenge)?;
@@ -106,48 +152,49 @@ fn judge_miss(
     if liveness.open_challenge == id {
         liveness.open_challenge = 0;
     }
-    // A provider that left the registry since it was drawn has nothing left to judge.
-    let Some(standing) = keeper.standing(state, &owner)? else {
-        state.put_liveness(&owner, &liveness);
-        return Ok(Vec::new());
-    };
-    liveness.missed = liveness.missed.saturating_add(1);
-    liveness.missed_in_a_row = liveness.missed_in_a_row.saturating_add(1);
     let mut events = Vec::new();
-    let jail_until = ctx.height.saturating_add(params.jail_blocks);
-    let (slashed, slash_events) = if standing.tombstoned {
-        (Coin::new(standing.bond.denom.clone(), 0), Vec::new())
-    } else {
-        keeper.slash_bond(state, &owner, params.miss_slash(standing.bond.amount), jail_until, ctx.height)?
-    };
-    events.extend(slash_events);
-    if slashed.amount > 0 {
-        let mut total = Coins::from_protos(&liveness.slashed).map_err(|e| SlashingError::Internal(format!("liveness of {owner}: {e}")))?;
-        total.add(&slashed).map_err(|e| SlashingError::Internal(e.to_string()))?;
-        liveness.slashed = total.to_protos();
-    }
-    events.push(ChallengeMissed { id, provider: &owner, missed_in_a_row: liveness.missed_in_a_row, slashed: &slashed }.to_event());
-    events.extend(keeper.mark_unverified(state, &owner, ctx.height)?);
-    if liveness.missed_in_a_row >= params.max_missed {
-        events.extend(keeper.jail(state, &owner, jail_until, "missed liveness challenges", ctx.height)?);
-        events.extend(keeper.forfeit_unvested(state, &owner, ctx.height)?);
-        liveness.missed_in_a_row = 0;
+    // A provider that left the registry since it was drawn has nothing left to judge.
+    let standing = keeper.standing(state, &owner)?;
+    if let (0, Some(standing)) = (challenge.answered_height, standing) {
+        liveness.missed = liveness.missed.saturating_add(1);
+        liveness.missed_in_a_row = liveness.missed_in_a_row.saturating_add(1);
+        let jail_until = ctx.height.saturating_add(params.jail_blocks);
+        let (slashed, slash_events) = if standing.tombstoned {
+            (Coin::new(standing.bond.denom.clone(), 0), Vec::new())
+        } else {
+            keeper.slash_bond(state, &owner, params.miss_slash(standing.bond.amount), jail_until, ctx.height)?
+        };
+        events.extend(slash_events);
+        if slashed.amount > 0 {
+            let mut total = Coins::from_protos(&liveness.slashed).map_err(|e| SlashingError::Internal(format!("liveness of {owner}: {e}")))?;
+            total.add(&slashed).map_err(|e| SlashingError::Internal(e.to_string()))?;
+            liveness.slashed = total.to_protos();
+        }
+        events.push(ChallengeMissed { id, provider: &owner, missed_in_a_row: liveness.missed_in_a_row, slashed: &slashed }.to_event());
+        events.extend(keeper.mark_unverified(state, &owner, ctx.height)?);
+        if liveness.missed_in_a_row >= params.max_missed {
+            events.extend(keeper.jail(state, &owner, jail_until, "missed liveness challenges", ctx.height)?);
+            events.extend(keeper.forfeit_unvested(state, &owner, ctx.height)?);
+            liveness.missed_in_a_row = 0;
+        }
     }
     state.put_liveness(&owner, &liveness);
+    refresh_weight(state, keeper, &owner)?;
     Ok(events)
 }
 
-/// `MsgChallengeResponse`: the drawn provider (its owner, or `operator` if that is the key it
-/// registered) answers in time with the challenge's nonce.
-pub fn answer(
-    state: &mut dyn StateWrite,
-    ctx: &BlockContext,
+/// The checks of an answer, which CheckTx runs too (so an answer that would fail never pays
+/// for a block's space): the challenge is open and unanswered, it is `provider`'s, the signer
+/// is its owner or registered operator, the deadline has not passed, the nonce matches.
+pub fn check_answer(
+    state: &dyn StateRead,
+    height: u64,
     keeper: &dyn ProviderPenaltyKeeper,
     provider: &Address,
     operator: Option<&Address>,
     id: u64,
     nonce: &[u8],
-) -> Result<Vec<Event>, TxError> {
+) -> Result<pb::Challenge, TxError> {
     let challenge = state.challenge(id)?.ok_or(SlashingError::ChallengeNotFound(id))?;
     if challenge.provider != provider.to_string() {
         return Err(SlashingError::NotChallenged { id, provider: provider.to_string() }.into());
@@ -158,15 +205,34 @@ pub fn answer(
             return Err(SlashingError::NotOperator { operator: operator.to_string(), provider: provider.to_string() }.into());
         }
     }
-    if ctx.height > challenge.deadline {
+    if challenge.answered_height != 0 {
+        return Err(SlashingError::ChallengeAnswered { id, height: challenge.answered_height }.into());
+    }
+    if height > challenge.deadline {
         return Err(SlashingError::ChallengeExpired { id, deadline: challenge.deadline }.into());
     }
     if challenge.nonce != nonce {
         return Err(SlashingError::WrongNonce(id).into());
     }
-    state.remove_challenge(&challenge);
+    Ok(challenge)
+}
+
+/// `MsgChallengeResponse`: the drawn provider (its owner, or `operator` if that is the key it
+/// registered) answers in time with the challenge's nonce. The challenge stays (answered) until
+/// its deadline, and the provider out of the draw with it.
+pub fn answer(
+    state: &mut dyn StateWrite,
+    ctx: &BlockContext,
+    keeper: &dyn ProviderPenaltyKeeper,
+    provider: &Address,
+    operator: Option<&Address>,
+    id: u64,
+    nonce: &[u8],
+) -> Result<Vec<Event>, TxError> {
+    let mut challenge = check_answer(state, ctx.height, keeper, provider, operator, id, nonce)?;
+    challenge.answered_height = ctx.height;
+    state.update_challenge(&challenge);
     let mut liveness = state.liveness(provider)?;
-    liveness.open_challenge = 0;
     liveness.missed_in_a_row = 0;
     liveness.answered = liveness.answered.saturating_add(1);
     liveness.last_answered_height = ctx.height;

@@ -38,20 +38,46 @@ fn invalid(what: String) -> SlashingError {
 }
 
 impl ProviderPenaltyGenesis {
+    /// Every challenge is its provider's one running challenge and the other way round, ids
+    /// are unique and below the next one, addresses canonical, heights in order.
     pub fn validate(&self) -> Result<(), SlashingError> {
         self.params.validate()?;
-        for (i, challenge) in self.challenges.iter().enumerate() {
-            challenge.provider.parse::<Address>().map_err(|e| invalid(format!("challenges[{i}].provider: {e}")))?;
-            if challenge.id == 0 || challenge.id >= self.next_challenge_id {
+        let canonical = |field: String, text: &str| -> Result<(), SlashingError> {
+            let address: Address = text.parse().map_err(|e| invalid(format!("{field}: {e}")))?;
+            if address.to_string() != text {
+                return Err(invalid(format!("{field}: {text:?} is not in canonical form ({address})")));
+            }
+            Ok(())
+        };
+        let mut owners: BTreeMap<u64, &str> = BTreeMap::new();
+        for (i, c) in self.challenges.iter().enumerate() {
+            canonical(format!("challenges[{i}].provider"), &c.provider)?;
+            if c.id == 0 || c.id >= self.next_challenge_id {
                 return Err(invalid(format!("challenges[{i}].id must be positive and below next_challenge_id")));
             }
-        }
-        let owners: BTreeMap<u64, &str> = self.challenges.iter().map(|c| (c.id, c.provider.as_str())).collect();
-        for (i, record) in self.liveness.iter().enumerate() {
-            record.provider.parse::<Address>().map_err(|e| invalid(format!("liveness[{i}].provider: {e}")))?;
-            if record.open_challenge != 0 && owners.get(&record.open_challenge) != Some(&record.provider.as_str()) {
-                return Err(invalid(format!("liveness[{i}].open_challenge {} is not one of its challenges", record.open_challenge)));
+            if c.deadline < c.drawn_height || c.nonce.len() != 32 || (c.answered_height != 0 && c.answered_height > c.deadline) {
+                return Err(invalid(format!("challenges[{i}]: heights out of order or a nonce that is not 32 bytes")));
             }
+            if owners.insert(c.id, c.provider.as_str()).is_some() {
+                return Err(invalid(format!("challenges[{i}].id {} appears twice", c.id)));
+            }
+        }
+        let mut running = 0;
+        let mut seen = std::collections::BTreeSet::new();
+        for (i, record) in self.liveness.iter().enumerate() {
+            canonical(format!("liveness[{i}].provider"), &record.provider)?;
+            if !seen.insert(record.provider.as_str()) {
+                return Err(invalid(format!("liveness[{i}].provider {} appears twice", record.provider)));
+            }
+            if record.open_challenge != 0 {
+                if owners.get(&record.open_challenge) != Some(&record.provider.as_str()) {
+                    return Err(invalid(format!("liveness[{i}].open_challenge {} is not one of its challenges", record.open_challenge)));
+                }
+                running += 1;
+            }
+        }
+        if running != self.challenges.len() {
+            return Err(invalid("every challenge must be the open_challenge of its provider's liveness record".into()));
         }
         Ok(())
     }
@@ -78,8 +104,11 @@ impl ProviderPenaltyGenesis {
             let (_, value) = item?;
             let mut challenge = pb::Challenge::decode(value.as_slice()).map_err(|e| SlashingError::Internal(format!("corrupt challenge: {e}")))?;
             challenge.drawn_height = challenge.drawn_height.saturating_sub(height);
-            // Still answerable at the new chain's first block.
+            // Still answerable at the new chain's first block; an answer stays an answer.
             challenge.deadline = challenge.deadline.saturating_sub(height).max(1);
+            if challenge.answered_height != 0 {
+                challenge.answered_height = challenge.answered_height.saturating_sub(height).max(1);
+            }
             genesis.challenges.push(challenge);
         }
         for item in state.prefix_raw(keys::LIVENESS, None) {

@@ -8,17 +8,18 @@ use agora_types::{Address, Coin, Event, TxError};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProviderStanding {
     pub bond: Coin,
+    /// Active (not unbonding) and not jailed.
+    pub offering: bool,
+    /// Its registered GPUs, all classes together.
+    pub gpus: u64,
     pub tombstoned: bool,
     /// The key registered to answer challenges besides the owner.
     pub operator: Option<Address>,
 }
 
 pub trait ProviderPenaltyKeeper: Send + Sync {
-    /// The sum of the challenge weights of every provider that can be challenged.
-    fn challenge_weight_total(&self, state: &dyn StateRead) -> Result<u128, TxError>;
-
-    /// The provider covering `point` (below the total) in the capacity-weighted draw.
-    fn draw(&self, state: &dyn StateRead, point: u128) -> Result<Option<Address>, TxError>;
+    /// Every registered provider (genesis only: the draw is rebuilt from them).
+    fn provider_owners(&self, state: &dyn StateRead) -> Result<Vec<Address>, TxError>;
 
     /// `None`: no such provider (it finished unbonding).
     fn standing(&self, state: &dyn StateRead, owner: &Address) -> Result<Option<ProviderStanding>, TxError>;

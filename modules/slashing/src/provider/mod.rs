@@ -5,6 +5,7 @@
 pub mod challenge;
 pub mod event;
 pub mod genesis;
+pub mod invariant;
 pub mod keeper;
 pub mod keys;
 pub mod params;

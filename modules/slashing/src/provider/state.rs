@@ -47,10 +47,9 @@ pub(crate) trait ProviderPenaltyWrite: StateWrite + ProviderPenaltyRead {
         Ok(keys::DEADLINE_QUEUE.insert(self, challenge.deadline, &challenge.id.to_be_bytes())?)
     }
 
-    /// Removes an answered challenge (one that expired has left the queue already).
-    fn remove_challenge(&mut self, challenge: &pb::Challenge) {
-        self.delete(keys::challenge(challenge.id));
-        keys::DEADLINE_QUEUE.remove(self, challenge.deadline, &challenge.id.to_be_bytes());
+    /// Rewrites a challenge already queued for its deadline.
+    fn update_challenge(&mut self, challenge: &pb::Challenge) {
+        self.put_proto(keys::challenge(challenge.id), challenge);
     }
 
     fn put_liveness(&mut self, owner: &Address, record: &pb::ProviderLiveness) {

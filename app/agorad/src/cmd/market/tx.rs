@@ -175,17 +175,11 @@ pub fn run_provider(g: &GlobalOpts, cmd: ProviderTx) -> Result<()> {
         ProviderTx::Update { file, operator, signer } => {
             let spec = provider_spec(&file)?;
             let key = signer.key(g)?;
+            // Empty keeps the current operator; the owner's own address removes it.
             let operator = match operator.as_deref() {
-                Some("none") => String::new(),
+                Some("none") => key.address().to_bech32(),
                 Some(o) => resolve_address(&g.home()?, o)?.to_bech32(),
-                None => {
-                    let current: ppb::QueryProviderResponse = g.rpc().query_proto(
-                        "/agora.provider.v1.Query/Provider",
-                        &ppb::QueryProviderRequest { owner: key.address().to_bech32() },
-                        None,
-                    )?;
-                    current.provider.map(|p| p.operator).unwrap_or_default()
-                }
+                None => String::new(),
             };
             let msg = ppb::MsgUpdateProvider {
                 owner: key.address().to_bech32(),

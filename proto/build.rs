@@ -26,6 +26,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     prost_build::Config::new()
         .extern_path(".cosmos.base.v1beta1", "::cosmos_sdk_proto::cosmos::base::v1beta1")
         .extern_path(".cosmos.base.query.v1beta1", "::cosmos_sdk_proto::cosmos::base::query::v1beta1")
+        .extern_path(".google.protobuf.Any", "::cosmos_sdk_proto::Any")
         // Genesis export and import carry records as JSON (field names as in the .proto files).
         .type_attribute(".agora", "#[derive(serde::Serialize, serde::Deserialize)]")
         .enable_type_names()

@@ -5,7 +5,7 @@
 
 use agora_incentive::accrual;
 use agora_provider::{bond, penalty, ProviderError, ProviderHooks, ProviderRead};
-use agora_slashing::provider::{challenge, ProviderPenaltyKeeper, ProviderStanding};
+use agora_slashing::provider::{challenge, ProviderPenaltyKeeper, ProviderStanding, SlashTo};
 use agora_store::{StateRead, StateWrite};
 use agora_types::{AbciError, Address, Coin, Event, TxError};
 
@@ -57,9 +57,16 @@ impl ProviderPenaltyKeeper for ProviderPenalties {
         }))
     }
 
-    fn slash_bond(&self, mut state: &mut dyn StateWrite, owner: &Address, amount: u128, jail_until: u64, height: u64) -> Result<(Coin, Vec<Event>), TxError> {
-        let community_pool = Address::module(agora_distribution::COMMUNITY_POOL);
-        penalty::slash_bond(&mut state, &Bank, &ProviderFollowers, owner, amount, &community_pool, jail_until, height).map_err(tx_error)
+    fn slash_bond(&self, mut state: &mut dyn StateWrite, owner: &Address, amount: u128, to: SlashTo<'_>, jail_until: u64, height: u64) -> Result<(Coin, Vec<Event>), TxError> {
+        let to = match to {
+            SlashTo::CommunityPool => Address::module(agora_distribution::COMMUNITY_POOL),
+            SlashTo::Account(address) => *address,
+        };
+        penalty::slash_bond(&mut state, &Bank, &ProviderFollowers, owner, amount, &to, jail_until, height).map_err(tx_error)
+    }
+
+    fn tombstone(&self, mut state: &mut dyn StateWrite, owner: &Address, reason: &str, height: u64) -> Result<Vec<Event>, TxError> {
+        penalty::tombstone(&mut state, &ProviderFollowers, owner, reason, height).map_err(tx_error)
     }
 
     fn jail(&self, mut state: &mut dyn StateWrite, owner: &Address, until: u64, reason: &str, height: u64) -> Result<Vec<Event>, TxError> {

@@ -27,6 +27,7 @@ fn challenge_genesis(genesis: &mut AppState) {
                 missed_challenge_slash_bps: 100,
                 max_missed: 2,
                 jail_blocks: JAIL_BLOCKS,
+                ..ProviderParams::default()
             };
             Ok(())
         })
@@ -322,4 +323,83 @@ fn a_registered_operator_key_answers_for_its_provider_and_can_be_replaced() {
     let tx = m.bob.tx(&bad);
     let results = m.chain.raw_block(vec![tx]);
     assert_refused(&results[0], "provider", 2, "operator");
+}
+
+// ---- Provable fraud --------------------------------------------------------------------------
+
+fn statement(provider: &Actor, chain_id: &str, epoch: u64, gpus: u32) -> spb::SignedCapacityStatement {
+    let bytes = prost::Message::encode_to_vec(&spb::CapacityStatement {
+        chain_id: chain_id.into(),
+        provider: provider.address().to_bech32(),
+        epoch,
+        capacity: Some(capacity(gpus)),
+    });
+    let signature = provider.key.sign(&agora_slashing::provider::fraud::sign_bytes(&bytes));
+    spb::SignedCapacityStatement { statement: bytes, signature }
+}
+
+fn report(reporter: &Actor, key_of: &Actor, first: spb::SignedCapacityStatement, second: spb::SignedCapacityStatement) -> spb::MsgReportConflictingStatements {
+    spb::MsgReportConflictingStatements {
+        reporter: reporter.address().to_bech32(),
+        pub_key: Some(key_of.key.public_key().to_any()),
+        first: Some(first),
+        second: Some(second),
+    }
+}
+
+/// Two capacity statements bob signed for one epoch that differ: carol's report slashes half
+/// his bond (a tenth of it hers, the rest to the community pool), tombstones him and records
+/// the fraud; evidence that proves nothing is refused, and nobody is reported twice.
+#[test]
+fn conflicting_capacity_statements_tombstone_the_provider_and_reward_the_reporter() {
+    let mut m = market();
+    let tx = m.bob.tx(&create_provider(&m.bob, 8));
+    ok(&m.block(vec![tx]));
+    let (bob, carol) = (m.bob.address(), m.carol.address());
+    // Evidence that proves nothing is refused when decoded (before the sequence moves, as
+    // the SDK's `ValidateBasic`), the rest when executed; carol's sequence follows the chain's.
+    let refused = |m: &mut Market, msg: spb::MsgReportConflictingStatements, code: u32, needle: &str| {
+        let tx = m.carol.tx(&msg);
+        assert_refused(&m.chain.raw_block(vec![tx])[0], "slashing", code, needle);
+        m.carol.sequence = m.chain.account(&m.carol.address()).expect("account").sequence;
+    };
+    let a = statement(&m.bob, CHAIN_ID, 7, 8);
+    let msg = report(&m.carol, &m.bob, a.clone(), statement(&m.bob, CHAIN_ID, 7, 8));
+    refused(&mut m, msg, 107, "same capacity");
+    let msg = report(&m.carol, &m.bob, a.clone(), statement(&m.bob, CHAIN_ID, 8, 4));
+    refused(&mut m, msg, 107, "different chains or epochs");
+    let msg = report(&m.carol, &m.carol, a.clone(), statement(&m.bob, CHAIN_ID, 7, 4));
+    refused(&mut m, msg, 107, "not provider");
+    let mut forged = statement(&m.bob, CHAIN_ID, 7, 4);
+    forged.signature[5] ^= 1;
+    let msg = report(&m.carol, &m.bob, a.clone(), forged);
+    refused(&mut m, msg, 107, "signature");
+    let elsewhere = (statement(&m.bob, "other-chain", 7, 8), statement(&m.bob, "other-chain", 7, 4));
+    let msg = report(&m.carol, &m.bob, elsewhere.0, elsewhere.1);
+    refused(&mut m, msg, 107, "signed for chain");
+    assert!(!m.provider(&m.bob).tombstoned, "no refusal changed anything");
+
+    let (carol_before, pool_before) = (m.uagora(&carol), m.uagora(&community_pool()));
+    let tx = m.carol.tx(&report(&m.carol, &m.bob, a.clone(), statement(&m.bob, CHAIN_ID, 7, 4)));
+    let results = m.block(vec![tx]);
+    ok(&results);
+    assert!(results[0].events.iter().any(|e| e.kind == "provider_fraud"));
+    let slashed = BOND / 2;
+    let reward = slashed / 10;
+    assert_eq!(m.uagora(&carol), carol_before + reward - FEE_AMOUNT);
+    assert!(m.uagora(&community_pool()) >= pool_before + slashed - reward);
+    let record = m.provider(&m.bob);
+    assert!(record.tombstoned);
+    assert_eq!(record.bond.expect("bond").amount, (BOND - slashed).to_string());
+    let fraud: spb::QueryProviderFraudResponse =
+        query(&m, "/agora.slashing.v1.Query/ProviderFraud", &spb::QueryProviderFraudRequest { provider: bob.to_bech32() });
+    let fraud = fraud.fraud.expect("fraud");
+    assert_eq!((fraud.reporter.as_str(), fraud.slashed[0].amount.as_str()), (carol.to_bech32().as_str(), slashed.to_string().as_str()));
+
+    // Tombstoned for good: no bid, no unjail, no second report.
+    let unjail = spb::MsgUnjailProvider { provider: bob.to_bech32() };
+    let tx = m.bob.tx(&unjail);
+    assert_refused(&m.chain.raw_block(vec![tx])[0], "provider", 34, "for ever");
+    let msg = report(&m.carol, &m.bob, a, statement(&m.bob, CHAIN_ID, 7, 2));
+    refused(&mut m, msg, 108, "tombstoned already");
 }

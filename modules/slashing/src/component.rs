@@ -334,6 +334,7 @@ impl Component for SlashingComponent {
                 challenge::answer(state, ctx, keeper, provider, operator.as_ref(), *challenge_id, nonce)
             }
             SlashingMsg::UnjailProvider { provider } => self.provider_keeper()?.unjail(state, provider, ctx.height),
+            SlashingMsg::ReportConflictingStatements(evidence) => crate::provider::fraud::report(state, ctx, self.provider_keeper()?, evidence),
             SlashingMsg::UpdateProviderParams { authority, params } => {
                 self.authority.check(authority)?;
                 params.validate()?;

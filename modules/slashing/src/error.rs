@@ -36,6 +36,10 @@ pub enum SlashingError {
     NotOperator { operator: String, provider: String },
     #[error("challenge {id} was answered already, at height {height}")]
     ChallengeAnswered { id: u64, height: u64 },
+    #[error("invalid evidence: {0}")]
+    InvalidEvidence(String),
+    #[error("provider {0} is tombstoned already")]
+    ProviderTombstoned(String),
 }
 
 impl AbciError for SlashingError {
@@ -64,6 +68,8 @@ impl AbciError for SlashingError {
             Self::WrongNonce(_) => 104,
             Self::NotOperator { .. } => 105,
             Self::ChallengeAnswered { .. } => 106,
+            Self::InvalidEvidence(_) => 107,
+            Self::ProviderTombstoned(_) => 108,
         }
     }
 }

@@ -9,6 +9,7 @@ use cosmos_sdk_proto::cosmos::slashing::v1beta1 as pb;
 use cosmos_sdk_proto::Any;
 use prost::Message;
 
+use crate::provider::fraud::ConflictingStatements;
 use crate::provider::ProviderParams;
 use crate::{Params, SlashingError};
 
@@ -17,11 +18,18 @@ pub const MSG_UPDATE_PARAMS_URL: &str = "/cosmos.slashing.v1beta1.MsgUpdateParam
 pub const MSG_CHALLENGE_RESPONSE_URL: &str = "/agora.slashing.v1.MsgChallengeResponse";
 pub const MSG_UNJAIL_PROVIDER_URL: &str = "/agora.slashing.v1.MsgUnjailProvider";
 pub const MSG_UPDATE_PROVIDER_PARAMS_URL: &str = "/agora.slashing.v1.MsgUpdateParams";
+pub const MSG_REPORT_CONFLICTING_STATEMENTS_URL: &str = "/agora.slashing.v1.MsgReportConflictingStatements";
 
-pub const MESSAGE_TYPES: &[&str] =
-    &[MSG_UNJAIL_URL, MSG_UPDATE_PARAMS_URL, MSG_CHALLENGE_RESPONSE_URL, MSG_UNJAIL_PROVIDER_URL, MSG_UPDATE_PROVIDER_PARAMS_URL];
+pub const MESSAGE_TYPES: &[&str] = &[
+    MSG_UNJAIL_URL,
+    MSG_UPDATE_PARAMS_URL,
+    MSG_CHALLENGE_RESPONSE_URL,
+    MSG_UNJAIL_PROVIDER_URL,
+    MSG_UPDATE_PROVIDER_PARAMS_URL,
+    MSG_REPORT_CONFLICTING_STATEMENTS_URL,
+];
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum SlashingMsg {
     Unjail { operator: Address },
     UpdateParams { authority: Address, params: Params },
@@ -30,6 +38,8 @@ pub enum SlashingMsg {
     ChallengeResponse { provider: Address, operator: Option<Address>, challenge_id: u64, nonce: Vec<u8> },
     UnjailProvider { provider: Address },
     UpdateProviderParams { authority: Address, params: ProviderParams },
+    /// Evidence of a provider's fraud, from anyone.
+    ReportConflictingStatements(Box<ConflictingStatements>),
 }
 
 fn address(field: &str, text: &str) -> Result<Address, SlashingError> {
@@ -44,6 +54,7 @@ impl SlashingMsg {
             Self::ChallengeResponse { .. } => MSG_CHALLENGE_RESPONSE_URL,
             Self::UnjailProvider { .. } => MSG_UNJAIL_PROVIDER_URL,
             Self::UpdateProviderParams { .. } => MSG_UPDATE_PROVIDER_PARAMS_URL,
+            Self::ReportConflictingStatements(_) => MSG_REPORT_CONFLICTING_STATEMENTS_URL,
         }
     }
 
@@ -53,6 +64,7 @@ impl SlashingMsg {
             Self::UpdateParams { authority, .. } | Self::UpdateProviderParams { authority, .. } => vec![*authority],
             Self::ChallengeResponse { provider, operator, .. } => vec![operator.unwrap_or(*provider)],
             Self::UnjailProvider { provider } => vec![*provider],
+            Self::ReportConflictingStatements(evidence) => vec![evidence.reporter],
         }
     }
 
@@ -85,6 +97,10 @@ impl SlashingMsg {
                 let params = m.params.as_ref().ok_or_else(|| SlashingError::InvalidParams("params are missing".into()))?;
                 Ok(Self::UpdateProviderParams { authority: address("authority", &m.authority)?, params: ProviderParams::from_proto(params)? })
             }
+            MSG_REPORT_CONFLICTING_STATEMENTS_URL => {
+                let m = apb::MsgReportConflictingStatements::decode(any.value.as_slice()).map_err(invalid)?;
+                Ok(Self::ReportConflictingStatements(Box::new(ConflictingStatements::from_proto(m)?)))
+            }
             other => Err(SlashingError::InvalidRequest(format!("slashing has no message {other:?}"))),
         }
     }
@@ -115,6 +131,7 @@ impl SlashingMsg {
                 MSG_UPDATE_PROVIDER_PARAMS_URL,
                 apb::MsgUpdateParams { authority: authority.to_string(), params: Some(params.to_proto()) }.encode_to_vec(),
             ),
+            Self::ReportConflictingStatements(evidence) => (MSG_REPORT_CONFLICTING_STATEMENTS_URL, evidence.to_proto().encode_to_vec()),
         };
         Any { type_url: type_url.to_string(), value }
     }

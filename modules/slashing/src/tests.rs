@@ -60,11 +60,21 @@ mod provider_penalties {
         };
         state.put_liveness(&bob, &live(&bob, 4));
         state.put_liveness(&carol, &live(&carol, 5));
+        let mut answered = challenge(7, &Address::new([4; 20]), 90, 110);
+        answered.answered_height = 92;
+        state.put_challenge(&answered).unwrap();
+        state.put_liveness(&Address::new([4; 20]), &live(&Address::new([4; 20]), 7));
+        state.put_next_challenge_id(8);
+        state.put_provider_fraud(
+            &Address::new([5; 20]),
+            &pb::ProviderFraud { provider: Address::new([5; 20]).to_string(), height: 80, reporter: bob.to_string(), reason: "x".into(), ..Default::default() },
+        );
 
         let exported = ProviderPenaltyGenesis::export(&state, 100).unwrap();
-        assert_eq!(exported.next_challenge_id, 6);
-        let deadlines: Vec<(u64, u64)> = exported.challenges.iter().map(|c| (c.drawn_height, c.deadline)).collect();
-        assert_eq!(deadlines, [(0, 5), (0, 1)], "rebased; a deadline at the export height stays answerable at block 1");
+        assert_eq!(exported.next_challenge_id, 8);
+        let deadlines: Vec<(u64, u64, u64)> = exported.challenges.iter().map(|c| (c.drawn_height, c.deadline, c.answered_height)).collect();
+        assert_eq!(deadlines, [(0, 5, 0), (0, 1, 0), (0, 10, 1)], "rebased; a deadline at the export height stays answerable at block 1; an answer stays one");
+        assert_eq!(exported.frauds[0].height, 0);
         assert_eq!(exported.liveness[0].last_answered_height, 0);
 
         let json = serde_json::to_string(&exported).unwrap();
@@ -73,7 +83,7 @@ mod provider_penalties {
         imported.apply(&mut fresh).unwrap();
         assert_eq!(ProviderPenaltyGenesis::export(&fresh, 0).unwrap(), exported);
         assert_eq!(fresh.challenge(5).unwrap().map(|c| c.deadline), Some(1));
-        assert_eq!(fresh.next_challenge_id().unwrap(), 6);
+        assert_eq!(fresh.next_challenge_id().unwrap(), 8);
     }
 
     #[test]
@@ -84,6 +94,7 @@ mod provider_penalties {
             challenges: vec![challenge(1, &bob, 1, 5)],
             liveness: vec![pb::ProviderLiveness { provider: carol.to_string(), open_challenge: 1, ..Default::default() }],
             next_challenge_id: 2,
+            frauds: Vec::new(),
         };
         let error = genesis.validate().unwrap_err().to_string();
         assert!(error.contains("liveness[0].open_challenge 1"), "{error}");

@@ -21,7 +21,7 @@ use agora_types::{Address, BlockContext, Coin, Coins, Event, TxError, TypedEvent
 use sha2::{Digest, Sha256};
 
 use super::event::{ChallengeAnswered, ChallengeDrawn, ChallengeMissed};
-use super::keeper::ProviderPenaltyKeeper;
+use super::keeper::{ProviderPenaltyKeeper, SlashTo};
 use super::keys;
 use super::params::ProviderParams;
 use super::state::{ProviderPenaltyRead, ProviderPenaltyWrite};
@@ -162,7 +162,7 @@ fn close(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn ProviderPe
         let (slashed, slash_events) = if standing.tombstoned {
             (Coin::new(standing.bond.denom.clone(), 0), Vec::new())
         } else {
-            keeper.slash_bond(state, &owner, params.miss_slash(standing.bond.amount), jail_until, ctx.height)?
+            keeper.slash_bond(state, &owner, params.miss_slash(standing.bond.amount), SlashTo::CommunityPool, jail_until, ctx.height)?
         };
         events.extend(slash_events);
         if slashed.amount > 0 {

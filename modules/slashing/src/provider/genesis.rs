@@ -27,6 +27,9 @@ pub struct ProviderPenaltyGenesis {
     pub liveness: Vec<pb::ProviderLiveness>,
     #[serde(default, skip_serializing_if = "is_zero")]
     pub next_challenge_id: u64,
+    /// Proven frauds (their providers are tombstoned in the registry's section).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub frauds: Vec<pb::ProviderFraud>,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -79,6 +82,14 @@ impl ProviderPenaltyGenesis {
         if running != self.challenges.len() {
             return Err(invalid("every challenge must be the open_challenge of its provider's liveness record".into()));
         }
+        let mut frauds = std::collections::BTreeSet::new();
+        for (i, fraud) in self.frauds.iter().enumerate() {
+            canonical(format!("frauds[{i}].provider"), &fraud.provider)?;
+            canonical(format!("frauds[{i}].reporter"), &fraud.reporter)?;
+            if !frauds.insert(fraud.provider.as_str()) {
+                return Err(invalid(format!("frauds[{i}].provider {} appears twice", fraud.provider)));
+            }
+        }
         Ok(())
     }
 
@@ -95,6 +106,10 @@ impl ProviderPenaltyGenesis {
         if self.next_challenge_id > 0 {
             state.put_next_challenge_id(self.next_challenge_id);
         }
+        for fraud in &self.frauds {
+            let owner: Address = fraud.provider.parse().map_err(|e| invalid(format!("frauds: {e}")))?;
+            state.put_provider_fraud(&owner, fraud);
+        }
         Ok(())
     }
 
@@ -110,6 +125,12 @@ impl ProviderPenaltyGenesis {
                 challenge.answered_height = challenge.answered_height.saturating_sub(height).max(1);
             }
             genesis.challenges.push(challenge);
+        }
+        for item in state.prefix_raw(keys::FRAUD, None) {
+            let (_, value) = item?;
+            let mut fraud = pb::ProviderFraud::decode(value.as_slice()).map_err(|e| SlashingError::Internal(format!("corrupt fraud record: {e}")))?;
+            fraud.height = fraud.height.saturating_sub(height);
+            genesis.frauds.push(fraud);
         }
         for item in state.prefix_raw(keys::LIVENESS, None) {
             let (_, value) = item?;

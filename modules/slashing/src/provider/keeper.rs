@@ -4,6 +4,14 @@
 use agora_store::{StateRead, StateWrite};
 use agora_types::{Address, Coin, Event, TxError};
 
+/// Where slashed coins go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SlashTo<'a> {
+    CommunityPool,
+    /// A reporter's reward.
+    Account(&'a Address),
+}
+
 /// A provider as the penalties see it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProviderStanding {
@@ -24,9 +32,12 @@ pub trait ProviderPenaltyKeeper: Send + Sync {
     /// `None`: no such provider (it finished unbonding).
     fn standing(&self, state: &dyn StateRead, owner: &Address) -> Result<Option<ProviderStanding>, TxError>;
 
-    /// Takes up to `amount` of the bond to the community pool (never more than the bond); a
-    /// bond left below the minimum jails the provider until `jail_until`.
-    fn slash_bond(&self, state: &mut dyn StateWrite, owner: &Address, amount: u128, jail_until: u64, height: u64) -> Result<(Coin, Vec<Event>), TxError>;
+    /// Takes up to `amount` of the bond (never more than the bond) to `to`; a bond left below
+    /// the minimum jails the provider until `jail_until`.
+    fn slash_bond(&self, state: &mut dyn StateWrite, owner: &Address, amount: u128, to: SlashTo<'_>, jail_until: u64, height: u64) -> Result<(Coin, Vec<Event>), TxError>;
+
+    /// Proven fraud: jailed for ever.
+    fn tombstone(&self, state: &mut dyn StateWrite, owner: &Address, reason: &str, height: u64) -> Result<Vec<Event>, TxError>;
 
     fn jail(&self, state: &mut dyn StateWrite, owner: &Address, until: u64, reason: &str, height: u64) -> Result<Vec<Event>, TxError>;
 

@@ -14,6 +14,14 @@ pub const NEXT_CHALLENGE_ID: &[u8] = b"slashing/provider/next_challenge_id";
 /// Open challenges by deadline: the block after it, each one left unanswered is a miss.
 pub const DEADLINE_QUEUE: HeightQueue = HeightQueue::new(b"slashing/provider/deadlines/", b"slashing/provider/deadlines_next");
 
+/// `slashing/provider/fraud/<owner>` → protobuf `ProviderFraud` (one per provider: fraud
+/// tombstones).
+pub const FRAUD: &[u8] = b"slashing/provider/fraud/";
+
+pub fn fraud(owner: &Address) -> Vec<u8> {
+    [FRAUD, owner.as_bytes().as_slice()].concat()
+}
+
 pub fn challenge(id: u64) -> Vec<u8> {
     [CHALLENGES, &id.to_be_bytes()].concat()
 }

@@ -4,6 +4,7 @@
 
 pub mod challenge;
 pub mod event;
+pub mod fraud;
 pub mod genesis;
 pub mod invariant;
 pub mod keeper;
@@ -13,6 +14,6 @@ pub mod query;
 pub mod state;
 
 pub use genesis::ProviderPenaltyGenesis;
-pub use keeper::{ProviderPenaltyKeeper, ProviderStanding};
+pub use keeper::{ProviderPenaltyKeeper, ProviderStanding, SlashTo};
 pub use params::ProviderParams;
 pub use state::ProviderPenaltyRead;

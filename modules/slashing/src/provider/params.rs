@@ -21,13 +21,24 @@ pub struct ProviderParams {
     pub missed_challenge_slash_bps: u32,
     pub max_missed: u32,
     pub jail_blocks: u64,
+    pub fraud_slash_bps: u32,
+    pub reporter_share_bps: u32,
 }
 
 impl Default for ProviderParams {
     /// One draw a block; 100 blocks (about 8 minutes of 5-second blocks) to answer; 0.5 % of
-    /// the bond per miss; jailed for a day of blocks after 3 misses in a row.
+    /// the bond per miss; jailed for a day of blocks after 3 misses in a row; proven fraud
+    /// takes half the bond, a tenth of which rewards the reporter.
     fn default() -> Self {
-        Self { challenges_per_block: 1, response_window: 100, missed_challenge_slash_bps: 50, max_missed: 3, jail_blocks: 17_280 }
+        Self {
+            challenges_per_block: 1,
+            response_window: 100,
+            missed_challenge_slash_bps: 50,
+            max_missed: 3,
+            jail_blocks: 17_280,
+            fraud_slash_bps: 5_000,
+            reporter_share_bps: 1_000,
+        }
     }
 }
 
@@ -49,6 +60,12 @@ impl ProviderParams {
         if self.jail_blocks == 0 {
             return invalid("jail_blocks must be positive");
         }
+        if self.fraud_slash_bps > BPS_ONE {
+            return invalid("fraud_slash_bps must be at most 10000");
+        }
+        if self.reporter_share_bps > BPS_ONE {
+            return invalid("reporter_share_bps must be at most 10000");
+        }
         Ok(())
     }
 
@@ -59,6 +76,8 @@ impl ProviderParams {
             missed_challenge_slash_bps: self.missed_challenge_slash_bps,
             max_missed: self.max_missed,
             jail_blocks: self.jail_blocks,
+            fraud_slash_bps: self.fraud_slash_bps,
+            reporter_share_bps: self.reporter_share_bps,
         }
     }
 
@@ -69,6 +88,8 @@ impl ProviderParams {
             missed_challenge_slash_bps: proto.missed_challenge_slash_bps,
             max_missed: proto.max_missed,
             jail_blocks: proto.jail_blocks,
+            fraud_slash_bps: proto.fraud_slash_bps,
+            reporter_share_bps: proto.reporter_share_bps,
         };
         params.validate()?;
         Ok(params)
@@ -76,8 +97,12 @@ impl ProviderParams {
 
     /// The part of `bond` a missed challenge takes.
     pub fn miss_slash(&self, bond: u128) -> u128 {
-        // bond ≤ u128::MAX and bps ≤ 10,000: split to stay in range.
-        let bps = u128::from(self.missed_challenge_slash_bps);
-        (bond / u128::from(BPS_ONE)) * bps + (bond % u128::from(BPS_ONE)) * bps / u128::from(BPS_ONE)
+        share(bond, self.missed_challenge_slash_bps)
     }
+}
+
+/// `bps` basis points of `amount`, rounded down. Split so that any u128 stays in range.
+pub fn share(amount: u128, bps: u32) -> u128 {
+    let (bps, one) = (u128::from(bps.min(BPS_ONE)), u128::from(BPS_ONE));
+    (amount / one) * bps + (amount % one) * bps / one
 }

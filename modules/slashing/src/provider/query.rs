@@ -39,6 +39,14 @@ pub fn query<S: StateRead + ?Sized>(state: &S, path: &str, data: &[u8]) -> Optio
             let liveness = state.liveness(&owner).map_err(TxError::internal)?;
             Ok(pb::QueryProviderLivenessResponse { liveness: Some(liveness) }.encode_to_vec())
         }),
+        "ProviderFraud" => decode::<pb::QueryProviderFraudRequest>(data).and_then(|req| {
+            let owner = provider(&req.provider)?;
+            let fraud = state
+                .provider_fraud(&owner)
+                .map_err(TxError::internal)?
+                .ok_or_else(|| TxError::not_found(format!("no fraud of provider {owner} is on record")))?;
+            Ok(pb::QueryProviderFraudResponse { fraud: Some(fraud) }.encode_to_vec())
+        }),
         _ => return None,
     };
     Some(result)

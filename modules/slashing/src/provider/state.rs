@@ -25,6 +25,10 @@ pub trait ProviderPenaltyRead: StateRead {
         Ok(self.get_proto(&keys::liveness(owner))?.unwrap_or_else(|| pb::ProviderLiveness { provider: owner.to_string(), ..Default::default() }))
     }
 
+    fn provider_fraud(&self, owner: &Address) -> Result<Option<pb::ProviderFraud>, SlashingError> {
+        Ok(self.get_proto(&keys::fraud(owner))?)
+    }
+
     fn next_challenge_id(&self) -> Result<u64, SlashingError> {
         match self.get_raw(keys::NEXT_CHALLENGE_ID)? {
             Some(bytes) => Ok(u64::from_be_bytes(
@@ -54,6 +58,10 @@ pub(crate) trait ProviderPenaltyWrite: StateWrite + ProviderPenaltyRead {
 
     fn put_liveness(&mut self, owner: &Address, record: &pb::ProviderLiveness) {
         self.put_proto(keys::liveness(owner), record);
+    }
+
+    fn put_provider_fraud(&mut self, owner: &Address, record: &pb::ProviderFraud) {
+        self.put_proto(keys::fraud(owner), record);
     }
 
     fn put_next_challenge_id(&mut self, id: u64) {

@@ -34,4 +34,40 @@ fn the_market_demo_passes_on_a_four_validator_localnet_and_all_nodes_agree() {
     let bob = net.account("bob").expect("bob");
     let rewards = net.agorad_json(0, &["query", "incentive", "rewards", &bob]).expect("bob's rewards");
     assert_eq!(rewards["rewards"]["provider"], bob.as_str(), "{rewards}");
+
+    // The localnet's watcher answered bob's liveness challenges with his operator key.
+    let liveness = net.agorad_json(0, &["query", "slashing", "provider-liveness", &bob]).expect("liveness");
+    assert!(liveness["answered"].as_u64().unwrap_or(0) > 0 && liveness["missed"].as_u64() == Some(0), "{liveness}");
+
+    // Provable fraud through the CLI: alice registers a provider, signs two different capacity
+    // statements for one epoch, and bob reports them; alice is tombstoned, bob rewarded.
+    let keys = net.keys_dir();
+    let home = keys.to_str().unwrap_or_default();
+    let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../localnet/examples");
+    let provider_file = format!("{examples}/provider-a100.yaml");
+    let created = net
+        .agorad_json(0, &["tx", "provider", "create", &provider_file, "--from", "alice", "--fees", "5000uagora", "--gas", "auto", "--home", home, "-y"])
+        .expect("alice registers");
+    assert_eq!(created["code"], 0, "{created}");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let smaller = dir.path().join("smaller.yaml");
+    let text = std::fs::read_to_string(&provider_file).expect("provider file").replace("count: 8", "count: 4");
+    std::fs::write(&smaller, text).expect("write");
+    let mut statements = Vec::new();
+    for extra in [vec![], vec!["--file", smaller.to_str().unwrap_or_default()]] {
+        let signed = net.agorad_json(0, &[&["provider", "sign-capacity", "--from", "alice", "--epoch", "3", "--home", home][..], &extra[..]].concat()).expect("sign");
+        let path = dir.path().join(format!("statement-{}.json", statements.len()));
+        std::fs::write(&path, signed.to_string()).expect("write");
+        statements.push(path);
+    }
+    let (first, second) = (statements[0].to_str().unwrap_or_default(), statements[1].to_str().unwrap_or_default());
+    let reported = net
+        .agorad_json(0, &["tx", "slashing", "report-conflicting-statements", first, second, "--from", "bob", "--fees", "5000uagora", "--gas", "auto", "--home", home, "-y"])
+        .expect("bob reports");
+    assert_eq!(reported["code"], 0, "{reported}");
+    let alice = net.account("alice").expect("alice");
+    let fraud = net.agorad_json(0, &["query", "slashing", "provider-fraud", &alice]).expect("fraud record");
+    assert_eq!(fraud["reporter"], bob.as_str(), "{fraud}");
+    let alice_provider = net.agorad_json(0, &["query", "provider", "get", &alice]).expect("alice's provider");
+    assert_eq!(alice_provider["tombstoned"], true, "{alice_provider}");
 }

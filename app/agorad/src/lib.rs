@@ -117,6 +117,11 @@ fn run(cli: Cli, upgrades: &UpgradeHandlers) -> Result<()> {
         Command::Tx(c) => cmd::tx::run(g, *c),
         Command::Query(c) => cmd::query::run(g, c),
         Command::Provider(cmd::challenge::ProviderCmd::Watch(args)) => cmd::challenge::watch(g, args),
+        Command::Provider(cmd::challenge::ProviderCmd::SignCapacity(args)) => {
+            let value = cmd::challenge::sign_capacity(g, args)?;
+            output::print(&value, OutputFormat::Json);
+            Ok(())
+        }
         Command::Status => cmd::query::status(g),
         Command::Start(args) => cmd::start::run(g, args, upgrades),
         Command::Export { height, output_document } => cmd::genesis::run(g, cmd::genesis::GenesisCmd::Export { height, output_document }),

@@ -102,6 +102,83 @@ pub fn unjail(g: &GlobalOpts, key: &SigningKey, opts: &TxOpts) -> Result<()> {
 pub enum ProviderCmd {
     /// Answer every liveness challenge drawn for the --from key's provider, until stopped
     Watch(WatchArgs),
+    /// Sign a statement of the provider's capacity for an incentive epoch (printed as JSON):
+    /// signing two different ones for one epoch is fraud anyone can report
+    SignCapacity(SignCapacityArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct SignCapacityArgs {
+    /// Key name of the provider's owner (in --home's keyring)
+    #[arg(long)]
+    pub from: String,
+    /// The incentive epoch the statement is for
+    #[arg(long)]
+    pub epoch: u64,
+    /// The capacity, from a provider file (default: the provider's registered capacity)
+    #[arg(long)]
+    pub file: Option<std::path::PathBuf>,
+}
+
+fn b64(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+fn from_b64(field: &str, text: &str) -> Result<Vec<u8>> {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.decode(text.trim()).map_err(|e| anyhow!("{field}: not base64: {e}"))
+}
+
+/// `{"statement", "signature", "pub_key"}` (base64: the encoded statement, its signature, the
+/// owner's key as an encoded `Any`), plus the statement readable.
+pub fn sign_capacity(g: &GlobalOpts, args: SignCapacityArgs) -> Result<Value> {
+    use prost::Message;
+    let key = Keyring::open(&g.home()?).signing_key(&args.from)?;
+    let rpc = g.rpc();
+    let chain_id = match &g.chain_id {
+        Some(id) => id.clone(),
+        None => rpc.chain_id()?,
+    };
+    let capacity = match &args.file {
+        Some(path) => crate::cmd::market::tx::provider_spec(path)?.capacity,
+        None => {
+            let res: agora_proto::provider::v1::QueryProviderResponse = rpc.query_proto(
+                "/agora.provider.v1.Query/Provider",
+                &agora_proto::provider::v1::QueryProviderRequest { owner: key.address().to_bech32() },
+                None,
+            )?;
+            res.provider.and_then(|p| p.capacity).ok_or_else(|| anyhow!("{} is not a registered provider: pass --file", key.address()))?
+        }
+    };
+    let statement = pb::CapacityStatement { chain_id, provider: key.address().to_bech32(), epoch: args.epoch, capacity: Some(capacity) };
+    let bytes = statement.encode_to_vec();
+    let signature = key.sign(&agora_slashing::provider::fraud::sign_bytes(&bytes));
+    Ok(json!({
+        "statement": b64(&bytes),
+        "signature": b64(&signature),
+        "pub_key": b64(&key.public_key().to_any().encode_to_vec()),
+        "readable": serde_json::to_value(&statement)?,
+    }))
+}
+
+fn read_signed(path: &std::path::Path) -> Result<(pb::SignedCapacityStatement, Vec<u8>)> {
+    let text = std::fs::read_to_string(path).map_err(|e| anyhow!("cannot read {}: {e}", path.display()))?;
+    let doc: Value = serde_json::from_str(&text).map_err(|e| anyhow!("{}: not JSON: {e}", path.display()))?;
+    let field = |name: &str| -> Result<Vec<u8>> {
+        from_b64(name, doc.get(name).and_then(Value::as_str).ok_or_else(|| anyhow!("{}: no {name:?}", path.display()))?)
+    };
+    Ok((pb::SignedCapacityStatement { statement: field("statement")?, signature: field("signature")? }, field("pub_key")?))
+}
+
+/// Reports two signed statements (files `agorad provider sign-capacity` wrote) as fraud.
+pub fn report_conflicting(g: &GlobalOpts, key: &SigningKey, first: &std::path::Path, second: &std::path::Path, opts: &TxOpts) -> Result<()> {
+    use prost::Message;
+    let (first, pub_key) = read_signed(first)?;
+    let (second, _) = read_signed(second)?;
+    let pub_key = cosmos_sdk_proto::Any::decode(pub_key.as_slice()).map_err(|e| anyhow!("pub_key: {e}"))?;
+    let msg = pb::MsgReportConflictingStatements { reporter: key.address().to_bech32(), pub_key: Some(pub_key), first: Some(first), second: Some(second) };
+    broadcast_signed(g, key, TxBuilder::new().message(&msg), opts, "report a provider's conflicting capacity statements")
 }
 
 #[derive(Args, Debug)]
@@ -201,6 +278,13 @@ pub enum ChallengeQuery {
         #[command(flatten)]
         at: At,
     },
+    /// A provider's proven fraud, if any: reporter, what was slashed and the reporter's reward
+    ProviderFraud {
+        /// Provider address or key name
+        provider: String,
+        #[command(flatten)]
+        at: At,
+    },
     /// A provider's challenges answered and missed, and what misses took from its bond
     ProviderLiveness {
         /// Provider address or key name
@@ -229,6 +313,12 @@ pub fn run_query(g: &GlobalOpts, cmd: ChallengeQuery) -> Result<Value> {
                 "challenges": res.challenges.iter().map(challenge_json).collect::<Vec<_>>(),
                 "pagination": res.pagination.map(|p| json!({ "next_key": p.next_key, "total": p.total.to_string() })),
             })
+        }
+        ChallengeQuery::ProviderFraud { provider, at } => {
+            let provider = resolve_address(&g.home()?, &provider)?.to_bech32();
+            let res: pb::QueryProviderFraudResponse =
+                rpc.query_proto("/agora.slashing.v1.Query/ProviderFraud", &pb::QueryProviderFraudRequest { provider }, at.height)?;
+            serde_json::to_value(res.fraud.unwrap_or_default())?
         }
         ChallengeQuery::ProviderLiveness { provider, at } => {
             let provider = resolve_address(&g.home()?, &provider)?.to_bech32();

@@ -63,6 +63,17 @@ pub enum SlashingTx {
         #[command(flatten)]
         common: TxOpts,
     },
+    /// Report a provider that signed two different capacity statements for one epoch (files
+    /// written by `agorad provider sign-capacity`): it is slashed and tombstoned, the reporter
+    /// rewarded
+    ReportConflictingStatements {
+        first: std::path::PathBuf,
+        second: std::path::PathBuf,
+        #[command(flatten)]
+        from: From,
+        #[command(flatten)]
+        common: TxOpts,
+    },
 }
 
 pub fn run_distribution_tx(g: &GlobalOpts, cmd: DistributionTx) -> Result<()> {
@@ -119,6 +130,10 @@ pub fn run_slashing_tx(g: &GlobalOpts, cmd: SlashingTx) -> Result<()> {
             let key = Keyring::open(&home).signing_key(&from.from)?;
             let msg = spb::MsgUnjail { validator_addr: key.address().to_bech32_with(VALOPER_PREFIX) };
             broadcast_signed(g, &key, TxBuilder::new().message(&msg), &common, "unjail")
+        }
+        SlashingTx::ReportConflictingStatements { first, second, from, common } => {
+            let key = Keyring::open(&home).signing_key(&from.from)?;
+            crate::cmd::challenge::report_conflicting(g, &key, &first, &second, &common)
         }
     }
 }

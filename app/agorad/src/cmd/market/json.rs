@@ -104,6 +104,9 @@ pub fn provider(p: &ppb::Provider) -> Value {
         "active_leases": p.active_leases,
         "open_bids": p.open_bids,
         "created_height": p.created_height.to_string(),
+        "jailed_until": p.jailed_until.to_string(),
+        "tombstoned": p.tombstoned,
+        "operator": p.operator,
     })
 }
 

@@ -139,7 +139,7 @@ fn read_text(path: &Path) -> Result<String> {
     String::from_utf8(read_file(path)?).map_err(|_| anyhow!("{} is not UTF-8 text", path.display()))
 }
 
-fn provider_spec(path: &Path) -> Result<super::files::ProviderSpec> {
+pub(crate) fn provider_spec(path: &Path) -> Result<super::files::ProviderSpec> {
     ProviderFile::parse(&read_text(path)?).with_context(|| format!("invalid provider file {}", path.display()))
 }
 

@@ -194,10 +194,7 @@ fn hermes_relays_a_transfer_there_and_back_between_two_agora_chains() {
     let net = IbcLocalnet::up("agora", (24656, 24500));
     let alice = net.address(0, "alice");
     let (chan_alpha, chan_beta) = (net.channel(0), net.channel(1));
-    let voucher = {
-        let res = net.agorad(1, &["query", "ibc-transfer", "denom-hash", &format!("transfer/{chan_beta}/uagora")]);
-        format!("ibc/{}", res["hash"].as_str().expect("hash"))
-    };
+    let voucher = format!("ibc/{}", hex_sha256(&format!("transfer/{chan_beta}/uagora")));
     let escrow = net.agorad(0, &["query", "ibc-transfer", "escrow-address", "transfer", &chan_alpha])["escrow_address"].as_str().expect("escrow").to_string();
 
     // alpha → beta: 1,000 uagora escrowed on alpha, 1,000 of the voucher on beta.
@@ -208,6 +205,9 @@ fn hermes_relays_a_transfer_there_and_back_between_two_agora_chains() {
     let trace = net.agorad(1, &["query", "ibc-transfer", "denom-trace", &voucher]);
     assert_eq!(trace["denom_trace"]["path"], format!("transfer/{chan_beta}"), "{trace}");
     assert_eq!(trace["denom_trace"]["base_denom"], "uagora", "{trace}");
+    // DenomHash answers for the trace beta has now seen (as ibc-go, only then).
+    let hash = net.agorad(1, &["query", "ibc-transfer", "denom-hash", &format!("transfer/{chan_beta}/uagora")]);
+    assert_eq!(format!("ibc/{}", hash["hash"].as_str().expect("hash")), voucher);
 
     // beta → alpha: the voucher burned on beta, the uagora unescrowed on alpha.
     net.transfer(1, &alice, &format!("1000{voucher}"));
@@ -239,11 +239,7 @@ fn hermes_relays_between_agora_and_ibc_go_simd_and_times_out_a_late_packet() {
         .to_string();
     // Each chain names the other's token by the same rule: ibc/SHA256(port/channel/base).
     let uagora_on_simd = format!("ibc/{}", hex_sha256(&format!("transfer/{chan_simd}/uagora")));
-    let stake_on_agora = {
-        let res = net.agorad(0, &["query", "ibc-transfer", "denom-hash", &format!("transfer/{chan_agora}/stake")]);
-        format!("ibc/{}", res["hash"].as_str().expect("hash"))
-    };
-    assert_eq!(stake_on_agora, format!("ibc/{}", hex_sha256(&format!("transfer/{chan_agora}/stake"))));
+    let stake_on_agora = format!("ibc/{}", hex_sha256(&format!("transfer/{chan_agora}/stake")));
 
     // Agora → simd: escrowed on Agora, minted by ibc-go's transfer module.
     let agora_before = net.balance(0, &alice, "uagora");
@@ -256,6 +252,8 @@ fn hermes_relays_between_agora_and_ibc_go_simd_and_times_out_a_late_packet() {
     simd.transfer(&alice, "2000000stake");
     wait_for("the stake voucher on Agora", Duration::from_secs(90), || Ok(net.balance(0, &alice, &stake_on_agora) == 2_000_000)).expect("relayed");
     assert_eq!(simd.balance(&alice_on_simd, "stake"), stake_before - 2_000_000 - 1000, "the amount and simd's fee");
+    let hash = net.agorad(0, &["query", "ibc-transfer", "denom-hash", &format!("transfer/{chan_agora}/stake")]);
+    assert_eq!(format!("ibc/{}", hash["hash"].as_str().expect("hash")), stake_on_agora, "DenomHash of a trace Agora has seen");
     let trace = net.agorad(0, &["query", "ibc-transfer", "denom-trace", &stake_on_agora]);
     assert_eq!(trace["denom_trace"]["path"], format!("transfer/{chan_agora}"), "{trace}");
     assert_eq!(trace["denom_trace"]["base_denom"], "stake", "{trace}");

@@ -53,8 +53,13 @@ fn the_market_demo_passes_on_a_four_validator_localnet_and_all_nodes_agree() {
     let smaller = dir.path().join("smaller.yaml");
     let text = std::fs::read_to_string(&provider_file).expect("provider file").replace("count: 8", "count: 4");
     std::fs::write(&smaller, text).expect("write");
+    let smaller = smaller.to_str().unwrap_or_default();
+    let refused = net.agorad_json(0, &["provider", "sign-capacity", "--from", "alice", "--epoch", "3", "--home", home]).and_then(|_| {
+        net.agorad_json(0, &["provider", "sign-capacity", "--from", "alice", "--epoch", "3", "--file", smaller, "--home", home])
+    });
+    assert!(refused.is_err_and(|e| e.contains("signed a different capacity")), "the CLI keeps an honest provider from signing twice");
     let mut statements = Vec::new();
-    for extra in [vec![], vec!["--file", smaller.to_str().unwrap_or_default()]] {
+    for extra in [vec![], vec!["--file", smaller, "--allow-conflict"]] {
         let signed = net.agorad_json(0, &[&["provider", "sign-capacity", "--from", "alice", "--epoch", "3", "--home", home][..], &extra[..]].concat()).expect("sign");
         let path = dir.path().join(format!("statement-{}.json", statements.len()));
         std::fs::write(&path, signed.to_string()).expect("write");

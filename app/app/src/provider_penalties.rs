@@ -65,6 +65,10 @@ impl ProviderPenaltyKeeper for ProviderPenalties {
         penalty::slash_bond(&mut state, &Bank, &ProviderFollowers, owner, amount, &to, jail_until, height).map_err(tx_error)
     }
 
+    fn normalize_capacity(&self, capacity: &agora_proto::base::v1::Resources) -> Result<agora_proto::base::v1::Resources, TxError> {
+        agora_provider::resources::normalize(capacity).map_err(tx_error)
+    }
+
     fn tombstone(&self, mut state: &mut dyn StateWrite, owner: &Address, reason: &str, height: u64) -> Result<Vec<Event>, TxError> {
         penalty::tombstone(&mut state, &ProviderFollowers, owner, reason, height).map_err(tx_error)
     }

@@ -36,6 +36,7 @@ fn app_hash_should_not_change() {
 /// genesis), and when IBC arrived (its client, connection and transfer parameters and the
 /// `transfer` module account at genesis), and when incentives arrived (their parameters and the
 /// `incentive` module account at genesis, the first epoch and pool record in the first block),
-/// and when provider liveness challenges arrived (their parameters at genesis).
+/// and when provider liveness challenges arrived (their parameters at genesis), and when
+/// provider fraud evidence added its parameters.
 /// No chain had launched yet any of these times.
-const APP_HASH_SNAPSHOT: &str = "df4d71fa9f7e8f0d96eaa58396ed85df64802fb74c0568e0f9b38e3577aa12d4";
+const APP_HASH_SNAPSHOT: &str = "a2d51f764303c3a1d4affd83cd27fc3868b47c6e6cd428793564da883e8672c5";

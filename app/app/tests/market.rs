@@ -566,8 +566,9 @@ fn marketplace_app_hash_should_not_change() {
 /// module version map), and when IBC arrived (its parameters, the `transfer` account), and
 /// when incentives arrived (their parameters, account and records; half of each take moves to
 /// the incentive pool), and when provider liveness challenges arrived (their parameters, the
-/// providers' weights in the challenge draw). No chain had launched.
-const MARKETPLACE_APP_HASH: &str = "07ba3ec3a92c3875eab107c2be97bae0fa26f73fde3fadaacefe67c2ed326187";
+/// providers' weights in the challenge draw) and provider fraud evidence (its parameters).
+/// No chain had launched.
+const MARKETPLACE_APP_HASH: &str = "4eae91bf39c56154ea4ace5729f10a403ac5c856a0f5c42157feed387c412e18";
 
 /// Random marketplace blocks (seeded, so a failure reproduces) fed to two nodes on separate
 /// stores: the same app hash after every block, and the invariants hold on both.

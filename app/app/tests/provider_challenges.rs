@@ -366,6 +366,26 @@ fn conflicting_capacity_statements_tombstone_the_provider_and_reward_the_reporte
     let a = statement(&m.bob, CHAIN_ID, 7, 8);
     let msg = report(&m.carol, &m.bob, a.clone(), statement(&m.bob, CHAIN_ID, 7, 8));
     refused(&mut m, msg, 107, "same capacity");
+    // The same capacity written another way (classes in another order, a class of zero) is
+    // no conflict either: capacities are compared in canonical form.
+    let written = |gpus: Vec<agora_proto::base::v1::GpuClass>| {
+        let mut c = capacity(0);
+        c.gpus = gpus;
+        let bytes = prost::Message::encode_to_vec(&spb::CapacityStatement {
+            chain_id: CHAIN_ID.into(),
+            provider: m.bob.address().to_bech32(),
+            epoch: 9,
+            capacity: Some(c),
+        });
+        let signature = m.bob.key.sign(&agora_slashing::provider::fraud::sign_bytes(&bytes));
+        spb::SignedCapacityStatement { statement: bytes, signature }
+    };
+    let mut h100 = a100s(2);
+    h100.model = "h100".into();
+    let mut none = a100s(0);
+    none.model = "v100".into();
+    let msg = report(&m.carol, &m.bob, written(vec![a100s(4), h100.clone()]), written(vec![h100, none, a100s(4)]));
+    refused(&mut m, msg, 107, "same capacity");
     let msg = report(&m.carol, &m.bob, a.clone(), statement(&m.bob, CHAIN_ID, 8, 4));
     refused(&mut m, msg, 107, "different chains or epochs");
     let msg = report(&m.carol, &m.carol, a.clone(), statement(&m.bob, CHAIN_ID, 7, 4));
@@ -402,4 +422,22 @@ fn conflicting_capacity_statements_tombstone_the_provider_and_reward_the_reporte
     assert_refused(&m.chain.raw_block(vec![tx])[0], "provider", 34, "for ever");
     let msg = report(&m.carol, &m.bob, a, statement(&m.bob, CHAIN_ID, 7, 2));
     refused(&mut m, msg, 108, "tombstoned already");
+}
+
+/// A provider reporting its own fraud (here through its operator key) earns nothing back: the
+/// whole slash goes to the community pool.
+#[test]
+fn a_self_report_earns_no_reward() {
+    let mut m = market();
+    let mut b = create_provider(&m.bob, 8);
+    b.operator = m.carol.address().to_bech32();
+    let tx = m.bob.tx(&b);
+    ok(&m.block(vec![tx]));
+    let (carol, pool_before) = (m.carol.address(), m.uagora(&community_pool()));
+    let carol_before = m.uagora(&carol);
+    let tx = m.carol.tx(&report(&m.carol, &m.bob, statement(&m.bob, CHAIN_ID, 1, 8), statement(&m.bob, CHAIN_ID, 1, 2)));
+    ok(&m.block(vec![tx]));
+    assert_eq!(m.uagora(&carol), carol_before - FEE_AMOUNT, "no reward for the provider's own operator");
+    assert!(m.uagora(&community_pool()) >= pool_before + BOND / 2);
+    assert!(m.provider(&m.bob).tombstoned);
 }

@@ -171,7 +171,14 @@ fn complete_unbonding<S: StateWrite>(state: &mut S, bank: &dyn BankKeeper, owner
     }
     let amount = bond::recorded(&provider)?;
     let mut events = bond::release(state, bank, &owner, &amount)?;
-    state.delete_provider(&owner)?;
+    if provider.tombstoned {
+        // Proven fraud stays on record: the owner never registers again.
+        let mut provider = provider;
+        provider.bond = Some(agora_types::Coin::new(amount.denom.clone(), 0).to_proto());
+        state.put_provider(&owner, &provider)?;
+    } else {
+        state.delete_provider(&owner)?;
+    }
     events.push(ProviderBondReturned { owner: &owner, amount: &amount }.to_event());
     Ok(events)
 }

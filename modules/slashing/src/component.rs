@@ -347,7 +347,11 @@ impl Component for SlashingComponent {
     /// Every running challenge is its provider's `open_challenge`, and the other way round, and
     /// a challenged provider has no weight in the draw.
     fn check_invariants(&self, state: &dyn StateRead) -> Result<(), String> {
-        crate::provider::invariant::challenges_match_liveness(state)
+        crate::provider::invariant::challenges_match_liveness(state)?;
+        match self.providers.as_deref() {
+            Some(keeper) => crate::provider::invariant::draw_matches_registry(state, keeper),
+            None => Ok(()),
+        }
     }
 
     fn query_services(&self) -> &'static [&'static str] {

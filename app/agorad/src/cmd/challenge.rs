@@ -49,7 +49,10 @@ fn cannot_answer(rpc: &Rpc, provider: &Address, signer: &Address) -> Result<Opti
         None,
     ) {
         Ok(res) => res,
-        Err(_) => return Ok(Some(format!("{provider} is not a registered provider"))),
+        // The registry's NotFound; any other failure (the node unreachable) is the caller's to
+        // report and retry.
+        Err(e) if format!("{e:#}").contains("not found") => return Ok(Some(format!("{provider} is not a registered provider"))),
+        Err(e) => return Err(e),
     };
     let Some(record) = res.provider else { return Ok(Some(format!("{provider} is not a registered provider"))) };
     if signer != provider && record.operator != signer.to_bech32() {
@@ -118,6 +121,38 @@ pub struct SignCapacityArgs {
     /// The capacity, from a provider file (default: the provider's registered capacity)
     #[arg(long)]
     pub file: Option<std::path::PathBuf>,
+    /// Sign even if this home signed a different capacity for this chain and epoch: that is
+    /// the fraud anyone can report (half the bond and a tombstone). For rehearsing reports only.
+    #[arg(long)]
+    pub allow_conflict: bool,
+}
+
+/// What this home signed, per chain and epoch (`HOME/capacity-statements.json`: "chain/epoch"
+/// → hex SHA-256 of the canonical capacity), so that an honest provider whose capacity changed
+/// mid-epoch never signs a second, different statement for it (as CometBFT's signing state
+/// keeps a validator from signing twice).
+fn check_and_record_statement(home: &std::path::Path, chain_id: &str, epoch: u64, capacity: &[u8], allow_conflict: bool) -> Result<()> {
+    use sha2::{Digest, Sha256};
+    let path = home.join("capacity-statements.json");
+    let mut signed: serde_json::Map<String, Value> = match std::fs::read_to_string(&path) {
+        Ok(text) => serde_json::from_str(&text).map_err(|e| anyhow!("{}: {e}", path.display()))?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => serde_json::Map::new(),
+        Err(e) => return Err(anyhow!("cannot read {}: {e}", path.display())),
+    };
+    let slot = format!("{chain_id}/{epoch}");
+    let digest = hex::encode(Sha256::digest(capacity));
+    if let Some(previous) = signed.get(&slot).and_then(Value::as_str) {
+        if previous != digest && !allow_conflict {
+            return Err(anyhow!(
+                "this home signed a different capacity for {chain_id} epoch {epoch} already: a second statement is fraud anyone can report; sign for the next epoch"
+            ));
+        }
+        if previous == digest {
+            return Ok(());
+        }
+    }
+    signed.insert(slot, Value::String(digest));
+    std::fs::write(&path, serde_json::to_string_pretty(&signed)?).map_err(|e| anyhow!("cannot write {}: {e}", path.display()))
 }
 
 fn b64(bytes: &[u8]) -> String {
@@ -151,6 +186,9 @@ pub fn sign_capacity(g: &GlobalOpts, args: SignCapacityArgs) -> Result<Value> {
             res.provider.and_then(|p| p.capacity).ok_or_else(|| anyhow!("{} is not a registered provider: pass --file", key.address()))?
         }
     };
+    // Canonical, as the chain compares them: the same capacity always signs the same bytes.
+    let capacity = agora_provider::resources::normalize(&capacity).map_err(|e| anyhow!("capacity: {e}"))?;
+    check_and_record_statement(&g.home()?, &chain_id, args.epoch, &capacity.encode_to_vec(), args.allow_conflict)?;
     let statement = pb::CapacityStatement { chain_id, provider: key.address().to_bech32(), epoch: args.epoch, capacity: Some(capacity) };
     let bytes = statement.encode_to_vec();
     let signature = key.sign(&agora_slashing::provider::fraud::sign_bytes(&bytes));
@@ -246,9 +284,14 @@ pub fn watch(g: &GlobalOpts, args: WatchArgs) -> Result<()> {
         match broadcast_signed(g, &key, response(&key, &challenge), &opts, "answer challenge") {
             Ok(()) => answered += 1,
             Err(e) => {
-                // The chain's refusal will not change: never pay for it twice.
-                eprintln!("answering challenge {} failed: {e:#}", challenge.id);
-                given_up.insert(challenge.id);
+                let text = format!("{e:#}");
+                eprintln!("answering challenge {} failed: {text}", challenge.id);
+                // The chain's own refusal of the answer will not change: never pay for it
+                // twice. Anything else (the node unreachable, a sequence race, a full
+                // mempool) is tried again at the next look, until the deadline.
+                if (101..=106).any(|code| text.contains(&format!("codespace=slashing code={code} "))) {
+                    given_up.insert(challenge.id);
+                }
             }
         }
     }

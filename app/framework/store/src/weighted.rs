@@ -67,7 +67,47 @@ impl WeightedSet {
         }
     }
 
-    /// Sets the weight of `id`; at 0 it is never drawn (it keeps its slot for when it comes back).
+    /// The lowest slot a removed id gave back, if any.
+    fn free_slot<S: StateRead + ?Sized>(&self, state: &S) -> Result<Option<u64>, StoreError> {
+        let prefix = self.key(b'f', &[]);
+        match state.prefix_raw(&prefix, None).next() {
+            Some(item) => {
+                let (key, _) = item?;
+                Ok(Some(u64::from_be_bytes(key[prefix.len()..].try_into().map_err(|_| corrupt("bad free slot"))?)))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// A slot never used before, for `id`.
+    fn new_slot<S: StateWrite + ?Sized>(&self, state: &mut S, id: &[u8]) -> Result<u64, StoreError> {
+        let next = state
+            .get_raw(&self.key(b'n', &[]))?
+            .map(|b| Ok::<u64, StoreError>(u64::from_be_bytes(b.as_slice().try_into().map_err(|_| corrupt("bad next slot"))?)))
+            .transpose()?
+            .unwrap_or(1);
+        if next > 1u64 << LEVELS {
+            return Err(corrupt("no slot left"));
+        }
+        state.put_raw(self.key(b'n', &[]), (next + 1).to_be_bytes().to_vec());
+        state.put_raw(self.key(b's', id), next.to_be_bytes().to_vec());
+        Ok(next)
+    }
+
+    /// Takes `id` out for good: its weight goes to 0 and its slot back to the free list, for
+    /// the next new id (so ids that come and go never run the slots out).
+    pub fn remove<S: StateWrite + ?Sized>(&self, state: &mut S, id: &[u8]) -> Result<(), StoreError> {
+        self.set(state, id, 0)?;
+        if let Some(slot) = self.slot(state, id)? {
+            state.delete(self.key(b's', id));
+            state.delete(self.key(b'i', &slot.to_be_bytes()));
+            state.put_raw(self.key(b'f', &slot.to_be_bytes()), Vec::new());
+        }
+        Ok(())
+    }
+
+    /// Sets the weight of `id`; at 0 it is never drawn (it keeps its slot for when it comes
+    /// back; [`Self::remove`] gives the slot up).
     pub fn set<S: StateWrite + ?Sized>(&self, state: &mut S, id: &[u8], weight: u128) -> Result<(), StoreError> {
         let old = self.weight(state, id)?;
         if old == weight {
@@ -77,19 +117,14 @@ impl WeightedSet {
         let total = total.checked_sub(old).and_then(|t| t.checked_add(weight)).ok_or_else(|| corrupt("total out of range"))?;
         let slot = match self.slot(state, id)? {
             Some(slot) => slot,
-            None => {
-                let next = state
-                    .get_raw(&self.key(b'n', &[]))?
-                    .map(|b| Ok::<u64, StoreError>(u64::from_be_bytes(b.as_slice().try_into().map_err(|_| corrupt("bad next slot"))?)))
-                    .transpose()?
-                    .unwrap_or(1);
-                if next > 1u64 << LEVELS {
-                    return Err(corrupt("no slot left"));
+            None => match self.free_slot(state)? {
+                Some(slot) => {
+                    state.delete(self.key(b'f', &slot.to_be_bytes()));
+                    state.put_raw(self.key(b's', id), slot.to_be_bytes().to_vec());
+                    slot
                 }
-                state.put_raw(self.key(b'n', &[]), (next + 1).to_be_bytes().to_vec());
-                state.put_raw(self.key(b's', id), next.to_be_bytes().to_vec());
-                next
-            }
+                None => self.new_slot(state, id)?,
+            },
         };
         state.put_raw(self.key(b'i', &slot.to_be_bytes()), [weight.to_be_bytes().as_slice(), id].concat());
         // Every node covering the slot moves by the difference.
@@ -171,7 +206,13 @@ mod tests {
         assert_eq!(layout(&state), [&b"a"[..], b"b", b"b", b"c", b"c"], "a returning id takes its old slot");
         assert_eq!(SET.set(&mut state, b"never", 0).map(|_| SET.weight(&state, b"never").unwrap()).unwrap(), 0);
         assert_eq!(state.get_raw(&SET.key(b's', b"never")).unwrap(), None, "an id never weighted takes no slot");
-        for id in [&b"a"[..], b"b", b"c"] {
+        // A removed id's slot serves the next new id.
+        SET.remove(&mut state, b"b").unwrap();
+        assert_eq!(SET.weight(&state, b"b").unwrap(), 0);
+        SET.set(&mut state, b"d", 4).unwrap();
+        assert_eq!(layout(&state), [&b"a"[..], b"d", b"d", b"d", b"d", b"c", b"c"], "d took b's slot");
+        SET.remove(&mut state, b"never").unwrap();
+        for id in [&b"a"[..], b"c", b"d"] {
             SET.set(&mut state, id, 0).unwrap();
         }
         assert_eq!(SET.total(&state).unwrap(), 0);

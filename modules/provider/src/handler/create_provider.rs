@@ -12,6 +12,9 @@ pub fn execute<S: StateWrite>(state: &mut S, bank: &dyn crate::keepers::BankKeep
     let params = state.provider_params()?;
     fields_within_params(&msg.fields, &params)?;
     if let Some(existing) = state.provider(&msg.owner)? {
+        if existing.tombstoned {
+            return Err(ProviderError::ProviderJailed { owner: msg.owner.to_string(), until: crate::penalty::TOMBSTONED });
+        }
         return Err(match provider_state(&existing) {
             ProviderState::Unbonding => {
                 ProviderError::ProviderUnbonding { owner: msg.owner.to_string(), height: existing.unbonding_height }

@@ -86,3 +86,24 @@ fn a_tombstoned_provider_is_jailed_for_ever() {
     let err = slash_bond(&mut state, &TestBank, &NoHooks, &addr(7), 1, &addr(9), 0, 1).unwrap_err();
     assert_eq!(code(&err), ("provider", 23), "no such provider");
 }
+
+/// A tombstoned provider may unbond and get back what is left of its bond, but its record
+/// stays: the owner never registers again.
+#[test]
+fn a_tombstoned_provider_unbonds_but_never_registers_again() {
+    let mut state = genesis();
+    let owner = addr(1);
+    registered(&mut state, &owner);
+    tombstone(&mut state, &NoHooks, &owner, "conflicting capacity statements", 1).unwrap();
+    run(&mut state, 20, &delete_msg(&owner)).unwrap();
+    let unbonding_height = provider(&state, &owner).unbonding_height;
+    let events = crate::end_block(&mut state, &TestBank, &ctx(unbonding_height)).unwrap();
+    assert!(events.iter().any(|e| e.kind == "provider_bond_returned"));
+    assert_eq!(balance(&state, &owner), BOND, "the bond came back");
+    let record = provider(&state, &owner);
+    assert!(record.tombstoned && record.bond.unwrap().amount == "0", "on record, with nothing bonded");
+    fund(&mut state, &owner, BOND);
+    let err = run(&mut state, unbonding_height + 1, &create_msg(&owner, Vec::new())).unwrap_err();
+    assert_eq!(code(&err), ("provider", 34));
+    assert!(err.to_string().contains("for ever"), "{err}");
+}

@@ -56,12 +56,22 @@ fn parse_owner(record: &pb::Challenge) -> Result<Address, SlashingError> {
 /// Sets `owner`'s weight in the draw from what the registry says of it now: 1 + its GPUs
 /// (capped) while it offers capacity and has no challenge running, else 0.
 pub fn refresh_weight(state: &mut dyn StateWrite, keeper: &dyn ProviderPenaltyKeeper, owner: &Address) -> Result<(), TxError> {
-    let challenged = state.liveness(owner)?.open_challenge != 0;
-    let weight = match keeper.standing(state, owner)? {
-        Some(s) if s.offering && !s.tombstoned && !challenged => 1 + u128::from(s.gpus.min(MAX_WEIGHTED_GPUS)),
-        _ => 0,
+    let Some(standing) = keeper.standing(state, owner)? else {
+        // Gone from the registry: its slot goes back for the next provider.
+        return DRAW.remove(state, owner.as_bytes().as_slice()).map_err(|e| SlashingError::from(e).into());
     };
-    DRAW.set(state, owner.as_bytes().as_slice(), weight).map_err(|e| SlashingError::from(e).into())
+    let challenged = state.liveness(owner)?.open_challenge != 0;
+    DRAW.set(state, owner.as_bytes().as_slice(), expected_weight(&standing, challenged)).map_err(|e| SlashingError::from(e).into())
+}
+
+/// A provider's weight in the draw: 1 + its GPUs (capped) while it offers capacity and has no
+/// challenge running, else 0.
+pub fn expected_weight(standing: &super::ProviderStanding, challenged: bool) -> u128 {
+    if standing.offering && !standing.tombstoned && !challenged {
+        1 + u128::from(standing.gpus.min(MAX_WEIGHTED_GPUS))
+    } else {
+        0
+    }
 }
 
 /// The block's provider-penalty work: judge the deadlines that passed, then draw.
@@ -78,9 +88,16 @@ pub fn begin_block(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn 
                 events.push(entry_failed(state, "slashing", "provider_challenge", deadline, &id, ctx.height, &error));
                 // The judgement failed (a bug, never input): the challenge still ends, without
                 // a penalty, so the provider is neither exempt from draws for good nor asked
-                // to answer it for ever.
-                if let Err(error) = isolated(state, |fork| close_without_judgement(fork, keeper, &id)) {
-                    events.push(entry_failed(state, "slashing", "provider_challenge_close", deadline, &id, ctx.height, &error));
+                // to answer it for ever. Ending it touches only this module's records; putting
+                // the provider back in the draw asks the registry, and may fail on its own.
+                match isolated(state, |fork| end_without_judgement(fork, &id)) {
+                    Ok(Some(owner)) => {
+                        if let Err(error) = isolated(state, |fork| refresh_weight(fork, keeper, &owner)) {
+                            events.push(entry_failed(state, "slashing", "provider_challenge_reweigh", deadline, &id, ctx.height, &error));
+                        }
+                    }
+                    Ok(None) => {}
+                    Err(error) => events.push(entry_failed(state, "slashing", "provider_challenge_close", deadline, &id, ctx.height, &error)),
                 }
             }
         }
@@ -127,10 +144,10 @@ fn challenge_id(id: &[u8]) -> Result<u64, SlashingError> {
     Ok(u64::from_be_bytes(id.try_into().map_err(|_| SlashingError::Internal("corrupt challenge deadline entry".into()))?))
 }
 
-/// Ends the challenge and puts its provider back in the draw, with no judgement.
-fn close_without_judgement(state: &mut dyn StateWrite, keeper: &dyn ProviderPenaltyKeeper, id: &[u8]) -> Result<(), TxError> {
+/// Ends the challenge with no judgement; returns its provider (to put back in the draw).
+fn end_without_judgement(state: &mut dyn StateWrite, id: &[u8]) -> Result<Option<Address>, TxError> {
     let id = challenge_id(id)?;
-    let Some(challenge) = state.challenge(id)? else { return Ok(()) };
+    let Some(challenge) = state.challenge(id)? else { return Ok(None) };
     state.delete(keys::challenge(id));
     let owner = parse_owner(&challenge)?;
     let mut liveness = state.liveness(&owner)?;
@@ -138,7 +155,7 @@ fn close_without_judgement(state: &mut dyn StateWrite, keeper: &dyn ProviderPena
         liveness.open_challenge = 0;
         state.put_liveness(&owner, &liveness);
     }
-    refresh_weight(state, keeper, &owner)
+    Ok(Some(owner))
 }
 
 /// A challenge's deadline passed: an answered one just ends; an unanswered one is a miss.

@@ -59,23 +59,22 @@ fn signed(field: &str, proto: Option<pb::SignedCapacityStatement>) -> Result<Sig
 }
 
 impl ConflictingStatements {
+    /// The checks that need no state, cheapest first (the key's point decompression last).
+    /// Whether the capacities differ is judged in [`report`], in the registry's canonical form.
     pub fn from_proto(m: pb::MsgReportConflictingStatements) -> Result<Self, SlashingError> {
         let reporter = m.reporter.parse().map_err(|e| SlashingError::InvalidAddress(format!("reporter: {e}")))?;
-        let key = m.pub_key.as_ref().ok_or_else(|| invalid("pub_key is missing"))?;
-        let pub_key = PublicKey::from_any(key).map_err(|e| invalid(format!("pub_key: {e}")))?;
         let (first, second) = (signed("first", m.first)?, signed("second", m.second)?);
         let provider: Address = first.statement.provider.parse().map_err(|e| invalid(format!("first.provider: {e}")))?;
         if second.statement.provider.parse::<Address>().ok() != Some(provider) {
             return Err(invalid("the statements name different providers"));
         }
-        if pub_key.address() != provider {
-            return Err(invalid(format!("pub_key is {}'s key, not provider {provider}'s", pub_key.address())));
-        }
         if first.statement.chain_id != second.statement.chain_id || first.statement.epoch != second.statement.epoch {
             return Err(invalid("the statements are for different chains or epochs: no conflict"));
         }
-        if first.statement.capacity == second.statement.capacity {
-            return Err(invalid("the statements state the same capacity: no conflict"));
+        let key = m.pub_key.as_ref().ok_or_else(|| invalid("pub_key is missing"))?;
+        let pub_key = PublicKey::from_any(key).map_err(|e| invalid(format!("pub_key: {e}")))?;
+        if pub_key.address() != provider {
+            return Err(invalid(format!("pub_key is {}'s key, not provider {provider}'s", pub_key.address())));
         }
         Ok(Self { reporter, provider, pub_key, first, second })
     }
@@ -91,16 +90,32 @@ impl ConflictingStatements {
     }
 }
 
+/// Whether `provider` was proven a fraud already (its record, or the registry's tombstone).
+fn standing_tombstoned(state: &dyn agora_store::StateRead, keeper: &dyn ProviderPenaltyKeeper, provider: &Address) -> Result<bool, TxError> {
+    if state.provider_fraud(provider)?.is_some() {
+        return Ok(true);
+    }
+    Ok(keeper.standing(state, provider)?.is_some_and(|s| s.tombstoned))
+}
+
 /// Judges the evidence: the statements must be for this chain, by a provider that is
-/// registered and not tombstoned yet, and both signatures must hold.
+/// registered and not proven a fraud yet, of capacities that differ in canonical form, and
+/// both signatures must hold.
 pub fn report(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn ProviderPenaltyKeeper, evidence: &ConflictingStatements) -> Result<Vec<Event>, TxError> {
     let provider = &evidence.provider;
     if evidence.first.statement.chain_id != ctx.chain_id {
         return Err(invalid(format!("the statements were signed for chain {:?}, not this one", evidence.first.statement.chain_id)).into());
     }
-    let standing = keeper.standing(state, provider)?.ok_or_else(|| invalid(format!("{provider} is not a registered provider")))?;
-    if standing.tombstoned {
+    // One fraud per provider, for ever: a record survives the provider leaving and coming back.
+    if standing_tombstoned(state, keeper, provider)? {
         return Err(SlashingError::ProviderTombstoned(provider.to_string()).into());
+    }
+    let standing = keeper.standing(state, provider)?.ok_or_else(|| invalid(format!("{provider} is not a registered provider")))?;
+    // The same capacity written two ways (classes in another order, a zero count) is no
+    // conflict.
+    let canonical = |s: &Signed| keeper.normalize_capacity(&s.statement.capacity.clone().unwrap_or_default());
+    if canonical(&evidence.first)? == canonical(&evidence.second)? {
+        return Err(invalid("the statements state the same capacity: no conflict").into());
     }
     state
         .charge_gas(2 * SIGNATURE_VERIFY_GAS, "capacity statement signatures")
@@ -114,7 +129,9 @@ pub fn report(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn Provi
 
     let params = state.provider_penalty_params()?;
     let slash = share(standing.bond.amount, params.fraud_slash_bps);
-    let reward = share(slash, params.reporter_share_bps);
+    // A provider reporting itself (or through its operator key) earns nothing back.
+    let self_report = evidence.reporter == *provider || standing.operator == Some(evidence.reporter);
+    let reward = if self_report { 0 } else { share(slash, params.reporter_share_bps) };
     let (rewarded, mut events) = keeper.slash_bond(state, provider, reward, SlashTo::Account(&evidence.reporter), 0, ctx.height)?;
     let (pooled, pool_events) = keeper.slash_bond(state, provider, slash - reward, SlashTo::CommunityPool, 0, ctx.height)?;
     events.extend(pool_events);

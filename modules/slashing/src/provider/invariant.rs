@@ -40,3 +40,18 @@ pub fn challenges_match_liveness(state: &dyn StateRead) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// Every registered provider weighs in the draw exactly what it should now (its hooks kept the
+/// draw current).
+pub fn draw_matches_registry(state: &dyn StateRead, keeper: &dyn super::ProviderPenaltyKeeper) -> Result<(), String> {
+    for owner in keeper.provider_owners(state).map_err(|e| e.log)? {
+        let standing = keeper.standing(state, &owner).map_err(|e| e.log)?.ok_or_else(|| format!("{owner} vanished"))?;
+        let challenged = state.liveness(&owner).map_err(|e| e.to_string())?.open_challenge != 0;
+        let expected = super::challenge::expected_weight(&standing, challenged);
+        let weight = DRAW.weight(state, owner.as_bytes().as_slice()).map_err(|e| e.to_string())?;
+        if weight != expected {
+            return Err(format!("{owner} weighs {weight} in the challenge draw, but should weigh {expected}"));
+        }
+    }
+    Ok(())
+}

@@ -36,6 +36,10 @@ pub trait ProviderPenaltyKeeper: Send + Sync {
     /// the minimum jails the provider until `jail_until`.
     fn slash_bond(&self, state: &mut dyn StateWrite, owner: &Address, amount: u128, to: SlashTo<'_>, jail_until: u64, height: u64) -> Result<(Coin, Vec<Event>), TxError>;
 
+    /// `capacity` in the registry's canonical form (classes sorted and merged, zeros dropped),
+    /// so two statements of one capacity compare equal however each was written.
+    fn normalize_capacity(&self, capacity: &agora_proto::base::v1::Resources) -> Result<agora_proto::base::v1::Resources, TxError>;
+
     /// Proven fraud: jailed for ever.
     fn tombstone(&self, state: &mut dyn StateWrite, owner: &Address, reason: &str, height: u64) -> Result<Vec<Event>, TxError>;
 

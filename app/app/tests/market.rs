@@ -262,10 +262,19 @@ fn a_provider_closing_a_lease_reopens_the_order() {
     let lease_id = bid_id(&m.alice, 1, 1, 1, &m.bob);
     let tx = m.alice.tx(&mpb::MsgCreateLease { bid_id: Some(lease_id.clone()) });
     ok(&m.block(vec![tx]));
+    // Bob walks away from the lease: his bid deposit goes to alice as the exit fee.
+    let (alice, bob) = (m.alice.address(), m.bob.address());
+    let (alice_before, bob_before) = (m.uagora(&alice), m.uagora(&bob));
     let tx = m.bob.tx(&mpb::MsgCloseBid { id: Some(lease_id.clone()), reason: mpb::LeaseCloseReason::ProviderDecommission as i32 });
-    ok(&m.block(vec![tx]));
+    let results = m.block(vec![tx]);
+    ok(&results);
+    assert!(results[0].events.iter().any(|e| e.kind == "lease_exit_fee"));
     let lease = m.lease(&lease_id).lease.expect("lease");
     assert_eq!(lease.close_reason, mpb::LeaseCloseReason::ProviderDecommission as i32);
+    assert_eq!(m.uagora(&alice), alice_before + BID_DEPOSIT, "the exit fee, and nothing of the escrow left (still funding the new order)");
+    let paid_out = u128::from(m.height() - lease.created_height) * 9;
+    let take = paid_out / 50; // 2 % take
+    assert!(m.uagora(&bob) <= bob_before + paid_out - take - FEE_AMOUNT, "bob's deposit did not come back");
     let deployment = m.deployment(&m.alice, 1);
     assert_eq!(deployment.groups[0].state, dpb::GroupState::Open as i32);
     assert_eq!(deployment.groups[0].last_oseq, 2);

@@ -20,6 +20,8 @@ pub enum MarketEvent {
     BidLost { id: BidId },
     LeaseCreated { id: BidId, price: String, by_auction: bool },
     LeaseClosed { id: BidId, reason: &'static str },
+    /// A provider closed an active lease itself: its bid deposit went to the tenant.
+    ExitFeePaid { id: BidId, amount: String },
 }
 
 fn deployment(kind: &str, id: &DeploymentId) -> Event {
@@ -56,6 +58,7 @@ impl TypedEvent for MarketEvent {
                 bid("lease_created", id).attr("price", price).attr("by_auction", by_auction)
             }
             Self::LeaseClosed { id, reason } => bid("lease_closed", id).attr("reason", reason),
+            Self::ExitFeePaid { id, amount } => bid("lease_exit_fee", id).attr("amount", amount),
         }
     }
 }

@@ -86,11 +86,16 @@ fn drop_order_indexes<S: StateWrite>(state: &mut S, id: &OrderId, order: &mpb::O
     keys::EXPIRY_QUEUE.remove(state, order.expires_height, &id.to_bytes());
 }
 
-/// Ends a bid: its deposit goes back to the provider. An open bid stops counting against the
-/// provider's open bids (an active one already did when it won).
-/// Ends an open or active bid as `to` and returns its deposit; a bid already ended is refused
-/// (its deposit went back when it ended).
+/// Ends an open or active bid as `to` and returns its deposit to the provider; a bid already
+/// ended is refused (its deposit went back when it ended). An open bid stops counting against
+/// the provider's open bids (an active one already did when it won).
 pub fn end_bid<S: StateWrite>(state: &mut S, k: &Keepers, id: &BidId, bid: &mut mpb::Bid, to: mpb::BidState) -> Result<Vec<Event>, MarketError> {
+    end_bid_paying(state, k, id, bid, to, &id.provider)
+}
+
+/// [`end_bid`], the deposit going to `deposit_to` (the tenant, as the exit fee of a provider
+/// that walked away from the lease).
+fn end_bid_paying<S: StateWrite>(state: &mut S, k: &Keepers, id: &BidId, bid: &mut mpb::Bid, to: mpb::BidState, deposit_to: &Address) -> Result<Vec<Event>, MarketError> {
     let was_open = bid.state == mpb::BidState::Open as i32;
     if !was_open && bid.state != mpb::BidState::Active as i32 {
         return Err(MarketError::BidState { id: id.to_string(), state: bid_state_name(bid.state).into(), action: "ending it".into() });
@@ -105,7 +110,10 @@ pub fn end_bid<S: StateWrite>(state: &mut S, k: &Keepers, id: &BidId, bid: &mut 
         let coin = Coin::from_proto(deposit).map_err(|e| internal(format!("bid {id} deposit: {e}")))?;
         if coin.amount > 0 {
             let coins = Coins::from_list(vec![coin]).map_err(|e| internal(e.to_string()))?;
-            events.extend(k.bank.send_coins(state, &Address::module(MARKET_MODULE), &id.provider, &coins)?);
+            events.extend(k.bank.send_coins(state, &Address::module(MARKET_MODULE), deposit_to, &coins)?);
+            if deposit_to != &id.provider {
+                events.push(MarketEvent::ExitFeePaid { id: *id, amount: coins.to_string() }.to_event());
+            }
         }
     }
     events.push(match to {
@@ -225,8 +233,20 @@ pub fn award<S: StateWrite>(state: &mut S, k: &Keepers, bid_id: &BidId, height: 
     Ok(events)
 }
 
+/// Whether the provider closed the lease itself (walked away from capacity it committed).
+pub fn provider_closed(reason: mpb::LeaseCloseReason) -> bool {
+    matches!(
+        reason,
+        mpb::LeaseCloseReason::ProviderUnstable
+            | mpb::LeaseCloseReason::ProviderDecommission
+            | mpb::LeaseCloseReason::ProviderUnspecified
+            | mpb::LeaseCloseReason::ProviderManifestTimeout
+    )
+}
+
 /// Closes an active lease: pays the provider what has accrued, frees its capacity, returns the
 /// bid deposit and closes the order. The caller decides whether the group gets a new order.
+/// A provider that closes the lease itself pays its bid deposit to the tenant as an exit fee.
 pub fn close_lease<S: StateWrite>(state: &mut S, k: &Keepers, id: &BidId, reason: mpb::LeaseCloseReason, height: u64) -> Result<Vec<Event>, MarketError> {
     let mut lease = state.lease(id)?.ok_or_else(|| MarketError::LeaseNotFound(id.to_string()))?;
     if lease.state != mpb::LeaseState::Active as i32 {
@@ -240,7 +260,8 @@ pub fn close_lease<S: StateWrite>(state: &mut S, k: &Keepers, id: &BidId, reason
     lease.close_reason = reason as i32;
     state.put_lease(id, &lease);
     if let Some(mut bid) = state.bid(id)? {
-        events.extend(end_bid(state, k, id, &mut bid, mpb::BidState::Closed)?);
+        let deposit_to = if provider_closed(reason) { id.owner } else { id.provider };
+        events.extend(end_bid_paying(state, k, id, &mut bid, mpb::BidState::Closed, &deposit_to)?);
     }
     let order_id = id.order();
     if let Some(mut order) = state.order(&order_id)? {

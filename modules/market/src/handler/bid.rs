@@ -94,13 +94,7 @@ pub fn close<S: StateWrite>(state: &mut S, k: &Keepers, id: &BidId, reason: mpb:
             Ok(events)
         }
         Ok(mpb::BidState::Active) => {
-            let provider_reasons = [
-                mpb::LeaseCloseReason::ProviderUnstable,
-                mpb::LeaseCloseReason::ProviderDecommission,
-                mpb::LeaseCloseReason::ProviderUnspecified,
-                mpb::LeaseCloseReason::ProviderManifestTimeout,
-            ];
-            if !provider_reasons.contains(&reason) {
+            if !lifecycle::provider_closed(reason) {
                 return Err(MarketError::InvalidCloseReason(reason as i32));
             }
             let mut events = lifecycle::close_lease(state, k, id, reason, height)?;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks. Prints one JSON object per line: {"name":…,"value":…,"unit":…}. Progress on stderr.
 #   scripts/bench.sh            all benchmarks
-#   scripts/bench.sh app store  only some (app, market, pos, store, ibc, incentive, localnet, ibc-localnet)
+#   scripts/bench.sh app store  only some (app, market, pos, store, ibc, incentive, challenges, localnet, ibc-localnet)
 #   AGORA_BENCH_LEASES=100000 scripts/bench.sh market   a quicker market run (default 1,000,000 leases)
 set -euo pipefail
 
@@ -11,7 +11,7 @@ source "$ROOT/scripts/env.sh"
 which=("$@")
 # ibc-localnet only when asked: Hermes clears a burst of 1,000 transfers 50 at a time (see the
 # IBC issue), which takes many minutes.
-[ ${#which[@]} -gt 0 ] || which=(app market pos store ibc incentive localnet)
+[ ${#which[@]} -gt 0 ] || which=(app market pos store ibc incentive challenges localnet)
 
 agora_setup
 # The whole workspace, as scripts/test.sh builds it: the same features, no second compile.
@@ -25,6 +25,7 @@ for bench in "${which[@]}"; do
     store) "$CARGO_TARGET_DIR/release/store-bench" ;;
     ibc) cargo bench --locked -q -p agora-app --bench ibc_recv ;;
     incentive) cargo bench --locked -q -p agora-incentive --bench epoch ;;
+    challenges) cargo bench --locked -q -p agora-slashing --bench challenges ;;
     localnet) "$ROOT/scripts/bench-localnet.sh" ;;
     ibc-localnet) "$ROOT/scripts/install-hermes.sh" >/dev/null; "$ROOT/scripts/bench-ibc-localnet.sh" ;;
     *) echo "unknown benchmark $bench" >&2; exit 2 ;;

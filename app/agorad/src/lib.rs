@@ -117,6 +117,13 @@ fn run(cli: Cli, upgrades: &UpgradeHandlers) -> Result<()> {
         Command::Tx(c) => cmd::tx::run(g, *c),
         Command::Query(c) => cmd::query::run(g, c),
         Command::Provider(cmd::challenge::ProviderCmd::Watch(args)) => cmd::challenge::watch(g, args),
+        Command::Provider(cmd::challenge::ProviderCmd::AttestChallenge { from, provider, id }) => {
+            let auditor = keyring::Keyring::open(&g.home()?).signing_key(&from)?;
+            let provider = cmd::resolve_address(&g.home()?, &provider)?;
+            let challenge = cmd::challenge::find_challenge(g, &provider, id)?;
+            output::print(&cmd::challenge::attest(g, &auditor, &challenge)?, OutputFormat::Json);
+            Ok(())
+        }
         Command::Provider(cmd::challenge::ProviderCmd::SignCapacity(args)) => {
             let value = cmd::challenge::sign_capacity(g, args)?;
             output::print(&value, OutputFormat::Json);

@@ -65,6 +65,10 @@ impl ProviderPenaltyKeeper for ProviderPenalties {
         penalty::slash_bond(&mut state, &Bank, &ProviderFollowers, owner, amount, &to, jail_until, height).map_err(tx_error)
     }
 
+    fn audited_by(&self, state: &dyn StateRead, provider: &Address, auditor: &Address) -> Result<bool, TxError> {
+        Ok(state.audited_record(provider, auditor).map_err(tx_error)?.is_some())
+    }
+
     fn normalize_capacity(&self, capacity: &agora_proto::base::v1::Resources) -> Result<agora_proto::base::v1::Resources, TxError> {
         agora_provider::resources::normalize(capacity).map_err(tx_error)
     }

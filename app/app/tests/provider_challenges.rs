@@ -62,6 +62,7 @@ fn answer(provider: &Actor, challenge: &spb::Challenge) -> spb::MsgChallengeResp
         challenge_id: challenge.id,
         nonce: challenge.nonce.clone(),
         operator: String::new(),
+        attestation: None,
     }
 }
 
@@ -440,4 +441,72 @@ fn a_self_report_earns_no_reward() {
     assert_eq!(m.uagora(&carol), carol_before - FEE_AMOUNT, "no reward for the provider's own operator");
     assert!(m.uagora(&community_pool()) >= pool_before + BOND / 2);
     assert!(m.provider(&m.bob).tombstoned);
+}
+
+// ---- Hardware attestations -------------------------------------------------------------------
+
+fn attestation(auditor: &Actor, key_of: &Actor, challenge: &spb::Challenge) -> spb::HardwareAttestation {
+    let signature = key_of.key.sign(&agora_slashing::provider::attestation::sign_bytes(CHAIN_ID, challenge.id, &challenge.nonce));
+    spb::HardwareAttestation { auditor: auditor.address().to_bech32(), pub_key: Some(key_of.key.public_key().to_any()), signature }
+}
+
+/// An answer may carry the hardware attestation of an auditor that audited the provider: it is
+/// counted on the provider's record; one by anyone else, or with a bad signature, is refused.
+#[test]
+fn an_answer_carries_an_auditors_hardware_attestation() {
+    // Time to refuse three answers before the good one.
+    let mut m = market_from_genesis(|genesis| {
+        challenge_genesis(genesis);
+        genesis
+            .update_section::<agora_slashing::GenesisState, String>("slashing", |slashing| {
+                slashing.provider_penalties.params.response_window = 20;
+                Ok(())
+            })
+            .expect("slashing");
+    });
+    providers(&mut m);
+    let sign = agora_proto::audit::v1::MsgSignProviderAttributes {
+        auditor: m.auditor.address().to_bech32(),
+        provider: m.bob.address().to_bech32(),
+        attributes: vec![agora_proto::base::v1::Attribute { key: "region".into(), value: "eu".into() }],
+    };
+    let tx = m.auditor.tx(&sign);
+    ok(&m.block(vec![tx]));
+    let bob = m.bob.address();
+    let challenge = loop {
+        if let Some(challenge) = open_challenge(&m, &bob) {
+            break challenge;
+        }
+        m.empty_blocks(1);
+    };
+    let refused = |m: &mut Market, msg: spb::MsgChallengeResponse, code: u32, needle: &str| {
+        let tx = m.bob.tx(&msg);
+        assert_refused(&m.chain.raw_block(vec![tx])[0], "slashing", code, needle);
+        m.bob.sequence = m.chain.account(&m.bob.address()).expect("account").sequence;
+    };
+    // Carol never audited bob.
+    let mut msg = answer(&m.bob, &challenge);
+    msg.attestation = Some(attestation(&m.carol, &m.carol, &challenge));
+    refused(&mut m, msg, 109, "has not audited");
+    // The auditor's name with carol's key.
+    let mut msg = answer(&m.bob, &challenge);
+    msg.attestation = Some(attestation(&m.auditor, &m.carol, &challenge));
+    refused(&mut m, msg, 109, "not auditor");
+    // A signature over something else.
+    let mut msg = answer(&m.bob, &challenge);
+    let mut forged = attestation(&m.auditor, &m.auditor, &challenge);
+    forged.signature[3] ^= 1;
+    msg.attestation = Some(forged);
+    refused(&mut m, msg, 109, "signature");
+
+    let mut msg = answer(&m.bob, &challenge);
+    msg.attestation = Some(attestation(&m.auditor, &m.auditor, &challenge));
+    let tx = m.bob.tx(&msg);
+    let results = m.block(vec![tx]);
+    ok(&results);
+    let answered = results[0].events.iter().find(|e| e.kind == "provider_challenge_answered").expect("event");
+    assert!(answered.attributes.iter().any(|a| a.key_str().ok() == Some("attester")));
+    let record = liveness(&m, &bob);
+    assert_eq!((record.attested, record.last_attester.as_str()), (1, m.auditor.address().to_bech32().as_str()));
+    assert_eq!(record.last_attested_height, m.height());
 }

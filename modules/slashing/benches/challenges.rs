@@ -37,6 +37,10 @@ impl ProviderPenaltyKeeper for Registry {
         Ok((Coin::new(Denom::native(), amount), Vec::new()))
     }
 
+    fn audited_by(&self, _: &dyn StateRead, _: &Address, _: &Address) -> Result<bool, TxError> {
+        Ok(false)
+    }
+
     fn normalize_capacity(&self, capacity: &Resources) -> Result<Resources, TxError> {
         Ok(capacity.clone())
     }

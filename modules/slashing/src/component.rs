@@ -268,8 +268,9 @@ impl Component for SlashingComponent {
     /// An answer that would fail is refused before it takes a block's space and its fee.
     fn check_tx(&self, state: &mut dyn StateWrite, ctx: &BlockContext, msgs: &[&SlashingMsg], _scope: CheckTxScope) -> Result<(), TxError> {
         for msg in msgs {
-            if let SlashingMsg::ChallengeResponse { provider, operator, challenge_id, nonce } = msg {
-                challenge::check_answer(state, ctx.height, self.provider_keeper()?, provider, operator.as_ref(), *challenge_id, nonce)?;
+            if let SlashingMsg::ChallengeResponse { provider, operator, challenge_id, nonce, attestation } = msg {
+                let answer = challenge::Answer { provider, operator: operator.as_ref(), id: *challenge_id, nonce, attestation: attestation.as_deref() };
+                challenge::check_answer(state, ctx, self.provider_keeper()?, &answer)?;
             }
         }
         Ok(())
@@ -329,9 +330,9 @@ impl Component for SlashingComponent {
                 state.put_slashing_params(params);
                 Ok(Vec::new())
             }
-            SlashingMsg::ChallengeResponse { provider, operator, challenge_id, nonce } => {
-                let keeper = self.provider_keeper()?;
-                challenge::answer(state, ctx, keeper, provider, operator.as_ref(), *challenge_id, nonce)
+            SlashingMsg::ChallengeResponse { provider, operator, challenge_id, nonce, attestation } => {
+                let answer = challenge::Answer { provider, operator: operator.as_ref(), id: *challenge_id, nonce, attestation: attestation.as_deref() };
+                challenge::answer(state, ctx, self.provider_keeper()?, &answer)
             }
             SlashingMsg::UnjailProvider { provider } => self.provider_keeper()?.unjail(state, provider, ctx.height),
             SlashingMsg::ReportConflictingStatements(evidence) => crate::provider::fraud::report(state, ctx, self.provider_keeper()?, evidence),

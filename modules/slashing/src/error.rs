@@ -40,6 +40,8 @@ pub enum SlashingError {
     InvalidEvidence(String),
     #[error("provider {0} is tombstoned already")]
     ProviderTombstoned(String),
+    #[error("invalid hardware attestation: {0}")]
+    InvalidAttestation(String),
 }
 
 impl AbciError for SlashingError {
@@ -70,6 +72,7 @@ impl AbciError for SlashingError {
             Self::ChallengeAnswered { .. } => 106,
             Self::InvalidEvidence(_) => 107,
             Self::ProviderTombstoned(_) => 108,
+            Self::InvalidAttestation(_) => 109,
         }
     }
 }

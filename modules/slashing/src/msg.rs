@@ -9,6 +9,7 @@ use cosmos_sdk_proto::cosmos::slashing::v1beta1 as pb;
 use cosmos_sdk_proto::Any;
 use prost::Message;
 
+use crate::provider::attestation::Attestation;
 use crate::provider::fraud::ConflictingStatements;
 use crate::provider::ProviderParams;
 use crate::{Params, SlashingError};
@@ -35,7 +36,7 @@ pub enum SlashingMsg {
     UpdateParams { authority: Address, params: Params },
     /// The drawn provider answers a liveness challenge, signed by its owner or (`operator`)
     /// the operator key it registered.
-    ChallengeResponse { provider: Address, operator: Option<Address>, challenge_id: u64, nonce: Vec<u8> },
+    ChallengeResponse { provider: Address, operator: Option<Address>, challenge_id: u64, nonce: Vec<u8>, attestation: Option<Box<Attestation>> },
     UnjailProvider { provider: Address },
     UpdateProviderParams { authority: Address, params: ProviderParams },
     /// Evidence of a provider's fraud, from anyone.
@@ -86,7 +87,8 @@ impl SlashingMsg {
             MSG_CHALLENGE_RESPONSE_URL => {
                 let m = apb::MsgChallengeResponse::decode(any.value.as_slice()).map_err(invalid)?;
                 let operator = (!m.operator.is_empty()).then(|| address("operator", &m.operator)).transpose()?;
-                Ok(Self::ChallengeResponse { provider: address("provider", &m.provider)?, operator, challenge_id: m.challenge_id, nonce: m.nonce })
+                let attestation = m.attestation.map(Attestation::from_proto).transpose()?.map(Box::new);
+                Ok(Self::ChallengeResponse { provider: address("provider", &m.provider)?, operator, challenge_id: m.challenge_id, nonce: m.nonce, attestation })
             }
             MSG_UNJAIL_PROVIDER_URL => {
                 let m = apb::MsgUnjailProvider::decode(any.value.as_slice()).map_err(invalid)?;
@@ -116,13 +118,14 @@ impl SlashingMsg {
             Self::UpdateParams { authority, params } => {
                 (MSG_UPDATE_PARAMS_URL, pb::MsgUpdateParams { authority: authority.to_string(), params: Some(params.to_proto()) }.encode_to_vec())
             }
-            Self::ChallengeResponse { provider, operator, challenge_id, nonce } => (
+            Self::ChallengeResponse { provider, operator, challenge_id, nonce, attestation } => (
                 MSG_CHALLENGE_RESPONSE_URL,
                 apb::MsgChallengeResponse {
                     provider: provider.to_string(),
                     challenge_id: *challenge_id,
                     nonce: nonce.clone(),
                     operator: operator.map(|a| a.to_string()).unwrap_or_default(),
+                    attestation: attestation.as_ref().map(|a| a.to_proto()),
                 }
                 .encode_to_vec(),
             ),
@@ -154,8 +157,8 @@ mod tests {
     fn every_message_decodes_from_its_any() {
         let provider = Address::new([7; 20]);
         for msg in [
-            SlashingMsg::ChallengeResponse { provider, operator: None, challenge_id: 3, nonce: vec![1, 2, 3] },
-            SlashingMsg::ChallengeResponse { provider, operator: Some(Address::new([8; 20])), challenge_id: 3, nonce: vec![1] },
+            SlashingMsg::ChallengeResponse { provider, operator: None, challenge_id: 3, nonce: vec![1, 2, 3], attestation: None },
+            SlashingMsg::ChallengeResponse { provider, operator: Some(Address::new([8; 20])), challenge_id: 3, nonce: vec![1], attestation: None },
             SlashingMsg::UnjailProvider { provider },
             SlashingMsg::UpdateProviderParams { authority: provider, params: ProviderParams::default() },
             SlashingMsg::Unjail { operator: provider },

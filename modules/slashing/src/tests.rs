@@ -57,6 +57,9 @@ mod provider_penalties {
             missed: 2,
             last_answered_height: 90,
             slashed: vec![cosmos_sdk_proto::cosmos::base::v1beta1::Coin { denom: "uagora".into(), amount: "30".into() }],
+            attested: 1,
+            last_attested_height: 88,
+            last_attester: Address::new([9; 20]).to_string(),
         };
         state.put_liveness(&bob, &live(&bob, 4));
         state.put_liveness(&carol, &live(&carol, 5));
@@ -75,7 +78,7 @@ mod provider_penalties {
         let deadlines: Vec<(u64, u64, u64)> = exported.challenges.iter().map(|c| (c.drawn_height, c.deadline, c.answered_height)).collect();
         assert_eq!(deadlines, [(0, 5, 0), (0, 1, 0), (0, 10, 1)], "rebased; a deadline at the export height stays answerable at block 1; an answer stays one");
         assert_eq!(exported.frauds[0].height, 0);
-        assert_eq!(exported.liveness[0].last_answered_height, 0);
+        assert_eq!((exported.liveness[0].last_answered_height, exported.liveness[0].last_attested_height), (0, 0));
 
         let json = serde_json::to_string(&exported).unwrap();
         let imported: ProviderPenaltyGenesis = serde_json::from_str(&json).unwrap();

@@ -65,7 +65,7 @@ fn cannot_answer(rpc: &Rpc, provider: &Address, signer: &Address) -> Result<Opti
 }
 
 /// The answer to `challenge`, signed by `key`: the provider's owner, or its operator key.
-fn response(key: &SigningKey, challenge: &pb::Challenge) -> TxBuilder {
+fn response(key: &SigningKey, challenge: &pb::Challenge, attestation: Option<pb::HardwareAttestation>) -> TxBuilder {
     let signer = key.address().to_bech32();
     let operator = if signer == challenge.provider { String::new() } else { signer };
     TxBuilder::new().message(&pb::MsgChallengeResponse {
@@ -73,7 +73,46 @@ fn response(key: &SigningKey, challenge: &pb::Challenge) -> TxBuilder {
         challenge_id: challenge.id,
         nonce: challenge.nonce.clone(),
         operator,
+        attestation,
     })
+}
+
+/// An auditor's attestation of `challenge` (`agorad provider attest-challenge`), as JSON:
+/// `{"auditor", "pub_key", "signature"}` (the key an encoded `Any`, both base64).
+pub fn attest(g: &GlobalOpts, auditor: &SigningKey, challenge: &pb::Challenge) -> Result<Value> {
+    use prost::Message;
+    let chain_id = match &g.chain_id {
+        Some(id) => id.clone(),
+        None => g.rpc().chain_id()?,
+    };
+    let signature = auditor.sign(&agora_slashing::provider::attestation::sign_bytes(&chain_id, challenge.id, &challenge.nonce));
+    Ok(json!({
+        "auditor": auditor.address().to_bech32(),
+        "pub_key": b64(&auditor.public_key().to_any().encode_to_vec()),
+        "signature": b64(&signature),
+        "challenge": challenge_json(challenge),
+    }))
+}
+
+fn read_attestation(path: &std::path::Path) -> Result<pb::HardwareAttestation> {
+    use prost::Message;
+    let text = std::fs::read_to_string(path).map_err(|e| anyhow!("cannot read {}: {e}", path.display()))?;
+    let doc: Value = serde_json::from_str(&text).map_err(|e| anyhow!("{}: not JSON: {e}", path.display()))?;
+    let field = |name: &str| doc.get(name).and_then(Value::as_str).ok_or_else(|| anyhow!("{}: no {name:?}", path.display()));
+    let pub_key = cosmos_sdk_proto::Any::decode(from_b64("pub_key", field("pub_key")?)?.as_slice()).map_err(|e| anyhow!("pub_key: {e}"))?;
+    Ok(pb::HardwareAttestation { auditor: field("auditor")?.to_string(), pub_key: Some(pub_key), signature: from_b64("signature", field("signature")?)? })
+}
+
+/// The challenge numbered `id`, or `provider`'s open one.
+pub fn find_challenge(g: &GlobalOpts, provider: &Address, id: Option<u64>) -> Result<pb::Challenge> {
+    let rpc = g.rpc();
+    match id {
+        Some(id) => {
+            let res: pb::QueryChallengeResponse = rpc.query_proto("/agora.slashing.v1.Query/Challenge", &pb::QueryChallengeRequest { id }, None)?;
+            res.challenge.ok_or_else(|| anyhow!("challenge {id} is not open"))
+        }
+        None => open_challenge(&rpc, provider)?.ok_or_else(|| anyhow!("{provider} has no open challenge")),
+    }
 }
 
 /// The provider `key` answers for: `provider` (address or key name) if given, else the key's own.
@@ -82,18 +121,13 @@ fn provider_of(g: &GlobalOpts, key: &SigningKey, provider: Option<&str>) -> Resu
 }
 
 /// Answers the open challenge of `provider` (default: the key's own provider), or the one
-/// numbered `id`, signed by `key`.
-pub fn respond(g: &GlobalOpts, key: &SigningKey, provider: Option<&str>, id: Option<u64>, opts: &TxOpts) -> Result<()> {
-    let rpc = g.rpc();
+/// numbered `id`, signed by `key`, with an auditor's attestation (a file
+/// `agorad provider attest-challenge` wrote) if given.
+pub fn respond(g: &GlobalOpts, key: &SigningKey, provider: Option<&str>, id: Option<u64>, attestation: Option<&std::path::Path>, opts: &TxOpts) -> Result<()> {
     let provider = provider_of(g, key, provider)?;
-    let challenge = match id {
-        Some(id) => {
-            let res: pb::QueryChallengeResponse = rpc.query_proto("/agora.slashing.v1.Query/Challenge", &pb::QueryChallengeRequest { id }, None)?;
-            res.challenge.ok_or_else(|| anyhow!("challenge {id} is not open"))?
-        }
-        None => open_challenge(&rpc, &provider)?.ok_or_else(|| anyhow!("{provider} has no open challenge"))?,
-    };
-    broadcast_signed(g, key, response(key, &challenge), opts, &format!("answer challenge {} (deadline {})", challenge.id, challenge.deadline))
+    let challenge = find_challenge(g, &provider, id)?;
+    let attestation = attestation.map(read_attestation).transpose()?;
+    broadcast_signed(g, key, response(key, &challenge, attestation), opts, &format!("answer challenge {} (deadline {})", challenge.id, challenge.deadline))
 }
 
 pub fn unjail(g: &GlobalOpts, key: &SigningKey, opts: &TxOpts) -> Result<()> {
@@ -108,6 +142,19 @@ pub enum ProviderCmd {
     /// Sign a statement of the provider's capacity for an incentive epoch (printed as JSON):
     /// signing two different ones for one epoch is fraud anyone can report
     SignCapacity(SignCapacityArgs),
+    /// As an auditor of the provider, attest its hardware for its open challenge (printed as
+    /// JSON, for `agorad tx provider respond-challenge --attestation`)
+    AttestChallenge {
+        /// Key name of the auditor (in --home's keyring)
+        #[arg(long)]
+        from: String,
+        /// The provider (address or key name)
+        #[arg(long)]
+        provider: String,
+        /// The challenge (default: the provider's open one)
+        #[arg(long)]
+        id: Option<u64>,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -281,7 +328,7 @@ pub fn watch(g: &GlobalOpts, args: WatchArgs) -> Result<()> {
             continue;
         }
         eprintln!("challenge {} drawn at {}, deadline {}: answering", challenge.id, challenge.drawn_height, challenge.deadline);
-        match broadcast_signed(g, &key, response(&key, &challenge), &opts, "answer challenge") {
+        match broadcast_signed(g, &key, response(&key, &challenge, None), &opts, "answer challenge") {
             Ok(()) => answered += 1,
             Err(e) => {
                 let text = format!("{e:#}");

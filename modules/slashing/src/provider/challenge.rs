@@ -20,6 +20,7 @@ use agora_store::{StateRead, StateWrite, WeightedSet};
 use agora_types::{Address, BlockContext, Coin, Coins, Event, TxError, TypedEvent};
 use sha2::{Digest, Sha256};
 
+use super::attestation::Attestation;
 use super::event::{ChallengeAnswered, ChallengeDrawn, ChallengeMissed};
 use super::keeper::{ProviderPenaltyKeeper, SlashTo};
 use super::keys;
@@ -200,18 +201,23 @@ fn close(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn ProviderPe
     Ok(events)
 }
 
+/// A `MsgChallengeResponse`, as the checks see it.
+pub struct Answer<'a> {
+    pub provider: &'a Address,
+    /// The signer when it is not the owner: the provider's registered operator key.
+    pub operator: Option<&'a Address>,
+    pub id: u64,
+    pub nonce: &'a [u8],
+    pub attestation: Option<&'a Attestation>,
+}
+
 /// The checks of an answer, which CheckTx runs too (so an answer that would fail never pays
 /// for a block's space): the challenge is open and unanswered, it is `provider`'s, the signer
-/// is its owner or registered operator, the deadline has not passed, the nonce matches.
-pub fn check_answer(
-    state: &dyn StateRead,
-    height: u64,
-    keeper: &dyn ProviderPenaltyKeeper,
-    provider: &Address,
-    operator: Option<&Address>,
-    id: u64,
-    nonce: &[u8],
-) -> Result<pb::Challenge, TxError> {
+/// is its owner or registered operator, the deadline has not passed, the nonce matches, and an
+/// attestation (if any) is by an auditor of the provider, over this challenge.
+pub fn check_answer(state: &dyn StateRead, ctx: &BlockContext, keeper: &dyn ProviderPenaltyKeeper, answer: &Answer<'_>) -> Result<pb::Challenge, TxError> {
+    let Answer { provider, operator, id, nonce, attestation } = *answer;
+    let height = ctx.height;
     let challenge = state.challenge(id)?.ok_or(SlashingError::ChallengeNotFound(id))?;
     if challenge.provider != provider.to_string() {
         return Err(SlashingError::NotChallenged { id, provider: provider.to_string() }.into());
@@ -231,28 +237,29 @@ pub fn check_answer(
     if challenge.nonce != nonce {
         return Err(SlashingError::WrongNonce(id).into());
     }
+    if let Some(attestation) = attestation {
+        attestation.verify(state, keeper, provider, &ctx.chain_id, &challenge)?;
+    }
     Ok(challenge)
 }
 
 /// `MsgChallengeResponse`: the drawn provider (its owner, or `operator` if that is the key it
 /// registered) answers in time with the challenge's nonce. The challenge stays (answered) until
 /// its deadline, and the provider out of the draw with it.
-pub fn answer(
-    state: &mut dyn StateWrite,
-    ctx: &BlockContext,
-    keeper: &dyn ProviderPenaltyKeeper,
-    provider: &Address,
-    operator: Option<&Address>,
-    id: u64,
-    nonce: &[u8],
-) -> Result<Vec<Event>, TxError> {
-    let mut challenge = check_answer(state, ctx.height, keeper, provider, operator, id, nonce)?;
+pub fn answer(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn ProviderPenaltyKeeper, answer: &Answer<'_>) -> Result<Vec<Event>, TxError> {
+    let (provider, id) = (answer.provider, answer.id);
+    let mut challenge = check_answer(state, ctx, keeper, answer)?;
     challenge.answered_height = ctx.height;
     state.update_challenge(&challenge);
     let mut liveness = state.liveness(provider)?;
     liveness.missed_in_a_row = 0;
     liveness.answered = liveness.answered.saturating_add(1);
     liveness.last_answered_height = ctx.height;
+    if let Some(attestation) = answer.attestation {
+        liveness.attested = liveness.attested.saturating_add(1);
+        liveness.last_attested_height = ctx.height;
+        liveness.last_attester = attestation.auditor.to_string();
+    }
     state.put_liveness(provider, &liveness);
-    Ok(vec![ChallengeAnswered { id, provider }.to_event()])
+    Ok(vec![ChallengeAnswered { id, provider, attester: answer.attestation.map(|a| &a.auditor) }.to_event()])
 }

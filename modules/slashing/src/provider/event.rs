@@ -9,10 +9,11 @@ pub struct ChallengeDrawn<'a> {
     pub deadline: u64,
 }
 
-/// `provider` answered challenge `id` in time.
+/// `provider` answered challenge `id` in time (with `attester`'s hardware attestation).
 pub struct ChallengeAnswered<'a> {
     pub id: u64,
     pub provider: &'a Address,
+    pub attester: Option<&'a Address>,
 }
 
 /// `provider` let challenge `id` pass unanswered: `slashed` was taken from its bond.
@@ -31,7 +32,11 @@ impl TypedEvent for ChallengeDrawn<'_> {
 
 impl TypedEvent for ChallengeAnswered<'_> {
     fn to_event(&self) -> Event {
-        Event::new("provider_challenge_answered").attr("id", self.id).attr("provider", self.provider)
+        let event = Event::new("provider_challenge_answered").attr("id", self.id).attr("provider", self.provider);
+        match self.attester {
+            Some(auditor) => event.attr("attester", auditor),
+            None => event,
+        }
     }
 }
 

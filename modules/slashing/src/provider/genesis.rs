@@ -136,6 +136,7 @@ impl ProviderPenaltyGenesis {
             let (_, value) = item?;
             let mut record = pb::ProviderLiveness::decode(value.as_slice()).map_err(|e| SlashingError::Internal(format!("corrupt liveness record: {e}")))?;
             record.last_answered_height = record.last_answered_height.saturating_sub(height);
+            record.last_attested_height = record.last_attested_height.saturating_sub(height);
             genesis.liveness.push(record);
         }
         Ok(genesis)

@@ -40,6 +40,9 @@ pub trait ProviderPenaltyKeeper: Send + Sync {
     /// so two statements of one capacity compare equal however each was written.
     fn normalize_capacity(&self, capacity: &agora_proto::base::v1::Resources) -> Result<agora_proto::base::v1::Resources, TxError>;
 
+    /// Whether `auditor` holds an audit record for `provider` (it may attest its hardware).
+    fn audited_by(&self, state: &dyn StateRead, provider: &Address, auditor: &Address) -> Result<bool, TxError>;
+
     /// Proven fraud: jailed for ever.
     fn tombstone(&self, state: &mut dyn StateWrite, owner: &Address, reason: &str, height: u64) -> Result<Vec<Event>, TxError>;
 

@@ -2,6 +2,7 @@
 //! [`ProviderPenaltyKeeper`] over the provider registry (bonds, jail) and incentives
 //! (verified status, unvested rewards). Liveness challenges: [`challenge`].
 
+pub mod attestation;
 pub mod challenge;
 pub mod event;
 pub mod fraud;

@@ -114,6 +114,9 @@ pub enum ProviderTx {
         /// The provider (address or key name) when --from is its operator key
         #[arg(long)]
         provider: Option<String>,
+        /// An auditor's hardware attestation (the JSON `agorad provider attest-challenge` wrote)
+        #[arg(long)]
+        attestation: Option<PathBuf>,
         #[command(flatten)]
         signer: Signer,
     },
@@ -196,8 +199,8 @@ pub fn run_provider(g: &GlobalOpts, cmd: ProviderTx) -> Result<()> {
             let msg = ppb::MsgDeleteProvider { owner: key.address().to_bech32() };
             signer.send(g, &key, &msg, "delete (unbond) provider")
         }
-        ProviderTx::RespondChallenge { id, provider, signer } => {
-            crate::cmd::challenge::respond(g, &signer.key(g)?, provider.as_deref(), id, &signer.tx)
+        ProviderTx::RespondChallenge { id, provider, attestation, signer } => {
+            crate::cmd::challenge::respond(g, &signer.key(g)?, provider.as_deref(), id, attestation.as_deref(), &signer.tx)
         }
         ProviderTx::DepositBond { amount, signer } => {
             let amount = amount.trim().parse::<Coin>().map_err(|e| anyhow!("invalid amount {amount:?}: {e}"))?;

@@ -510,3 +510,39 @@ fn an_answer_carries_an_auditors_hardware_attestation() {
     assert_eq!((record.attested, record.last_attester.as_str()), (1, m.auditor.address().to_bech32().as_str()));
     assert_eq!(record.last_attested_height, m.height());
 }
+
+/// A provider that finishes unbonding leaves the draw for good (its slot freed for the next
+/// one); registering again puts it back, without the misses of before.
+#[test]
+fn a_provider_that_leaves_gives_its_draw_slot_back_and_may_return() {
+    let mut m = market_from_genesis(challenge_genesis);
+    providers(&mut m);
+    let carol = m.carol.address();
+    let slot_key = [b"slashing/provider/draw/s".as_slice(), carol.as_bytes().as_slice()].concat();
+    let slot = |m: &Market| {
+        use agora_store::StateRead;
+        m.chain.node.app().storage().latest_snapshot().get_raw(&slot_key).expect("read")
+    };
+    assert!(slot(&m).is_some(), "carol is in the draw");
+    // Carol unbonds; once her record is gone (and any challenge of hers closed) her slot is
+    // free.
+    let tx = m.carol.tx(&agora_proto::provider::v1::MsgDeleteProvider { owner: carol.to_bech32() });
+    ok(&m.block(vec![tx]));
+    while m.chain.node.query_proto::<_, agora_proto::provider::v1::QueryProviderResponse>(
+        "/agora.provider.v1.Query/Provider",
+        &agora_proto::provider::v1::QueryProviderRequest { owner: carol.to_bech32() },
+    )
+    .is_ok()
+    {
+        assert!(m.height() < 100, "carol's unbonding should have finished");
+        m.empty_blocks(1);
+    }
+    m.empty_blocks(WINDOW + 1);
+    assert_eq!(slot(&m), None, "the slot went back");
+    assert_eq!(liveness(&m, &carol).missed_in_a_row, 0);
+    let mut c = create_provider(&m.carol, 0);
+    c.capacity.as_mut().expect("capacity").gpus.clear();
+    let tx = m.carol.tx(&c);
+    ok(&m.block(vec![tx]));
+    assert!(slot(&m).is_some(), "back in the draw");
+}

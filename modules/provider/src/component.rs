@@ -78,7 +78,7 @@ impl Component for ProviderComponent {
     }
 
     fn end_block(&self, mut state: &mut dyn StateWrite, ctx: &BlockContext, _router: &dyn MsgRouter) -> Result<EndBlockOutcome, TxError> {
-        end_block(&mut state, self.bank.as_ref(), ctx).map(EndBlockOutcome::events).map_err(|e| e.to_tx_error())
+        end_block(&mut state, self.bank.as_ref(), self.hooks.as_ref(), ctx).map(EndBlockOutcome::events).map_err(|e| e.to_tx_error())
     }
 
     fn message_types(&self) -> &'static [&'static str] {
@@ -147,12 +147,13 @@ impl Component for ProviderComponent {
 /// first): returns each bond to its owner and removes the provider record and its index entry.
 /// The index is a height queue, so a block costs what is due in it, not what is pending. Each
 /// unbonding runs on its own fork: one that fails is reported and dropped, the others go on.
-/// Audited records of a removed provider stay: they belong to their auditors.
-pub fn end_block<S: StateWrite>(state: &mut S, bank: &dyn BankKeeper, ctx: &BlockContext) -> Result<Vec<Event>, ProviderError> {
+/// Audited records of a removed provider stay: they belong to their auditors. The `hooks` hear
+/// of each provider that left.
+pub fn end_block<S: StateWrite>(state: &mut S, bank: &dyn BankKeeper, hooks: &dyn ProviderHooks, ctx: &BlockContext) -> Result<Vec<Event>, ProviderError> {
     let budget = usize::try_from(state.provider_params()?.max_unbondings_per_block).unwrap_or(usize::MAX);
     let mut events = Vec::new();
     for (height, owner) in keys::UNBONDING_QUEUE.take_due(state, ctx.height, budget)? {
-        match isolated(state, |fork| complete_unbonding(fork, bank, &owner, height)) {
+        match isolated(state, |fork| complete_unbonding(fork, bank, hooks, &owner, height, ctx.height)) {
             Ok(done) => events.extend(done),
             Err(error) => events.push(entry_failed(state, "provider", "unbonding", height, &owner, ctx.height, &error.to_tx_error())),
         }
@@ -161,7 +162,7 @@ pub fn end_block<S: StateWrite>(state: &mut S, bank: &dyn BankKeeper, ctx: &Bloc
 }
 
 /// Returns one provider's bond, if the unbonding that wrote this index entry is still on.
-fn complete_unbonding<S: StateWrite>(state: &mut S, bank: &dyn BankKeeper, owner: &[u8], height: u64) -> Result<Vec<Event>, ProviderError> {
+fn complete_unbonding<S: StateWrite>(state: &mut S, bank: &dyn BankKeeper, hooks: &dyn ProviderHooks, owner: &[u8], height: u64, now: u64) -> Result<Vec<Event>, ProviderError> {
     let owner = Address::from_slice(owner).map_err(|_| ProviderError::Internal(format!("corrupt unbonding index entry {owner:?}")))?;
     let Some(provider) = state.provider(&owner)? else {
         return Ok(Vec::new());
@@ -180,5 +181,6 @@ fn complete_unbonding<S: StateWrite>(state: &mut S, bank: &dyn BankKeeper, owner
         state.delete_provider(&owner)?;
     }
     events.push(ProviderBondReturned { owner: &owner, amount: &amount }.to_event());
+    events.extend(hooks.provider_changed(state, &owner, now)?);
     Ok(events)
 }

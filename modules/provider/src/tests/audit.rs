@@ -121,7 +121,7 @@ fn audited_records_outlive_their_provider() {
     run(&mut state, 3, &delete_msg(&provider)).unwrap();
     // Still signable while unbonding: the provider exists.
     run(&mut state, 3, &sign(&auditor, &provider, &[("b1", "y")])).unwrap();
-    crate::end_block(&mut state, &super::TestBank, &ctx(4)).unwrap();
+    crate::end_block(&mut state, &super::TestBank, &crate::NoHooks, &ctx(4)).unwrap();
     assert!(state.provider(&provider).unwrap().is_none());
     assert_eq!(state.audited_attributes(&provider, &auditor).unwrap().len(), 2);
     // The auditor can still clean up.

@@ -217,11 +217,11 @@ fn the_bond_comes_back_at_the_unbonding_height_and_the_record_goes() {
     assert!(matches!(state.bid_opened(&owner), Err(ProviderError::ProviderNotActive { .. })));
     assert!(matches!(state.allocate(&owner, &Resources::default()), Err(ProviderError::ProviderNotActive { .. })));
 
-    assert!(end_block(&mut state, &super::TestBank, &ctx(29)).unwrap().is_empty());
+    assert!(end_block(&mut state, &super::TestBank, &crate::NoHooks, &ctx(29)).unwrap().is_empty());
     assert_eq!(balance(&state, &owner), 0);
     assert!(state.provider(&owner).unwrap().is_some());
 
-    let events = end_block(&mut state, &super::TestBank, &ctx(30)).unwrap();
+    let events = end_block(&mut state, &super::TestBank, &crate::NoHooks, &ctx(30)).unwrap();
     let returned = event(&events, "provider_bond_returned");
     assert_eq!(returned.get("owner"), Some(owner.to_string().as_str()));
     assert_eq!(returned.get("amount"), Some("100000000uagora"));
@@ -229,7 +229,7 @@ fn the_bond_comes_back_at_the_unbonding_height_and_the_record_goes() {
     assert_eq!(balance(&state, &module_address()), 0);
     assert!(state.provider(&owner).unwrap().is_none());
     assert!(state.get_raw(&keys::unbonding(30, &owner)).unwrap().is_none());
-    assert!(end_block(&mut state, &super::TestBank, &ctx(31)).unwrap().is_empty());
+    assert!(end_block(&mut state, &super::TestBank, &crate::NoHooks, &ctx(31)).unwrap().is_empty());
 
     // The owner may register again.
     run(&mut state, 32, &create_msg(&owner, vec![])).unwrap();
@@ -250,13 +250,13 @@ fn end_block_returns_only_what_is_due_in_height_order() {
     run(&mut state, 10, &delete_msg(&c)).unwrap(); // due at 15
 
     // A late EndBlock returns everything due up to its height.
-    let events = end_block(&mut state, &super::TestBank, &ctx(16)).unwrap();
+    let events = end_block(&mut state, &super::TestBank, &crate::NoHooks, &ctx(16)).unwrap();
     let owners: Vec<_> = events.iter().filter(|e| e.kind == "provider_bond_returned").map(|e| e.get("owner").unwrap().to_string()).collect();
     // Same height: owner byte order.
     assert_eq!(owners, vec![c.to_string(), a.to_string()]);
     assert_eq!(balance(&state, &b), 0);
     assert!(state.provider(&b).unwrap().is_some());
-    let events = end_block(&mut state, &super::TestBank, &ctx(17)).unwrap();
+    let events = end_block(&mut state, &super::TestBank, &crate::NoHooks, &ctx(17)).unwrap();
     assert_eq!(event(&events, "provider_bond_returned").get("owner"), Some(b.to_string().as_str()));
     assert_eq!(balance(&state, &module_address()), 0);
 }
@@ -280,10 +280,10 @@ fn unbondings_due_beyond_the_per_block_budget_wait_for_the_next_blocks() {
         run(&mut state, 10, &delete_msg(who)).unwrap(); // all due at 15
     }
     let returned = |events: &[Event]| events.iter().filter(|e| e.kind == "provider_bond_returned").count();
-    assert_eq!(returned(&end_block(&mut state, &super::TestBank, &ctx(15)).unwrap()), 2);
-    assert_eq!(returned(&end_block(&mut state, &super::TestBank, &ctx(16)).unwrap()), 2);
-    assert_eq!(returned(&end_block(&mut state, &super::TestBank, &ctx(17)).unwrap()), 1, "the last one, a block later");
-    assert!(end_block(&mut state, &super::TestBank, &ctx(18)).unwrap().is_empty());
+    assert_eq!(returned(&end_block(&mut state, &super::TestBank, &crate::NoHooks, &ctx(15)).unwrap()), 2);
+    assert_eq!(returned(&end_block(&mut state, &super::TestBank, &crate::NoHooks, &ctx(16)).unwrap()), 2);
+    assert_eq!(returned(&end_block(&mut state, &super::TestBank, &crate::NoHooks, &ctx(17)).unwrap()), 1, "the last one, a block later");
+    assert!(end_block(&mut state, &super::TestBank, &crate::NoHooks, &ctx(18)).unwrap().is_empty());
     for who in &owners {
         assert_eq!(balance(&state, who), BOND, "{who} got its bond back");
     }
@@ -301,14 +301,14 @@ fn a_failing_unbonding_leaves_the_others_completed() {
     // Sorts before the real entry (same height, smaller id), and is no address.
     keys::UNBONDING_QUEUE.insert(&mut state, 15, &[0u8; 3]).unwrap();
 
-    let events = end_block(&mut state, &super::TestBank, &ctx(15)).unwrap();
+    let events = end_block(&mut state, &super::TestBank, &crate::NoHooks, &ctx(15)).unwrap();
     let failed = event(&events, "end_block_entry_error");
     assert_eq!(failed.get("module"), Some("provider"));
     assert_eq!(failed.get("entry"), Some("000000"));
     assert!(failed.get("error").unwrap().contains("corrupt unbonding index entry"), "{failed:?}");
     assert_eq!(event(&events, "provider_bond_returned").get("owner"), Some(owner.to_string().as_str()));
     assert_eq!(balance(&state, &owner), BOND);
-    assert!(end_block(&mut state, &super::TestBank, &ctx(16)).unwrap().is_empty(), "the failed entry is not retried every block");
+    assert!(end_block(&mut state, &super::TestBank, &crate::NoHooks, &ctx(16)).unwrap().is_empty(), "the failed entry is not retried every block");
     let parked = agora_component::parked_key("provider", "unbonding", 15, &[0u8; 3]);
     let error = String::from_utf8(state.get_raw(&parked).unwrap().expect("parked, not lost")).unwrap();
     assert!(error.contains("corrupt unbonding index entry"), "{error}");

@@ -97,7 +97,7 @@ fn a_tombstoned_provider_unbonds_but_never_registers_again() {
     tombstone(&mut state, &NoHooks, &owner, "conflicting capacity statements", 1).unwrap();
     run(&mut state, 20, &delete_msg(&owner)).unwrap();
     let unbonding_height = provider(&state, &owner).unbonding_height;
-    let events = crate::end_block(&mut state, &TestBank, &ctx(unbonding_height)).unwrap();
+    let events = crate::end_block(&mut state, &TestBank, &NoHooks, &ctx(unbonding_height)).unwrap();
     assert!(events.iter().any(|e| e.kind == "provider_bond_returned"));
     assert_eq!(balance(&state, &owner), BOND, "the bond came back");
     let record = provider(&state, &owner);

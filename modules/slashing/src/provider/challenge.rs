@@ -58,7 +58,13 @@ fn parse_owner(record: &pb::Challenge) -> Result<Address, SlashingError> {
 /// (capped) while it offers capacity and has no challenge running, else 0.
 pub fn refresh_weight(state: &mut dyn StateWrite, keeper: &dyn ProviderPenaltyKeeper, owner: &Address) -> Result<(), TxError> {
     let Some(standing) = keeper.standing(state, owner)? else {
-        // Gone from the registry: its slot goes back for the next provider.
+        // Gone from the registry: its slot goes back for the next provider, and a provider
+        // that registers again later starts without the misses of this one.
+        let mut liveness = state.liveness(owner)?;
+        if liveness.missed_in_a_row != 0 && liveness.open_challenge == 0 {
+            liveness.missed_in_a_row = 0;
+            state.put_liveness(owner, &liveness);
+        }
         return DRAW.remove(state, owner.as_bytes().as_slice()).map_err(|e| SlashingError::from(e).into());
     };
     let challenged = state.liveness(owner)?.open_challenge != 0;

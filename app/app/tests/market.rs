@@ -280,6 +280,26 @@ fn a_provider_closing_a_lease_reopens_the_order() {
     assert_eq!(deployment.groups[0].last_oseq, 2);
 }
 
+/// A manifest timeout is the tenant's doing: the provider that closes for it keeps its deposit.
+#[test]
+fn a_provider_closing_for_a_manifest_timeout_pays_no_exit_fee() {
+    let mut m = market();
+    m.with_providers(8);
+    let tx = m.alice.tx(&create_deployment(&m.alice, 1, vec![gpu_group("gpu", 1, "10", false)], 100_000));
+    ok(&m.block(vec![tx]));
+    let tx = m.bob.tx(&create_bid(order_id(&m.alice, 1, 1, 1), &m.bob, "9"));
+    ok(&m.block(vec![tx]));
+    let lease_id = bid_id(&m.alice, 1, 1, 1, &m.bob);
+    let tx = m.alice.tx(&mpb::MsgCreateLease { bid_id: Some(lease_id.clone()) });
+    ok(&m.block(vec![tx]));
+    let alice_before = m.uagora(&m.alice.address());
+    let tx = m.bob.tx(&mpb::MsgCloseBid { id: Some(lease_id), reason: mpb::LeaseCloseReason::ProviderManifestTimeout as i32 });
+    let results = m.block(vec![tx]);
+    ok(&results);
+    assert!(!results[0].events.iter().any(|e| e.kind == "lease_exit_fee"));
+    assert_eq!(m.uagora(&m.alice.address()), alice_before, "nothing to the tenant");
+}
+
 #[test]
 fn auditor_signed_attributes_gate_bids_when_the_order_names_auditors() {
     let mut m = market();

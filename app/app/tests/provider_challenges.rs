@@ -546,3 +546,31 @@ fn a_provider_that_leaves_gives_its_draw_slot_back_and_may_return() {
     ok(&m.block(vec![tx]));
     assert!(slot(&m).is_some(), "back in the draw");
 }
+
+/// The provider's own operator key attests nothing about it, even with an audit record.
+#[test]
+fn an_attestation_by_the_providers_own_operator_is_refused() {
+    let mut m = market_from_genesis(challenge_genesis);
+    let mut b = create_provider(&m.bob, 8);
+    b.operator = m.carol.address().to_bech32();
+    let tx = m.bob.tx(&b);
+    ok(&m.block(vec![tx]));
+    let sign = agora_proto::audit::v1::MsgSignProviderAttributes {
+        auditor: m.carol.address().to_bech32(),
+        provider: m.bob.address().to_bech32(),
+        attributes: vec![agora_proto::base::v1::Attribute { key: "region".into(), value: "eu".into() }],
+    };
+    let tx = m.carol.tx(&sign);
+    ok(&m.block(vec![tx]));
+    let bob = m.bob.address();
+    let challenge = loop {
+        if let Some(challenge) = open_challenge(&m, &bob) {
+            break challenge;
+        }
+        m.empty_blocks(1);
+    };
+    let mut msg = answer(&m.bob, &challenge);
+    msg.attestation = Some(attestation(&m.carol, &m.carol, &challenge));
+    let tx = m.bob.tx(&msg);
+    assert_refused(&m.chain.raw_block(vec![tx])[0], "slashing", 109, "own operator key");
+}

@@ -233,7 +233,16 @@ pub fn award<S: StateWrite>(state: &mut S, k: &Keepers, bid_id: &BidId, height: 
     Ok(events)
 }
 
-/// Whether the provider closed the lease itself (walked away from capacity it committed).
+/// Whether the provider walked away from capacity it committed (not a manifest timeout, which
+/// is the tenant's doing): it pays the exit fee.
+fn walked_away(reason: mpb::LeaseCloseReason) -> bool {
+    matches!(
+        reason,
+        mpb::LeaseCloseReason::ProviderUnstable | mpb::LeaseCloseReason::ProviderDecommission | mpb::LeaseCloseReason::ProviderUnspecified
+    )
+}
+
+/// Whether a close reason is the provider's to give.
 pub fn provider_closed(reason: mpb::LeaseCloseReason) -> bool {
     matches!(
         reason,
@@ -246,7 +255,8 @@ pub fn provider_closed(reason: mpb::LeaseCloseReason) -> bool {
 
 /// Closes an active lease: pays the provider what has accrued, frees its capacity, returns the
 /// bid deposit and closes the order. The caller decides whether the group gets a new order.
-/// A provider that closes the lease itself pays its bid deposit to the tenant as an exit fee.
+/// A provider that walks away from the lease pays its bid deposit to the tenant as an exit fee
+/// (not when the tenant stopped paying, or sent no manifest).
 pub fn close_lease<S: StateWrite>(state: &mut S, k: &Keepers, id: &BidId, reason: mpb::LeaseCloseReason, height: u64) -> Result<Vec<Event>, MarketError> {
     let mut lease = state.lease(id)?.ok_or_else(|| MarketError::LeaseNotFound(id.to_string()))?;
     if lease.state != mpb::LeaseState::Active as i32 {
@@ -260,7 +270,8 @@ pub fn close_lease<S: StateWrite>(state: &mut S, k: &Keepers, id: &BidId, reason
     lease.close_reason = reason as i32;
     state.put_lease(id, &lease);
     if let Some(mut bid) = state.bid(id)? {
-        let deposit_to = if provider_closed(reason) { id.owner } else { id.provider };
+        let funded = k.escrow.is_funded(state, &id.deployment().escrow_account())?;
+        let deposit_to = if walked_away(reason) && funded { id.owner } else { id.provider };
         events.extend(end_bid_paying(state, k, id, &mut bid, mpb::BidState::Closed, &deposit_to)?);
     }
     let order_id = id.order();

@@ -181,6 +181,11 @@ fn complete_unbonding<S: StateWrite>(state: &mut S, bank: &dyn BankKeeper, hooks
         state.delete_provider(&owner)?;
     }
     events.push(ProviderBondReturned { owner: &owner, amount: &amount }.to_event());
-    events.extend(hooks.provider_changed(state, &owner, now)?);
+    // The followers hear of it on their own fork: their failure (a bug) is reported and
+    // parked, and never undoes the bond's return.
+    match isolated(state, |fork| hooks.provider_changed(fork, &owner, now)) {
+        Ok(done) => events.extend(done),
+        Err(error) => events.push(entry_failed(state, "provider", "unbonded_hooks", height, owner.as_bytes().as_slice(), now, &error.to_tx_error())),
+    }
     Ok(events)
 }

@@ -54,6 +54,10 @@ impl Attestation {
         if !keeper.audited_by(state, provider, &self.auditor)? {
             return Err(invalid(format!("{} has not audited provider {provider}", self.auditor)).into());
         }
+        // The provider's own keys attest nothing about it.
+        if keeper.standing(state, provider)?.is_some_and(|s| s.operator == Some(self.auditor)) {
+            return Err(invalid(format!("{} is provider {provider}'s own operator key", self.auditor)).into());
+        }
         state.charge_gas(SIGNATURE_VERIFY_GAS, "hardware attestation signature").map_err(|e| TxError::new("sdk", 11, e.to_string()))?;
         self.pub_key
             .verify(&sign_bytes(chain_id, challenge.id, &challenge.nonce), &self.signature)

@@ -251,9 +251,8 @@ fn unfilled_orders_expire_pause_the_group_and_return_bid_deposits() {
     assert_eq!(m.deployment(&m.alice, 1).groups[0].last_oseq, 2);
 }
 
-#[test]
-fn a_provider_closing_a_lease_reopens_the_order() {
-    let mut m = market();
+/// Bob (8 A100s) leases one replica of alice's GPU group at 9 uagora a block.
+fn bobs_lease_at_9(m: &mut Market) -> mpb::BidId {
     m.with_providers(8);
     let tx = m.alice.tx(&create_deployment(&m.alice, 1, vec![gpu_group("gpu", 1, "10", false)], 100_000));
     ok(&m.block(vec![tx]));
@@ -262,6 +261,13 @@ fn a_provider_closing_a_lease_reopens_the_order() {
     let lease_id = bid_id(&m.alice, 1, 1, 1, &m.bob);
     let tx = m.alice.tx(&mpb::MsgCreateLease { bid_id: Some(lease_id.clone()) });
     ok(&m.block(vec![tx]));
+    lease_id
+}
+
+#[test]
+fn a_provider_closing_a_lease_reopens_the_order() {
+    let mut m = market();
+    let lease_id = bobs_lease_at_9(&mut m);
     // Bob walks away from the lease: his bid deposit goes to alice as the exit fee.
     let (alice, bob) = (m.alice.address(), m.bob.address());
     let (alice_before, bob_before) = (m.uagora(&alice), m.uagora(&bob));
@@ -284,14 +290,7 @@ fn a_provider_closing_a_lease_reopens_the_order() {
 #[test]
 fn a_provider_closing_for_a_manifest_timeout_pays_no_exit_fee() {
     let mut m = market();
-    m.with_providers(8);
-    let tx = m.alice.tx(&create_deployment(&m.alice, 1, vec![gpu_group("gpu", 1, "10", false)], 100_000));
-    ok(&m.block(vec![tx]));
-    let tx = m.bob.tx(&create_bid(order_id(&m.alice, 1, 1, 1), &m.bob, "9"));
-    ok(&m.block(vec![tx]));
-    let lease_id = bid_id(&m.alice, 1, 1, 1, &m.bob);
-    let tx = m.alice.tx(&mpb::MsgCreateLease { bid_id: Some(lease_id.clone()) });
-    ok(&m.block(vec![tx]));
+    let lease_id = bobs_lease_at_9(&mut m);
     let alice_before = m.uagora(&m.alice.address());
     let tx = m.bob.tx(&mpb::MsgCloseBid { id: Some(lease_id), reason: mpb::LeaseCloseReason::ProviderManifestTimeout as i32 });
     let results = m.block(vec![tx]);

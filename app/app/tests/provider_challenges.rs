@@ -50,6 +50,17 @@ fn open_challenge(m: &Market, provider: &Address) -> Option<spb::Challenge> {
     running_challenge(m, provider).filter(|c| c.answered_height == 0)
 }
 
+/// Makes empty blocks until the provider has a challenge to answer.
+fn next_challenge(m: &mut Market, provider: &Address) -> spb::Challenge {
+    loop {
+        if let Some(challenge) = open_challenge(m, provider) {
+            return challenge;
+        }
+        assert!(m.height() < 1_000, "{provider} should have been drawn by now");
+        m.empty_blocks(1);
+    }
+}
+
 fn liveness(m: &Market, provider: &Address) -> spb::ProviderLiveness {
     let res: spb::QueryProviderLivenessResponse =
         query(m, "/agora.slashing.v1.Query/ProviderLiveness", &spb::QueryProviderLivenessRequest { provider: provider.to_bech32() });
@@ -163,12 +174,7 @@ fn answers_are_refused_unless_the_drawn_provider_answers_in_time_with_the_nonce(
     let mut m = market_from_genesis(challenge_genesis);
     providers(&mut m);
     let bob = m.bob.address();
-    let challenge = loop {
-        if let Some(challenge) = open_challenge(&m, &bob) {
-            break challenge;
-        }
-        m.empty_blocks(1);
-    };
+    let challenge = next_challenge(&mut m, &bob);
 
     // Each refusal is CheckTx's (the answer never takes a block's space) and, if a proposer
     // includes it anyway, the block's, with the same code.
@@ -204,12 +210,7 @@ fn answers_are_refused_unless_the_drawn_provider_answers_in_time_with_the_nonce(
     assert_eq!(liveness(&m, &bob).missed, 1);
     // Answered twice: the second is refused, and the challenge runs on, answered, to its
     // deadline, bob out of the draw until then.
-    let next = loop {
-        if let Some(challenge) = open_challenge(&m, &bob) {
-            break challenge;
-        }
-        m.empty_blocks(1);
-    };
+    let next = next_challenge(&mut m, &bob);
     let tx = m.bob.tx(&answer(&m.bob, &next));
     ok(&m.block(vec![tx]));
     let tx = m.bob.tx(&answer(&m.bob, &next));
@@ -308,12 +309,7 @@ fn a_registered_operator_key_answers_for_its_provider_and_can_be_replaced() {
     let tx = m.bob.tx(&update);
     ok(&m.block(vec![tx]));
     assert_eq!(m.provider(&m.bob).operator, "", "removed");
-    let challenge = loop {
-        if let Some(challenge) = open_challenge(&m, &bob) {
-            break challenge;
-        }
-        m.empty_blocks(1);
-    };
+    let challenge = next_challenge(&mut m, &bob);
     let mut msg = answer(&m.bob, &challenge);
     msg.operator = operator.to_bech32();
     let tx = m.auditor.tx(&msg);
@@ -473,12 +469,7 @@ fn an_answer_carries_an_auditors_hardware_attestation() {
     let tx = m.auditor.tx(&sign);
     ok(&m.block(vec![tx]));
     let bob = m.bob.address();
-    let challenge = loop {
-        if let Some(challenge) = open_challenge(&m, &bob) {
-            break challenge;
-        }
-        m.empty_blocks(1);
-    };
+    let challenge = next_challenge(&mut m, &bob);
     let refused = |m: &mut Market, msg: spb::MsgChallengeResponse, code: u32, needle: &str| {
         let tx = m.bob.tx(&msg);
         assert_refused(&m.chain.raw_block(vec![tx])[0], "slashing", code, needle);
@@ -563,12 +554,7 @@ fn an_attestation_by_the_providers_own_operator_is_refused() {
     let tx = m.carol.tx(&sign);
     ok(&m.block(vec![tx]));
     let bob = m.bob.address();
-    let challenge = loop {
-        if let Some(challenge) = open_challenge(&m, &bob) {
-            break challenge;
-        }
-        m.empty_blocks(1);
-    };
+    let challenge = next_challenge(&mut m, &bob);
     let mut msg = answer(&m.bob, &challenge);
     msg.attestation = Some(attestation(&m.carol, &m.carol, &challenge));
     let tx = m.bob.tx(&msg);

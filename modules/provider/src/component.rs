@@ -176,9 +176,9 @@ fn complete_unbonding<S: StateWrite>(state: &mut S, bank: &dyn BankKeeper, hooks
         // Proven fraud stays on record: the owner never registers again.
         let mut provider = provider;
         provider.bond = Some(agora_types::Coin::new(amount.denom.clone(), 0).to_proto());
-        state.put_provider(&owner, &provider)?;
+        state.put_provider(&owner, &provider);
     } else {
-        state.delete_provider(&owner)?;
+        state.delete_provider(&owner);
     }
     events.push(ProviderBondReturned { owner: &owner, amount: &amount }.to_event());
     // The followers hear of it on their own fork: their failure (a bug) is reported and

@@ -62,7 +62,7 @@ impl GenesisState {
             }
             state.adjust_gpu_utilization(&allocated.gpus, GpuCounter::Leased, true)?;
             bond::recorded(provider).map_err(|e| invalid(e.to_string()))?;
-            state.put_provider(&owner, provider)?;
+            state.put_provider(&owner, provider);
         }
         for (i, audit) in self.audits.iter().enumerate() {
             let invalid = |what: String| ProviderError::InvalidGenesis(format!("provider.audits[{i}]: {what}"));

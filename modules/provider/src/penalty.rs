@@ -57,7 +57,7 @@ pub fn slash_bond<S: StateWrite + ProviderRead>(
         provider.jailed_until = jail_until;
         events.push(ProviderJailed { owner, until: jail_until, reason: "bond below the minimum" }.to_event());
     }
-    state.put_provider(owner, &provider)?;
+    state.put_provider(owner, &provider);
     events.extend(hooks.provider_changed(state, owner, height)?);
     Ok((taken, events))
 }
@@ -76,7 +76,7 @@ pub fn jail<S: StateWrite + ProviderRead>(
         return Ok(Vec::new());
     }
     provider.jailed_until = until;
-    state.put_provider(owner, &provider)?;
+    state.put_provider(owner, &provider);
     let mut events = vec![ProviderJailed { owner, until, reason }.to_event()];
     events.extend(hooks.provider_changed(state, owner, height)?);
     Ok(events)
@@ -87,7 +87,7 @@ pub fn tombstone<S: StateWrite + ProviderRead>(state: &mut S, hooks: &dyn Provid
     let mut provider = load(state, owner)?;
     provider.tombstoned = true;
     provider.jailed_until = TOMBSTONED;
-    state.put_provider(owner, &provider)?;
+    state.put_provider(owner, &provider);
     let mut events = vec![ProviderJailed { owner, until: TOMBSTONED, reason }.to_event()];
     events.extend(hooks.provider_changed(state, owner, height)?);
     Ok(events)
@@ -109,7 +109,7 @@ pub fn unjail<S: StateWrite + ProviderRead>(state: &mut S, hooks: &dyn ProviderH
         return Err(ProviderError::BondBelowMinimumToUnjail { owner: owner.to_string(), bond: held.to_string(), min: min.to_string() });
     }
     provider.jailed_until = 0;
-    state.put_provider(owner, &provider)?;
+    state.put_provider(owner, &provider);
     let mut events = vec![ProviderUnjailed { owner }.to_event()];
     events.extend(hooks.provider_changed(state, owner, height)?);
     Ok(events)

@@ -50,7 +50,7 @@ pub fn execute<S: StateWrite>(state: &mut S, bank: &dyn crate::keepers::BankKeep
         // The owner as its own operator is no operator.
         operator: msg.fields.operator.filter(|o| *o != msg.owner).map(|a| a.to_string()).unwrap_or_default(),
     };
-    state.put_provider(&msg.owner, &provider)?;
+    state.put_provider(&msg.owner, &provider);
     state.adjust_gpu_utilization(&msg.fields.capacity.gpus, GpuCounter::Registered, true)?;
     events.push(ProviderCreated { owner: &msg.owner, host_uri: &msg.fields.host_uri, bond: &msg.bond }.to_event());
     Ok(events)

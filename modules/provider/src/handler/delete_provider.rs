@@ -32,7 +32,7 @@ pub fn execute<S: StateWrite>(state: &mut S, ctx: &BlockContext, msg: &DeletePro
     state.adjust_gpu_utilization(&capacity.gpus, GpuCounter::Registered, false)?;
     provider.state = ProviderState::Unbonding as i32;
     provider.unbonding_height = unbonding_height;
-    state.put_provider(&msg.owner, &provider)?;
+    state.put_provider(&msg.owner, &provider);
     keys::UNBONDING_QUEUE.insert(state, unbonding_height, msg.owner.as_bytes().as_slice())?;
     Ok(vec![ProviderDeleted { owner: &msg.owner, unbonding_height }.to_event()])
 }

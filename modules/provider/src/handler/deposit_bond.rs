@@ -21,7 +21,7 @@ pub fn execute<S: StateWrite>(state: &mut S, bank: &dyn crate::keepers::BankKeep
     let mut events = bond::lock(state, bank, &msg.owner, &msg.amount)?;
     let total = Coin::new(held.denom, total);
     provider.bond = Some(total.to_proto());
-    state.put_provider(&msg.owner, &provider)?;
+    state.put_provider(&msg.owner, &provider);
     events.push(ProviderBondDeposited { owner: &msg.owner, amount: &msg.amount, bond: &total }.to_event());
     Ok(events)
 }

@@ -34,6 +34,6 @@ pub fn execute<S: StateWrite>(state: &mut S, msg: &UpdateProvider) -> Result<Vec
         Some(operator) if operator == msg.owner => provider.operator.clear(),
         Some(operator) => provider.operator = operator.to_string(),
     }
-    state.put_provider(&msg.owner, &provider)?;
+    state.put_provider(&msg.owner, &provider);
     Ok(vec![ProviderUpdated { owner: &msg.owner }.to_event()])
 }

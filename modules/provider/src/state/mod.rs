@@ -81,14 +81,12 @@ pub(crate) trait ProviderStore: StateWrite + ProviderRead {
         self.put_proto(keys::PARAMS.to_vec(), &params.to_proto());
     }
 
-    fn put_provider(&mut self, owner: &Address, provider: &Provider) -> Result<(), ProviderError> {
+    fn put_provider(&mut self, owner: &Address, provider: &Provider) {
         self.put_proto(keys::provider(owner), provider);
-        Ok(())
     }
 
-    fn delete_provider(&mut self, owner: &Address) -> Result<(), ProviderError> {
+    fn delete_provider(&mut self, owner: &Address) {
         self.delete(keys::provider(owner));
-        Ok(())
     }
 
     /// Stores the record, or deletes it if it holds no attributes.

@@ -153,6 +153,14 @@ fn challenge_id(id: &[u8]) -> Result<u64, SlashingError> {
 
 /// Ends the challenge with no judgement; returns its provider (to put back in the draw).
 fn end_without_judgement(state: &mut dyn StateWrite, id: &[u8]) -> Result<Option<Address>, TxError> {
+    let Some((_, owner, liveness)) = end_challenge(state, id)? else { return Ok(None) };
+    state.put_liveness(&owner, &liveness);
+    Ok(Some(owner))
+}
+
+/// Deletes the challenge whose deadline entry is `id`; returns it, its provider, and the
+/// provider's liveness record with the challenge no longer running (for the caller to store).
+fn end_challenge(state: &mut dyn StateWrite, id: &[u8]) -> Result<Option<(pb::Challenge, Address, pb::ProviderLiveness)>, TxError> {
     let id = challenge_id(id)?;
     let Some(challenge) = state.challenge(id)? else { return Ok(None) };
     state.delete(keys::challenge(id));
@@ -160,22 +168,15 @@ fn end_without_judgement(state: &mut dyn StateWrite, id: &[u8]) -> Result<Option
     let mut liveness = state.liveness(&owner)?;
     if liveness.open_challenge == id {
         liveness.open_challenge = 0;
-        state.put_liveness(&owner, &liveness);
     }
-    Ok(Some(owner))
+    Ok(Some((challenge, owner, liveness)))
 }
 
 /// A challenge's deadline passed: an answered one just ends; an unanswered one is a miss.
 /// Either way the provider goes back into the draw (if it still offers capacity).
 fn close(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn ProviderPenaltyKeeper, params: &ProviderParams, id: &[u8]) -> Result<Vec<Event>, TxError> {
-    let id = challenge_id(id)?;
-    let Some(challenge) = state.challenge(id)? else { return Ok(Vec::new()) };
-    state.delete(keys::challenge(id));
-    let owner = parse_owner(&challenge)?;
-    let mut liveness = state.liveness(&owner)?;
-    if liveness.open_challenge == id {
-        liveness.open_challenge = 0;
-    }
+    let Some((challenge, owner, mut liveness)) = end_challenge(state, id)? else { return Ok(Vec::new()) };
+    let id = challenge.id;
     let mut events = Vec::new();
     // A provider that left the registry since it was drawn has nothing left to judge.
     let standing = keeper.standing(state, &owner)?;

@@ -90,14 +90,6 @@ impl ConflictingStatements {
     }
 }
 
-/// Whether `provider` was proven a fraud already (its record, or the registry's tombstone).
-fn standing_tombstoned(state: &dyn agora_store::StateRead, keeper: &dyn ProviderPenaltyKeeper, provider: &Address) -> Result<bool, TxError> {
-    if state.provider_fraud(provider)?.is_some() {
-        return Ok(true);
-    }
-    Ok(keeper.standing(state, provider)?.is_some_and(|s| s.tombstoned))
-}
-
 /// Judges the evidence: the statements must be for this chain, by a provider that is
 /// registered and not proven a fraud yet, of capacities that differ in canonical form, and
 /// both signatures must hold.
@@ -106,11 +98,14 @@ pub fn report(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn Provi
     if evidence.first.statement.chain_id != ctx.chain_id {
         return Err(invalid(format!("the statements were signed for chain {:?}, not this one", evidence.first.statement.chain_id)).into());
     }
-    // One fraud per provider, for ever: a record survives the provider leaving and coming back.
-    if standing_tombstoned(state, keeper, provider)? {
+    // One fraud per provider, for ever: the record outlives the provider's registration.
+    if state.provider_fraud(provider)?.is_some() {
         return Err(SlashingError::ProviderTombstoned(provider.to_string()).into());
     }
     let standing = keeper.standing(state, provider)?.ok_or_else(|| invalid(format!("{provider} is not a registered provider")))?;
+    if standing.tombstoned {
+        return Err(SlashingError::ProviderTombstoned(provider.to_string()).into());
+    }
     // The same capacity written two ways (classes in another order, a zero count) is no
     // conflict.
     let canonical = |s: &Signed| keeper.normalize_capacity(&s.statement.capacity.clone().unwrap_or_default());

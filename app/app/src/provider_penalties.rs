@@ -5,9 +5,13 @@
 
 use agora_incentive::accrual;
 use agora_provider::{bond, penalty, ProviderError, ProviderHooks, ProviderRead};
+use agora_bank::{BankRead, BankWrite};
+use agora_escrow::{EscrowWrite, PaymentId};
+use agora_market::{BidId, MarketRead};
+use agora_slashing::provider::dispute::{self, LeaseRef};
 use agora_slashing::provider::{challenge, ProviderPenaltyKeeper, ProviderStanding, SlashTo};
 use agora_store::{StateRead, StateWrite};
-use agora_types::{AbciError, Address, Coin, Event, TxError};
+use agora_types::{AbciError, Address, Coin, Coins, Denom, Event, TxError};
 
 use crate::incentives::Incentives;
 use crate::keepers::Bank;
@@ -61,6 +65,7 @@ impl ProviderPenaltyKeeper for ProviderPenalties {
         let to = match to {
             SlashTo::CommunityPool => Address::module(agora_distribution::COMMUNITY_POOL),
             SlashTo::Account(address) => *address,
+            SlashTo::Disputes => dispute::disputes_account(),
         };
         penalty::slash_bond(&mut state, &Bank, &ProviderFollowers, owner, amount, &to, jail_until, height).map_err(tx_error)
     }
@@ -92,4 +97,47 @@ impl ProviderPenaltyKeeper for ProviderPenalties {
     fn forfeit_unvested(&self, state: &mut dyn StateWrite, owner: &Address, height: u64) -> Result<Vec<Event>, TxError> {
         accrual::forfeit_unvested(state, owner, height).map(|(_, events)| events).map_err(|e| e.to_tx_error())
     }
+
+    fn lease_active(&self, state: &dyn StateRead, lease: &LeaseRef) -> Result<Option<bool>, TxError> {
+        let lease = state.lease(&bid_id(lease)).map_err(|e| e.to_tx_error())?;
+        Ok(lease.map(|l| l.state == agora_proto::market::v1::LeaseState::Active as i32))
+    }
+
+    fn hold_lease_payments(&self, mut state: &mut dyn StateWrite, lease: &LeaseRef, height: u64) -> Result<Vec<Event>, TxError> {
+        let (account, payment) = payment_of(lease);
+        state.hold_payment(&Bank, &account, &payment, height).map_err(|e| e.to_tx_error())
+    }
+
+    fn release_lease_payments(&self, mut state: &mut dyn StateWrite, lease: &LeaseRef, refund_to: Option<&Address>, height: u64) -> Result<(Coin, Vec<Event>), TxError> {
+        let (account, payment) = payment_of(lease);
+        state.release_payment(&Bank, &account, &payment, height, refund_to).map_err(|e| e.to_tx_error())
+    }
+
+    fn transfer(&self, state: &mut dyn StateWrite, from: &Address, to: &Address, amount: &Coin) -> Result<Vec<Event>, TxError> {
+        let coins = Coins::from_list(vec![amount.clone()]).map_err(|e| TxError::internal(e.to_string()))?;
+        state.send_coins(from, to, &coins).map_err(|e| e.to_tx_error())
+    }
+
+    fn burn_held(&self, state: &mut dyn StateWrite, amount: &Coin) -> Result<Vec<Event>, TxError> {
+        let coins = Coins::from_list(vec![amount.clone()]).map_err(|e| TxError::internal(e.to_string()))?;
+        state.burn_coins(dispute::DISPUTES_MODULE, &coins).map_err(|e| e.to_tx_error())
+    }
+
+    fn balance(&self, state: &dyn StateRead, address: &Address, denom: &Denom) -> Result<u128, TxError> {
+        state.balance(address, denom).map_err(|e| e.to_tx_error())
+    }
+
+    fn restore_bond(&self, mut state: &mut dyn StateWrite, owner: &Address, amount: &Coin, height: u64) -> Result<Vec<Event>, TxError> {
+        penalty::restore_bond(&mut state, &Bank, &ProviderFollowers, owner, amount, &dispute::disputes_account(), height).map_err(tx_error)
+    }
+}
+
+fn bid_id(lease: &LeaseRef) -> BidId {
+    BidId { owner: lease.owner, dseq: lease.dseq, gseq: lease.gseq, oseq: lease.oseq, provider: lease.provider }
+}
+
+/// The escrow payment of a lease.
+fn payment_of(lease: &LeaseRef) -> (agora_escrow::AccountId, PaymentId) {
+    let id = bid_id(lease);
+    (id.deployment().escrow_account(), id.payment())
 }

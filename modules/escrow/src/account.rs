@@ -85,6 +85,8 @@ pub struct Payment {
     pub withdrawn: Dec,
     /// The take's unpaid fraction, in 1/10,000 of a unit (below 10,000).
     pub take_carry: u32,
+    /// Held by a dispute: nothing is paid out until it is released.
+    pub held: bool,
 }
 
 fn overflow(what: &str) -> EscrowError {
@@ -304,6 +306,7 @@ impl Payment {
             balance: dec(self.balance),
             withdrawn: dec(self.withdrawn),
             take_carry: self.take_carry,
+            held: self.held,
         }
     }
 
@@ -324,6 +327,7 @@ impl Payment {
             balance: dec_of(&proto.balance)?,
             withdrawn: dec_of(&proto.withdrawn)?,
             take_carry: proto.take_carry,
+            held: proto.held,
         })
     }
 }
@@ -358,6 +362,7 @@ mod tests {
             balance: Dec::ZERO,
             withdrawn: Dec::ZERO,
             take_carry: 0,
+            held: false,
         }
     }
 

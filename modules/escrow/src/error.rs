@@ -30,6 +30,8 @@ pub enum EscrowError {
     TooManyDepositors { account: String, max: u32 },
     #[error("invalid escrow params: {0}")]
     InvalidParams(String),
+    #[error("payment {0} is held by a dispute until it is decided")]
+    PaymentHeld(String),
 }
 
 impl AbciError for EscrowError {
@@ -54,6 +56,7 @@ impl AbciError for EscrowError {
             Self::Overflow(_) => 10,
             Self::TooManyDepositors { .. } => 11,
             Self::InvalidParams(_) => 12,
+            Self::PaymentHeld(_) => 13,
             Self::InsufficientFunds(_) => 5,
         }
     }

@@ -46,6 +46,9 @@ enum Op {
     Advance { blocks: u64 },
     Withdraw { payment: usize },
     ClosePayment { payment: usize },
+    /// A dispute holds the payment, and later releases it to the tenant or the provider.
+    Hold { payment: usize },
+    Release { payment: usize, to_tenant: bool },
 }
 
 const DEPOSITORS: usize = 3;
@@ -79,6 +82,8 @@ fn op(max_exp: u32) -> impl Strategy<Value = Op> {
         (1u64..200).prop_map(|blocks| Op::Advance { blocks }),
         (0usize..8).prop_map(|payment| Op::Withdraw { payment }),
         (0usize..8).prop_map(|payment| Op::ClosePayment { payment }),
+        (0usize..8).prop_map(|payment| Op::Hold { payment }),
+        (0usize..8, any::<bool>()).prop_map(|(payment, to_tenant)| Op::Release { payment, to_tenant }),
     ]
 }
 
@@ -151,6 +156,17 @@ impl Run {
                 Some(pid) => isolated(&mut self.state, |fork| fork.close_payment(bank, &account, &pid, height, false).map(|_| None)),
                 None => Ok(None),
             },
+            Op::Hold { payment } => match pick(*payment) {
+                Some(pid) => isolated(&mut self.state, |fork| fork.hold_payment(bank, &account, &pid, height).map(|_| None)),
+                None => Ok(None),
+            },
+            Op::Release { payment, to_tenant } => match pick(*payment) {
+                Some(pid) => {
+                    let tenant = account.owner;
+                    isolated(&mut self.state, |fork| fork.release_payment(bank, &account, &pid, height, to_tenant.then_some(&tenant)).map(|_| None))
+                }
+                None => Ok(None),
+            },
         };
         // A refused operation (a closed payment, an overdrawn account, a rate beyond what
         // is held) wrote nothing, on its fork.
@@ -168,6 +184,13 @@ impl Run {
             self.state.close_payment(&TestBank, &self.account, &pid, self.height, false).unwrap();
         }
         self.state.close_account(&TestBank, &self.account, self.height).unwrap();
+        self.check();
+        // A dispute outlives its lease: what it held leaves escrow when it is decided.
+        for pid in &self.payments {
+            if self.state.escrow_payment(&self.account, pid).unwrap().unwrap().held {
+                self.state.release_payment(&TestBank, &self.account, pid, self.height, None).unwrap();
+            }
+        }
         self.check();
         assert_eq!(self.state.balance(&Address::module(ESCROW_MODULE), &self.denom).unwrap(), 0, "nothing left in escrow");
         for pid in &self.payments {
@@ -229,4 +252,38 @@ fn an_18_decimal_deposit_of_10_pow_30_base_units_settles_exactly() {
     // the account, where it makes a whole unit with the half the deposit had left.
     assert_eq!(paid + pool, accrued + 10u128.pow(21));
     assert_eq!(held(&depositor(0)) + paid + pool, u128::MAX / 16, "the depositor got back all the rest");
+}
+
+/// A held payment pays nothing out while the dispute runs (a withdrawal is refused), keeps its
+/// whole units when its lease closes, and refunds the tenant exactly what accrued after the
+/// hold; what accrued before went to the provider when the hold began.
+#[test]
+fn a_held_payment_keeps_what_accrues_until_the_dispute_releases_it() {
+    let mut run = Run::new("uusdc", 0, 1_000_000);
+    run.apply(&Op::OpenPayment { provider: 0, rate: "10.5".parse().unwrap() });
+    run.apply(&Op::Advance { blocks: 4 });
+    let (account, pid) = (run.account, run.payments[0]);
+    run.state.hold_payment(&TestBank, &account, &pid, run.height).unwrap();
+    // Four blocks at 10.5: 42 paid before the hold.
+    assert_eq!(run.state.balance(&provider(0), &run.denom).unwrap(), 42);
+    let error = run.state.hold_payment(&TestBank, &account, &pid, run.height).unwrap_err();
+    assert!(matches!(error, EscrowError::PaymentHeld(_)), "{error}");
+    run.apply(&Op::Advance { blocks: 3 });
+    let error = run.state.withdraw_payment(&TestBank, &account, &pid, run.height).unwrap_err();
+    assert!(matches!(error, EscrowError::PaymentHeld(_)), "{error}");
+    // The lease closes: 31.5 accrued since the hold, 31 whole units stay held, the half unit
+    // goes back to the account.
+    run.state.close_payment(&TestBank, &account, &pid, run.height, false).unwrap();
+    assert_eq!(run.state.balance(&provider(0), &run.denom).unwrap(), 42);
+    assert_eq!(run.state.escrow_payment(&account, &pid).unwrap().unwrap().balance, Dec::from_units(31));
+    run.check();
+    let before = run.state.balance(&depositor(0), &run.denom).unwrap();
+    let (released, _) = run.state.release_payment(&TestBank, &account, &pid, run.height, Some(&depositor(0))).unwrap();
+    assert_eq!(released, Coin::new(run.denom.clone(), 31));
+    assert_eq!(run.state.balance(&depositor(0), &run.denom).unwrap(), before + 31);
+    assert!(run.state.escrow_payment(&account, &pid).unwrap().unwrap().balance.is_zero());
+    run.check();
+    let error = run.state.release_payment(&TestBank, &account, &pid, run.height, None).unwrap_err();
+    assert!(matches!(error, EscrowError::Internal(_)), "a payment is released once: {error}");
+    run.finish();
 }

@@ -67,6 +67,19 @@ pub struct ProviderJailed<'a> {
     pub reason: &'a str,
 }
 
+/// A reversed slash came back to the provider's bond (`from` held it meanwhile).
+pub struct ProviderBondRestored<'a> {
+    pub owner: &'a Address,
+    pub amount: &'a Coin,
+    pub from: &'a Address,
+}
+
+impl TypedEvent for ProviderBondRestored<'_> {
+    fn to_event(&self) -> Event {
+        Event::new("provider_bond_restored").attr("owner", self.owner).attr("amount", self.amount).attr("from", self.from)
+    }
+}
+
 /// A jailed provider may bid again.
 pub struct ProviderUnjailed<'a> {
     pub owner: &'a Address,

@@ -8,7 +8,7 @@ use agora_proto::provider::v1::Provider;
 use agora_store::StateWrite;
 use agora_types::{Address, Coin, Coins, Event, TypedEvent};
 
-use crate::event::{ProviderJailed, ProviderSlashed, ProviderUnjailed};
+use crate::event::{ProviderBondRestored, ProviderJailed, ProviderSlashed, ProviderUnjailed};
 use crate::keepers::{BankKeeper, ProviderHooks};
 use crate::state::ProviderStore;
 use crate::{bond, module_address, ProviderError, ProviderRead};
@@ -60,6 +60,41 @@ pub fn slash_bond<S: StateWrite + ProviderRead>(
     state.put_provider(owner, &provider);
     events.extend(hooks.provider_changed(state, owner, height)?);
     Ok((taken, events))
+}
+
+/// Governance reversed a slash: `amount` comes back from `from` (which held it) to `owner`'s
+/// bond, or to `owner` itself if the provider has finished unbonding since. A jail the slash
+/// caused stays until the provider unjails.
+#[allow(clippy::too_many_arguments)]
+pub fn restore_bond<S: StateWrite + ProviderRead>(
+    state: &mut S,
+    bank: &dyn BankKeeper,
+    hooks: &dyn ProviderHooks,
+    owner: &Address,
+    amount: &Coin,
+    from: &Address,
+    height: u64,
+) -> Result<Vec<Event>, ProviderError> {
+    if amount.amount == 0 {
+        return Ok(Vec::new());
+    }
+    let coins = Coins::from_list(vec![amount.clone()]).map_err(|e| ProviderError::Internal(e.to_string()))?;
+    let Some(mut provider) = state.provider(owner)? else {
+        return bank.send_coins(state, from, owner, &coins).map_err(|e| ProviderError::Internal(format!("returning {amount} to {owner}: {e}")));
+    };
+    let held = bond::recorded(&provider)?;
+    if held.denom != amount.denom {
+        return Err(ProviderError::Internal(format!("restoring {amount} to a bond in {}", held.denom)));
+    }
+    let total = held.amount.checked_add(amount.amount).ok_or_else(|| ProviderError::Internal("restored bond beyond u128".into()))?;
+    let mut events = bank
+        .send_coins(state, from, &module_address(), &coins)
+        .map_err(|e| ProviderError::Internal(format!("restoring the bond of {owner}: {e}")))?;
+    provider.bond = Some(Coin::new(held.denom, total).to_proto());
+    state.put_provider(owner, &provider);
+    events.push(ProviderBondRestored { owner, amount, from }.to_event());
+    events.extend(hooks.provider_changed(state, owner, height)?);
+    Ok(events)
 }
 
 /// Jails `owner` until `until` (or longer, if it already is).

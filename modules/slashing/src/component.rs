@@ -3,7 +3,7 @@
 //! genesis. Each voter and each piece of evidence is handled on its own fork: one that fails
 //! (a bug, never bad input) is reported and the others go on.
 
-use agora_component::{entry_failed, isolated, Authority, CheckTxScope, Component, ComponentMsg, Wiring};
+use agora_component::{entry_failed, isolated, Authority, CheckTxScope, Component, ComponentMsg, ModuleAccount, Wiring};
 use agora_store::{StateRead, StateWrite};
 use agora_types::{AbciError, Address, BlockContext, ConsensusAddress, Event, MisbehaviorKind, TxError, VoteInfo};
 use cosmos_sdk_proto::Any;
@@ -11,7 +11,7 @@ use cosmos_sdk_proto::Any;
 use crate::keepers::{ConsensusKeeper, StakingKeeper};
 use crate::msg::{SlashingMsg, MESSAGE_TYPES};
 use crate::provider::state::ProviderPenaltyWrite;
-use crate::provider::{challenge, ProviderPenaltyKeeper};
+use crate::provider::{challenge, dispute, panel, ProviderPenaltyKeeper};
 use crate::state::{valcons, SigningInfo, SlashingRead, SlashingRecords};
 use crate::{GenesisState, SlashingError, TOMBSTONE_JAIL_END};
 
@@ -243,6 +243,12 @@ impl Component for SlashingComponent {
         "slashing"
     }
 
+    /// Dispute deposits, panel bonds and appealable slashes; it burns what an upheld dispute's
+    /// slash leaves.
+    fn module_accounts(&self) -> Vec<ModuleAccount> {
+        vec![ModuleAccount::new(dispute::DISPUTES_MODULE).burner()]
+    }
+
     fn wire(&mut self, wiring: &Wiring) {
         self.authority = wiring.authority;
     }
@@ -262,7 +268,7 @@ impl Component for SlashingComponent {
         for owner in keeper.provider_owners(state).map_err(|e| e.log)? {
             challenge::refresh_weight(state, keeper, &owner).map_err(|e| e.log)?;
         }
-        Ok(())
+        crate::provider::genesis::rebuild_panel_draw(state).map_err(|e| e.to_string())
     }
 
     /// An answer that would fail is refused before it takes a block's space and its fee.
@@ -299,15 +305,20 @@ impl Component for SlashingComponent {
         // On its own fork: a failure (a bug) in the providers' work never undoes the
         // validators' judgements above.
         if let Some(keeper) = self.providers.as_deref() {
-            match isolated(state, |fork| challenge::begin_block(fork, ctx, keeper)) {
-                Ok(done) => events.extend(done),
-                Err(error) => events.push(
-                    Event::new("begin_block_entry_error")
-                        .attr("module", "slashing")
-                        .attr("work", "provider_challenges")
-                        .attr("height", ctx.height)
-                        .attr("error", &error.log),
-                ),
+            for (work, run) in [
+                ("provider_challenges", challenge::begin_block as fn(&mut dyn StateWrite, &BlockContext, &dyn ProviderPenaltyKeeper) -> Result<Vec<Event>, TxError>),
+                ("provider_disputes", dispute::begin_block),
+            ] {
+                match isolated(state, |fork| run(fork, ctx, keeper)) {
+                    Ok(done) => events.extend(done),
+                    Err(error) => events.push(
+                        Event::new("begin_block_entry_error")
+                            .attr("module", "slashing")
+                            .attr("work", work)
+                            .attr("height", ctx.height)
+                            .attr("error", &error.log),
+                    ),
+                }
             }
         }
         Ok(events)
@@ -336,6 +347,17 @@ impl Component for SlashingComponent {
             }
             SlashingMsg::UnjailProvider { provider } => self.provider_keeper()?.unjail(state, provider, ctx.height),
             SlashingMsg::ReportConflictingStatements(evidence) => crate::provider::fraud::report(state, ctx, self.provider_keeper()?, evidence),
+            SlashingMsg::Dispute(msg) => Ok(dispute::open(state, ctx, self.provider_keeper()?, msg)?.1),
+            SlashingMsg::AnswerDispute { provider, operator, dispute_id, evidence_hash } => {
+                dispute::answer(state, self.provider_keeper()?, provider, operator.as_ref(), *dispute_id, evidence_hash)
+            }
+            SlashingMsg::VoteDispute { panelist, dispute_id, option } => dispute::vote(state, ctx, panelist, *dispute_id, *option),
+            SlashingMsg::EnrollPanelist { auditor, audited_provider } => panel::enroll(state, ctx, self.provider_keeper()?, auditor, audited_provider),
+            SlashingMsg::LeavePanel { auditor } => panel::leave(state, self.provider_keeper()?, auditor),
+            SlashingMsg::ReverseDispute { authority, dispute_id } => {
+                self.authority.check(authority)?;
+                dispute::reverse(state, ctx, self.provider_keeper()?, *dispute_id)
+            }
             SlashingMsg::UpdateProviderParams { authority, params } => {
                 self.authority.check(authority)?;
                 params.validate()?;
@@ -350,7 +372,10 @@ impl Component for SlashingComponent {
     fn check_invariants(&self, state: &dyn StateRead) -> Result<(), String> {
         crate::provider::invariant::challenges_match_liveness(state)?;
         match self.providers.as_deref() {
-            Some(keeper) => crate::provider::invariant::draw_matches_registry(state, keeper),
+            Some(keeper) => {
+                crate::provider::invariant::draw_matches_registry(state, keeper)?;
+                crate::provider::invariant::disputes_hold_what_they_owe(state, keeper)
+            }
             None => Ok(()),
         }
     }

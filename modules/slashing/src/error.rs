@@ -42,6 +42,38 @@ pub enum SlashingError {
     ProviderTombstoned(String),
     #[error("invalid hardware attestation: {0}")]
     InvalidAttestation(String),
+    #[error("{tenant} may not dispute lease {lease}: only its owner may")]
+    NotTenant { tenant: String, lease: String },
+    #[error("lease {0} is not active")]
+    LeaseNotActive(String),
+    #[error("lease {lease} has dispute {id} open already")]
+    DisputeOpen { lease: String, id: u64 },
+    #[error("a dispute deposits at least {min}, not {got}")]
+    DepositTooSmall { got: String, min: String },
+    #[error("{enrolled} auditors sit on panels; a dispute needs {needed}")]
+    NotEnoughPanelists { enrolled: u128, needed: u32 },
+    #[error("dispute {0} not found")]
+    DisputeNotFound(u64),
+    #[error("{address} is not on the panel of dispute {id}")]
+    NotPanelist { id: u64, address: String },
+    #[error("{panelist} voted on dispute {id} already")]
+    AlreadyVoted { id: u64, panelist: String },
+    #[error("dispute {id} is not open to votes: {reason}")]
+    VotingClosed { id: u64, reason: String },
+    #[error("dispute {id} cannot be reversed: {reason}")]
+    AppealClosed { id: u64, reason: String },
+    #[error("{0} sits on panels already")]
+    AlreadyPanelist(String),
+    #[error("{auditor} holds no audit of provider {provider}")]
+    NotAuditor { auditor: String, provider: String },
+    #[error("{auditor} sits on {open} panels still voting; it may leave once they are decided")]
+    PanelistBusy { auditor: String, open: u32 },
+    #[error("{0} does not sit on panels")]
+    PanelistNotFound(String),
+    #[error("{address} is not the provider of dispute {id}")]
+    NotDisputedProvider { id: u64, address: String },
+    #[error("dispute {id} was decided already ({status})")]
+    DisputeDecided { id: u64, status: String },
 }
 
 impl AbciError for SlashingError {
@@ -73,6 +105,22 @@ impl AbciError for SlashingError {
             Self::InvalidEvidence(_) => 107,
             Self::ProviderTombstoned(_) => 108,
             Self::InvalidAttestation(_) => 109,
+            Self::NotTenant { .. } => 110,
+            Self::LeaseNotActive(_) => 111,
+            Self::DisputeOpen { .. } => 112,
+            Self::DepositTooSmall { .. } => 113,
+            Self::NotEnoughPanelists { .. } => 114,
+            Self::DisputeNotFound(_) => 115,
+            Self::NotPanelist { .. } => 116,
+            Self::AlreadyVoted { .. } => 117,
+            Self::VotingClosed { .. } => 118,
+            Self::AppealClosed { .. } => 119,
+            Self::AlreadyPanelist(_) => 120,
+            Self::NotAuditor { .. } => 121,
+            Self::PanelistBusy { .. } => 122,
+            Self::PanelistNotFound(_) => 123,
+            Self::NotDisputedProvider { .. } => 124,
+            Self::DisputeDecided { .. } => 125,
         }
     }
 }

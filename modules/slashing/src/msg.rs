@@ -3,13 +3,14 @@
 //! `MsgUnjailProvider` (the provider's owner) and `MsgUpdateParams` (the authority) of
 //! `agora.slashing.v1`.
 
-use agora_types::{Address, VALOPER_PREFIX};
+use agora_types::{Address, Coin, VALOPER_PREFIX};
 use agora_proto::slashing::v1 as apb;
 use cosmos_sdk_proto::cosmos::slashing::v1beta1 as pb;
 use cosmos_sdk_proto::Any;
 use prost::Message;
 
 use crate::provider::attestation::Attestation;
+use crate::provider::dispute::{LeaseRef, OpenDispute, MAX_DETAILS_LEN, MAX_EVIDENCE_HASH_LEN};
 use crate::provider::fraud::ConflictingStatements;
 use crate::provider::ProviderParams;
 use crate::{Params, SlashingError};
@@ -20,6 +21,12 @@ pub const MSG_CHALLENGE_RESPONSE_URL: &str = "/agora.slashing.v1.MsgChallengeRes
 pub const MSG_UNJAIL_PROVIDER_URL: &str = "/agora.slashing.v1.MsgUnjailProvider";
 pub const MSG_UPDATE_PROVIDER_PARAMS_URL: &str = "/agora.slashing.v1.MsgUpdateParams";
 pub const MSG_REPORT_CONFLICTING_STATEMENTS_URL: &str = "/agora.slashing.v1.MsgReportConflictingStatements";
+pub const MSG_DISPUTE_URL: &str = "/agora.slashing.v1.MsgDispute";
+pub const MSG_ANSWER_DISPUTE_URL: &str = "/agora.slashing.v1.MsgAnswerDispute";
+pub const MSG_VOTE_DISPUTE_URL: &str = "/agora.slashing.v1.MsgVoteDispute";
+pub const MSG_ENROLL_PANELIST_URL: &str = "/agora.slashing.v1.MsgEnrollPanelist";
+pub const MSG_LEAVE_PANEL_URL: &str = "/agora.slashing.v1.MsgLeavePanel";
+pub const MSG_REVERSE_DISPUTE_URL: &str = "/agora.slashing.v1.MsgReverseDispute";
 
 pub const MESSAGE_TYPES: &[&str] = &[
     MSG_UNJAIL_URL,
@@ -28,6 +35,12 @@ pub const MESSAGE_TYPES: &[&str] = &[
     MSG_UNJAIL_PROVIDER_URL,
     MSG_UPDATE_PROVIDER_PARAMS_URL,
     MSG_REPORT_CONFLICTING_STATEMENTS_URL,
+    MSG_DISPUTE_URL,
+    MSG_ANSWER_DISPUTE_URL,
+    MSG_VOTE_DISPUTE_URL,
+    MSG_ENROLL_PANELIST_URL,
+    MSG_LEAVE_PANEL_URL,
+    MSG_REVERSE_DISPUTE_URL,
 ];
 
 #[derive(Clone, Debug, PartialEq)]
@@ -41,6 +54,15 @@ pub enum SlashingMsg {
     UpdateProviderParams { authority: Address, params: ProviderParams },
     /// Evidence of a provider's fraud, from anyone.
     ReportConflictingStatements(Box<ConflictingStatements>),
+    /// A tenant disputes one of its leases.
+    Dispute(Box<OpenDispute>),
+    /// The disputed provider (its owner, or `operator`) records its evidence's hash.
+    AnswerDispute { provider: Address, operator: Option<Address>, dispute_id: u64, evidence_hash: Vec<u8> },
+    VoteDispute { panelist: Address, dispute_id: u64, option: apb::DisputeVoteOption },
+    EnrollPanelist { auditor: Address, audited_provider: Address },
+    LeavePanel { auditor: Address },
+    /// Governance reverses an upheld dispute in its appeal window.
+    ReverseDispute { authority: Address, dispute_id: u64 },
 }
 
 fn address(field: &str, text: &str) -> Result<Address, SlashingError> {
@@ -56,6 +78,12 @@ impl SlashingMsg {
             Self::UnjailProvider { .. } => MSG_UNJAIL_PROVIDER_URL,
             Self::UpdateProviderParams { .. } => MSG_UPDATE_PROVIDER_PARAMS_URL,
             Self::ReportConflictingStatements(_) => MSG_REPORT_CONFLICTING_STATEMENTS_URL,
+            Self::Dispute(_) => MSG_DISPUTE_URL,
+            Self::AnswerDispute { .. } => MSG_ANSWER_DISPUTE_URL,
+            Self::VoteDispute { .. } => MSG_VOTE_DISPUTE_URL,
+            Self::EnrollPanelist { .. } => MSG_ENROLL_PANELIST_URL,
+            Self::LeavePanel { .. } => MSG_LEAVE_PANEL_URL,
+            Self::ReverseDispute { .. } => MSG_REVERSE_DISPUTE_URL,
         }
     }
 
@@ -66,6 +94,11 @@ impl SlashingMsg {
             Self::ChallengeResponse { provider, operator, .. } => vec![operator.unwrap_or(*provider)],
             Self::UnjailProvider { provider } => vec![*provider],
             Self::ReportConflictingStatements(evidence) => vec![evidence.reporter],
+            Self::Dispute(dispute) => vec![dispute.tenant],
+            Self::AnswerDispute { provider, operator, .. } => vec![operator.unwrap_or(*provider)],
+            Self::VoteDispute { panelist, .. } => vec![*panelist],
+            Self::EnrollPanelist { auditor, .. } | Self::LeavePanel { auditor } => vec![*auditor],
+            Self::ReverseDispute { authority, .. } => vec![*authority],
         }
     }
 
@@ -103,6 +136,53 @@ impl SlashingMsg {
                 let m = apb::MsgReportConflictingStatements::decode(any.value.as_slice()).map_err(invalid)?;
                 Ok(Self::ReportConflictingStatements(Box::new(ConflictingStatements::from_proto(m)?)))
             }
+            MSG_DISPUTE_URL => {
+                let m = apb::MsgDispute::decode(any.value.as_slice()).map_err(invalid)?;
+                let claim = match apb::DisputeClaim::try_from(m.claim) {
+                    Ok(claim) if claim != apb::DisputeClaim::Unspecified => claim,
+                    _ => return Err(SlashingError::InvalidRequest(format!("claim {} is not a dispute claim: not_delivered or degraded", m.claim))),
+                };
+                if m.details.len() > MAX_DETAILS_LEN {
+                    return Err(SlashingError::InvalidRequest(format!("details are {} bytes; at most {MAX_DETAILS_LEN}", m.details.len())));
+                }
+                let deposit = m.deposit.as_ref().ok_or_else(|| SlashingError::InvalidRequest("deposit is missing".into()))?;
+                let deposit = Coin::from_proto(deposit).map_err(|e| SlashingError::InvalidRequest(format!("deposit: {e}")))?;
+                Ok(Self::Dispute(Box::new(OpenDispute {
+                    tenant: address("tenant", &m.tenant)?,
+                    lease: LeaseRef::from_proto(m.lease_id.as_ref())?,
+                    claim,
+                    details: m.details,
+                    deposit,
+                })))
+            }
+            MSG_ANSWER_DISPUTE_URL => {
+                let m = apb::MsgAnswerDispute::decode(any.value.as_slice()).map_err(invalid)?;
+                if m.evidence_hash.is_empty() || m.evidence_hash.len() > MAX_EVIDENCE_HASH_LEN {
+                    return Err(SlashingError::InvalidRequest(format!("evidence_hash must be 1 to {MAX_EVIDENCE_HASH_LEN} bytes")));
+                }
+                let operator = (!m.operator.is_empty()).then(|| address("operator", &m.operator)).transpose()?;
+                Ok(Self::AnswerDispute { provider: address("provider", &m.provider)?, operator, dispute_id: m.dispute_id, evidence_hash: m.evidence_hash })
+            }
+            MSG_VOTE_DISPUTE_URL => {
+                let m = apb::MsgVoteDispute::decode(any.value.as_slice()).map_err(invalid)?;
+                let option = match apb::DisputeVoteOption::try_from(m.option) {
+                    Ok(option) if option != apb::DisputeVoteOption::Unspecified => option,
+                    _ => return Err(SlashingError::InvalidRequest(format!("option {} is not a vote: tenant or provider", m.option))),
+                };
+                Ok(Self::VoteDispute { panelist: address("panelist", &m.panelist)?, dispute_id: m.dispute_id, option })
+            }
+            MSG_ENROLL_PANELIST_URL => {
+                let m = apb::MsgEnrollPanelist::decode(any.value.as_slice()).map_err(invalid)?;
+                Ok(Self::EnrollPanelist { auditor: address("auditor", &m.auditor)?, audited_provider: address("audited_provider", &m.audited_provider)? })
+            }
+            MSG_LEAVE_PANEL_URL => {
+                let m = apb::MsgLeavePanel::decode(any.value.as_slice()).map_err(invalid)?;
+                Ok(Self::LeavePanel { auditor: address("auditor", &m.auditor)? })
+            }
+            MSG_REVERSE_DISPUTE_URL => {
+                let m = apb::MsgReverseDispute::decode(any.value.as_slice()).map_err(invalid)?;
+                Ok(Self::ReverseDispute { authority: address("authority", &m.authority)?, dispute_id: m.dispute_id })
+            }
             other => Err(SlashingError::InvalidRequest(format!("slashing has no message {other:?}"))),
         }
     }
@@ -135,6 +215,39 @@ impl SlashingMsg {
                 apb::MsgUpdateParams { authority: authority.to_string(), params: Some(params.to_proto()) }.encode_to_vec(),
             ),
             Self::ReportConflictingStatements(evidence) => (MSG_REPORT_CONFLICTING_STATEMENTS_URL, evidence.to_proto().encode_to_vec()),
+            Self::Dispute(d) => (
+                MSG_DISPUTE_URL,
+                apb::MsgDispute {
+                    tenant: d.tenant.to_string(),
+                    lease_id: Some(d.lease.to_proto()),
+                    claim: d.claim as i32,
+                    details: d.details.clone(),
+                    deposit: Some(d.deposit.to_proto()),
+                }
+                .encode_to_vec(),
+            ),
+            Self::AnswerDispute { provider, operator, dispute_id, evidence_hash } => (
+                MSG_ANSWER_DISPUTE_URL,
+                apb::MsgAnswerDispute {
+                    provider: provider.to_string(),
+                    dispute_id: *dispute_id,
+                    evidence_hash: evidence_hash.clone(),
+                    operator: operator.map(|a| a.to_string()).unwrap_or_default(),
+                }
+                .encode_to_vec(),
+            ),
+            Self::VoteDispute { panelist, dispute_id, option } => (
+                MSG_VOTE_DISPUTE_URL,
+                apb::MsgVoteDispute { panelist: panelist.to_string(), dispute_id: *dispute_id, option: *option as i32 }.encode_to_vec(),
+            ),
+            Self::EnrollPanelist { auditor, audited_provider } => (
+                MSG_ENROLL_PANELIST_URL,
+                apb::MsgEnrollPanelist { auditor: auditor.to_string(), audited_provider: audited_provider.to_string() }.encode_to_vec(),
+            ),
+            Self::LeavePanel { auditor } => (MSG_LEAVE_PANEL_URL, apb::MsgLeavePanel { auditor: auditor.to_string() }.encode_to_vec()),
+            Self::ReverseDispute { authority, dispute_id } => {
+                (MSG_REVERSE_DISPUTE_URL, apb::MsgReverseDispute { authority: authority.to_string(), dispute_id: *dispute_id }.encode_to_vec())
+            }
         };
         Any { type_url: type_url.to_string(), value }
     }
@@ -162,6 +275,18 @@ mod tests {
             SlashingMsg::UnjailProvider { provider },
             SlashingMsg::UpdateProviderParams { authority: provider, params: ProviderParams::default() },
             SlashingMsg::Unjail { operator: provider },
+            SlashingMsg::Dispute(Box::new(OpenDispute {
+                tenant: provider,
+                lease: LeaseRef { owner: provider, dseq: 4, gseq: 1, oseq: 1, provider: Address::new([9; 20]) },
+                claim: apb::DisputeClaim::NotDelivered,
+                details: "no GPUs".into(),
+                deposit: Coin::new(agora_types::Denom::native(), 5),
+            })),
+            SlashingMsg::AnswerDispute { provider, operator: None, dispute_id: 2, evidence_hash: vec![1; 32] },
+            SlashingMsg::VoteDispute { panelist: provider, dispute_id: 2, option: apb::DisputeVoteOption::Provider },
+            SlashingMsg::EnrollPanelist { auditor: provider, audited_provider: Address::new([9; 20]) },
+            SlashingMsg::LeavePanel { auditor: provider },
+            SlashingMsg::ReverseDispute { authority: provider, dispute_id: 2 },
         ] {
             assert_eq!(SlashingMsg::decode(&msg.to_any()).unwrap(), msg);
         }

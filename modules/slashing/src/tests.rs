@@ -32,7 +32,7 @@ fn params_round_trip_and_refuse_bad_values() {
 mod provider_penalties {
     use agora_proto::slashing::v1 as pb;
     use agora_store::{EmptyState, StateDelta};
-    use agora_types::Address;
+    use agora_types::{Address, Coin, Denom};
 
     use crate::provider::state::{ProviderPenaltyRead, ProviderPenaltyWrite};
     use crate::provider::{ProviderParams, ProviderPenaltyGenesis};
@@ -97,7 +97,7 @@ mod provider_penalties {
             challenges: vec![challenge(1, &bob, 1, 5)],
             liveness: vec![pb::ProviderLiveness { provider: carol.to_string(), open_challenge: 1, ..Default::default() }],
             next_challenge_id: 2,
-            frauds: Vec::new(),
+            ..Default::default()
         };
         let error = genesis.validate().unwrap_err().to_string();
         assert!(error.contains("liveness[0].open_challenge 1"), "{error}");
@@ -116,6 +116,17 @@ mod provider_penalties {
             (ProviderParams { missed_challenge_slash_bps: 10_001, ..valid.clone() }, "missed_challenge_slash_bps"),
             (ProviderParams { max_missed: 0, ..valid.clone() }, "max_missed"),
             (ProviderParams { jail_blocks: 0, ..valid.clone() }, "jail_blocks"),
+            (ProviderParams { panel_size: 0, ..valid.clone() }, "panel_size"),
+            (ProviderParams { panel_size: 22, panel_threshold: 12, ..valid.clone() }, "panel_size"),
+            // 2 of 5 is no majority: two halves of a panel could both decide.
+            (ProviderParams { panel_threshold: 2, ..valid.clone() }, "panel_threshold"),
+            (ProviderParams { panel_threshold: 6, ..valid.clone() }, "panel_threshold"),
+            (ProviderParams { dispute_window: 0, ..valid.clone() }, "dispute_window"),
+            (ProviderParams { appeal_blocks: 1_000_001, ..valid.clone() }, "appeal_blocks"),
+            (ProviderParams { dispute_slash_bps: 10_001, ..valid.clone() }, "dispute_slash_bps"),
+            (ProviderParams { victim_share_bps: 9_500, panel_fee_bps: 600, ..valid.clone() }, "victim_share_bps"),
+            (ProviderParams { dispute_deposit: Coin::new(Denom::native(), 0), ..valid.clone() }, "dispute_deposit"),
+            (ProviderParams { panelist_bond: Coin::new(Denom::native(), 0), ..valid.clone() }, "panelist_bond"),
         ] {
             let error = ProviderParams::from_proto(&bad.to_proto()).unwrap_err().to_string();
             assert!(error.contains(field), "{error}");

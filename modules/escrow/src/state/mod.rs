@@ -225,7 +225,7 @@ pub trait EscrowWrite: StateWrite + EscrowRead + Sized {
         }
         loaded.account.rate = loaded.account.rate.checked_add(rate).ok_or_else(|| EscrowError::Overflow(rate.to_string()))?;
         let payment =
-            Payment { account: *id, id: *pid, state: PaymentState::Open, rate, balance: Dec::ZERO, withdrawn: Dec::ZERO, take_carry: 0 };
+            Payment { account: *id, id: *pid, state: PaymentState::Open, rate, balance: Dec::ZERO, withdrawn: Dec::ZERO, take_carry: 0, held: false };
         self.store_payment(&payment, &loaded.account.denom);
         self.put_raw(keys::by_provider(id, pid), Vec::new());
         self.store_account(&loaded)?;
@@ -238,9 +238,75 @@ pub trait EscrowWrite: StateWrite + EscrowRead + Sized {
         let loaded = self.settle_to(id, height)?;
         self.store_account(&loaded)?;
         let mut payment = self.escrow_payment(id, pid)?.ok_or_else(|| EscrowError::PaymentNotFound(format!("{id}/{pid}")))?;
+        if payment.held {
+            return Err(EscrowError::PaymentHeld(format!("{id}/{pid}")));
+        }
         let events = self.pay_out(bank, &mut payment, &loaded.account.denom, height)?;
         self.store_payment(&payment, &loaded.account.denom);
         Ok(events)
+    }
+
+    /// A tenant disputes the lease: what accrued until now is paid out as usual, and from here
+    /// on the payment keeps what accrues until [`release_payment`](Self::release_payment).
+    fn hold_payment(&mut self, bank: &dyn BankKeeper, id: &AccountId, pid: &PaymentId, height: u64) -> Result<Vec<Event>, EscrowError> {
+        let loaded = self.settle_to(id, height)?;
+        self.store_account(&loaded)?;
+        let mut payment = self.escrow_payment(id, pid)?.ok_or_else(|| EscrowError::PaymentNotFound(format!("{id}/{pid}")))?;
+        if payment.state != PaymentState::Open {
+            return Err(EscrowError::PaymentNotOpen(format!("{id}/{pid}")));
+        }
+        if payment.held {
+            return Err(EscrowError::PaymentHeld(format!("{id}/{pid}")));
+        }
+        let events = self.pay_out(bank, &mut payment, &loaded.account.denom, height)?;
+        payment.held = true;
+        self.store_payment(&payment, &loaded.account.denom);
+        Ok(events)
+    }
+
+    /// The dispute is decided: the whole units held go to `refund_to` (the tenant won) or are
+    /// paid to the provider as a withdrawal (with the take); the payment then pays as before
+    /// if it is still open. Returns what left the payment (before any take).
+    fn release_payment(
+        &mut self,
+        bank: &dyn BankKeeper,
+        id: &AccountId,
+        pid: &PaymentId,
+        height: u64,
+        refund_to: Option<&Address>,
+    ) -> Result<(Coin, Vec<Event>), EscrowError> {
+        let account = self.escrow_account(id)?.ok_or_else(|| EscrowError::AccountNotFound(id.to_string()))?;
+        // A closed account (the tenant closed the deployment meanwhile) has nothing to settle.
+        if account.state != AccountState::Closed {
+            let loaded = self.settle_to(id, height)?;
+            self.store_account(&loaded)?;
+        }
+        let denom = account.denom;
+        let mut payment = self.escrow_payment(id, pid)?.ok_or_else(|| EscrowError::PaymentNotFound(format!("{id}/{pid}")))?;
+        if !payment.held {
+            return Err(EscrowError::Internal(format!("payment {id}/{pid} is released but was not held")));
+        }
+        payment.held = false;
+        let (released, events) = match refund_to {
+            None => {
+                let before = payment.balance;
+                let events = self.pay_out(bank, &mut payment, &denom, height)?;
+                let paid = before.checked_sub(payment.balance).and_then(|d| d.floor()).ok_or_else(|| EscrowError::Internal("payout above the balance".into()))?;
+                (paid, events)
+            }
+            Some(tenant) => {
+                let units = payment.take_whole_units()?;
+                let mut events = Vec::new();
+                if units > 0 {
+                    let coins = Coins::from_list(vec![whole(&denom, units)]).map_err(|e| EscrowError::Internal(e.to_string()))?;
+                    events.extend(bank.send_coins(self, &Address::module(ESCROW_MODULE), tenant, &coins)?);
+                    events.push(Refunded { account: id, depositor: tenant, amount: &whole(&denom, units) }.to_event());
+                }
+                (units, events)
+            }
+        };
+        self.store_payment(&payment, &denom);
+        Ok((whole(&denom, released), events))
     }
 
     /// Ends a payment: settles, pays the provider what has accrued, and returns the unpaid
@@ -252,8 +318,11 @@ pub trait EscrowWrite: StateWrite + EscrowRead + Sized {
             return Err(EscrowError::PaymentNotOpen(format!("{id}/{pid}")));
         }
         let denom = loaded.account.denom.clone();
-        let mut events = self.pay_out(bank, &mut payment, &denom, height)?;
-        let fraction = std::mem::replace(&mut payment.balance, Dec::ZERO);
+        // A held payment keeps its whole units for the dispute; otherwise they are paid now.
+        let mut events = if payment.held { Vec::new() } else { self.pay_out(bank, &mut payment, &denom, height)? };
+        let fraction = payment.balance.fract();
+        payment.balance =
+            payment.balance.checked_sub(fraction).ok_or_else(|| EscrowError::Internal(format!("payment {id}/{pid} fraction above its balance")))?;
         loaded.account.refund_fraction(fraction)?;
         loaded.account.rate = loaded
             .account
@@ -313,6 +382,10 @@ pub trait EscrowWrite: StateWrite + EscrowRead + Sized {
         let Some(payment) = self.escrow_payment(id, pid)? else {
             return Ok(());
         };
+        // A dispute still holds it: it stays until the dispute releases it.
+        if payment.held {
+            return Ok(());
+        }
         // An ended payment was paid out; one that still holds value is never deleted.
         if payment.state == PaymentState::Open || !payment.balance.is_zero() {
             return Err(EscrowError::Internal(format!("pruning payment {id}/{pid}, which is open or holds {}", payment.balance)));
@@ -331,7 +404,14 @@ pub trait EscrowWrite: StateWrite + EscrowRead + Sized {
         if account.state != AccountState::Closed || !account.balance.is_zero() || !account.depositors.is_empty() {
             return Err(EscrowError::Internal(format!("pruning escrow account {id}, which is not closed or holds {}", account.balance)));
         }
-        if self.prefix_raw(&keys::payments_of(id), None).next().is_some() {
+        if let Some(item) = self.prefix_raw(&keys::payments_of(id), None).next() {
+            // A payment a dispute holds outlived its order's pruning: the account stays with it.
+            let (_, value) = item?;
+            let payment: pb::Payment =
+                prost::Message::decode(value.as_slice()).map_err(|_| EscrowError::Internal(format!("corrupt payment of account {id}")))?;
+            if payment.held {
+                return Ok(());
+            }
             return Err(EscrowError::Internal(format!("pruning escrow account {id}, which still has payments")));
         }
         self.delete(keys::account(id));

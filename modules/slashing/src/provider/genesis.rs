@@ -6,12 +6,14 @@
 use std::collections::BTreeMap;
 
 use agora_proto::slashing::v1 as pb;
-use agora_store::{StateRead, StateWrite};
+use agora_store::{StateRead, StateWrite, StateWriteExt};
 use agora_types::Address;
 use prost::Message;
 use serde::{Deserialize, Serialize};
 
+use super::dispute::{self, DisputeRead, DisputeState};
 use super::keys;
+use super::panel::PANEL_DRAW;
 use super::params::ProviderParams;
 use super::state::{ProviderPenaltyRead, ProviderPenaltyWrite};
 use crate::SlashingError;
@@ -30,6 +32,13 @@ pub struct ProviderPenaltyGenesis {
     /// Proven frauds (their providers are tombstoned in the registry's section).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub frauds: Vec<pb::ProviderFraud>,
+    /// Disputes, decided or not (undecided ones hold their deposits and the lease's payments).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub disputes: Vec<pb::Dispute>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub panelists: Vec<pb::Panelist>,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub next_dispute_id: u64,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -82,6 +91,39 @@ impl ProviderPenaltyGenesis {
         if running != self.challenges.len() {
             return Err(invalid("every challenge must be the open_challenge of its provider's liveness record".into()));
         }
+        let mut leases = std::collections::BTreeSet::new();
+        let mut ids = std::collections::BTreeSet::new();
+        for (i, d) in self.disputes.iter().enumerate() {
+            canonical(format!("disputes[{i}].tenant"), &d.tenant)?;
+            canonical(format!("disputes[{i}].provider"), &d.provider)?;
+            let lease = dispute::lease_of(d).map_err(|e| invalid(format!("disputes[{i}].lease_id: {e}")))?;
+            if lease.owner.to_string() != d.tenant || lease.provider.to_string() != d.provider {
+                return Err(invalid(format!("disputes[{i}]: tenant and provider must be the lease's")));
+            }
+            if d.id == 0 || d.id >= self.next_dispute_id || !ids.insert(d.id) {
+                return Err(invalid(format!("disputes[{i}].id must be positive, below next_dispute_id and unique")));
+            }
+            if pb::DisputeStatus::try_from(d.status).map_or(true, |s| s == pb::DisputeStatus::Unspecified) {
+                return Err(invalid(format!("disputes[{i}].status {} is not a dispute status", d.status)));
+            }
+            // One undecided dispute per lease: it holds the lease's payments.
+            let holds_payments = [pb::DisputeStatus::AwaitingPanel as i32, pb::DisputeStatus::Voting as i32].contains(&d.status);
+            if holds_payments && !leases.insert(lease.to_bytes()) {
+                return Err(invalid(format!("disputes[{i}]: its lease has another open dispute")));
+            }
+            for (j, member) in d.panel.iter().enumerate() {
+                canonical(format!("disputes[{i}].panel[{j}]"), member)?;
+            }
+        }
+        let mut panelists = std::collections::BTreeSet::new();
+        for (i, p) in self.panelists.iter().enumerate() {
+            canonical(format!("panelists[{i}].auditor"), &p.auditor)?;
+            if !panelists.insert(p.auditor.as_str()) {
+                return Err(invalid(format!("panelists[{i}].auditor {} appears twice", p.auditor)));
+            }
+            let bond = p.bond.as_ref().ok_or_else(|| invalid(format!("panelists[{i}].bond is missing")))?;
+            agora_types::Coin::from_proto(bond).map_err(|e| invalid(format!("panelists[{i}].bond: {e}")))?;
+        }
         let mut frauds = std::collections::BTreeSet::new();
         for (i, fraud) in self.frauds.iter().enumerate() {
             canonical(format!("frauds[{i}].provider"), &fraud.provider)?;
@@ -110,6 +152,18 @@ impl ProviderPenaltyGenesis {
             let owner: Address = fraud.provider.parse().map_err(|e| invalid(format!("frauds: {e}")))?;
             state.put_provider_fraud(&owner, fraud);
         }
+        for d in &self.disputes {
+            let lease = dispute::lease_of(d)?;
+            state.index_dispute(d, &lease)?;
+            state.put_dispute(d);
+        }
+        if self.next_dispute_id > 0 {
+            state.put_next_dispute_id(self.next_dispute_id);
+        }
+        for p in &self.panelists {
+            let auditor: Address = p.auditor.parse().map_err(|e| invalid(format!("panelists: {e}")))?;
+            state.put_proto(keys::panelist(&auditor), p);
+        }
         Ok(())
     }
 
@@ -132,6 +186,27 @@ impl ProviderPenaltyGenesis {
             fraud.height = fraud.height.saturating_sub(height);
             genesis.frauds.push(fraud);
         }
+        genesis.next_dispute_id = state.next_dispute_id()?;
+        for item in state.prefix_raw(keys::DISPUTES, None) {
+            let (_, value) = item?;
+            let mut d = pb::Dispute::decode(value.as_slice()).map_err(|e| SlashingError::Internal(format!("corrupt dispute: {e}")))?;
+            let rebase = |h: u64| if h == 0 { 0 } else { h.saturating_sub(height).max(1) };
+            // An undecided dispute's next step stays in the new chain's future (or its first block).
+            d.opened_height = d.opened_height.saturating_sub(height);
+            d.voting_ends = rebase(d.voting_ends);
+            d.decided_height = rebase(d.decided_height);
+            d.appeal_ends = rebase(d.appeal_ends);
+            for vote in &mut d.votes {
+                vote.height = rebase(vote.height);
+            }
+            genesis.disputes.push(d);
+        }
+        for item in state.prefix_raw(keys::PANELISTS, None) {
+            let (_, value) = item?;
+            let mut p = pb::Panelist::decode(value.as_slice()).map_err(|e| SlashingError::Internal(format!("corrupt panelist: {e}")))?;
+            p.enrolled_height = p.enrolled_height.saturating_sub(height);
+            genesis.panelists.push(p);
+        }
         for item in state.prefix_raw(keys::LIVENESS, None) {
             let (_, value) = item?;
             let mut record = pb::ProviderLiveness::decode(value.as_slice()).map_err(|e| SlashingError::Internal(format!("corrupt liveness record: {e}")))?;
@@ -141,4 +216,17 @@ impl ProviderPenaltyGenesis {
         }
         Ok(genesis)
     }
+}
+
+/// The panel draw is derived state: one seat for each enrolled auditor.
+pub fn rebuild_panel_draw(state: &mut dyn StateWrite) -> Result<(), SlashingError> {
+    let mut auditors = Vec::new();
+    for item in state.prefix_raw(keys::PANELISTS, None) {
+        let (key, _) = item?;
+        auditors.push(key[keys::PANELISTS.len()..].to_vec());
+    }
+    for auditor in auditors {
+        PANEL_DRAW.set(state, &auditor, 1)?;
+    }
+    Ok(())
 }

@@ -55,3 +55,67 @@ pub fn draw_matches_registry(state: &dyn StateRead, keeper: &dyn super::Provider
     }
     Ok(())
 }
+
+/// The disputes module account holds exactly what it owes, per denom: every panelist's bond,
+/// every undecided dispute's deposit, and each upheld dispute's slash and refund until its
+/// appeal window closes. Each enrolled auditor has one seat in the panel draw, and its count of
+/// voting panels matches the disputes.
+pub fn disputes_hold_what_they_owe(state: &dyn StateRead, keeper: &dyn super::ProviderPenaltyKeeper) -> Result<(), String> {
+    use std::collections::BTreeMap;
+    let mut owed: BTreeMap<String, u128> = BTreeMap::new();
+    let mut owe = |coin: Option<&cosmos_sdk_proto::cosmos::base::v1beta1::Coin>| -> Result<(), String> {
+        if let Some(coin) = coin {
+            let amount: u128 = coin.amount.parse().map_err(|e| format!("held coin {coin:?}: {e}"))?;
+            let entry = owed.entry(coin.denom.clone()).or_default();
+            *entry = entry.checked_add(amount).ok_or("held coins overflow")?;
+        }
+        Ok(())
+    };
+    let mut seated: BTreeMap<String, u32> = BTreeMap::new();
+    for item in state.prefix_raw(keys::DISPUTES, None) {
+        let (_, value) = item.map_err(|e| e.to_string())?;
+        let d = pb::Dispute::decode(value.as_slice()).map_err(|e| format!("corrupt dispute: {e}"))?;
+        if super::dispute::is_undecided(d.status) {
+            owe(d.deposit.as_ref())?;
+        }
+        if d.status == pb::DisputeStatus::Appealable as i32 {
+            owe(d.slashed.as_ref())?;
+            owe(d.refund.as_ref())?;
+        }
+        if d.status == pb::DisputeStatus::Voting as i32 {
+            for member in &d.panel {
+                *seated.entry(member.clone()).or_default() += 1;
+            }
+        }
+    }
+    for item in state.prefix_raw(keys::PANELISTS, None) {
+        let (key, value) = item.map_err(|e| e.to_string())?;
+        let p = pb::Panelist::decode(value.as_slice()).map_err(|e| format!("corrupt panelist: {e}"))?;
+        owe(p.bond.as_ref())?;
+        let expected = seated.remove(&p.auditor).unwrap_or(0);
+        if p.open_panels != expected {
+            return Err(format!("panelist {} counts {} voting panels, but sits on {expected}", p.auditor, p.open_panels));
+        }
+        let seat = super::panel::PANEL_DRAW.weight(state, &key[keys::PANELISTS.len()..]).map_err(|e| e.to_string())?;
+        if seat != 1 {
+            return Err(format!("panelist {} weighs {seat} in the panel draw, not 1", p.auditor));
+        }
+    }
+    if let Some((auditor, _)) = seated.into_iter().next() {
+        return Err(format!("{auditor} sits on a voting panel but is not enrolled"));
+    }
+    let seats = super::panel::seats(state).map_err(|e| e.to_string())?;
+    let enrolled = state.prefix_raw(keys::PANELISTS, None).count();
+    if seats != enrolled as u128 {
+        return Err(format!("the panel draw has {seats} seats for {enrolled} panelists"));
+    }
+    let account = super::dispute::disputes_account();
+    for (denom, amount) in owed {
+        let denom = agora_types::Denom::new(denom.clone()).map_err(|e| format!("held denom {denom}: {e}"))?;
+        let held = keeper.balance(state, &account, &denom).map_err(|e| e.log)?;
+        if held != amount {
+            return Err(format!("the disputes account holds {held}{denom} but owes {amount}{denom}"));
+        }
+    }
+    Ok(())
+}

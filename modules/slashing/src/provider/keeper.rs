@@ -2,7 +2,9 @@
 //! here and implemented by the application over those modules' own APIs.
 
 use agora_store::{StateRead, StateWrite};
-use agora_types::{Address, Coin, Event, TxError};
+use agora_types::{Address, Coin, Denom, Event, TxError};
+
+use super::dispute::LeaseRef;
 
 /// Where slashed coins go.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -10,6 +12,8 @@ pub enum SlashTo<'a> {
     CommunityPool,
     /// A reporter's reward.
     Account(&'a Address),
+    /// Held by the disputes module account while a panel's slash may be appealed.
+    Disputes,
 }
 
 /// A provider as the penalties see it.
@@ -57,4 +61,27 @@ pub trait ProviderPenaltyKeeper: Send + Sync {
 
     /// The provider's unvested incentive rewards go back to the pool.
     fn forfeit_unvested(&self, state: &mut dyn StateWrite, owner: &Address, height: u64) -> Result<Vec<Event>, TxError>;
+
+    /// Whether the lease is active (`None`: no such lease).
+    fn lease_active(&self, state: &dyn StateRead, lease: &LeaseRef) -> Result<Option<bool>, TxError>;
+
+    /// A dispute opens: the lease's payments accrued so far go to the provider, and what
+    /// accrues from now on is held in escrow.
+    fn hold_lease_payments(&self, state: &mut dyn StateWrite, lease: &LeaseRef, height: u64) -> Result<Vec<Event>, TxError>;
+
+    /// The dispute is decided: what was held goes to `refund_to`, or (`None`) to the provider
+    /// as a withdrawal. Returns what left escrow.
+    fn release_lease_payments(&self, state: &mut dyn StateWrite, lease: &LeaseRef, refund_to: Option<&Address>, height: u64) -> Result<(Coin, Vec<Event>), TxError>;
+
+    /// Moves `amount` (deposits, panel bonds, fees, refunds) between accounts.
+    fn transfer(&self, state: &mut dyn StateWrite, from: &Address, to: &Address, amount: &Coin) -> Result<Vec<Event>, TxError>;
+
+    /// Burns `amount` from the disputes module account.
+    fn burn_held(&self, state: &mut dyn StateWrite, amount: &Coin) -> Result<Vec<Event>, TxError>;
+
+    fn balance(&self, state: &dyn StateRead, address: &Address, denom: &Denom) -> Result<u128, TxError>;
+
+    /// Governance reversed a dispute: `amount` comes back from the disputes module account to
+    /// the provider's bond (to its owner if it has left the registry).
+    fn restore_bond(&self, state: &mut dyn StateWrite, owner: &Address, amount: &Coin, height: u64) -> Result<Vec<Event>, TxError>;
 }

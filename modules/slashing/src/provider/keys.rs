@@ -4,6 +4,8 @@
 use agora_store::HeightQueue;
 use agora_types::Address;
 
+use super::dispute::LeaseRef;
+
 pub const PARAMS: &[u8] = b"slashing/provider/params";
 /// `slashing/provider/challenges/<id>` → protobuf `Challenge`.
 pub const CHALLENGES: &[u8] = b"slashing/provider/challenges/";
@@ -17,6 +19,40 @@ pub const DEADLINE_QUEUE: HeightQueue = HeightQueue::new(b"slashing/provider/dea
 /// `slashing/provider/fraud/<owner>` → protobuf `ProviderFraud` (one per provider: fraud
 /// tombstones).
 pub const FRAUD: &[u8] = b"slashing/provider/fraud/";
+
+/// `slashing/provider/disputes/<id>` → protobuf `Dispute` (kept when decided, for the record).
+pub const DISPUTES: &[u8] = b"slashing/provider/disputes/";
+/// `slashing/provider/disputes_by_provider/<provider><id>` → empty.
+pub const DISPUTES_BY_PROVIDER: &[u8] = b"slashing/provider/disputes_by_provider/";
+/// `slashing/provider/open_disputes/<lease: owner, dseq, gseq, oseq, provider>` → the id (u64
+/// BE) of the lease's dispute until it is decided (one at a time).
+pub const OPEN_DISPUTES: &[u8] = b"slashing/provider/open_disputes/";
+/// The next dispute id (u64 BE; starts at 1).
+pub const NEXT_DISPUTE_ID: &[u8] = b"slashing/provider/next_dispute_id";
+/// Each undecided dispute's next step (panel draw, verdict, end of appeal) by height.
+pub const DISPUTE_QUEUE: HeightQueue = HeightQueue::new(b"slashing/provider/dispute_steps/", b"slashing/provider/dispute_steps_next");
+/// `slashing/provider/panelists/<auditor>` → protobuf `Panelist`.
+pub const PANELISTS: &[u8] = b"slashing/provider/panelists/";
+
+pub fn dispute(id: u64) -> Vec<u8> {
+    [DISPUTES, &id.to_be_bytes()].concat()
+}
+
+pub fn dispute_by_provider(provider: &Address, id: u64) -> Vec<u8> {
+    [DISPUTES_BY_PROVIDER, provider.as_bytes().as_slice(), &id.to_be_bytes()].concat()
+}
+
+pub fn disputes_of_provider(provider: &Address) -> Vec<u8> {
+    [DISPUTES_BY_PROVIDER, provider.as_bytes().as_slice()].concat()
+}
+
+pub fn open_dispute(lease: &LeaseRef) -> Vec<u8> {
+    [OPEN_DISPUTES, lease.to_bytes().as_slice()].concat()
+}
+
+pub fn panelist(auditor: &Address) -> Vec<u8> {
+    [PANELISTS, auditor.as_bytes().as_slice()].concat()
+}
 
 pub fn fraud(owner: &Address) -> Vec<u8> {
     [FRAUD, owner.as_bytes().as_slice()].concat()

@@ -2,6 +2,7 @@
 //! governance.
 
 use agora_proto::slashing::v1 as pb;
+use agora_types::{Coin, Denom};
 use serde::{Deserialize, Serialize};
 
 use crate::SlashingError;
@@ -12,6 +13,10 @@ pub const BPS_ONE: u32 = 10_000;
 pub const MAX_CHALLENGES_PER_BLOCK: u32 = 64;
 /// The longest answer window: every open challenge is one queue entry until then.
 pub const MAX_RESPONSE_WINDOW: u64 = 100_000;
+/// The largest panel: each member is a draw when the panel forms and a share of the fee.
+pub const MAX_PANEL_SIZE: u32 = 21;
+/// The longest vote and appeal windows (about 58 days of 5-second blocks).
+pub const MAX_DISPUTE_BLOCKS: u64 = 1_000_000;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -23,12 +28,28 @@ pub struct ProviderParams {
     pub jail_blocks: u64,
     pub fraud_slash_bps: u32,
     pub reporter_share_bps: u32,
+    pub dispute_deposit: Coin,
+    pub panel_size: u32,
+    pub panel_threshold: u32,
+    pub dispute_window: u64,
+    pub dispute_slash_bps: u32,
+    pub victim_share_bps: u32,
+    pub panel_fee_bps: u32,
+    pub appeal_blocks: u64,
+    pub panelist_bond: Coin,
+}
+
+fn uagora(amount: u128) -> Coin {
+    Coin::new(Denom::native(), amount)
 }
 
 impl Default for ProviderParams {
     /// One draw a block; 100 blocks (about 8 minutes of 5-second blocks) to answer; 0.5 % of
     /// the bond per miss; jailed for a day of blocks after 3 misses in a row; proven fraud
-    /// takes half the bond, a tenth of which rewards the reporter.
+    /// takes half the bond, a tenth of which rewards the reporter. A dispute deposits 10 AGORA
+    /// and is voted on by 5 auditors for a day, 3 upholding it; an upheld dispute takes a tenth
+    /// of the bond (half of it to the tenant, a tenth to the panel) and may be reversed by
+    /// governance for a week; a panel seat locks 100 AGORA.
     fn default() -> Self {
         Self {
             challenges_per_block: 1,
@@ -38,6 +59,15 @@ impl Default for ProviderParams {
             jail_blocks: 17_280,
             fraud_slash_bps: 5_000,
             reporter_share_bps: 1_000,
+            dispute_deposit: uagora(10_000_000),
+            panel_size: 5,
+            panel_threshold: 3,
+            dispute_window: 17_280,
+            dispute_slash_bps: 1_000,
+            victim_share_bps: 5_000,
+            panel_fee_bps: 1_000,
+            appeal_blocks: 120_960,
+            panelist_bond: uagora(100_000_000),
         }
     }
 }
@@ -66,6 +96,31 @@ impl ProviderParams {
         if self.reporter_share_bps > BPS_ONE {
             return invalid("reporter_share_bps must be at most 10000");
         }
+        if self.dispute_deposit.amount == 0 {
+            return invalid("dispute_deposit must be positive");
+        }
+        if self.panelist_bond.amount == 0 {
+            return invalid("panelist_bond must be positive");
+        }
+        if self.panel_size == 0 || self.panel_size > MAX_PANEL_SIZE {
+            return invalid(&format!("panel_size must be between 1 and {MAX_PANEL_SIZE}"));
+        }
+        // A majority at least: two disjoint groups of the panel can never both decide.
+        if self.panel_threshold <= self.panel_size / 2 || self.panel_threshold > self.panel_size {
+            return invalid("panel_threshold must be a majority of panel_size and at most panel_size");
+        }
+        if self.dispute_window == 0 || self.dispute_window > MAX_DISPUTE_BLOCKS {
+            return invalid(&format!("dispute_window must be between 1 and {MAX_DISPUTE_BLOCKS} blocks"));
+        }
+        if self.appeal_blocks == 0 || self.appeal_blocks > MAX_DISPUTE_BLOCKS {
+            return invalid(&format!("appeal_blocks must be between 1 and {MAX_DISPUTE_BLOCKS} blocks"));
+        }
+        if self.dispute_slash_bps > BPS_ONE {
+            return invalid("dispute_slash_bps must be at most 10000");
+        }
+        if u64::from(self.victim_share_bps) + u64::from(self.panel_fee_bps) > u64::from(BPS_ONE) {
+            return invalid("victim_share_bps and panel_fee_bps together must be at most 10000");
+        }
         Ok(())
     }
 
@@ -78,10 +133,23 @@ impl ProviderParams {
             jail_blocks: self.jail_blocks,
             fraud_slash_bps: self.fraud_slash_bps,
             reporter_share_bps: self.reporter_share_bps,
+            dispute_deposit: Some(self.dispute_deposit.to_proto()),
+            panel_size: self.panel_size,
+            panel_threshold: self.panel_threshold,
+            dispute_window: self.dispute_window,
+            dispute_slash_bps: self.dispute_slash_bps,
+            victim_share_bps: self.victim_share_bps,
+            panel_fee_bps: self.panel_fee_bps,
+            appeal_blocks: self.appeal_blocks,
+            panelist_bond: Some(self.panelist_bond.to_proto()),
         }
     }
 
     pub fn from_proto(proto: &pb::Params) -> Result<Self, SlashingError> {
+        let coin = |field: &str, coin: &Option<cosmos_sdk_proto::cosmos::base::v1beta1::Coin>| {
+            let coin = coin.as_ref().ok_or_else(|| SlashingError::InvalidParams(format!("slashing.provider_params.{field} is missing")))?;
+            Coin::from_proto(coin).map_err(|e| SlashingError::InvalidParams(format!("slashing.provider_params.{field}: {e}")))
+        };
         let params = Self {
             challenges_per_block: proto.challenges_per_block,
             response_window: proto.response_window,
@@ -90,6 +158,15 @@ impl ProviderParams {
             jail_blocks: proto.jail_blocks,
             fraud_slash_bps: proto.fraud_slash_bps,
             reporter_share_bps: proto.reporter_share_bps,
+            dispute_deposit: coin("dispute_deposit", &proto.dispute_deposit)?,
+            panel_size: proto.panel_size,
+            panel_threshold: proto.panel_threshold,
+            dispute_window: proto.dispute_window,
+            dispute_slash_bps: proto.dispute_slash_bps,
+            victim_share_bps: proto.victim_share_bps,
+            panel_fee_bps: proto.panel_fee_bps,
+            appeal_blocks: proto.appeal_blocks,
+            panelist_bond: coin("panelist_bond", &proto.panelist_bond)?,
         };
         params.validate()?;
         Ok(params)

@@ -8,6 +8,8 @@ use agora_types::{Address, TxError};
 use prost::Message;
 
 use super::keys;
+use super::dispute::DisputeRead;
+use super::panel::PanelRead;
 use super::state::ProviderPenaltyRead;
 
 pub const SERVICE: &str = "agora.slashing.v1.Query";
@@ -47,9 +49,43 @@ pub fn query<S: StateRead + ?Sized>(state: &S, path: &str, data: &[u8]) -> Optio
                 .ok_or_else(|| TxError::not_found(format!("no fraud of provider {owner} is on record")))?;
             Ok(pb::QueryProviderFraudResponse { fraud: Some(fraud) }.encode_to_vec())
         }),
+        "Dispute" => decode::<pb::QueryDisputeRequest>(data).and_then(|req| {
+            let dispute = state.dispute(req.id).map_err(TxError::internal)?.ok_or_else(|| TxError::not_found(format!("dispute {} not found", req.id)))?;
+            Ok(pb::QueryDisputeResponse { dispute: Some(dispute) }.encode_to_vec())
+        }),
+        "Disputes" => disputes(state, data),
+        "Panelist" => decode::<pb::QueryPanelistRequest>(data).and_then(|req| {
+            let auditor: Address = req.auditor.parse().map_err(|e| TxError::new("sdk", 7, format!("auditor: {e}")))?;
+            let panelist = state.panelist(&auditor).map_err(TxError::internal)?.ok_or_else(|| TxError::not_found(format!("{auditor} does not sit on panels")))?;
+            Ok(pb::QueryPanelistResponse { panelist: Some(panelist) }.encode_to_vec())
+        }),
         _ => return None,
     };
     Some(result)
+}
+
+/// Disputes by id, all of them or (`provider`) one provider's, through its index.
+fn disputes<S: StateRead + ?Sized>(state: &S, data: &[u8]) -> Result<Vec<u8>, TxError> {
+    let req: pb::QueryDisputesRequest = decode(data)?;
+    let page = Page::from_request(req.pagination.as_ref()).map_err(|e| TxError::invalid_request(e.to_string()))?;
+    let prefix = match req.provider.as_str() {
+        "" => keys::DISPUTES.to_vec(),
+        text => keys::disputes_of_provider(&provider(text)?),
+    };
+    let start = [prefix.as_slice(), page.key.as_slice()].concat();
+    let items = state
+        .prefix_raw(&prefix, (!page.key.is_empty()).then_some(start.as_slice()))
+        .map(|item| item.map(|(k, v)| (k[prefix.len()..].to_vec(), v)).map_err(TxError::internal));
+    let by_provider = !req.provider.is_empty();
+    let (disputes, pagination) = page.collect(items, |key, value| {
+        if by_provider {
+            let id = u64::from_be_bytes(key.try_into().map_err(|_| TxError::internal("corrupt dispute index entry"))?);
+            state.dispute(id).map_err(TxError::internal)?.ok_or_else(|| TxError::internal(format!("indexed dispute {id} is missing")))
+        } else {
+            pb::Dispute::decode(value).map_err(|e| TxError::internal(format!("corrupt dispute: {e}")))
+        }
+    })?;
+    Ok(pb::QueryDisputesResponse { disputes, pagination: Some(pagination) }.encode_to_vec())
 }
 
 fn challenges<S: StateRead + ?Sized>(state: &S, data: &[u8]) -> Result<Vec<u8>, TxError> {

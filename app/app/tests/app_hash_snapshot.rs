@@ -37,6 +37,7 @@ fn app_hash_should_not_change() {
 /// `transfer` module account at genesis), and when incentives arrived (their parameters and the
 /// `incentive` module account at genesis, the first epoch and pool record in the first block),
 /// and when provider liveness challenges arrived (their parameters at genesis), and when
-/// provider fraud evidence added its parameters.
+/// provider fraud evidence added its parameters, and when tenant disputes arrived (their
+/// parameters and the `provider_disputes` module account at genesis).
 /// No chain had launched yet any of these times.
-const APP_HASH_SNAPSHOT: &str = "a2d51f764303c3a1d4affd83cd27fc3868b47c6e6cd428793564da883e8672c5";
+const APP_HASH_SNAPSHOT: &str = "c9ed36e5cc72f8a0cc8383ab0c3a1fed97f3067708f9f51e804bf6e9c64ace62";

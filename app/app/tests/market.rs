@@ -594,9 +594,10 @@ fn marketplace_app_hash_should_not_change() {
 /// module version map), and when IBC arrived (its parameters, the `transfer` account), and
 /// when incentives arrived (their parameters, account and records; half of each take moves to
 /// the incentive pool), and when provider liveness challenges arrived (their parameters, the
-/// providers' weights in the challenge draw) and provider fraud evidence (its parameters).
+/// providers' weights in the challenge draw) and provider fraud evidence (its parameters), and
+/// when tenant disputes arrived (their parameters, the `provider_disputes` account).
 /// No chain had launched.
-const MARKETPLACE_APP_HASH: &str = "4eae91bf39c56154ea4ace5729f10a403ac5c856a0f5c42157feed387c412e18";
+const MARKETPLACE_APP_HASH: &str = "ec707dcae9fd5cf862a74baa20effcfbe32a0eccee9a48704cddcc93c2e69834";
 
 /// Random marketplace blocks (seeded, so a failure reproduces) fed to two nodes on separate
 /// stores: the same app hash after every block, and the invariants hold on both.

@@ -53,7 +53,7 @@ pub fn check_escrow(state: &dyn StateRead, bank: &dyn BankKeeper) -> Result<(), 
         if payment.state == PaymentState::Open {
             let rate = rates.entry(payment.account).or_insert(Dec::ZERO);
             *rate = rate.checked_add(payment.rate).ok_or("rate sum overflows")?;
-        } else if !payment.balance.is_zero() && !(payment.held && payment.balance.fract().is_zero()) {
+        } else if !(payment.balance.is_zero() || payment.held && payment.balance.fract().is_zero()) {
             // Only a dispute keeps an ended payment's whole units (until it is decided).
             return Err(format!("ended payment {}/{} still holds {}", payment.account, payment.id, payment.balance));
         }

@@ -2,13 +2,16 @@
 //! stand-in that answers standings; no disk store): a block that judges 64 missed deadlines
 //! and draws 64 providers among 100,000 (`provider_challenges_block_us_64_draws_100k_providers`),
 //! the same among 10,000 (its cost must not grow with the providers), and one provider's
-//! reweighing in the draw (`provider_challenge_reweigh_us_100k_providers`). One JSON line per
-//! figure.
+//! reweighing in the draw (`provider_challenge_reweigh_us_100k_providers`), and a dispute's
+//! 21-seat panel drawn among 10,000 auditors (`dispute_panel_draw_us_21_seats_10k_auditors`).
+//! One JSON line per figure.
 
 use std::time::Instant;
 
 use agora_proto::base::v1::Resources;
 use agora_slashing::provider::challenge::{self, DRAW};
+use agora_slashing::provider::dispute::{panel_seed, LeaseRef};
+use agora_slashing::provider::panel::{self, PANEL_DRAW};
 use agora_slashing::provider::{ProviderParams, ProviderPenaltyKeeper, ProviderStanding, SlashTo};
 use agora_store::{EmptyState, StateDelta, StateRead, StateWrite};
 use agora_types::{Address, BlockContext, Coin, Denom, Event, TxError};
@@ -62,6 +65,35 @@ impl ProviderPenaltyKeeper for Registry {
     }
 
     fn forfeit_unvested(&self, _: &mut dyn StateWrite, _: &Address, _: u64) -> Result<Vec<Event>, TxError> {
+        Ok(Vec::new())
+    }
+
+    // Disputes are not measured here but their panel draw, which needs none of these.
+    fn lease_active(&self, _: &dyn StateRead, _: &LeaseRef) -> Result<Option<bool>, TxError> {
+        Ok(None)
+    }
+
+    fn hold_lease_payments(&self, _: &mut dyn StateWrite, _: &LeaseRef, _: u64) -> Result<Vec<Event>, TxError> {
+        Ok(Vec::new())
+    }
+
+    fn release_lease_payments(&self, _: &mut dyn StateWrite, _: &LeaseRef, _: Option<&Address>, _: u64) -> Result<(Coin, Vec<Event>), TxError> {
+        Ok((Coin::new(Denom::native(), 0), Vec::new()))
+    }
+
+    fn transfer(&self, _: &mut dyn StateWrite, _: &Address, _: &Address, _: &Coin) -> Result<Vec<Event>, TxError> {
+        Ok(Vec::new())
+    }
+
+    fn burn_held(&self, _: &mut dyn StateWrite, _: &Coin) -> Result<Vec<Event>, TxError> {
+        Ok(Vec::new())
+    }
+
+    fn balance(&self, _: &dyn StateRead, _: &Address, _: &Denom) -> Result<u128, TxError> {
+        Ok(0)
+    }
+
+    fn restore_bond(&self, _: &mut dyn StateWrite, _: &Address, _: &Coin, _: u64) -> Result<Vec<Event>, TxError> {
         Ok(Vec::new())
     }
 }
@@ -119,4 +151,18 @@ fn main() {
     }
     print("provider_challenge_reweigh_us_100k_providers", start.elapsed().as_secs_f64() / (2 * runs) as f64 * 1e6, "us");
     assert!(DRAW.total(&state).expect("total") > 0);
+
+    // A 21-seat dispute panel drawn among 10,000 enrolled auditors, three parties set aside.
+    let mut state = StateDelta::new(EmptyState);
+    for i in 0..10_000 {
+        PANEL_DRAW.set(&mut state, owner(i).as_bytes().as_slice(), 1).expect("enroll");
+    }
+    let parties = [owner(1), owner(2), owner(3)];
+    let runs = 200u64;
+    let start = Instant::now();
+    for run in 0..runs {
+        let panel = panel::draw(&mut state, &parties, 21, |seat| panel_seed(b"bench", run, run, seat)).expect("draw");
+        assert_eq!(panel.len(), 21);
+    }
+    print("dispute_panel_draw_us_21_seats_10k_auditors", start.elapsed().as_secs_f64() / runs as f64 * 1e6, "us");
 }

@@ -4,6 +4,7 @@ pub mod genesis;
 pub mod gov;
 pub mod ibc;
 pub mod challenge;
+pub mod dispute;
 pub mod incentive;
 pub mod init;
 pub mod keys;

@@ -74,6 +74,8 @@ pub enum SlashingTx {
         #[command(flatten)]
         common: TxOpts,
     },
+    #[command(flatten)]
+    Dispute(crate::cmd::dispute::DisputeTx),
 }
 
 pub fn run_distribution_tx(g: &GlobalOpts, cmd: DistributionTx) -> Result<()> {
@@ -135,6 +137,7 @@ pub fn run_slashing_tx(g: &GlobalOpts, cmd: SlashingTx) -> Result<()> {
             let key = Keyring::open(&home).signing_key(&from.from)?;
             crate::cmd::challenge::report_conflicting(g, &key, &first, &second, &common)
         }
+        SlashingTx::Dispute(cmd) => crate::cmd::dispute::run_tx(g, cmd),
     }
 }
 
@@ -200,6 +203,8 @@ pub enum SlashingQuery {
     },
     #[command(flatten)]
     Provider(crate::cmd::challenge::ChallengeQuery),
+    #[command(flatten)]
+    Dispute(crate::cmd::dispute::DisputeQuery),
 }
 
 #[derive(Subcommand, Debug)]
@@ -339,6 +344,7 @@ pub fn run_slashing_query(g: &GlobalOpts, cmd: SlashingQuery) -> Result<Value> {
             })
         }
         SlashingQuery::Provider(query) => crate::cmd::challenge::run_query(g, query)?,
+        SlashingQuery::Dispute(query) => crate::cmd::dispute::run_query(g, query)?,
     })
 }
 

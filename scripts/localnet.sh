@@ -134,11 +134,23 @@ gov["max_deposit_period"] = gov["voting_period"] = f"{voting}s"
 gov["expedited_voting_period"] = f"{max(voting // 2, 1)}s"
 # Milestone grants' release votes take half the voting period, with a 20% quorum.
 doc["app_state"]["gov"]["grant_params"] = {"release_voting_period_seconds": max(voting // 2, 1), "release_quorum": "0.2"}
-# Provider incentives: epochs of 60 blocks, and the example provider's A100s weighted (a real
-# chain's governance names its classes), so rewards show within minutes.
+# Provider incentives: epochs of 60 blocks, the example provider's A100s weighted (a real
+# chain's governance names its classes), and verified idle GPUs paid at any utilization (no
+# floor: a localnet's demand is a few leases), so rewards show within minutes.
 incentive = doc["app_state"].setdefault("incentive", {}).setdefault("params", {})
 incentive["epoch_blocks"] = 60
+incentive["idle_floor_bps"] = 0
 incentive["class_weights"] = [{"class": {"vendor": "nvidia", "model": "a100", "vram_gib": 80, "interface": "sxm"}, "weight": 1}]
+# Provider penalties at localnet pace (1 s blocks): 20 blocks to answer a challenge, jailed after
+# 2 misses in a row for 100 blocks; disputes of 3-auditor panels (2 uphold) voting for 20 blocks,
+# 20 more for an appeal, 10 AGORA deposits and 100 AGORA panel seats.
+penalties = doc["app_state"]["slashing"].setdefault("provider_penalties", {}).setdefault("params", {})
+penalties.update({
+    "response_window": 20, "max_missed": 2, "jail_blocks": 100,
+    "panel_size": 3, "panel_threshold": 2, "dispute_window": 20, "appeal_blocks": 20,
+    "dispute_deposit": {"denom": "uagora", "amount": "10000000"},
+    "panelist_bond": {"denom": "uagora", "amount": "100000000"},
+})
 json.dump(doc, open(path, "w"), indent=2)
 PY
   # Each validator signs a gentx creating itself with its node's CometBFT key and a

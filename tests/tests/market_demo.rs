@@ -1,6 +1,9 @@
 //! End-to-end: `scripts/demo.sh` runs the whole market flow (provider, deployment, bid, lease,
-//! withdrawal, close) on a real 4-validator localnet and checks its numbers add up; afterwards
-//! every node agrees on the app hash.
+//! withdrawal, close) on a real 4-validator localnet and checks its numbers add up; then
+//! `scripts/penalties-demo.sh` runs provider penalties on it (a second provider that answers no
+//! challenge is slashed and jailed, a tenant's dispute is upheld by a panel of auditors and
+//! refunds the tenant, the provider whose watcher answers its challenges claims its incentive
+//! rewards), every balance checked; afterwards every node agrees on the app hash.
 
 use std::time::Duration;
 
@@ -16,6 +19,8 @@ fn the_market_demo_passes_on_a_four_validator_localnet_and_all_nodes_agree() {
 
     let out = net.run_script("demo.sh", &[]).expect("demo.sh passes");
     assert!(!out.trim().is_empty(), "the demo prints its steps");
+    let out = net.run_script("penalties-demo.sh", &[]).expect("penalties-demo.sh passes");
+    assert!(out.contains("penalties demo passed") && out.contains("DISPUTE_STATUS_UPHELD"), "{out}");
 
     let h = height(&rpc0).expect("height");
     wait_for("every node past the demo's last height", Duration::from_secs(60), || {

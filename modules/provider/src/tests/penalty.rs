@@ -5,7 +5,7 @@
 use agora_types::AbciError;
 
 use super::*;
-use crate::penalty::{jail, slash_bond, tombstone, unjail, TOMBSTONED};
+use crate::penalty::{jail, restore_bond, slash_bond, tombstone, unjail, TOMBSTONED};
 use crate::NoHooks;
 
 fn code(err: &ProviderError) -> (&'static str, u32) {
@@ -36,6 +36,30 @@ fn a_slash_takes_at_most_the_bond_and_a_bond_below_the_minimum_jails() {
     assert_eq!(balance(&state, &crate::module_address()), 0);
     let (taken, events) = slash_bond(&mut state, &TestBank, &NoHooks, &owner, 1, &pool, 50, 1).unwrap();
     assert_eq!((taken.amount, events.len()), (0, 0), "an empty bond gives nothing more");
+}
+
+/// A reversed slash comes back into the bond from the account that held it; the jail it caused
+/// stays until the provider unjails; a provider gone from the registry gets the coins itself.
+#[test]
+fn a_reversed_slash_comes_back_to_the_bond_or_to_the_owner_once_it_left() {
+    let mut state = genesis();
+    let (owner, held) = (addr(1), addr(9));
+    registered(&mut state, &owner);
+    let (taken, _) = slash_bond(&mut state, &TestBank, &NoHooks, &owner, BOND / 10, &held, 50, 1).unwrap();
+    let events = restore_bond(&mut state, &TestBank, &NoHooks, &owner, &taken, &held, 2).unwrap();
+    assert!(events.iter().any(|e| e.kind == "provider_bond_restored"));
+    assert_eq!(provider(&state, &owner).bond.unwrap().amount, BOND.to_string());
+    assert_eq!(balance(&state, &crate::module_address()), BOND);
+    assert_eq!(balance(&state, &held), 0);
+    assert_eq!(provider(&state, &owner).jailed_until, 50, "the jail stays until the provider unjails");
+    // Another denom than the bond's is a bug, refused.
+    let err = restore_bond(&mut state, &TestBank, &NoHooks, &owner, &agora_types::Coin::new(agora_types::Denom::new("uusdc").unwrap(), 1), &held, 2).unwrap_err();
+    assert_eq!(code(&err), ("provider", 1), "{err}");
+    // No provider: the coins go to its owner's account.
+    let gone = addr(2);
+    fund(&mut state, &held, BOND);
+    restore_bond(&mut state, &TestBank, &NoHooks, &gone, &agora_types::Coin::new(agora_types::Denom::native(), 7), &held, 2).unwrap();
+    assert_eq!(balance(&state, &gone), 7);
 }
 
 #[test]

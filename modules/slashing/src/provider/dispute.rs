@@ -24,9 +24,12 @@ use agora_component::{entry_failed, isolated};
 use agora_proto::market::v1 as mpb;
 use agora_proto::slashing::v1 as pb;
 use agora_store::{StateRead, StateReadExt, StateWrite, StateWriteExt};
-use agora_types::{Address, BlockContext, Coin, Event, TxError};
+use agora_types::{Address, BlockContext, Coin, Event, TxError, TypedEvent};
 use sha2::{Digest, Sha256};
 
+use super::event::{
+    DisputeAnswered, DisputeDismissed, DisputeOpened, DisputePaid, DisputePanelDrawn, DisputeRejected, DisputeReversed, DisputeUpheld, DisputeVoted,
+};
 use super::keeper::{ProviderPenaltyKeeper, SlashTo};
 use super::keys;
 use super::panel;
@@ -178,13 +181,8 @@ pub fn open(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn Provide
     state.index_dispute(&dispute, &lease)?;
     state.put_dispute(&dispute);
     events.push(
-        Event::new("provider_dispute_opened")
-            .attr("id", id)
-            .attr("tenant", msg.tenant)
-            .attr("provider", lease.provider)
-            .attr("lease", lease)
-            .attr("claim", msg.claim.as_str_name())
-            .attr("deposit", &msg.deposit),
+        DisputeOpened { id, tenant: &msg.tenant, provider: &lease.provider, lease: &lease, claim: msg.claim.as_str_name(), deposit: &msg.deposit }
+            .to_event(),
     );
     Ok((id, events))
 }
@@ -219,7 +217,7 @@ pub fn answer(
     dispute.provider_evidence = evidence_hash.to_vec();
     state.put_dispute(&dispute);
     let hex: String = evidence_hash.iter().map(|b| format!("{b:02x}")).collect();
-    Ok(vec![Event::new("provider_dispute_answered").attr("id", id).attr("provider", provider).attr("evidence_hash", hex)])
+    Ok(vec![DisputeAnswered { id, provider, evidence_hash: &hex }.to_event()])
 }
 
 /// `MsgVoteDispute`: a panelist of the dispute votes once while the panel votes.
@@ -245,7 +243,7 @@ pub fn vote(state: &mut dyn StateWrite, ctx: &BlockContext, panelist: &Address, 
     dispute.votes.push(pb::DisputeVote { panelist: me, option: option as i32, height: ctx.height });
     state.put_dispute(&dispute);
     panel::count_vote(state, panelist)?;
-    Ok(vec![Event::new("provider_dispute_vote").attr("id", id).attr("panelist", panelist).attr("option", option.as_str_name())])
+    Ok(vec![DisputeVoted { id, panelist, option: option.as_str_name() }.to_event()])
 }
 
 /// `MsgReverseDispute` (governance, whose authority the component checked): an upheld dispute
@@ -275,7 +273,7 @@ pub fn reverse(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn Prov
     }
     dispute.status = pb::DisputeStatus::Reversed as i32;
     state.put_dispute(&dispute);
-    events.push(Event::new("provider_dispute_reversed").attr("id", id).attr("provider", provider));
+    events.push(DisputeReversed { id, provider: &provider }.to_event());
     Ok(events)
 }
 
@@ -339,7 +337,7 @@ fn form_panel(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn Provi
     dispute.voting_ends = ctx.height.saturating_add(params.dispute_window);
     state.queue_dispute(&dispute)?;
     state.put_dispute(&dispute);
-    Ok(vec![Event::new("provider_dispute_panel").attr("id", id).attr("panel", dispute.panel.join(",")).attr("voting_ends", dispute.voting_ends)])
+    Ok(vec![DisputePanelDrawn { id, panel: &dispute.panel, voting_ends: dispute.voting_ends }.to_event()])
 }
 
 /// Too few auditors besides the parties: the deposit goes back, the payments to the provider.
@@ -355,7 +353,7 @@ fn dismiss(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn Provider
     dispute.status = pb::DisputeStatus::Dismissed as i32;
     dispute.decided_height = ctx.height;
     state.put_dispute(&dispute);
-    events.push(Event::new("provider_dispute_dismissed").attr("id", id).attr("reason", "too few auditors on panels besides the parties"));
+    events.push(DisputeDismissed { id, reason: "too few auditors on panels besides the parties" }.to_event());
     Ok(events)
 }
 
@@ -409,13 +407,8 @@ fn decide(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn ProviderP
         dispute.refund = Some(refund.to_proto());
         state.queue_dispute(&dispute)?;
         events.push(
-            Event::new("provider_dispute_upheld")
-                .attr("id", id)
-                .attr("provider", provider)
-                .attr("votes_for_tenant", for_tenant.len())
-                .attr("slashed", &slashed)
-                .attr("refund", &refund)
-                .attr("appeal_ends", dispute.appeal_ends),
+            DisputeUpheld { id, provider: &provider, votes_for_tenant: for_tenant.len(), slashed: &slashed, refund: &refund, appeal_ends: dispute.appeal_ends }
+                .to_event(),
         );
     } else {
         events.extend(keeper.release_lease_payments(state, &lease, None, ctx.height)?.1);
@@ -428,7 +421,7 @@ fn decide(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn ProviderP
             }
         }
         dispute.status = pb::DisputeStatus::Rejected as i32;
-        events.push(Event::new("provider_dispute_rejected").attr("id", id).attr("provider", provider).attr("votes_for_tenant", for_tenant.len()));
+        events.push(DisputeRejected { id, provider: &provider, votes_for_tenant: for_tenant.len() }.to_event());
     }
     state.put_dispute(&dispute);
     Ok(events)
@@ -446,27 +439,21 @@ fn pay_upheld(state: &mut dyn StateWrite, keeper: &dyn ProviderPenaltyKeeper, pa
             events.extend(keeper.transfer(state, &held, &tenant, &coin)?);
         }
     }
-    let mut victim_share = None;
-    if let Some(slashed) = coin_of(id, "slashed", dispute.slashed.as_ref())?.filter(|c| c.amount > 0) {
-        let victim = Coin::new(slashed.denom.clone(), share(slashed.amount, params.victim_share_bps));
-        let fee = Coin::new(slashed.denom.clone(), share(slashed.amount, params.panel_fee_bps));
-        if victim.amount > 0 {
-            events.extend(keeper.transfer(state, &held, &tenant, &victim)?);
-        }
-        let rest = pay_panel(state, keeper, &voters(&dispute, pb::DisputeVoteOption::Tenant)?, &fee, &mut events)?;
-        let burned = Coin::new(slashed.denom.clone(), slashed.amount - victim.amount - fee.amount + rest);
-        if burned.amount > 0 {
-            events.extend(keeper.burn_held(state, &burned)?);
-        }
-        victim_share = Some(victim);
+    let slashed = coin_of(id, "slashed", dispute.slashed.as_ref())?.unwrap_or_else(|| Coin::new(params.dispute_deposit.denom.clone(), 0));
+    let victim = Coin::new(slashed.denom.clone(), share(slashed.amount, params.victim_share_bps));
+    let fee = Coin::new(slashed.denom.clone(), share(slashed.amount, params.panel_fee_bps));
+    if victim.amount > 0 {
+        events.extend(keeper.transfer(state, &held, &tenant, &victim)?);
+    }
+    let rest = pay_panel(state, keeper, &voters(&dispute, pb::DisputeVoteOption::Tenant)?, &fee, &mut events)?;
+    let burned = Coin::new(slashed.denom.clone(), slashed.amount - victim.amount - fee.amount + rest);
+    if burned.amount > 0 {
+        events.extend(keeper.burn_held(state, &burned)?);
     }
     dispute.status = pb::DisputeStatus::Upheld as i32;
     state.put_dispute(&dispute);
-    let mut event = Event::new("provider_dispute_paid").attr("id", id).attr("tenant", tenant);
-    if let Some(victim) = victim_share {
-        event = event.attr("victim_share", &victim);
-    }
-    events.push(event);
+    let panel_fee = Coin::new(fee.denom.clone(), fee.amount - rest);
+    events.push(DisputePaid { id, tenant: &tenant, victim_share: &victim, panel_fee: &panel_fee, burned: &burned }.to_event());
     Ok(events)
 }
 

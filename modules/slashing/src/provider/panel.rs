@@ -7,7 +7,9 @@
 
 use agora_proto::slashing::v1 as pb;
 use agora_store::{StateRead, StateReadExt, StateWrite, StateWriteExt, WeightedSet};
-use agora_types::{Address, BlockContext, Coin, Event, TxError};
+use agora_types::{Address, BlockContext, Coin, Event, TxError, TypedEvent};
+
+use super::event::{PanelistEnrolled, PanelistLeft};
 
 use super::dispute::disputes_account;
 use super::keeper::ProviderPenaltyKeeper;
@@ -109,7 +111,7 @@ pub fn enroll(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn Provi
     let record = pb::Panelist { auditor: auditor.to_string(), bond: Some(bond.to_proto()), enrolled_height: ctx.height, open_panels: 0, votes: 0 };
     state.put_proto(keys::panelist(auditor), &record);
     PANEL_DRAW.set(state, &id_of(auditor), 1).map_err(SlashingError::from)?;
-    events.push(Event::new("provider_panelist_enrolled").attr("auditor", auditor).attr("bond", &bond));
+    events.push(PanelistEnrolled { auditor, bond: &bond }.to_event());
     Ok(events)
 }
 
@@ -126,6 +128,6 @@ pub fn leave(state: &mut dyn StateWrite, keeper: &dyn ProviderPenaltyKeeper, aud
     }
     state.delete(keys::panelist(auditor));
     PANEL_DRAW.remove(state, &id_of(auditor)).map_err(SlashingError::from)?;
-    events.push(Event::new("provider_panelist_left").attr("auditor", auditor));
+    events.push(PanelistLeft { auditor }.to_event());
     Ok(events)
 }

@@ -143,13 +143,16 @@ incentive["idle_floor_bps"] = 0
 incentive["class_weights"] = [{"class": {"vendor": "nvidia", "model": "a100", "vram_gib": 80, "interface": "sxm"}, "weight": 1}]
 # Provider penalties at localnet pace (1 s blocks): 20 blocks to answer a challenge, jailed after
 # 2 misses in a row for 100 blocks; disputes of 3-auditor panels (2 uphold) voting for 20 blocks,
-# 20 more for an appeal, 10 AGORA deposits and 100 AGORA panel seats.
+# appealable for 10 blocks more than a governance vote lasts (so a reversal can pass in time),
+# 10 AGORA deposits and 100 AGORA panel seats, drawn 5 blocks after they are taken and
+# returned 5 blocks after they leave.
 penalties = doc["app_state"]["slashing"].setdefault("provider_penalties", {}).setdefault("params", {})
 penalties.update({
     "response_window": 20, "max_missed": 2, "jail_blocks": 100,
-    "panel_size": 3, "panel_threshold": 2, "dispute_window": 20, "appeal_blocks": 20,
+    "panel_size": 3, "panel_threshold": 2, "dispute_window": 20, "appeal_blocks": voting + 10,
     "dispute_deposit": {"denom": "uagora", "amount": "10000000"},
     "panelist_bond": {"denom": "uagora", "amount": "100000000"},
+    "panelist_warmup_blocks": 5, "panelist_cooldown_blocks": 5,
 })
 json.dump(doc, open(path, "w"), indent=2)
 PY

@@ -5,7 +5,8 @@
 #   1. carol (a new key alice funds) registers 8 A100s and runs no challenge watcher: each
 #      missed liveness challenge takes a slice of her bond, and after the localnet's 2 misses in
 #      a row she is jailed. Bob's watcher answers his (scripts/localnet.sh runs it).
-#   2. three auditors (new keys alice funds) audit bob and take panel seats (a bond each).
+#   2. three auditors (new keys alice funds) audit bob and take panel seats (a bond each),
+#      drawn once their warm-up has passed.
 #   3. alice leases bob's GPUs and disputes the lease: its payments are held; the next block
 #      draws three auditors; bob answers with an evidence hash; the panel votes for alice. When
 #      the vote closes, a tenth of bob's bond is slashed and held with the held payments for the
@@ -166,6 +167,8 @@ for name in "${AUDITORS[@]}"; do
   tx "audit_$name" "$name" audit sign bob --attr region=localnet
   tx "enroll_$name" "$name" slashing enroll-panelist --audited-provider bob
 done
+q seat slashing panelist auditor3
+info "the seats are drawn from height $(get "$WORK/seat.json" active_height) (their warm-up)"
 
 DSEQ="$(height)"
 say "3. alice leases bob's GPUs (dseq $DSEQ) at $PRICE a block and disputes the lease"
@@ -175,6 +178,7 @@ grep -q 'price: 500uagora' "$WORK/deployment.yaml" || die "cannot set the price 
 tx deployment alice deployment create "$WORK/deployment.yaml" --dseq "$DSEQ" --deposit "50000000$DENOM"
 tx bid bob market bid create --owner alice --dseq "$DSEQ" --gseq 1 --oseq 1 --price "$PRICE" --deposit "500000$DENOM"
 tx lease alice market lease create --provider bob --dseq "$DSEQ" --gseq 1 --oseq 1
+wait_height "$(get "$WORK/seat.json" active_height)" "the seats' warm-up"
 tx dispute alice slashing dispute --provider bob --dseq "$DSEQ" --claim not-delivered --details "the GPUs never answered"
 HD="$(get "$WORK/dispute.json" height)"
 q disputes slashing disputes --provider bob

@@ -34,6 +34,16 @@ impl ProviderHooks for ProviderFollowers {
         challenge::refresh_weight(state, &ProviderPenalties, owner).map_err(|e| ProviderError::Internal(format!("challenge draw: {}", e.log)))?;
         Ok(events)
     }
+
+    /// A provider with a dispute awaiting its verdict keeps its bond where the verdict can take
+    /// it.
+    fn may_unbond(&self, state: &dyn StateRead, owner: &Address) -> Result<(), ProviderError> {
+        use agora_slashing::provider::dispute::DisputeRead;
+        match state.undecided_disputes(owner).map_err(|e| ProviderError::Internal(e.to_string()))? {
+            0 => Ok(()),
+            count => Err(ProviderError::DisputesUndecided { owner: owner.to_string(), count }),
+        }
+    }
 }
 
 impl ProviderPenaltyKeeper for ProviderPenalties {

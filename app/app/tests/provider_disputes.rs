@@ -22,6 +22,11 @@ const WINDOW: u64 = 3;
 const APPEAL: u64 = 4;
 const DEPOSIT: u128 = 1_000_000;
 const PANEL_BOND: u128 = 5_000_000;
+/// Blocks before a new seat is drawn, and before a leaving seat's bond returns.
+const WARMUP: u64 = 2;
+const COOLDOWN: u64 = 2;
+/// A dispute pays up front for its panel, verdict and payout.
+const DISPUTE_GAS: u64 = 1_000_000;
 /// The lease's price per block, in uagora.
 const PRICE: u128 = 100;
 /// Governance's voting period in seconds (the harness's blocks are 1 s apart).
@@ -40,6 +45,9 @@ fn dispute_params() -> ProviderParams {
         appeal_blocks: APPEAL,
         panelist_bond: Coin::new(Denom::native(), PANEL_BOND),
         jail_blocks: 6,
+        panelist_warmup_blocks: WARMUP,
+        panelist_cooldown_blocks: COOLDOWN,
+        absent_slash_bps: 1_000,
         ..ProviderParams::default()
     }
 }
@@ -145,6 +153,7 @@ impl Disputes {
         ok(&m.block(txs));
         let txs = panelists.iter_mut().map(|p| enroll(p, &bob)).collect();
         ok(&m.block(txs));
+        m.empty_blocks(WARMUP);
         Self { m, panelists, lease }
     }
 
@@ -155,7 +164,7 @@ impl Disputes {
 
     /// Alice opens a dispute of her lease: its id.
     fn open(&mut self) -> u64 {
-        let tx = self.m.alice.tx(&open(&self.m.alice, &self.lease, DEPOSIT));
+        let tx = self.m.alice.tx_with_gas(&open(&self.m.alice, &self.lease, DEPOSIT), DISPUTE_GAS);
         let results = self.m.block(vec![tx]);
         ok(&results);
         attr(&results, "provider_dispute_opened", "id").parse().expect("id")
@@ -287,13 +296,27 @@ fn a_rejected_dispute_pays_the_deposit_to_the_provider_and_the_panel_and_release
     assert_eq!(t.uagora(&winner), winner_before + fee);
     let held = PRICE * u128::from(rejected.decided_height - rejected.opened_height);
     assert_eq!(t.uagora(&bob), bob_before + DEPOSIT - fee + held - held * 2 / 100);
-    // Every panelist may leave now, with its bond.
+    // The panelist who did not vote lost a tenth of its seat's bond, burned, and with it its
+    // seat in the draw; it takes the rest back.
+    let silent = t.seat(id, 2).address();
+    let seat = panelist(&t.m, &silent);
+    assert_eq!((seat.bond.expect("bond").amount, seat.missed_votes, seat.in_draw), ((PANEL_BOND - PANEL_BOND / 10).to_string(), 1, false));
     let member = t.seat(id, 2);
-    let before = member.address();
-    let tx = member.tx(&spb::MsgLeavePanel { auditor: before.to_bech32() });
-    let balance = t.uagora(&before);
+    let tx = member.tx(&spb::MsgLeavePanel { auditor: silent.to_bech32() });
+    let balance = t.uagora(&silent);
     ok(&t.m.block(vec![tx]));
-    assert_eq!(t.uagora(&before), balance - FEE_AMOUNT + PANEL_BOND);
+    assert_eq!(t.uagora(&silent), balance - FEE_AMOUNT + PANEL_BOND - PANEL_BOND / 10);
+    // The rejected lease waits a vote's length before alice may dispute it again.
+    let tx = t.m.alice.tx_with_gas(&open(&t.m.alice, &t.lease, DEPOSIT), DISPUTE_GAS);
+    assert_refused(&t.m.chain.raw_block(vec![tx])[0], "slashing", 126, "disputed again from height");
+    t.until(rejected.decided_height + WINDOW);
+    let again = t.open();
+    assert_eq!(status(&t.dispute(again)), spb::DisputeStatus::AwaitingPanel);
+}
+
+fn panelist(m: &Market, auditor: &Address) -> spb::Panelist {
+    let res: spb::QueryPanelistResponse = query(m, "/agora.slashing.v1.Query/Panelist", &spb::QueryPanelistRequest { auditor: auditor.to_bech32() });
+    res.panelist.expect("panelist")
 }
 
 /// Passes a governance proposal carrying `msg` by the validator's vote; the proposal's final
@@ -385,30 +408,30 @@ fn disputes_votes_and_panel_seats_are_refused_unless_they_hold() {
     // Carol disputing alice's lease.
     let mut msg = open(&t.m.alice, &lease, DEPOSIT);
     msg.tenant = t.m.carol.address().to_bech32();
-    let tx = t.m.carol.tx(&msg);
+    let tx = t.m.carol.tx_with_gas(&msg, DISPUTE_GAS);
     refused(&mut t, tx, "slashing", 110, "only its owner may");
     // A deposit below the minimum, or in another denom.
-    let tx = t.m.alice.tx(&open(&t.m.alice, &lease, DEPOSIT - 1));
+    let tx = t.m.alice.tx_with_gas(&open(&t.m.alice, &lease, DEPOSIT - 1), DISPUTE_GAS);
     refused(&mut t, tx, "slashing", 113, "deposits at least");
     let mut msg = open(&t.m.alice, &lease, DEPOSIT);
     msg.deposit = Some(pb_coin("uusdc", &DEPOSIT.to_string()));
-    let tx = t.m.alice.tx(&msg);
+    let tx = t.m.alice.tx_with_gas(&msg, DISPUTE_GAS);
     refused(&mut t, tx, "slashing", 113, "deposits at least");
     // A lease that does not exist.
     let mut other = lease.clone();
     other.dseq = 99;
-    let tx = t.m.alice.tx(&open(&t.m.alice, &other, DEPOSIT));
+    let tx = t.m.alice.tx_with_gas(&open(&t.m.alice, &other, DEPOSIT), DISPUTE_GAS);
     refused(&mut t, tx, "slashing", 111, "no such lease");
 
     // A vote in the block that opens the dispute, before its panel is drawn (the first
     // dispute's id is 1).
     let id = 1;
-    let txs = vec![t.m.alice.tx(&open(&t.m.alice, &lease, DEPOSIT)), vote(&mut t.panelists[0], id, spb::DisputeVoteOption::Tenant)];
+    let txs = vec![t.m.alice.tx_with_gas(&open(&t.m.alice, &lease, DEPOSIT), DISPUTE_GAS), vote(&mut t.panelists[0], id, spb::DisputeVoteOption::Tenant)];
     let results = t.m.chain.raw_block(txs);
     ok(&results[..1]);
     assert_refused(&results[1], "slashing", 118, "panel is drawn in the next block");
     // A second dispute of the same lease while the first runs.
-    let tx = t.m.alice.tx(&open(&t.m.alice, &lease, DEPOSIT));
+    let tx = t.m.alice.tx_with_gas(&open(&t.m.alice, &lease, DEPOSIT), DISPUTE_GAS);
     refused(&mut t, tx, "slashing", 112, "open already");
     // An auditor off the panel, alice and bob may not vote; a panelist votes once.
     let tx = vote(t.off_panel(id), id, spb::DisputeVoteOption::Tenant);
@@ -424,12 +447,20 @@ fn disputes_votes_and_panel_seats_are_refused_unless_they_hold() {
     let carol = t.m.carol.address().to_bech32();
     let tx = t.m.carol.tx(&spb::MsgAnswerDispute { provider: carol, dispute_id: id, evidence_hash: vec![1; 32], operator: String::new() });
     refused(&mut t, tx, "slashing", 124, "is not the provider of dispute");
-    // A panelist may not leave while its panel votes; an auditor enrolls once, and only with
-    // an audit.
+    // A panelist leaves the draw at once, but its bond stays while its panel votes (and for
+    // the cool-down); an auditor enrolls once, and only with an audit.
     let member = t.seat(id, 0);
     let address = member.address().to_bech32();
+    let tx = member.tx(&spb::MsgLeavePanel { auditor: address.clone() });
+    ok(&t.m.block(vec![tx]));
+    t.m.empty_blocks(COOLDOWN);
+    let member = t.seat(id, 0);
     let tx = member.tx(&spb::MsgLeavePanel { auditor: address });
-    refused(&mut t, tx, "slashing", 122, "sits on 1 panels");
+    refused(&mut t, tx, "slashing", 122, "none of its panels is voting (1 are)");
+    // Bob may not start unbonding while the dispute awaits its verdict.
+    let bob_address = t.m.bob.address().to_bech32();
+    let tx = t.m.bob.tx(&agora_proto::provider::v1::MsgDeleteProvider { owner: bob_address });
+    refused(&mut t, tx, "provider", 37, "awaiting their verdict");
     let bob = t.m.bob.address();
     let tx = enroll(t.seat(id, 0), &bob);
     refused(&mut t, tx, "slashing", 120, "sits on panels already");
@@ -458,6 +489,10 @@ fn too_few_auditors_besides_the_parties_dismiss_the_dispute_and_return_the_depos
     ok(&t.m.block(txs));
     let tx = enroll(&mut t.m.alice, &bob);
     ok(&t.m.block(vec![tx]));
+    // A new seat is not drawn before its warm-up has passed: two seats for now.
+    let tx = t.m.alice.tx_with_gas(&open(&t.m.alice, &t.lease, DEPOSIT), DISPUTE_GAS);
+    assert_refused(&t.m.chain.raw_block(vec![tx])[0], "slashing", 114, "2 auditors sit on panels");
+    t.m.empty_blocks(WARMUP);
     let alice = t.m.alice.address();
     let alice_before = t.uagora(&alice);
     let id = t.open();
@@ -474,6 +509,6 @@ fn too_few_auditors_besides_the_parties_dismiss_the_dispute_and_return_the_depos
     // With too few seats at all, a dispute is refused outright.
     let tx = t.m.alice.tx(&spb::MsgLeavePanel { auditor: alice.to_bech32() });
     ok(&t.m.block(vec![tx]));
-    let tx = t.m.alice.tx(&open(&t.m.alice, &t.lease, DEPOSIT));
+    let tx = t.m.alice.tx_with_gas(&open(&t.m.alice, &t.lease, DEPOSIT), DISPUTE_GAS);
     assert_refused(&t.m.chain.raw_block(vec![tx])[0], "slashing", 114, "a dispute needs 3");
 }

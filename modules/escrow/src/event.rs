@@ -91,3 +91,34 @@ impl TypedEvent for Refunded<'_> {
         account_event("escrow_refund", self.account).attr("depositor", self.depositor).attr("amount", self.amount)
     }
 }
+
+/// A dispute holds the payment: what accrues stays in it until the dispute is decided.
+pub struct PaymentHeld<'a> {
+    pub account: &'a AccountId,
+    pub payment: &'a PaymentId,
+}
+
+impl TypedEvent for PaymentHeld<'_> {
+    fn to_event(&self) -> Event {
+        payment_event("escrow_payment_held", self.account, self.payment)
+    }
+}
+
+/// The dispute was decided: `amount` left the payment, refunded to `to` (the tenant won) or
+/// paid to the provider.
+pub struct PaymentReleased<'a> {
+    pub account: &'a AccountId,
+    pub payment: &'a PaymentId,
+    pub to: &'a Address,
+    pub amount: &'a Coin,
+    pub refunded: bool,
+}
+
+impl TypedEvent for PaymentReleased<'_> {
+    fn to_event(&self) -> Event {
+        payment_event("escrow_payment_released", self.account, self.payment)
+            .attr("to", self.to)
+            .attr("amount", self.amount)
+            .attr("refunded", self.refunded)
+    }
+}

@@ -187,16 +187,18 @@ impl Run {
         self.check();
         // A dispute outlives its lease: what it held leaves escrow when it is decided.
         for pid in &self.payments {
-            if self.state.escrow_payment(&self.account, pid).unwrap().unwrap().held {
+            if self.state.escrow_payment(&self.account, pid).unwrap().is_some_and(|p| p.held) {
                 self.state.release_payment(&TestBank, &self.account, pid, self.height, None).unwrap();
             }
         }
         self.check();
         assert_eq!(self.state.balance(&Address::module(ESCROW_MODULE), &self.denom).unwrap(), 0, "nothing left in escrow");
+        // A payment released after it ended is gone; every other one is ended and empty.
         for pid in &self.payments {
-            let payment = self.state.escrow_payment(&self.account, pid).unwrap().unwrap();
-            assert_ne!(payment.state, PaymentState::Open);
-            assert!(payment.balance.is_zero(), "a closed payment holds nothing");
+            if let Some(payment) = self.state.escrow_payment(&self.account, pid).unwrap() {
+                assert_ne!(payment.state, PaymentState::Open);
+                assert!(payment.balance.is_zero(), "a closed payment holds nothing");
+            }
         }
     }
 }
@@ -281,9 +283,34 @@ fn a_held_payment_keeps_what_accrues_until_the_dispute_releases_it() {
     let (released, _) = run.state.release_payment(&TestBank, &account, &pid, run.height, Some(&depositor(0))).unwrap();
     assert_eq!(released, Coin::new(run.denom.clone(), 31));
     assert_eq!(run.state.balance(&depositor(0), &run.denom).unwrap(), before + 31);
-    assert!(run.state.escrow_payment(&account, &pid).unwrap().unwrap().balance.is_zero());
+    // Refunded units are not counted as withdrawn; the ended payment is gone once released.
+    assert!(run.state.escrow_payment(&account, &pid).unwrap().is_none());
     run.check();
     let error = run.state.release_payment(&TestBank, &account, &pid, run.height, None).unwrap_err();
-    assert!(matches!(error, EscrowError::Internal(_)), "a payment is released once: {error}");
+    assert!(matches!(error, EscrowError::PaymentNotFound(_)), "a payment is released once: {error}");
     run.finish();
+}
+
+/// A held payment outlives its order's and its deployment's pruning; the release deletes it,
+/// and its closed account with it.
+#[test]
+fn a_held_payment_of_a_pruned_deployment_goes_with_its_account_on_release() {
+    let mut run = Run::new("uusdc", 0, 1_000_000);
+    run.apply(&Op::OpenPayment { provider: 0, rate: "10".parse().unwrap() });
+    let (account, pid) = (run.account, run.payments[0]);
+    run.state.hold_payment(&TestBank, &account, &pid, run.height).unwrap();
+    run.apply(&Op::Advance { blocks: 2 });
+    run.state.close_payment(&TestBank, &account, &pid, run.height, false).unwrap();
+    run.state.close_account(&TestBank, &account, run.height).unwrap();
+    run.state.prune_payment(&account, &pid).unwrap();
+    run.state.prune_account(&account).unwrap();
+    assert!(run.state.escrow_payment(&account, &pid).unwrap().is_some_and(|p| p.held), "the held payment stays");
+    assert!(run.state.escrow_account(&account).unwrap().is_some(), "and so does its account");
+    run.check();
+    let (released, _) = run.state.release_payment(&TestBank, &account, &pid, run.height, None).unwrap();
+    assert_eq!(released, Coin::new(run.denom.clone(), 20));
+    assert_eq!(run.state.balance(&provider(0), &run.denom).unwrap(), 20);
+    assert!(run.state.escrow_payment(&account, &pid).unwrap().is_none());
+    assert!(run.state.escrow_account(&account).unwrap().is_none(), "the closed account went with its last payment");
+    crate::invariant::check_escrow(&run.state, &TestBank).unwrap();
 }

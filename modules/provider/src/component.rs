@@ -98,6 +98,9 @@ impl Component for ProviderComponent {
             state.put_provider_params(params);
             return Ok(Vec::new());
         }
+        if let ProviderMsg::DeleteProvider(m) = msg {
+            self.hooks.may_unbond(state, &m.owner).map_err(|e| e.to_tx_error())?;
+        }
         let mut events = crate::handler::execute(&mut state, self.bank.as_ref(), ctx, msg).map_err(|e| e.to_tx_error())?;
         let changed = match msg {
             ProviderMsg::CreateProvider(m) => Some(m.owner),

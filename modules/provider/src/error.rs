@@ -79,6 +79,8 @@ pub enum ProviderError {
     ProviderNotJailed { owner: String },
     #[error("provider {owner}'s bond {bond} is below the minimum {min}: bond more before unjailing")]
     BondBelowMinimumToUnjail { owner: String, bond: String, min: String },
+    #[error("provider {owner} has {count} disputes awaiting their verdict: it may unbond once they are decided")]
+    DisputesUndecided { owner: String, count: u32 },
     /// Codespace `sdk`, code 5, as the Cosmos SDK reports it.
     #[error("bond needs {needed} but {owner} has only {available}: insufficient funds")]
     InsufficientFunds { owner: String, needed: String, available: String },
@@ -150,6 +152,7 @@ impl AbciError for ProviderError {
             Self::ProviderJailed { .. } => 34,
             Self::ProviderNotJailed { .. } => 35,
             Self::BondBelowMinimumToUnjail { .. } => 36,
+            Self::DisputesUndecided { .. } => 37,
             Self::InsufficientFunds { .. } => 5,
             Self::AuditorIsProvider { .. } => 1,
             Self::NoAttributesToSign => 2,

@@ -21,6 +21,12 @@ pub trait BankKeeper: Send + Sync {
 /// same transaction: a refusal fails the message.
 pub trait ProviderHooks: Send + Sync {
     fn provider_changed(&self, state: &mut dyn StateWrite, owner: &Address, height: u64) -> Result<Vec<Event>, ProviderError>;
+
+    /// Asked before a provider starts unbonding: a follower that still has a claim on its bond
+    /// (a dispute awaiting its verdict) refuses.
+    fn may_unbond(&self, _state: &dyn agora_store::StateRead, _owner: &Address) -> Result<(), ProviderError> {
+        Ok(())
+    }
 }
 
 /// No module follows providers (a registry on its own, in tests).

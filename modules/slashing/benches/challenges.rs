@@ -161,7 +161,7 @@ fn main() {
     let runs = 200u64;
     let start = Instant::now();
     for run in 0..runs {
-        let panel = panel::draw(&mut state, &parties, 21, |seat| panel_seed(b"bench", run, run, seat)).expect("draw");
+        let panel = panel::draw(&state, &parties, 21, |attempt| panel_seed(b"bench", run, run, attempt)).expect("draw");
         assert_eq!(panel.len(), 21);
     }
     print("dispute_panel_draw_us_21_seats_10k_auditors", start.elapsed().as_secs_f64() / runs as f64 * 1e6, "us");

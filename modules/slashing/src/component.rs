@@ -353,7 +353,7 @@ impl Component for SlashingComponent {
             }
             SlashingMsg::VoteDispute { panelist, dispute_id, option } => dispute::vote(state, ctx, panelist, *dispute_id, *option),
             SlashingMsg::EnrollPanelist { auditor, audited_provider } => panel::enroll(state, ctx, self.provider_keeper()?, auditor, audited_provider),
-            SlashingMsg::LeavePanel { auditor } => panel::leave(state, self.provider_keeper()?, auditor),
+            SlashingMsg::LeavePanel { auditor } => panel::leave(state, ctx, self.provider_keeper()?, auditor),
             SlashingMsg::ReverseDispute { authority, dispute_id } => {
                 self.authority.check(authority)?;
                 dispute::reverse(state, ctx, self.provider_keeper()?, *dispute_id)

@@ -66,14 +66,16 @@ pub enum SlashingError {
     AlreadyPanelist(String),
     #[error("{auditor} holds no audit of provider {provider}")]
     NotAuditor { auditor: String, provider: String },
-    #[error("{auditor} sits on {open} panels still voting; it may leave once they are decided")]
-    PanelistBusy { auditor: String, open: u32 },
+    #[error("{auditor}'s bond returns from height {leave_height}, once none of its panels is voting ({open} are)")]
+    PanelistBusy { auditor: String, open: u32, leave_height: u64 },
     #[error("{0} does not sit on panels")]
     PanelistNotFound(String),
     #[error("{address} is not the provider of dispute {id}")]
     NotDisputedProvider { id: u64, address: String },
     #[error("dispute {id} was decided already ({status})")]
     DisputeDecided { id: u64, status: String },
+    #[error("lease {lease}'s last dispute was rejected; it may be disputed again from height {until}")]
+    LeaseCoolingDown { lease: String, until: u64 },
 }
 
 impl AbciError for SlashingError {
@@ -121,6 +123,7 @@ impl AbciError for SlashingError {
             Self::PanelistNotFound(_) => 123,
             Self::NotDisputedProvider { .. } => 124,
             Self::DisputeDecided { .. } => 125,
+            Self::LeaseCoolingDown { .. } => 126,
         }
     }
 }

@@ -10,7 +10,7 @@ use agora_types::{Address, Coin, Coins, Dec, Event, TypedEvent};
 
 use crate::account::{Account, AccountId, AccountState, Payment, PaymentId, PaymentState};
 use crate::keepers::BankKeeper;
-use crate::event::{Deposited, Overdrawn, PaymentClosed, PaymentOpened, Refunded, Withdrawn};
+use crate::event::{Deposited, Overdrawn, PaymentClosed, PaymentHeld, PaymentOpened, PaymentReleased, Refunded, Withdrawn};
 use crate::params::BPS_ONE;
 use crate::{EscrowError, Params, ESCROW_MODULE};
 
@@ -258,15 +258,19 @@ pub trait EscrowWrite: StateWrite + EscrowRead + Sized {
         if payment.held {
             return Err(EscrowError::PaymentHeld(format!("{id}/{pid}")));
         }
-        let events = self.pay_out(bank, &mut payment, &loaded.account.denom, height)?;
+        let mut events = self.pay_out(bank, &mut payment, &loaded.account.denom, height)?;
         payment.held = true;
         self.store_payment(&payment, &loaded.account.denom);
+        events.push(PaymentHeld { account: id, payment: pid }.to_event());
         Ok(events)
     }
 
-    /// The dispute is decided: the whole units held go to `refund_to` (the tenant won) or are
-    /// paid to the provider as a withdrawal (with the take); the payment then pays as before
-    /// if it is still open. Returns what left the payment (before any take).
+    /// The dispute is decided: the whole units held go to `refund_to` (the tenant won; they do
+    /// not count as withdrawn) or are paid to the provider as a withdrawal (with the take); the
+    /// payment then pays as before if it is still open. One that ended is deleted with its
+    /// index entries (its order was pruned, or will find nothing to prune), and so is its
+    /// account if it is closed and has no other payment. Returns what left the payment (before
+    /// any take).
     fn release_payment(
         &mut self,
         bank: &dyn BankKeeper,
@@ -294,19 +298,36 @@ pub trait EscrowWrite: StateWrite + EscrowRead + Sized {
                 let paid = before.checked_sub(payment.balance).and_then(|d| d.floor()).ok_or_else(|| EscrowError::Internal("payout above the balance".into()))?;
                 (paid, events)
             }
-            Some(tenant) => {
-                let units = payment.take_whole_units()?;
+            Some(to) => {
+                let units = payment.balance.floor().ok_or_else(|| EscrowError::Internal(format!("payment {id}/{pid} holds beyond any coin amount")))?;
+                payment.balance = payment.balance.fract();
                 let mut events = Vec::new();
                 if units > 0 {
                     let coins = Coins::from_list(vec![whole(&denom, units)]).map_err(|e| EscrowError::Internal(e.to_string()))?;
-                    events.extend(bank.send_coins(self, &Address::module(ESCROW_MODULE), tenant, &coins)?);
-                    events.push(Refunded { account: id, depositor: tenant, amount: &whole(&denom, units) }.to_event());
+                    events.extend(bank.send_coins(self, &Address::module(ESCROW_MODULE), to, &coins)?);
                 }
                 (units, events)
             }
         };
-        self.store_payment(&payment, &denom);
-        Ok((whole(&denom, released), events))
+        let mut events = events;
+        let amount = whole(&denom, released);
+        let to = refund_to.copied().unwrap_or(pid.provider);
+        events.push(PaymentReleased { account: id, payment: pid, to: &to, amount: &amount, refunded: refund_to.is_some() }.to_event());
+        if payment.state == PaymentState::Open {
+            self.store_payment(&payment, &denom);
+        } else {
+            if !payment.balance.is_zero() {
+                return Err(EscrowError::Internal(format!("ended payment {id}/{pid} keeps {} after its release", payment.balance)));
+            }
+            self.delete(keys::payment(id, pid));
+            self.delete(keys::open_payment(id, pid));
+            self.delete(keys::by_provider(id, pid));
+            let closed = self.escrow_account(id)?.is_some_and(|a| a.state == AccountState::Closed);
+            if closed && self.prefix_raw(&keys::payments_of(id), None).next().is_none() {
+                self.delete(keys::account(id));
+            }
+        }
+        Ok((amount, events))
     }
 
     /// Ends a payment: settles, pays the provider what has accrued, and returns the unpaid
@@ -404,14 +425,19 @@ pub trait EscrowWrite: StateWrite + EscrowRead + Sized {
         if account.state != AccountState::Closed || !account.balance.is_zero() || !account.depositors.is_empty() {
             return Err(EscrowError::Internal(format!("pruning escrow account {id}, which is not closed or holds {}", account.balance)));
         }
-        if let Some(item) = self.prefix_raw(&keys::payments_of(id), None).next() {
-            // A payment a dispute holds outlived its order's pruning: the account stays with it.
+        let mut remaining = 0usize;
+        for item in self.prefix_raw(&keys::payments_of(id), None) {
+            // Payments a dispute holds outlived their orders' pruning: the account stays with
+            // them, and the last release deletes it.
             let (_, value) = item?;
             let payment: pb::Payment =
                 prost::Message::decode(value.as_slice()).map_err(|_| EscrowError::Internal(format!("corrupt payment of account {id}")))?;
             if payment.held {
                 return Ok(());
             }
+            remaining += 1;
+        }
+        if remaining > 0 {
             return Err(EscrowError::Internal(format!("pruning escrow account {id}, which still has payments")));
         }
         self.delete(keys::account(id));

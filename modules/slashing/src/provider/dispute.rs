@@ -43,12 +43,15 @@ pub const DISPUTES_MODULE: &str = "provider_disputes";
 pub const MAX_DETAILS_LEN: usize = 1_024;
 /// The longest evidence hash a provider may give (a SHA-512 digest).
 pub const MAX_EVIDENCE_HASH_LEN: usize = 64;
-/// Dispute steps (draws, verdicts, ends of appeal) per block; the rest wait, earliest first.
-const STEPS_PER_BLOCK: usize = 16;
+/// Seats whose warm-up ended that enter the draw per block (their enrollment paid for it); the
+/// rest wait a block.
+const SEAT_ACTIVATIONS_PER_BLOCK: usize = 64;
 /// Gas a dispute pays when it opens for the work of its later steps, which run in blocks no
-/// transaction pays for: a base, and per panel seat (a draw, a panelist record, a fee).
-const DISPUTE_WORK_GAS: u64 = 100_000;
-const DISPUTE_WORK_GAS_PER_SEAT: u64 = 40_000;
+/// transaction pays for: a base (the escrow hold's release, the slash and the registry's
+/// hooks, the payouts and the burn, the records), and per panel seat (an attempt or two of the
+/// draw, the panelist's record, its fee or its missed vote).
+const DISPUTE_WORK_GAS: u64 = 300_000;
+const DISPUTE_WORK_GAS_PER_SEAT: u64 = 80_000;
 
 pub fn disputes_account() -> Address {
     Address::module(DISPUTES_MODULE)
@@ -153,6 +156,11 @@ pub fn open(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn Provide
     if let Some(id) = state.open_dispute_of(&lease)? {
         return Err(SlashingError::DisputeOpen { lease: lease.to_string(), id }.into());
     }
+    // A rejected dispute's lease waits a vote's length before it may be disputed again, so a
+    // tenant cannot hold a provider's payments back for ever at a deposit a day.
+    if let Some(until) = state.lease_cooldown(&lease)?.filter(|until| ctx.height < *until) {
+        return Err(SlashingError::LeaseCoolingDown { lease: lease.to_string(), until }.into());
+    }
     let enrolled = panel::seats(state)?;
     if enrolled < u128::from(params.panel_size) {
         return Err(SlashingError::NotEnoughPanelists { enrolled, needed: params.panel_size }.into());
@@ -180,6 +188,7 @@ pub fn open(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn Provide
     state.put_next_dispute_id(id.checked_add(1).ok_or_else(|| SlashingError::Internal("dispute ids ran out".into()))?);
     state.index_dispute(&dispute, &lease)?;
     state.put_dispute(&dispute);
+    state.count_undecided(&lease.provider, true)?;
     events.push(
         DisputeOpened { id, tenant: &msg.tenant, provider: &lease.provider, lease: &lease, claim: msg.claim.as_str_name(), deposit: &msg.deposit }
             .to_event(),
@@ -280,11 +289,14 @@ pub fn reverse(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn Prov
 /// The block's dispute work: each due step on its own fork (one that fails is parked and
 /// reported, the others go on).
 pub fn begin_block(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn ProviderPenaltyKeeper) -> Result<Vec<Event>, TxError> {
-    let due = keys::DISPUTE_QUEUE.take_due(state, ctx.height, STEPS_PER_BLOCK).map_err(SlashingError::from)?;
-    if due.is_empty() {
+    panel::activate_due(state, ctx.height, SEAT_ACTIVATIONS_PER_BLOCK)?;
+    // The parameters are read only when a step may be due: most blocks have none.
+    if keys::DISPUTE_QUEUE.bound(state).map_err(SlashingError::from)?.is_some_and(|next| next > ctx.height) {
         return Ok(Vec::new());
     }
     let params = state.provider_penalty_params()?;
+    let budget = usize::try_from(params.max_dispute_steps_per_block).unwrap_or(usize::MAX);
+    let due = keys::DISPUTE_QUEUE.take_due(state, ctx.height, budget).map_err(SlashingError::from)?;
     let mut events = Vec::new();
     for (height, id) in due {
         match isolated(state, |fork| step(fork, ctx, keeper, &params, &id)) {
@@ -307,14 +319,14 @@ fn step(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn ProviderPen
     }
 }
 
-/// The seed of seat `seat` of dispute `id`'s panel.
-pub fn panel_seed(last_app_hash: &[u8], height: u64, id: u64, seat: u32) -> [u8; 32] {
+/// The seed of attempt `attempt` to draw dispute `id`'s panel.
+pub fn panel_seed(last_app_hash: &[u8], height: u64, id: u64, attempt: u32) -> [u8; 32] {
     Sha256::new()
         .chain_update(b"agora/dispute-panel/v1")
         .chain_update(last_app_hash)
         .chain_update(height.to_be_bytes())
         .chain_update(id.to_be_bytes())
-        .chain_update(seat.to_be_bytes())
+        .chain_update(attempt.to_be_bytes())
         .finalize()
         .into()
 }
@@ -325,7 +337,7 @@ fn form_panel(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn Provi
     let provider = parse(id, "provider", &dispute.provider)?;
     let operator = keeper.standing(state, &provider)?.and_then(|s| s.operator);
     let excluded: Vec<Address> = [Some(tenant), Some(provider), operator].into_iter().flatten().collect();
-    let seats = panel::draw(state, &excluded, params.panel_size, |seat| panel_seed(&ctx.last_app_hash, ctx.height, id, seat))?;
+    let seats = panel::draw(state, &excluded, params.panel_size, |attempt| panel_seed(&ctx.last_app_hash, ctx.height, id, attempt))?;
     if seats.len() < usize::try_from(params.panel_size).unwrap_or(usize::MAX) {
         return dismiss(state, ctx, keeper, dispute, tenant);
     }
@@ -350,6 +362,7 @@ fn dismiss(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn Provider
     }
     events.extend(keeper.release_lease_payments(state, &lease, None, ctx.height)?.1);
     state.close_open_dispute(&lease);
+    state.count_undecided(&lease.provider, false)?;
     dispute.status = pb::DisputeStatus::Dismissed as i32;
     dispute.decided_height = ctx.height;
     state.put_dispute(&dispute);
@@ -382,13 +395,18 @@ fn decide(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn ProviderP
     let id = dispute.id;
     let lease = lease_of(&dispute)?;
     let provider = parse(id, "provider", &dispute.provider)?;
-    for panelist in &dispute.panel {
-        panel::unseat(state, &parse(id, "panel", panelist)?)?;
+    let mut events = Vec::new();
+    for member in &dispute.panel {
+        let panelist = parse(id, "panel", member)?;
+        panel::unseat(state, &panelist)?;
+        if !dispute.votes.iter().any(|v| v.panelist == *member) {
+            events.extend(panel::missed_vote(state, keeper, params, &panelist, ctx.height)?);
+        }
     }
     state.close_open_dispute(&lease);
+    state.count_undecided(&lease.provider, false)?;
     dispute.decided_height = ctx.height;
     let for_tenant = voters(&dispute, pb::DisputeVoteOption::Tenant)?;
-    let mut events = Vec::new();
     if for_tenant.len() >= usize::try_from(params.panel_threshold).unwrap_or(usize::MAX) {
         let (slashed, slash_events) = match keeper.standing(state, &provider)? {
             Some(standing) => {
@@ -421,6 +439,7 @@ fn decide(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn ProviderP
             }
         }
         dispute.status = pb::DisputeStatus::Rejected as i32;
+        state.put_lease_cooldown(&lease, ctx.height.saturating_add(params.dispute_window));
         events.push(DisputeRejected { id, provider: &provider, votes_for_tenant: for_tenant.len() }.to_event());
     }
     state.put_dispute(&dispute);
@@ -487,6 +506,22 @@ pub(crate) trait DisputeState: StateWrite + ProviderPenaltyRead {
     fn close_open_dispute(&mut self, lease: &LeaseRef) {
         self.delete(keys::open_dispute(lease));
     }
+
+    fn put_lease_cooldown(&mut self, lease: &LeaseRef, until: u64) {
+        self.put_raw(keys::lease_cooldown(lease), until.to_be_bytes().to_vec());
+    }
+
+    /// One more (or one fewer) dispute against `provider` awaits its verdict.
+    fn count_undecided(&mut self, provider: &Address, opened: bool) -> Result<(), SlashingError> {
+        let count = self.undecided_disputes(provider)?;
+        let count = if opened { count.saturating_add(1) } else { count.saturating_sub(1) };
+        if count == 0 {
+            self.delete(keys::undecided(provider));
+        } else {
+            self.put_raw(keys::undecided(provider), count.to_be_bytes().to_vec());
+        }
+        Ok(())
+    }
 }
 
 impl<S: StateWrite + ProviderPenaltyRead + ?Sized> DisputeState for S {}
@@ -500,6 +535,22 @@ pub trait DisputeRead: StateRead {
     fn open_dispute_of(&self, lease: &LeaseRef) -> Result<Option<u64>, SlashingError> {
         match self.get_raw(&keys::open_dispute(lease))? {
             Some(bytes) => Ok(Some(u64::from_be_bytes(bytes.as_slice().try_into().map_err(|_| SlashingError::Internal("corrupt open dispute entry".into()))?))),
+            None => Ok(None),
+        }
+    }
+
+    /// Disputes against `provider` awaiting their verdict: while any does, it may not start
+    /// unbonding (its bond is what an upheld dispute takes).
+    fn undecided_disputes(&self, provider: &Address) -> Result<u32, SlashingError> {
+        match self.get_raw(&keys::undecided(provider))? {
+            Some(bytes) => Ok(u32::from_be_bytes(bytes.as_slice().try_into().map_err(|_| SlashingError::Internal("corrupt undecided count".into()))?)),
+            None => Ok(0),
+        }
+    }
+
+    fn lease_cooldown(&self, lease: &LeaseRef) -> Result<Option<u64>, SlashingError> {
+        match self.get_raw(&keys::lease_cooldown(lease))? {
+            Some(bytes) => Ok(Some(u64::from_be_bytes(bytes.as_slice().try_into().map_err(|_| SlashingError::Internal("corrupt lease cooldown".into()))?))),
             None => Ok(None),
         }
     }

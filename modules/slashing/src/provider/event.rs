@@ -117,9 +117,35 @@ pub struct DisputeReversed<'a> {
     pub provider: &'a Address,
 }
 
+/// A seat was taken; it is drawn from `active_height`.
 pub struct PanelistEnrolled<'a> {
     pub auditor: &'a Address,
     pub bond: &'a Coin,
+    pub active_height: u64,
+}
+
+/// A seat left the draw; its bond returns from `bond_returns`.
+pub struct PanelistLeaving<'a> {
+    pub auditor: &'a Address,
+    pub bond_returns: u64,
+}
+
+/// A panelist did not vote: `burned` of its bond was burned.
+pub struct PanelistMissedVote<'a> {
+    pub auditor: &'a Address,
+    pub burned: &'a Coin,
+}
+
+impl TypedEvent for PanelistLeaving<'_> {
+    fn to_event(&self) -> Event {
+        Event::new("provider_panelist_leaving").attr("auditor", self.auditor).attr("bond_returns", self.bond_returns)
+    }
+}
+
+impl TypedEvent for PanelistMissedVote<'_> {
+    fn to_event(&self) -> Event {
+        Event::new("provider_panelist_missed_vote").attr("auditor", self.auditor).attr("burned", self.burned)
+    }
 }
 
 pub struct PanelistLeft<'a> {
@@ -199,7 +225,7 @@ impl TypedEvent for DisputeReversed<'_> {
 
 impl TypedEvent for PanelistEnrolled<'_> {
     fn to_event(&self) -> Event {
-        Event::new("provider_panelist_enrolled").attr("auditor", self.auditor).attr("bond", self.bond)
+        Event::new("provider_panelist_enrolled").attr("auditor", self.auditor).attr("bond", self.bond).attr("active_height", self.active_height)
     }
 }
 

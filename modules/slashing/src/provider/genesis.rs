@@ -114,6 +114,23 @@ impl ProviderPenaltyGenesis {
             for (j, member) in d.panel.iter().enumerate() {
                 canonical(format!("disputes[{i}].panel[{j}]"), member)?;
             }
+            if d.details.len() > dispute::MAX_DETAILS_LEN || d.provider_evidence.len() > dispute::MAX_EVIDENCE_HASH_LEN || d.panel.len() > super::params::MAX_PANEL_SIZE as usize {
+                return Err(invalid(format!("disputes[{i}]: details, evidence or panel beyond their limits")));
+            }
+            let mut voted = std::collections::BTreeSet::new();
+            for (j, vote) in d.votes.iter().enumerate() {
+                if !d.panel.contains(&vote.panelist) || !voted.insert(vote.panelist.as_str()) {
+                    return Err(invalid(format!("disputes[{i}].votes[{j}]: a panelist's one vote")));
+                }
+            }
+            for (field, coin) in [("deposit", &d.deposit), ("slashed", &d.slashed), ("refund", &d.refund)] {
+                if let Some(coin) = coin {
+                    agora_types::Coin::from_proto(coin).map_err(|e| invalid(format!("disputes[{i}].{field}: {e}")))?;
+                }
+            }
+            if d.deposit.is_none() || (d.status == pb::DisputeStatus::Appealable as i32 && (d.slashed.is_none() || d.refund.is_none())) {
+                return Err(invalid(format!("disputes[{i}]: the coins it holds are missing")));
+            }
         }
         let mut panelists = std::collections::BTreeSet::new();
         for (i, p) in self.panelists.iter().enumerate() {
@@ -156,6 +173,9 @@ impl ProviderPenaltyGenesis {
             let lease = dispute::lease_of(d)?;
             state.index_dispute(d, &lease)?;
             state.put_dispute(d);
+            if [pb::DisputeStatus::AwaitingPanel as i32, pb::DisputeStatus::Voting as i32].contains(&d.status) {
+                state.count_undecided(&lease.provider, true)?;
+            }
         }
         if self.next_dispute_id > 0 {
             state.put_next_dispute_id(self.next_dispute_id);
@@ -163,6 +183,10 @@ impl ProviderPenaltyGenesis {
         for p in &self.panelists {
             let auditor: Address = p.auditor.parse().map_err(|e| invalid(format!("panelists: {e}")))?;
             state.put_proto(keys::panelist(&auditor), p);
+            // A seat still warming up enters the draw when its warm-up ends.
+            if !p.in_draw && p.leave_height == 0 {
+                keys::SEAT_QUEUE.insert(state, p.active_height.max(1), auditor.as_bytes().as_slice())?;
+            }
         }
         Ok(())
     }
@@ -205,6 +229,10 @@ impl ProviderPenaltyGenesis {
             let (_, value) = item?;
             let mut p = pb::Panelist::decode(value.as_slice()).map_err(|e| SlashingError::Internal(format!("corrupt panelist: {e}")))?;
             p.enrolled_height = p.enrolled_height.saturating_sub(height);
+            p.active_height = p.active_height.saturating_sub(height);
+            if p.leave_height != 0 {
+                p.leave_height = p.leave_height.saturating_sub(height).max(1);
+            }
             genesis.panelists.push(p);
         }
         for item in state.prefix_raw(keys::LIVENESS, None) {
@@ -218,15 +246,17 @@ impl ProviderPenaltyGenesis {
     }
 }
 
-/// The panel draw is derived state: one seat for each enrolled auditor.
+/// The panel draw is derived state: weight 1 for each seat in the draw, 0 for one warming up or
+/// leaving.
 pub fn rebuild_panel_draw(state: &mut dyn StateWrite) -> Result<(), SlashingError> {
-    let mut auditors = Vec::new();
+    let mut seats = Vec::new();
     for item in state.prefix_raw(keys::PANELISTS, None) {
-        let (key, _) = item?;
-        auditors.push(key[keys::PANELISTS.len()..].to_vec());
+        let (key, value) = item?;
+        let p = pb::Panelist::decode(value.as_slice()).map_err(|e| SlashingError::Internal(format!("corrupt panelist: {e}")))?;
+        seats.push((key[keys::PANELISTS.len()..].to_vec(), u128::from(p.in_draw)));
     }
-    for auditor in auditors {
-        PANEL_DRAW.set(state, &auditor, 1)?;
+    for (auditor, weight) in seats {
+        PANEL_DRAW.set(state, &auditor, weight)?;
     }
     Ok(())
 }

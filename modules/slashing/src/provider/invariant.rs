@@ -72,6 +72,8 @@ pub fn disputes_hold_what_they_owe(state: &dyn StateRead, keeper: &dyn super::Pr
         Ok(())
     };
     let mut seated: BTreeMap<String, u32> = BTreeMap::new();
+    let mut in_draw: u128 = 0;
+    let mut undecided: BTreeMap<String, u32> = BTreeMap::new();
     for item in state.prefix_raw(keys::DISPUTES, None) {
         let (_, value) = item.map_err(|e| e.to_string())?;
         let d = pb::Dispute::decode(value.as_slice()).map_err(|e| format!("corrupt dispute: {e}"))?;
@@ -87,6 +89,9 @@ pub fn disputes_hold_what_they_owe(state: &dyn StateRead, keeper: &dyn super::Pr
                 *seated.entry(member.clone()).or_default() += 1;
             }
         }
+        if [pb::DisputeStatus::AwaitingPanel as i32, pb::DisputeStatus::Voting as i32].contains(&d.status) {
+            *undecided.entry(d.provider.clone()).or_default() += 1;
+        }
     }
     for item in state.prefix_raw(keys::PANELISTS, None) {
         let (key, value) = item.map_err(|e| e.to_string())?;
@@ -97,17 +102,30 @@ pub fn disputes_hold_what_they_owe(state: &dyn StateRead, keeper: &dyn super::Pr
             return Err(format!("panelist {} counts {} voting panels, but sits on {expected}", p.auditor, p.open_panels));
         }
         let seat = super::panel::PANEL_DRAW.weight(state, &key[keys::PANELISTS.len()..]).map_err(|e| e.to_string())?;
-        if seat != 1 {
-            return Err(format!("panelist {} weighs {seat} in the panel draw, not 1", p.auditor));
+        if seat != u128::from(p.in_draw) {
+            return Err(format!("panelist {} weighs {seat} in the panel draw, but in_draw is {}", p.auditor, p.in_draw));
+        }
+        if p.in_draw {
+            in_draw += 1;
         }
     }
     if let Some((auditor, _)) = seated.into_iter().next() {
         return Err(format!("{auditor} sits on a voting panel but is not enrolled"));
     }
     let seats = super::panel::seats(state).map_err(|e| e.to_string())?;
-    let enrolled = state.prefix_raw(keys::PANELISTS, None).count();
-    if seats != enrolled as u128 {
-        return Err(format!("the panel draw has {seats} seats for {enrolled} panelists"));
+    if seats != in_draw {
+        return Err(format!("the panel draw has {seats} seats for {in_draw} panelists in it"));
+    }
+    for item in state.prefix_raw(keys::UNDECIDED, None) {
+        let (key, value) = item.map_err(|e| e.to_string())?;
+        let provider = Address::from_slice(&key[keys::UNDECIDED.len()..]).map_err(|_| "corrupt undecided key".to_string())?.to_string();
+        let count = u32::from_be_bytes(value.as_slice().try_into().map_err(|_| "corrupt undecided count".to_string())?);
+        if undecided.remove(&provider) != Some(count) {
+            return Err(format!("{provider} counts {count} disputes awaiting a verdict, which the disputes do not"));
+        }
+    }
+    if let Some((provider, count)) = undecided.into_iter().next() {
+        return Err(format!("{count} disputes against {provider} await a verdict, but it counts none"));
     }
     let account = super::dispute::disputes_account();
     for (denom, amount) in owed {

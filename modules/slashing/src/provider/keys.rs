@@ -33,6 +33,22 @@ pub const NEXT_DISPUTE_ID: &[u8] = b"slashing/provider/next_dispute_id";
 pub const DISPUTE_QUEUE: HeightQueue = HeightQueue::new(b"slashing/provider/dispute_steps/", b"slashing/provider/dispute_steps_next");
 /// `slashing/provider/panelists/<auditor>` → protobuf `Panelist`.
 pub const PANELISTS: &[u8] = b"slashing/provider/panelists/";
+/// New seats by the height their warm-up ends (then they enter the draw).
+pub const SEAT_QUEUE: HeightQueue = HeightQueue::new(b"slashing/provider/seat_warmups/", b"slashing/provider/seat_warmups_next");
+/// `slashing/provider/undecided/<provider>` → how many disputes against it await their verdict
+/// (u32 BE; absent: none). The registry asks before a provider starts unbonding.
+pub const UNDECIDED: &[u8] = b"slashing/provider/undecided/";
+/// `slashing/provider/lease_cooldown/<lease>` → the height (u64 BE) from which a lease whose
+/// dispute was rejected may be disputed again.
+pub const LEASE_COOLDOWN: &[u8] = b"slashing/provider/lease_cooldown/";
+
+pub fn undecided(provider: &Address) -> Vec<u8> {
+    [UNDECIDED, provider.as_bytes().as_slice()].concat()
+}
+
+pub fn lease_cooldown(lease: &LeaseRef) -> Vec<u8> {
+    [LEASE_COOLDOWN, lease.to_bytes().as_slice()].concat()
+}
 
 pub fn dispute(id: u64) -> Vec<u8> {
     [DISPUTES, &id.to_be_bytes()].concat()

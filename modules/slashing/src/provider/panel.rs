@@ -1,15 +1,19 @@
-//! Dispute panels are drawn from auditors who enrolled: an auditor that holds an audit of some
-//! provider locks `panelist_bond` (`MsgEnrollPanelist`) for one seat in the draw. The bond is
-//! what a seat costs, so packing panels with one's own auditors costs a bond per seat; an
-//! auditor leaves (`MsgLeavePanel`) with its bond once no panel it sits on is still voting.
-//! Each seat weighs 1 in [`PANEL_DRAW`]; a panel is drawn without replacement, never the
-//! parties to the dispute.
+//! Dispute panels are drawn from auditors who took a seat: an auditor that holds an audit of
+//! some provider locks `panelist_bond` (`MsgEnrollPanelist`) for one seat. A seat enters the
+//! draw only after `panelist_warmup_blocks` (so no seat is bought for the dispute at hand), and
+//! leaves it at once with `MsgLeavePanel`; the bond returns when the auditor asks again, from
+//! `panelist_cooldown_blocks` later and once no panel it sits on is voting. Each vote a panelist
+//! does not cast burns `absent_slash_bps` of its bond, so a seat that only waits to be drawn
+//! and stays silent costs its holder; a bond left below `panelist_bond` takes the seat out of
+//! the draw. Each seat in the draw weighs 1 in [`PANEL_DRAW`]; a panel is drawn without
+//! replacement and without writing, never the parties to the dispute.
 
 use agora_proto::slashing::v1 as pb;
 use agora_store::{StateRead, StateReadExt, StateWrite, StateWriteExt, WeightedSet};
 use agora_types::{Address, BlockContext, Coin, Event, TxError, TypedEvent};
 
-use super::event::{PanelistEnrolled, PanelistLeft};
+use super::event::{PanelistEnrolled, PanelistLeaving, PanelistLeft, PanelistMissedVote};
+use super::params::share;
 
 use super::dispute::disputes_account;
 use super::keeper::ProviderPenaltyKeeper;
@@ -37,36 +41,32 @@ fn id_of(auditor: &Address) -> Vec<u8> {
     auditor.as_bytes().to_vec()
 }
 
-/// Draws up to `size` distinct panelists, none of `excluded`; `seed(seat)` seeds each seat.
-/// The draw is left as it was found.
-pub fn draw(state: &mut dyn StateWrite, excluded: &[Address], size: u32, seed: impl Fn(u32) -> [u8; 32]) -> Result<Vec<Address>, SlashingError> {
-    // Out of the draw while it runs: the parties, then each panelist drawn.
-    let mut set_aside: Vec<(Vec<u8>, u128)> = Vec::new();
-    for address in excluded {
-        let id = id_of(address);
-        let weight = PANEL_DRAW.weight(state, &id)?;
-        if weight > 0 && !set_aside.iter().any(|(i, _)| *i == id) {
-            PANEL_DRAW.set(state, &id, 0)?;
-            set_aside.push((id, weight));
-        }
+/// Attempts a draw makes per seat before it gives up (collisions with the parties or with seats
+/// already drawn are re-drawn; with a few seats more than the panel they are rare).
+const ATTEMPTS_PER_SEAT: u32 = 8;
+
+/// Draws up to `size` distinct panelists, none of `excluded`, reading the draw only:
+/// `seed(attempt)` seeds each attempt; one that lands on a party or on a seat already drawn is
+/// drawn again, at most [`ATTEMPTS_PER_SEAT`] times per seat in all.
+pub fn draw(state: &dyn StateRead, excluded: &[Address], size: u32, seed: impl Fn(u32) -> [u8; 32]) -> Result<Vec<Address>, SlashingError> {
+    let total = PANEL_DRAW.total(state)?;
+    let mut panel: Vec<Address> = Vec::new();
+    if total == 0 {
+        return Ok(panel);
     }
-    let mut panel = Vec::new();
-    for seat in 0..size {
-        let total = PANEL_DRAW.total(state)?;
-        if total == 0 {
+    let attempts = size.saturating_mul(ATTEMPTS_PER_SEAT);
+    for attempt in 0..attempts {
+        if panel.len() >= usize::try_from(size).unwrap_or(usize::MAX) {
             break;
         }
-        let bytes = seed(seat);
+        let bytes = seed(attempt);
         let mut point = [0u8; 16];
         point.copy_from_slice(&bytes[..16]);
         let Some(id) = PANEL_DRAW.pick(state, u128::from_be_bytes(point) % total)? else { break };
-        let weight = PANEL_DRAW.weight(state, &id)?;
-        PANEL_DRAW.set(state, &id, 0)?;
-        panel.push(Address::from_slice(&id).map_err(|_| SlashingError::Internal("corrupt panel draw entry".into()))?);
-        set_aside.push((id, weight));
-    }
-    for (id, weight) in set_aside {
-        PANEL_DRAW.set(state, &id, weight)?;
+        let address = Address::from_slice(&id).map_err(|_| SlashingError::Internal("corrupt panel draw entry".into()))?;
+        if !excluded.contains(&address) && !panel.contains(&address) {
+            panel.push(address);
+        }
     }
     Ok(panel)
 }
@@ -98,7 +98,8 @@ pub(crate) fn count_vote(state: &mut dyn StateWrite, auditor: &Address) -> Resul
     Ok(())
 }
 
-/// `MsgEnrollPanelist`: an auditor of `audited_provider` locks `panelist_bond` for a seat.
+/// `MsgEnrollPanelist`: an auditor of `audited_provider` locks `panelist_bond` for a seat, in
+/// the draw once its warm-up has passed.
 pub fn enroll(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn ProviderPenaltyKeeper, auditor: &Address, audited_provider: &Address) -> Result<Vec<Event>, TxError> {
     if state.panelist(auditor)?.is_some() {
         return Err(SlashingError::AlreadyPanelist(auditor.to_string()).into());
@@ -106,20 +107,88 @@ pub fn enroll(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn Provi
     if !keeper.audited_by(state, audited_provider, auditor)? {
         return Err(SlashingError::NotAuditor { auditor: auditor.to_string(), provider: audited_provider.to_string() }.into());
     }
-    let bond = state.provider_penalty_params()?.panelist_bond;
+    let params = state.provider_penalty_params()?;
+    let bond = params.panelist_bond;
     let mut events = keeper.transfer(state, auditor, &disputes_account(), &bond)?;
-    let record = pb::Panelist { auditor: auditor.to_string(), bond: Some(bond.to_proto()), enrolled_height: ctx.height, open_panels: 0, votes: 0 };
+    let active_height = ctx.height.saturating_add(params.panelist_warmup_blocks);
+    let mut record = pb::Panelist { auditor: auditor.to_string(), bond: Some(bond.to_proto()), enrolled_height: ctx.height, active_height, ..Default::default() };
+    if params.panelist_warmup_blocks == 0 {
+        record.in_draw = true;
+        PANEL_DRAW.set(state, &id_of(auditor), 1).map_err(SlashingError::from)?;
+    } else {
+        PANEL_DRAW.set(state, &id_of(auditor), 0).map_err(SlashingError::from)?;
+        keys::SEAT_QUEUE.insert(state, active_height, &id_of(auditor)).map_err(SlashingError::from)?;
+    }
     state.put_proto(keys::panelist(auditor), &record);
-    PANEL_DRAW.set(state, &id_of(auditor), 1).map_err(SlashingError::from)?;
-    events.push(PanelistEnrolled { auditor, bond: &bond }.to_event());
+    events.push(PanelistEnrolled { auditor, bond: &bond, active_height }.to_event());
     Ok(events)
 }
 
-/// `MsgLeavePanel`: the auditor takes its bond back, once no panel it sits on is voting.
-pub fn leave(state: &mut dyn StateWrite, keeper: &dyn ProviderPenaltyKeeper, auditor: &Address) -> Result<Vec<Event>, TxError> {
-    let record = state.panelist(auditor)?.ok_or_else(|| SlashingError::PanelistNotFound(auditor.to_string()))?;
-    if record.open_panels > 0 {
-        return Err(SlashingError::PanelistBusy { auditor: auditor.to_string(), open: record.open_panels }.into());
+/// Seats whose warm-up ends at or before this block enter the draw (at most `budget`; the rest
+/// wait). A seat that left meanwhile stays out.
+pub(crate) fn activate_due(state: &mut dyn StateWrite, height: u64, budget: usize) -> Result<(), SlashingError> {
+    for (_, id) in keys::SEAT_QUEUE.take_due(state, height, budget)? {
+        let auditor = Address::from_slice(&id).map_err(|_| SlashingError::Internal("corrupt seat queue entry".into()))?;
+        let Some(mut record) = state.panelist(&auditor)? else { continue };
+        if record.leave_height == 0 && !record.in_draw {
+            record.in_draw = true;
+            state.put_proto(keys::panelist(&auditor), &record);
+            PANEL_DRAW.set(state, &id, 1)?;
+        }
+    }
+    Ok(())
+}
+
+/// Out of the draw for good: the seat is leaving, its bond returning from `leave_height`.
+fn start_leaving(state: &mut dyn StateWrite, auditor: &Address, record: &mut pb::Panelist, leave_height: u64) -> Result<(), SlashingError> {
+    record.in_draw = false;
+    record.leave_height = leave_height.max(1);
+    PANEL_DRAW.set(state, &id_of(auditor), 0)?;
+    Ok(())
+}
+
+/// A panelist sat on a panel and did not vote: `absent_slash_bps` of its bond is burned; a bond
+/// left below `panelist_bond` takes the seat out of the draw.
+pub(crate) fn missed_vote(
+    state: &mut dyn StateWrite,
+    keeper: &dyn ProviderPenaltyKeeper,
+    params: &super::ProviderParams,
+    auditor: &Address,
+    height: u64,
+) -> Result<Vec<Event>, TxError> {
+    let mut record = load(state, auditor)?;
+    record.missed_votes = record.missed_votes.saturating_add(1);
+    let bond = record.bond.as_ref().map(Coin::from_proto).transpose().map_err(|e| SlashingError::Internal(format!("panelist {auditor}'s bond: {e}")))?;
+    let mut events = Vec::new();
+    if let Some(mut bond) = bond {
+        let burned = Coin::new(bond.denom.clone(), share(bond.amount, params.absent_slash_bps));
+        if burned.amount > 0 {
+            events.extend(keeper.burn_held(state, &burned)?);
+            bond.amount -= burned.amount;
+            record.bond = Some(bond.to_proto());
+        }
+        events.push(PanelistMissedVote { auditor, burned: &burned }.to_event());
+        let short = bond.denom != params.panelist_bond.denom || bond.amount < params.panelist_bond.amount;
+        if short && record.leave_height == 0 {
+            start_leaving(state, auditor, &mut record, height)?;
+        }
+    }
+    state.put_proto(keys::panelist(auditor), &record);
+    Ok(events)
+}
+
+/// `MsgLeavePanel`: the first takes the seat out of the draw; one from `leave_height` on, once no
+/// panel of the auditor is voting, returns its bond.
+pub fn leave(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn ProviderPenaltyKeeper, auditor: &Address) -> Result<Vec<Event>, TxError> {
+    let mut record = state.panelist(auditor)?.ok_or_else(|| SlashingError::PanelistNotFound(auditor.to_string()))?;
+    if record.leave_height == 0 {
+        let cooldown = state.provider_penalty_params()?.panelist_cooldown_blocks;
+        start_leaving(state, auditor, &mut record, ctx.height.saturating_add(cooldown))?;
+        state.put_proto(keys::panelist(auditor), &record);
+        return Ok(vec![PanelistLeaving { auditor, bond_returns: record.leave_height }.to_event()]);
+    }
+    if ctx.height < record.leave_height || record.open_panels > 0 {
+        return Err(SlashingError::PanelistBusy { auditor: auditor.to_string(), open: record.open_panels, leave_height: record.leave_height }.into());
     }
     let bond = record.bond.as_ref().map(Coin::from_proto).transpose().map_err(|e| SlashingError::Internal(format!("panelist {auditor}'s bond: {e}")))?;
     let mut events = Vec::new();

@@ -15,8 +15,11 @@ pub const MAX_CHALLENGES_PER_BLOCK: u32 = 64;
 pub const MAX_RESPONSE_WINDOW: u64 = 100_000;
 /// The largest panel: each member is a draw when the panel forms and a share of the fee.
 pub const MAX_PANEL_SIZE: u32 = 21;
-/// The longest vote and appeal windows (about 58 days of 5-second blocks).
+/// The longest vote and appeal windows, and seat warm-up and cool-down (about 58 days of
+/// 5-second blocks).
 pub const MAX_DISPUTE_BLOCKS: u64 = 1_000_000;
+/// The most dispute steps a block may take (each bounded by the largest panel).
+pub const MAX_DISPUTE_STEPS_PER_BLOCK: u32 = 256;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -37,6 +40,10 @@ pub struct ProviderParams {
     pub panel_fee_bps: u32,
     pub appeal_blocks: u64,
     pub panelist_bond: Coin,
+    pub panelist_warmup_blocks: u64,
+    pub panelist_cooldown_blocks: u64,
+    pub absent_slash_bps: u32,
+    pub max_dispute_steps_per_block: u32,
 }
 
 fn uagora(amount: u128) -> Coin {
@@ -49,7 +56,9 @@ impl Default for ProviderParams {
     /// takes half the bond, a tenth of which rewards the reporter. A dispute deposits 10 AGORA
     /// and is voted on by 5 auditors for a day, 3 upholding it; an upheld dispute takes a tenth
     /// of the bond (half of it to the tenant, a tenth to the panel) and may be reversed by
-    /// governance for a week; a panel seat locks 100 AGORA.
+    /// governance for a week; a panel seat locks 100 AGORA, is drawn from a day after it
+    /// enrolls, returns its bond a day after it leaves, and loses a tenth of it for each vote it
+    /// does not cast; 32 dispute steps a block.
     fn default() -> Self {
         Self {
             challenges_per_block: 1,
@@ -68,6 +77,10 @@ impl Default for ProviderParams {
             panel_fee_bps: 1_000,
             appeal_blocks: 120_960,
             panelist_bond: uagora(100_000_000),
+            panelist_warmup_blocks: 17_280,
+            panelist_cooldown_blocks: 17_280,
+            absent_slash_bps: 1_000,
+            max_dispute_steps_per_block: 32,
         }
     }
 }
@@ -121,6 +134,15 @@ impl ProviderParams {
         if u64::from(self.victim_share_bps) + u64::from(self.panel_fee_bps) > u64::from(BPS_ONE) {
             return invalid("victim_share_bps and panel_fee_bps together must be at most 10000");
         }
+        if self.panelist_warmup_blocks > MAX_DISPUTE_BLOCKS || self.panelist_cooldown_blocks > MAX_DISPUTE_BLOCKS {
+            return invalid(&format!("panelist_warmup_blocks and panelist_cooldown_blocks must be at most {MAX_DISPUTE_BLOCKS}"));
+        }
+        if self.absent_slash_bps > BPS_ONE {
+            return invalid("absent_slash_bps must be at most 10000");
+        }
+        if self.max_dispute_steps_per_block == 0 || self.max_dispute_steps_per_block > MAX_DISPUTE_STEPS_PER_BLOCK {
+            return invalid(&format!("max_dispute_steps_per_block must be between 1 and {MAX_DISPUTE_STEPS_PER_BLOCK}"));
+        }
         Ok(())
     }
 
@@ -142,6 +164,10 @@ impl ProviderParams {
             panel_fee_bps: self.panel_fee_bps,
             appeal_blocks: self.appeal_blocks,
             panelist_bond: Some(self.panelist_bond.to_proto()),
+            panelist_warmup_blocks: self.panelist_warmup_blocks,
+            panelist_cooldown_blocks: self.panelist_cooldown_blocks,
+            absent_slash_bps: self.absent_slash_bps,
+            max_dispute_steps_per_block: self.max_dispute_steps_per_block,
         }
     }
 
@@ -167,6 +193,10 @@ impl ProviderParams {
             panel_fee_bps: proto.panel_fee_bps,
             appeal_blocks: proto.appeal_blocks,
             panelist_bond: coin("panelist_bond", &proto.panelist_bond)?,
+            panelist_warmup_blocks: proto.panelist_warmup_blocks,
+            panelist_cooldown_blocks: proto.panelist_cooldown_blocks,
+            absent_slash_bps: proto.absent_slash_bps,
+            max_dispute_steps_per_block: proto.max_dispute_steps_per_block,
         };
         params.validate()?;
         Ok(params)

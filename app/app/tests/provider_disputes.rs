@@ -143,7 +143,20 @@ fn bond(m: &Market) -> u128 {
 impl Disputes {
     /// Bob leases 8 A100s to alice at 100 uagora a block; four auditors audit bob and enroll.
     fn new(tune: impl FnOnce(&mut ProviderParams)) -> Self {
-        let mut m = market_from_genesis(|genesis| dispute_genesis(genesis, tune));
+        Self::with_genesis(tune, |_| {})
+    }
+
+    /// [`Self::new`] with the market's parameters changed too.
+    fn with_genesis(tune: impl FnOnce(&mut ProviderParams), market: impl FnOnce(&mut agora_market::MarketParams)) -> Self {
+        let mut m = market_from_genesis(|genesis| {
+            dispute_genesis(genesis, tune);
+            genesis
+                .update_section::<agora_market::genesis::MarketGenesis, String>("market", |section| {
+                    market(&mut section.params);
+                    Ok(())
+                })
+                .expect("market");
+        });
         m.with_providers(8);
         let lease = m.leased(1, &PRICE.to_string(), 1_000_000);
         let bob = m.bob.address();
@@ -511,4 +524,49 @@ fn too_few_auditors_besides_the_parties_dismiss_the_dispute_and_return_the_depos
     ok(&t.m.block(vec![tx]));
     let tx = t.m.alice.tx_with_gas(&open(&t.m.alice, &t.lease, DEPOSIT), DISPUTE_GAS);
     assert_refused(&t.m.chain.raw_block(vec![tx])[0], "slashing", 114, "a dispute needs 3");
+}
+
+/// The tenant closes the deployment while its dispute runs, and the market prunes the closed
+/// order and deployment before the verdict: the held payments stay in escrow (the blocks from
+/// the dispute to the close), the verdict refunds them, and the escrow records go with the last
+/// release. Nothing is parked, and the invariants hold after every block.
+#[test]
+fn a_dispute_outlives_its_closed_and_pruned_deployment_and_still_refunds_the_tenant() {
+    let mut t = Disputes::with_genesis(|p| p.dispute_window = 10, |market| market.retention_blocks = 1);
+    let alice = t.m.alice.address();
+    let id = t.open();
+    let opened = t.dispute(id).opened_height;
+    t.m.empty_blocks(1);
+    let close = agora_proto::deployment::v1::MsgCloseDeployment {
+        id: Some(agora_proto::deployment::v1::DeploymentId { owner: alice.to_bech32(), dseq: 1 }),
+    };
+    let tx = t.m.alice.tx(&close);
+    ok(&t.m.block(vec![tx]));
+    let closed_at = t.m.height();
+    // The market prunes the order and the deployment; the held payment and its account stay.
+    t.m.empty_blocks(3);
+    let escrow_account = |t: &Disputes| {
+        t.m.chain.node.query_proto::<_, agora_proto::escrow::v1::QueryAccountResponse>(
+            "/agora.escrow.v1.Query/Account",
+            &agora_proto::escrow::v1::QueryAccountRequest { id: Some(agora_proto::escrow::v1::AccountId { owner: alice.to_bech32(), dseq: 1 }) },
+        )
+    };
+    let deployment = t.m.chain.node.query_proto::<_, agora_proto::deployment::v1::QueryDeploymentResponse>(
+        "/agora.deployment.v1.Query/Deployment",
+        &agora_proto::deployment::v1::QueryDeploymentRequest { id: close.id.clone() },
+    );
+    assert!(deployment.is_err(), "the market pruned the deployment: {deployment:?}");
+    let kept = escrow_account(&t);
+    assert!(kept.is_ok(), "the escrow account stays while the dispute holds its payment: {kept:?}");
+    let voting = t.dispute(id);
+    let txs = vec![vote(t.seat(id, 0), id, spb::DisputeVoteOption::Tenant), vote(t.seat(id, 1), id, spb::DisputeVoteOption::Tenant)];
+    ok(&t.m.block(txs));
+    t.until(voting.voting_ends + 1);
+    let upheld = t.dispute(id);
+    assert_eq!(status(&upheld), spb::DisputeStatus::Appealable);
+    let refund: u128 = upheld.refund.expect("refund").amount.parse().expect("amount");
+    assert_eq!(refund, PRICE * u128::from(closed_at - opened), "the lease paid until it closed");
+    assert!(escrow_account(&t).is_err(), "the release took the closed account with its last payment");
+    let events = t.m.chain.node.last_finalized().expect("block").events.clone();
+    assert!(!events.iter().any(|e| e.kind == "end_block_entry_error" || e.kind == "begin_block_entry_error"), "{events:?}");
 }

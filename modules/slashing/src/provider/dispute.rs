@@ -116,6 +116,11 @@ fn coin_of(id: u64, field: &str, coin: Option<&cosmos_sdk_proto::cosmos::base::v
     coin.map(|c| Coin::from_proto(c).map_err(|e| corrupt(id, format!("{field}: {e}")))).transpose()
 }
 
+/// The terms a stored dispute opened under.
+fn terms_of(dispute: &pb::Dispute) -> Result<pb::DisputeTerms, SlashingError> {
+    dispute.terms.ok_or_else(|| corrupt(dispute.id, "no terms"))
+}
+
 /// The lease of a stored dispute.
 pub fn lease_of(dispute: &pb::Dispute) -> Result<LeaseRef, SlashingError> {
     LeaseRef::from_proto(dispute.lease_id.as_ref()).map_err(|e| corrupt(dispute.id, e))
@@ -183,6 +188,7 @@ pub fn open(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn Provide
         deposit: Some(msg.deposit.to_proto()),
         status: pb::DisputeStatus::AwaitingPanel as i32,
         opened_height: ctx.height,
+        terms: Some(params.dispute_terms()),
         ..Default::default()
     };
     state.put_next_dispute_id(id.checked_add(1).ok_or_else(|| SlashingError::Internal("dispute ids ran out".into()))?);
@@ -311,7 +317,7 @@ fn step(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn ProviderPen
     let id = u64::from_be_bytes(id.try_into().map_err(|_| SlashingError::Internal("corrupt dispute queue entry".into()))?);
     let Some(dispute) = state.dispute(id)? else { return Ok(Vec::new()) };
     match pb::DisputeStatus::try_from(dispute.status) {
-        Ok(pb::DisputeStatus::AwaitingPanel) => form_panel(state, ctx, keeper, params, dispute),
+        Ok(pb::DisputeStatus::AwaitingPanel) => form_panel(state, ctx, keeper, dispute),
         Ok(pb::DisputeStatus::Voting) => decide(state, ctx, keeper, params, dispute),
         Ok(pb::DisputeStatus::Appealable) => pay_upheld(state, keeper, params, dispute),
         // Reversed meanwhile (its entry is removed then; nothing to do if one remains).
@@ -331,14 +337,15 @@ pub fn panel_seed(last_app_hash: &[u8], height: u64, id: u64, attempt: u32) -> [
         .into()
 }
 
-fn form_panel(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn ProviderPenaltyKeeper, params: &ProviderParams, mut dispute: pb::Dispute) -> Result<Vec<Event>, TxError> {
+fn form_panel(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn ProviderPenaltyKeeper, mut dispute: pb::Dispute) -> Result<Vec<Event>, TxError> {
     let id = dispute.id;
     let tenant = parse(id, "tenant", &dispute.tenant)?;
     let provider = parse(id, "provider", &dispute.provider)?;
     let operator = keeper.standing(state, &provider)?.and_then(|s| s.operator);
     let excluded: Vec<Address> = [Some(tenant), Some(provider), operator].into_iter().flatten().collect();
-    let seats = panel::draw(state, &excluded, params.panel_size, |attempt| panel_seed(&ctx.last_app_hash, ctx.height, id, attempt))?;
-    if seats.len() < usize::try_from(params.panel_size).unwrap_or(usize::MAX) {
+    let terms = terms_of(&dispute)?;
+    let seats = panel::draw(state, &excluded, terms.panel_size, |attempt| panel_seed(&ctx.last_app_hash, ctx.height, id, attempt))?;
+    if seats.len() < usize::try_from(terms.panel_size).unwrap_or(usize::MAX) {
         return dismiss(state, ctx, keeper, dispute, tenant);
     }
     for panelist in &seats {
@@ -346,7 +353,7 @@ fn form_panel(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn Provi
     }
     dispute.panel = seats.iter().map(Address::to_string).collect();
     dispute.status = pb::DisputeStatus::Voting as i32;
-    dispute.voting_ends = ctx.height.saturating_add(params.dispute_window);
+    dispute.voting_ends = ctx.height.saturating_add(terms.dispute_window);
     state.queue_dispute(&dispute)?;
     state.put_dispute(&dispute);
     Ok(vec![DisputePanelDrawn { id, panel: &dispute.panel, voting_ends: dispute.voting_ends }.to_event()])
@@ -407,10 +414,11 @@ fn decide(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn ProviderP
     state.count_undecided(&lease.provider, false)?;
     dispute.decided_height = ctx.height;
     let for_tenant = voters(&dispute, pb::DisputeVoteOption::Tenant)?;
-    if for_tenant.len() >= usize::try_from(params.panel_threshold).unwrap_or(usize::MAX) {
+    let terms = terms_of(&dispute)?;
+    if for_tenant.len() >= usize::try_from(terms.panel_threshold).unwrap_or(usize::MAX) {
         let (slashed, slash_events) = match keeper.standing(state, &provider)? {
             Some(standing) => {
-                let amount = share(standing.bond.amount, params.dispute_slash_bps);
+                let amount = share(standing.bond.amount, terms.dispute_slash_bps);
                 keeper.slash_bond(state, &provider, amount, SlashTo::Disputes, ctx.height.saturating_add(params.jail_blocks), ctx.height)?
             }
             // It left the registry with its bond: nothing is left to take.
@@ -420,7 +428,7 @@ fn decide(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn ProviderP
         let (refund, refund_events) = keeper.release_lease_payments(state, &lease, Some(&disputes_account()), ctx.height)?;
         events.extend(refund_events);
         dispute.status = pb::DisputeStatus::Appealable as i32;
-        dispute.appeal_ends = ctx.height.saturating_add(params.appeal_blocks);
+        dispute.appeal_ends = ctx.height.saturating_add(terms.appeal_blocks);
         dispute.slashed = Some(slashed.to_proto());
         dispute.refund = Some(refund.to_proto());
         state.queue_dispute(&dispute)?;
@@ -431,7 +439,7 @@ fn decide(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn ProviderP
     } else {
         events.extend(keeper.release_lease_payments(state, &lease, None, ctx.height)?.1);
         if let Some(deposit) = coin_of(id, "deposit", dispute.deposit.as_ref())? {
-            let fee = Coin::new(deposit.denom.clone(), share(deposit.amount, params.panel_fee_bps));
+            let fee = Coin::new(deposit.denom.clone(), share(deposit.amount, terms.panel_fee_bps));
             let rest = pay_panel(state, keeper, &voters(&dispute, pb::DisputeVoteOption::Provider)?, &fee, &mut events)?;
             let to_provider = Coin::new(deposit.denom.clone(), deposit.amount - fee.amount + rest);
             if to_provider.amount > 0 {
@@ -439,7 +447,7 @@ fn decide(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn ProviderP
             }
         }
         dispute.status = pb::DisputeStatus::Rejected as i32;
-        state.put_lease_cooldown(&lease, ctx.height.saturating_add(params.dispute_window));
+        state.put_lease_cooldown(&lease, ctx.height.saturating_add(terms.dispute_window));
         events.push(DisputeRejected { id, provider: &provider, votes_for_tenant: for_tenant.len() }.to_event());
     }
     state.put_dispute(&dispute);
@@ -459,8 +467,9 @@ fn pay_upheld(state: &mut dyn StateWrite, keeper: &dyn ProviderPenaltyKeeper, pa
         }
     }
     let slashed = coin_of(id, "slashed", dispute.slashed.as_ref())?.unwrap_or_else(|| Coin::new(params.dispute_deposit.denom.clone(), 0));
-    let victim = Coin::new(slashed.denom.clone(), share(slashed.amount, params.victim_share_bps));
-    let fee = Coin::new(slashed.denom.clone(), share(slashed.amount, params.panel_fee_bps));
+    let terms = terms_of(&dispute)?;
+    let victim = Coin::new(slashed.denom.clone(), share(slashed.amount, terms.victim_share_bps));
+    let fee = Coin::new(slashed.denom.clone(), share(slashed.amount, terms.panel_fee_bps));
     if victim.amount > 0 {
         events.extend(keeper.transfer(state, &held, &tenant, &victim)?);
     }

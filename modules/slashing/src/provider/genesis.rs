@@ -128,6 +128,9 @@ impl ProviderPenaltyGenesis {
                     agora_types::Coin::from_proto(coin).map_err(|e| invalid(format!("disputes[{i}].{field}: {e}")))?;
                 }
             }
+            if d.terms.is_none() {
+                return Err(invalid(format!("disputes[{i}].terms are missing")));
+            }
             if d.deposit.is_none() || (d.status == pb::DisputeStatus::Appealable as i32 && (d.slashed.is_none() || d.refund.is_none())) {
                 return Err(invalid(format!("disputes[{i}]: the coins it holds are missing")));
             }

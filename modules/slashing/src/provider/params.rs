@@ -202,6 +202,19 @@ impl ProviderParams {
         Ok(params)
     }
 
+    /// What decides a dispute opened now.
+    pub fn dispute_terms(&self) -> pb::DisputeTerms {
+        pb::DisputeTerms {
+            panel_size: self.panel_size,
+            panel_threshold: self.panel_threshold,
+            dispute_window: self.dispute_window,
+            dispute_slash_bps: self.dispute_slash_bps,
+            victim_share_bps: self.victim_share_bps,
+            panel_fee_bps: self.panel_fee_bps,
+            appeal_blocks: self.appeal_blocks,
+        }
+    }
+
     /// The part of `bond` a missed challenge takes.
     pub fn miss_slash(&self, bond: u128) -> u128 {
         share(bond, self.missed_challenge_slash_bps)

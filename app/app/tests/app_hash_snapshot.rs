@@ -38,6 +38,7 @@ fn app_hash_should_not_change() {
 /// `incentive` module account at genesis, the first epoch and pool record in the first block),
 /// and when provider liveness challenges arrived (their parameters at genesis), and when
 /// provider fraud evidence added its parameters, and when tenant disputes arrived (their
-/// parameters and the `provider_disputes` module account at genesis).
+/// parameters and the `provider_disputes` module account at genesis; again when panel seats
+/// gained their warm-up, cool-down and missed-vote parameters).
 /// No chain had launched yet any of these times.
-const APP_HASH_SNAPSHOT: &str = "c9ed36e5cc72f8a0cc8383ab0c3a1fed97f3067708f9f51e804bf6e9c64ace62";
+const APP_HASH_SNAPSHOT: &str = "8f5087110df7763879d56be9861950f18ff2420270f51d445f58148242e5ed04";

@@ -595,9 +595,10 @@ fn marketplace_app_hash_should_not_change() {
 /// when incentives arrived (their parameters, account and records; half of each take moves to
 /// the incentive pool), and when provider liveness challenges arrived (their parameters, the
 /// providers' weights in the challenge draw) and provider fraud evidence (its parameters), and
-/// when tenant disputes arrived (their parameters, the `provider_disputes` account).
+/// when tenant disputes arrived (their parameters, the `provider_disputes` account, and the
+/// panel seats' warm-up, cool-down and missed-vote parameters).
 /// No chain had launched.
-const MARKETPLACE_APP_HASH: &str = "ec707dcae9fd5cf862a74baa20effcfbe32a0eccee9a48704cddcc93c2e69834";
+const MARKETPLACE_APP_HASH: &str = "2d45475b05be46e47f765c80c85051d1c70c5669007ea18e0ececc811b803a41";
 
 /// Random marketplace blocks (seeded, so a failure reproduces) fed to two nodes on separate
 /// stores: the same app hash after every block, and the invariants hold on both.

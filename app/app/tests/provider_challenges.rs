@@ -560,3 +560,79 @@ fn an_attestation_by_the_providers_own_operator_is_refused() {
     let tx = m.bob.tx(&msg);
     assert_refused(&m.chain.raw_block(vec![tx])[0], "slashing", 109, "own operator key");
 }
+
+// ---- Hardware identities ---------------------------------------------------------------------
+
+/// A device key's signature that the device is `provider`'s, on `chain_id`.
+fn possession(device: &agora_tx::SigningKey, provider: &Address, chain_id: &str) -> Vec<u8> {
+    device.sign(&agora_slashing::provider::hardware::sign_bytes(chain_id, provider))
+}
+
+/// Bob registers a device that proved it is his; the same device's signature that it is
+/// carol's, shown by anyone, convicts bob of fraud (half his bond, a tenth of it to the
+/// reporter, tombstoned). A registration without the device's proof, of a device already
+/// registered, or evidence that proves nothing are refused, each with its code.
+#[test]
+fn a_device_registered_to_one_provider_that_signs_for_another_convicts_the_registered_one() {
+    let mut m = market();
+    providers(&mut m);
+    let (bob, carol, alice) = (m.bob.address(), m.carol.address(), m.alice.address());
+    let device = key(60);
+    let register = |provider: &Address, signature: Vec<u8>| spb::MsgRegisterHardware {
+        provider: provider.to_bech32(),
+        pub_key: Some(device.public_key().to_any()),
+        signature,
+    };
+    // The device's signature for another chain, or for carol, does not register it to bob.
+    let tx = m.bob.tx(&register(&bob, possession(&device, &bob, "other-chain")));
+    assert_refused(&m.chain.raw_block(vec![tx])[0], "slashing", 127, "signature");
+    let tx = m.bob.tx(&register(&bob, possession(&device, &carol, CHAIN_ID)));
+    assert_refused(&m.chain.raw_block(vec![tx])[0], "slashing", 127, "signature");
+    let tx = m.bob.tx(&register(&bob, possession(&device, &bob, CHAIN_ID)));
+    let results = m.block(vec![tx]);
+    ok(&results);
+    assert!(results[0].events.iter().any(|e| e.kind == "provider_hardware_registered"));
+    let devices: spb::QueryProviderHardwareResponse =
+        query(&m, "/agora.slashing.v1.Query/ProviderHardware", &spb::QueryProviderHardwareRequest { provider: bob.to_bech32() });
+    assert_eq!(devices.devices.len(), 1);
+    // Carol cannot register it too, even with the device's signature for her.
+    let tx = m.carol.tx(&register(&carol, possession(&device, &carol, CHAIN_ID)));
+    assert_refused(&m.chain.raw_block(vec![tx])[0], "slashing", 128, "registered to provider");
+
+    let report = |reporter: &Actor, claimed_for: &Address, signature: Vec<u8>| spb::MsgReportDuplicateHardware {
+        reporter: reporter.address().to_bech32(),
+        pub_key: Some(device.public_key().to_any()),
+        claimed_for: claimed_for.to_bech32(),
+        signature,
+    };
+    // The device's signature for bob himself, or a forged one, proves nothing.
+    let tx = m.alice.tx(&report(&m.alice, &bob, possession(&device, &bob, CHAIN_ID)));
+    assert_refused(&m.chain.raw_block(vec![tx])[0], "slashing", 107, "no duplicate");
+    let mut forged = possession(&device, &carol, CHAIN_ID);
+    forged[3] ^= 1;
+    let tx = m.alice.tx(&report(&m.alice, &carol, forged));
+    assert_refused(&m.chain.raw_block(vec![tx])[0], "slashing", 107, "signature");
+    assert!(!m.provider(&m.bob).tombstoned);
+
+    let alice_before = m.uagora(&alice);
+    let tx = m.alice.tx(&report(&m.alice, &carol, possession(&device, &carol, CHAIN_ID)));
+    let results = m.block(vec![tx]);
+    ok(&results);
+    assert!(results[0].events.iter().any(|e| e.kind == "provider_hardware_duplicate"));
+    let slashed = 2 * BOND / 2;
+    assert_eq!(m.uagora(&alice), alice_before + slashed / 10 - FEE_AMOUNT);
+    assert!(m.provider(&m.bob).tombstoned);
+    let fraud: spb::QueryProviderFraudResponse =
+        query(&m, "/agora.slashing.v1.Query/ProviderFraud", &spb::QueryProviderFraudRequest { provider: bob.to_bech32() });
+    assert_eq!(fraud.fraud.expect("fraud").reason, "hardware claimed by another provider");
+
+    // Carol removes nothing she does not hold; bob removes his device.
+    let remove = |provider: &Address| spb::MsgRemoveHardware { provider: provider.to_bech32(), pub_key: Some(device.public_key().to_any()) };
+    let tx = m.carol.tx(&remove(&carol));
+    assert_refused(&m.chain.raw_block(vec![tx])[0], "slashing", 129, "not registered to provider");
+    let tx = m.bob.tx(&remove(&bob));
+    ok(&m.block(vec![tx]));
+    let devices: spb::QueryProviderHardwareResponse =
+        query(&m, "/agora.slashing.v1.Query/ProviderHardware", &spb::QueryProviderHardwareRequest { provider: bob.to_bech32() });
+    assert!(devices.devices.is_empty());
+}

@@ -11,7 +11,7 @@ use cosmos_sdk_proto::Any;
 use crate::keepers::{ConsensusKeeper, StakingKeeper};
 use crate::msg::{SlashingMsg, MESSAGE_TYPES};
 use crate::provider::state::ProviderPenaltyWrite;
-use crate::provider::{challenge, dispute, panel, ProviderPenaltyKeeper};
+use crate::provider::{challenge, dispute, hardware, panel, ProviderPenaltyKeeper};
 use crate::state::{valcons, SigningInfo, SlashingRead, SlashingRecords};
 use crate::{GenesisState, SlashingError, TOMBSTONE_JAIL_END};
 
@@ -358,6 +358,9 @@ impl Component for SlashingComponent {
                 self.authority.check(authority)?;
                 dispute::reverse(state, ctx, self.provider_keeper()?, *dispute_id)
             }
+            SlashingMsg::RegisterHardware(claim) => hardware::register(state, ctx, self.provider_keeper()?, claim),
+            SlashingMsg::RemoveHardware { provider, device } => hardware::remove(state, provider, device),
+            SlashingMsg::ReportDuplicateHardware { reporter, claim } => hardware::report(state, ctx, self.provider_keeper()?, reporter, claim),
             SlashingMsg::UpdateProviderParams { authority, params } => {
                 self.authority.check(authority)?;
                 params.validate()?;

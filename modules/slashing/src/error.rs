@@ -76,6 +76,12 @@ pub enum SlashingError {
     DisputeDecided { id: u64, status: String },
     #[error("lease {lease}'s last dispute was rejected; it may be disputed again from height {until}")]
     LeaseCoolingDown { lease: String, until: u64 },
+    #[error("invalid hardware registration: {0}")]
+    InvalidHardware(String),
+    #[error("device {device} is registered to provider {provider} already")]
+    DeviceRegistered { device: String, provider: String },
+    #[error("device {device} is not registered to provider {provider}")]
+    DeviceNotRegistered { device: String, provider: String },
 }
 
 impl AbciError for SlashingError {
@@ -124,6 +130,9 @@ impl AbciError for SlashingError {
             Self::NotDisputedProvider { .. } => 124,
             Self::DisputeDecided { .. } => 125,
             Self::LeaseCoolingDown { .. } => 126,
+            Self::InvalidHardware(_) => 127,
+            Self::DeviceRegistered { .. } => 128,
+            Self::DeviceNotRegistered { .. } => 129,
         }
     }
 }

@@ -11,6 +11,8 @@ use prost::Message;
 
 use crate::provider::attestation::Attestation;
 use crate::provider::dispute::{LeaseRef, OpenDispute, MAX_DETAILS_LEN, MAX_EVIDENCE_HASH_LEN};
+use crate::provider::hardware::Possession;
+use agora_tx::PublicKey;
 use crate::provider::fraud::ConflictingStatements;
 use crate::provider::ProviderParams;
 use crate::{Params, SlashingError};
@@ -27,6 +29,9 @@ pub const MSG_VOTE_DISPUTE_URL: &str = "/agora.slashing.v1.MsgVoteDispute";
 pub const MSG_ENROLL_PANELIST_URL: &str = "/agora.slashing.v1.MsgEnrollPanelist";
 pub const MSG_LEAVE_PANEL_URL: &str = "/agora.slashing.v1.MsgLeavePanel";
 pub const MSG_REVERSE_DISPUTE_URL: &str = "/agora.slashing.v1.MsgReverseDispute";
+pub const MSG_REGISTER_HARDWARE_URL: &str = "/agora.slashing.v1.MsgRegisterHardware";
+pub const MSG_REMOVE_HARDWARE_URL: &str = "/agora.slashing.v1.MsgRemoveHardware";
+pub const MSG_REPORT_DUPLICATE_HARDWARE_URL: &str = "/agora.slashing.v1.MsgReportDuplicateHardware";
 
 pub const MESSAGE_TYPES: &[&str] = &[
     MSG_UNJAIL_URL,
@@ -41,6 +46,9 @@ pub const MESSAGE_TYPES: &[&str] = &[
     MSG_ENROLL_PANELIST_URL,
     MSG_LEAVE_PANEL_URL,
     MSG_REVERSE_DISPUTE_URL,
+    MSG_REGISTER_HARDWARE_URL,
+    MSG_REMOVE_HARDWARE_URL,
+    MSG_REPORT_DUPLICATE_HARDWARE_URL,
 ];
 
 #[derive(Clone, Debug, PartialEq)]
@@ -63,6 +71,11 @@ pub enum SlashingMsg {
     LeavePanel { auditor: Address },
     /// Governance reverses an upheld dispute in its appeal window.
     ReverseDispute { authority: Address, dispute_id: u64 },
+    /// The provider registers a device that signed it is the provider's.
+    RegisterHardware(Box<Possession>),
+    RemoveHardware { provider: Address, device: Box<PublicKey> },
+    /// A device registered to one provider signed for another.
+    ReportDuplicateHardware { reporter: Address, claim: Box<Possession> },
 }
 
 fn address(field: &str, text: &str) -> Result<Address, SlashingError> {
@@ -84,6 +97,9 @@ impl SlashingMsg {
             Self::EnrollPanelist { .. } => MSG_ENROLL_PANELIST_URL,
             Self::LeavePanel { .. } => MSG_LEAVE_PANEL_URL,
             Self::ReverseDispute { .. } => MSG_REVERSE_DISPUTE_URL,
+            Self::RegisterHardware(_) => MSG_REGISTER_HARDWARE_URL,
+            Self::RemoveHardware { .. } => MSG_REMOVE_HARDWARE_URL,
+            Self::ReportDuplicateHardware { .. } => MSG_REPORT_DUPLICATE_HARDWARE_URL,
         }
     }
 
@@ -99,6 +115,9 @@ impl SlashingMsg {
             Self::VoteDispute { panelist, .. } => vec![*panelist],
             Self::EnrollPanelist { auditor, .. } | Self::LeavePanel { auditor } => vec![*auditor],
             Self::ReverseDispute { authority, .. } => vec![*authority],
+            Self::RegisterHardware(claim) => vec![claim.provider],
+            Self::RemoveHardware { provider, .. } => vec![*provider],
+            Self::ReportDuplicateHardware { reporter, .. } => vec![*reporter],
         }
     }
 
@@ -183,6 +202,21 @@ impl SlashingMsg {
                 let m = apb::MsgReverseDispute::decode(any.value.as_slice()).map_err(invalid)?;
                 Ok(Self::ReverseDispute { authority: address("authority", &m.authority)?, dispute_id: m.dispute_id })
             }
+            MSG_REGISTER_HARDWARE_URL => {
+                let m = apb::MsgRegisterHardware::decode(any.value.as_slice()).map_err(invalid)?;
+                Ok(Self::RegisterHardware(Box::new(Possession::from_proto(&m.provider, m.pub_key.as_ref(), m.signature)?)))
+            }
+            MSG_REMOVE_HARDWARE_URL => {
+                let m = apb::MsgRemoveHardware::decode(any.value.as_slice()).map_err(invalid)?;
+                let key = m.pub_key.as_ref().ok_or_else(|| SlashingError::InvalidRequest("pub_key is missing".into()))?;
+                let device = PublicKey::from_any(key).map_err(|e| SlashingError::InvalidRequest(format!("pub_key: {e}")))?;
+                Ok(Self::RemoveHardware { provider: address("provider", &m.provider)?, device: Box::new(device) })
+            }
+            MSG_REPORT_DUPLICATE_HARDWARE_URL => {
+                let m = apb::MsgReportDuplicateHardware::decode(any.value.as_slice()).map_err(invalid)?;
+                let claim = Possession::from_proto(&m.claimed_for, m.pub_key.as_ref(), m.signature)?;
+                Ok(Self::ReportDuplicateHardware { reporter: address("reporter", &m.reporter)?, claim: Box::new(claim) })
+            }
             other => Err(SlashingError::InvalidRequest(format!("slashing has no message {other:?}"))),
         }
     }
@@ -248,6 +282,23 @@ impl SlashingMsg {
             Self::ReverseDispute { authority, dispute_id } => {
                 (MSG_REVERSE_DISPUTE_URL, apb::MsgReverseDispute { authority: authority.to_string(), dispute_id: *dispute_id }.encode_to_vec())
             }
+            Self::RegisterHardware(claim) => (
+                MSG_REGISTER_HARDWARE_URL,
+                apb::MsgRegisterHardware { provider: claim.provider.to_string(), pub_key: Some(claim.device.to_any()), signature: claim.signature.clone() }.encode_to_vec(),
+            ),
+            Self::RemoveHardware { provider, device } => {
+                (MSG_REMOVE_HARDWARE_URL, apb::MsgRemoveHardware { provider: provider.to_string(), pub_key: Some(device.to_any()) }.encode_to_vec())
+            }
+            Self::ReportDuplicateHardware { reporter, claim } => (
+                MSG_REPORT_DUPLICATE_HARDWARE_URL,
+                apb::MsgReportDuplicateHardware {
+                    reporter: reporter.to_string(),
+                    pub_key: Some(claim.device.to_any()),
+                    claimed_for: claim.provider.to_string(),
+                    signature: claim.signature.clone(),
+                }
+                .encode_to_vec(),
+            ),
         };
         Any { type_url: type_url.to_string(), value }
     }

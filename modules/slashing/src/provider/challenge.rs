@@ -65,6 +65,8 @@ pub fn refresh_weight(state: &mut dyn StateWrite, keeper: &dyn ProviderPenaltyKe
             liveness.missed_in_a_row = 0;
             state.put_liveness(owner, &liveness);
         }
+        // Its devices may be registered again, by whoever has them now.
+        super::hardware::forget(state, owner)?;
         return DRAW.remove(state, owner.as_bytes().as_slice()).map_err(|e| SlashingError::from(e).into());
     };
     let challenged = state.liveness(owner)?.open_challenge != 0;

@@ -122,15 +122,29 @@ pub fn report(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn Provi
             .map_err(|e| invalid(format!("{name} statement's signature: {e}")))?;
     }
 
+    convict(state, ctx, keeper, provider, &standing, &evidence.reporter, "conflicting capacity statements")
+}
+
+/// Proven fraud of `provider` (registered, not convicted before): `fraud_slash_bps` of its bond,
+/// `reporter_share_bps` of that to the reporter (nothing to the provider or its operator), the
+/// rest to the community pool; tombstoned, its unvested rewards forfeited, the record kept.
+pub(crate) fn convict(
+    state: &mut dyn StateWrite,
+    ctx: &BlockContext,
+    keeper: &dyn ProviderPenaltyKeeper,
+    provider: &Address,
+    standing: &super::ProviderStanding,
+    reporter: &Address,
+    reason: &str,
+) -> Result<Vec<Event>, TxError> {
     let params = state.provider_penalty_params()?;
     let slash = share(standing.bond.amount, params.fraud_slash_bps);
     // A provider reporting itself (or through its operator key) earns nothing back.
-    let self_report = evidence.reporter == *provider || standing.operator == Some(evidence.reporter);
+    let self_report = *reporter == *provider || standing.operator == Some(*reporter);
     let reward = if self_report { 0 } else { share(slash, params.reporter_share_bps) };
-    let (rewarded, mut events) = keeper.slash_bond(state, provider, reward, SlashTo::Account(&evidence.reporter), 0, ctx.height)?;
+    let (rewarded, mut events) = keeper.slash_bond(state, provider, reward, SlashTo::Account(reporter), 0, ctx.height)?;
     let (pooled, pool_events) = keeper.slash_bond(state, provider, slash - reward, SlashTo::CommunityPool, 0, ctx.height)?;
     events.extend(pool_events);
-    let reason = "conflicting capacity statements";
     events.extend(keeper.tombstone(state, provider, reason, ctx.height)?);
     events.extend(keeper.forfeit_unvested(state, provider, ctx.height)?);
 
@@ -143,7 +157,7 @@ pub fn report(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn Provi
         &pb::ProviderFraud {
             provider: provider.to_string(),
             height: ctx.height,
-            reporter: evidence.reporter.to_string(),
+            reporter: reporter.to_string(),
             reason: reason.into(),
             slashed: coins(&slashed)?,
             reporter_reward: coins(&rewarded)?,
@@ -152,7 +166,7 @@ pub fn report(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn Provi
     events.push(
         Event::new("provider_fraud")
             .attr("provider", provider)
-            .attr("reporter", evidence.reporter)
+            .attr("reporter", reporter)
             .attr("reason", reason)
             .attr("slashed", &slashed)
             .attr("reporter_reward", &rewarded),

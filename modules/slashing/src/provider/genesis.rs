@@ -39,6 +39,9 @@ pub struct ProviderPenaltyGenesis {
     pub panelists: Vec<pb::Panelist>,
     #[serde(default, skip_serializing_if = "is_zero")]
     pub next_dispute_id: u64,
+    /// Registered devices (hardware identities).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub devices: Vec<pb::HardwareIdentity>,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -144,6 +147,15 @@ impl ProviderPenaltyGenesis {
             let bond = p.bond.as_ref().ok_or_else(|| invalid(format!("panelists[{i}].bond is missing")))?;
             agora_types::Coin::from_proto(bond).map_err(|e| invalid(format!("panelists[{i}].bond: {e}")))?;
         }
+        let mut devices = std::collections::BTreeSet::new();
+        for (i, d) in self.devices.iter().enumerate() {
+            canonical(format!("devices[{i}].provider"), &d.provider)?;
+            let key = d.pub_key.as_ref().ok_or_else(|| invalid(format!("devices[{i}].pub_key is missing")))?;
+            let key = agora_tx::PublicKey::from_any(key).map_err(|e| invalid(format!("devices[{i}].pub_key: {e}")))?;
+            if !devices.insert(super::hardware::device_id(&key)) {
+                return Err(invalid(format!("devices[{i}]: a device registered twice")));
+            }
+        }
         let mut frauds = std::collections::BTreeSet::new();
         for (i, fraud) in self.frauds.iter().enumerate() {
             canonical(format!("frauds[{i}].provider"), &fraud.provider)?;
@@ -182,6 +194,12 @@ impl ProviderPenaltyGenesis {
         }
         if self.next_dispute_id > 0 {
             state.put_next_dispute_id(self.next_dispute_id);
+        }
+        for d in &self.devices {
+            let provider: Address = d.provider.parse().map_err(|e| invalid(format!("devices: {e}")))?;
+            let key = d.pub_key.as_ref().ok_or_else(|| invalid("devices: pub_key is missing".into()))?;
+            let key = agora_tx::PublicKey::from_any(key).map_err(|e| invalid(format!("devices: {e}")))?;
+            super::hardware::put_device(state, &super::hardware::device_id(&key), d, &provider);
         }
         for p in &self.panelists {
             let auditor: Address = p.auditor.parse().map_err(|e| invalid(format!("panelists: {e}")))?;
@@ -227,6 +245,12 @@ impl ProviderPenaltyGenesis {
                 vote.height = rebase(vote.height);
             }
             genesis.disputes.push(d);
+        }
+        for item in state.prefix_raw(keys::DEVICES, None) {
+            let (_, value) = item?;
+            let mut d = pb::HardwareIdentity::decode(value.as_slice()).map_err(|e| SlashingError::Internal(format!("corrupt device: {e}")))?;
+            d.registered_height = d.registered_height.saturating_sub(height);
+            genesis.devices.push(d);
         }
         for item in state.prefix_raw(keys::PANELISTS, None) {
             let (_, value) = item?;

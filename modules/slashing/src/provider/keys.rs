@@ -42,6 +42,23 @@ pub const UNDECIDED: &[u8] = b"slashing/provider/undecided/";
 /// dispute was rejected may be disputed again.
 pub const LEASE_COOLDOWN: &[u8] = b"slashing/provider/lease_cooldown/";
 
+/// `slashing/provider/devices/<device id: sha256 of its key>` → protobuf `HardwareIdentity`.
+pub const DEVICES: &[u8] = b"slashing/provider/devices/";
+/// `slashing/provider/devices_of/<provider><device id>` → empty.
+pub const DEVICES_OF: &[u8] = b"slashing/provider/devices_of/";
+
+pub fn device(id: &[u8; 32]) -> Vec<u8> {
+    [DEVICES, id.as_slice()].concat()
+}
+
+pub fn devices_of(provider: &Address) -> Vec<u8> {
+    [DEVICES_OF, provider.as_bytes().as_slice()].concat()
+}
+
+pub fn device_of(provider: &Address, id: &[u8; 32]) -> Vec<u8> {
+    [devices_of(provider).as_slice(), id.as_slice()].concat()
+}
+
 pub fn undecided(provider: &Address) -> Vec<u8> {
     [UNDECIDED, provider.as_bytes().as_slice()].concat()
 }

@@ -9,6 +9,7 @@ pub mod dispute;
 pub mod event;
 pub mod fraud;
 pub mod genesis;
+pub mod hardware;
 pub mod invariant;
 pub mod keeper;
 pub mod keys;

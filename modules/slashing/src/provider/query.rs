@@ -9,6 +9,7 @@ use prost::Message;
 
 use super::keys;
 use super::dispute::DisputeRead;
+use super::hardware::HardwareRead;
 use super::panel::PanelRead;
 use super::state::ProviderPenaltyRead;
 
@@ -54,6 +55,11 @@ pub fn query<S: StateRead + ?Sized>(state: &S, path: &str, data: &[u8]) -> Optio
             Ok(pb::QueryDisputeResponse { dispute: Some(dispute) }.encode_to_vec())
         }),
         "Disputes" => disputes(state, data),
+        "ProviderHardware" => decode::<pb::QueryProviderHardwareRequest>(data).and_then(|req| {
+            let owner = provider(&req.provider)?;
+            let devices = state.devices_of(&owner).map_err(TxError::internal)?;
+            Ok(pb::QueryProviderHardwareResponse { devices }.encode_to_vec())
+        }),
         "Panelist" => decode::<pb::QueryPanelistRequest>(data).and_then(|req| {
             let auditor: Address = req.auditor.parse().map_err(|e| TxError::new("sdk", 7, format!("auditor: {e}")))?;
             let panelist = state.panelist(&auditor).map_err(TxError::internal)?.ok_or_else(|| TxError::not_found(format!("{auditor} does not sit on panels")))?;

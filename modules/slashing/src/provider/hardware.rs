@@ -1,0 +1,167 @@
+//! Hardware identities. A provider registers each device by its device key (a key that never
+//! leaves the hardware: a GPU's or host's attestation key), with the device's signature that it
+//! is this provider's on this chain (`MsgRegisterHardware`): the registration is proof of
+//! possession, so no one registers another's device, and a device is registered to one
+//! provider at a time. A device that signs the same statement for another provider too is
+//! claimed twice: anyone who shows that signature (`MsgReportDuplicateHardware`) proves the
+//! registered provider's hardware is being claimed for another, and the registered provider
+//! is convicted of fraud (slashed, tombstoned, the reporter rewarded), as for conflicting
+//! capacity statements. A provider removes a device it no longer has (`MsgRemoveHardware`);
+//! its registrations go when it leaves the registry.
+
+use agora_proto::slashing::v1 as pb;
+use agora_store::{StateRead, StateReadExt, StateWrite, StateWriteExt};
+use agora_tx::PublicKey;
+use agora_types::{Address, BlockContext, Event, TxError};
+use sha2::{Digest, Sha256};
+
+use super::keeper::ProviderPenaltyKeeper;
+use super::keys;
+use super::state::ProviderPenaltyRead;
+use crate::SlashingError;
+
+/// What a device signs: this prefix, the chain id, a newline, the provider's address.
+pub const POSSESSION_DOMAIN: &[u8] = b"agora-hardware-possession/v1\n";
+/// Devices one provider may register (each is a record and an index entry; leaving the
+/// registry deletes them in one block).
+pub const MAX_DEVICES_PER_PROVIDER: usize = 64;
+/// Gas for checking a device's signature (the Cosmos SDK's secp256k1 verification cost).
+const SIGNATURE_VERIFY_GAS: u64 = 1_000;
+
+pub fn sign_bytes(chain_id: &str, provider: &Address) -> Vec<u8> {
+    [POSSESSION_DOMAIN, chain_id.as_bytes(), b"\n", provider.to_string().as_bytes()].concat()
+}
+
+/// A device's id: the SHA-256 of its encoded public key.
+pub fn device_id(key: &PublicKey) -> [u8; 32] {
+    Sha256::digest(key.to_any().value).into()
+}
+
+/// A device key and its signature of the possession statement for `provider`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Possession {
+    pub provider: Address,
+    pub device: PublicKey,
+    pub signature: Vec<u8>,
+}
+
+impl Possession {
+    pub fn from_proto(provider: &str, pub_key: Option<&cosmos_sdk_proto::Any>, signature: Vec<u8>) -> Result<Self, SlashingError> {
+        let provider = provider.parse().map_err(|e| SlashingError::InvalidAddress(format!("provider: {e}")))?;
+        let key = pub_key.ok_or_else(|| SlashingError::InvalidRequest("pub_key is missing".into()))?;
+        let device = PublicKey::from_any(key).map_err(|e| SlashingError::InvalidRequest(format!("pub_key: {e}")))?;
+        Ok(Self { provider, device, signature })
+    }
+
+    /// The device's signature holds for this chain (its cost charged first).
+    fn verify(&self, state: &dyn StateRead, chain_id: &str) -> Result<(), TxError> {
+        state.charge_gas(SIGNATURE_VERIFY_GAS, "device signature").map_err(|e| TxError::new("sdk", 11, e.to_string()))?;
+        self.device
+            .verify(&sign_bytes(chain_id, &self.provider), &self.signature)
+            .map_err(|e| SlashingError::InvalidHardware(format!("the device's signature for {} on this chain: {e}", self.provider)).into())
+    }
+}
+
+pub trait HardwareRead: StateRead {
+    fn device(&self, id: &[u8; 32]) -> Result<Option<pb::HardwareIdentity>, SlashingError> {
+        Ok(self.get_proto(&keys::device(id))?)
+    }
+
+    /// A provider's devices, by id (at most [`MAX_DEVICES_PER_PROVIDER`]).
+    fn devices_of(&self, provider: &Address) -> Result<Vec<pb::HardwareIdentity>, SlashingError> {
+        let prefix = keys::devices_of(provider);
+        let mut devices = Vec::new();
+        for item in self.prefix_raw(&prefix, None).take(MAX_DEVICES_PER_PROVIDER) {
+            let (key, _) = item?;
+            let id: [u8; 32] = key[prefix.len()..].try_into().map_err(|_| SlashingError::Internal("corrupt device index entry".into()))?;
+            devices.push(self.device(&id)?.ok_or_else(|| SlashingError::Internal(format!("indexed device of {provider} is missing")))?);
+        }
+        Ok(devices)
+    }
+}
+
+impl<S: StateRead + ?Sized> HardwareRead for S {}
+
+pub(crate) fn put_device(state: &mut dyn StateWrite, id: &[u8; 32], record: &pb::HardwareIdentity, owner: &Address) {
+    state.put_proto(keys::device(id), record);
+    state.put_raw(keys::device_of(owner, id), Vec::new());
+}
+
+fn delete_device(state: &mut dyn StateWrite, id: &[u8; 32], owner: &Address) {
+    state.delete(keys::device(id));
+    state.delete(keys::device_of(owner, id));
+}
+
+/// `MsgRegisterHardware`: the provider (registered, not tombstoned) registers a device that
+/// signed it is its own, and that no provider has registered.
+pub fn register(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn ProviderPenaltyKeeper, claim: &Possession) -> Result<Vec<Event>, TxError> {
+    let provider = &claim.provider;
+    let standing = keeper.standing(state, provider)?.ok_or_else(|| SlashingError::InvalidHardware(format!("{provider} is not a registered provider")))?;
+    if standing.tombstoned {
+        return Err(SlashingError::ProviderTombstoned(provider.to_string()).into());
+    }
+    let id = device_id(&claim.device);
+    if let Some(holder) = state.device(&id)? {
+        return Err(SlashingError::DeviceRegistered { device: hex(&id), provider: holder.provider }.into());
+    }
+    if state.prefix_raw(&keys::devices_of(provider), None).take(MAX_DEVICES_PER_PROVIDER).count() >= MAX_DEVICES_PER_PROVIDER {
+        return Err(SlashingError::InvalidHardware(format!("{provider} has {MAX_DEVICES_PER_PROVIDER} devices registered, the most it may")).into());
+    }
+    claim.verify(state, &ctx.chain_id)?;
+    let record = pb::HardwareIdentity { provider: provider.to_string(), pub_key: Some(claim.device.to_any()), registered_height: ctx.height };
+    put_device(state, &id, &record, provider);
+    Ok(vec![Event::new("provider_hardware_registered").attr("provider", provider).attr("device", hex(&id))])
+}
+
+/// `MsgRemoveHardware`: the provider removes one of its devices.
+pub fn remove(state: &mut dyn StateWrite, provider: &Address, device: &PublicKey) -> Result<Vec<Event>, TxError> {
+    let id = device_id(device);
+    match state.device(&id)? {
+        Some(record) if record.provider == provider.to_string() => {
+            delete_device(state, &id, provider);
+            Ok(vec![Event::new("provider_hardware_removed").attr("provider", provider).attr("device", hex(&id))])
+        }
+        _ => Err(SlashingError::DeviceNotRegistered { device: hex(&id), provider: provider.to_string() }.into()),
+    }
+}
+
+/// The provider left the registry: its devices are free to be registered again.
+pub fn forget(state: &mut dyn StateWrite, provider: &Address) -> Result<(), SlashingError> {
+    let prefix = keys::devices_of(provider);
+    let mut ids = Vec::new();
+    for item in state.prefix_raw(&prefix, None).take(MAX_DEVICES_PER_PROVIDER) {
+        let (key, _) = item?;
+        let id: [u8; 32] = key[prefix.len()..].try_into().map_err(|_| SlashingError::Internal("corrupt device index entry".into()))?;
+        ids.push(id);
+    }
+    for id in ids {
+        delete_device(state, &id, provider);
+    }
+    Ok(())
+}
+
+/// `MsgReportDuplicateHardware`: a device registered to one provider signed that it is
+/// another's. The registered provider is convicted of fraud.
+pub fn report(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn ProviderPenaltyKeeper, reporter: &Address, claim: &Possession) -> Result<Vec<Event>, TxError> {
+    let id = device_id(&claim.device);
+    let record = state.device(&id)?.ok_or_else(|| SlashingError::InvalidEvidence(format!("device {} is not registered", hex(&id))))?;
+    let holder: Address = record.provider.parse().map_err(|e| SlashingError::Internal(format!("device {}: {e}", hex(&id))))?;
+    if holder == claim.provider {
+        return Err(SlashingError::InvalidEvidence(format!("device {} is registered to {holder}, the provider it signed for: no duplicate", hex(&id))).into());
+    }
+    if state.provider_fraud(&holder)?.is_some() {
+        return Err(SlashingError::ProviderTombstoned(holder.to_string()).into());
+    }
+    let standing = keeper.standing(state, &holder)?.ok_or_else(|| SlashingError::InvalidEvidence(format!("{holder} is not a registered provider")))?;
+    if standing.tombstoned {
+        return Err(SlashingError::ProviderTombstoned(holder.to_string()).into());
+    }
+    claim.verify(state, &ctx.chain_id).map_err(|e| TxError::new("slashing", 107, format!("invalid evidence: {}", e.log)))?;
+    let mut events = super::fraud::convict(state, ctx, keeper, &holder, &standing, reporter, "hardware claimed by another provider")?;
+    events.push(Event::new("provider_hardware_duplicate").attr("provider", holder).attr("claimed_for", claim.provider).attr("device", hex(&id)));
+    Ok(events)
+}
+
+pub fn hex(id: &[u8]) -> String {
+    id.iter().map(|b| format!("{b:02x}")).collect()
+}

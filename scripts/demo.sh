@@ -51,73 +51,8 @@ DEPOSIT="${DEMO_DEPOSIT:-5000000$DENOM}"
 BID_DEPOSIT="500000$DENOM"
 BLOCKS="${DEMO_BLOCKS:-5}"
 
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/agora-demo.XXXXXX")"
-if [ -n "${DEMO_KEEP:-}" ]; then
-  trap 'echo "demo: results kept in $WORK" >&2' EXIT
-else
-  trap 'rm -rf "$WORK"' EXIT
-fi
-
-say() { printf '\n==> %s\n' "$*"; }
-info() { printf '    %s\n' "$*"; }
-die() { printf 'demo: error: %s\n' "$*" >&2; exit 1; }
-
-[ -x "$AGORAD" ] || die "agorad not found at $AGORAD (build it, or set AGORAD)"
-[ -d "$KEYS" ] || die "no localnet keyring in $KEYS (run: scripts/localnet.sh up)"
-command -v python3 >/dev/null || die "python3 is required"
-
-ag() { "$AGORAD" --home "$KEYS" --node "$NODE" "$@"; }
-
-# get FILE PATH: a field of a saved JSON document ("a.b.0.c"); absent fields are an error.
-get() {
-  python3 - "$1" "$2" <<'PY'
-import json, sys
-doc = json.load(open(sys.argv[1]))
-for part in sys.argv[2].split("."):
-    if isinstance(doc, list):
-        doc = doc[int(part)]
-    elif isinstance(doc, dict) and part in doc:
-        doc = doc[part]
-    else:
-        sys.exit(f"field {sys.argv[2]!r} missing in {sys.argv[1]}")
-print(doc if not isinstance(doc, (dict, list)) else json.dumps(doc))
-PY
-}
-
-# q NAME ARGS...: runs `agorad query ARGS -o json`, saves it as $WORK/NAME.json.
-q() {
-  local name="$1"
-  shift
-  ag query "$@" -o json >"$WORK/$name.json" || die "query failed: agorad query $*"
-}
-
-height() { ag status | python3 -c 'import json,sys; print(json.load(sys.stdin)["latest_block_height"])'; }
-
-# wait_height TARGET WHY: waits (at most 120 s) for the chain to reach TARGET.
-wait_height() {
-  local target="$1" why="$2" deadline=$((SECONDS + 120)) now
-  while :; do
-    now="$(height)" || die "waiting for $why: the node at $NODE does not answer"
-    [ "$now" -lt "$target" ] || return 0
-    ((SECONDS < deadline)) || die "waiting for $why: the chain is at height $now after 120 s, not $target"
-    sleep 0.3
-  done
-}
-
-TXS=()
-# tx NAME WHO ARGS...: signs `agorad tx ARGS` with key WHO, fixed fee, waits for the block; saves
-# the result as $WORK/NAME.json and records "NAME WHO" for the fee accounting.
-tx() {
-  local name="$1" who="$2"
-  shift 2
-  if ! ag tx "$@" --from "$who" --fees "$FEE$DENOM" --gas auto -y -o json >"$WORK/$name.json" 2>"$WORK/$name.err"; then
-    cat "$WORK/$name.err" >&2
-    cat "$WORK/$name.json" >&2 2>/dev/null || true
-    die "transaction '$name' failed: agorad tx $* --from $who"
-  fi
-  TXS+=("$name $who")
-  info "$name: height $(get "$WORK/$name.json" height), tx $(get "$WORK/$name.json" txhash), gas used $(get "$WORK/$name.json" gas_used)"
-}
+DEMO_NAME=demo
+source "$ROOT/scripts/demo-lib.sh"
 
 ag status >/dev/null || die "no node at $NODE (run: scripts/localnet.sh up)"
 ALICE="$(ag keys show alice -a)"

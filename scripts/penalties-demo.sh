@@ -42,71 +42,8 @@ FEE=5000
 PRICE="1000$DENOM"
 AUDITORS=(auditor1 auditor2 auditor3)
 
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/agora-penalties.XXXXXX")"
-if [ -n "${DEMO_KEEP:-}" ]; then
-  trap 'echo "penalties demo: results kept in $WORK" >&2' EXIT
-else
-  trap 'rm -rf "$WORK"' EXIT
-fi
-
-say() { printf '\n==> %s\n' "$*"; }
-info() { printf '    %s\n' "$*"; }
-die() { printf 'penalties demo: error: %s\n' "$*" >&2; exit 1; }
-
-[ -x "$AGORAD" ] || die "agorad not found at $AGORAD (build it, or set AGORAD)"
-[ -d "$KEYS" ] || die "no localnet keyring in $KEYS (run: scripts/localnet.sh up)"
-command -v python3 >/dev/null || die "python3 is required"
-
-ag() { "$AGORAD" --home "$KEYS" --node "$NODE" "$@"; }
-
-# get FILE PATH: a field of a saved JSON document ("a.b.0.c"); absent fields are an error.
-get() {
-  python3 - "$1" "$2" <<'PY'
-import json, sys
-doc = json.load(open(sys.argv[1]))
-for part in sys.argv[2].split("."):
-    if isinstance(doc, list):
-        doc = doc[int(part)]
-    elif isinstance(doc, dict) and part in doc:
-        doc = doc[part]
-    else:
-        sys.exit(f"field {sys.argv[2]!r} missing in {sys.argv[1]}")
-print(doc if not isinstance(doc, (dict, list)) else json.dumps(doc))
-PY
-}
-
-q() {
-  local name="$1"
-  shift
-  ag query "$@" -o json >"$WORK/$name.json" || die "query failed: agorad query $*"
-}
-
-height() { ag status | python3 -c 'import json,sys; print(json.load(sys.stdin)["latest_block_height"])'; }
-
-# wait_height TARGET WHY: waits (at most 180 s) for the chain to reach TARGET.
-wait_height() {
-  local target="$1" why="$2" deadline=$((SECONDS + 180)) now
-  while :; do
-    now="$(height)" || die "waiting for $why: the node at $NODE does not answer"
-    [ "$now" -lt "$target" ] || return 0
-    ((SECONDS < deadline)) || die "waiting for $why: the chain is at height $now after 180 s, not $target"
-    sleep 0.3
-  done
-}
-
-# tx NAME WHO ARGS...: signs `agorad tx ARGS` with key WHO at the fixed fee, waits for its block.
-tx() {
-  local name="$1" who="$2" from=(--from "$2")
-  shift 2
-  # `tx bank send` names its signer first, as the Cosmos SDK's does.
-  [ "$1 $2" = "bank send" ] && from=()
-  if ! ag tx "$@" "${from[@]}" --fees "$FEE$DENOM" --gas auto -y -o json >"$WORK/$name.json" 2>"$WORK/$name.err"; then
-    cat "$WORK/$name.err" >&2
-    cat "$WORK/$name.json" >&2 2>/dev/null || true
-    die "transaction '$name' failed: agorad tx $* --from $who"
-  fi
-  info "$name: height $(get "$WORK/$name.json" height), gas used $(get "$WORK/$name.json" gas_used)"
-}
+DEMO_NAME=penalties-demo
+source "$ROOT/scripts/demo-lib.sh"
 
 # balance ADDRESS HEIGHT: uagora held at HEIGHT.
 balance() { ag query bank balances "$1" --denom "$DENOM" --height "$2" -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)["amount"])'; }

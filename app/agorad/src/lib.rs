@@ -124,6 +124,12 @@ fn run(cli: Cli, upgrades: &UpgradeHandlers) -> Result<()> {
             output::print(&cmd::challenge::attest(g, &auditor, &challenge)?, OutputFormat::Json);
             Ok(())
         }
+        Command::Provider(cmd::challenge::ProviderCmd::SignHardware { device, provider }) => {
+            let device = keyring::Keyring::open(&g.home()?).signing_key(&device)?;
+            let provider = cmd::resolve_address(&g.home()?, &provider)?;
+            output::print(&cmd::challenge::sign_hardware(g, &device, &provider)?, OutputFormat::Json);
+            Ok(())
+        }
         Command::Provider(cmd::challenge::ProviderCmd::SignCapacity(args)) => {
             let value = cmd::challenge::sign_capacity(g, args)?;
             output::print(&value, OutputFormat::Json);

@@ -142,6 +142,17 @@ pub enum ProviderCmd {
     /// Sign a statement of the provider's capacity for an incentive epoch (printed as JSON):
     /// signing two different ones for one epoch is fraud anyone can report
     SignCapacity(SignCapacityArgs),
+    /// As a device (its key, which never leaves the hardware), sign that it is --provider's on
+    /// this chain (printed as JSON, for `agorad tx slashing register-hardware` or, if the device
+    /// is registered to another provider, as evidence for `report-duplicate-hardware`)
+    SignHardware {
+        /// Key name of the device (in --home's keyring)
+        #[arg(long)]
+        device: String,
+        /// The provider (address or key name)
+        #[arg(long)]
+        provider: String,
+    },
     /// As an auditor of the provider, attest its hardware for its open challenge (printed as
     /// JSON, for `agorad tx provider respond-challenge --attestation`)
     AttestChallenge {
@@ -245,6 +256,33 @@ pub fn sign_capacity(g: &GlobalOpts, args: SignCapacityArgs) -> Result<Value> {
         "pub_key": b64(&key.public_key().to_any().encode_to_vec()),
         "readable": serde_json::to_value(&statement)?,
     }))
+}
+
+/// A device's signature that it is `provider`'s on this chain: `{"provider", "pub_key",
+/// "signature"}` (the key as an encoded `Any` and the signature, base64).
+pub fn sign_hardware(g: &GlobalOpts, device: &SigningKey, provider: &agora_types::Address) -> Result<Value> {
+    use prost::Message;
+    let chain_id = match &g.chain_id {
+        Some(id) => id.clone(),
+        None => g.rpc().chain_id()?,
+    };
+    let signature = device.sign(&agora_slashing::provider::hardware::sign_bytes(&chain_id, provider));
+    Ok(json!({
+        "provider": provider.to_bech32(),
+        "pub_key": b64(&device.public_key().to_any().encode_to_vec()),
+        "signature": b64(&signature),
+    }))
+}
+
+/// A file `agorad provider sign-hardware` wrote: the provider named, the device key, the
+/// signature.
+pub fn read_possession(path: &std::path::Path) -> Result<(String, cosmos_sdk_proto::Any, Vec<u8>)> {
+    use prost::Message;
+    let text = std::fs::read_to_string(path).map_err(|e| anyhow!("cannot read {}: {e}", path.display()))?;
+    let doc: Value = serde_json::from_str(&text).map_err(|e| anyhow!("{}: not JSON: {e}", path.display()))?;
+    let field = |name: &str| doc.get(name).and_then(Value::as_str).ok_or_else(|| anyhow!("{}: no {name:?}", path.display()));
+    let pub_key = cosmos_sdk_proto::Any::decode(from_b64("pub_key", field("pub_key")?)?.as_slice()).map_err(|e| anyhow!("pub_key: {e}"))?;
+    Ok((field("provider")?.to_string(), pub_key, from_b64("signature", field("signature")?)?))
 }
 
 fn read_signed(path: &std::path::Path) -> Result<(pb::SignedCapacityStatement, Vec<u8>)> {
@@ -375,6 +413,13 @@ pub enum ChallengeQuery {
         #[command(flatten)]
         at: At,
     },
+    /// A provider's registered devices (hardware identities)
+    ProviderHardware {
+        /// Provider address or key name
+        provider: String,
+        #[command(flatten)]
+        at: At,
+    },
     /// A provider's challenges answered and missed, and what misses took from its bond
     ProviderLiveness {
         /// Provider address or key name
@@ -409,6 +454,16 @@ pub fn run_query(g: &GlobalOpts, cmd: ChallengeQuery) -> Result<Value> {
             let res: pb::QueryProviderFraudResponse =
                 rpc.query_proto("/agora.slashing.v1.Query/ProviderFraud", &pb::QueryProviderFraudRequest { provider }, at.height)?;
             serde_json::to_value(res.fraud.unwrap_or_default())?
+        }
+        ChallengeQuery::ProviderHardware { provider, at } => {
+            let provider = resolve_address(&g.home()?, &provider)?.to_bech32();
+            let res: pb::QueryProviderHardwareResponse =
+                rpc.query_proto("/agora.slashing.v1.Query/ProviderHardware", &pb::QueryProviderHardwareRequest { provider }, at.height)?;
+            json!({ "devices": res.devices.iter().map(|d| json!({
+                "provider": d.provider,
+                "pub_key": d.pub_key.as_ref().map(|k| b64(&prost::Message::encode_to_vec(k))),
+                "registered_height": d.registered_height.to_string(),
+            })).collect::<Vec<_>>() })
         }
         ChallengeQuery::ProviderLiveness { provider, at } => {
             let provider = resolve_address(&g.home()?, &provider)?.to_bech32();

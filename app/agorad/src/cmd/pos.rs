@@ -74,6 +74,32 @@ pub enum SlashingTx {
         #[command(flatten)]
         common: TxOpts,
     },
+    /// As the provider (--from, its owner), register a device with the possession file
+    /// `agorad provider sign-hardware` wrote for it
+    RegisterHardware {
+        file: std::path::PathBuf,
+        #[command(flatten)]
+        from: From,
+        #[command(flatten)]
+        common: TxOpts,
+    },
+    /// As the provider (--from), remove a device it no longer has (its possession file names it)
+    RemoveHardware {
+        file: std::path::PathBuf,
+        #[command(flatten)]
+        from: From,
+        #[command(flatten)]
+        common: TxOpts,
+    },
+    /// Report a device registered to one provider that signed it is another's (the possession
+    /// file for the other provider): the registered provider is slashed and tombstoned
+    ReportDuplicateHardware {
+        file: std::path::PathBuf,
+        #[command(flatten)]
+        from: From,
+        #[command(flatten)]
+        common: TxOpts,
+    },
     #[command(flatten)]
     Dispute(crate::cmd::dispute::DisputeTx),
 }
@@ -136,6 +162,24 @@ pub fn run_slashing_tx(g: &GlobalOpts, cmd: SlashingTx) -> Result<()> {
         SlashingTx::ReportConflictingStatements { first, second, from, common } => {
             let key = Keyring::open(&home).signing_key(&from.from)?;
             crate::cmd::challenge::report_conflicting(g, &key, &first, &second, &common)
+        }
+        SlashingTx::RegisterHardware { file, from, common } => {
+            let key = Keyring::open(&home).signing_key(&from.from)?;
+            let (_, pub_key, signature) = crate::cmd::challenge::read_possession(&file)?;
+            let msg = agora_proto::slashing::v1::MsgRegisterHardware { provider: key.address().to_bech32(), pub_key: Some(pub_key), signature };
+            broadcast_signed(g, &key, TxBuilder::new().message(&msg), &common, "register a device")
+        }
+        SlashingTx::RemoveHardware { file, from, common } => {
+            let key = Keyring::open(&home).signing_key(&from.from)?;
+            let (_, pub_key, _) = crate::cmd::challenge::read_possession(&file)?;
+            let msg = agora_proto::slashing::v1::MsgRemoveHardware { provider: key.address().to_bech32(), pub_key: Some(pub_key) };
+            broadcast_signed(g, &key, TxBuilder::new().message(&msg), &common, "remove a device")
+        }
+        SlashingTx::ReportDuplicateHardware { file, from, common } => {
+            let key = Keyring::open(&home).signing_key(&from.from)?;
+            let (claimed_for, pub_key, signature) = crate::cmd::challenge::read_possession(&file)?;
+            let msg = agora_proto::slashing::v1::MsgReportDuplicateHardware { reporter: key.address().to_bech32(), pub_key: Some(pub_key), claimed_for, signature };
+            broadcast_signed(g, &key, TxBuilder::new().message(&msg), &common, "report a device claimed by two providers")
         }
         SlashingTx::Dispute(cmd) => crate::cmd::dispute::run_tx(g, cmd),
     }

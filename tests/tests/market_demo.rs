@@ -82,23 +82,24 @@ fn the_market_demo_passes_on_a_four_validator_localnet_and_all_nodes_agree() {
     assert_eq!(alice_provider["tombstoned"], true, "{alice_provider}");
 
     // A device claimed by two providers, through the CLI: carol (the penalties demo's second
-    // provider) registers a device that proved it is hers; the same device's signature that
-    // it is bob's, reported by alice, convicts carol.
+    // provider) registers a device that proved it is hers; the same device's claim, over the
+    // nonce of carol's registration, that it is bob's, reported by alice, convicts carol.
     net.agorad_json(0, &["keys", "add", "device1", "--home", home]).expect("device key");
-    let possession = |provider: &str, name: &str| {
-        let signed = net.agorad_json(0, &["provider", "sign-hardware", "--device", "device1", "--provider", provider, "--home", home]).expect("sign-hardware");
+    let possession = |provider: &str, name: &str, extra: &[&str]| {
+        let args = [&["provider", "sign-hardware", "--device", "device1", "--provider", provider, "--home", home][..], extra].concat();
+        let signed = net.agorad_json(0, &args).expect("sign-hardware");
         let path = dir.path().join(name);
         std::fs::write(&path, signed.to_string()).expect("write");
         path
     };
-    let carols = possession("carol", "carol-device.json");
+    let carols = possession("carol", "carol-device.json", &[]);
     let registered = net
         .agorad_json(0, &["tx", "slashing", "register-hardware", carols.to_str().unwrap_or_default(), "--from", "carol", "--fees", "5000uagora", "--gas", "auto", "--home", home, "-y"])
         .expect("carol registers her device");
     assert_eq!(registered["code"], 0, "{registered}");
     let devices = net.agorad_json(0, &["query", "slashing", "provider-hardware", "carol", "--home", home]).expect("carol's devices");
     assert_eq!(devices["devices"].as_array().map(Vec::len), Some(1), "{devices}");
-    let bobs = possession("bob", "bob-device.json");
+    let bobs = possession("bob", "bob-device.json", &["--registered-to", "carol"]);
     let reported = net
         .agorad_json(0, &["tx", "slashing", "report-duplicate-hardware", bobs.to_str().unwrap_or_default(), "--from", "alice", "--fees", "5000uagora", "--gas", "auto", "--home", home, "-y"])
         .expect("alice reports the duplicate");

@@ -124,10 +124,11 @@ fn run(cli: Cli, upgrades: &UpgradeHandlers) -> Result<()> {
             output::print(&cmd::challenge::attest(g, &auditor, &challenge)?, OutputFormat::Json);
             Ok(())
         }
-        Command::Provider(cmd::challenge::ProviderCmd::SignHardware { device, provider }) => {
+        Command::Provider(cmd::challenge::ProviderCmd::SignHardware { device, provider, registered_to }) => {
             let device = keyring::Keyring::open(&g.home()?).signing_key(&device)?;
             let provider = cmd::resolve_address(&g.home()?, &provider)?;
-            output::print(&cmd::challenge::sign_hardware(g, &device, &provider)?, OutputFormat::Json);
+            let holder = registered_to.map(|p| cmd::resolve_address(&g.home()?, &p)).transpose()?;
+            output::print(&cmd::challenge::sign_hardware(g, &device, &provider, holder.as_ref())?, OutputFormat::Json);
             Ok(())
         }
         Command::Provider(cmd::challenge::ProviderCmd::SignCapacity(args)) => {

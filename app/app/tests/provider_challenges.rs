@@ -563,15 +563,22 @@ fn an_attestation_by_the_providers_own_operator_is_refused() {
 
 // ---- Hardware identities ---------------------------------------------------------------------
 
-/// A device key's signature that the device is `provider`'s, on `chain_id`.
+/// A device key's signature that it is `provider`'s, on `chain_id`.
 fn possession(device: &agora_tx::SigningKey, provider: &Address, chain_id: &str) -> Vec<u8> {
     device.sign(&agora_slashing::provider::hardware::sign_bytes(chain_id, provider))
 }
 
-/// Bob registers a device that proved it is his; the same device's signature that it is
-/// carol's, shown by anyone, convicts bob of fraud (half his bond, a tenth of it to the
-/// reporter, tombstoned). A registration without the device's proof, of a device already
-/// registered, or evidence that proves nothing are refused, each with its code.
+/// A device key's claim that it is `provider`'s, over a registration's nonce.
+fn claim(device: &agora_tx::SigningKey, provider: &Address, nonce: &[u8]) -> Vec<u8> {
+    device.sign(&agora_slashing::provider::hardware::claim_sign_bytes(CHAIN_ID, provider, nonce))
+}
+
+/// Bob registers a device that proved it is his; the same device's claim, over the nonce of
+/// bob's registration, that it is carol's, shown by anyone, convicts bob of fraud (half his
+/// bond, a tenth of it to the reporter, tombstoned). A registration without the device's
+/// proof, of a device already registered, or evidence that proves nothing (a signature made
+/// before bob's registration among them) are refused, each with its code; a tombstoned
+/// provider keeps its devices.
 #[test]
 fn a_device_registered_to_one_provider_that_signs_for_another_convicts_the_registered_one() {
     let mut m = market();
@@ -595,6 +602,8 @@ fn a_device_registered_to_one_provider_that_signs_for_another_convicts_the_regis
     let devices: spb::QueryProviderHardwareResponse =
         query(&m, "/agora.slashing.v1.Query/ProviderHardware", &spb::QueryProviderHardwareRequest { provider: bob.to_bech32() });
     assert_eq!(devices.devices.len(), 1);
+    let nonce = devices.devices[0].nonce.clone();
+    assert_eq!(nonce.len(), 32);
     // Carol cannot register it too, even with the device's signature for her.
     let tx = m.carol.tx(&register(&carol, possession(&device, &carol, CHAIN_ID)));
     assert_refused(&m.chain.raw_block(vec![tx])[0], "slashing", 128, "registered to provider");
@@ -605,17 +614,20 @@ fn a_device_registered_to_one_provider_that_signs_for_another_convicts_the_regis
         claimed_for: claimed_for.to_bech32(),
         signature,
     };
-    // The device's signature for bob himself, or a forged one, proves nothing.
-    let tx = m.alice.tx(&report(&m.alice, &bob, possession(&device, &bob, CHAIN_ID)));
+    // The device's claim for bob himself, a forged one, or one made before bob registered it
+    // (its registration statement for carol, which needs no nonce) proves nothing.
+    let tx = m.alice.tx(&report(&m.alice, &bob, claim(&device, &bob, &nonce)));
     assert_refused(&m.chain.raw_block(vec![tx])[0], "slashing", 107, "no duplicate");
-    let mut forged = possession(&device, &carol, CHAIN_ID);
+    let mut forged = claim(&device, &carol, &nonce);
     forged[3] ^= 1;
     let tx = m.alice.tx(&report(&m.alice, &carol, forged));
+    assert_refused(&m.chain.raw_block(vec![tx])[0], "slashing", 107, "signature");
+    let tx = m.alice.tx(&report(&m.alice, &carol, possession(&device, &carol, CHAIN_ID)));
     assert_refused(&m.chain.raw_block(vec![tx])[0], "slashing", 107, "signature");
     assert!(!m.provider(&m.bob).tombstoned);
 
     let alice_before = m.uagora(&alice);
-    let tx = m.alice.tx(&report(&m.alice, &carol, possession(&device, &carol, CHAIN_ID)));
+    let tx = m.alice.tx(&report(&m.alice, &carol, claim(&device, &carol, &nonce)));
     let results = m.block(vec![tx]);
     ok(&results);
     assert!(results[0].events.iter().any(|e| e.kind == "provider_hardware_duplicate"));
@@ -626,13 +638,55 @@ fn a_device_registered_to_one_provider_that_signs_for_another_convicts_the_regis
         query(&m, "/agora.slashing.v1.Query/ProviderFraud", &spb::QueryProviderFraudRequest { provider: bob.to_bech32() });
     assert_eq!(fraud.fraud.expect("fraud").reason, "hardware claimed by another provider");
 
-    // Carol removes nothing she does not hold; bob removes his device.
+    // Carol removes nothing she does not hold; bob, tombstoned, keeps his device (he cannot
+    // take it to another address).
     let remove = |provider: &Address| spb::MsgRemoveHardware { provider: provider.to_bech32(), pub_key: Some(device.public_key().to_any()) };
     let tx = m.carol.tx(&remove(&carol));
     assert_refused(&m.chain.raw_block(vec![tx])[0], "slashing", 129, "not registered to provider");
     let tx = m.bob.tx(&remove(&bob));
-    ok(&m.block(vec![tx]));
+    assert_refused(&m.chain.raw_block(vec![tx])[0], "slashing", 108, "tombstoned");
     let devices: spb::QueryProviderHardwareResponse =
         query(&m, "/agora.slashing.v1.Query/ProviderHardware", &spb::QueryProviderHardwareRequest { provider: bob.to_bech32() });
-    assert!(devices.devices.is_empty());
+    assert_eq!(devices.devices.len(), 1);
+}
+
+/// A device changes hands: its first holder removes it, and what it had the device sign
+/// meanwhile (a claim for another address over its own registration's nonce) proves nothing
+/// against the next holder, whose registration draws a new nonce.
+#[test]
+fn a_former_holders_signatures_do_not_convict_the_next_holder_of_a_device() {
+    let mut m = market();
+    providers(&mut m);
+    let (bob, carol) = (m.bob.address(), m.carol.address());
+    let device = key(61);
+    let register = |provider: &Address| spb::MsgRegisterHardware {
+        provider: provider.to_bech32(),
+        pub_key: Some(device.public_key().to_any()),
+        signature: possession(&device, provider, CHAIN_ID),
+    };
+    let devices = |m: &Market, provider: &Address| -> Vec<spb::HardwareIdentity> {
+        let res: spb::QueryProviderHardwareResponse =
+            query(m, "/agora.slashing.v1.Query/ProviderHardware", &spb::QueryProviderHardwareRequest { provider: provider.to_bech32() });
+        res.devices
+    };
+    let tx = m.bob.tx(&register(&bob));
+    ok(&m.block(vec![tx]));
+    let bobs_nonce = devices(&m, &bob)[0].nonce.clone();
+    // Before handing it over, bob has it sign for an address of his own, over his nonce.
+    let stale = claim(&device, &m.alice.address(), &bobs_nonce);
+    let tx = m.bob.tx(&spb::MsgRemoveHardware { provider: bob.to_bech32(), pub_key: Some(device.public_key().to_any()) });
+    ok(&m.block(vec![tx]));
+    let tx = m.carol.tx(&register(&carol));
+    ok(&m.block(vec![tx]));
+    let carols_nonce = devices(&m, &carol)[0].nonce.clone();
+    assert_ne!(carols_nonce, bobs_nonce, "each registration draws its own nonce");
+    let report = spb::MsgReportDuplicateHardware {
+        reporter: bob.to_bech32(),
+        pub_key: Some(device.public_key().to_any()),
+        claimed_for: m.alice.address().to_bech32(),
+        signature: stale,
+    };
+    let tx = m.bob.tx(&report);
+    assert_refused(&m.chain.raw_block(vec![tx])[0], "slashing", 107, "signature");
+    assert!(!m.provider(&m.carol).tombstoned);
 }

@@ -359,7 +359,7 @@ impl Component for SlashingComponent {
                 dispute::reverse(state, ctx, self.provider_keeper()?, *dispute_id)
             }
             SlashingMsg::RegisterHardware(claim) => hardware::register(state, ctx, self.provider_keeper()?, claim),
-            SlashingMsg::RemoveHardware { provider, device } => hardware::remove(state, provider, device),
+            SlashingMsg::RemoveHardware { provider, device } => hardware::remove(state, self.provider_keeper()?, provider, device),
             SlashingMsg::ReportDuplicateHardware { reporter, claim } => hardware::report(state, ctx, self.provider_keeper()?, reporter, claim),
             SlashingMsg::UpdateProviderParams { authority, params } => {
                 self.authority.check(authority)?;

@@ -152,6 +152,11 @@ pub enum ProviderCmd {
         /// The provider (address or key name)
         #[arg(long)]
         provider: String,
+        /// Sign a claim for --provider over the nonce of the device's registration to this
+        /// provider (what a device claimed twice signs: evidence for
+        /// `report-duplicate-hardware`), instead of the statement that registers it
+        #[arg(long)]
+        registered_to: Option<String>,
     },
     /// As an auditor of the provider, attest its hardware for its open challenge (printed as
     /// JSON, for `agorad tx provider respond-challenge --attestation`)
@@ -259,14 +264,29 @@ pub fn sign_capacity(g: &GlobalOpts, args: SignCapacityArgs) -> Result<Value> {
 }
 
 /// A device's signature that it is `provider`'s on this chain: `{"provider", "pub_key",
-/// "signature"}` (the key as an encoded `Any` and the signature, base64).
-pub fn sign_hardware(g: &GlobalOpts, device: &SigningKey, provider: &agora_types::Address) -> Result<Value> {
+/// "signature"}` (the key as an encoded `Any` and the signature, base64). With `registered_to`,
+/// the claim over the nonce of the device's registration to that provider.
+pub fn sign_hardware(g: &GlobalOpts, device: &SigningKey, provider: &agora_types::Address, registered_to: Option<&agora_types::Address>) -> Result<Value> {
     use prost::Message;
+    let rpc = g.rpc();
     let chain_id = match &g.chain_id {
         Some(id) => id.clone(),
-        None => g.rpc().chain_id()?,
+        None => rpc.chain_id()?,
     };
-    let signature = device.sign(&agora_slashing::provider::hardware::sign_bytes(&chain_id, provider));
+    let key = device.public_key().to_any();
+    let bytes = match registered_to {
+        None => agora_slashing::provider::hardware::sign_bytes(&chain_id, provider),
+        Some(holder) => {
+            let res: pb::QueryProviderHardwareResponse = rpc.query_proto(
+                "/agora.slashing.v1.Query/ProviderHardware",
+                &pb::QueryProviderHardwareRequest { provider: holder.to_bech32() },
+                None,
+            )?;
+            let record = res.devices.into_iter().find(|d| d.pub_key.as_ref() == Some(&key)).ok_or_else(|| anyhow!("the device is not registered to {holder}"))?;
+            agora_slashing::provider::hardware::claim_sign_bytes(&chain_id, provider, &record.nonce)
+        }
+    };
+    let signature = device.sign(&bytes);
     Ok(json!({
         "provider": provider.to_bech32(),
         "pub_key": b64(&device.public_key().to_any().encode_to_vec()),
@@ -463,6 +483,7 @@ pub fn run_query(g: &GlobalOpts, cmd: ChallengeQuery) -> Result<Value> {
                 "provider": d.provider,
                 "pub_key": d.pub_key.as_ref().map(|k| b64(&prost::Message::encode_to_vec(k))),
                 "registered_height": d.registered_height.to_string(),
+                "nonce": hex::encode(&d.nonce),
             })).collect::<Vec<_>>() })
         }
         ChallengeQuery::ProviderLiveness { provider, at } => {

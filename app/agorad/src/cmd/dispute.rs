@@ -90,7 +90,8 @@ pub enum DisputeTx {
         #[command(flatten)]
         common: TxOpts,
     },
-    /// Leave the panels and take the bond back (once no panel of the signer is voting)
+    /// Leave the draw of panels at once; sent again from the seat's leave height (the
+    /// cool-down), once no panel of the signer is voting, it returns the bond
     LeavePanel {
         #[command(flatten)]
         from: From,
@@ -127,7 +128,14 @@ pub fn run_tx(g: &GlobalOpts, cmd: DisputeTx) -> Result<()> {
             let key = keyring.signing_key(&from.from)?;
             let evidence_hash = match (evidence_file, evidence_hash) {
                 (Some(path), _) => Sha256::digest(std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?).to_vec(),
-                (None, Some(text)) => hex::decode(text.trim_start_matches("0x")).map_err(|e| anyhow!("--evidence-hash is not hex: {e}"))?,
+                (None, Some(text)) => {
+                    let hash = hex::decode(text.trim_start_matches("0x")).map_err(|e| anyhow!("--evidence-hash is not hex: {e}"))?;
+                    let max = agora_slashing::provider::dispute::MAX_EVIDENCE_HASH_LEN;
+                    if hash.is_empty() || hash.len() > max {
+                        bail!("--evidence-hash must be 1 to {max} bytes, not {}", hash.len());
+                    }
+                    hash
+                }
                 (None, None) => bail!("give --evidence-file or --evidence-hash"),
             };
             let (provider, operator) = match provider {

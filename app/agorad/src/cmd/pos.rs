@@ -91,8 +91,9 @@ pub enum SlashingTx {
         #[command(flatten)]
         common: TxOpts,
     },
-    /// Report a device registered to one provider that signed it is another's (the possession
-    /// file for the other provider): the registered provider is slashed and tombstoned
+    /// Report a device registered to one provider that claimed, over its registration's nonce,
+    /// to be another's (the file `agorad provider sign-hardware --registered-to` wrote): the
+    /// registered provider is slashed and tombstoned
     ReportDuplicateHardware {
         file: std::path::PathBuf,
         #[command(flatten)]
@@ -165,7 +166,10 @@ pub fn run_slashing_tx(g: &GlobalOpts, cmd: SlashingTx) -> Result<()> {
         }
         SlashingTx::RegisterHardware { file, from, common } => {
             let key = Keyring::open(&home).signing_key(&from.from)?;
-            let (_, pub_key, signature) = crate::cmd::challenge::read_possession(&file)?;
+            let (provider, pub_key, signature) = crate::cmd::challenge::read_possession(&file)?;
+            if provider != key.address().to_bech32() {
+                anyhow::bail!("{} was signed for {provider}, not for {} (--from)", file.display(), key.address());
+            }
             let msg = agora_proto::slashing::v1::MsgRegisterHardware { provider: key.address().to_bech32(), pub_key: Some(pub_key), signature };
             broadcast_signed(g, &key, TxBuilder::new().message(&msg), &common, "register a device")
         }

@@ -48,10 +48,11 @@ pub const MAX_EVIDENCE_HASH_LEN: usize = 64;
 const SEAT_ACTIVATIONS_PER_BLOCK: usize = 64;
 /// Gas a dispute pays when it opens for the work of its later steps, which run in blocks no
 /// transaction pays for: a base (the escrow hold's release, the slash and the registry's
-/// hooks, the payouts and the burn, the records), and per panel seat (an attempt or two of the
-/// draw, the panelist's record, its fee or its missed vote).
+/// hooks, the payouts and the burn, the records), and per panel seat (up to
+/// [`panel::ATTEMPTS_PER_SEAT`] reads of the draw, the panelist's record, its fee or its missed
+/// vote).
 const DISPUTE_WORK_GAS: u64 = 300_000;
-const DISPUTE_WORK_GAS_PER_SEAT: u64 = 80_000;
+const DISPUTE_WORK_GAS_PER_SEAT: u64 = 120_000;
 
 pub fn disputes_account() -> Address {
     Address::module(DISPUTES_MODULE)
@@ -163,8 +164,10 @@ pub fn open(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn Provide
     }
     // A rejected dispute's lease waits a vote's length before it may be disputed again, so a
     // tenant cannot hold a provider's payments back for ever at a deposit a day.
-    if let Some(until) = state.lease_cooldown(&lease)?.filter(|until| ctx.height < *until) {
-        return Err(SlashingError::LeaseCoolingDown { lease: lease.to_string(), until }.into());
+    match state.lease_cooldown(&lease)? {
+        Some(until) if ctx.height < until => return Err(SlashingError::LeaseCoolingDown { lease: lease.to_string(), until }.into()),
+        Some(_) => state.delete(keys::lease_cooldown(&lease)),
+        None => {}
     }
     let enrolled = panel::seats(state)?;
     if enrolled < u128::from(params.panel_size) {
@@ -295,15 +298,14 @@ pub fn reverse(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn Prov
 /// The block's dispute work: each due step on its own fork (one that fails is parked and
 /// reported, the others go on).
 pub fn begin_block(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn ProviderPenaltyKeeper) -> Result<Vec<Event>, TxError> {
-    panel::activate_due(state, ctx.height, SEAT_ACTIVATIONS_PER_BLOCK)?;
+    let mut events = panel::activate_due(state, ctx.height, SEAT_ACTIVATIONS_PER_BLOCK)?;
     // The parameters are read only when a step may be due: most blocks have none.
     if keys::DISPUTE_QUEUE.bound(state).map_err(SlashingError::from)?.is_some_and(|next| next > ctx.height) {
-        return Ok(Vec::new());
+        return Ok(events);
     }
     let params = state.provider_penalty_params()?;
     let budget = usize::try_from(params.max_dispute_steps_per_block).unwrap_or(usize::MAX);
     let due = keys::DISPUTE_QUEUE.take_due(state, ctx.height, budget).map_err(SlashingError::from)?;
-    let mut events = Vec::new();
     for (height, id) in due {
         match isolated(state, |fork| step(fork, ctx, keeper, &params, &id)) {
             Ok(done) => events.extend(done),

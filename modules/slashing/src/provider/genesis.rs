@@ -95,6 +95,7 @@ impl ProviderPenaltyGenesis {
             return Err(invalid("every challenge must be the open_challenge of its provider's liveness record".into()));
         }
         let mut leases = std::collections::BTreeSet::new();
+        let mut voting_seats: BTreeMap<&str, u32> = BTreeMap::new();
         let mut ids = std::collections::BTreeSet::new();
         for (i, d) in self.disputes.iter().enumerate() {
             canonical(format!("disputes[{i}].tenant"), &d.tenant)?;
@@ -131,8 +132,12 @@ impl ProviderPenaltyGenesis {
                     agora_types::Coin::from_proto(coin).map_err(|e| invalid(format!("disputes[{i}].{field}: {e}")))?;
                 }
             }
-            if d.terms.is_none() {
-                return Err(invalid(format!("disputes[{i}].terms are missing")));
+            let terms = d.terms.as_ref().ok_or_else(|| invalid(format!("disputes[{i}].terms are missing")))?;
+            ProviderParams::validate_terms(terms).map_err(|e| invalid(format!("disputes[{i}].terms: {e}")))?;
+            if d.status == pb::DisputeStatus::Voting as i32 {
+                for member in &d.panel {
+                    *voting_seats.entry(member.as_str()).or_insert(0u32) += 1;
+                }
             }
             if d.deposit.is_none() || (d.status == pb::DisputeStatus::Appealable as i32 && (d.slashed.is_none() || d.refund.is_none())) {
                 return Err(invalid(format!("disputes[{i}]: the coins it holds are missing")));
@@ -146,10 +151,22 @@ impl ProviderPenaltyGenesis {
             }
             let bond = p.bond.as_ref().ok_or_else(|| invalid(format!("panelists[{i}].bond is missing")))?;
             agora_types::Coin::from_proto(bond).map_err(|e| invalid(format!("panelists[{i}].bond: {e}")))?;
+            if voting_seats.remove(p.auditor.as_str()).unwrap_or(0) != p.open_panels {
+                return Err(invalid(format!("panelists[{i}].open_panels must count the voting panels it sits on")));
+            }
+        }
+        if let Some((auditor, _)) = voting_seats.into_iter().next() {
+            return Err(invalid(format!("{auditor} sits on a voting panel but holds no seat")));
         }
         let mut devices = std::collections::BTreeSet::new();
+        let mut per_provider: BTreeMap<&str, usize> = BTreeMap::new();
         for (i, d) in self.devices.iter().enumerate() {
             canonical(format!("devices[{i}].provider"), &d.provider)?;
+            let count = per_provider.entry(d.provider.as_str()).or_insert(0);
+            *count += 1;
+            if *count > super::hardware::MAX_DEVICES_PER_PROVIDER || d.nonce.len() != 32 {
+                return Err(invalid(format!("devices[{i}]: more than {} devices for its provider, or a nonce not 32 bytes", super::hardware::MAX_DEVICES_PER_PROVIDER)));
+            }
             let key = d.pub_key.as_ref().ok_or_else(|| invalid(format!("devices[{i}].pub_key is missing")))?;
             let key = agora_tx::PublicKey::from_any(key).map_err(|e| invalid(format!("devices[{i}].pub_key: {e}")))?;
             if !devices.insert(super::hardware::device_id(&key)) {

@@ -2,12 +2,15 @@
 //! leaves the hardware: a GPU's or host's attestation key), with the device's signature that it
 //! is this provider's on this chain (`MsgRegisterHardware`): the registration is proof of
 //! possession, so no one registers another's device, and a device is registered to one
-//! provider at a time. A device that signs the same statement for another provider too is
-//! claimed twice: anyone who shows that signature (`MsgReportDuplicateHardware`) proves the
-//! registered provider's hardware is being claimed for another, and the registered provider
-//! is convicted of fraud (slashed, tombstoned, the reporter rewarded), as for conflicting
-//! capacity statements. A provider removes a device it no longer has (`MsgRemoveHardware`);
-//! its registrations go when it leaves the registry.
+//! provider at a time. The registration draws a nonce from the app hash its block commits to.
+//! A device that signs, over that nonce, that it is another provider's is claimed twice while
+//! registered: anyone who shows that signature (`MsgReportDuplicateHardware`) convicts the
+//! registered provider of fraud (slashed, tombstoned, the reporter rewarded), as for
+//! conflicting capacity statements. The nonce did not exist before the registration, so a
+//! former holder's old signatures (or ones it made before handing the device over) prove
+//! nothing against the new holder. A provider removes a device it no longer has
+//! (`MsgRemoveHardware`; not once it is tombstoned); its registrations go when it leaves the
+//! registry.
 
 use agora_proto::slashing::v1 as pb;
 use agora_store::{StateRead, StateReadExt, StateWrite, StateWriteExt};
@@ -20,8 +23,12 @@ use super::keys;
 use super::state::ProviderPenaltyRead;
 use crate::SlashingError;
 
-/// What a device signs: this prefix, the chain id, a newline, the provider's address.
+/// What a device signs to be registered: this prefix, the chain id, a newline, the provider's
+/// address.
 pub const POSSESSION_DOMAIN: &[u8] = b"agora-hardware-possession/v1\n";
+/// What a device signs to claim it is a provider's while registered: this prefix, the chain
+/// id, a newline, the provider's address, a newline, the registration's nonce.
+pub const CLAIM_DOMAIN: &[u8] = b"agora-hardware-claim/v1\n";
 /// Devices one provider may register (each is a record and an index entry; leaving the
 /// registry deletes them in one block).
 pub const MAX_DEVICES_PER_PROVIDER: usize = 64;
@@ -30,6 +37,16 @@ const SIGNATURE_VERIFY_GAS: u64 = 1_000;
 
 pub fn sign_bytes(chain_id: &str, provider: &Address) -> Vec<u8> {
     [POSSESSION_DOMAIN, chain_id.as_bytes(), b"\n", provider.to_string().as_bytes()].concat()
+}
+
+pub fn claim_sign_bytes(chain_id: &str, provider: &Address, nonce: &[u8]) -> Vec<u8> {
+    [CLAIM_DOMAIN, chain_id.as_bytes(), b"\n", provider.to_string().as_bytes(), b"\n", nonce].concat()
+}
+
+/// The nonce of a registration at `height` (the app hash the block commits to: no one knows it
+/// before the block before is committed).
+pub fn registration_nonce(last_app_hash: &[u8], height: u64, id: &[u8; 32]) -> Vec<u8> {
+    Sha256::new().chain_update(b"agora/device-nonce/v1").chain_update(last_app_hash).chain_update(height.to_be_bytes()).chain_update(id).finalize().to_vec()
 }
 
 /// A device's id: the SHA-256 of its encoded public key.
@@ -53,11 +70,11 @@ impl Possession {
         Ok(Self { provider, device, signature })
     }
 
-    /// The device's signature holds for this chain (its cost charged first).
-    fn verify(&self, state: &dyn StateRead, chain_id: &str) -> Result<(), TxError> {
+    /// The device signed `bytes` (its cost charged first).
+    fn verify(&self, state: &dyn StateRead, bytes: &[u8]) -> Result<(), TxError> {
         state.charge_gas(SIGNATURE_VERIFY_GAS, "device signature").map_err(|e| TxError::new("sdk", 11, e.to_string()))?;
         self.device
-            .verify(&sign_bytes(chain_id, &self.provider), &self.signature)
+            .verify(bytes, &self.signature)
             .map_err(|e| SlashingError::InvalidHardware(format!("the device's signature for {} on this chain: {e}", self.provider)).into())
     }
 }
@@ -107,14 +124,19 @@ pub fn register(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn Pro
     if state.prefix_raw(&keys::devices_of(provider), None).take(MAX_DEVICES_PER_PROVIDER).count() >= MAX_DEVICES_PER_PROVIDER {
         return Err(SlashingError::InvalidHardware(format!("{provider} has {MAX_DEVICES_PER_PROVIDER} devices registered, the most it may")).into());
     }
-    claim.verify(state, &ctx.chain_id)?;
-    let record = pb::HardwareIdentity { provider: provider.to_string(), pub_key: Some(claim.device.to_any()), registered_height: ctx.height };
+    claim.verify(state, &sign_bytes(&ctx.chain_id, provider))?;
+    let nonce = registration_nonce(&ctx.last_app_hash, ctx.height, &id);
+    let record = pb::HardwareIdentity { provider: provider.to_string(), pub_key: Some(claim.device.to_any()), registered_height: ctx.height, nonce };
     put_device(state, &id, &record, provider);
     Ok(vec![Event::new("provider_hardware_registered").attr("provider", provider).attr("device", hex(&id))])
 }
 
-/// `MsgRemoveHardware`: the provider removes one of its devices.
-pub fn remove(state: &mut dyn StateWrite, provider: &Address, device: &PublicKey) -> Result<Vec<Event>, TxError> {
+/// `MsgRemoveHardware`: the provider removes one of its devices (a tombstoned one keeps them, so
+/// it cannot take them to another address).
+pub fn remove(state: &mut dyn StateWrite, keeper: &dyn ProviderPenaltyKeeper, provider: &Address, device: &PublicKey) -> Result<Vec<Event>, TxError> {
+    if keeper.standing(state, provider)?.is_some_and(|s| s.tombstoned) {
+        return Err(SlashingError::ProviderTombstoned(provider.to_string()).into());
+    }
     let id = device_id(device);
     match state.device(&id)? {
         Some(record) if record.provider == provider.to_string() => {
@@ -140,8 +162,8 @@ pub fn forget(state: &mut dyn StateWrite, provider: &Address) -> Result<(), Slas
     Ok(())
 }
 
-/// `MsgReportDuplicateHardware`: a device registered to one provider signed that it is
-/// another's. The registered provider is convicted of fraud.
+/// `MsgReportDuplicateHardware`: a device registered to one provider signed, over its
+/// registration's nonce, that it is another's. The registered provider is convicted of fraud.
 pub fn report(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn ProviderPenaltyKeeper, reporter: &Address, claim: &Possession) -> Result<Vec<Event>, TxError> {
     let id = device_id(&claim.device);
     let record = state.device(&id)?.ok_or_else(|| SlashingError::InvalidEvidence(format!("device {} is not registered", hex(&id))))?;
@@ -156,7 +178,9 @@ pub fn report(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn Provi
     if standing.tombstoned {
         return Err(SlashingError::ProviderTombstoned(holder.to_string()).into());
     }
-    claim.verify(state, &ctx.chain_id).map_err(|e| TxError::new("slashing", 107, format!("invalid evidence: {}", e.log)))?;
+    claim
+        .verify(state, &claim_sign_bytes(&ctx.chain_id, &claim.provider, &record.nonce))
+        .map_err(|e| TxError::new("slashing", 107, format!("invalid evidence: {}", e.log)))?;
     let mut events = super::fraud::convict(state, ctx, keeper, &holder, &standing, reporter, "hardware claimed by another provider")?;
     events.push(Event::new("provider_hardware_duplicate").attr("provider", holder).attr("claimed_for", claim.provider).attr("device", hex(&id)));
     Ok(events)

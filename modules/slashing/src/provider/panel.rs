@@ -43,7 +43,7 @@ fn id_of(auditor: &Address) -> Vec<u8> {
 
 /// Attempts a draw makes per seat before it gives up (collisions with the parties or with seats
 /// already drawn are re-drawn; with a few seats more than the panel they are rare).
-const ATTEMPTS_PER_SEAT: u32 = 8;
+pub const ATTEMPTS_PER_SEAT: u32 = 4;
 
 /// Draws up to `size` distinct panelists, none of `excluded`, reading the draw only:
 /// `seed(attempt)` seeds each attempt; one that lands on a party or on a seat already drawn is
@@ -125,18 +125,26 @@ pub fn enroll(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn Provi
 }
 
 /// Seats whose warm-up ends at or before this block enter the draw (at most `budget`; the rest
-/// wait). A seat that left meanwhile stays out.
-pub(crate) fn activate_due(state: &mut dyn StateWrite, height: u64, budget: usize) -> Result<(), SlashingError> {
-    for (_, id) in keys::SEAT_QUEUE.take_due(state, height, budget)? {
-        let auditor = Address::from_slice(&id).map_err(|_| SlashingError::Internal("corrupt seat queue entry".into()))?;
-        let Some(mut record) = state.panelist(&auditor)? else { continue };
-        if record.leave_height == 0 && !record.in_draw {
-            record.in_draw = true;
-            state.put_proto(keys::panelist(&auditor), &record);
-            PANEL_DRAW.set(state, &id, 1)?;
+/// wait), each on its own fork. A seat that left meanwhile stays out, and so does one taken
+/// again since its entry was queued (its own entry comes at its own height).
+pub(crate) fn activate_due(state: &mut dyn StateWrite, height: u64, budget: usize) -> Result<Vec<Event>, SlashingError> {
+    let mut events = Vec::new();
+    for (due, id) in keys::SEAT_QUEUE.take_due(state, height, budget)? {
+        let activated = agora_component::isolated(state, |fork| -> Result<(), TxError> {
+            let auditor = Address::from_slice(&id).map_err(|_| SlashingError::Internal("corrupt seat queue entry".into()))?;
+            let Some(mut record) = fork.panelist(&auditor)? else { return Ok(()) };
+            if record.leave_height == 0 && !record.in_draw && record.active_height == due {
+                record.in_draw = true;
+                fork.put_proto(keys::panelist(&auditor), &record);
+                PANEL_DRAW.set(fork, &id, 1).map_err(SlashingError::from)?;
+            }
+            Ok(())
+        });
+        if let Err(error) = activated {
+            events.push(agora_component::entry_failed(state, "slashing", "panel_seat", due, &id, height, &error));
         }
     }
-    Ok(())
+    Ok(events)
 }
 
 /// Out of the draw for good: the seat is leaving, its bond returning from `leave_height`.

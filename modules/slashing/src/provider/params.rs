@@ -202,6 +202,21 @@ impl ProviderParams {
         Ok(params)
     }
 
+    /// Whether stored terms are ones parameters could have had (genesis import).
+    pub fn validate_terms(terms: &pb::DisputeTerms) -> Result<(), SlashingError> {
+        let params = Self {
+            panel_size: terms.panel_size,
+            panel_threshold: terms.panel_threshold,
+            dispute_window: terms.dispute_window,
+            dispute_slash_bps: terms.dispute_slash_bps,
+            victim_share_bps: terms.victim_share_bps,
+            panel_fee_bps: terms.panel_fee_bps,
+            appeal_blocks: terms.appeal_blocks,
+            ..Self::default()
+        };
+        params.validate()
+    }
+
     /// What decides a dispute opened now.
     pub fn dispute_terms(&self) -> pb::DisputeTerms {
         pb::DisputeTerms {

@@ -343,6 +343,45 @@ mod tests {
         }
     }
 
+    /// What no state is needed to refuse: a dispute without a claim or with too long an
+    /// account, a vote for neither side, an empty or oversized evidence hash.
+    #[test]
+    fn malformed_dispute_messages_are_refused_when_decoded() {
+        let tenant = Address::new([7; 20]).to_string();
+        let lease = Some(LeaseRef { owner: Address::new([7; 20]), dseq: 1, gseq: 1, oseq: 1, provider: Address::new([9; 20]) }.to_proto());
+        let deposit = Some(Coin::new(agora_types::Denom::native(), 5).to_proto());
+        let dispute = |claim: i32, details: String| Any {
+            type_url: MSG_DISPUTE_URL.into(),
+            value: apb::MsgDispute { tenant: tenant.clone(), lease_id: lease.clone(), claim, details, deposit: deposit.clone() }.encode_to_vec(),
+        };
+        for (any, needle) in [
+            (dispute(0, String::new()), "claim 0"),
+            (dispute(9, String::new()), "claim 9"),
+            (dispute(1, "x".repeat(MAX_DETAILS_LEN + 1)), "details"),
+            (
+                Any { type_url: MSG_VOTE_DISPUTE_URL.into(), value: apb::MsgVoteDispute { panelist: tenant.clone(), dispute_id: 1, option: 0 }.encode_to_vec() },
+                "not a vote",
+            ),
+            (
+                Any {
+                    type_url: MSG_ANSWER_DISPUTE_URL.into(),
+                    value: apb::MsgAnswerDispute { provider: tenant.clone(), dispute_id: 1, evidence_hash: vec![], operator: String::new() }.encode_to_vec(),
+                },
+                "evidence_hash",
+            ),
+            (
+                Any {
+                    type_url: MSG_ANSWER_DISPUTE_URL.into(),
+                    value: apb::MsgAnswerDispute { provider: tenant.clone(), dispute_id: 1, evidence_hash: vec![1; 65], operator: String::new() }.encode_to_vec(),
+                },
+                "evidence_hash",
+            ),
+        ] {
+            let error = SlashingMsg::decode(&any).unwrap_err();
+            assert!(matches!(&error, SlashingError::InvalidRequest(m) if m.contains(needle)), "{error}");
+        }
+    }
+
     #[test]
     fn a_bad_provider_address_is_refused_with_its_field() {
         let any = Any {

@@ -231,12 +231,7 @@ pub fn check_answer(state: &dyn StateRead, ctx: &BlockContext, keeper: &dyn Prov
     if challenge.provider != provider.to_string() {
         return Err(SlashingError::NotChallenged { id, provider: provider.to_string() }.into());
     }
-    if let Some(operator) = operator.filter(|o| *o != provider) {
-        let registered = keeper.standing(state, provider)?.and_then(|s| s.operator);
-        if registered.as_ref() != Some(operator) {
-            return Err(SlashingError::NotOperator { operator: operator.to_string(), provider: provider.to_string() }.into());
-        }
-    }
+    super::keeper::check_operator(state, keeper, provider, operator)?;
     if challenge.answered_height != 0 {
         return Err(SlashingError::ChallengeAnswered { id, height: challenge.answered_height }.into());
     }

@@ -223,12 +223,7 @@ pub fn answer(
     if dispute.provider != provider.to_string() {
         return Err(SlashingError::NotDisputedProvider { id, address: provider.to_string() }.into());
     }
-    if let Some(operator) = operator.filter(|o| *o != provider) {
-        let registered = keeper.standing(state, provider)?.and_then(|s| s.operator);
-        if registered.as_ref() != Some(operator) {
-            return Err(SlashingError::NotOperator { operator: operator.to_string(), provider: provider.to_string() }.into());
-        }
-    }
+    super::keeper::check_operator(state, keeper, provider, operator)?;
     if ![pb::DisputeStatus::AwaitingPanel as i32, pb::DisputeStatus::Voting as i32].contains(&dispute.status) {
         return Err(SlashingError::DisputeDecided { id, status: status_name(dispute.status) }.into());
     }

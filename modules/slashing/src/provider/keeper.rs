@@ -85,3 +85,15 @@ pub trait ProviderPenaltyKeeper: Send + Sync {
     /// the provider's bond (to its owner if it has left the registry).
     fn restore_bond(&self, state: &mut dyn StateWrite, owner: &Address, amount: &Coin, height: u64) -> Result<Vec<Event>, TxError>;
 }
+
+/// A message for `provider` signed by `operator` (when it is not the owner) must be signed by
+/// the operator key the provider registered.
+pub fn check_operator(state: &dyn StateRead, keeper: &dyn ProviderPenaltyKeeper, provider: &Address, operator: Option<&Address>) -> Result<(), TxError> {
+    if let Some(operator) = operator.filter(|o| *o != provider) {
+        let registered = keeper.standing(state, provider)?.and_then(|s| s.operator);
+        if registered.as_ref() != Some(operator) {
+            return Err(crate::SlashingError::NotOperator { operator: operator.to_string(), provider: provider.to_string() }.into());
+        }
+    }
+    Ok(())
+}

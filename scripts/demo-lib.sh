@@ -1,5 +1,17 @@
-# Helpers the demos share (sourced by scripts/demo.sh and scripts/penalties-demo.sh). The
-# sourcing script sets DEMO_NAME, AGORAD, KEYS, NODE, FEE and DENOM first.
+# What the demos share (sourced by scripts/demo.sh and scripts/penalties-demo.sh, which set
+# ROOT and DEMO_NAME first): the localnet's addresses, the example files, the fee, and helpers.
+
+DATA="${LOCALNET_DIR:-$ROOT/localnet/data}"
+BASE_PORT="${LOCALNET_BASE_PORT:-26656}"
+NODE="${NODE:-http://127.0.0.1:$((BASE_PORT + 1))}"
+CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/agora/target}"
+AGORAD="${AGORAD:-$CARGO_TARGET_DIR/release/agorad}"
+KEYS="$DATA/keys"
+EXAMPLES="$ROOT/localnet/examples"
+PROVIDER_FILE="$EXAMPLES/provider-a100.yaml"
+DEPLOYMENT_FILE="$EXAMPLES/deployment-gpu.yaml"
+DENOM=uagora
+FEE=5000
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/agora-$DEMO_NAME.XXXXXX")"
 if [ -n "${DEMO_KEEP:-}" ]; then

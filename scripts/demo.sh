@@ -35,24 +35,12 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-DATA="${LOCALNET_DIR:-$ROOT/localnet/data}"
-BASE_PORT="${LOCALNET_BASE_PORT:-26656}"
-NODE="${NODE:-http://127.0.0.1:$((BASE_PORT + 1))}"
-CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/agora/target}"
-AGORAD="${AGORAD:-$CARGO_TARGET_DIR/release/agorad}"
-KEYS="$DATA/keys"
-EXAMPLES="$ROOT/localnet/examples"
-PROVIDER_FILE="$EXAMPLES/provider-a100.yaml"
-DEPLOYMENT_FILE="$EXAMPLES/deployment-gpu.yaml"
-DENOM=uagora
-FEE=5000
+DEMO_NAME=demo
+source "$ROOT/scripts/demo-lib.sh"
 PRICE="${DEMO_PRICE:-12.35$DENOM}"
 DEPOSIT="${DEMO_DEPOSIT:-5000000$DENOM}"
 BID_DEPOSIT="500000$DENOM"
 BLOCKS="${DEMO_BLOCKS:-5}"
-
-DEMO_NAME=demo
-source "$ROOT/scripts/demo-lib.sh"
 
 ag status >/dev/null || die "no node at $NODE (run: scripts/localnet.sh up)"
 ALICE="$(ag keys show alice -a)"

@@ -26,24 +26,12 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-DATA="${LOCALNET_DIR:-$ROOT/localnet/data}"
-BASE_PORT="${LOCALNET_BASE_PORT:-26656}"
-NODE="${NODE:-http://127.0.0.1:$((BASE_PORT + 1))}"
-CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/agora/target}"
-AGORAD="${AGORAD:-$CARGO_TARGET_DIR/release/agorad}"
-KEYS="$DATA/keys"
-EXAMPLES="$ROOT/localnet/examples"
-PROVIDER_FILE="$EXAMPLES/provider-a100.yaml"
-DEPLOYMENT_FILE="$EXAMPLES/deployment-gpu.yaml"
-DENOM=uagora
-FEE=5000
+DEMO_NAME=penalties-demo
+source "$ROOT/scripts/demo-lib.sh"
 # The lease's price per block: 250 per GPU, above the incentive's minimum lease price (100), so
 # its GPUs count as leased and the class's utilization pays bob's idle GPUs.
 PRICE="1000$DENOM"
 AUDITORS=(auditor1 auditor2 auditor3)
-
-DEMO_NAME=penalties-demo
-source "$ROOT/scripts/demo-lib.sh"
 
 # balance ADDRESS HEIGHT: uagora held at HEIGHT.
 balance() { ag query bank balances "$1" --denom "$DENOM" --height "$2" -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)["amount"])'; }

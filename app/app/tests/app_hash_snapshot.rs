@@ -39,6 +39,7 @@ fn app_hash_should_not_change() {
 /// and when provider liveness challenges arrived (their parameters at genesis), and when
 /// provider fraud evidence added its parameters, and when tenant disputes arrived (their
 /// parameters and the `provider_disputes` module account at genesis; again when panel seats
-/// gained their warm-up, cool-down and missed-vote parameters).
+/// gained their warm-up, cool-down and missed-vote parameters), and when bank began keeping
+/// its index of holders by denom (`bank/denom_owners/`, one entry per balance).
 /// No chain had launched yet any of these times.
-const APP_HASH_SNAPSHOT: &str = "8f5087110df7763879d56be9861950f18ff2420270f51d445f58148242e5ed04";
+const APP_HASH_SNAPSHOT: &str = "00a4a73bb308e98294a26875777fcf02f869142ae3f1d7e16af9f83c6c099472";

@@ -596,9 +596,10 @@ fn marketplace_app_hash_should_not_change() {
 /// the incentive pool), and when provider liveness challenges arrived (their parameters, the
 /// providers' weights in the challenge draw) and provider fraud evidence (its parameters), and
 /// when tenant disputes arrived (their parameters, the `provider_disputes` account, and the
-/// panel seats' warm-up, cool-down and missed-vote parameters).
+/// panel seats' warm-up, cool-down and missed-vote parameters), and when bank began keeping its
+/// index of holders by denom.
 /// No chain had launched.
-const MARKETPLACE_APP_HASH: &str = "2d45475b05be46e47f765c80c85051d1c70c5669007ea18e0ececc811b803a41";
+const MARKETPLACE_APP_HASH: &str = "f69409da605616fd8f90c7847be7deb15d60d4e23e565300103e278c1ba120b9";
 
 /// Random marketplace blocks (seeded, so a failure reproduces) fed to two nodes on separate
 /// stores: the same app hash after every block, and the invariants hold on both.

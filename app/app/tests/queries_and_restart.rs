@@ -55,6 +55,31 @@ fn bank_and_auth_queries_answer_with_standard_types() {
         &bank_pb::QuerySpendableBalanceByDenomRequest { address: "agora1bad".into(), denom: "ufoo".into() },
     );
     assert!(refused.is_err(), "a bad address is refused");
+    // Every holder of a denom, with its balance, a page at a time (the SDK's DenomOwners).
+    let owners = |denom: &str, pagination: Option<PageRequest>| {
+        chain.node.query_proto::<_, bank_pb::QueryDenomOwnersResponse>(
+            "/cosmos.bank.v1beta1.Query/DenomOwners",
+            &bank_pb::QueryDenomOwnersRequest { denom: denom.into(), pagination },
+        )
+    };
+    let all_owners = owners("ufoo", None).expect("denom owners");
+    let mut holders: Vec<_> = all_owners.denom_owners.iter().map(|o| (o.address.clone(), o.balance.clone().expect("coin").amount)).collect();
+    holders.sort();
+    let mut expected = vec![(alice.address().to_bech32(), "500".to_string()), (bob.address().to_bech32(), "500".to_string())];
+    expected.sort();
+    assert_eq!(holders, expected);
+    let first = owners("ufoo", Some(PageRequest { limit: 1, count_total: true, ..Default::default() })).expect("page");
+    assert_eq!((first.denom_owners.len(), first.pagination.as_ref().map(|p| p.total)), (1, Some(2)));
+    let next = owners("ufoo", Some(PageRequest { key: first.pagination.expect("page").next_key, limit: 1, ..Default::default() })).expect("next page");
+    assert_eq!(next.denom_owners.len(), 1);
+    assert_ne!(next.denom_owners[0].address, first.denom_owners[0].address);
+    assert!(owners("unknown", None).expect("no holders").denom_owners.is_empty());
+    assert!(owners("Bad Denom!", None).is_err(), "an invalid denom is refused");
+    let by_query: bank_pb::QueryDenomOwnersByQueryResponse = chain
+        .node
+        .query_proto("/cosmos.bank.v1beta1.Query/DenomOwnersByQuery", &bank_pb::QueryDenomOwnersByQueryRequest { denom: "ufoo".into(), pagination: None })
+        .expect("denom owners by query");
+    assert_eq!(by_query.denom_owners.len(), 2);
     // No denom has its own send setting at genesis: nothing listed, for a named denom or all.
     let enabled: bank_pb::QuerySendEnabledResponse = chain
         .node

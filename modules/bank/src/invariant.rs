@@ -1,5 +1,6 @@
 //! Supply conservation: for every denom, the balances add up to the recorded supply, and no
-//! balance is stored as zero. Tests check it after every block.
+//! balance is stored as zero; the index of holders by denom lists exactly the balances. Tests
+//! check it after every block.
 
 use std::collections::BTreeMap;
 
@@ -11,6 +12,7 @@ use crate::{BankError, BankRead};
 
 pub fn check_supply<S: StateRead>(state: &S) -> Result<(), String> {
     let mut sums: BTreeMap<Denom, u128> = BTreeMap::new();
+    let mut held = 0usize;
     for item in state.prefix_raw(keys::BALANCES_PREFIX, None) {
         let (key, value) = item.map_err(|e| e.to_string())?;
         // Key: prefix, 20 address bytes, '/', denom.
@@ -24,8 +26,18 @@ pub fn check_supply<S: StateRead>(state: &S) -> Result<(), String> {
         if amount == 0 {
             return Err(format!("zero balance stored for {denom}"));
         }
+        let owner = agora_types::Address::from_slice(&key[keys::BALANCES_PREFIX.len()..keys::BALANCES_PREFIX.len() + 20])
+            .map_err(|_| format!("corrupt balance key {key:?}"))?;
+        if state.get_raw(&keys::denom_owner(&denom, &owner)).map_err(|e| e.to_string())?.is_none() {
+            return Err(format!("{owner} holds {denom} but is not in its holder index"));
+        }
+        held += 1;
         let sum = sums.entry(denom.clone()).or_insert(0);
         *sum = sum.checked_add(amount).ok_or_else(|| format!("balances of {denom} overflow"))?;
+    }
+    let indexed = state.prefix_raw(keys::DENOM_OWNERS_PREFIX, None).count();
+    if indexed != held {
+        return Err(format!("the holder index has {indexed} entries for {held} balances"));
     }
     let supply = state.total_supply().map_err(|e: BankError| e.to_string())?;
     for coin in supply.iter() {

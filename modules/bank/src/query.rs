@@ -19,6 +19,8 @@ pub const SUPPLY_OF: &str = "/cosmos.bank.v1beta1.Query/SupplyOf";
 pub const PARAMS: &str = "/cosmos.bank.v1beta1.Query/Params";
 pub const DENOM_METADATA: &str = "/cosmos.bank.v1beta1.Query/DenomMetadata";
 pub const DENOMS_METADATA: &str = "/cosmos.bank.v1beta1.Query/DenomsMetadata";
+pub const DENOM_OWNERS: &str = "/cosmos.bank.v1beta1.Query/DenomOwners";
+pub const DENOM_OWNERS_BY_QUERY: &str = "/cosmos.bank.v1beta1.Query/DenomOwnersByQuery";
 
 fn decode<M: Message + Default>(data: &[u8]) -> Result<M, TxError> {
     M::decode(data).map_err(|e| TxError::new("sdk", 2, format!("invalid request encoding: {e}")))
@@ -52,6 +54,12 @@ pub fn query<S: StateRead>(state: &S, path: &str, data: &[u8]) -> Option<Result<
             .map_err(TxError::internal),
         DENOM_METADATA => denom_metadata(state, data),
         DENOMS_METADATA => denoms_metadata(state, data),
+        DENOM_OWNERS => decode::<pb::QueryDenomOwnersRequest>(data)
+            .and_then(|req| denom_owners(state, &req.denom, req.pagination.as_ref()))
+            .map(|(denom_owners, pagination)| pb::QueryDenomOwnersResponse { denom_owners, pagination: Some(pagination) }.encode_to_vec()),
+        DENOM_OWNERS_BY_QUERY => decode::<pb::QueryDenomOwnersByQueryRequest>(data)
+            .and_then(|req| denom_owners(state, &req.denom, req.pagination.as_ref()))
+            .map(|(denom_owners, pagination)| pb::QueryDenomOwnersByQueryResponse { denom_owners, pagination: Some(pagination) }.encode_to_vec()),
         _ => return None,
     };
     Some(result)
@@ -174,4 +182,25 @@ fn denoms_metadata<S: StateRead>(state: &S, data: &[u8]) -> Result<Vec<u8>, TxEr
     let (metadatas, pagination) =
         page.collect(items, |_, value| pb::Metadata::decode(value).map_err(|e| TxError::internal(format!("corrupt metadata: {e}"))))?;
     Ok(pb::QueryDenomsMetadataResponse { metadatas, pagination: Some(pagination) }.encode_to_vec())
+}
+
+/// Every holder of `denom` with its balance, by address (the SDK's order: its reverse index is
+/// keyed by denom, then address), paginated by key or offset.
+fn denom_owners<S: StateRead>(
+    state: &S,
+    denom_text: &str,
+    pagination: Option<&cosmos_sdk_proto::cosmos::base::query::v1beta1::PageRequest>,
+) -> Result<(Vec<pb::DenomOwner>, cosmos_sdk_proto::cosmos::base::query::v1beta1::PageResponse), TxError> {
+    let denom = denom(denom_text)?;
+    let page = Page::from_request(pagination).map_err(|e| TxError::invalid_request(e.to_string()))?;
+    let prefix = keys::denom_owners(&denom);
+    let start = [prefix.as_slice(), page.key.as_slice()].concat();
+    let items = state
+        .prefix_raw(&prefix, (!page.key.is_empty()).then_some(start.as_slice()))
+        .map(|item| item.map(|(k, v)| (k[prefix.len()..].to_vec(), v)).map_err(TxError::internal));
+    page.collect(items, |key, _| {
+        let owner = Address::from_slice(key).map_err(|_| TxError::internal("corrupt denom owner entry"))?;
+        let amount = state.balance(&owner, &denom).map_err(TxError::internal)?;
+        Ok(pb::DenomOwner { address: owner.to_bech32(), balance: Some(Coin::new(denom.clone(), amount).to_proto()) })
+    })
 }

@@ -9,6 +9,9 @@ pub const PARAMS: &[u8] = b"bank/params";
 pub const BALANCES_PREFIX: &[u8] = b"bank/balances/";
 /// `bank/supply/` prefix of the total supply per denom.
 pub const SUPPLY_PREFIX: &[u8] = b"bank/supply/";
+/// `bank/denom_owners/` prefix of the index of holders by denom (the SDK's reverse balance
+/// index, for `DenomOwners`).
+pub const DENOM_OWNERS_PREFIX: &[u8] = b"bank/denom_owners/";
 /// `bank/denom_metadata/` prefix of denom metadata.
 pub const DENOM_METADATA_PREFIX: &[u8] = b"bank/denom_metadata/";
 
@@ -29,6 +32,16 @@ pub fn balances_of(address: &Address) -> Vec<u8> {
 /// `bank/balances/<20 address bytes>/<denom>`
 pub fn balance(address: &Address, denom: &Denom) -> Vec<u8> {
     [balances_of(address).as_slice(), denom.as_str().as_bytes()].concat()
+}
+
+/// `bank/denom_owners/<denom>\0`: every holder of one denom (denoms never contain NUL).
+pub fn denom_owners(denom: &Denom) -> Vec<u8> {
+    [DENOM_OWNERS_PREFIX, denom.as_str().as_bytes(), b"\0"].concat()
+}
+
+/// `bank/denom_owners/<denom>\0<20 address bytes>` → empty, while the address holds the denom.
+pub fn denom_owner(denom: &Denom, address: &Address) -> Vec<u8> {
+    [denom_owners(denom).as_slice(), address.as_bytes().as_slice()].concat()
 }
 
 /// `bank/supply/<denom>`

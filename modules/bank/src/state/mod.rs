@@ -166,12 +166,20 @@ pub(crate) trait BankRecords: StateWrite + BankRead {
     }
 
     /// Sets a balance; a zero balance is deleted so state holds no empty entries.
-    fn set_balance(&mut self, address: &Address, denom: &Denom, amount: u128) {
+    /// Writes a balance that was `before`; the holder index changes only when the account
+    /// starts or stops holding the denom.
+    fn set_balance(&mut self, address: &Address, denom: &Denom, before: u128, amount: u128) {
         let key = keys::balance(address, denom);
         if amount == 0 {
             self.delete(key);
+            if before != 0 {
+                self.delete(keys::denom_owner(denom, address));
+            }
         } else {
             self.put_raw(key, amount.to_be_bytes().to_vec());
+            if before == 0 {
+                self.put_raw(keys::denom_owner(denom, address), Vec::new());
+            }
         }
     }
 
@@ -192,7 +200,7 @@ pub(crate) trait BankRecords: StateWrite + BankRead {
                 available: Coin::new(coin.denom.clone(), have).to_string(),
                 needed: coin.to_string(),
             })?;
-            self.set_balance(address, &coin.denom, left);
+            self.set_balance(address, &coin.denom, have, left);
         }
         Ok(CoinSpent { spender: address, amount }.to_event())
     }
@@ -202,7 +210,7 @@ pub(crate) trait BankRecords: StateWrite + BankRead {
         for coin in amount.iter() {
             let have = self.balance(address, &coin.denom)?;
             let total = have.checked_add(coin.amount).ok_or_else(|| BankError::SupplyOverflow(coin.denom.to_string()))?;
-            self.set_balance(address, &coin.denom, total);
+            self.set_balance(address, &coin.denom, have, total);
         }
         self.ensure_account(*address)?;
         Ok(CoinReceived { receiver: address, amount }.to_event())

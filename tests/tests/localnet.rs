@@ -55,7 +55,10 @@ fn a_four_validator_localnet_makes_blocks_serves_the_cli_and_cosmjs_agrees_survi
     // collector emptied or refilled) can move that estimate by a few dozen gas.
     let estimate = wanted as f64 / 1.4;
     assert!((estimate - simulated as f64).abs() <= 200.0, "gas wanted is cosmjs's 1.4 × its estimate: {sent}");
-    assert!(used <= wanted && simulated.abs_diff(used) <= 500, "the estimate covers the signed send: {sent}");
+    // The simulation carries no fee, so it leaves out the fee's move into the fee collector:
+    // its balance, and (distribution empties the collector every block) the collector's entry
+    // in bank's holder index when the fee is the block's first. The 1.4 margin covers both.
+    assert!(used <= wanted && used.saturating_sub(simulated) <= 5_000 && simulated <= used + 500, "the estimate covers the signed send: {sent}");
     wait_for("cosmjs's send on every node", Duration::from_secs(30), || Ok((0..4).all(|n| balance(&net, n, &bob) == bob_before + 777)))
         .expect("cosmjs send visible");
 

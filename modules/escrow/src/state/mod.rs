@@ -319,9 +319,7 @@ pub trait EscrowWrite: StateWrite + EscrowRead + Sized {
             if !payment.balance.is_zero() {
                 return Err(EscrowError::Internal(format!("ended payment {id}/{pid} keeps {} after its release", payment.balance)));
             }
-            self.delete(keys::payment(id, pid));
-            self.delete(keys::open_payment(id, pid));
-            self.delete(keys::by_provider(id, pid));
+            self.delete_payment_records(id, pid);
             let closed = self.escrow_account(id)?.is_some_and(|a| a.state == AccountState::Closed);
             if closed && self.prefix_raw(&keys::payments_of(id), None).next().is_none() {
                 self.delete(keys::account(id));
@@ -411,10 +409,15 @@ pub trait EscrowWrite: StateWrite + EscrowRead + Sized {
         if payment.state == PaymentState::Open || !payment.balance.is_zero() {
             return Err(EscrowError::Internal(format!("pruning payment {id}/{pid}, which is open or holds {}", payment.balance)));
         }
+        self.delete_payment_records(id, pid);
+        Ok(())
+    }
+
+    /// Deletes a payment and its index entries.
+    fn delete_payment_records(&mut self, id: &AccountId, pid: &PaymentId) {
         self.delete(keys::payment(id, pid));
         self.delete(keys::open_payment(id, pid));
         self.delete(keys::by_provider(id, pid));
-        Ok(())
     }
 
     /// Deletes a closed account with no payment left (the market pruning a closed deployment).

@@ -127,9 +127,15 @@ pub fn lease_of(dispute: &pb::Dispute) -> Result<LeaseRef, SlashingError> {
     LeaseRef::from_proto(dispute.lease_id.as_ref()).map_err(|e| corrupt(dispute.id, e))
 }
 
-/// Whether the dispute still holds coins or a lease's payments (not yet final).
-pub fn is_undecided(status: i32) -> bool {
-    [pb::DisputeStatus::AwaitingPanel as i32, pb::DisputeStatus::Voting as i32, pb::DisputeStatus::Appealable as i32].contains(&status)
+/// Whether the dispute awaits its verdict: it holds the lease's payments, counts against the
+/// provider's unbonding, and may be answered.
+pub fn awaits_verdict(status: i32) -> bool {
+    [pb::DisputeStatus::AwaitingPanel as i32, pb::DisputeStatus::Voting as i32].contains(&status)
+}
+
+/// Whether the dispute still holds its deposit (not yet final).
+pub fn holds_deposit(status: i32) -> bool {
+    awaits_verdict(status) || status == pb::DisputeStatus::Appealable as i32
 }
 
 /// The height a dispute's next step is queued at, if it has one.
@@ -224,13 +230,12 @@ pub fn answer(
         return Err(SlashingError::NotDisputedProvider { id, address: provider.to_string() }.into());
     }
     super::keeper::check_operator(state, keeper, provider, operator)?;
-    if ![pb::DisputeStatus::AwaitingPanel as i32, pb::DisputeStatus::Voting as i32].contains(&dispute.status) {
+    if !awaits_verdict(dispute.status) {
         return Err(SlashingError::DisputeDecided { id, status: status_name(dispute.status) }.into());
     }
     dispute.provider_evidence = evidence_hash.to_vec();
     state.put_dispute(&dispute);
-    let hex: String = evidence_hash.iter().map(|b| format!("{b:02x}")).collect();
-    Ok(vec![DisputeAnswered { id, provider, evidence_hash: &hex }.to_event()])
+    Ok(vec![DisputeAnswered { id, provider, evidence_hash: &super::hardware::hex(evidence_hash) }.to_event()])
 }
 
 /// `MsgVoteDispute`: a panelist of the dispute votes once while the panel votes.
@@ -271,22 +276,29 @@ pub fn reverse(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn Prov
         return Err(SlashingError::AppealClosed { id, reason: format!("its appeal window ended at height {}", dispute.appeal_ends) }.into());
     }
     let provider = parse(id, "provider", &dispute.provider)?;
-    let held = disputes_account();
     let mut events = Vec::new();
     if let Some(slashed) = coin_of(id, "slashed", dispute.slashed.as_ref())? {
         events.extend(keeper.restore_bond(state, &provider, &slashed, ctx.height)?);
     }
-    for field in [dispute.refund.as_ref(), dispute.deposit.as_ref()] {
-        if let Some(coin) = coin_of(id, "held coin", field)?.filter(|c| c.amount > 0) {
-            events.extend(keeper.transfer(state, &held, &provider, &coin)?);
-        }
-    }
+    events.extend(pay_refund_and_deposit(state, keeper, &dispute, &provider)?);
     if let Some(height) = next_step(&dispute) {
         keys::DISPUTE_QUEUE.remove(state, height, &id.to_be_bytes());
     }
     dispute.status = pb::DisputeStatus::Reversed as i32;
     state.put_dispute(&dispute);
     events.push(DisputeReversed { id, provider: &provider }.to_event());
+    Ok(events)
+}
+
+/// The held lease payments and the deposit of an upheld dispute leave the disputes account for
+/// `to`: the tenant when the appeal window closes, the provider when governance reverses it.
+fn pay_refund_and_deposit(state: &mut dyn StateWrite, keeper: &dyn ProviderPenaltyKeeper, dispute: &pb::Dispute, to: &Address) -> Result<Vec<Event>, TxError> {
+    let mut events = Vec::new();
+    for field in [dispute.refund.as_ref(), dispute.deposit.as_ref()] {
+        if let Some(coin) = coin_of(dispute.id, "held coin", field)?.filter(|c| c.amount > 0) {
+            events.extend(keeper.transfer(state, &disputes_account(), to, &coin)?);
+        }
+    }
     Ok(events)
 }
 
@@ -457,12 +469,7 @@ fn pay_upheld(state: &mut dyn StateWrite, keeper: &dyn ProviderPenaltyKeeper, pa
     let id = dispute.id;
     let tenant = parse(id, "tenant", &dispute.tenant)?;
     let held = disputes_account();
-    let mut events = Vec::new();
-    for field in [dispute.refund.as_ref(), dispute.deposit.as_ref()] {
-        if let Some(coin) = coin_of(id, "held coin", field)?.filter(|c| c.amount > 0) {
-            events.extend(keeper.transfer(state, &held, &tenant, &coin)?);
-        }
-    }
+    let mut events = pay_refund_and_deposit(state, keeper, &dispute, &tenant)?;
     let slashed = coin_of(id, "slashed", dispute.slashed.as_ref())?.unwrap_or_else(|| Coin::new(params.dispute_deposit.denom.clone(), 0));
     let terms = terms_of(&dispute)?;
     let victim = Coin::new(slashed.denom.clone(), share(slashed.amount, terms.victim_share_bps));
@@ -495,7 +502,7 @@ pub(crate) trait DisputeState: StateWrite + ProviderPenaltyRead {
     /// Indexes a dispute by its provider, by its lease while undecided, and queues its step.
     fn index_dispute(&mut self, dispute: &pb::Dispute, lease: &LeaseRef) -> Result<(), SlashingError> {
         self.put_raw(keys::dispute_by_provider(&lease.provider, dispute.id), Vec::new());
-        if [pb::DisputeStatus::AwaitingPanel as i32, pb::DisputeStatus::Voting as i32].contains(&dispute.status) {
+        if awaits_verdict(dispute.status) {
             self.put_raw(keys::open_dispute(lease), dispute.id.to_be_bytes().to_vec());
         }
         self.queue_dispute(dispute)

@@ -7,7 +7,7 @@
 //! twice.
 
 use agora_proto::slashing::v1 as pb;
-use agora_store::StateWrite;
+use agora_store::{StateRead, StateWrite};
 use agora_tx::PublicKey;
 use agora_types::{Address, BlockContext, Coin, Coins, Event, TxError};
 use prost::Message;
@@ -98,14 +98,7 @@ pub fn report(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn Provi
     if evidence.first.statement.chain_id != ctx.chain_id {
         return Err(invalid(format!("the statements were signed for chain {:?}, not this one", evidence.first.statement.chain_id)).into());
     }
-    // One fraud per provider, for ever: the record outlives the provider's registration.
-    if state.provider_fraud(provider)?.is_some() {
-        return Err(SlashingError::ProviderTombstoned(provider.to_string()).into());
-    }
-    let standing = keeper.standing(state, provider)?.ok_or_else(|| invalid(format!("{provider} is not a registered provider")))?;
-    if standing.tombstoned {
-        return Err(SlashingError::ProviderTombstoned(provider.to_string()).into());
-    }
+    let standing = convictable(state, keeper, provider)?;
     // The same capacity written two ways (classes in another order, a zero count) is no
     // conflict.
     let canonical = |s: &Signed| keeper.normalize_capacity(&s.statement.capacity.clone().unwrap_or_default());
@@ -123,6 +116,20 @@ pub fn report(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn Provi
     }
 
     convict(state, ctx, keeper, provider, &standing, &evidence.reporter, "conflicting capacity statements")
+}
+
+/// The standing of a provider that evidence may convict: registered, and neither proven a
+/// fraud before (one fraud per provider, for ever: the record outlives its registration) nor
+/// tombstoned.
+pub(crate) fn convictable(state: &dyn StateRead, keeper: &dyn ProviderPenaltyKeeper, provider: &Address) -> Result<super::ProviderStanding, TxError> {
+    if state.provider_fraud(provider)?.is_some() {
+        return Err(SlashingError::ProviderTombstoned(provider.to_string()).into());
+    }
+    let standing = keeper.standing(state, provider)?.ok_or_else(|| invalid(format!("{provider} is not a registered provider")))?;
+    if standing.tombstoned {
+        return Err(SlashingError::ProviderTombstoned(provider.to_string()).into());
+    }
+    Ok(standing)
 }
 
 /// Proven fraud of `provider` (registered, not convicted before): `fraud_slash_bps` of its bond,

@@ -111,7 +111,7 @@ impl ProviderPenaltyGenesis {
                 return Err(invalid(format!("disputes[{i}].status {} is not a dispute status", d.status)));
             }
             // One undecided dispute per lease: it holds the lease's payments.
-            let holds_payments = [pb::DisputeStatus::AwaitingPanel as i32, pb::DisputeStatus::Voting as i32].contains(&d.status);
+            let holds_payments = dispute::awaits_verdict(d.status);
             if holds_payments && !leases.insert(lease.to_bytes()) {
                 return Err(invalid(format!("disputes[{i}]: its lease has another open dispute")));
             }
@@ -205,7 +205,7 @@ impl ProviderPenaltyGenesis {
             let lease = dispute::lease_of(d)?;
             state.index_dispute(d, &lease)?;
             state.put_dispute(d);
-            if [pb::DisputeStatus::AwaitingPanel as i32, pb::DisputeStatus::Voting as i32].contains(&d.status) {
+            if dispute::awaits_verdict(d.status) {
                 state.count_undecided(&lease.provider, true)?;
             }
         }

@@ -20,7 +20,6 @@ use sha2::{Digest, Sha256};
 
 use super::keeper::ProviderPenaltyKeeper;
 use super::keys;
-use super::state::ProviderPenaltyRead;
 use crate::SlashingError;
 
 /// What a device signs to be registered: this prefix, the chain id, a newline, the provider's
@@ -84,16 +83,24 @@ pub trait HardwareRead: StateRead {
         Ok(self.get_proto(&keys::device(id))?)
     }
 
-    /// A provider's devices, by id (at most [`MAX_DEVICES_PER_PROVIDER`]).
-    fn devices_of(&self, provider: &Address) -> Result<Vec<pb::HardwareIdentity>, SlashingError> {
+    /// The ids of a provider's devices (at most [`MAX_DEVICES_PER_PROVIDER`]).
+    fn device_ids_of(&self, provider: &Address) -> Result<Vec<[u8; 32]>, SlashingError> {
         let prefix = keys::devices_of(provider);
-        let mut devices = Vec::new();
-        for item in self.prefix_raw(&prefix, None).take(MAX_DEVICES_PER_PROVIDER) {
-            let (key, _) = item?;
-            let id: [u8; 32] = key[prefix.len()..].try_into().map_err(|_| SlashingError::Internal("corrupt device index entry".into()))?;
-            devices.push(self.device(&id)?.ok_or_else(|| SlashingError::Internal(format!("indexed device of {provider} is missing")))?);
-        }
-        Ok(devices)
+        self.prefix_raw(&prefix, None)
+            .take(MAX_DEVICES_PER_PROVIDER)
+            .map(|item| {
+                let (key, _) = item?;
+                key[prefix.len()..].try_into().map_err(|_| SlashingError::Internal("corrupt device index entry".into()))
+            })
+            .collect()
+    }
+
+    /// A provider's devices, by id.
+    fn devices_of(&self, provider: &Address) -> Result<Vec<pb::HardwareIdentity>, SlashingError> {
+        self.device_ids_of(provider)?
+            .iter()
+            .map(|id| self.device(id)?.ok_or_else(|| SlashingError::Internal(format!("indexed device of {provider} is missing"))))
+            .collect()
     }
 }
 
@@ -121,7 +128,7 @@ pub fn register(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn Pro
     if let Some(holder) = state.device(&id)? {
         return Err(SlashingError::DeviceRegistered { device: hex(&id), provider: holder.provider }.into());
     }
-    if state.prefix_raw(&keys::devices_of(provider), None).take(MAX_DEVICES_PER_PROVIDER).count() >= MAX_DEVICES_PER_PROVIDER {
+    if state.device_ids_of(provider)?.len() >= MAX_DEVICES_PER_PROVIDER {
         return Err(SlashingError::InvalidHardware(format!("{provider} has {MAX_DEVICES_PER_PROVIDER} devices registered, the most it may")).into());
     }
     claim.verify(state, &sign_bytes(&ctx.chain_id, provider))?;
@@ -149,14 +156,7 @@ pub fn remove(state: &mut dyn StateWrite, keeper: &dyn ProviderPenaltyKeeper, pr
 
 /// The provider left the registry: its devices are free to be registered again.
 pub fn forget(state: &mut dyn StateWrite, provider: &Address) -> Result<(), SlashingError> {
-    let prefix = keys::devices_of(provider);
-    let mut ids = Vec::new();
-    for item in state.prefix_raw(&prefix, None).take(MAX_DEVICES_PER_PROVIDER) {
-        let (key, _) = item?;
-        let id: [u8; 32] = key[prefix.len()..].try_into().map_err(|_| SlashingError::Internal("corrupt device index entry".into()))?;
-        ids.push(id);
-    }
-    for id in ids {
+    for id in state.device_ids_of(provider)? {
         delete_device(state, &id, provider);
     }
     Ok(())
@@ -171,13 +171,7 @@ pub fn report(state: &mut dyn StateWrite, ctx: &BlockContext, keeper: &dyn Provi
     if holder == claim.provider {
         return Err(SlashingError::InvalidEvidence(format!("device {} is registered to {holder}, the provider it signed for: no duplicate", hex(&id))).into());
     }
-    if state.provider_fraud(&holder)?.is_some() {
-        return Err(SlashingError::ProviderTombstoned(holder.to_string()).into());
-    }
-    let standing = keeper.standing(state, &holder)?.ok_or_else(|| SlashingError::InvalidEvidence(format!("{holder} is not a registered provider")))?;
-    if standing.tombstoned {
-        return Err(SlashingError::ProviderTombstoned(holder.to_string()).into());
-    }
+    let standing = super::fraud::convictable(state, keeper, &holder)?;
     claim
         .verify(state, &claim_sign_bytes(&ctx.chain_id, &claim.provider, &record.nonce))
         .map_err(|e| TxError::new("slashing", 107, format!("invalid evidence: {}", e.log)))?;

@@ -77,7 +77,7 @@ pub fn disputes_hold_what_they_owe(state: &dyn StateRead, keeper: &dyn super::Pr
     for item in state.prefix_raw(keys::DISPUTES, None) {
         let (_, value) = item.map_err(|e| e.to_string())?;
         let d = pb::Dispute::decode(value.as_slice()).map_err(|e| format!("corrupt dispute: {e}"))?;
-        if super::dispute::is_undecided(d.status) {
+        if super::dispute::holds_deposit(d.status) {
             owe(d.deposit.as_ref())?;
         }
         if d.status == pb::DisputeStatus::Appealable as i32 {
@@ -89,7 +89,7 @@ pub fn disputes_hold_what_they_owe(state: &dyn StateRead, keeper: &dyn super::Pr
                 *seated.entry(member.clone()).or_default() += 1;
             }
         }
-        if [pb::DisputeStatus::AwaitingPanel as i32, pb::DisputeStatus::Voting as i32].contains(&d.status) {
+        if super::dispute::awaits_verdict(d.status) {
             *undecided.entry(d.provider.clone()).or_default() += 1;
         }
     }

@@ -281,7 +281,8 @@ pub trait EscrowWrite: StateWrite + EscrowRead + Sized {
     ) -> Result<(Coin, Vec<Event>), EscrowError> {
         let account = self.escrow_account(id)?.ok_or_else(|| EscrowError::AccountNotFound(id.to_string()))?;
         // A closed account (the tenant closed the deployment meanwhile) has nothing to settle.
-        if account.state != AccountState::Closed {
+        let closed = account.state == AccountState::Closed;
+        if !closed {
             let loaded = self.settle_to(id, height)?;
             self.store_account(&loaded)?;
         }
@@ -320,7 +321,6 @@ pub trait EscrowWrite: StateWrite + EscrowRead + Sized {
                 return Err(EscrowError::Internal(format!("ended payment {id}/{pid} keeps {} after its release", payment.balance)));
             }
             self.delete_payment_records(id, pid);
-            let closed = self.escrow_account(id)?.is_some_and(|a| a.state == AccountState::Closed);
             if closed && self.prefix_raw(&keys::payments_of(id), None).next().is_none() {
                 self.delete(keys::account(id));
             }

@@ -75,27 +75,25 @@ fn load(state: &dyn StateRead, auditor: &Address) -> Result<pb::Panelist, Slashi
     state.panelist(auditor)?.ok_or_else(|| SlashingError::Internal(format!("panelist {auditor} has no record")))
 }
 
-/// The panelist sits on one more panel that is voting.
-pub(crate) fn seat(state: &mut dyn StateWrite, auditor: &Address) -> Result<(), SlashingError> {
+fn update(state: &mut dyn StateWrite, auditor: &Address, change: impl FnOnce(&mut pb::Panelist)) -> Result<(), SlashingError> {
     let mut record = load(state, auditor)?;
-    record.open_panels = record.open_panels.saturating_add(1);
+    change(&mut record);
     state.put_proto(keys::panelist(auditor), &record);
     Ok(())
+}
+
+/// The panelist sits on one more panel that is voting.
+pub(crate) fn seat(state: &mut dyn StateWrite, auditor: &Address) -> Result<(), SlashingError> {
+    update(state, auditor, |r| r.open_panels = r.open_panels.saturating_add(1))
 }
 
 /// One of its panels stopped voting.
 pub(crate) fn unseat(state: &mut dyn StateWrite, auditor: &Address) -> Result<(), SlashingError> {
-    let mut record = load(state, auditor)?;
-    record.open_panels = record.open_panels.saturating_sub(1);
-    state.put_proto(keys::panelist(auditor), &record);
-    Ok(())
+    update(state, auditor, |r| r.open_panels = r.open_panels.saturating_sub(1))
 }
 
 pub(crate) fn count_vote(state: &mut dyn StateWrite, auditor: &Address) -> Result<(), SlashingError> {
-    let mut record = load(state, auditor)?;
-    record.votes = record.votes.saturating_add(1);
-    state.put_proto(keys::panelist(auditor), &record);
-    Ok(())
+    update(state, auditor, |r| r.votes = r.votes.saturating_add(1))
 }
 
 /// `MsgEnrollPanelist`: an auditor of `audited_provider` locks `panelist_bond` for a seat, in

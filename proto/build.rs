@@ -15,6 +15,22 @@ fn proto_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Writes `descriptors.bin` to `OUT_DIR`: one file descriptor set of Agora's files and the
+/// upstream Cosmos SDK and CometBFT files in `vendor/` (with their HTTP annotations), which the
+/// REST gateway and gRPC reflection read at run time.
+fn describe_services(root: &Path, agora_files: &[PathBuf]) -> Result<(), Box<dyn std::error::Error>> {
+    let mut files = agora_files.to_vec();
+    proto_files(&root.join("vendor").join("cosmos"), &mut files)?;
+    files.sort();
+    let set = protox::Compiler::new([root.join("vendor"), root.to_path_buf()])?
+        .include_imports(true)
+        .include_source_info(false)
+        .open_files(files)?
+        .encode_file_descriptor_set();
+    std::fs::write(PathBuf::from(std::env::var("OUT_DIR")?).join("descriptors.bin"), set)?;
+    Ok(())
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR")?);
     let mut files = Vec::new();
@@ -22,6 +38,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     files.sort();
     println!("cargo:rerun-if-changed=agora");
     println!("cargo:rerun-if-changed=third_party");
+    println!("cargo:rerun-if-changed=vendor");
+    describe_services(&root, &files)?;
     let descriptors = protox::compile(&files, [root.clone(), root.join("third_party")])?;
     prost_build::Config::new()
         .extern_path(".cosmos.base.v1beta1", "::cosmos_sdk_proto::cosmos::base::v1beta1")

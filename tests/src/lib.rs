@@ -42,6 +42,8 @@ fn release_bin(name: &str) -> PathBuf {
 pub struct Node {
     pub moniker: String,
     pub rpc: String,
+    /// The gRPC server, as `http://host:port`.
+    pub grpc: String,
     pub home: PathBuf,
 }
 
@@ -123,6 +125,7 @@ impl Localnet {
             .map(|n| Node {
                 moniker: n["moniker"].as_str().unwrap_or_default().into(),
                 rpc: n["rpc"].as_str().unwrap_or_default().into(),
+                grpc: format!("http://{}", n["grpc"].as_str().unwrap_or_default()),
                 home: PathBuf::from(n["home"].as_str().unwrap_or_default()),
             })
             .collect();
@@ -261,6 +264,29 @@ pub fn cosmjs(script: &str, env: &[(&str, &str)]) -> Result<Value> {
     }
     let last = stdout.lines().last().unwrap_or_default();
     serde_json::from_str(last).map_err(|e| format!("node {script} printed non-JSON {stdout:?}: {e}"))
+}
+
+/// One unary gRPC call to `endpoint` (`http://host:port`), as a generated client makes it.
+// Tests compare the status itself, large as it is.
+#[allow(clippy::result_large_err)]
+pub fn grpc<Req, Res>(endpoint: &str, path: &'static str, request: Req) -> std::result::Result<Res, tonic::Status>
+where
+    Req: prost::Message + Send + Sync + 'static,
+    Res: prost::Message + Default + Send + Sync + 'static,
+{
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| tonic::Status::unknown(e.to_string()))?;
+    runtime.block_on(async move {
+        let channel = tonic::transport::Endpoint::from_shared(endpoint.to_string())
+            .map_err(|e| tonic::Status::unknown(e.to_string()))?
+            .connect()
+            .await
+            .map_err(|e| tonic::Status::unavailable(format!("cannot connect to {endpoint}: {e}")))?;
+        let mut client = tonic::client::Grpc::new(channel);
+        client.ready().await.map_err(|e| tonic::Status::unknown(e.to_string()))?;
+        let codec = tonic::codec::ProstCodec::<Req, Res>::default();
+        let path = tonic::codegen::http::uri::PathAndQuery::from_static(path);
+        client.unary(tonic::Request::new(request), path, codec).await.map(tonic::Response::into_inner)
+    })
 }
 
 /// JSON-RPC GET against a CometBFT node.

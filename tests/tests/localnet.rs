@@ -1,8 +1,273 @@
 //! End-to-end: a real 4-validator CometBFT localnet of `agorad` nodes on 127.0.0.1.
+// The gRPC checks compare `tonic::Status` values, large as they are.
+#![allow(clippy::result_large_err)]
 
 use std::time::Duration;
 
 use agora_e2e::{app_hash_after, cosmjs, height, rpc, wait_for, Localnet};
+
+/// The gRPC services that read CometBFT's block store, tx index and mempool (node 2's), after
+/// the CLI's send `sent_hash` from `alice` to `bob`.
+fn node_services_answer(net: &Localnet, alice: &str, bob: &str, sent_hash: &str) {
+    use cosmos_sdk_proto::cosmos::{auth::v1beta1 as auth, bank::v1beta1 as bank, base::tendermint::v1beta1 as tm, tx::v1beta1 as tx};
+    use prost::{Message, Name};
+
+    let grpc = net.nodes[2].grpc.as_str();
+    let found: tx::GetTxResponse = agora_e2e::grpc(grpc, "/cosmos.tx.v1beta1.Service/GetTx", tx::GetTxRequest { hash: sent_hash.into() }).expect("GetTx");
+    let response = found.tx_response.expect("tx response");
+    assert_eq!((response.code, response.txhash.as_str()), (0, sent_hash), "{response:?}");
+    assert!(response.height > 0 && response.gas_used > 0 && response.timestamp.ends_with('Z') && !response.timestamp.contains('.'), "{response:?}");
+    assert_eq!(response.tx.as_ref().map(|any| any.type_url.as_str()), Some("/cosmos.tx.v1beta1.Tx"));
+    assert!(
+        response.events.iter().any(|e| e.r#type == "transfer" && e.attributes.iter().any(|a| a.key == "recipient" && a.value == bob)),
+        "the send's transfer to bob among the events: {:?}",
+        response.events
+    );
+    let body = found.tx.and_then(|t| t.body).expect("decoded body");
+    assert_eq!(body.messages[0].type_url, bank::MsgSend::type_url());
+    let missing = agora_e2e::grpc::<_, tx::GetTxResponse>(grpc, "/cosmos.tx.v1beta1.Service/GetTx", tx::GetTxRequest { hash: "AB".repeat(32) })
+        .expect_err("unknown hash");
+    assert_eq!(missing.code(), tonic::Code::NotFound, "{missing:?}");
+
+    // GetTxsEvent with the SDK v0.50 query syntax, and the older `events` list.
+    let search = |query: String| -> tx::GetTxsEventResponse {
+        agora_e2e::grpc(grpc, "/cosmos.tx.v1beta1.Service/GetTxsEvent", tx::GetTxsEventRequest { query, limit: 100, ..Default::default() })
+            .expect("GetTxsEvent")
+    };
+    let by_sender = search(format!("message.sender='{alice}' AND tx.height={}", response.height));
+    assert!(by_sender.tx_responses.iter().any(|r| r.txhash == sent_hash), "{by_sender:?}");
+    assert_eq!(by_sender.total as usize, by_sender.tx_responses.len());
+    assert_eq!(by_sender.txs.len(), by_sender.tx_responses.len());
+    #[allow(deprecated)]
+    let by_events: tx::GetTxsEventResponse = agora_e2e::grpc(
+        grpc,
+        "/cosmos.tx.v1beta1.Service/GetTxsEvent",
+        tx::GetTxsEventRequest { events: vec![format!("transfer.recipient='{bob}'"), format!("tx.height={}", response.height)], ..Default::default() },
+    )
+    .expect("GetTxsEvent by events");
+    assert!(by_events.tx_responses.iter().any(|r| r.txhash == sent_hash), "{by_events:?}");
+    let empty = agora_e2e::grpc::<_, tx::GetTxsEventResponse>(grpc, "/cosmos.tx.v1beta1.Service/GetTxsEvent", tx::GetTxsEventRequest::default())
+        .expect_err("an empty query");
+    assert_eq!(empty.code(), tonic::Code::InvalidArgument, "{empty:?}");
+
+    // GetBlockWithTxs: the send's block, its transactions decoded.
+    let with_txs: tx::GetBlockWithTxsResponse =
+        agora_e2e::grpc(grpc, "/cosmos.tx.v1beta1.Service/GetBlockWithTxs", tx::GetBlockWithTxsRequest { height: response.height, pagination: None })
+            .expect("GetBlockWithTxs");
+    assert_eq!(with_txs.block.as_ref().and_then(|b| b.header.as_ref()).map(|h| h.height), Some(response.height));
+    assert_eq!(with_txs.pagination.as_ref().map(|p| p.total as usize), Some(with_txs.txs.len()));
+    assert!(with_txs.txs.iter().any(|t| t.body.as_ref().is_some_and(|b| b.messages[0].type_url == bank::MsgSend::type_url())));
+
+    // BroadcastTx in both modes, of sends signed here; TxDecode and TxEncode round-trip them.
+    let key = agorad::keyring::Keyring::open(&net.keys_dir()).signing_key("alice").expect("alice's key");
+    let account: auth::QueryAccountResponse =
+        agora_e2e::grpc(grpc, "/cosmos.auth.v1beta1.Query/Account", auth::QueryAccountRequest { address: alice.into() }).expect("account");
+    let account = auth::BaseAccount::decode(account.account.expect("account").value.as_slice()).expect("base account");
+    let send = |sequence: u64, amount: &str| {
+        let msg = bank::MsgSend {
+            from_address: alice.into(),
+            to_address: bob.into(),
+            amount: vec![cosmos_sdk_proto::cosmos::base::v1beta1::Coin { denom: "uagora".into(), amount: amount.into() }],
+        };
+        agora_tx::TxBuilder::new()
+            .message(&msg)
+            .fee("5000uagora".parse().expect("fee"))
+            .gas_limit(200_000)
+            .sign(&key, &net.chain_id, account.account_number, sequence)
+    };
+    let (first, second) = (send(account.sequence, "5"), send(account.sequence + 1, "5"));
+    let decoded: tx::TxDecodeResponse =
+        agora_e2e::grpc(grpc, "/cosmos.tx.v1beta1.Service/TxDecode", tx::TxDecodeRequest { tx_bytes: first.clone() }).expect("TxDecode");
+    let encoded: tx::TxEncodeResponse =
+        agora_e2e::grpc(grpc, "/cosmos.tx.v1beta1.Service/TxEncode", tx::TxEncodeRequest { tx: decoded.tx }).expect("TxEncode");
+    assert_eq!(encoded.tx_bytes, first, "TxDecode then TxEncode gives back the same bytes");
+    let broadcast = |tx_bytes: Vec<u8>, mode: tx::BroadcastMode| {
+        agora_e2e::grpc::<_, tx::BroadcastTxResponse>(grpc, "/cosmos.tx.v1beta1.Service/BroadcastTx", tx::BroadcastTxRequest { tx_bytes, mode: mode as i32 })
+    };
+    let block_mode = broadcast(first.clone(), tx::BroadcastMode::Block).expect_err("block mode is gone");
+    assert_eq!(block_mode.code(), tonic::Code::InvalidArgument, "{block_mode:?}");
+    let synced = broadcast(first.clone(), tx::BroadcastMode::Sync).expect("sync").tx_response.expect("response");
+    assert_eq!(synced.code, 0, "{synced:?}");
+    let asynced = broadcast(second, tx::BroadcastMode::Async).expect("async").tx_response.expect("response");
+    assert!(asynced.code == 0 && asynced.txhash.len() == 64, "{asynced:?}");
+    let synced_hash = synced.txhash.clone();
+    for hash in [synced.txhash, asynced.txhash] {
+        wait_for("the broadcast send in a block", Duration::from_secs(30), || {
+            Ok(agora_e2e::grpc::<_, tx::GetTxResponse>(grpc, "/cosmos.tx.v1beta1.Service/GetTx", tx::GetTxRequest { hash: hash.clone() })
+                .is_ok_and(|found| found.tx_response.is_some_and(|r| r.code == 0)))
+        })
+        .expect("broadcast send committed");
+    }
+    // Every node past the block that holds them, so no mempool still counts them (the cosmjs
+    // check below compares two gas estimates made a moment apart).
+    let committed = height(&net.nodes[2].rpc).expect("height");
+    wait_for("every node past the broadcast sends", Duration::from_secs(30), || {
+        Ok(net.nodes.iter().all(|n| height(&n.rpc).is_ok_and(|h| h > committed)))
+    })
+    .expect("every node committed them");
+    let refused = broadcast(send(account.sequence, "6"), tx::BroadcastMode::Sync).expect("answered").tx_response.expect("response");
+    assert_eq!((refused.codespace.as_str(), refused.code), ("sdk", 32), "a used sequence is CheckTx's refusal: {refused:?}");
+    // The same bytes again: CometBFT's cache refuses them before CheckTx, which the SDK
+    // reports as an answer with code 19 and the transaction's hash.
+    let again = broadcast(first, tx::BroadcastMode::Sync).expect("answered").tx_response.expect("response");
+    assert_eq!((again.codespace.as_str(), again.code, again.txhash.as_str()), ("sdk", 19, synced_hash.as_str()), "{again:?}");
+
+    // The base tendermint service.
+    let syncing: tm::GetSyncingResponse = agora_e2e::grpc(grpc, "/cosmos.base.tendermint.v1beta1.Service/GetSyncing", tm::GetSyncingRequest {}).expect("syncing");
+    assert!(!syncing.syncing);
+    let latest: tm::GetLatestBlockResponse =
+        agora_e2e::grpc(grpc, "/cosmos.base.tendermint.v1beta1.Service/GetLatestBlock", tm::GetLatestBlockRequest {}).expect("latest block");
+    let header = latest.sdk_block.and_then(|b| b.header).expect("sdk header");
+    assert!(header.proposer_address.starts_with("agoravalcons1") && header.chain_id == net.chain_id, "{header:?}");
+    assert_eq!(latest.block_id.map(|id| id.hash.len()), Some(32));
+    let by_height: tm::GetBlockByHeightResponse =
+        agora_e2e::grpc(grpc, "/cosmos.base.tendermint.v1beta1.Service/GetBlockByHeight", tm::GetBlockByHeightRequest { height: response.height })
+            .expect("block by height");
+    assert_eq!(by_height.block.and_then(|b| b.header).map(|h| h.app_hash), with_txs.block.and_then(|b| b.header).map(|h| h.app_hash));
+    let zero = agora_e2e::grpc::<_, tm::GetBlockByHeightResponse>(grpc, "/cosmos.base.tendermint.v1beta1.Service/GetBlockByHeight", tm::GetBlockByHeightRequest { height: 0 })
+        .expect_err("height 0");
+    assert_eq!(zero.code(), tonic::Code::InvalidArgument, "{zero:?}");
+    let set: tm::GetLatestValidatorSetResponse =
+        agora_e2e::grpc(grpc, "/cosmos.base.tendermint.v1beta1.Service/GetLatestValidatorSet", tm::GetLatestValidatorSetRequest { pagination: None })
+            .expect("validator set");
+    assert_eq!((set.validators.len(), set.pagination.map(|p| p.total)), (4, Some(4)), "{:?}", set.validators);
+    assert!(set.validators.iter().all(|v| v.address.starts_with("agoravalcons1") && v.voting_power > 0
+        && v.pub_key.as_ref().is_some_and(|k| k.type_url == "/cosmos.crypto.ed25519.PubKey")));
+    let at: tm::GetValidatorSetByHeightResponse = agora_e2e::grpc(
+        grpc,
+        "/cosmos.base.tendermint.v1beta1.Service/GetValidatorSetByHeight",
+        tm::GetValidatorSetByHeightRequest { height: response.height, pagination: None },
+    )
+    .expect("validator set at a height");
+    assert_eq!((at.block_height, at.validators.len()), (response.height, 4));
+}
+
+/// How long the query flood (and the quiet period it is compared with) lasts.
+const FLOOD: Duration = Duration::from_secs(10);
+
+#[derive(Debug, Default)]
+struct Flooded {
+    /// Blocks the chain made while the flood lasted.
+    blocks: u64,
+    /// Of those, the blocks whose commit (in the next block) carries the flooded node's signature.
+    signed_by_flooded: u64,
+    answered: u64,
+    refusals: Vec<(tonic::Code, String)>,
+    rpc_answered: u64,
+}
+
+/// For [`FLOOD`], 16 gRPC clients send node `node` `Simulate`s of a 300-output multi-send
+/// from `sender` (each a few milliseconds of work), and 2 threads its RPC `abci_query`s.
+fn flood_queries(net: &Localnet, node: usize, sender: &str) -> Flooded {
+    use cosmos_sdk_proto::cosmos::{auth::v1beta1 as auth, bank::v1beta1 as bank, base::v1beta1::Coin, tx::v1beta1 as tx};
+    use cosmos_sdk_proto::cosmos::tx::signing::v1beta1::SignMode;
+    use prost::{Message, Name};
+
+    let grpc = net.nodes[node].grpc.clone();
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+    let rpc_url = net.nodes[node].rpc.clone();
+    let rpc0 = net.nodes[0].rpc.clone();
+    runtime.block_on(async move {
+        let channel = tonic::transport::Endpoint::from_shared(grpc).expect("url").connect().await.expect("gRPC");
+        let account = auth::query_client::QueryClient::new(channel.clone())
+            .account(auth::QueryAccountRequest { address: sender.to_string() })
+            .await
+            .expect("account")
+            .into_inner()
+            .account
+            .expect("account");
+        let account = auth::BaseAccount::decode(account.value.as_slice()).expect("base account");
+        let coin = || vec![Coin { denom: "uagora".into(), amount: "1".into() }];
+        let multi = bank::MsgMultiSend {
+            inputs: vec![bank::Input { address: sender.to_string(), coins: vec![Coin { denom: "uagora".into(), amount: "300".into() }] }],
+            outputs: (0..300u32)
+                .map(|i| {
+                    let mut bytes = [7u8; 20];
+                    bytes[..4].copy_from_slice(&i.to_le_bytes());
+                    bank::Output { address: agora_types::Address::new(bytes).to_bech32(), coins: coin() }
+                })
+                .collect(),
+        };
+        let body = tx::TxBody {
+            messages: vec![cosmos_sdk_proto::Any { type_url: bank::MsgMultiSend::type_url(), value: multi.encode_to_vec() }],
+            ..Default::default()
+        };
+        let auth_info = tx::AuthInfo {
+            signer_infos: vec![tx::SignerInfo {
+                public_key: None,
+                mode_info: Some(tx::ModeInfo { sum: Some(tx::mode_info::Sum::Single(tx::mode_info::Single { mode: SignMode::Unspecified as i32 })) }),
+                sequence: account.sequence,
+            }],
+            fee: Some(tx::Fee::default()),
+            ..Default::default()
+        };
+        let tx_bytes = tx::TxRaw { body_bytes: body.encode_to_vec(), auth_info_bytes: auth_info.encode_to_vec(), signatures: vec![Vec::new()] }.encode_to_vec();
+        let simulate = tx::SimulateRequest { tx_bytes, ..Default::default() };
+        // The simulation itself must succeed, or the flood measures refusals only.
+        let mut client = tx::service_client::ServiceClient::new(channel.clone());
+        client.simulate(simulate.clone()).await.expect("the flood's simulation is valid");
+
+        let start_height = agora_e2e::height(&rpc0).expect("height");
+        let until = tokio::time::Instant::now() + FLOOD;
+        let clients = (0..16).map(|_| {
+            let (mut client, simulate) = (tx::service_client::ServiceClient::new(channel.clone()), simulate.clone());
+            tokio::spawn(async move {
+                let (mut answered, mut refusals) = (0u64, Vec::new());
+                while tokio::time::Instant::now() < until {
+                    match client.simulate(simulate.clone()).await {
+                        Ok(_) => answered += 1,
+                        Err(status) => refusals.push((status.code(), status.message().to_string())),
+                    }
+                }
+                (answered, refusals)
+            })
+        });
+        let clients: Vec<_> = clients.collect();
+        let path = format!("/abci_query?path=%22/cosmos.bank.v1beta1.Query/DenomOwners%22&data=0x{}", "0a067561676f7261");
+        let end_height = {
+            let rpc0 = rpc0.clone();
+            tokio::spawn(async move {
+                tokio::time::sleep_until(until).await;
+                tokio::task::spawn_blocking(move || agora_e2e::height(&rpc0)).await
+            })
+        };
+        let rpc_threads: Vec<_> = (0..2)
+            .map(|_| {
+                let (rpc_url, path) = (rpc_url.clone(), path.clone());
+                std::thread::spawn(move || {
+                    let mut answered = 0u64;
+                    while tokio::time::Instant::now() < until {
+                        if agora_e2e::rpc(&rpc_url, &path).is_ok_and(|r| r["response"]["code"] == 0) {
+                            answered += 1;
+                        }
+                    }
+                    answered
+                })
+            })
+            .collect();
+        let mut flooded = Flooded::default();
+        for client in clients {
+            let (answered, refusals) = client.await.expect("flood client");
+            flooded.answered += answered;
+            flooded.refusals.extend(refusals);
+        }
+        for thread in rpc_threads {
+            flooded.rpc_answered += thread.join().expect("rpc flood");
+        }
+        let end_height = end_height.await.expect("joined").expect("joined").expect("height");
+        flooded.blocks = end_height - start_height;
+        let status = agora_e2e::rpc(&rpc_url, "/status").expect("status");
+        let flooded_address = status["validator_info"]["address"].as_str().expect("validator address").to_string();
+        for h in start_height + 1..=end_height {
+            let commit = agora_e2e::rpc(&rpc0, &format!("/commit?height={h}")).expect("commit");
+            let signatures = commit["signed_header"]["commit"]["signatures"].as_array().cloned().unwrap_or_default();
+            if signatures.iter().any(|s| s["validator_address"] == flooded_address.as_str() && s["block_id_flag"] == 2) {
+                flooded.signed_by_flooded += 1;
+            }
+        }
+        flooded
+    })
+}
 
 fn balance(net: &Localnet, node: usize, address: &str) -> u128 {
     let json = net.agorad_json(node, &["query", "bank", "balances", address]).expect("balances");
@@ -39,6 +304,7 @@ fn a_four_validator_localnet_makes_blocks_serves_the_cli_and_cosmjs_agrees_survi
         Ok((0..4).all(|n| balance(&net, n, &bob) == before + 1234))
     })
     .expect("balance");
+    node_services_answer(&net, &alice, &bob, sent["txhash"].as_str().expect("txhash"));
 
     // cosmjs as most dapps use it: gas "auto" simulates the send (SIGN_MODE_UNSPECIFIED, an empty
     // signature, no fee), then signs it with SIGN_MODE_DIRECT at the estimate times 1.4.
@@ -92,6 +358,30 @@ fn a_four_validator_localnet_makes_blocks_serves_the_cli_and_cosmjs_agrees_survi
     .expect("sync");
     let hashes: Vec<String> = net.nodes.iter().map(|n| app_hash_after(&n.rpc, h).expect("hash")).collect();
     assert!(hashes.iter().all(|x| x == &hashes[0] && !x.is_empty()), "app hashes differ at height {h}: {hashes:?}");
+
+    // Public traffic cannot stall a validator: node1's gRPC is flooded with heavy simulations
+    // and its CometBFT RPC with ABCI queries, and the chain keeps its pace while node1 keeps up.
+    let before_flood = height(&rpc0).expect("height");
+    std::thread::sleep(FLOOD);
+    let baseline = height(&rpc0).expect("height") - before_flood;
+    let flooded = flood_queries(&net, 1, &alice);
+    let during = flooded.blocks;
+    eprintln!("query flood of node1 for {FLOOD:?}: {flooded:?}; blocks in the {FLOOD:?} before: {baseline}");
+    assert!(flooded.answered > 0 && flooded.rpc_answered > 0, "the flooded node answered queries over gRPC and ABCI: {flooded:?}");
+    assert!(
+        flooded.refusals.iter().all(|(code, message)| matches!(code, tonic::Code::Unavailable | tonic::Code::DeadlineExceeded) && message.starts_with("query error")),
+        "only the query pool's typed refusals: {flooded:?}"
+    );
+    assert!(during * 2 >= baseline && during >= 3, "blocks kept their pace under the flood: {during} in {FLOOD:?} against {baseline} before: {flooded:?}");
+    // The flooded validator itself kept voting: its signature is in the commits of the flood's blocks.
+    assert!(
+        flooded.signed_by_flooded * 10 >= flooded.blocks * 7,
+        "node1 signed {} of the {} blocks made under the flood: {flooded:?}",
+        flooded.signed_by_flooded,
+        flooded.blocks
+    );
+    let (tip, flooded_tip) = (height(&rpc0).expect("height"), height(&net.nodes[1].rpc).expect("height"));
+    assert!(flooded_tip + 2 >= tip, "the flooded validator keeps up: {flooded_tip} against {tip}");
 
     let validator_of = |net: &Localnet, moniker: &str| -> Result<serde_json::Value, String> {
         let set = net.agorad_json(0, &["query", "staking", "validators"])?;

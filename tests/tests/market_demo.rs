@@ -30,13 +30,27 @@ fn the_market_demo_passes_on_a_four_validator_localnet_and_all_nodes_agree() {
     let hashes: Vec<String> = net.nodes.iter().map(|n| app_hash_after(&n.rpc, h).expect("hash")).collect();
     assert!(hashes.iter().all(|x| x == &hashes[0] && !x.is_empty()), "app hashes differ at height {h}: {hashes:?}");
 
+    // An explorer finds the demo's lease creation by its event through the gRPC tx service.
+    let bob = net.account("bob").expect("bob");
+    let leases: cosmos_sdk_proto::cosmos::tx::v1beta1::GetTxsEventResponse = agora_e2e::grpc(
+        &net.nodes[1].grpc,
+        "/cosmos.tx.v1beta1.Service/GetTxsEvent",
+        cosmos_sdk_proto::cosmos::tx::v1beta1::GetTxsEventRequest { query: format!("lease_created.provider='{bob}'"), ..Default::default() },
+    )
+    .expect("GetTxsEvent");
+    assert!(leases.total >= 1, "{leases:?}");
+    assert!(
+        leases.tx_responses.iter().all(|r| r.code == 0 && r.events.iter().any(|e| e.r#type == "lease_created")),
+        "{:?}",
+        leases.tx_responses
+    );
+
     // Incentives ran beside the market: the pool took its share of every provision, the epoch
     // is under way, and bob (the demo's provider) has a record the CLI can read.
     let pool = net.agorad_json(0, &["query", "incentive", "pool"]).expect("incentive pool");
     let funded = |list: &Value| list.as_array().is_some_and(|coins| coins.iter().any(|c| c["denom"] == "uagora"));
     assert!(funded(&pool["pool"]["unallocated"]) || funded(&pool["pool"]["owed"]), "{pool}");
     assert!(pool["epoch"]["end_height"].as_u64().unwrap_or(0) > 0, "{pool}");
-    let bob = net.account("bob").expect("bob");
     let rewards = net.agorad_json(0, &["query", "incentive", "rewards", &bob]).expect("bob's rewards");
     assert_eq!(rewards["rewards"]["provider"], bob.as_str(), "{rewards}");
 

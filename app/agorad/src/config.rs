@@ -17,18 +17,20 @@ pub const DEFAULT_KEEP_RECENT: u64 = 100;
 pub struct AppToml {
     /// Where the ABCI server listens (CometBFT's `proxy_app` points here).
     pub abci_address: String,
-    /// Where the gRPC query server listens (reserved; not served yet).
+    /// Where the gRPC query server listens; empty serves no gRPC.
     pub grpc_address: String,
     /// Minimum gas prices for mempool admission, e.g. "0.025uagora"; empty accepts any fee.
     pub minimum_gas_prices: String,
     /// Number of recent versions kept queryable; older ones are pruned.
     pub pruning_keep_recent: u64,
-    /// Most gas one `Simulate` query may use (the block gas limit caps it further).
+    /// Most gas one query's store reads, or one `Simulate`, may use (the block gas limit
+    /// caps a simulation further).
     pub query_gas_limit: u64,
-}
-
-fn default_query_gas_limit() -> u64 {
-    agora_app::config::DEFAULT_SIMULATION_GAS_LIMIT
+    /// Milliseconds a query may wait for a query worker, and then again run, before it is refused.
+    pub query_timeout_ms: u64,
+    /// Queries (ABCI and gRPC together) that run at once, each on its own thread; the
+    /// consensus connection never waits for them.
+    pub query_workers: usize,
 }
 
 impl Default for AppToml {
@@ -38,7 +40,9 @@ impl Default for AppToml {
             grpc_address: DEFAULT_GRPC_ADDRESS.into(),
             minimum_gas_prices: String::new(),
             pruning_keep_recent: DEFAULT_KEEP_RECENT,
-            query_gas_limit: default_query_gas_limit(),
+            query_gas_limit: agora_app::config::DEFAULT_QUERY_GAS_LIMIT,
+            query_timeout_ms: u64::try_from(agora_app::config::DEFAULT_QUERY_TIMEOUT.as_millis()).unwrap_or(u64::MAX),
+            query_workers: agora_app::config::default_query_workers(),
         }
     }
 }
@@ -61,19 +65,25 @@ impl AppToml {
             "# Agora node settings (node-local, not consensus).\n\n\
              # ABCI server address; CometBFT's proxy_app must point here.\n\
              abci_address = {}\n\n\
-             # gRPC query server address (reserved).\n\
+             # gRPC query server address; empty serves no gRPC.\n\
              grpc_address = {}\n\n\
              # Minimum gas prices for mempool admission, e.g. \"0.025uagora\"; empty accepts any fee.\n\
              minimum_gas_prices = {}\n\n\
              # Recent versions kept queryable; older ones are pruned.\n\
              pruning_keep_recent = {}\n\n\
-             # Most gas one Simulate query may use (the chain's block gas limit caps it further).\n\
-             query_gas_limit = {}\n",
+             # Most gas one query's store reads, or one Simulate, may use (the chain's block gas limit caps a Simulate further).\n\
+             query_gas_limit = {}\n\n\
+             # Milliseconds a query may wait for a worker, and then again run, before it is refused.\n\
+             query_timeout_ms = {}\n\n\
+             # Queries (ABCI and gRPC together) that run at once, each on its own thread.\n\
+             query_workers = {}\n",
             s(&self.abci_address)?,
             s(&self.grpc_address)?,
             s(&self.minimum_gas_prices)?,
             self.pruning_keep_recent,
-            self.query_gas_limit
+            self.query_gas_limit,
+            self.query_timeout_ms,
+            self.query_workers
         ))
     }
 
@@ -145,6 +155,8 @@ mod tests {
             minimum_gas_prices: "0.025uagora".into(),
             pruning_keep_recent: 7,
             query_gas_limit: 5_000_000,
+            query_timeout_ms: 2_500,
+            query_workers: 3,
         };
         let text = cfg.to_toml().unwrap();
         assert!(text.contains("\nabci_address = \"0.0.0.0:1234\"\n"), "{text}");

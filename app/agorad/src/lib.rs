@@ -9,7 +9,7 @@
 
 mod cmd;
 mod config;
-mod keyring;
+pub mod keyring;
 mod output;
 mod rpc;
 

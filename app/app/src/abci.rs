@@ -1,7 +1,9 @@
 //! CometBFT's side: the four ABCI connections as tower services over one `App`.
 //!
-//! Each request is handled synchronously inside `call`, so requests of a connection are
-//! applied in the order CometBFT sent them (tower-abci may poll futures concurrently).
+//! Each consensus, mempool and snapshot request is handled synchronously inside `call`, so
+//! requests of a connection are applied in the order CometBFT sent them (tower-abci may poll
+//! futures concurrently). A `Query` instead runs on the node's bounded query pool, so public
+//! queries (CometBFT's `abci_query`) never hold up a runtime worker the consensus connection needs.
 
 use std::future::{ready, Ready};
 use std::sync::Arc;
@@ -21,6 +23,7 @@ use tower::Service;
 use tower_abci::BoxError;
 
 use crate::exec::{self, TxOutcome};
+use crate::query_pool::QueryPool;
 use crate::App;
 
 /// The app version of a chain that has applied no upgrade; each upgrade adds one.
@@ -35,16 +38,23 @@ pub type HaltSender = tokio::sync::mpsc::UnboundedSender<String>;
 pub struct AbciService {
     app: Arc<App>,
     halt: Option<HaltSender>,
+    queries: QueryPool,
 }
 
 impl AbciService {
     pub fn new(app: Arc<App>) -> Self {
-        Self { app, halt: None }
+        Self { queries: QueryPool::new(Arc::clone(&app)), app, halt: None }
     }
 
     /// Reports a failed `FinalizeBlock` or `Commit` on `halt`, so the node's owner can stop it.
     pub fn with_halt(app: Arc<App>, halt: HaltSender) -> Self {
-        Self { app, halt: Some(halt) }
+        Self { queries: QueryPool::new(Arc::clone(&app)), app, halt: Some(halt) }
+    }
+
+    /// Runs `Query` requests on `queries` (shared with the gRPC server) instead of a pool of
+    /// its own.
+    pub fn with_query_pool(self, queries: QueryPool) -> Self {
+        Self { queries, ..self }
     }
 
     /// A block that cannot be executed or persisted here stops the node: continuing would
@@ -184,13 +194,30 @@ impl AbciService {
                     last_block_app_hash: if height == 0 { Vec::new() } else { app_hash.to_vec() }.try_into()?,
                 })
             }
-            InfoRequest::Query(req) => InfoResponse::Query(self.query(req)),
+            InfoRequest::Query(req) => InfoResponse::Query(query_response(self.app.query(&req.path, &req.data, req.height.value(), req.prove))),
             InfoRequest::Echo(req) => InfoResponse::Echo(response::Echo { message: req.message }),
         })
     }
 
-    fn query(&self, req: tendermint::abci::request::Query) -> response::Query {
-        match self.app.query(&req.path, &req.data, req.height.value(), req.prove) {
+    /// State sync is not offered yet: no snapshots are listed and offers are refused.
+    pub fn snapshot(&self, req: SnapshotRequest) -> SnapshotResponse {
+        match req {
+            SnapshotRequest::ListSnapshots => SnapshotResponse::ListSnapshots(Default::default()),
+            SnapshotRequest::OfferSnapshot(_) => SnapshotResponse::OfferSnapshot(response::OfferSnapshot::Reject),
+            SnapshotRequest::LoadSnapshotChunk(_) => SnapshotResponse::LoadSnapshotChunk(Default::default()),
+            SnapshotRequest::ApplySnapshotChunk(_) => SnapshotResponse::ApplySnapshotChunk(response::ApplySnapshotChunk {
+                result: response::ApplySnapshotChunkResult::Abort,
+                refetch_chunks: Vec::new(),
+                reject_senders: Vec::new(),
+            }),
+        }
+    }
+}
+
+
+/// An ABCI `Query` response for an answer or a refusal.
+fn query_response(answer: Result<crate::query::QueryAnswer, agora_types::TxError>) -> response::Query {
+        match answer {
             Ok(answer) => response::Query {
                 code: Code::Ok,
                 key: answer.key.into(),
@@ -212,21 +239,6 @@ impl AbciService {
                 ..Default::default()
             },
         }
-    }
-
-    /// State sync is not offered yet: no snapshots are listed and offers are refused.
-    pub fn snapshot(&self, req: SnapshotRequest) -> SnapshotResponse {
-        match req {
-            SnapshotRequest::ListSnapshots => SnapshotResponse::ListSnapshots(Default::default()),
-            SnapshotRequest::OfferSnapshot(_) => SnapshotResponse::OfferSnapshot(response::OfferSnapshot::Reject),
-            SnapshotRequest::LoadSnapshotChunk(_) => SnapshotResponse::LoadSnapshotChunk(Default::default()),
-            SnapshotRequest::ApplySnapshotChunk(_) => SnapshotResponse::ApplySnapshotChunk(response::ApplySnapshotChunk {
-                result: response::ApplySnapshotChunkResult::Abort,
-                refetch_chunks: Vec::new(),
-                reject_senders: Vec::new(),
-            }),
-        }
-    }
 }
 
 /// What a `FinalizeBlock` request says of its block, as components see it (the chain id and
@@ -352,14 +364,25 @@ impl Service<MempoolRequest> for AbciService {
 impl Service<InfoRequest> for AbciService {
     type Response = InfoResponse;
     type Error = BoxError;
-    type Future = Ready<Result<InfoResponse, BoxError>>;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<InfoResponse, BoxError>> + Send>>;
 
     fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
         Poll::Ready(Ok(()))
     }
 
     fn call(&mut self, req: InfoRequest) -> Self::Future {
-        ready(self.info(req))
+        match req {
+            InfoRequest::Query(req) => {
+                let queries = self.queries.clone();
+                Box::pin(async move {
+                    let answer = queries
+                        .run(move |app| app.query(&req.path, &req.data, req.height.value(), req.prove))
+                        .await;
+                    Ok(InfoResponse::Query(query_response(answer)))
+                })
+            }
+            other => Box::pin(ready(self.info(other))),
+        }
     }
 }
 
@@ -379,8 +402,8 @@ impl Service<SnapshotRequest> for AbciService {
 
 /// Serves ABCI on `addr` (e.g. `127.0.0.1:26658`) until the process ends; a block the node
 /// cannot execute or persist is reported on `halt`.
-pub async fn serve(app: Arc<App>, addr: &str, halt: HaltSender) -> Result<(), BoxError> {
-    let service = AbciService::with_halt(app, halt);
+pub async fn serve(queries: QueryPool, addr: &str, halt: HaltSender) -> Result<(), BoxError> {
+    let service = AbciService::with_halt(Arc::clone(queries.app()), halt).with_query_pool(queries);
     let server = tower_abci::v038::Server::builder()
         .consensus(service.clone())
         .mempool(service.clone())

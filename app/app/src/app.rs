@@ -488,7 +488,7 @@ impl App {
         // Simulation is a public query: its work is bounded by the block's gas limit, or by
         // the node's own cap when the chain sets none.
         let max_block_gas = snapshot.max_block_gas().map_err(TxError::internal)?;
-        let gas_cap = max_block_gas.unwrap_or(u64::MAX).min(self.config.simulation_gas_limit);
+        let gas_cap = max_block_gas.unwrap_or(u64::MAX).min(self.config.query_gas_limit);
         let chain_id = Self::chain_id(&snapshot)
             .ok()
             .flatten()

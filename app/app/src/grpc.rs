@@ -1,7 +1,9 @@
 //! The gRPC server over tonic: every query service the components register (the standard
 //! Cosmos ones such as `cosmos.bank.v1beta1.Query` and Agora's `agora.<module>.v1.Query`),
-//! and `cosmos.tx.v1beta1.Service` for `Simulate`, `TxDecode` and `TxEncode`. Each call's request bytes go to
-//! `App::query` at the call's path unchanged, and its answer bytes come back unchanged: the
+//! `cosmos.tx.v1beta1.Service`, `cosmos.base.tendermint.v1beta1.Service` and
+//! `cosmos.base.node.v1beta1.Service`. Each call's request bytes go to `App::query` (or, for
+//! the methods that read CometBFT's block store, to [`crate::node_services`]) at the call's
+//! path unchanged, and its answer bytes come back unchanged: the
 //! components already decode, validate and answer every method, so a typed server would only
 //! decode and re-encode the same messages, and both interfaces always agree. A method no
 //! component answers is `UNIMPLEMENTED`.
@@ -14,33 +16,38 @@ use std::sync::Arc;
 use tonic::codegen::http;
 use tonic::{Request, Response, Status};
 
+use crate::node_services::CometRpc;
+use crate::query_pool::QueryPool;
 use crate::App;
 
 /// The transaction service: answered by the application itself, not by a component.
 pub const TX_SERVICE: &str = "cosmos.tx.v1beta1.Service";
 
-/// Queries (a Simulate among them) answered at once; the rest wait. Queries run on
-/// blocking threads, never on the async runtime that also serves ABCI, and at most this many
-/// at a time, so a burst of heavy queries cannot starve block execution of both cores.
-const CONCURRENT_QUERIES: usize = 2;
-
-/// The gRPC face of the application.
+/// The gRPC face of the application. Queries (a Simulate among them) run on the node's
+/// bounded query pool, shared with ABCI `Query`, never on the async runtime.
 #[derive(Clone)]
 pub struct GrpcService {
-    app: Arc<App>,
-    permits: Arc<tokio::sync::Semaphore>,
+    queries: QueryPool,
+    /// The node's CometBFT RPC, for the methods that read its block store, tx index and
+    /// mempool (`None`: those methods answer that the node has none).
+    comet: Option<CometRpc>,
 }
 
 impl GrpcService {
-    pub fn new(app: Arc<App>) -> Self {
-        Self { app, permits: Arc::new(tokio::sync::Semaphore::new(CONCURRENT_QUERIES)) }
+    pub fn new(queries: QueryPool, comet: Option<CometRpc>) -> Self {
+        Self { queries, comet }
     }
+}
 
-    /// Answers one query at `path` through `App::query`: the response bytes and their height.
-    fn query_raw(&self, path: &str, request: &[u8], height: u64) -> Result<(Vec<u8>, u64), Status> {
-        let answer = self.app.query(path, request, height, false).map_err(|e| {
+/// A query's refusal as a gRPC status.
+pub fn status_of(e: &agora_types::TxError) -> Status {
             let code = match (e.codespace.as_str(), e.code) {
+                (crate::query_pool::CODESPACE, 1 | 3 | 4) => tonic::Code::Unavailable,
+                (crate::query_pool::CODESPACE, 5 | 6) => tonic::Code::FailedPrecondition,
+                (crate::query_pool::CODESPACE, _) => tonic::Code::DeadlineExceeded,
+                ("sdk", 11 | 20) => tonic::Code::ResourceExhausted,
                 ("sdk", 38) => tonic::Code::NotFound,
+                ("sdk", 19) => tonic::Code::AlreadyExists,
                 ("sdk", 6) => tonic::Code::Unimplemented,
                 ("sdk", 2 | 7 | 10 | 18) => tonic::Code::InvalidArgument,
                 ("sdk", 26) => tonic::Code::OutOfRange,
@@ -50,9 +57,6 @@ impl GrpcService {
                 _ => tonic::Code::InvalidArgument,
             };
             Status::new(code, format!("{} error {}: {}", e.codespace, e.code, e.log))
-        })?;
-        Ok((answer.value, answer.height))
-    }
 }
 
 /// The height a client asks for (`x-cosmos-block-height`, as in the Cosmos SDK); 0 = latest.
@@ -106,14 +110,13 @@ impl tonic::server::UnaryService<Vec<u8>> for RawMethod {
         let height = requested_height(request.metadata());
         let (service, path) = (self.service.clone(), self.path.clone());
         Box::pin(async move {
-            let _permit =
-                service.permits.clone().acquire_owned().await.map_err(|_| Status::unavailable("the query server is stopping"))?;
-            let (value, height) =
-                tokio::task::spawn_blocking(move || service.query_raw(&path, request.get_ref(), height))
-                    .await
-                    .map_err(|e| Status::internal(format!("query task failed: {e}")))??;
-            let mut response = Response::new(value);
-            set_height(response.metadata_mut(), height);
+            let answer = service
+                .queries
+                .answer(service.comet.clone(), path, request.into_inner(), height)
+                .await
+                .map_err(|e| status_of(&e))?;
+            let mut response = Response::new(answer.value);
+            set_height(response.metadata_mut(), answer.height);
             Ok(response)
         })
     }
@@ -167,9 +170,11 @@ pub fn service_names(app: &App) -> Vec<&'static str> {
     app.components().query_services().chain([TX_SERVICE, crate::query::NODE_SERVICE, crate::query::TENDERMINT_SERVICE]).collect()
 }
 
-/// Serves the gRPC services on `addr` until the process ends.
-pub async fn serve(app: Arc<App>, addr: SocketAddr) -> Result<(), tonic::transport::Error> {
-    let service = GrpcService::new(Arc::clone(&app));
+/// Serves the gRPC services on `addr` until the process ends, running queries on `queries`
+/// and reading blocks and transactions from CometBFT's RPC at `comet`.
+pub async fn serve(queries: QueryPool, addr: SocketAddr, comet: Option<CometRpc>) -> Result<(), tonic::transport::Error> {
+    let app = Arc::clone(queries.app());
+    let service = GrpcService::new(queries, comet);
     // tonic routes a typed service by its compile-time name; these names come from the
     // component list, so each gets an axum route to the same raw service.
     let router = service_names(&app)

@@ -20,8 +20,11 @@ pub mod harness;
 pub mod incentives;
 pub mod keepers;
 pub mod metered;
+pub mod node_services;
 pub mod provider_penalties;
 pub mod query;
+pub mod query_pool;
+pub mod rest;
 pub mod upgrades;
 
 pub use app::App;

@@ -2,11 +2,13 @@
 //! server exposes), `Simulate`, `TxDecode` and `TxEncode`, and raw store reads with ICS-23 proofs (`/store/<substore>/key`).
 
 use agora_store::{Snapshot, StateRead};
-use agora_types::{AbciError, TxError};
+use agora_types::{AbciError, GasMeter, TxError};
 use cosmos_sdk_proto::cosmos::base::abci::v1beta1 as abci_pb;
 use cosmos_sdk_proto::cosmos::tx::v1beta1 as tx_pb;
 use prost::Message;
 
+use crate::metered::Metered;
+use crate::query_pool::Deadline;
 use crate::App;
 
 pub const SIMULATE: &str = "/cosmos.tx.v1beta1.Service/Simulate";
@@ -35,7 +37,8 @@ pub struct QueryAnswer {
 }
 
 impl App {
-    /// Answers a query at `height` (0 = latest committed).
+    /// Answers a query at `height` (0 = latest committed), within the node's query gas and
+    /// time limits (the time counted from now).
     pub fn query(&self, path: &str, data: &[u8], height: u64, prove: bool) -> Result<QueryAnswer, TxError> {
         if path == SIMULATE {
             return self.simulate_query(data).map(|value| QueryAnswer {
@@ -64,11 +67,22 @@ impl App {
         if let Some(store_path) = path.strip_prefix("/store/").or_else(|| path.strip_prefix("store/")) {
             return store_query(&snapshot, store_path, data, prove);
         }
-        let value = self
+        // A module's query reads through a view that charges each read gas, as a transaction's
+        // would, and stops at the first read past the deadline: public queries buy bounded work.
+        let (started, gas) = (std::time::Instant::now(), GasMeter::new(self.config().query_gas_limit));
+        let view = Deadline::new(Metered::new(&snapshot, &gas), started + self.config().query_timeout);
+        let answer = self
             .components()
-            .query(&snapshot, snapshot.version(), path, data)
-            .unwrap_or_else(|| Err(TxError::new("sdk", 6, format!("unknown query path {path:?}"))))?;
-        Ok(QueryAnswer { value, height: snapshot.version(), ..QueryAnswer::default() })
+            .query(&view, snapshot.version(), path, data)
+            .unwrap_or_else(|| Err(TxError::new("sdk", 6, format!("unknown query path {path:?}"))));
+        // Whatever error the module made of the refused read, the refusal is the limit's.
+        if let Err(out) = gas.check("query") {
+            return Err(TxError::new("sdk", 11, format!("{out}: this node's query gas limit; narrow the query (a smaller page or range)")));
+        }
+        if view.passed() {
+            return Err(crate::query_pool::too_slow(self.config().query_timeout.as_millis()));
+        }
+        Ok(QueryAnswer { value: answer?, height: snapshot.version(), ..QueryAnswer::default() })
     }
 
     /// `Config`: the minimum gas prices this node admits transactions at (as the SDK's

@@ -40,6 +40,7 @@ fn app_hash_should_not_change() {
 /// provider fraud evidence added its parameters, and when tenant disputes arrived (their
 /// parameters and the `provider_disputes` module account at genesis; again when panel seats
 /// gained their warm-up, cool-down and missed-vote parameters), and when bank began keeping
-/// its index of holders by denom (`bank/denom_owners/`, one entry per balance).
+/// its index of holders by denom (`bank/denom_owners/`, one entry per balance), and when auth
+/// began keeping its index of accounts by number (`auth/account_numbers/`, one entry per account).
 /// No chain had launched yet any of these times.
-const APP_HASH_SNAPSHOT: &str = "00a4a73bb308e98294a26875777fcf02f869142ae3f1d7e16af9f83c6c099472";
+const APP_HASH_SNAPSHOT: &str = "298bc8660ddea341704a418c79fcd483ef5abffa35403af3e3e049abfd3e15c9";

@@ -17,7 +17,7 @@ async fn grpc_serves_bank_and_auth_queries() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
     let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().expect("addr");
     let app = Arc::clone(chain.node.app());
-    tokio::spawn(agora_app::grpc::serve(app, addr));
+    tokio::spawn(agora_app::grpc::serve(agora_app::query_pool::QueryPool::new(app), addr, None));
 
     let url = format!("http://{addr}");
     let mut bank_client = loop {
@@ -74,7 +74,7 @@ async fn grpc_serves_the_agora_query_services() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
     let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().expect("addr");
     let app = Arc::clone(chain.node.app());
-    tokio::spawn(agora_app::grpc::serve(app, addr));
+    tokio::spawn(agora_app::grpc::serve(agora_app::query_pool::QueryPool::new(app), addr, None));
     let channel = loop {
         match tonic::transport::Endpoint::from_shared(format!("http://{addr}")).expect("url").connect().await {
             Ok(channel) => break channel,
@@ -133,7 +133,7 @@ async fn grpc_and_abci_serve_the_node_services() {
     chain.block(vec![]);
     let port = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
     let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().expect("addr");
-    tokio::spawn(agora_app::grpc::serve(Arc::clone(chain.node.app()), addr));
+    tokio::spawn(agora_app::grpc::serve(agora_app::query_pool::QueryPool::new(Arc::clone(chain.node.app())), addr, None));
     let channel = loop {
         match tonic::transport::Endpoint::from_shared(format!("http://{addr}")).expect("url").connect().await {
             Ok(channel) => break channel,
@@ -186,9 +186,40 @@ async fn grpc_and_abci_serve_the_node_services() {
         chain.node.query_proto("/cosmos.base.tendermint.v1beta1.Service/GetNodeInfo", &tm_pb::GetNodeInfoRequest {}).expect("abci");
     assert_eq!(abci.application_version.map(|v| v.version), Some(env!("CARGO_PKG_VERSION").to_string()));
 
-    // The service's other methods are not answered yet: UNIMPLEMENTED, not a wrong answer.
+    // The methods that read CometBFT's block store need its RPC: without one they say so
+    // (the end-to-end tests call them on a localnet).
     let syncing = unary::<_, tm_pb::GetSyncingResponse>(&channel, "/cosmos.base.tendermint.v1beta1.Service/GetSyncing", tm_pb::GetSyncingRequest {})
         .await
-        .expect_err("not served yet");
-    assert_eq!(syncing.code(), tonic::Code::Unimplemented, "{syncing:?}");
+        .expect_err("no CometBFT here");
+    assert_eq!(syncing.code(), tonic::Code::FailedPrecondition, "{syncing:?}");
+    assert!(syncing.message().contains("CometBFT's RPC"), "{syncing:?}");
+
+    // ABCIQuery is the app's own query, proofs included.
+    let balance = cosmos_sdk_proto::cosmos::bank::v1beta1::QueryBalanceRequest { address: key(1).address().to_bech32(), denom: "uagora".into() };
+    let answer: tm_pb::AbciQueryResponse = unary(
+        &channel,
+        "/cosmos.base.tendermint.v1beta1.Service/ABCIQuery",
+        tm_pb::AbciQueryRequest { path: "/cosmos.bank.v1beta1.Query/Balance".into(), data: prost::Message::encode_to_vec(&balance), height: 0, prove: false },
+    )
+    .await
+    .expect("abci query");
+    assert_eq!(answer.code, 0, "{answer:?}");
+    let direct = chain.node.query("/cosmos.bank.v1beta1.Query/Balance", prost::Message::encode_to_vec(&balance), 0, false).expect("query");
+    assert_eq!((answer.value.as_slice(), answer.height), (direct.value.as_ref(), direct.height.value() as i64));
+    let proved: tm_pb::AbciQueryResponse = unary(
+        &channel,
+        "/cosmos.base.tendermint.v1beta1.Service/ABCIQuery",
+        tm_pb::AbciQueryRequest { path: "/store/main/key".into(), data: b"bank/params".to_vec(), height: 0, prove: true },
+    )
+    .await
+    .expect("proved query");
+    assert_eq!((proved.code, proved.proof_ops.map(|ops| ops.ops.len())), (0, Some(2)), "a substore proof and a root proof: {}", proved.log);
+    let refused: tm_pb::AbciQueryResponse = unary(
+        &channel,
+        "/cosmos.base.tendermint.v1beta1.Service/ABCIQuery",
+        tm_pb::AbciQueryRequest { path: "/no.such.Query/Method".into(), data: Vec::new(), height: 0, prove: false },
+    )
+    .await
+    .expect("answered with a code");
+    assert_eq!((refused.codespace.as_str(), refused.code), ("sdk", 6), "{refused:?}");
 }

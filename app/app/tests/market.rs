@@ -597,9 +597,9 @@ fn marketplace_app_hash_should_not_change() {
 /// providers' weights in the challenge draw) and provider fraud evidence (its parameters), and
 /// when tenant disputes arrived (their parameters, the `provider_disputes` account, and the
 /// panel seats' warm-up, cool-down and missed-vote parameters), and when bank began keeping its
-/// index of holders by denom.
+/// index of holders by denom, and when auth began keeping its index of accounts by number.
 /// No chain had launched.
-const MARKETPLACE_APP_HASH: &str = "f69409da605616fd8f90c7847be7deb15d60d4e23e565300103e278c1ba120b9";
+const MARKETPLACE_APP_HASH: &str = "9f9b8365e59acc0fcd5e35e9208ceef974c512f71be3713a09e57685bb8d6b67";
 
 /// Random marketplace blocks (seeded, so a failure reproduces) fed to two nodes on separate
 /// stores: the same app hash after every block, and the invariants hold on both.

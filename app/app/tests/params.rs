@@ -499,7 +499,7 @@ impl Governed {
 /// transaction asks for.
 #[test]
 fn simulate_stops_at_the_node_gas_cap() {
-    let config = AppConfig { simulation_gas_limit: 300_000, ..AppConfig::default() };
+    let config = AppConfig { query_gas_limit: 300_000, ..AppConfig::default() };
     let chain = governed_with(config, default_consensus_params());
     let alice = chain.alice.clone();
     let outputs: Vec<bank_pb::Output> = (0..1_000u32)

@@ -115,6 +115,78 @@ fn bank_and_auth_queries_answer_with_standard_types() {
     assert_eq!(metadata.metadata.expect("metadata").display, "agora");
 }
 
+/// The auth queries explorers and wallets use besides `Account`, and their refusals.
+#[test]
+fn auth_answers_account_info_numbers_module_accounts_and_address_conversions() {
+    let (alice, bob) = (key(1), key(2));
+    let mut chain = chain(&[alice.address()]);
+    // bob's account is created by the send, with the next number.
+    chain.block(vec![send_tx(&alice, &bob.address(), "10uagora", 1, 0)]);
+    let query = |path: &str, request: Vec<u8>| chain.node.query(path, request, 0, false).expect("query");
+    let code = |res: &tendermint::abci::response::Query| (res.codespace.clone(), res.code.value());
+
+    let info = query("/cosmos.auth.v1beta1.Query/AccountInfo", auth_pb::QueryAccountInfoRequest { address: bob.address().to_bech32() }.encode_to_vec());
+    let info = auth_pb::QueryAccountInfoResponse::decode(info.value.as_ref()).expect("decode").info.expect("info");
+    assert_eq!((info.address, info.sequence, info.pub_key), (bob.address().to_bech32(), 0, None));
+    let by_number = |account_id: u64| {
+        query("/cosmos.auth.v1beta1.Query/AccountAddressByID", auth_pb::QueryAccountAddressByIdRequest { account_id, ..Default::default() }.encode_to_vec())
+    };
+    let found = by_number(info.account_number);
+    let found = auth_pb::QueryAccountAddressByIdResponse::decode(found.value.as_ref()).expect("decode");
+    assert_eq!(found.account_address, bob.address().to_bech32(), "the index follows a created account");
+    let genesis = auth_pb::QueryAccountAddressByIdResponse::decode(by_number(1).value.as_ref()).expect("decode");
+    assert_eq!(genesis.account_address, alice.address().to_bech32(), "and the genesis accounts");
+    assert_eq!(code(&by_number(1_000_000)), ("sdk".into(), 38));
+    #[allow(deprecated)]
+    let deprecated = query("/cosmos.auth.v1beta1.Query/AccountAddressByID", auth_pb::QueryAccountAddressByIdRequest { id: 1, account_id: 0 }.encode_to_vec());
+    assert_eq!(code(&deprecated), ("sdk".into(), 18), "{}", deprecated.log);
+    assert_eq!(code(&query("/cosmos.auth.v1beta1.Query/AccountInfo", auth_pb::QueryAccountInfoRequest::default().encode_to_vec())), ("sdk".into(), 18));
+    let missing = query("/cosmos.auth.v1beta1.Query/AccountInfo", auth_pb::QueryAccountInfoRequest { address: key(9).address().to_bech32() }.encode_to_vec());
+    assert_eq!(code(&missing), ("sdk".into(), 38));
+
+    let modules = query("/cosmos.auth.v1beta1.Query/ModuleAccounts", auth_pb::QueryModuleAccountsRequest {}.encode_to_vec());
+    let modules = auth_pb::QueryModuleAccountsResponse::decode(modules.value.as_ref()).expect("decode");
+    let names: Vec<String> = modules
+        .accounts
+        .iter()
+        .map(|any| {
+            assert_eq!(any.type_url, "/cosmos.auth.v1beta1.ModuleAccount");
+            auth_pb::ModuleAccount::decode(any.value.as_slice()).expect("module account").name
+        })
+        .collect();
+    assert!(names.windows(2).all(|pair| pair[0] < pair[1]), "sorted by name: {names:?}");
+    for name in ["fee_collector", "bonded_tokens_pool", "not_bonded_tokens_pool", "distribution", "gov", "transfer", "escrow"] {
+        assert!(names.iter().any(|n| n == name), "{name} in {names:?}");
+    }
+
+    let to_string = query(
+        "/cosmos.auth.v1beta1.Query/AddressBytesToString",
+        auth_pb::AddressBytesToStringRequest { address_bytes: bob.address().as_bytes().to_vec() }.encode_to_vec(),
+    );
+    let text = auth_pb::AddressBytesToStringResponse::decode(to_string.value.as_ref()).expect("decode").address_string;
+    assert_eq!(text, bob.address().to_bech32());
+    let to_bytes = query("/cosmos.auth.v1beta1.Query/AddressStringToBytes", auth_pb::AddressStringToBytesRequest { address_string: text }.encode_to_vec());
+    let bytes = auth_pb::AddressStringToBytesResponse::decode(to_bytes.value.as_ref()).expect("decode").address_bytes;
+    assert_eq!(bytes, bob.address().as_bytes().to_vec());
+    for refused in [
+        query("/cosmos.auth.v1beta1.Query/AddressBytesToString", auth_pb::AddressBytesToStringRequest { address_bytes: Vec::new() }.encode_to_vec()),
+        query("/cosmos.auth.v1beta1.Query/AddressBytesToString", auth_pb::AddressBytesToStringRequest { address_bytes: vec![1; 7] }.encode_to_vec()),
+        query("/cosmos.auth.v1beta1.Query/AddressStringToBytes", auth_pb::AddressStringToBytesRequest { address_string: String::new() }.encode_to_vec()),
+        query("/cosmos.auth.v1beta1.Query/AddressStringToBytes", auth_pb::AddressStringToBytesRequest { address_string: "cosmos1xyz".into() }.encode_to_vec()),
+    ] {
+        assert_eq!(code(&refused), ("sdk".into(), 18), "{}", refused.log);
+    }
+
+    // Bank's DenomMetadataByQueryString answers as DenomMetadata does.
+    let metadata: bank_pb::QueryDenomMetadataByQueryStringResponse = chain
+        .node
+        .query_proto("/cosmos.bank.v1beta1.Query/DenomMetadataByQueryString", &bank_pb::QueryDenomMetadataByQueryStringRequest { denom: "uagora".into() })
+        .expect("metadata");
+    assert_eq!(metadata.metadata.expect("metadata").display, "agora");
+    let unknown = query("/cosmos.bank.v1beta1.Query/DenomMetadataByQueryString", bank_pb::QueryDenomMetadataByQueryStringRequest { denom: "ufoo".into() }.encode_to_vec());
+    assert_eq!(code(&unknown), ("sdk".into(), 38));
+}
+
 #[test]
 fn query_refusals_carry_codes() {
     let alice = key(1);

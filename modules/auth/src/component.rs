@@ -115,6 +115,10 @@ impl Component for AuthComponent {
     }
 
     fn query(&self, state: &dyn StateRead, _height: u64, path: &str, data: &[u8]) -> Option<Result<Vec<u8>, TxError>> {
+        if path == crate::query::MODULE_ACCOUNTS {
+            let names: Vec<&str> = self.module_accounts.iter().map(|account| account.name).collect();
+            return Some(crate::query::module_accounts(&state, &names, data));
+        }
         crate::query::query(&state, path, data)
     }
 }

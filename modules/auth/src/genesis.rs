@@ -138,7 +138,7 @@ impl GenesisState {
         let mut next = 0u64;
         for (i, account) in self.accounts.iter().enumerate() {
             if let GenesisAccount::Record(record) = account {
-                state.put_account(&record.to_account(&format!("auth.accounts[{i}]"))?);
+                state.put_new_account(&record.to_account(&format!("auth.accounts[{i}]"))?);
                 next = next.max(record.account_number.saturating_add(1));
             }
         }

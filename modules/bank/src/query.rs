@@ -18,6 +18,7 @@ pub const TOTAL_SUPPLY: &str = "/cosmos.bank.v1beta1.Query/TotalSupply";
 pub const SUPPLY_OF: &str = "/cosmos.bank.v1beta1.Query/SupplyOf";
 pub const PARAMS: &str = "/cosmos.bank.v1beta1.Query/Params";
 pub const DENOM_METADATA: &str = "/cosmos.bank.v1beta1.Query/DenomMetadata";
+pub const DENOM_METADATA_BY_QUERY_STRING: &str = "/cosmos.bank.v1beta1.Query/DenomMetadataByQueryString";
 pub const DENOMS_METADATA: &str = "/cosmos.bank.v1beta1.Query/DenomsMetadata";
 pub const DENOM_OWNERS: &str = "/cosmos.bank.v1beta1.Query/DenomOwners";
 pub const DENOM_OWNERS_BY_QUERY: &str = "/cosmos.bank.v1beta1.Query/DenomOwnersByQuery";
@@ -52,7 +53,13 @@ pub fn query<S: StateRead>(state: &S, path: &str, data: &[u8]) -> Option<Result<
             .bank_params()
             .map(|p| pb::QueryParamsResponse { params: Some(p.to_proto()) }.encode_to_vec())
             .map_err(TxError::internal),
-        DENOM_METADATA => denom_metadata(state, data),
+        DENOM_METADATA => decode::<pb::QueryDenomMetadataRequest>(data)
+            .and_then(|req| denom_metadata(state, &req.denom))
+            .map(|metadata| pb::QueryDenomMetadataResponse { metadata: Some(metadata) }.encode_to_vec()),
+        // The same answer for clients that cannot put a denom with slashes in a URL path.
+        DENOM_METADATA_BY_QUERY_STRING => decode::<pb::QueryDenomMetadataByQueryStringRequest>(data)
+            .and_then(|req| denom_metadata(state, &req.denom))
+            .map(|metadata| pb::QueryDenomMetadataByQueryStringResponse { metadata: Some(metadata) }.encode_to_vec()),
         DENOMS_METADATA => denoms_metadata(state, data),
         DENOM_OWNERS => decode::<pb::QueryDenomOwnersRequest>(data)
             .and_then(|req| denom_owners(state, &req.denom, req.pagination.as_ref()))
@@ -161,14 +168,11 @@ fn supply_of<S: StateRead>(state: &S, data: &[u8]) -> Result<Vec<u8>, TxError> {
     Ok(pb::QuerySupplyOfResponse { amount: Some(Coin::new(denom, amount).to_proto()) }.encode_to_vec())
 }
 
-fn denom_metadata<S: StateRead>(state: &S, data: &[u8]) -> Result<Vec<u8>, TxError> {
-    let req: pb::QueryDenomMetadataRequest = decode(data)?;
-    let metadata = state.denom_metadata(&req.denom).map_err(TxError::internal)?;
-    let metadata = metadata.ok_or_else(|| {
-        let e = BankError::DenomMetadataNotFound(req.denom.clone());
-        TxError::not_found(e.to_string())
-    })?;
-    Ok(pb::QueryDenomMetadataResponse { metadata: Some(metadata) }.encode_to_vec())
+fn denom_metadata<S: StateRead>(state: &S, denom: &str) -> Result<pb::Metadata, TxError> {
+    state
+        .denom_metadata(denom)
+        .map_err(TxError::internal)?
+        .ok_or_else(|| TxError::not_found(BankError::DenomMetadataNotFound(denom.to_string()).to_string()))
 }
 
 fn denoms_metadata<S: StateRead>(state: &S, data: &[u8]) -> Result<Vec<u8>, TxError> {

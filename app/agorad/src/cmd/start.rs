@@ -63,7 +63,9 @@ pub fn run(g: &GlobalOpts, args: StartArgs, upgrades: &agora_upgrade::UpgradeHan
     }
     let app_config = AppConfig {
         min_gas_prices: parse_min_gas_prices(&cfg.minimum_gas_prices)?,
-        simulation_gas_limit: cfg.query_gas_limit,
+        query_gas_limit: cfg.query_gas_limit,
+        query_timeout: std::time::Duration::from_millis(cfg.query_timeout_ms),
+        query_workers: cfg.query_workers.max(1),
         upgrade_info_dir: Some(home.join("data")),
     };
 
@@ -98,14 +100,20 @@ async fn serve(app: Arc<App>, home: &Path, cfg: &AppToml, abci_only: bool) -> Re
     let mut sigint = signal(SignalKind::interrupt()).context("cannot install SIGINT handler")?;
     let mut sigterm = signal(SignalKind::terminate()).context("cannot install SIGTERM handler")?;
 
+    // One pool of query threads for ABCI `Query` and gRPC alike.
+    let queries = agora_app::query_pool::QueryPool::new(Arc::clone(&app));
     if !cfg.grpc_address.is_empty() {
         let grpc_addr: std::net::SocketAddr = cfg
             .grpc_address
             .parse()
             .with_context(|| format!("invalid grpc_address {:?}", cfg.grpc_address))?;
-        let grpc_app = Arc::clone(&app);
+        let grpc_queries = queries.clone();
+        let comet = cometbft_rpc_url(home).map(|url| agora_app::node_services::CometRpc::new(&url));
+        if comet.is_none() {
+            tracing::warn!("CometBFT's config.toml has no TCP rpc.laddr: the gRPC block and tx services will not answer");
+        }
         tokio::spawn(async move {
-            if let Err(e) = agora_app::grpc::serve(grpc_app, grpc_addr).await {
+            if let Err(e) = agora_app::grpc::serve(grpc_queries, grpc_addr, comet).await {
                 tracing::error!(error = %e, address = %grpc_addr, "gRPC server stopped");
             }
         });
@@ -116,7 +124,7 @@ async fn serve(app: Arc<App>, home: &Path, cfg: &AppToml, abci_only: bool) -> Re
     let addr = cfg.abci_address.clone();
     let (halt_tx, mut halt_rx) = tokio::sync::mpsc::unbounded_channel();
     let mut server = tokio::spawn(async move {
-        agora_app::abci::serve(app, &addr, halt_tx).await.map_err(|e| anyhow!("{e}"))
+        agora_app::abci::serve(queries, &addr, halt_tx).await.map_err(|e| anyhow!("{e}"))
     });
     tokio::time::sleep(LISTENER_GRACE).await;
     if server.is_finished() {

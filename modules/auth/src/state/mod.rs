@@ -33,6 +33,17 @@ pub trait AuthRead: StateRead {
         }
     }
 
+    /// The address of the account numbered `number`, if there is one.
+    fn account_address_by_number(&self, number: u64) -> Result<Option<Address>, AuthError> {
+        self.get_raw(&keys::account_number(number))?
+            .map(|bytes| {
+                <[u8; 20]>::try_from(bytes.as_slice())
+                    .map(Address::new)
+                    .map_err(|_| AuthError::Internal(format!("corrupt account number index entry {number}")))
+            })
+            .transpose()
+    }
+
     fn next_account_number(&self) -> Result<u64, AuthError> {
         match self.get_raw(keys::NEXT_ACCOUNT_NUMBER)? {
             Some(bytes) => {
@@ -58,6 +69,12 @@ pub trait AuthWrite: StateWrite + AuthRead {
         self.put_raw(keys::account(&account.address), account.to_any().encode_to_vec());
     }
 
+    /// Stores an account that did not exist, and its entry in the index by number.
+    fn put_new_account(&mut self, account: &Account) {
+        self.put_raw(keys::account_number(account.account_number), account.address.as_bytes().to_vec());
+        self.put_account(account);
+    }
+
     /// Creates a plain account with the next account number, as the Cosmos SDK does when an
     /// address first receives funds.
     fn create_account(&mut self, address: Address) -> Result<Account, AuthError> {
@@ -67,7 +84,7 @@ pub trait AuthWrite: StateWrite + AuthRead {
             .ok_or_else(|| AuthError::Internal("account numbers exhausted".into()))?;
         self.put_raw(keys::NEXT_ACCOUNT_NUMBER.to_vec(), next.to_be_bytes().to_vec());
         let account = Account::new(address, number);
-        self.put_account(&account);
+        self.put_new_account(&account);
         Ok(account)
     }
 

@@ -6,12 +6,13 @@
 #                                             add and start a full node that syncs from the others;
 #                                             with --validator-key-of it signs with node I's validator
 #                                             key, so the two double-sign (to rehearse slashing)
-#   scripts/localnet.sh status [--json]       chain id, nodes (rpc, grpc, home) and dev accounts
+#   scripts/localnet.sh status [--json]       chain id, nodes (rpc, grpc, rest, home) and dev accounts
 #   scripts/localnet.sh down                  stop the nodes, keep their data
 #   scripts/localnet.sh reset                 stop the nodes and wipe their data
 #
 # Environment: LOCALNET_DIR (default localnet/data), LOCALNET_BASE_PORT (default 26656; node i uses
-# base+100*i for p2p, +1 RPC, +2 ABCI), LOCALNET_GRPC_BASE_PORT (default 9090), LOCALNET_CHAIN_ID
+# base+100*i for p2p, +1 RPC, +2 ABCI), LOCALNET_GRPC_BASE_PORT (default 9090), LOCALNET_API_BASE_PORT
+# (default 1317: the REST gateway of node i on base+i), LOCALNET_CHAIN_ID
 # (default agora-localnet), LOCALNET_BLOCK_TIME (default 1s), LOCALNET_UNBONDING_TIME (default
 # 120s), LOCALNET_SIGNED_BLOCKS_WINDOW (default 100 blocks), LOCALNET_DOWNTIME_JAIL (default 60
 # seconds), LOCALNET_VOTING_PERIOD (default 120 seconds), LOCALNET_PAYMENT_DENOMS (denoms leases
@@ -23,6 +24,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DATA="${LOCALNET_DIR:-$ROOT/localnet/data}"
 BASE_PORT="${LOCALNET_BASE_PORT:-26656}"
 GRPC_BASE_PORT="${LOCALNET_GRPC_BASE_PORT:-9090}"
+API_BASE_PORT="${LOCALNET_API_BASE_PORT:-1317}"
 CHAIN_ID="${LOCALNET_CHAIN_ID:-agora-localnet}"
 BLOCK_TIME="${LOCALNET_BLOCK_TIME:-1s}"
 source "$ROOT/scripts/env.sh"
@@ -58,6 +60,7 @@ p2p_port() { echo $((BASE_PORT + 100 * $1)); }
 rpc_port() { echo $((BASE_PORT + 100 * $1 + 1)); }
 abci_port() { echo $((BASE_PORT + 100 * $1 + 2)); }
 grpc_port() { echo $((GRPC_BASE_PORT + $1)); }
+api_port() { echo $((API_BASE_PORT + $1)); }
 node_count() { ls -d "$DATA"/node* 2>/dev/null | wc -l; }
 
 ensure_tools() {
@@ -196,6 +199,7 @@ configure_node() {
   set_toml "$cfg" "" log_level "\"info\""
   set_toml "$home/config/app.toml" "" abci_address "\"127.0.0.1:$(abci_port "$i")\""
   set_toml "$home/config/app.toml" "" grpc_address "\"127.0.0.1:$(grpc_port "$i")\""
+  set_toml "$home/config/app.toml" "" api_address "\"127.0.0.1:$(api_port "$i")\""
   if [ -n "${LOCALNET_KEEP_RECENT:-}" ]; then
     set_toml "$home/config/app.toml" "" pruning_keep_recent "$LOCALNET_KEEP_RECENT"
   fi
@@ -366,13 +370,13 @@ cmd_status() {
   for ((i = 0; i < $(node_count); i++)); do
     local running=false
     is_running "$i" && running=true
-    nodes="${nodes}node$i	http://127.0.0.1:$(rpc_port "$i")	127.0.0.1:$(grpc_port "$i")	$(node_home "$i")	$running
+    nodes="${nodes}node$i	http://127.0.0.1:$(rpc_port "$i")	127.0.0.1:$(grpc_port "$i")	http://127.0.0.1:$(api_port "$i")	$(node_home "$i")	$running
 "
   done
   python3 - "$(cat "$DATA/chain_id")" "$json" <<PY
 import json, sys
 chain_id, as_json = sys.argv[1], sys.argv[2] == "1"
-nodes = [dict(zip(["moniker", "rpc", "grpc", "home", "running"], l.split("\t"))) for l in """$nodes""".splitlines() if l]
+nodes = [dict(zip(["moniker", "rpc", "grpc", "rest", "home", "running"], l.split("\t"))) for l in """$nodes""".splitlines() if l]
 for n in nodes: n["running"] = n["running"] == "true"
 accounts = [dict(zip(["name", "address", "mnemonic"], l.split("\t"))) for l in """$accounts""".splitlines() if l]
 status = {"chain_id": chain_id, "nodes": nodes, "accounts": accounts}
@@ -380,7 +384,7 @@ if as_json:
     print(json.dumps(status))
 else:
     print(f"chain id: {chain_id}")
-    for n in nodes: print(f"  {n['moniker']}: rpc {n['rpc']}  grpc {n['grpc']}  {'running' if n['running'] else 'stopped'}  ({n['home']})")
+    for n in nodes: print(f"  {n['moniker']}: rpc {n['rpc']}  grpc {n['grpc']}  rest {n['rest']}  {'running' if n['running'] else 'stopped'}  ({n['home']})")
     for a in accounts: print(f"  {a['name']}: {a['address']}")
 PY
 }

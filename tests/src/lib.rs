@@ -44,6 +44,8 @@ pub struct Node {
     pub rpc: String,
     /// The gRPC server, as `http://host:port`.
     pub grpc: String,
+    /// The REST gateway, as `http://host:port`.
+    pub rest: String,
     pub home: PathBuf,
 }
 
@@ -94,6 +96,7 @@ impl Localnet {
             .env("LOCALNET_DIR", self.dir.path())
             .env("LOCALNET_BASE_PORT", self.base_port.to_string())
             .env("LOCALNET_GRPC_BASE_PORT", (self.base_port + 50).to_string())
+            .env("LOCALNET_API_BASE_PORT", (self.base_port + 60).to_string())
             .env("LOCALNET_CHAIN_ID", "agora-e2e")
             .env("AGORAD", agorad)
             .env("AGORAD_SKIP_BUILD", "1")
@@ -126,6 +129,7 @@ impl Localnet {
                 moniker: n["moniker"].as_str().unwrap_or_default().into(),
                 rpc: n["rpc"].as_str().unwrap_or_default().into(),
                 grpc: format!("http://{}", n["grpc"].as_str().unwrap_or_default()),
+                rest: n["rest"].as_str().unwrap_or_default().into(),
                 home: PathBuf::from(n["home"].as_str().unwrap_or_default()),
             })
             .collect();

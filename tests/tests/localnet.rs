@@ -140,6 +140,32 @@ fn node_services_answer(net: &Localnet, alice: &str, bob: &str, sent_hash: &str)
     )
     .expect("validator set at a height");
     assert_eq!((at.block_height, at.validators.len()), (response.height, 4));
+
+    // The same over the REST gateway, in the SDK's JSON.
+    let rest = |path: &str| -> serde_json::Value {
+        let url = format!("{}{path}", net.nodes[2].rest);
+        ureq::get(&url).call().unwrap_or_else(|e| panic!("GET {url}: {e}")).into_json().expect("JSON")
+    };
+    let balances = rest(&format!("/cosmos/bank/v1beta1/balances/{bob}"));
+    assert!(balances["balances"].as_array().is_some_and(|b| b.iter().any(|c| c["denom"] == "uagora")), "{balances}");
+    let tx = rest(&format!("/cosmos/tx/v1beta1/txs/{sent_hash}"));
+    assert_eq!((tx["tx_response"]["txhash"].as_str(), tx["tx_response"]["code"].as_u64()), (Some(sent_hash), Some(0)), "{tx}");
+    assert_eq!(tx["tx"]["body"]["messages"][0]["@type"], "/cosmos.bank.v1beta1.MsgSend", "{tx}");
+    assert_eq!(tx["tx_response"]["tx"]["@type"], "/cosmos.tx.v1beta1.Tx", "{tx}");
+    let found = rest(&format!("/cosmos/tx/v1beta1/txs?query=message.sender%3D%27{alice}%27&limit=5&order_by=ORDER_BY_DESC"));
+    assert!(found["tx_responses"].as_array().is_some_and(|r| !r.is_empty()) && found["total"].is_string(), "{found}");
+    let latest = rest("/cosmos/base/tendermint/v1beta1/blocks/latest");
+    assert!(latest["sdk_block"]["header"]["proposer_address"].as_str().is_some_and(|a| a.starts_with("agoravalcons1")), "{latest}");
+    let node_info = rest("/cosmos/base/tendermint/v1beta1/node_info");
+    assert_eq!(node_info["application_version"]["app_name"], "agorad", "{node_info}");
+    let missing = ureq::get(&format!("{}/cosmos/tx/v1beta1/txs/{}", net.nodes[2].rest, "AB".repeat(32))).call();
+    match missing {
+        Err(ureq::Error::Status(404, response)) => {
+            let body: serde_json::Value = response.into_json().expect("JSON");
+            assert_eq!(body["code"], 5, "{body}");
+        }
+        other => panic!("an unknown hash is 404: {other:?}"),
+    }
 }
 
 /// How long the query flood (and the quiet period it is compared with) lasts.

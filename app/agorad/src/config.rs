@@ -19,6 +19,8 @@ pub struct AppToml {
     pub abci_address: String,
     /// Where the gRPC query server listens; empty serves no gRPC.
     pub grpc_address: String,
+    /// Where the REST (LCD) gateway listens, e.g. "127.0.0.1:1317"; empty serves none.
+    pub api_address: String,
     /// Minimum gas prices for mempool admission, e.g. "0.025uagora"; empty accepts any fee.
     pub minimum_gas_prices: String,
     /// Number of recent versions kept queryable; older ones are pruned.
@@ -38,6 +40,7 @@ impl Default for AppToml {
         Self {
             abci_address: DEFAULT_ABCI_ADDRESS.into(),
             grpc_address: DEFAULT_GRPC_ADDRESS.into(),
+            api_address: String::new(),
             minimum_gas_prices: String::new(),
             pruning_keep_recent: DEFAULT_KEEP_RECENT,
             query_gas_limit: agora_app::config::DEFAULT_QUERY_GAS_LIMIT,
@@ -67,6 +70,8 @@ impl AppToml {
              abci_address = {}\n\n\
              # gRPC query server address; empty serves no gRPC.\n\
              grpc_address = {}\n\n\
+             # REST (LCD) gateway address, e.g. \"127.0.0.1:1317\"; empty serves none.\n\
+             api_address = {}\n\n\
              # Minimum gas prices for mempool admission, e.g. \"0.025uagora\"; empty accepts any fee.\n\
              minimum_gas_prices = {}\n\n\
              # Recent versions kept queryable; older ones are pruned.\n\
@@ -79,6 +84,7 @@ impl AppToml {
              query_workers = {}\n",
             s(&self.abci_address)?,
             s(&self.grpc_address)?,
+            s(&self.api_address)?,
             s(&self.minimum_gas_prices)?,
             self.pruning_keep_recent,
             self.query_gas_limit,
@@ -152,6 +158,7 @@ mod tests {
         let cfg = AppToml {
             abci_address: "0.0.0.0:1234".into(),
             grpc_address: "127.0.0.1:9999".into(),
+            api_address: "127.0.0.1:1317".into(),
             minimum_gas_prices: "0.025uagora".into(),
             pruning_keep_recent: 7,
             query_gas_limit: 5_000_000,

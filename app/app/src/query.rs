@@ -130,7 +130,7 @@ impl App {
         let default_node_info = self
             .node_info()
             .cloned()
-            .ok_or_else(|| TxError::new("sdk", 1, "CometBFT has not told this node its node info yet: try again once it runs"))?;
+            .ok_or_else(|| TxError::new(crate::query_pool::CODESPACE, 4, "CometBFT has not told this node its node info yet: try again once it runs"))?;
         let mut build_deps: Vec<tm_pb::Module> = env!("AGORA_BUILD_DEPS")
             .split(',')
             .filter_map(|dep| dep.split_once('@'))

@@ -410,13 +410,74 @@ fn requested_height(headers: &HeaderMap) -> Result<u64, TxError> {
 
 /// The SDK's JSON of a response message.
 fn to_json(output: MessageDescriptor, bytes: &[u8]) -> Result<Vec<u8>, TxError> {
-    let message = DynamicMessage::decode(output, bytes).map_err(|e| TxError::internal(format!("the answer does not decode: {e}")))?;
+    let mut message = DynamicMessage::decode(output, bytes).map_err(|e| TxError::internal(format!("the answer does not decode: {e}")))?;
+    qualify_type_urls(&mut message);
     let options = SerializeOptions::new().use_proto_field_name(true).skip_default_fields(false).stringify_64_bit_integers(true);
-    let mut json = Vec::with_capacity(bytes.len() * 2);
-    message
-        .serialize_with_options(&mut serde_json::Serializer::new(&mut json), &options)
+    let mut json = message
+        .serialize_with_options(serde_json::value::Serializer, &options)
         .map_err(|e| TxError::internal(format!("the answer has no JSON form: {e}")))?;
-    Ok(json)
+    null_empty_bytes(&message.descriptor(), &mut json);
+    serde_json::to_vec(&json).map_err(|e| TxError::internal(format!("the answer has no JSON form: {e}")))
+}
+
+/// The domain prost-reflect's JSON writer requires in an `Any`'s type URL; Cosmos writes
+/// `/cosmos.auth.v1beta1.BaseAccount`, with none.
+const TYPE_DOMAIN: &str = "type.googleapis.com";
+
+/// Gives every `Any` in `message` (nested ones too, inside `Any` payloads) the domain the
+/// JSON writer needs; [`null_empty_bytes`] takes it off again in the JSON.
+fn qualify_type_urls(message: &mut DynamicMessage) {
+    if message.descriptor().full_name() == "google.protobuf.Any" {
+        let url = message.get_field_by_name("type_url").and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        let Some(name) = url.strip_prefix('/') else { return };
+        let Some(payload_type) = message.descriptor().parent_pool().get_message_by_name(name) else { return };
+        let bytes = message.get_field_by_name("value").and_then(|v| v.as_bytes().cloned()).unwrap_or_default();
+        let Ok(mut payload) = DynamicMessage::decode(payload_type, bytes) else { return };
+        qualify_type_urls(&mut payload);
+        message.set_field_by_name("value", Value::Bytes(payload.encode_to_vec().into()));
+        message.set_field_by_name("type_url", Value::String(format!("{TYPE_DOMAIN}/{name}")));
+        return;
+    }
+    for (_, value) in message.fields_mut() {
+        match value {
+            Value::Message(inner) => qualify_type_urls(inner),
+            Value::List(items) => items.iter_mut().filter_map(Value::as_message_mut).for_each(qualify_type_urls),
+            Value::Map(entries) => entries.values_mut().filter_map(Value::as_message_mut).for_each(qualify_type_urls),
+            _ => {}
+        }
+    }
+}
+
+/// Empty `bytes` fields as `null`, as the SDK's gateway writes them (Go decodes an empty
+/// `bytes` field as a nil slice): `"next_key": null` on a last page. Type URLs back in the
+/// Cosmos form.
+fn null_empty_bytes(descriptor: &MessageDescriptor, json: &mut serde_json::Value) {
+    if descriptor.full_name() == "google.protobuf.Any" {
+        let Some(url) = json.get("@type").and_then(serde_json::Value::as_str).map(str::to_string) else { return };
+        let name = url.strip_prefix(TYPE_DOMAIN).unwrap_or(&url).trim_start_matches('/').to_string();
+        json["@type"] = serde_json::Value::String(format!("/{name}"));
+        if let Some(inner) = descriptor.parent_pool().get_message_by_name(&name) {
+            null_empty_bytes(&inner, json);
+        }
+        return;
+    }
+    for field in descriptor.fields() {
+        let Some(value) = json.get_mut(field.name()) else { continue };
+        match field.kind() {
+            Kind::Bytes if !field.is_list() && value.as_str() == Some("") => *value = serde_json::Value::Null,
+            Kind::Message(inner) if field.is_map() => {
+                if let (Kind::Message(values), Some(entries)) = (inner.map_entry_value_field().kind(), value.as_object_mut()) {
+                    entries.values_mut().for_each(|entry| null_empty_bytes(&values, entry));
+                }
+            }
+            Kind::Message(inner) => match value {
+                serde_json::Value::Array(items) => items.iter_mut().for_each(|item| null_empty_bytes(&inner, item)),
+                serde_json::Value::Object(_) => null_empty_bytes(&inner, value),
+                _ => {}
+            },
+            _ => {}
+        }
+    }
 }
 
 /// The SDK gateway's error body, with grpc-gateway's HTTP status for the gRPC code.

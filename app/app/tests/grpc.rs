@@ -155,12 +155,13 @@ async fn grpc_and_abci_serve_the_node_services() {
     assert_eq!(status.app_hash, chain.node.app().storage().latest_app_hash().to_vec());
     assert!(status.timestamp.is_some(), "{status:?}");
 
-    // GetNodeInfo: refused (sdk 1) until CometBFT's node info is known, then CometBFT's node
+    // GetNodeInfo: unavailable (query 4) until CometBFT's node info is known, then CometBFT's node
     // info with the app's version and the crates it speaks through.
     let early = unary::<_, tm_pb::GetNodeInfoResponse>(&channel, "/cosmos.base.tendermint.v1beta1.Service/GetNodeInfo", tm_pb::GetNodeInfoRequest {})
         .await
         .expect_err("no node info yet");
-    assert!(early.message().contains("sdk error 1"), "{early:?}");
+    assert_eq!(early.code(), tonic::Code::Unavailable, "{early:?}");
+    assert!(early.message().contains("query error 4"), "{early:?}");
     let node_info = tendermint_proto::p2p::DefaultNodeInfo {
         default_node_id: "f00d".into(),
         network: CHAIN_ID.into(),

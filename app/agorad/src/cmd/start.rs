@@ -119,6 +119,17 @@ async fn serve(app: Arc<App>, home: &Path, cfg: &AppToml, abci_only: bool) -> Re
         });
         tracing::info!(address = %grpc_addr, "gRPC server listening");
     }
+    if !cfg.api_address.is_empty() {
+        let api_addr: std::net::SocketAddr =
+            cfg.api_address.parse().with_context(|| format!("invalid api_address {:?}", cfg.api_address))?;
+        let (api_queries, comet) = (queries.clone(), cometbft_rpc_url(home).map(|url| agora_app::node_services::CometRpc::new(&url)));
+        tokio::spawn(async move {
+            if let Err(e) = agora_app::rest::serve(api_queries, api_addr, comet).await {
+                tracing::error!(error = %e, address = %api_addr, "REST gateway stopped");
+            }
+        });
+        tracing::info!(address = %api_addr, "REST gateway listening");
+    }
 
     let app_for_node_info = Arc::clone(&app);
     let addr = cfg.abci_address.clone();

@@ -25,9 +25,11 @@ pub struct Page {
 }
 
 impl Page {
+    /// As the Cosmos SDK reads it: no limit means the default page and a counted total on the
+    /// first page (explorers show the total without asking for it).
     pub fn from_request(req: Option<&PageRequest>) -> Result<Self, PageError> {
         let Some(req) = req else {
-            return Ok(Self { limit: DEFAULT_LIMIT, ..Self::default() });
+            return Ok(Self { limit: DEFAULT_LIMIT, count_total: true, ..Self::default() });
         };
         if !req.key.is_empty() && req.offset > 0 {
             return Err(PageError::KeyAndOffset);
@@ -39,7 +41,8 @@ impl Page {
             0 => DEFAULT_LIMIT,
             n => n.min(MAX_LIMIT),
         };
-        Ok(Self { key: req.key.clone(), offset: req.offset, limit, count_total: req.count_total })
+        let count_total = req.count_total || (req.limit == 0 && req.key.is_empty());
+        Ok(Self { key: req.key.clone(), offset: req.offset, limit, count_total })
     }
 
     /// Walks `items` (keys relative to the queried prefix, ascending, already starting at

@@ -54,6 +54,11 @@ pub mod gov {
     }
 }
 
+/// One `FileDescriptorSet` of every service this chain answers and every message they carry:
+/// Agora's `.proto` files and the upstream Cosmos SDK and CometBFT ones in `vendor/`, with
+/// their `google.api.http` annotations (the REST gateway's routes and gRPC reflection).
+pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/descriptors.bin"));
+
 #[cfg(test)]
 mod tests {
     use prost::Name;
@@ -64,8 +69,3 @@ mod tests {
         assert_eq!(super::market::v1::MsgCreateBid::type_url(), "/agora.market.v1.MsgCreateBid");
     }
 }
-
-/// One `FileDescriptorSet` of every service this chain answers and every message they carry:
-/// Agora's `.proto` files and the upstream Cosmos SDK and CometBFT ones in `vendor/`, with
-/// their `google.api.http` annotations (the REST gateway's routes and gRPC reflection).
-pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/descriptors.bin"));

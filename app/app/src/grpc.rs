@@ -187,5 +187,18 @@ pub async fn serve(queries: QueryPool, addr: SocketAddr, comet: Option<CometRpc>
                 "",
             )
         });
-    tonic::transport::Server::builder().add_routes(tonic::service::Routes::from(router)).serve(addr).await
+    let mut routes = tonic::service::Routes::from(router);
+    // Server reflection (both protocol versions grpcurl and other tools speak), listing the
+    // services this node answers, so a client needs no .proto files.
+    let reflection = || {
+        service_names(&app)
+            .into_iter()
+            .fold(tonic_reflection::server::Builder::configure(), |builder, name| builder.with_service_name(name))
+            .register_encoded_file_descriptor_set(crate::descriptors::encoded())
+    };
+    match (reflection().build_v1(), reflection().build_v1alpha()) {
+        (Ok(v1), Ok(v1alpha)) => routes = routes.add_service(v1).add_service(v1alpha),
+        (Err(error), _) | (_, Err(error)) => tracing::warn!(%error, "gRPC reflection is off: the service descriptors do not load"),
+    }
+    tonic::transport::Server::builder().add_routes(routes).serve(addr).await
 }

@@ -11,6 +11,7 @@ pub mod abci;
 pub mod app;
 pub mod components;
 pub mod config;
+pub mod descriptors;
 pub mod exec;
 pub mod fault;
 pub mod genesis;

@@ -314,9 +314,8 @@ pub struct Gateway {
 
 impl Gateway {
     pub fn new(queries: QueryPool, comet: Option<CometRpc>) -> Result<Self, String> {
-        let descriptors = DescriptorPool::decode(agora_proto::FILE_DESCRIPTOR_SET).map_err(|e| format!("the services' descriptors do not decode: {e}"))?;
         let services = crate::grpc::service_names(queries.app());
-        Ok(Self { routes: routes(&descriptors, &services), queries, comet })
+        Ok(Self { routes: routes(crate::descriptors::pool(), &services), queries, comet })
     }
 
     pub fn routes(&self) -> &[Route] {

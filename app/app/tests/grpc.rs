@@ -224,3 +224,52 @@ async fn grpc_and_abci_serve_the_node_services() {
     .expect("answered with a code");
     assert_eq!((refused.codespace.as_str(), refused.code), ("sdk", 6), "{refused:?}");
 }
+
+/// gRPC server reflection lists the services the node answers and gives their descriptions
+/// (Cosmos, Agora and IBC alike), so grpcurl needs no .proto files.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn grpc_reflection_describes_every_served_service() {
+    use tonic_reflection::pb::v1::server_reflection_client::ServerReflectionClient;
+    use tonic_reflection::pb::v1::server_reflection_request::MessageRequest;
+    use tonic_reflection::pb::v1::server_reflection_response::MessageResponse;
+    use tonic_reflection::pb::v1::ServerReflectionRequest;
+
+    let chain = chain(&[key(1).address()]);
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
+    let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().expect("addr");
+    tokio::spawn(agora_app::grpc::serve(agora_app::query_pool::QueryPool::new(Arc::clone(chain.node.app())), addr, None));
+    let mut client = loop {
+        match tonic::transport::Endpoint::from_shared(format!("http://{addr}")).expect("url").connect().await {
+            Ok(channel) => break ServerReflectionClient::new(channel),
+            Err(_) => tokio::time::sleep(std::time::Duration::from_millis(20)).await,
+        }
+    };
+    let ask = |request: MessageRequest| ServerReflectionRequest { host: String::new(), message_request: Some(request) };
+    let requests = vec![
+        ask(MessageRequest::ListServices(String::new())),
+        ask(MessageRequest::FileContainingSymbol("cosmos.bank.v1beta1.Query".into())),
+        ask(MessageRequest::FileContainingSymbol("agora.market.v1.Query".into())),
+        ask(MessageRequest::FileContainingSymbol("ibc.core.client.v1.Query".into())),
+        ask(MessageRequest::FileContainingSymbol("no.such.Service".into())),
+    ];
+    let mut answers = client.server_reflection_info(futures::stream::iter(requests)).await.expect("stream").into_inner();
+    let mut responses = Vec::new();
+    let unknown = loop {
+        match answers.message().await {
+            Ok(Some(answer)) => responses.push(answer.message_response.expect("response")),
+            Ok(None) => panic!("the unknown symbol was answered: {responses:?}"),
+            Err(status) => break status,
+        }
+    };
+    assert_eq!(responses.len(), 4);
+    assert_eq!(unknown.code(), tonic::Code::NotFound, "{unknown:?}");
+    let MessageResponse::ListServicesResponse(list) = &responses[0] else { panic!("{:?}", responses[0]) };
+    let names: Vec<&str> = list.service.iter().map(|s| s.name.as_str()).collect();
+    for served in agora_app::grpc::service_names(chain.node.app()) {
+        assert!(names.contains(&served), "{served} listed in {names:?}");
+    }
+    for response in &responses[1..] {
+        let MessageResponse::FileDescriptorResponse(files) = response else { panic!("{response:?}") };
+        assert!(!files.file_descriptor_proto.is_empty());
+    }
+}

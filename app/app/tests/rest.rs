@@ -160,21 +160,36 @@ async fn every_gateway_route_answers() {
         "/cosmos/auth/v1beta1/", "/cosmos/bank/v1beta1/", "/cosmos/staking/v1beta1/", "/cosmos/slashing/v1beta1/", "/cosmos/distribution/v1beta1/",
         "/cosmos/mint/v1beta1/", "/cosmos/gov/v1/", "/cosmos/gov/v1beta1/", "/cosmos/upgrade/v1beta1/", "/cosmos/tx/v1beta1/",
         "/cosmos/base/tendermint/v1beta1/", "/cosmos/base/node/v1beta1/", "/cosmos/consensus/v1/", "/agora/provider/v1/", "/agora/market/v1/",
-        "/agora/escrow/v1/", "/agora/deployment/v1/",
+        "/agora/escrow/v1/", "/agora/deployment/v1/", "/ibc/core/client/v1/", "/ibc/core/channel/v1/", "/ibc/apps/transfer/v1/",
     ] {
         assert!(routes.iter().any(|r| r.template().starts_with(prefix)), "no route under {prefix}");
     }
     let rest = gateway(&chain).await;
-    let mut answered = 0;
+    let (mut answered, mut failed) = (0, Vec::new());
     for route in routes.iter().filter(|r| r.verb() == axum::http::Method::GET && !r.template().contains('{')) {
         let (status, body, _) = tokio::task::block_in_place(|| rest.get(&route.template()));
         // Without CometBFT beside it, what only CometBFT knows is unavailable (503), not broken.
         let needs_cometbft = status == 503 && body["message"].as_str().is_some_and(|m| m.contains("CometBFT"));
-        assert!(status < 500 || needs_cometbft, "{} {}: {status} {body}", route.verb(), route.template());
-        answered += 1;
+        // The few ibc-go methods this node does not answer are UNIMPLEMENTED, as listed.
+        let not_in_ibc_rs = status == 501 && NOT_IN_IBC_RS.contains(&route.grpc_path());
+        if status < 500 || needs_cometbft || not_in_ibc_rs {
+            answered += 1;
+        } else {
+            failed.push(format!("{} {} ({}): {status} {body}", route.verb(), route.template(), route.grpc_path()));
+        }
     }
+    assert!(failed.is_empty(), "{failed:#?}");
     assert!(answered > 40, "{answered} routes answered");
 }
+
+/// Methods of ibc-go v8's query services this node does not answer yet (UNIMPLEMENTED): channel
+/// upgrades (not in ibc-rs 0.57) and the client states an upgrade plan commits to (IBC client
+/// upgrades through a governance upgrade are not built yet).
+const NOT_IN_IBC_RS: &[&str] = &[
+    "/ibc.core.channel.v1.Query/ChannelParams",
+    "/ibc.core.client.v1.Query/UpgradedClientState",
+    "/ibc.core.client.v1.Query/UpgradedConsensusState",
+];
 
 fn base64_of(bytes: &[u8]) -> String {
     use base64::Engine as _;
